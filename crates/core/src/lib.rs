@@ -1,0 +1,8 @@
+//! lianzheng-core: domain types and rules. No IO, no HTTP, no database.
+
+pub mod crypto;
+pub mod idcard;
+pub mod names;
+pub mod org;
+pub mod password;
+pub mod totp;
