@@ -1,0 +1,230 @@
+//! Organisations, people, posts and roles: the vocabulary every module shares.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! labelled_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// Stable code stored in the database and used by the API.
+            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
+            /// The field's own term, shown on pages and in documents.
+            pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
+            pub fn from_code(s: &str) -> Option<Self> { match s { $($code => Some($name::$variant),)+ _ => None } }
+            /// Accepts the code or the Chinese label (imports use labels).
+            pub fn parse(s: &str) -> Option<Self> {
+                let s = s.trim();
+                Self::from_code(s).or_else(|| Self::ALL.iter().copied().find(|v| v.label() == s))
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.label()) }
+        }
+    };
+}
+
+labelled_enum!(
+    /// 组织类型
+    OrgKind {
+        PartyCommittee = "party_committee", "党委";
+        PartyGroup = "party_group", "党组";
+        PartyWorkCommittee = "party_work_committee", "党工委";
+        GeneralBranch = "general_branch", "党总支";
+        Branch = "branch", "党支部";
+        DisciplineCommission = "discipline_commission", "纪委";
+        DisciplineWorkCommittee = "discipline_work_committee", "纪工委";
+        StationedGroup = "stationed_group", "派驻纪检组";
+        Unit = "unit", "机关/单位";
+        Township = "township", "乡镇/街道";
+    }
+);
+
+impl OrgKind {
+    /// Discipline bodies carry the 监督责任; the others the 主体责任.
+    pub fn is_discipline(self) -> bool {
+        matches!(self, OrgKind::DisciplineCommission | OrgKind::DisciplineWorkCommittee | OrgKind::StationedGroup)
+    }
+}
+
+labelled_enum!(
+    /// 性别
+    Gender { Male = "male", "男"; Female = "female", "女"; }
+);
+
+labelled_enum!(
+    /// 政治面貌
+    PoliticalStatus {
+        PartyMember = "party_member", "中共党员";
+        Probationary = "probationary", "中共预备党员";
+        LeagueMember = "league_member", "共青团员";
+        Democratic = "democratic", "民主党派";
+        Masses = "masses", "群众";
+    }
+);
+
+labelled_enum!(
+    /// 职级
+    Rank {
+        Provincial = "provincial", "省部级";
+        Bureau = "bureau", "厅局级";
+        County = "county", "县处级";
+        Township = "township", "乡科级";
+        Staff = "staff", "科员及以下";
+        Village = "village", "村(社区)干部";
+        Worker = "worker", "职工";
+    }
+);
+
+labelled_enum!(
+    /// 职务 (posts held in an organisation)
+    PostKind {
+        Secretary = "secretary", "书记";
+        DeputySecretary = "deputy_secretary", "副书记";
+        TeamMember = "team_member", "班子成员";
+        DisciplineSecretary = "discipline_secretary", "纪委书记";
+        MiddleManager = "middle_manager", "中层干部";
+        Cadre = "cadre", "一般干部";
+        Worker = "worker", "职工";
+    }
+);
+
+labelled_enum!(
+    /// Roles. The three admin roles (三员分立) are separate from business roles and from each other.
+    Role {
+        SystemAdmin = "system_admin", "系统管理员";
+        SecurityAdmin = "security_admin", "安全保密管理员";
+        Auditor = "auditor", "安全审计员";
+        DisciplineStaff = "discipline_staff", "纪委工作人员";
+        PartyStaff = "party_staff", "单位党务工作人员";
+        Secretary = "secretary", "书记";
+        TeamMember = "team_member", "班子成员";
+        Inspector = "inspector", "检查组成员";
+        Cadre = "cadre", "一般干部";
+    }
+);
+
+impl Role {
+    pub fn is_admin(self) -> bool {
+        matches!(self, Role::SystemAdmin | Role::SecurityAdmin | Role::Auditor)
+    }
+    /// Business roles are bound to an organisation subtree.
+    pub fn needs_org(self) -> bool {
+        !self.is_admin()
+    }
+}
+
+/// What a person may do. Each route asks for one permission; the decision lives here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    ViewOrgs,
+    ManageOrgs,
+    ViewPeople,
+    ManagePeople,
+    ManageAccounts,
+    ManageGrants,
+    ManageSettings,
+    ViewAudit,
+    UploadAttachments,
+}
+
+impl Permission {
+    pub fn granted_to(self, role: Role) -> bool {
+        use Permission as P;
+        use Role as R;
+        match self {
+            P::ViewOrgs => matches!(role, R::SystemAdmin | R::SecurityAdmin | R::DisciplineStaff | R::PartyStaff | R::Secretary | R::TeamMember | R::Inspector | R::Cadre),
+            P::ManageOrgs => role == R::SystemAdmin,
+            P::ViewPeople => matches!(role, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::TeamMember | R::Inspector),
+            P::ManagePeople => matches!(role, R::DisciplineStaff | R::PartyStaff),
+            P::ManageAccounts | P::ManageSettings => role == R::SystemAdmin,
+            P::ManageGrants => role == R::SecurityAdmin,
+            P::ViewAudit => role == R::Auditor,
+            P::UploadAttachments => matches!(role, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::TeamMember | R::Inspector),
+        }
+    }
+    /// Whether the permission is exercised over an organisation subtree (business data) rather than system-wide.
+    pub fn is_scoped(self) -> bool {
+        matches!(self, Permission::ViewPeople | Permission::ManagePeople | Permission::UploadAttachments)
+    }
+}
+
+/// Materialised path of an organisation: "/1/5/23/". A subtree is every path with this prefix.
+/// Paths compare as bytes, so the subtree is the half-open range [path, upper) where upper
+/// replaces the final '/' by '0' (the next byte): an index range scan on both databases.
+pub fn subtree_range(path: &str) -> (String, String) {
+    let mut upper = path.trim_end_matches('/').to_string();
+    upper.push('0');
+    (path.to_string(), upper)
+}
+
+/// The set of organisation subtrees a principal may see for one permission.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Scope {
+    /// Everything (system-wide admin views of base data such as the org tree).
+    pub all: bool,
+    /// Subtree roots as materialised paths; no overlaps.
+    pub paths: Vec<String>,
+}
+
+impl Scope {
+    pub fn none() -> Self {
+        Scope::default()
+    }
+    pub fn everything() -> Self {
+        Scope { all: true, paths: vec![] }
+    }
+    pub fn from_paths(mut paths: Vec<String>) -> Self {
+        paths.sort();
+        paths.dedup();
+        // drop paths already covered by an ancestor
+        let mut kept: Vec<String> = Vec::new();
+        for p in paths {
+            if !kept.iter().any(|k| p.starts_with(k.as_str())) {
+                kept.push(p);
+            }
+        }
+        Scope { all: false, paths: kept }
+    }
+    pub fn is_empty(&self) -> bool {
+        !self.all && self.paths.is_empty()
+    }
+    pub fn contains(&self, path: &str) -> bool {
+        self.all || self.paths.iter().any(|p| path.starts_with(p.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subtree_range_excludes_siblings_with_longer_ids() {
+        let (lo, hi) = subtree_range("/1/5/");
+        assert!("/1/5/" >= lo.as_str() && "/1/5/" < hi.as_str());
+        assert!("/1/5/23/" >= lo.as_str() && "/1/5/23/" < hi.as_str());
+        assert!(!("/1/50/" >= lo.as_str() && "/1/50/" < hi.as_str()));
+        assert!(!("/1/4/" >= lo.as_str() && "/1/4/" < hi.as_str()));
+    }
+
+    #[test]
+    fn scope_drops_nested_paths() {
+        let s = Scope::from_paths(vec!["/1/5/".into(), "/1/5/7/".into(), "/2/".into()]);
+        assert_eq!(s.paths, vec!["/1/5/".to_string(), "/2/".to_string()]);
+        assert!(s.contains("/1/5/7/9/"));
+        assert!(!s.contains("/1/50/"));
+    }
+
+    #[test]
+    fn enums_parse_label_or_code() {
+        assert_eq!(OrgKind::parse("派驻纪检组"), Some(OrgKind::StationedGroup));
+        assert_eq!(OrgKind::parse("branch"), Some(OrgKind::Branch));
+        assert_eq!(Role::parse("安全审计员"), Some(Role::Auditor));
+        assert!(!Permission::ViewPeople.granted_to(Role::SystemAdmin));
+        assert!(!Permission::ViewAudit.granted_to(Role::SystemAdmin));
+        assert!(!Permission::ManageAccounts.granted_to(Role::Auditor));
+    }
+}

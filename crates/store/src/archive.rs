@@ -1,0 +1,135 @@
+//! 数据迁移包: a portable archive of every table, written from one database and read into
+//! another (SQLite ↔ PostgreSQL). JSON lines: a header, then per table a line naming the
+//! columns followed by one JSON array per row.
+
+use std::io::{BufRead, Write};
+
+use serde_json::{Value, json};
+
+use crate::db::{Backend, ColType, Db, Val, q_built};
+use crate::schema::TABLES;
+use crate::StoreError;
+
+const FORMAT: &str = "lianzheng-archive";
+const VERSION: i64 = 1;
+const PAGE: i64 = 5000;
+
+fn to_json(v: &Val) -> Value {
+    match v {
+        Val::I64(v) => v.map(Value::from).unwrap_or(Value::Null),
+        Val::Text(v) => v.clone().map(Value::from).unwrap_or(Value::Null),
+        Val::Bool(v) => v.map(Value::from).unwrap_or(Value::Null),
+        Val::F64(v) => v.map(Value::from).unwrap_or(Value::Null),
+    }
+}
+
+fn from_json(v: &Value, t: ColType) -> Result<Val, StoreError> {
+    let bad = || StoreError::Invalid(format!("迁移包数据格式错误：{v}"));
+    Ok(match (t, v) {
+        (ColType::I64, Value::Null) => Val::I64(None),
+        (ColType::I64, Value::Number(n)) => Val::I64(Some(n.as_i64().ok_or_else(bad)?)),
+        (ColType::Text, Value::Null) => Val::Text(None),
+        (ColType::Text, Value::String(s)) => Val::Text(Some(s.clone())),
+        (ColType::Bool, Value::Null) => Val::Bool(None),
+        (ColType::Bool, Value::Bool(b)) => Val::Bool(Some(*b)),
+        _ => return Err(bad()),
+    })
+}
+
+/// Row counts per table, as written or read.
+pub type Counts = Vec<(String, i64)>;
+
+pub async fn export(db: &Db, out: &mut dyn Write) -> Result<Counts, StoreError> {
+    let io = |e: std::io::Error| StoreError::Invalid(format!("写入迁移包失败：{e}"));
+    writeln!(out, "{}", json!({"format": FORMAT, "version": VERSION, "source": db.backend().name()})).map_err(io)?;
+    let mut counts = Vec::new();
+    for t in TABLES {
+        let names: Vec<&str> = t.columns.iter().map(|c| c.0).collect();
+        let types: Vec<ColType> = t.columns.iter().map(|c| c.1).collect();
+        writeln!(out, "{}", json!({"table": t.name, "columns": names})).map_err(io)?;
+        let mut n = 0i64;
+        let mut offset = 0i64;
+        loop {
+            let sql = format!("SELECT {} FROM {} ORDER BY {} LIMIT {PAGE} OFFSET {offset}", names.join(", "), t.name, names[0]);
+            let rows = db.fetch_values(q_built(sql), &types).await?;
+            for r in &rows {
+                let arr: Vec<Value> = r.iter().map(to_json).collect();
+                writeln!(out, "{}", Value::Array(arr)).map_err(io)?;
+            }
+            n += rows.len() as i64;
+            offset += PAGE;
+            if (rows.len() as i64) < PAGE {
+                break;
+            }
+        }
+        counts.push((t.name.to_string(), n));
+    }
+    out.flush().map_err(io)?;
+    Ok(counts)
+}
+
+/// Reads an archive into a database that holds no organisations yet (a fresh one). All or nothing.
+pub async fn import(db: &Db, input: &mut dyn BufRead) -> Result<Counts, StoreError> {
+    let existing = db.scalar_i64(crate::q("SELECT COUNT(*) FROM orgs")).await?;
+    if existing > 0 {
+        return Err(StoreError::Invalid("目标数据库已有数据，只能导入到新建的空数据库".into()));
+    }
+    let mut lines = input.lines();
+    let header: Value = match lines.next() {
+        Some(Ok(l)) => serde_json::from_str(&l).map_err(|_| StoreError::Invalid("不是有效的迁移包".into()))?,
+        _ => return Err(StoreError::Invalid("迁移包为空".into())),
+    };
+    if header["format"] != FORMAT || header["version"] != VERSION {
+        return Err(StoreError::Invalid("不是有效的迁移包（格式或版本不符）".into()));
+    }
+    let mut tx = db.begin().await?;
+    // Fresh databases carry seed rows (the audit head); the archive brings its own.
+    tx.execute(crate::q("DELETE FROM audit_head")).await?;
+    tx.execute(crate::q("DELETE FROM jobs")).await?;
+    tx.execute(crate::q("DELETE FROM settings")).await?;
+    let mut counts: Counts = Vec::new();
+    let mut current: Option<(&'static crate::schema::TableDef, String)> = None;
+    for line in lines {
+        let line = line.map_err(|e| StoreError::Invalid(format!("读取迁移包失败：{e}")))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: Value = serde_json::from_str(&line).map_err(|_| StoreError::Invalid("迁移包内容损坏".into()))?;
+        if let Some(name) = v.get("table").and_then(Value::as_str) {
+            let def = TABLES.iter().find(|t| t.name == name).ok_or_else(|| StoreError::Invalid(format!("迁移包含有未知的表：{name}")))?;
+            let cols: Vec<String> = v["columns"].as_array().map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect()).unwrap_or_default();
+            let expected: Vec<String> = def.columns.iter().map(|c| c.0.to_string()).collect();
+            if cols != expected {
+                return Err(StoreError::Invalid(format!("迁移包中表 {name} 的列与本版本不符")));
+            }
+            let placeholders = crate::db::placeholders(1, expected.len());
+            let sql = format!("INSERT INTO {name} ({}) VALUES ({placeholders})", expected.join(", "));
+            current = Some((def, sql));
+            counts.push((name.to_string(), 0));
+            continue;
+        }
+        let (def, sql) = current.as_ref().ok_or_else(|| StoreError::Invalid("迁移包内容损坏".into()))?;
+        let arr = v.as_array().ok_or_else(|| StoreError::Invalid("迁移包内容损坏".into()))?;
+        if arr.len() != def.columns.len() {
+            return Err(StoreError::Invalid(format!("迁移包中表 {} 的一行列数不符", def.name)));
+        }
+        let mut query = q_built(sql.clone());
+        for (val, (_, t)) in arr.iter().zip(def.columns.iter()) {
+            query = query.bind(from_json(val, *t)?);
+        }
+        tx.execute(query).await?;
+        if let Some(last) = counts.last_mut() {
+            last.1 += 1;
+        }
+    }
+    if tx.backend() == Backend::Postgres {
+        // identity columns must continue after the imported ids
+        for t in TABLES {
+            if t.columns[0].0 == "id" && t.name != "audit_head" {
+                tx.execute(q_built(format!("SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE((SELECT MAX(id) FROM {0}), 0) + 1, false)", t.name))).await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(counts)
+}

@@ -1,0 +1,176 @@
+//! 审计日志: an append-only log of every write, in the writer's own transaction, each entry
+//! chained to the previous one with SM3 so that any edit or deletion shows.
+
+use lianzheng_core::crypto::chain_hash;
+use serde::Serialize;
+use sqlx::FromRow;
+
+use crate::builder::SqlBuilder;
+use crate::db::{Db, Tx, now, q};
+use crate::StoreError;
+
+/// Who did it. The name is copied into the entry so the log reads on its own.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub name: String,
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    pub fn system(what: &str) -> Actor {
+        Actor { user_id: None, name: format!("系统（{what}）"), ip: None }
+    }
+}
+
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub seq: i64,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub summary: String,
+    pub ip: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The bytes an entry's hash covers (everything but the hash itself), unambiguous by field separators.
+fn canonical(seq: i64, at: i64, actor_id: Option<i64>, actor_name: &str, action: &str, entity: &str, entity_id: Option<&str>, summary: &str, ip: Option<&str>) -> Vec<u8> {
+    let fields = [
+        seq.to_string(),
+        at.to_string(),
+        actor_id.map(|v| v.to_string()).unwrap_or_default(),
+        actor_name.to_string(),
+        action.to_string(),
+        entity.to_string(),
+        entity_id.unwrap_or_default().to_string(),
+        summary.to_string(),
+        ip.unwrap_or_default().to_string(),
+    ];
+    fields.join("\u{1e}").into_bytes()
+}
+
+/// Appends an entry inside the caller's transaction. `summary` is a short JSON of what
+/// changed (before/after for edits); it must never carry an ID number or a reporter's identity.
+pub async fn record(tx: &mut Tx, actor: &Actor, action: &str, entity: &str, entity_id: Option<String>, summary: serde_json::Value) -> Result<(), StoreError> {
+    // Taking the head row serialises chain appends (row lock on PostgreSQL; the write lock on SQLite).
+    let (seq, prev): (i64, String) = tx
+        .fetch_one(q("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash"))
+        .await?;
+    let at = now();
+    let summary = summary.to_string();
+    let bytes = canonical(seq, at, actor.user_id, &actor.name, action, entity, entity_id.as_deref(), &summary, actor.ip.as_deref());
+    let hash = chain_hash(&prev, &bytes);
+    tx.execute(
+        q("INSERT INTO audit_log (seq, at, actor_id, actor_name, action, entity, entity_id, summary, ip, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+            .bind(seq)
+            .bind(at)
+            .bind(actor.user_id)
+            .bind(actor.name.as_str())
+            .bind(action)
+            .bind(entity)
+            .bind(entity_id)
+            .bind(summary)
+            .bind(actor.ip.clone())
+            .bind(prev.as_str())
+            .bind(hash.as_str()),
+    )
+    .await?;
+    tx.execute(q("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(hash)).await?;
+    Ok(())
+}
+
+/// Records an event that is not itself a data change (sign-in, a read of a lead) in its own transaction.
+pub async fn record_alone(db: &Db, actor: &Actor, action: &str, entity: &str, entity_id: Option<String>, summary: serde_json::Value) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    record(&mut tx, actor, action, entity, entity_id, summary).await?;
+    tx.commit().await
+}
+
+/// Result of walking the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum ChainCheck {
+    Intact { entries: i64 },
+    /// The first entry whose link does not hold, and why.
+    Broken { seq: i64, reason: String },
+}
+
+/// Walks the whole chain in pages, recomputing every hash.
+pub async fn verify_chain(db: &Db) -> Result<ChainCheck, StoreError> {
+    let mut prev = "0".repeat(64);
+    let mut expected_seq = 1i64;
+    let mut last_seq = 0i64;
+    loop {
+        let page: Vec<AuditEntry> = db
+            .fetch_all(q("SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 2000").bind(last_seq))
+            .await?;
+        if page.is_empty() {
+            break;
+        }
+        for e in &page {
+            if e.seq != expected_seq {
+                return Ok(ChainCheck::Broken { seq: expected_seq, reason: format!("第{expected_seq}条记录缺失") });
+            }
+            if e.prev_hash != prev {
+                return Ok(ChainCheck::Broken { seq: e.seq, reason: format!("第{}条记录的前序哈希与上一条不符", e.seq) });
+            }
+            let bytes = canonical(e.seq, e.at, e.actor_id, &e.actor_name, &e.action, &e.entity, e.entity_id.as_deref(), &e.summary, e.ip.as_deref());
+            let h = chain_hash(&prev, &bytes);
+            if h != e.hash {
+                return Ok(ChainCheck::Broken { seq: e.seq, reason: format!("第{}条记录内容被改动（哈希不符）", e.seq) });
+            }
+            prev = e.hash.clone();
+            expected_seq += 1;
+            last_seq = e.seq;
+        }
+    }
+    let (head_seq, head_hash): (i64, String) = db.fetch_one(q("SELECT seq, last_hash FROM audit_head WHERE id = 1")).await?;
+    if head_seq != last_seq || (head_seq > 0 && head_hash != prev) {
+        return Ok(ChainCheck::Broken { seq: last_seq + 1, reason: "日志末尾的记录被删除（链头不符）".to_string() });
+    }
+    Ok(ChainCheck::Intact { entries: last_seq })
+}
+
+/// Filters of the audit page.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+fn filter_where(f: &AuditFilter) -> SqlBuilder {
+    let mut b = SqlBuilder::new("FROM audit_log WHERE 1=1");
+    if let Some(a) = f.actor.as_deref().filter(|s| !s.is_empty()) {
+        b.push(" AND actor_name LIKE ").bind(format!("%{a}%"));
+    }
+    if let Some(a) = f.action.as_deref().filter(|s| !s.is_empty()) {
+        b.push(" AND action = ").bind(a);
+    }
+    if let Some(a) = f.entity.as_deref().filter(|s| !s.is_empty()) {
+        b.push(" AND entity = ").bind(a);
+    }
+    if let Some(t) = f.from {
+        b.push(" AND at >= ").bind(t);
+    }
+    if let Some(t) = f.to {
+        b.push(" AND at < ").bind(t);
+    }
+    b
+}
+
+/// A page of the log, newest first, with the total. Only the 安全审计员 reaches this.
+pub async fn list(db: &Db, f: &AuditFilter, offset: i64, limit: i64) -> Result<(Vec<AuditEntry>, i64), StoreError> {
+    let w = filter_where(f);
+    let total = db.scalar_i64(w.clone_with("SELECT COUNT(*) ").build()).await?;
+    let mut page = w.clone_with("SELECT * ");
+    page.push(&format!(" ORDER BY seq DESC LIMIT {limit} OFFSET {offset}"));
+    Ok((db.fetch_all(page.build()).await?, total))
+}

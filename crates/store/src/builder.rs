@@ -1,0 +1,64 @@
+//! Assembling a query with a variable shape (filters, scope) while keeping every value bound.
+
+use lianzheng_core::org::{Scope, subtree_range};
+
+use crate::db::{Q, Val, q_built};
+
+#[derive(Debug, Default)]
+pub struct SqlBuilder {
+    sql: String,
+    args: Vec<Val>,
+}
+
+impl SqlBuilder {
+    pub fn new(sql: &str) -> Self {
+        SqlBuilder { sql: sql.to_string(), args: Vec::new() }
+    }
+
+    /// Appends fixed SQL text (never user input).
+    pub fn push(&mut self, sql: &str) -> &mut Self {
+        self.sql.push_str(sql);
+        self
+    }
+
+    /// Appends a placeholder and binds the value to it.
+    pub fn bind(&mut self, v: impl Into<Val>) -> &mut Self {
+        self.args.push(v.into());
+        self.sql.push('$');
+        self.sql.push_str(&self.args.len().to_string());
+        self
+    }
+
+    /// Appends `(col >= lo AND col < hi OR …)` for every subtree of the scope, or `1=1` for
+    /// an unlimited scope, or `1=0` for an empty one.
+    pub fn scope(&mut self, column: &str, scope: &Scope) -> &mut Self {
+        if scope.all {
+            return self.push("1=1");
+        }
+        if scope.paths.is_empty() {
+            return self.push("1=0");
+        }
+        self.push("(");
+        for (i, p) in scope.paths.iter().enumerate() {
+            if i > 0 {
+                self.push(" OR ");
+            }
+            let (lo, hi) = subtree_range(p);
+            self.push("(").push(column).push(" >= ").bind(lo).push(" AND ").push(column).push(" < ").bind(hi).push(")");
+        }
+        self.push(")")
+    }
+
+    pub fn build(self) -> Q {
+        let mut q = q_built(self.sql);
+        for a in self.args {
+            q = q.bind(a);
+        }
+        q
+    }
+
+    /// The same conditions, for a second query (e.g. the count beside a page).
+    pub fn clone_with(&self, prefix: &str) -> SqlBuilder {
+        SqlBuilder { sql: format!("{prefix}{}", self.sql), args: self.args.clone() }
+    }
+}

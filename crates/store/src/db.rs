@@ -1,0 +1,381 @@
+//! One database handle over SQLite or PostgreSQL, chosen at start from the URL.
+//!
+//! Queries are written once, with `$1`-style parameters that both drivers accept, and
+//! carried as a [`Q`] (SQL text + owned arguments). The backend is matched in one place
+//! here, so repositories never see which database they talk to.
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{AssertSqlSafe, FromRow, Postgres, Sqlite, Transaction};
+
+use crate::StoreError;
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A pool of connections to the one database of this deployment.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: Pool,
+}
+
+/// A write transaction. On SQLite it is opened with `BEGIN IMMEDIATE` so a transaction that
+/// reads before it writes cannot fail on upgrade; on PostgreSQL it is an ordinary transaction.
+pub struct Tx {
+    inner: TxInner,
+}
+
+enum TxInner {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// One bound value. Owned, so a [`Q`] can be built up and passed around freely.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    I64(Option<i64>),
+    Text(Option<String>),
+    Bool(Option<bool>),
+    F64(Option<f64>),
+}
+
+macro_rules! val_from {
+    ($t:ty, $v:ident, $e:expr) => {
+        impl From<$t> for Val {
+            fn from($v: $t) -> Self {
+                $e
+            }
+        }
+    };
+}
+val_from!(i64, v, Val::I64(Some(v)));
+val_from!(Option<i64>, v, Val::I64(v));
+val_from!(i32, v, Val::I64(Some(i64::from(v))));
+val_from!(u32, v, Val::I64(Some(i64::from(v))));
+val_from!(bool, v, Val::Bool(Some(v)));
+val_from!(Option<bool>, v, Val::Bool(v));
+val_from!(f64, v, Val::F64(Some(v)));
+val_from!(String, v, Val::Text(Some(v)));
+val_from!(&String, v, Val::Text(Some(v.clone())));
+val_from!(&str, v, Val::Text(Some(v.to_string())));
+val_from!(Option<String>, v, Val::Text(v));
+val_from!(Option<&str>, v, Val::Text(v.map(str::to_string)));
+val_from!(&Option<String>, v, Val::Text(v.clone()));
+
+/// A query: SQL text with `$n` parameters and the values to bind, in order.
+#[derive(Debug, Clone)]
+pub struct Q {
+    sql: Cow<'static, str>,
+    args: Vec<Val>,
+}
+
+/// A query from literal SQL.
+pub fn q(sql: &'static str) -> Q {
+    Q { sql: Cow::Borrowed(sql), args: Vec::new() }
+}
+
+/// A query whose SQL was assembled at run time. Only ever from fixed fragments and
+/// numbered placeholders; user input always goes through `bind`.
+pub fn q_built(sql: String) -> Q {
+    Q { sql: Cow::Owned(sql), args: Vec::new() }
+}
+
+impl Q {
+    pub fn bind(mut self, v: impl Into<Val>) -> Self {
+        self.args.push(v.into());
+        self
+    }
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+}
+
+/// A row type readable from either database.
+pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+
+macro_rules! bind_args {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for a in $args {
+            query = match a {
+                Val::I64(v) => query.bind(v),
+                Val::Text(v) => query.bind(v),
+                Val::Bool(v) => query.bind(v),
+                Val::F64(v) => query.bind(v),
+            };
+        }
+        query
+    }};
+}
+
+macro_rules! run {
+    ($exec:expr, $backend:ident, $q:expr, $method:ident, $t:ty) => {{
+        let Q { sql, args } = $q;
+        bind_args!(sqlx::query_as::<$backend, $t>(AssertSqlSafe(sql)), args).$method($exec).await
+    }};
+}
+
+macro_rules! exec {
+    ($exec:expr, $backend:ident, $q:expr) => {{
+        let Q { sql, args } = $q;
+        bind_args!(sqlx::query::<$backend>(AssertSqlSafe(sql)), args).execute($exec).await.map(|r| r.rows_affected())
+    }};
+}
+
+impl Db {
+    /// Opens the database named by `url` (`sqlite://…` or `postgres://…`), creating an SQLite
+    /// file if missing, and applies the embedded migrations.
+    pub async fn connect(url: &str) -> Result<Db, StoreError> {
+        let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url).map_err(StoreError::from)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Db { pool: Pool::Postgres(pool) }
+        } else if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // a lost write could lose a ballot or a report
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                .pragma("cache_size", "-16000");
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Db { pool: Pool::Sqlite(pool) }
+        } else {
+            return Err(StoreError::Config(format!("不支持的数据库地址：{url}（应以 sqlite:// 或 postgres:// 开头）")));
+        };
+        Ok(db)
+    }
+
+    /// `sqlite://DIR/lianzheng.db` for a data directory.
+    pub fn sqlite_url_for(data_dir: &Path) -> String {
+        format!("sqlite://{}", data_dir.join("lianzheng.db").display())
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATOR.run(p).await?,
+            Pool::Postgres(p) => POSTGRES_MIGRATOR.run(p).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match &self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        let inner = match &self.pool {
+            Pool::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => TxInner::Postgres(p.begin().await?),
+        };
+        Ok(Tx { inner })
+    }
+
+    pub async fn fetch_all<T: Row>(&self, q: Q) -> Result<Vec<T>, StoreError> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => run!(p, Sqlite, q, fetch_all, T)?,
+            Pool::Postgres(p) => run!(p, Postgres, q, fetch_all, T)?,
+        })
+    }
+
+    pub async fn fetch_optional<T: Row>(&self, q: Q) -> Result<Option<T>, StoreError> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => run!(p, Sqlite, q, fetch_optional, T)?,
+            Pool::Postgres(p) => run!(p, Postgres, q, fetch_optional, T)?,
+        })
+    }
+
+    pub async fn fetch_one<T: Row>(&self, q: Q) -> Result<T, StoreError> {
+        self.fetch_optional(q).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// A single BIGINT (e.g. `COUNT(*)`).
+    pub async fn scalar_i64(&self, q: Q) -> Result<i64, StoreError> {
+        let (v,): (i64,) = self.fetch_one(q).await?;
+        Ok(v)
+    }
+
+    pub async fn execute(&self, q: Q) -> Result<u64, StoreError> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => exec!(p, Sqlite, q)?,
+            Pool::Postgres(p) => exec!(p, Postgres, q)?,
+        })
+    }
+
+    /// Runs a script of several statements without parameters (maintenance only).
+    pub async fn execute_script(&self, sql: String) -> Result<(), StoreError> {
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await?;
+            }
+            Pool::Postgres(p) => {
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Tx {
+    pub fn backend(&self) -> Backend {
+        match &self.inner {
+            TxInner::Sqlite(_) => Backend::Sqlite,
+            TxInner::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn fetch_all<T: Row>(&mut self, q: Q) -> Result<Vec<T>, StoreError> {
+        Ok(match &mut self.inner {
+            TxInner::Sqlite(t) => run!(&mut **t, Sqlite, q, fetch_all, T)?,
+            TxInner::Postgres(t) => run!(&mut **t, Postgres, q, fetch_all, T)?,
+        })
+    }
+
+    pub async fn fetch_optional<T: Row>(&mut self, q: Q) -> Result<Option<T>, StoreError> {
+        Ok(match &mut self.inner {
+            TxInner::Sqlite(t) => run!(&mut **t, Sqlite, q, fetch_optional, T)?,
+            TxInner::Postgres(t) => run!(&mut **t, Postgres, q, fetch_optional, T)?,
+        })
+    }
+
+    pub async fn fetch_one<T: Row>(&mut self, q: Q) -> Result<T, StoreError> {
+        self.fetch_optional(q).await?.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn scalar_i64(&mut self, q: Q) -> Result<i64, StoreError> {
+        let (v,): (i64,) = self.fetch_one(q).await?;
+        Ok(v)
+    }
+
+    pub async fn execute(&mut self, q: Q) -> Result<u64, StoreError> {
+        Ok(match &mut self.inner {
+            TxInner::Sqlite(t) => exec!(&mut **t, Sqlite, q)?,
+            TxInner::Postgres(t) => exec!(&mut **t, Postgres, q)?,
+        })
+    }
+
+    pub async fn execute_script(&mut self, sql: String) -> Result<(), StoreError> {
+        match &mut self.inner {
+            TxInner::Sqlite(t) => {
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await?;
+            }
+            TxInner::Postgres(t) => {
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Seconds since the Unix epoch: the one timestamp representation in the database.
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// `IN ($a, $b, …)` placeholders starting at parameter `first`.
+pub fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Column types the portable archive knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColType {
+    I64,
+    Text,
+    Bool,
+}
+
+macro_rules! decode_row {
+    ($row:expr, $types:expr) => {{
+        use sqlx::Row as _;
+        let mut vals = Vec::with_capacity($types.len());
+        for (i, t) in $types.iter().enumerate() {
+            vals.push(match t {
+                ColType::I64 => Val::I64($row.try_get::<Option<i64>, _>(i)?),
+                ColType::Text => Val::Text($row.try_get::<Option<String>, _>(i)?),
+                ColType::Bool => Val::Bool($row.try_get::<Option<bool>, _>(i)?),
+            });
+        }
+        vals
+    }};
+}
+
+impl Db {
+    /// Rows as loose values, for the portable archive.
+    pub async fn fetch_values(&self, q: Q, types: &[ColType]) -> Result<Vec<Vec<Val>>, StoreError> {
+        let Q { sql, args } = q;
+        let mut out = Vec::new();
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                for row in bind_args!(sqlx::query::<Sqlite>(AssertSqlSafe(sql)), args).fetch_all(p).await? {
+                    out.push(decode_row!(row, types));
+                }
+            }
+            Pool::Postgres(p) => {
+                for row in bind_args!(sqlx::query::<Postgres>(AssertSqlSafe(sql)), args).fetch_all(p).await? {
+                    out.push(decode_row!(row, types));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A cheap round trip, for the health check.
+pub async fn ping(db: &Db) -> Result<(), StoreError> {
+    db.scalar_i64(q("SELECT CAST(1 AS BIGINT)")).await.map(|_| ())
+}

@@ -1,0 +1,334 @@
+//! Input as people and programs send it: every field arrives as text, is checked here once,
+//! and turns into a typed value or a Chinese message at that field. Pages and the API share
+//! these checks, so a rule cannot differ between them.
+
+use std::collections::BTreeMap;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use lianzheng_core::idcard::IdCardNumber;
+use lianzheng_core::org::{Gender, OrgKind, PoliticalStatus, PostKind, Rank};
+use lianzheng_store::org::OrgInput;
+use lianzheng_store::people::{PersonInput, PostInput};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::AppError;
+
+/// Field → message.
+pub type FieldErrors = BTreeMap<String, String>;
+
+pub fn into_error(errors: FieldErrors) -> AppError {
+    let message = errors.values().next().cloned().unwrap_or_else(|| "输入有误".into());
+    AppError::Invalid { message: format!("请修改标红的项目：{message}"), fields: errors }
+}
+
+/// Accepts a string, a number, a bool or null and keeps it as text (JSON clients send numbers).
+pub fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    })
+}
+
+/// A URL-encoded form read into a struct of text fields. Never rejects with a bare 422:
+/// unknown or odd fields are ignored, and a body that cannot be read is a Chinese error.
+pub struct PageForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
+    type Rejection = AppError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|_| AppError::invalid("提交的内容无法读取"))?;
+        serde_urlencoded::from_bytes(&bytes).map(PageForm).map_err(|_| AppError::invalid("表单内容无效，请刷新页面后重试"))
+    }
+}
+
+/// JSON body for the API, with Chinese errors instead of the framework's English ones.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|_| AppError::invalid("请求内容无法读取"))?;
+        serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| AppError::invalid(format!("请求体不是有效的 JSON：第{}行第{}列", e.line(), e.column())))
+    }
+}
+
+/// Query string into text fields; malformed strings become empty filters rather than errors.
+pub struct Q<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequestParts<S> for Q<T> {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let qs = parts.uri.query().unwrap_or("");
+        Ok(Q(serde_urlencoded::from_str(qs).unwrap_or_default()))
+    }
+}
+
+/// A numeric id in the path; anything else is "not found".
+pub fn parse_id(s: &str) -> Result<i64, AppError> {
+    s.parse::<i64>().ok().filter(|v| *v > 0).ok_or(AppError::NotFound)
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    if t.is_empty() { None } else { Some(t.to_string()) }
+}
+
+fn required(errors: &mut FieldErrors, field: &str, label: &str, v: &str, max: usize) -> String {
+    let t = v.trim();
+    if t.is_empty() {
+        errors.insert(field.into(), format!("请填写{label}"));
+    } else if t.chars().count() > max {
+        errors.insert(field.into(), format!("{label}不能超过{max}个字"));
+    }
+    t.to_string()
+}
+
+fn int(errors: &mut FieldErrors, field: &str, label: &str, v: &str, default: Option<i64>) -> i64 {
+    let t = v.trim();
+    if t.is_empty() {
+        if let Some(d) = default {
+            return d;
+        }
+        errors.insert(field.into(), format!("请选择{label}"));
+        return 0;
+    }
+    match t.parse::<i64>() {
+        Ok(n) => n,
+        Err(_) => {
+            errors.insert(field.into(), format!("{label}应为整数"));
+            0
+        }
+    }
+}
+
+/// `YYYY-MM-DD`, or empty.
+pub fn date(errors: &mut FieldErrors, field: &str, label: &str, v: &str) -> Option<String> {
+    let t = v.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    match time::Date::parse(t, fmt) {
+        Ok(d) => Some(d.format(fmt).unwrap_or_else(|_| t.to_string())),
+        Err(_) => {
+            errors.insert(field.into(), format!("{label}应为日期，如 2026-01-31"));
+            None
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct OrgForm {
+    #[serde(deserialize_with = "lenient")]
+    pub parent_id: String,
+    #[serde(deserialize_with = "lenient")]
+    pub name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub short_name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub kind: String,
+    #[serde(deserialize_with = "lenient")]
+    pub code: String,
+    #[serde(deserialize_with = "lenient")]
+    pub sort_order: String,
+    #[serde(deserialize_with = "lenient")]
+    pub version: String,
+}
+
+impl OrgForm {
+    pub fn validate(&self) -> Result<OrgInput, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let name = required(&mut e, "name", "组织名称", &self.name, 100);
+        let code = required(&mut e, "code", "组织编码", &self.code, 50);
+        if !code.is_empty() && !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') {
+            e.insert("code".into(), "组织编码只能包含字母、数字和 - _ .".into());
+        }
+        let kind = OrgKind::parse(&self.kind);
+        if kind.is_none() {
+            e.insert("kind".into(), "请选择组织类型".into());
+        }
+        let parent_id = opt(&self.parent_id).map(|p| int(&mut e, "parent_id", "上级组织", &p, None));
+        let sort_order = int(&mut e, "sort_order", "排序号", &self.sort_order, Some(0));
+        match kind {
+            Some(kind) if e.is_empty() => Ok(OrgInput { parent_id, name, short_name: opt(&self.short_name), kind, code, sort_order }),
+            _ => Err(e),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PersonForm {
+    #[serde(deserialize_with = "lenient")]
+    pub org_id: String,
+    #[serde(deserialize_with = "lenient")]
+    pub name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub gender: String,
+    #[serde(deserialize_with = "lenient")]
+    pub id_number: String,
+    #[serde(deserialize_with = "lenient")]
+    pub phone: String,
+    #[serde(deserialize_with = "lenient")]
+    pub political_status: String,
+    #[serde(deserialize_with = "lenient")]
+    pub rank: String,
+    #[serde(deserialize_with = "lenient")]
+    pub sort_order: String,
+    #[serde(deserialize_with = "lenient")]
+    pub version: String,
+    /// First post, optional (new person form and import).
+    #[serde(deserialize_with = "lenient")]
+    pub post_kind: String,
+    #[serde(deserialize_with = "lenient")]
+    pub post_title: String,
+    #[serde(deserialize_with = "lenient")]
+    pub duty_areas: String,
+    #[serde(deserialize_with = "lenient")]
+    pub post_start: String,
+}
+
+impl PersonForm {
+    pub fn validate(&self) -> Result<(PersonInput, Option<PostInput>), FieldErrors> {
+        let mut e = FieldErrors::new();
+        let org_id = int(&mut e, "org_id", "所属单位", &self.org_id, None);
+        let name = required(&mut e, "name", "姓名", &self.name, 30);
+        let id_number = match opt(&self.id_number) {
+            Some(s) => match IdCardNumber::parse(&s) {
+                Ok(id) => Some(id),
+                Err(err) => {
+                    e.insert("id_number".into(), err.to_string());
+                    None
+                }
+            },
+            None => None,
+        };
+        // gender from the form, else from the ID number
+        let gender = match (Gender::parse(&self.gender), &id_number) {
+            (Some(g), _) => Some(g),
+            (None, Some(id)) => Some(if id.gender_code() == 1 { Gender::Male } else { Gender::Female }),
+            (None, None) => None,
+        };
+        if gender.is_none() {
+            e.insert("gender".into(), "请选择性别".into());
+        }
+        if let (Some(g), Some(id)) = (gender, &id_number) {
+            let from_id = if id.gender_code() == 1 { Gender::Male } else { Gender::Female };
+            if g != from_id && !e.contains_key("id_number") {
+                e.insert("gender".into(), "性别与身份证号不符".into());
+            }
+        }
+        let phone = opt(&self.phone);
+        if let Some(p) = &phone
+            && (p.len() > 20 || !p.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ' || c == '+'))
+        {
+            e.insert("phone".into(), "联系电话格式不正确".into());
+        }
+        let political_status = opt(&self.political_status).and_then(|s| {
+            let v = PoliticalStatus::parse(&s);
+            if v.is_none() {
+                e.insert("political_status".into(), "政治面貌不在可选范围内".into());
+            }
+            v
+        });
+        let rank = opt(&self.rank).and_then(|s| {
+            let v = Rank::parse(&s);
+            if v.is_none() {
+                e.insert("rank".into(), "职级不在可选范围内".into());
+            }
+            v
+        });
+        let sort_order = int(&mut e, "sort_order", "排序号", &self.sort_order, Some(0));
+        let post = match opt(&self.post_kind) {
+            Some(k) => match PostKind::parse(&k) {
+                Some(kind) => {
+                    let start_date = date(&mut e, "post_start", "任职日期", &self.post_start);
+                    Some(PostInput { org_id, kind, title: opt(&self.post_title), duty_areas: opt(&self.duty_areas), start_date, end_date: None })
+                }
+                None => {
+                    e.insert("post_kind".into(), "职务不在可选范围内".into());
+                    None
+                }
+            },
+            None => None,
+        };
+        match gender {
+            Some(gender) if e.is_empty() => Ok((PersonInput { org_id, name, gender, id_number, phone, political_status, rank, sort_order }, post)),
+            _ => Err(e),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PostForm {
+    #[serde(deserialize_with = "lenient")]
+    pub org_id: String,
+    #[serde(deserialize_with = "lenient")]
+    pub kind: String,
+    #[serde(deserialize_with = "lenient")]
+    pub title: String,
+    #[serde(deserialize_with = "lenient")]
+    pub duty_areas: String,
+    #[serde(deserialize_with = "lenient")]
+    pub start_date: String,
+    #[serde(deserialize_with = "lenient")]
+    pub end_date: String,
+}
+
+impl PostForm {
+    pub fn validate(&self) -> Result<PostInput, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let org_id = int(&mut e, "org_id", "任职单位", &self.org_id, None);
+        let kind = PostKind::parse(&self.kind);
+        if kind.is_none() {
+            e.insert("kind".into(), "请选择职务".into());
+        }
+        let start_date = date(&mut e, "start_date", "任职日期", &self.start_date);
+        let end_date = date(&mut e, "end_date", "免职日期", &self.end_date);
+        if let (Some(s), Some(en)) = (&start_date, &end_date)
+            && en < s
+        {
+            e.insert("end_date".into(), "免职日期不能早于任职日期".into());
+        }
+        match kind {
+            Some(kind) if e.is_empty() => Ok(PostInput { org_id, kind, title: opt(&self.title), duty_areas: opt(&self.duty_areas), start_date, end_date }),
+            _ => Err(e),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct UserForm {
+    #[serde(deserialize_with = "lenient")]
+    pub username: String,
+    #[serde(deserialize_with = "lenient")]
+    pub display_name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub org_id: String,
+    #[serde(deserialize_with = "lenient")]
+    pub person_id: String,
+}
+
+impl UserForm {
+    pub fn validate(&self) -> Result<lianzheng_store::users::UserInput, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let username = required(&mut e, "username", "用户名", &self.username, 32);
+        if !username.is_empty() && (username.len() < 3 || !username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')) {
+            e.insert("username".into(), "用户名为3至32位字母、数字或 _ . -".into());
+        }
+        let display_name = required(&mut e, "display_name", "姓名", &self.display_name, 30);
+        let org_id = opt(&self.org_id).map(|v| int(&mut e, "org_id", "所在单位", &v, None));
+        let person_id = opt(&self.person_id).map(|v| int(&mut e, "person_id", "关联人员", &v, None));
+        if e.is_empty() { Ok(lianzheng_store::users::UserInput { username, display_name, org_id, person_id }) } else { Err(e) }
+    }
+}

@@ -1,0 +1,59 @@
+//! The OpenAPI 3 document, generated from the API's operation table.
+
+use axum::Json;
+use serde_json::{Map, Value, json};
+
+use crate::api::OPS;
+
+pub fn build() -> Value {
+    let mut paths = Map::new();
+    for op in OPS {
+        let path = format!("/api/v1{}", op.path);
+        let mut params = Vec::new();
+        if op.path.contains("{id}") {
+            params.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}}));
+        }
+        let mut operation = json!({
+            "summary": op.summary,
+            "tags": [op.tag],
+            "operationId": format!("{}_{}", op.method, op.path.trim_start_matches('/').replace(['/', '{', '}', '-'], "_")),
+            "parameters": params,
+            "responses": {
+                "200": {"description": "成功", "content": {"application/json": {"schema": {"type": "object"}}}},
+                "401": {"$ref": "#/components/responses/Error"},
+                "403": {"$ref": "#/components/responses/Error"},
+                "404": {"$ref": "#/components/responses/Error"},
+                "422": {"$ref": "#/components/responses/Error"}
+            }
+        });
+        if op.path == "/auth/login" {
+            operation["security"] = json!([]);
+            operation["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "totp": {"type": "string"}}}}}});
+        } else if matches!(op.method, "post" | "put") && op.path != "/auth/logout" && !op.path.ends_with("/verify") && !op.path.ends_with("/unlock") && !op.path.ends_with("/reset-password") {
+            let ctype = if op.path == "/attachments" { "multipart/form-data" } else { "application/json" };
+            operation["requestBody"] = json!({"required": true, "content": {ctype: {"schema": {"type": "object"}}}});
+        }
+        let entry = paths.entry(path).or_insert_with(|| json!({}));
+        entry[op.method] = operation;
+    }
+    paths.insert(
+        "/healthz".into(),
+        json!({"get": {"summary": "健康检查", "operationId": "get_healthz", "security": [], "responses": {"200": {"description": "成功", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string"}, "database": {"type": "string", "enum": ["sqlite", "postgres"]}, "version": {"type": "string"}}}}}}}}}),
+    );
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "廉政 lianzheng API", "version": env!("CARGO_PKG_VERSION"), "description": "党风廉政建设责任制管理平台 JSON API。除登录外均需 Authorization: Bearer 令牌；所有列表与读取都限于调用者的授权范围。"},
+        "servers": [{"url": "/"}],
+        "paths": Value::Object(paths),
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string", "description": "中文说明"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+            "responses": {"Error": {"description": "错误", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
+        },
+        "security": [{"bearer": []}]
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(build())
+}

@@ -1,0 +1,53 @@
+//! 工作台: the signed-in person's unit, scope, and the modules to come.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use lianzheng_core::org::Permission;
+use lianzheng_store::{org, people};
+
+use super::render;
+use crate::auth::Principal;
+use crate::error::AppResult;
+use crate::layout::Layout;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    l: Layout,
+    unit_name: String,
+    scope_names: Vec<String>,
+    stats: Vec<(&'static str, i64)>,
+    modules: Vec<(&'static str, &'static str)>,
+    must_enrol_totp: bool,
+}
+
+const MODULES: &[(&str, &str)] = &[
+    ("定责", "责任清单、任务分工、责任书"),
+    ("履责", "履责纪实、廉政约谈、抄告单、述责述廉、廉政档案"),
+    ("考责", "检查考核、评分标准、廉政测评、通报"),
+    ("追责", "问题台账、整改销号、督办、问责"),
+    ("信访举报", "来信来访来电网络举报、问题线索处置"),
+    ("巡察", "巡察组、问题底稿、反馈与整改"),
+    ("统计与公文", "统计报表、公文生成"),
+];
+
+pub async fn home(State(st): State<AppState>, p: Principal) -> AppResult<Response> {
+    let unit_name = match p.user.org_id {
+        Some(id) => org::get(&st.db, id).await?.map(|o| o.name).unwrap_or_default(),
+        None => String::new(),
+    };
+    let mut stats = Vec::new();
+    let mut scope_names = Vec::new();
+    if let Ok(scope) = p.require(Permission::ViewPeople) {
+        for o in org::scope_roots(&st.db, &scope).await? {
+            scope_names.push(format!("{}及下级", o.name));
+        }
+        stats.push(("范围内组织", org::count_in_scope(&st.db, &scope).await?));
+        stats.push(("范围内人员", people::count_in_scope(&st.db, &scope).await?));
+    } else if p.is_admin() {
+        scope_names.push("系统管理（不含业务数据）".to_string());
+    }
+    render(&HomePage { l: Layout::new(&st, &p, "工作台", "/"), unit_name, scope_names, stats, modules: MODULES.to_vec(), must_enrol_totp: !p.user.totp_enabled })
+}

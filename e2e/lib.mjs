@@ -1,0 +1,45 @@
+// Shared helpers for the browser tests: system Chromium driven by playwright-core.
+// No browser download: playwright-core only talks to /usr/bin/chromium
+// (Debian package `chromium`).
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Launch headless Chromium. Close it with `await browser.close()`. */
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/** Base URL of the server under test, without a trailing slash. */
+export function baseUrl() {
+  return (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
+}
+
+/**
+ * Full-page screenshot into $SHOT_DIR/<name>.png when SHOT_DIR is set;
+ * does nothing otherwise. Returns the file path or null.
+ */
+export async function shot(page, name) {
+  const dir = process.env.SHOT_DIR;
+  if (!dir) return null;
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
