@@ -310,7 +310,10 @@ fn document_xml(doc: &OfficialDocument, date: &str) -> Result<String, DocError> 
     body.push_str(&header_block(doc));
     body.push_str(&title_block(doc));
     if let Some(addr) = &doc.addressee {
-        body.push_str(&para(&style("GwPlain"), &run(&addressee_text(addr), RunProps::default())));
+        body.push_str(&para(
+            &style("GwPlain"),
+            &run(&addressee_text(addr), RunProps::default()),
+        ));
     }
     body.push_str(&body_blocks(&doc.body)?);
     body.push_str(&attachment_block(&doc.attachments));
@@ -374,7 +377,7 @@ fn header_block(doc: &OfficialDocument) -> String {
             // 标志上边缘至版心上边缘 35mm。
             &format!(
                 r#"<w:pStyle w:val="GwHead"/><w:spacing w:before="{}" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>"#,
-                mm(35) - 240
+                mm(35) - 340
             ),
             &run(
                 &mark,
@@ -398,7 +401,8 @@ fn header_block(doc: &OfficialDocument) -> String {
                 r#"<w:spacing w:before="{before}" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>"#
             ),
             red = RED,
-            before = 2 * LINE_PITCH,
+            // 二行减去字号行距中的空白（约 4mm），使字面间距接近两行。
+            before = 2 * LINE_PITCH - mm(4),
         ),
         &run(number, RunProps::default()),
     ));
@@ -449,7 +453,10 @@ fn body_blocks(blocks: &[Block]) -> Result<String, DocError> {
                 prev_table = false;
             }
             Block::Paragraph(text) => {
-                out.push_str(&para(&style("GwBody"), &run(text.trim(), RunProps::default())));
+                out.push_str(&para(
+                    &style("GwBody"),
+                    &run(text.trim(), RunProps::default()),
+                ));
                 prev_table = false;
             }
             Block::Table {
@@ -483,15 +490,15 @@ fn table_xml(
     if ncols == 0 {
         return Ok(String::new());
     }
-    if !headers.is_empty() {
-        if let Some((i, r)) = rows.iter().enumerate().find(|(_, r)| r.len() > ncols) {
-            return Err(DocError::InvalidTable(format!(
-                "第{}行有{}列，表头只有{}列",
-                i + 1,
-                r.len(),
-                ncols
-            )));
-        }
+    if !headers.is_empty()
+        && let Some((i, r)) = rows.iter().enumerate().find(|(_, r)| r.len() > ncols)
+    {
+        return Err(DocError::InvalidTable(format!(
+            "第{}行有{}列，表头只有{}列",
+            i + 1,
+            r.len(),
+            ncols
+        )));
     }
 
     let col_w = match widths {
@@ -512,24 +519,27 @@ fn table_xml(
         None => {
             let natural: Vec<u64> = (0..ncols)
                 .map(|c| {
-                    let mut m = headers.get(c).map_or(0, |h| display_width(h));
+                    let mut m = headers.get(c).map_or(0, |h| table_text_twips(h));
                     for r in rows {
                         if let Some(cell) = r.get(c) {
-                            m = m.max(cell.lines().map(display_width).max().unwrap_or(0));
+                            m = m.max(cell.lines().map(table_text_twips).max().unwrap_or(0));
                         }
                     }
-                    // 半角宽 7 磅（4号字的一半）= 140 twip，加左右单元格边距和少量余量。
-                    (m.max(2) as u64) * 140 + 2 * u64::from(TABLE_CELL_MARGIN) + 30
+                    // 至少两个汉字宽，加左右单元格边距和少量余量。
+                    m.max(2 * 280) + 2 * u64::from(TABLE_CELL_MARGIN) + 40
                 })
                 .collect();
             auto_column_widths(&natural)
         }
     };
 
-    let border = |side: &str| format!(r#"<w:{side} w:val="single" w:sz="6" w:space="0" w:color="000000"/>"#);
+    let border =
+        |side: &str| format!(r#"<w:{side} w:val="single" w:sz="6" w:space="0" w:color="000000"/>"#);
     let mut x = String::new();
     x.push_str("<w:tbl><w:tblPr>");
-    x.push_str(&format!(r#"<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:jc w:val="center"/>"#));
+    x.push_str(&format!(
+        r#"<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:jc w:val="center"/>"#
+    ));
     x.push_str("<w:tblBorders>");
     for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
         x.push_str(&border(side));
@@ -549,7 +559,11 @@ fn table_xml(
 
     let cell = |text: &str, width: u32, header: bool| {
         // 表头与短内容居中，长内容两端对齐。
-        let jc = if header || display_width(text) <= 16 { "center" } else { "both" };
+        let jc = if header || display_width(text) <= 16 {
+            "center"
+        } else {
+            "both"
+        };
         format!(
             r#"<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>{}</w:tc>"#,
             para(
@@ -586,6 +600,15 @@ fn table_xml(
 /// 表格单元格左右边距（twip，约 1.5mm）。
 const TABLE_CELL_MARGIN: u32 = 85;
 
+/// 表格文字（4号，14pt）的估计宽度（twip）：汉字 280；数字、字母按 0.65 字宽计
+/// （仿宋_GB2312 的数字是半角 0.5 字宽，其他字体的比例数字略宽）。
+fn table_text_twips(s: &str) -> u64 {
+    s.trim()
+        .chars()
+        .map(|c| if crate::is_wide(c) { 280 } else { 182 })
+        .sum()
+}
+
 /// 按相对宽度分配版心宽度，末列补足取整误差。
 fn scale_to_width(weights: &[u64]) -> Vec<u32> {
     let total: u64 = weights.iter().sum::<u64>().max(1);
@@ -609,7 +632,12 @@ fn auto_column_widths(natural: &[u64]) -> Vec<u32> {
     }
     let mut fixed = vec![false; natural.len()];
     loop {
-        let fixed_sum: u64 = natural.iter().zip(&fixed).filter(|(_, f)| **f).map(|(n, _)| n).sum();
+        let fixed_sum: u64 = natural
+            .iter()
+            .zip(&fixed)
+            .filter(|(_, f)| **f)
+            .map(|(n, _)| n)
+            .sum();
         let flex_count = fixed.iter().filter(|f| !**f).count() as u64;
         if flex_count == 0 {
             break;
@@ -626,13 +654,23 @@ fn auto_column_widths(natural: &[u64]) -> Vec<u32> {
             break;
         }
     }
-    let fixed_sum: u64 = natural.iter().zip(&fixed).filter(|(_, f)| **f).map(|(n, _)| n).sum();
+    let fixed_sum: u64 = natural
+        .iter()
+        .zip(&fixed)
+        .filter(|(_, f)| **f)
+        .map(|(n, _)| n)
+        .sum();
     if fixed.iter().all(|f| *f) || fixed_sum >= total {
         // 短列本身就放不下：只能全部等比缩小。
         return scale_to_width(natural);
     }
     let remaining = total - fixed_sum;
-    let flex_nat: u64 = natural.iter().zip(&fixed).filter(|(_, f)| !**f).map(|(n, _)| n).sum();
+    let flex_nat: u64 = natural
+        .iter()
+        .zip(&fixed)
+        .filter(|(_, f)| !**f)
+        .map(|(n, _)| n)
+        .sum();
     let weights: Vec<u64> = natural
         .iter()
         .zip(&fixed)
@@ -659,7 +697,11 @@ fn attachment_block(attachments: &[String]) -> String {
     let label_w = display_width(label);
     let single = names.len() == 1;
     for (i, name) in names.iter().enumerate() {
-        let number = if single { String::new() } else { format!("{}．", i + 1) };
+        let number = if single {
+            String::new()
+        } else {
+            format!("{}．", i + 1)
+        };
         let num_w = display_width(&number);
         // 回行位置：附件名称首字。
         let left = indent + label_w + num_w;
@@ -684,27 +726,37 @@ fn attachment_block(attachments: &[String]) -> String {
 fn signature_block(signature: Option<&str>, date: &str) -> String {
     let mut out = blank_line();
     let date_w = display_width(date);
-    let right_para = |text: &str, right_units: usize| {
+    let right_para = |text: &str, right: u32| {
         para(
             &format!(
-                r#"<w:pStyle w:val="GwPlain"/><w:ind w:right="{}"/><w:jc w:val="right"/>"#,
-                half_chars(right_units)
+                r#"<w:pStyle w:val="GwPlain"/><w:ind w:right="{right}"/><w:jc w:val="right"/>"#
             ),
             &run(text, RunProps::default()),
         )
     };
+    let left_para = |text: &str, left: u32| {
+        para(
+            &format!(r#"<w:pStyle w:val="GwPlain"/><w:ind w:left="{left}"/><w:jc w:val="left"/>"#),
+            &run(text, RunProps::default()),
+        )
+    };
     match signature.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(sig) => {
+        // 常见情形：署名（汉字，宽度可靠）右对齐右空二字；日期左对齐，起点 = 署名起点 + 二字。
+        // 日期含阿拉伯数字，不同字体下宽度不一，所以不让日期的位置依赖它自己的宽度。
+        Some(sig) if display_width(sig) >= date_w + 4 => {
             let sig_w = display_width(sig);
-            let (sig_right, date_right) = if sig_w >= date_w + 4 {
-                (4, sig_w - date_w)
-            } else {
-                (date_w + 8 - sig_w, 4)
-            };
-            out.push_str(&right_para(sig, sig_right));
-            out.push_str(&right_para(date, date_right));
+            out.push_str(&right_para(sig, half_chars(4)));
+            out.push_str(&left_para(date, TEXT_W.saturating_sub(half_chars(sig_w))));
         }
-        None => out.push_str(&right_para(date, 4)),
+        // 日期比署名长：日期右空二字，署名首字比日期首字左移二字。
+        Some(sig) => {
+            out.push_str(&left_para(
+                sig,
+                TEXT_W.saturating_sub(half_chars(date_w + 8)),
+            ));
+            out.push_str(&right_para(date, half_chars(4)));
+        }
+        None => out.push_str(&right_para(date, half_chars(4))),
     }
     out
 }
@@ -712,7 +764,11 @@ fn signature_block(signature: Option<&str>, date: &str) -> String {
 /// 版记：抄送、印发机关和印发日期，用浮动表格固定在最后一页版心底部。
 /// 首末条分隔线为粗线（1 磅），中间为细线（0.75 磅）。
 fn colophon_block(cc: &[String], printer: Option<&str>, date: &str) -> String {
-    let cc: Vec<&str> = cc.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+    let cc: Vec<&str> = cc
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
     let printer = printer.map(str::trim).filter(|p| !p.is_empty());
     if cc.is_empty() && printer.is_none() {
         return String::new();
@@ -724,7 +780,7 @@ fn colophon_block(cc: &[String], printer: Option<&str>, date: &str) -> String {
     let right_w = u32::try_from(display_width(&printed))
         .unwrap_or(40)
         .saturating_mul(SMALL_CHAR / 2)
-        .saturating_add(2 * SMALL_CHAR)
+        .saturating_add(4 * SMALL_CHAR)
         .min(TEXT_W / 2);
     let left_w = TEXT_W - right_w;
     let rpr = RunProps {
@@ -742,7 +798,8 @@ fn colophon_block(cc: &[String], printer: Option<&str>, date: &str) -> String {
             top, bottom
         )
     };
-    let row_open = r#"<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="567" w:hRule="atLeast"/></w:trPr>"#;
+    let row_open =
+        r#"<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="567" w:hRule="atLeast"/></w:trPr>"#;
 
     let mut x = String::new();
     x.push_str("<w:tbl><w:tblPr>");
@@ -818,7 +875,9 @@ fn footer_xml(even: bool) -> String {
     let ppr = if even {
         format!(r#"<w:pStyle w:val="GwFooter"/><w:ind w:left="{SMALL_CHAR}"/><w:jc w:val="left"/>"#)
     } else {
-        format!(r#"<w:pStyle w:val="GwFooter"/><w:ind w:right="{SMALL_CHAR}"/><w:jc w:val="right"/>"#)
+        format!(
+            r#"<w:pStyle w:val="GwFooter"/><w:ind w:right="{SMALL_CHAR}"/><w:jc w:val="right"/>"#
+        )
     };
     let p = RunProps::default();
     let runs = [
@@ -838,9 +897,8 @@ fn footer_xml(even: bool) -> String {
 }
 
 fn styles_xml() -> String {
-    let fonts = |f: &str| {
-        format!(r#"<w:rFonts w:ascii="{f}" w:eastAsia="{f}" w:hAnsi="{f}" w:cs="{f}"/>"#)
-    };
+    let fonts =
+        |f: &str| format!(r#"<w:rFonts w:ascii="{f}" w:eastAsia="{f}" w:hAnsi="{f}" w:cs="{f}"/>"#);
     let first_line = format!(r#"<w:ind w:firstLine="{}"/>"#, half_chars(4));
     let heading = |level: u32, font: &str| {
         format!(
@@ -1127,9 +1185,8 @@ mod tests {
         assert_eq!(CHAR_SPACING, -5);
         // 每行恰好 28 字。
         let pitch = 320 + CHAR_SPACING;
-        assert!(pitch * 28 <= i64::from(TEXT_W));
-        assert!(pitch * 29 > i64::from(TEXT_W));
-        assert!(LINE_PITCH * 22 <= TEXT_H && LINE_PITCH * 23 > TEXT_H);
+        assert_eq!(i64::from(TEXT_W) / pitch, 28);
+        assert_eq!(TEXT_H / LINE_PITCH, 22);
     }
 
     #[test]
@@ -1180,7 +1237,10 @@ mod tests {
         assert!(doc.contains("<w:tblHeader/>"));
         assert!(doc.contains(r#"<w:docGrid w:type="lines" w:linePitch="579"/>"#));
         assert!(doc.contains(r#"w:type="even""#));
-        assert!(doc.contains("仿宋_GB2312") || read_part(&bytes, "word/styles.xml").contains("仿宋_GB2312"));
+        assert!(
+            doc.contains("仿宋_GB2312")
+                || read_part(&bytes, "word/styles.xml").contains("仿宋_GB2312")
+        );
 
         let settings = read_part(&bytes, "word/settings.xml");
         assert!(settings.contains("<w:evenAndOddHeaders/>"));
@@ -1214,7 +1274,12 @@ mod tests {
     fn documents_are_well_formed_xml() {
         // 粗略检查：每个部件的标签配对（不依赖 XML 解析库）。
         let bytes = to_docx(&sample()).unwrap();
-        for part in ["word/document.xml", "word/styles.xml", "word/footer1.xml", "word/settings.xml"] {
+        for part in [
+            "word/document.xml",
+            "word/styles.xml",
+            "word/footer1.xml",
+            "word/settings.xml",
+        ] {
             let xml = read_part(&bytes, part);
             let mut stack: Vec<String> = Vec::new();
             let mut rest = xml.as_str();
@@ -1240,7 +1305,10 @@ mod tests {
     fn bad_heading_level_is_error() {
         let mut doc = sample();
         doc.body.push(Block::Heading(5, "x".into()));
-        assert!(matches!(to_docx(&doc), Err(DocError::InvalidHeadingLevel(5))));
+        assert!(matches!(
+            to_docx(&doc),
+            Err(DocError::InvalidHeadingLevel(5))
+        ));
     }
 
     #[test]
@@ -1277,13 +1345,14 @@ mod tests {
 
     #[test]
     fn signature_alignment() {
-        // 署名 12 字，日期 7 字：署名右空二字，日期右空五字（首字右移二字）。
+        // 署名 12 字：右空二字，起点在第 28-2-12=14 字处；日期从第 16 字处起。
         let x = signature_block(Some("中共某某县纪律检查委员会"), "2026年11月27日");
         assert!(x.contains(&format!(r#"w:right="{}""#, half_chars(4))));
-        assert!(x.contains(&format!(r#"w:right="{}""#, half_chars(10))));
-        // 署名比日期短：日期右空二字。
+        assert!(x.contains(&format!(r#"w:left="{}""#, TEXT_W - half_chars(24))));
+        assert_eq!(TEXT_W - half_chars(24), 8845 - 12 * 315);
+        // 署名比日期短：日期右空二字，署名起点 = 日期起点 - 二字。
         let y = signature_block(Some("某局"), "2026年11月27日");
         assert!(y.contains(&format!(r#"w:right="{}""#, half_chars(4))));
-        assert!(y.contains(&format!(r#"w:right="{}""#, half_chars(18))));
+        assert!(y.contains(&format!(r#"w:left="{}""#, TEXT_W - half_chars(22))));
     }
 }

@@ -1,8 +1,8 @@
 //! lianzheng-docs: official documents (GB/T 9704-2012 DOCX) and XLSX tables.
 //!
-//! - [`gbt9704`]: 按 GB/T 9704-2012《党政机关公文格式》生成 DOCX 公文；
-//! - [`xlsx`]: Excel 表格的导出与导入；
-//! - [`numerals`]: 中文数字与公文结构层次序数。
+//! - [`gbt9704`]：按 GB/T 9704-2012《党政机关公文格式》生成 DOCX 公文；
+//! - [`xlsx`]：Excel 表格的导出与导入；
+//! - [`numerals`]：中文数字与公文结构层次序数。
 
 pub mod gbt9704;
 pub mod numerals;

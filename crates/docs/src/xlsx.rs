@@ -5,7 +5,7 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-use rust_xlsxwriter::{Color, ColNum, Format, FormatAlign, FormatBorder, RowNum, Workbook};
+use rust_xlsxwriter::{ColNum, Color, Format, FormatAlign, FormatBorder, RowNum, Workbook};
 
 use crate::{DocError, display_width};
 
@@ -95,7 +95,12 @@ pub fn write_tables(tables: &[Table]) -> Result<Vec<u8>, DocError> {
 
         let header_row = row;
         for (c, column) in table.columns.iter().enumerate() {
-            sheet.write_string_with_format(header_row, col_num(c)?, column.header.as_str(), &header_fmt)?;
+            sheet.write_string_with_format(
+                header_row,
+                col_num(c)?,
+                column.header.as_str(),
+                &header_fmt,
+            )?;
         }
         sheet.set_freeze_panes(header_row + 1, 0)?;
 
@@ -160,10 +165,10 @@ fn safe_number(s: &str) -> Option<f64> {
     if int.len() > 1 && int.starts_with('0') {
         return None;
     }
-    if let Some(f) = frac {
-        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) || f.ends_with('0') {
-            return None;
-        }
+    if let Some(f) = frac
+        && (f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) || f.ends_with('0'))
+    {
+        return None;
     }
     if int.len() + frac.map_or(0, str::len) > 15 {
         return None;
@@ -180,7 +185,8 @@ pub fn read_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, DocError> {
     let invalid = |e: &dyn std::fmt::Display| DocError::InvalidXlsx {
         detail: e.to_string(),
     };
-    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| invalid(&e))?;
+    let mut workbook: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| invalid(&e))?;
     let range = match workbook.worksheet_range_at(0) {
         None => return Ok(Vec::new()),
         Some(r) => r.map_err(|e| invalid(&e))?,
@@ -328,7 +334,12 @@ mod tests {
         assert_eq!(rows[2], vec!["张三", "11010519491231002X", "95", "007"]);
         assert_eq!(
             rows[3],
-            vec!["李四（县纪委监委）", "110105194912310021", "87.5", "123456789012345678"]
+            vec![
+                "李四（县纪委监委）",
+                "110105194912310021",
+                "87.5",
+                "123456789012345678"
+            ]
         );
         assert_eq!(rows[4], vec!["王五", "", "", ""]);
         assert_eq!(rows.len(), 5);

@@ -1,0 +1,127 @@
+//! lianzheng: the application around the library crates — settings, start-up, background
+//! jobs, demo data and the command-line tools.
+
+pub mod config;
+pub mod demo;
+pub mod jobs;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use lianzheng_core::crypto::{Crypto, Sm4Crypto};
+use lianzheng_core::org::Role;
+use lianzheng_core::password::{PasswordHasher, generate_one_time_password};
+use lianzheng_store::audit::Actor;
+use lianzheng_store::users::{self, UserInput};
+use lianzheng_store::{Db, org};
+use lianzheng_web::storage::LocalStorage;
+use lianzheng_web::{AppState, RateLimiter};
+
+use crate::config::Settings;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The key for encrypted fields: from settings, or `data_dir/secret.key` (made on first start, mode 0600).
+pub fn load_crypto(s: &Settings) -> anyhow::Result<Sm4Crypto> {
+    if !s.secret_key.is_empty() {
+        return Sm4Crypto::from_key_hex(&s.secret_key).map_err(|e| anyhow::anyhow!("secret_key 无效：{e}"));
+    }
+    std::fs::create_dir_all(&s.data_dir).with_context(|| format!("无法创建数据目录 {}", s.data_dir.display()))?;
+    let path = s.data_dir.join("secret.key");
+    if !path.exists() {
+        std::fs::write(&path, Sm4Crypto::generate_key_hex()).context("无法写入密钥文件")?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    let hex = std::fs::read_to_string(&path).context("无法读取密钥文件")?;
+    Sm4Crypto::from_key_hex(hex.trim()).map_err(|e| anyhow::anyhow!("密钥文件 {} 无效：{e}", path.display()))
+}
+
+pub fn hasher(s: &Settings) -> anyhow::Result<PasswordHasher> {
+    PasswordHasher::new(s.argon2_m_cost, s.argon2_t_cost, 1).map_err(|e| anyhow::anyhow!("argon2 参数无效：{e}"))
+}
+
+/// Connects and migrates the database named by the settings.
+pub async fn open_db(s: &Settings) -> anyhow::Result<Db> {
+    if s.database_url.is_empty() {
+        std::fs::create_dir_all(&s.data_dir).with_context(|| format!("无法创建数据目录 {}", s.data_dir.display()))?;
+    }
+    let db = Db::connect(&s.database_url()).await.context("无法连接数据库")?;
+    db.migrate().await.context("数据库迁移失败")?;
+    Ok(db)
+}
+
+pub fn state(s: &Settings, db: Db) -> anyhow::Result<AppState> {
+    let crypto: Arc<dyn Crypto> = Arc::new(load_crypto(s)?);
+    Ok(AppState {
+        db,
+        crypto,
+        hasher: Arc::new(hasher(s)?),
+        storage: Arc::new(LocalStorage::new(s.data_dir.join("attachments"))),
+        policy: Arc::new(s.policy()),
+        limiter: Arc::new(RateLimiter::default()),
+        version: VERSION,
+    })
+}
+
+/// On a fresh database without demo data: the 系统管理员 with a one-time password, printed
+/// once, to be changed at first sign-in. Returns the password if one was made.
+pub async fn ensure_first_admin(st: &AppState) -> anyhow::Result<Option<String>> {
+    if users::count(&st.db).await? > 0 {
+        return Ok(None);
+    }
+    let pw = generate_one_time_password();
+    let hash = st.hasher.hash(&pw).map_err(|e| anyhow::anyhow!(e.to_string()))?;
+    let actor = Actor::system("首次启动");
+    let mut tx = st.db.begin().await?;
+    let id = users::create(&mut tx, &actor, &UserInput { username: "admin".into(), display_name: "系统管理员".into(), person_id: None, org_id: None }, &hash, true).await?;
+    users::add_grant(&mut tx, &actor, id, Role::SystemAdmin, None).await?;
+    tx.commit().await?;
+    Ok(Some(pw))
+}
+
+pub fn schedule(s: &Settings) -> jobs::Schedule {
+    jobs::Schedule { session_cleanup_secs: s.session_cleanup_minutes * 60, audit_verify_secs: s.audit_verify_hours * 3600, idle_secs: s.idle_timeout_minutes * 60 }
+}
+
+/// Everything `serve` does before listening; separate so tests and the bench start the same way.
+pub async fn prepare(s: &Settings, demo_data: bool) -> anyhow::Result<AppState> {
+    let db = open_db(s).await?;
+    let st = state(s, db)?;
+    if demo_data && demo::load(&st.db, st.crypto.as_ref(), &st.hasher).await? {
+        tracing::info!("演示数据已载入");
+    }
+    if let Some(pw) = ensure_first_admin(&st).await? {
+        println!("已创建系统管理员账号 admin，一次性初始密码：{pw}");
+        println!("（只显示这一次；首次登录后须修改，并绑定双因素认证）");
+    }
+    jobs::ensure_scheduled(&st.db, &schedule(s)).await?;
+    Ok(st)
+}
+
+pub async fn serve(s: &Settings, st: AppState) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(&s.bind).await.with_context(|| format!("无法监听 {}", s.bind))?;
+    let addr = listener.local_addr()?;
+    if s.jobs_enabled {
+        tokio::spawn(jobs::worker_loop(st.db.clone(), schedule(s)));
+    }
+    println!("lianzheng {VERSION} 已启动：http://{addr}  （数据库：{}）", st.db.backend().name());
+    let app = lianzheng_web::router(st).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Counts shown by `demo` and the CLI.
+pub async fn summary(db: &Db) -> anyhow::Result<String> {
+    let orgs = org::count(db).await?;
+    let people = db.scalar_i64(lianzheng_store::q("SELECT COUNT(*) FROM people")).await?;
+    let accounts = users::count(db).await?;
+    Ok(format!("组织 {orgs} 个，人员 {people} 人，账号 {accounts} 个"))
+}
