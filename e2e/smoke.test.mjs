@@ -4,7 +4,7 @@
 // Page contract:
 //   /login           #username, #password, button[type=submit]
 //   after sign-in    lands on /, `.topbar .user` shows the person's name
-//   a[href="/orgs"]  opens a page with `ul.tree` containing "县纪委"
+//   a[href="/orgs"]  opens a page with `ul.tree` containing "纪律检查委员会"
 //   /people?q=zs     `table.data tbody tr` rows, `input[name=q]` keeps "zs"
 //   sign-out         `form[action="/logout"] button`, lands on /login
 import { test, before, after } from 'node:test';
@@ -79,7 +79,7 @@ test('smoke: sign in, browse orgs and people, sign out', { timeout: 120_000 }, a
     const tree = page.locator('ul.tree').first();
     await tree.waitFor();
     const text = await tree.innerText();
-    assert.ok(text.includes('县纪委'), `ul.tree should contain 县纪委, got: ${text.slice(0, 200)}`);
+    assert.ok(text.includes('纪律检查委员会'), `ul.tree should contain 纪律检查委员会, got: ${text.slice(0, 200)}`);
     await shot(page, '03-orgs');
   });
 

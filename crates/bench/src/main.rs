@@ -1,1 +1,506 @@
-fn main() {}
+//! `lianzheng-bench`: capacity of one `lianzheng` node, like pgbench beside PostgreSQL.
+//!
+//! 1. Generates a synthetic county / city / province (organisations, people, posts) into a
+//!    fresh database: SQLite in a fresh temporary data directory by default, or, with
+//!    `--database-url postgres://…/ADMIN_DB`, a new database `lz_bench_<pid>` created on that
+//!    server (the URL's role needs CREATEDB; the database is dropped at the end).
+//! 2. Starts the real server binary (`lianzheng serve`) on that data as a child process.
+//! 3. Drives it with keep-alive connections: a static asset, then the scoped people list of a
+//!    county-level 纪委工作人员 account.
+//!
+//! Output: one line per figure, `BENCH <name> <value> <unit>`, on stdout; a human summary
+//! and progress on stderr.
+
+mod generate;
+mod http;
+
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::{Parser, ValueEnum};
+use lianzheng_core::crypto::Sm4Crypto;
+use lianzheng_store::{Backend, Db};
+
+use crate::http::Conn;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Scale {
+    /// ≈150 organisations, 3,000 people
+    County,
+    /// ≈1,500 organisations, 30,000 people
+    City,
+    /// ≈15,000 organisations, 300,000 people
+    Province,
+}
+
+impl Scale {
+    pub fn people(self) -> usize {
+        match self {
+            Scale::County => 3_000,
+            Scale::City => 30_000,
+            Scale::Province => 300_000,
+        }
+    }
+}
+
+#[derive(Parser, Debug)]
+#[command(name = "lianzheng-bench", version, about = "lianzheng 容量压测：生成数据、启动服务、测吞吐与延迟")]
+struct Cli {
+    /// Size of the synthetic data set
+    #[arg(long, value_enum)]
+    scale: Scale,
+    /// PostgreSQL server to use, as an admin URL (e.g. postgres://postgres@127.0.0.1:5432/postgres):
+    /// a fresh database lz_bench_<pid> is created there and dropped at the end. Default: SQLite.
+    #[arg(long = "database-url")]
+    database_url: Option<String>,
+    /// Data directory for the server (SQLite file, key). Must not hold a database yet; kept at
+    /// the end. Default: a fresh temporary directory, removed at the end.
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Seconds of measured load per phase (after a warm-up)
+    #[arg(long, default_value_t = 10.0)]
+    duration: f64,
+    /// Seconds of unmeasured warm-up before each phase
+    #[arg(long, default_value_t = 1.0)]
+    warmup: f64,
+    /// Concurrent keep-alive connections
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// The lianzheng binary (default: `lianzheng` beside this executable)
+    #[arg(long)]
+    server: Option<PathBuf>,
+    /// Keep the generated data (temporary directory / PostgreSQL database) for inspection
+    #[arg(long)]
+    keep: bool,
+}
+
+fn main() {
+    // The load generator runs on one thread so that it takes as little of the shared CPU as
+    // possible; the server has its own process and runtime.
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误：无法启动运行时：{e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = rt.block_on(run(Cli::parse())) {
+        eprintln!("错误：{e:#}");
+        std::process::exit(1);
+    }
+}
+
+/// Removes what the run created, whatever happens (unless `--keep`).
+struct Cleanup {
+    temp_dir: Option<PathBuf>,
+    pg: Option<(String, String)>,
+    keep: bool,
+}
+
+impl Cleanup {
+    async fn run(&mut self) {
+        if self.keep {
+            if let Some(d) = &self.temp_dir {
+                eprintln!("保留数据目录：{}", d.display());
+            }
+            if let Some((_, name)) = &self.pg {
+                eprintln!("保留 PostgreSQL 数据库：{name}");
+            }
+            return;
+        }
+        if let Some((admin, name)) = self.pg.take() {
+            match Db::connect(&admin).await {
+                Ok(db) => {
+                    if let Err(e) = db.execute_script(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await {
+                        eprintln!("警告：无法删除数据库 {name}：{e}");
+                    }
+                    db.close().await;
+                }
+                Err(e) => eprintln!("警告：无法连接 PostgreSQL 删除 {name}：{e}"),
+            }
+        }
+        if let Some(d) = self.temp_dir.take()
+            && let Err(e) = std::fs::remove_dir_all(&d)
+        {
+            eprintln!("警告：无法删除临时目录 {}：{e}", d.display());
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    anyhow::ensure!(cli.connections > 0, "--connections 须大于 0");
+    anyhow::ensure!(cli.duration > 0.0, "--duration 须大于 0");
+    let server_bin = match &cli.server {
+        Some(p) => p.clone(),
+        None => std::env::current_exe()?.parent().context("无法确定可执行文件目录")?.join("lianzheng"),
+    };
+    anyhow::ensure!(server_bin.is_file(), "找不到服务程序 {}（用 --server 指定 lianzheng 可执行文件）", server_bin.display());
+
+    let mut cleanup = Cleanup { temp_dir: None, pg: None, keep: cli.keep };
+    let result = bench(&cli, &server_bin, &mut cleanup).await;
+    cleanup.run().await;
+    result
+}
+
+async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::Result<()> {
+    let data_dir = match &cli.data {
+        Some(d) => {
+            std::fs::create_dir_all(d).with_context(|| format!("无法创建数据目录 {}", d.display()))?;
+            if cli.database_url.is_none() && d.join("lianzheng.db").exists() {
+                bail!("数据目录 {} 中已有数据库：压测需要全新的数据（换一个目录，或不指定 --data）", d.display());
+            }
+            d.clone()
+        }
+        None => {
+            let d = std::env::temp_dir().join(format!("lz-bench-{}", std::process::id()));
+            if d.exists() {
+                std::fs::remove_dir_all(&d)?;
+            }
+            std::fs::create_dir_all(&d)?;
+            cleanup.temp_dir = Some(d.clone());
+            d
+        }
+    };
+    let data_dir = std::fs::canonicalize(&data_dir)?;
+
+    // the database: SQLite in the data directory, or a fresh PostgreSQL database
+    let db_url = match &cli.database_url {
+        Some(admin) => {
+            anyhow::ensure!(admin.starts_with("postgres://") || admin.starts_with("postgresql://"), "--database-url 须为 postgres:// 地址");
+            let name = format!("lz_bench_{}", std::process::id());
+            let admin_db = Db::connect(admin).await.context("无法连接 PostgreSQL")?;
+            admin_db.execute_script(format!("DROP DATABASE IF EXISTS {name}")).await?;
+            admin_db.execute_script(format!("CREATE DATABASE {name}")).await.with_context(|| format!("无法创建数据库 {name}（该角色需要 CREATEDB 权限）"))?;
+            admin_db.close().await;
+            cleanup.pg = Some((admin.clone(), name.clone()));
+            with_database(admin, &name)?
+        }
+        None => Db::sqlite_url_for(&data_dir),
+    };
+
+    // the server's key, shared with the generator so encrypted ID numbers decrypt
+    let key_path = data_dir.join("secret.key");
+    if !key_path.exists() {
+        std::fs::write(&key_path, Sm4Crypto::generate_key_hex())?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    let crypto = Sm4Crypto::from_key_hex(std::fs::read_to_string(&key_path)?.trim()).map_err(|e| anyhow::anyhow!("密钥无效：{e}"))?;
+
+    // 1. generate
+    eprintln!("生成 {:?} 规模数据……", cli.scale);
+    let t0 = Instant::now();
+    let db = Db::connect(&db_url).await.context("无法打开数据库")?;
+    db.migrate().await?;
+    let backend = db.backend();
+    let g = generate::generate(&db, cli.scale, &crypto).await?;
+    db.close().await;
+    let generate_s = t0.elapsed().as_secs_f64();
+    println!("BENCH generate_s {generate_s:.2} s");
+    eprintln!("  组织 {} 个，人员 {} 人，任职 {} 条；压测账号 {} 的范围：{}（{} 人）", g.orgs, g.people, g.posts, generate::BENCH_USERNAME, g.county_name, g.county_people);
+
+    // 2. start the server
+    let port = free_port()?;
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let host = addr.to_string();
+    let mut cmd = Command::new(server_bin);
+    cmd.arg("serve").arg("--data").arg(&data_dir).arg("--bind").arg(&host);
+    if cli.database_url.is_some() {
+        cmd.arg("--database-url").arg(&db_url);
+    }
+    // the settings come from the command line and these only: no stray ./lianzheng.toml or LIANZHENG_* of the caller
+    for (k, _) in std::env::vars() {
+        if k.starts_with("LIANZHENG_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.current_dir(&data_dir)
+        .env("LIANZHENG_JOBS_ENABLED", "false")
+        .env("LIANZHENG_LOGIN_RATE_PER_MINUTE", "100000")
+        .env("LIANZHENG_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(stderr_stdio())
+        .stderr(Stdio::inherit());
+    let t_spawn = Instant::now();
+    let child = cmd.spawn().with_context(|| format!("无法启动 {}", server_bin.display()))?;
+    let mut server = ServerGuard(child);
+    wait_healthy(addr, &host, &mut server.0).await?;
+    let startup_ms = t_spawn.elapsed().as_secs_f64() * 1000.0;
+    println!("BENCH startup_ms {startup_ms:.0} ms");
+    let pid = server.0.id();
+
+    let n = cli.connections;
+    let duration = Duration::from_secs_f64(cli.duration);
+    let warmup = Duration::from_secs_f64(cli.warmup.max(0.0));
+
+    // 3a. a trivial in-memory route of the same server
+    let css = Arc::new(vec![http::get_request(&host, "/assets/app.css", None)]);
+    let st = load(addr, n, warmup, duration, css, pid).await.context("静态资源压测失败")?;
+    println!("BENCH http_static_rps {:.1} req/s", st.rps());
+
+    // 3b. the people list of a county, as its 纪委工作人员
+    let token = login(addr, &host).await?;
+    check_people_list(addr, &host, &token, g.county_people).await?;
+    let pages = (g.county_people.div_ceil(50)).clamp(1, 10);
+    let reqs: Vec<Vec<u8>> = (1..=pages).map(|k| http::get_request(&host, &format!("/api/v1/people?page={k}"), Some(&token))).collect();
+    let pl = load(addr, n, warmup, duration, Arc::new(reqs), pid).await.context("人员列表压测失败")?;
+    let p99 = pl.percentile_ms(0.99);
+    println!("BENCH people_list_rps {:.1} req/s", pl.rps());
+    println!("BENCH people_list_p99_ms {p99:.2} ms");
+    let ratio = if st.rps() > 0.0 { pl.rps() / st.rps() } else { 0.0 };
+    println!("BENCH people_list_ratio {ratio:.3} ratio");
+
+    // 4. memory
+    let rss_mb = vm_hwm_kb(pid)? as f64 / 1024.0;
+    println!("BENCH rss_mb_peak {rss_mb:.1} MB");
+
+    drop(server);
+    eprintln!(
+        "摘要：{} / {:?}：{} 组织、{} 人，生成 {generate_s:.1} 秒，启动 {startup_ms:.0} 毫秒；静态 {:.0} 次/秒（服务端 {:.0} 微秒 CPU/次，压测端 {:.0} 微秒/次）；人员列表 {:.0} 次/秒，p50 {:.1} 毫秒，p99 {p99:.1} 毫秒（服务端 {:.0} 微秒 CPU/次，压测端 {:.0} 微秒/次），比值 {ratio:.3}；内存峰值 {rss_mb:.1} MB；{n} 个连接，每段 {:.0} 秒",
+        backend_name(backend),
+        cli.scale,
+        g.orgs,
+        g.people,
+        st.rps(),
+        st.server_cpu_us_per_req(),
+        st.client_cpu_us_per_req(),
+        pl.rps(),
+        pl.percentile_ms(0.50),
+        pl.server_cpu_us_per_req(),
+        pl.client_cpu_us_per_req(),
+        cli.duration,
+    );
+    Ok(())
+}
+
+fn backend_name(b: Backend) -> &'static str {
+    b.name()
+}
+
+/// The admin URL with its database name replaced.
+fn with_database(url: &str, name: &str) -> anyhow::Result<String> {
+    let scheme_end = url.find("://").context("数据库地址无效")? + 3;
+    let rest = &url[scheme_end..];
+    let (authority, tail) = match rest.find(['/', '?']) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let query = tail.find('?').map(|i| &tail[i..]).unwrap_or("");
+    Ok(format!("{}{authority}/{name}{query}", &url[..scheme_end]))
+}
+
+/// The child's stdout goes to our stderr: our stdout carries only BENCH lines.
+fn stderr_stdio() -> Stdio {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Ok(fd) = std::io::stderr().as_fd().try_clone_to_owned() {
+            return Stdio::from(fd);
+        }
+    }
+    Stdio::null()
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    Ok(l.local_addr()?.port())
+}
+
+/// Kills the server when dropped, on every path out.
+struct ServerGuard(Child);
+
+impl Drop for ServerGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn wait_healthy(addr: SocketAddr, host: &str, child: &mut Child) -> anyhow::Result<()> {
+    let req = http::get_request(host, "/healthz", None);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if let Some(status) = child.try_wait()? {
+            bail!("服务进程提前退出：{status}");
+        }
+        if let Ok(mut c) = Conn::connect(addr).await
+            && let Ok(r) = c.send(&req).await
+            && r.status == 200
+        {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("服务在 120 秒内未就绪（/healthz）");
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
+async fn login(addr: SocketAddr, host: &str) -> anyhow::Result<String> {
+    let body = serde_json::json!({"username": generate::BENCH_USERNAME, "password": generate::BENCH_PASSWORD}).to_string();
+    let mut c = Conn::connect(addr).await?;
+    let r = c.send(&http::post_json_request(host, "/api/v1/auth/login", &body)).await?;
+    if r.status != 200 {
+        bail!("登录失败：HTTP {}：{}", r.status, String::from_utf8_lossy(r.body));
+    }
+    let v: serde_json::Value = serde_json::from_slice(r.body).context("登录响应不是 JSON")?;
+    v["token"].as_str().map(str::to_string).context("登录响应中没有 token")
+}
+
+/// One request before the load: the list must be the county's people, 50 to a page.
+async fn check_people_list(addr: SocketAddr, host: &str, token: &str, expected_total: usize) -> anyhow::Result<()> {
+    let mut c = Conn::connect(addr).await?;
+    let r = c.send(&http::get_request(host, "/api/v1/people?page=1", Some(token))).await?;
+    if r.status != 200 {
+        bail!("人员列表返回 HTTP {}：{}", r.status, String::from_utf8_lossy(r.body));
+    }
+    let v: serde_json::Value = serde_json::from_slice(r.body).context("人员列表响应不是 JSON")?;
+    let items = v["items"].as_array().map(Vec::len).unwrap_or(0);
+    let total = v["total"].as_u64().unwrap_or(0) as usize;
+    anyhow::ensure!(total == expected_total, "人员列表总数 {total} 与该县人数 {expected_total} 不符（范围有误？）");
+    anyhow::ensure!(items == expected_total.min(50), "人员列表第 1 页有 {items} 条，应为 {}", expected_total.min(50));
+    eprintln!("  人员列表校验通过：共 {total} 人，每页 {items} 条，响应 {} 字节", r.body.len());
+    Ok(())
+}
+
+/// The figures of one load phase.
+struct Phase {
+    requests: u64,
+    window: Duration,
+    latencies_us: Vec<u32>,
+    server_cpu: Duration,
+    client_cpu: Duration,
+}
+
+impl Phase {
+    fn rps(&self) -> f64 {
+        self.requests as f64 / self.window.as_secs_f64()
+    }
+    fn percentile_ms(&self, p: f64) -> f64 {
+        if self.latencies_us.is_empty() {
+            return 0.0;
+        }
+        let i = ((p * self.latencies_us.len() as f64).ceil() as usize).clamp(1, self.latencies_us.len()) - 1;
+        f64::from(self.latencies_us[i]) / 1000.0
+    }
+    fn server_cpu_us_per_req(&self) -> f64 {
+        self.server_cpu.as_secs_f64() * 1e6 / self.requests.max(1) as f64
+    }
+    fn client_cpu_us_per_req(&self) -> f64 {
+        self.client_cpu.as_secs_f64() * 1e6 / self.requests.max(1) as f64
+    }
+}
+
+/// `n` connections, each sending the requests of `reqs` in turn (starting at a different one),
+/// for `warmup` + `duration`; only responses completed inside the measured window count.
+/// Any status other than 200 stops the run with an error.
+async fn load(addr: SocketAddr, n: usize, warmup: Duration, duration: Duration, reqs: Arc<Vec<Vec<u8>>>, server_pid: u32) -> anyhow::Result<Phase> {
+    let mut conns = Vec::with_capacity(n);
+    for _ in 0..n {
+        conns.push(Conn::connect(addr).await.context("无法连接服务")?);
+    }
+    let t0 = Instant::now();
+    let start = t0 + warmup;
+    let end = start + duration;
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, mut c) in conns.into_iter().enumerate() {
+        let reqs = reqs.clone();
+        tasks.spawn(async move {
+            let mut lat: Vec<u32> = Vec::with_capacity(16 * 1024);
+            let mut k = i;
+            loop {
+                let s = Instant::now();
+                if s >= end {
+                    break;
+                }
+                let req = &reqs[k % reqs.len()];
+                k += 1;
+                let r = c.send(req).await?;
+                if r.status != 200 {
+                    bail!("HTTP {}：{}", r.status, String::from_utf8_lossy(&r.body[..r.body.len().min(300)]));
+                }
+                let e = Instant::now();
+                if e >= start && e < end {
+                    lat.push(u32::try_from((e - s).as_micros()).unwrap_or(u32::MAX));
+                }
+            }
+            Ok::<_, anyhow::Error>(lat)
+        });
+    }
+    // CPU of both processes over the measured window
+    tokio::time::sleep_until(start.into()).await;
+    let (srv0, cli0) = (proc_cpu(server_pid)?, proc_cpu_self()?);
+    let w0 = Instant::now();
+    tokio::time::sleep_until(end.into()).await;
+    let (srv1, cli1) = (proc_cpu(server_pid)?, proc_cpu_self()?);
+    let w1 = Instant::now();
+    let mut all = Vec::new();
+    while let Some(r) = tasks.join_next().await {
+        all.extend(r.context("压测任务异常结束")??);
+    }
+    all.sort_unstable();
+    // the CPU window is the coordinator's (it may wake a little late); scale to the measured window
+    let scale = duration.as_secs_f64() / (w1 - w0).as_secs_f64().max(1e-9);
+    Ok(Phase {
+        requests: all.len() as u64,
+        window: duration,
+        latencies_us: all,
+        server_cpu: (srv1.saturating_sub(srv0)).mul_f64(scale),
+        client_cpu: (cli1.saturating_sub(cli0)).mul_f64(scale),
+    })
+}
+
+/// utime + stime of a process from /proc/PID/stat (clock ticks of 1/100 s).
+fn proc_cpu(pid: u32) -> anyhow::Result<Duration> {
+    cpu_from_stat(&std::fs::read_to_string(format!("/proc/{pid}/stat")).context("无法读取服务进程状态")?)
+}
+
+fn proc_cpu_self() -> anyhow::Result<Duration> {
+    cpu_from_stat(&std::fs::read_to_string("/proc/self/stat")?)
+}
+
+fn cpu_from_stat(stat: &str) -> anyhow::Result<Duration> {
+    // fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).context("无法解析 /proc stat")?;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    Ok(Duration::from_millis((ticks(11) + ticks(12)) * 10))
+}
+
+/// Peak resident set (VmHWM) of the server process, KiB.
+fn vm_hwm_kb(pid: u32) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).context("无法读取服务进程内存")?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .context("/proc/PID/status 中没有 VmHWM")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_name_is_replaced() -> anyhow::Result<()> {
+        assert_eq!(with_database("postgres://u:p@h:5432/postgres", "x")?, "postgres://u:p@h:5432/x");
+        assert_eq!(with_database("postgres://u@h/postgres?sslmode=disable", "x")?, "postgres://u@h/x?sslmode=disable");
+        assert_eq!(with_database("postgresql://h:1", "x")?, "postgresql://h:1/x");
+        assert_eq!(with_database("postgres://h?host=/tmp", "x")?, "postgres://h/x?host=/tmp");
+        Ok(())
+    }
+
+    #[test]
+    fn stat_fields() -> anyhow::Result<()> {
+        let s = "123 (a b) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0";
+        assert_eq!(cpu_from_stat(s)?, Duration::from_millis(3000));
+        Ok(())
+    }
+}

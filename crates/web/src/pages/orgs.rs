@@ -22,15 +22,15 @@ struct OrgsPage {
     l: Layout,
     q: String,
     found: Vec<Org>,
-    /// (org, child count, open)
-    roots: Vec<(Org, i64, bool)>,
+    /// each root with its children (and their child counts); deeper levels load on demand
+    roots: Vec<(Org, Vec<(Org, i64)>)>,
     can_manage: bool,
 }
 
 #[derive(Template)]
 #[template(path = "org_children.html")]
 struct ChildrenPartial {
-    nodes: Vec<(Org, i64, bool)>,
+    nodes: Vec<(Org, i64)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -46,8 +46,8 @@ pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<SearchQuery
     let mut roots = Vec::new();
     if q.q.trim().is_empty() {
         for o in org::scope_roots(&st.db, &scope).await? {
-            let n = org::child_count(&st.db, o.id).await?;
-            roots.push((o, n, true));
+            let children = org::children(&st.db, o.id).await?;
+            roots.push((o, children));
         }
     }
     render(&OrgsPage { l: Layout::new(&st, &p, "组织机构", "/orgs"), q: q.q, found, roots, can_manage: p.can(Permission::ManageOrgs) })
@@ -57,7 +57,7 @@ pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<SearchQuery
 pub async fn children(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
     let scope = p.require(Permission::ViewOrgs)?;
     let parent = org::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    let nodes = org::children(&st.db, parent.id).await?.into_iter().map(|(o, n)| (o, n, false)).collect();
+    let nodes = org::children(&st.db, parent.id).await?;
     render(&ChildrenPartial { nodes })
 }
 

@@ -1,0 +1,182 @@
+//! `spawn_app`: a fresh database (SQLite file or a new PostgreSQL database) with the demo
+//! county, and the real router on 127.0.0.1:0.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use lianzheng::config::Settings;
+use lianzheng_core::crypto::encrypt_str;
+use lianzheng_store::Backend;
+use lianzheng_web::AppState;
+use serde_json::Value;
+
+pub const PW: &str = lianzheng::demo::DEMO_PASSWORD;
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub settings: Settings,
+    pub dir: PathBuf,
+}
+
+/// Runs the body on both databases: `both!(name, |app| async move { … })`.
+#[macro_export]
+macro_rules! both {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::harness::spawn_app(lianzheng_store::Backend::Sqlite).await;
+                ($body)(app).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(app) = $crate::harness::spawn_pg().await else { return };
+                ($body)(app).await;
+            }
+        }
+    };
+}
+
+fn unique() -> String {
+    format!("{}_{}", std::process::id(), rand::random::<u32>())
+}
+
+pub fn settings(dir: &std::path::Path, database_url: String) -> Settings {
+    let mut s = Settings::default();
+    s.data_dir = dir.to_path_buf();
+    s.database_url = database_url;
+    s.bind = "127.0.0.1:0".into();
+    s.argon2_m_cost = 256;
+    s.argon2_t_cost = 1;
+    s.jobs_enabled = false;
+    s.login_rate_per_minute = 10_000;
+    s
+}
+
+/// The PostgreSQL half: None (skipped) without a server, unless REQUIRE_POSTGRES=1.
+pub async fn spawn_pg() -> Option<TestApp> {
+    match std::env::var("LIANZHENG_TEST_PG_URL") {
+        Ok(url) => Some(spawn_app_with(Backend::Postgres, Some(url)).await),
+        Err(_) => {
+            assert!(std::env::var("REQUIRE_POSTGRES").as_deref() != Ok("1"), "REQUIRE_POSTGRES=1 but LIANZHENG_TEST_PG_URL is not set");
+            eprintln!("PostgreSQL not configured: skipped");
+            None
+        }
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, None).await
+}
+
+/// A new empty database URL for the backend.
+pub async fn fresh_database_url(backend: Backend, admin_url: Option<String>, dir: &std::path::Path) -> String {
+    match backend {
+        Backend::Sqlite => lianzheng_store::Db::sqlite_url_for(dir),
+        Backend::Postgres => {
+            let admin = admin_url.expect("PostgreSQL admin URL");
+            let name = format!("lz_test_{}", unique());
+            let db = lianzheng_store::Db::connect(&admin).await.expect("connect admin");
+            db.execute_script(format!("CREATE DATABASE {name}")).await.expect("create database");
+            db.close().await;
+            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
+            format!("{base}/{name}")
+        }
+    }
+}
+
+pub async fn spawn_app_with(backend: Backend, admin_url: Option<String>) -> TestApp {
+    let dir = std::env::temp_dir().join(format!("lz-it-{}", unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = fresh_database_url(backend, admin_url, &dir).await;
+    let s = settings(&dir, if backend == Backend::Sqlite { String::new() } else { url });
+    let state = lianzheng::prepare(&s, true).await.expect("prepare");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = lianzheng_web::router(state.clone());
+    tokio::spawn(async move {
+        axum_serve(listener, router).await;
+    });
+    TestApp { base: format!("http://{addr}"), state, settings: s, dir }
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
+    let _ = axum::serve(listener, router).await;
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A cookie-keeping client that does not follow redirects (tests look at them).
+    pub fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    }
+
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    }
+
+    /// Admin roles need a second factor: enrol a known secret directly and return it.
+    pub async fn enrol_totp(&self, username: &str) -> String {
+        let secret = lianzheng_core::totp::generate_secret();
+        let u = lianzheng_store::users::get_by_username(&self.state.db, username).await.unwrap().unwrap();
+        let mut tx = self.state.db.begin().await.unwrap();
+        let actor = lianzheng_store::audit::Actor::system("测试");
+        lianzheng_store::users::set_totp(&mut tx, &actor, u.id, Some(encrypt_str(self.state.crypto.as_ref(), &secret)), true).await.unwrap();
+        tx.commit().await.unwrap();
+        secret
+    }
+
+    /// API token for a demo account (admins get a second factor enrolled on the fly).
+    pub async fn token(&self, username: &str) -> String {
+        let u = lianzheng_store::users::get_by_username(&self.state.db, username).await.unwrap().unwrap();
+        let grants = lianzheng_store::users::grants_of(&self.state.db, u.id).await.unwrap();
+        let admin = grants.iter().filter_map(|g| g.role()).any(|r| r.is_admin());
+        let mut body = serde_json::json!({"username": username, "password": PW});
+        if admin || u.totp_enabled {
+            let secret = if u.totp_enabled { panic!("already enrolled") } else { self.enrol_totp(username).await };
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+            body["totp"] = Value::String(lianzheng_core::totp::code_at(&secret, now).unwrap());
+        }
+        let r = self.client().post(self.url("/api/v1/auth/login")).json(&body).send().await.unwrap();
+        assert_eq!(r.status(), 200, "login {username}");
+        let v: Value = r.json().await.unwrap();
+        v["token"].as_str().unwrap().to_string()
+    }
+
+    pub async fn get_json(&self, token: &str, path: &str) -> (u16, Value) {
+        let r = self.client().get(self.url(path)).bearer_auth(token).send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn send_json(&self, method: reqwest::Method, token: &str, path: &str, body: Value) -> (u16, Value) {
+        let r = self.client().request(method, self.url(path)).bearer_auth(token).json(&body).send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Signs in through the form; returns the client (with its cookie) and the CSRF token.
+    pub async fn sign_in(&self, username: &str) -> (reqwest::Client, String) {
+        let c = self.browser();
+        let r = c.post(self.url("/login")).form(&[("username", username), ("password", PW), ("next", "/")]).send().await.unwrap();
+        assert_eq!(r.status(), 303, "sign in {username}");
+        let home = c.get(self.url("/account")).send().await.unwrap().text().await.unwrap();
+        let csrf = home.split("name=\"csrf-token\" content=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("").to_string();
+        (c, csrf)
+    }
+
+    pub async fn org_id(&self, code: &str) -> i64 {
+        lianzheng_store::org::get_by_code(&self.state.db, code).await.unwrap().unwrap().id
+    }
+
+    pub async fn audit_count(&self) -> i64 {
+        self.state.db.scalar_i64(lianzheng_store::q("SELECT COUNT(*) FROM audit_log")).await.unwrap()
+    }
+}

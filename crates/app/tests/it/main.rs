@@ -1,0 +1,10 @@
+//! Integration tests: one binary, every test run on SQLite and on PostgreSQL.
+//! Each test gets a fresh database and the real server on a free port (`spawn_app`).
+
+mod harness;
+
+mod archive;
+mod auth;
+mod orgs_people;
+mod schema;
+mod scope;
