@@ -5,6 +5,7 @@ mod harness;
 
 mod archive;
 mod auth;
+mod config_file;
 mod orgs_people;
 mod schema;
 mod scope;
