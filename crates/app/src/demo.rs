@@ -89,6 +89,7 @@ struct Loader<'a> {
     seq: u32,
 }
 
+#[allow(clippy::too_many_arguments)] // sample rows are clearer spelled out
 impl Loader<'_> {
     async fn org(&mut self, tx: &mut lianzheng_store::Tx, parent: Option<i64>, name: &str, short: Option<&str>, kind: OrgKind, code: &str, order: i64) -> Result<i64, StoreError> {
         let input = OrgInput { parent_id: parent, name: name.to_string(), short_name: short.map(str::to_string), kind, code: code.to_string(), sort_order: order };
@@ -97,7 +98,7 @@ impl Loader<'_> {
 
     async fn person(&mut self, tx: &mut lianzheng_store::Tx, org_id: i64, name: Option<&str>, post: PostKind, title: Option<&str>, rank: Rank, duty: Option<&str>) -> Result<i64, StoreError> {
         self.seq += 1;
-        let male = self.rng.next() % 3 != 0;
+        let male = !self.rng.next().is_multiple_of(3);
         let name = match name {
             Some(n) => n.to_string(),
             None => format!("{}{}", self.rng.pick(SURNAMES), self.rng.pick(GIVEN)),

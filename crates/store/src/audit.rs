@@ -40,6 +40,7 @@ pub struct AuditEntry {
 }
 
 /// The bytes an entry's hash covers (everything but the hash itself), unambiguous by field separators.
+#[allow(clippy::too_many_arguments)] // one argument per hashed field, in order
 fn canonical(seq: i64, at: i64, actor_id: Option<i64>, actor_name: &str, action: &str, entity: &str, entity_id: Option<&str>, summary: &str, ip: Option<&str>) -> Vec<u8> {
     let fields = [
         seq.to_string(),

@@ -18,6 +18,7 @@ pub struct Session {
     pub expires_at: i64,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn create(db: &Db, token_hash: &str, user_id: i64, kind: &str, csrf: &str, second_factor_ok: bool, ttl_secs: i64, ip: Option<String>) -> Result<(), StoreError> {
     let t = now();
     db.execute(

@@ -299,8 +299,15 @@ async fn attachments_upload(State(st): State<AppState>, p: Principal, mut mp: Mu
     }
     let (filename, content_type, bytes) = file.ok_or_else(|| AppError::field("file", "请选择文件"))?;
     let org_id = org_id.or(p.user.org_id).ok_or_else(|| AppError::field("org_id", "请指定所属单位 org_id"))?;
+    let (id, fingerprint, size) = save_attachment(&st, &p, &scope, org_id, owner_kind, owner_id, filename, content_type, bytes).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id, "sm3": fingerprint, "size": size}))))
+}
+
+/// Checks type and size, stores the bytes, records the row (scope-checked) with its SM3 fingerprint.
+#[allow(clippy::too_many_arguments)]
+pub async fn save_attachment(st: &AppState, p: &Principal, scope: &lianzheng_store::Scope, org_id: i64, owner_kind: String, owner_id: Option<i64>, filename: String, content_type: String, bytes: Vec<u8>) -> AppResult<(i64, String, i64)> {
     let ext = filename.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
-    if filename.is_empty() || !st.policy.upload_types.iter().any(|t| *t == ext) {
+    if filename.is_empty() || !st.policy.upload_types.contains(&ext) {
         return Err(AppError::field("file", format!("不支持的文件类型，允许：{}", st.policy.upload_types.join("、"))));
     }
     if bytes.is_empty() {
@@ -314,12 +321,12 @@ async fn attachments_upload(State(st): State<AppState>, p: Principal, mut mp: Mu
     st.storage.put(&key, &bytes)?;
     let input = attachments::AttachmentInput { org_id, owner_kind, owner_id, filename: filename.chars().take(200).collect(), content_type, size: bytes.len() as i64, sm3: fingerprint.clone(), storage_key: key };
     let mut tx = st.db.begin().await?;
-    let id = attachments::create(&mut tx, &p.actor(), &scope, &input).await?;
+    let id = attachments::create(&mut tx, &p.actor(), scope, &input).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id, "sm3": fingerprint, "size": input.size}))))
+    Ok((id, fingerprint, input.size))
 }
 
-async fn attachments_download(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn attachments_download(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
     let scope = p.require(Permission::UploadAttachments)?;
     let a = attachments::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
     let bytes = st.storage.get(&a.storage_key)?;

@@ -83,3 +83,16 @@ impl RateLimiter {
         entry.1 <= per_minute
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RateLimiter;
+
+    #[test]
+    fn limiter_allows_up_to_the_rate_per_key() {
+        let l = RateLimiter::default();
+        assert!((0..3).all(|_| l.check("a", 3)));
+        assert!(!l.check("a", 3));
+        assert!(l.check("b", 3), "keys are separate");
+    }
+}

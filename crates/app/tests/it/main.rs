@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::field_reassign_with_default)]
 //! Integration tests: one binary, every test run on SQLite and on PostgreSQL.
 //! Each test gets a fresh database and the real server on a free port (`spawn_app`).
 
@@ -6,6 +7,7 @@ mod harness;
 mod archive;
 mod auth;
 mod config_file;
+mod jobs_cli;
 mod orgs_people;
 mod schema;
 mod scope;

@@ -37,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}", get(orgs::show).post(orgs::update))
         .route("/orgs/{id}/edit", get(orgs::edit_form))
         .route("/orgs/{id}/children", get(orgs::children))
+        .route("/orgs/{id}/attachments", post(orgs::upload))
+        .route("/attachments/{id}", get(crate::api::attachments_download))
         .route("/people", get(people::index).post(people::create))
         .route("/people/new", get(people::new_form))
         .route("/people/export.xlsx", get(people::export))

@@ -5,7 +5,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use lianzheng_core::org::{OrgKind, Permission};
 use lianzheng_store::org::{self, Org};
-use lianzheng_store::people;
+use lianzheng_store::{attachments, people};
 use serde::Deserialize;
 
 use super::render;
@@ -71,11 +71,20 @@ struct OrgPage {
     people_count: i64,
     can_manage: bool,
     can_people: bool,
+    /// None: no right to see the unit's files
+    files: Option<Vec<lianzheng_store::attachments::Attachment>>,
+    upload_types: String,
+    message: Option<String>,
 }
 
 pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
+    org_page(&st, &p, parse_id(&id)?, None).await
+}
+
+async fn org_page(st: &AppState, p: &Principal, id: i64, message: Option<String>) -> AppResult<Response> {
+    let st = st.clone();
     let scope = p.require(Permission::ViewOrgs)?;
-    let o = org::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
+    let o = org::get_in_scope(&st.db, &scope, id).await?;
     let mut ancestors = org::ancestors(&st.db, &scope, &o).await?;
     ancestors.retain(|a| a.id != o.id);
     let children = org::children(&st.db, o.id).await?;
@@ -84,7 +93,52 @@ pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
         _ => 0,
     };
     let can_people = p.require(Permission::ViewPeople).map(|s| s.contains(&o.path)).unwrap_or(false);
-    render(&OrgPage { l: Layout::new(&st, &p, &o.name, "/orgs"), org: o, ancestors, children, people_count, can_manage: p.can(Permission::ManageOrgs), can_people })
+    let files = match p.require(Permission::UploadAttachments) {
+        Ok(fs) if fs.contains(&o.path) => Some(attachments::list_in_scope(&st.db, &fs, "org", Some(o.id)).await?),
+        _ => None,
+    };
+    let failed = message.is_some();
+    let mut r = render(&OrgPage {
+        l: Layout::new(&st, p, &o.name, "/orgs"),
+        org: o,
+        ancestors,
+        children,
+        people_count,
+        can_manage: p.can(Permission::ManageOrgs),
+        can_people,
+        files,
+        upload_types: st.policy.upload_types.join("、"),
+        message,
+    })?;
+    if failed {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
+/// 单位资料: a file attached to the unit from its page.
+pub async fn upload(State(st): State<AppState>, p: Principal, Path(id): Path<String>, mut multipart: Multipart) -> AppResult<Response> {
+    let scope = p.require(Permission::UploadAttachments)?;
+    let o = org::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
+    let mut file = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_string();
+            let ctype = field.content_type().unwrap_or("application/octet-stream").to_string();
+            match field.bytes().await {
+                Ok(b) => file = Some((name, ctype, b.to_vec())),
+                Err(_) => return org_page(&st, &p, o.id, Some(format!("文件过大或上传中断（上限 {} MB）", st.policy.upload_max_bytes / 1024 / 1024))).await,
+            }
+        }
+    }
+    let Some((name, ctype, bytes)) = file.filter(|f| !f.0.is_empty()) else {
+        return org_page(&st, &p, o.id, Some("请选择要上传的文件".into())).await;
+    };
+    match crate::api::save_attachment(&st, &p, &scope, o.id, "org".into(), Some(o.id), name, ctype, bytes).await {
+        Ok(_) => Ok(Redirect::to(&format!("/orgs/{}#files", o.id)).into_response()),
+        Err(AppError::Invalid { message, .. }) => org_page(&st, &p, o.id, Some(message)).await,
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Template)]
