@@ -53,7 +53,7 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     None
 }
 
-/// The client address as seen by this node (first hop only; a proxy in front sets it).
+/// The client address: the first `X-Forwarded-For` hop when a proxy in front sets it, else the peer.
 pub fn client_ip(headers: &HeaderMap) -> Option<String> {
     headers
         .get("x-forwarded-for")
@@ -61,6 +61,10 @@ pub fn client_ip(headers: &HeaderMap) -> Option<String> {
         .and_then(|s| s.split(',').next())
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty() && s.len() < 64)
+}
+
+fn peer_ip(parts: &Parts) -> Option<String> {
+    client_ip(&parts.headers).or_else(|| parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()))
 }
 
 #[derive(Debug, Clone)]
@@ -131,7 +135,7 @@ async fn load(parts: &Parts, st: &AppState) -> Result<Principal, AppError> {
         return Err(AppError::Unauthorized);
     }
     let grants = users::grants_of(&st.db, user.id).await?;
-    Ok(Principal { user, grants, session, ip: client_ip(&parts.headers) })
+    Ok(Principal { user, grants, session, ip: peer_ip(parts) })
 }
 
 impl FromRequestParts<AppState> for PendingPrincipal {

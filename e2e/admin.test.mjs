@@ -1,0 +1,60 @@
+// Admin path in the browser: the 系统管理员 signs in, is sent to bind a second factor,
+// enrols (scanning is replaced by reading the key shown), creates an account and sees its
+// one-time password; the 安全审计员 then finds that creation in the audit log.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, baseUrl, shot, totp } from './lib.mjs';
+
+const base = baseUrl();
+const url = (p) => base + p;
+let browser;
+
+before(async () => { browser = await launch(); });
+after(async () => { if (browser) await browser.close(); });
+
+async function signInAdmin(username) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(url('/login'));
+  await page.fill('#username', username);
+  await page.fill('#password', 'Demo@2026lz');
+  await Promise.all([page.waitForURL((u) => new URL(u).pathname === '/account/totp'), page.click('button[type=submit]')]);
+  assert.equal(await page.locator('.qr svg').count(), 1, 'QR code shown');
+  const secret = (await page.locator('p.mono').first().innerText()).trim();
+  await page.fill('#code', await totp(secret));
+  await Promise.all([page.waitForURL((u) => new URL(u).pathname === '/account'), page.click('form.form button[type=submit]')]);
+  assert.match(await page.locator('.alert-success').innerText(), /双因素认证已开启/);
+  return page;
+}
+
+test('系统管理员 enrols a second factor and creates an account', { timeout: 60_000 }, async () => {
+  const page = await signInAdmin('admin');
+  await shot(page, 'admin-01-enrolled');
+  await page.goto(url('/admin/users'));
+  await page.fill('#username', 'e2e_clerk');
+  await page.fill('#display_name', '测试办事员');
+  await page.selectOption('#org_id', { label: '某某县教育局' }).catch(async () => {
+    const v = await page.locator('#org_id option', { hasText: '某某县教育局' }).first().getAttribute('value');
+    await page.selectOption('#org_id', v);
+  });
+  await page.click('form.form button[type=submit]');
+  await page.waitForSelector('.alert-success');
+  const text = await page.locator('.alert-success').first().innerText();
+  assert.match(text, /初始密码/);
+  await shot(page, 'admin-02-created');
+  // admins see no business data
+  const res = await page.goto(url('/people'));
+  assert.equal(res.status(), 403);
+});
+
+test('安全审计员 sees the account creation in the audit log and verifies the chain', { timeout: 60_000 }, async () => {
+  const page = await signInAdmin('auditor');
+  await page.goto(url('/audit?entity=user&action=create'));
+  const rows = await page.locator('table.data tbody tr').allInnerTexts();
+  assert.ok(rows.some((r) => r.includes('e2e_clerk')), 'creation logged');
+  await page.click('form[action="/audit/verify"] button');
+  await page.waitForSelector('.alert');
+  assert.match(await page.locator('.alert').first().innerText(), /日志链完整/);
+  await shot(page, 'admin-03-audit');
+});
