@@ -14,7 +14,7 @@ use lianzheng_store::{attachments, audit, org, sessions, users};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::{Principal, client_ip, request_token, sign_in, token_hash};
+use crate::auth::{ClientAddr, Principal, request_token, sign_in, token_hash};
 use crate::error::{AppError, AppResult};
 use crate::forms::{ApiJson, OrgForm, PersonForm, PostForm, Q, UserForm, into_error, parse_id};
 use crate::pages_api_shared::{audit_query, people_query};
@@ -76,8 +76,8 @@ struct LoginBody {
     totp: Option<String>,
 }
 
-async fn login(State(st): State<AppState>, headers: HeaderMap, ApiJson(b): ApiJson<LoginBody>) -> AppResult<Json<Value>> {
-    let s = sign_in(&st, &b.username, &b.password, b.totp.as_deref(), "api", client_ip(&headers)).await?;
+async fn login(State(st): State<AppState>, ClientAddr(ip): ClientAddr, ApiJson(b): ApiJson<LoginBody>) -> AppResult<Json<Value>> {
+    let s = sign_in(&st, &b.username, &b.password, b.totp.as_deref(), "api", ip).await?;
     Ok(Json(json!({"token": s.token, "token_type": "Bearer", "expires_in": st.policy.api_token_hours * 3600, "must_change_password": s.user.must_change_password})))
 }
 

@@ -63,6 +63,16 @@ pub fn client_ip(headers: &HeaderMap) -> Option<String> {
         .filter(|s| !s.is_empty() && s.len() < 64)
 }
 
+/// The client address as an extractor (sign-in handlers, which have no principal yet).
+pub struct ClientAddr(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(peer_ip(parts)))
+    }
+}
+
 fn peer_ip(parts: &Parts) -> Option<String> {
     client_ip(&parts.headers).or_else(|| parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()))
 }

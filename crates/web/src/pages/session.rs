@@ -10,7 +10,7 @@ use lianzheng_store::{sessions, users};
 use serde::Deserialize;
 
 use super::render;
-use crate::auth::{PendingPrincipal, Principal, client_ip, session_cookie, sign_in, token_hash, verify_totp};
+use crate::auth::{ClientAddr, PendingPrincipal, Principal, session_cookie, sign_in, token_hash, verify_totp};
 use crate::error::{AppError, AppResult};
 use crate::forms::{FieldErrors, PageForm, Q};
 use crate::layout::{Errs, Layout};
@@ -58,9 +58,9 @@ fn with_cookie(mut r: Response, cookie: &str) -> Response {
     r
 }
 
-pub async fn login(State(st): State<AppState>, headers: HeaderMap, PageForm(f): PageForm<LoginForm>) -> AppResult<Response> {
+pub async fn login(State(st): State<AppState>, ClientAddr(ip): ClientAddr, PageForm(f): PageForm<LoginForm>) -> AppResult<Response> {
     let next = safe_next(&f.next);
-    match sign_in(&st, &f.username, &f.password, None, "web", client_ip(&headers)).await {
+    match sign_in(&st, &f.username, &f.password, None, "web", ip).await {
         Ok(s) => {
             let target = if s.user.totp_enabled && !s.second_factor_ok { format!("/login/totp?next={}", crate::middleware::urlencode(&next)) } else { next };
             Ok(with_cookie(Redirect::to(&target).into_response(), &session_cookie(&st, Some(&s.token))))
