@@ -3,6 +3,9 @@
 
 pub mod config;
 pub mod demo;
+pub mod demo_letters;
+pub mod demo_lists;
+pub mod demo_tasks;
 pub mod jobs;
 
 use std::sync::Arc;
@@ -83,6 +86,14 @@ pub async fn ensure_first_admin(st: &AppState) -> anyhow::Result<Option<String>>
     Ok(Some(pw))
 }
 
+/// 定责 sample data on top of the demo county.
+pub async fn load_demo_duty(st: &AppState) -> anyhow::Result<()> {
+    demo_lists::load(st).await?;
+    demo_tasks::load(st).await?;
+    demo_letters::load(st).await?;
+    Ok(())
+}
+
 pub fn schedule(s: &Settings) -> jobs::Schedule {
     jobs::Schedule { session_cleanup_secs: s.session_cleanup_minutes * 60, audit_verify_secs: s.audit_verify_hours * 3600, idle_secs: s.idle_timeout_minutes * 60 }
 }
@@ -92,6 +103,7 @@ pub async fn prepare(s: &Settings, demo_data: bool) -> anyhow::Result<AppState> 
     let db = open_db(s).await?;
     let st = state(s, db)?;
     if demo_data && demo::load(&st.db, st.crypto.as_ref(), &st.hasher).await? {
+        load_demo_duty(&st).await?;
         tracing::info!("演示数据已载入");
     }
     if let Some(pw) = ensure_first_admin(&st).await? {

@@ -151,6 +151,7 @@ async fn run() -> anyhow::Result<()> {
         Cmd::Demo => {
             let st = lianzheng::state(&s, lianzheng::open_db(&s).await?)?;
             if lianzheng::demo::load(&st.db, st.crypto.as_ref(), &st.hasher).await? {
+                lianzheng::load_demo_duty(&st).await?;
                 println!("演示数据已载入：{}", lianzheng::summary(&st.db).await?);
                 println!("演示账号密码均为 {}（仅限演示）", lianzheng::demo::DEMO_PASSWORD);
             } else {

@@ -129,6 +129,16 @@ pub enum Permission {
     ManageSettings,
     ViewAudit,
     UploadAttachments,
+    /// 定责: see lists, plans and letters in scope
+    ViewDuty,
+    /// 定责: keep a unit's lists, plan and letters
+    EditDuty,
+    /// 定责: the 纪委 accepts or returns filed lists, publishes 共性 items, reviews copy flags
+    ReviewDuty,
+    /// 定责: report progress on a task
+    ReportProgress,
+    /// 定责: sign one's own responsibility letter
+    SignLetter,
 }
 
 impl Permission {
@@ -144,11 +154,26 @@ impl Permission {
             P::ManageGrants => role == R::SecurityAdmin,
             P::ViewAudit => role == R::Auditor,
             P::UploadAttachments => matches!(role, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::TeamMember | R::Inspector),
+            P::ViewDuty => matches!(role, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::TeamMember | R::Inspector | R::Cadre),
+            P::EditDuty => matches!(role, R::DisciplineStaff | R::PartyStaff),
+            P::ReviewDuty => role == R::DisciplineStaff,
+            P::ReportProgress => matches!(role, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::TeamMember),
+            P::SignLetter => matches!(role, R::Secretary | R::TeamMember | R::PartyStaff | R::DisciplineStaff),
         }
     }
     /// Whether the permission is exercised over an organisation subtree (business data) rather than system-wide.
     pub fn is_scoped(self) -> bool {
-        matches!(self, Permission::ViewPeople | Permission::ManagePeople | Permission::UploadAttachments)
+        matches!(
+            self,
+            Permission::ViewPeople
+                | Permission::ManagePeople
+                | Permission::UploadAttachments
+                | Permission::ViewDuty
+                | Permission::EditDuty
+                | Permission::ReviewDuty
+                | Permission::ReportProgress
+                | Permission::SignLetter
+        )
     }
 }
 

@@ -7,7 +7,7 @@ use std::io::{BufRead, Write};
 use serde_json::{Value, json};
 
 use crate::db::{Backend, ColType, Db, Val, q_built};
-use crate::schema::TABLES;
+use crate::schema::all_tables;
 use crate::StoreError;
 
 const FORMAT: &str = "lianzheng-archive";
@@ -43,7 +43,7 @@ pub async fn export(db: &Db, out: &mut dyn Write) -> Result<Counts, StoreError> 
     let io = |e: std::io::Error| StoreError::Invalid(format!("写入迁移包失败：{e}"));
     writeln!(out, "{}", json!({"format": FORMAT, "version": VERSION, "source": db.backend().name()})).map_err(io)?;
     let mut counts = Vec::new();
-    for t in TABLES {
+    for t in all_tables() {
         let names: Vec<&str> = t.columns.iter().map(|c| c.0).collect();
         let types: Vec<ColType> = t.columns.iter().map(|c| c.1).collect();
         writeln!(out, "{}", json!({"table": t.name, "columns": names})).map_err(io)?;
@@ -96,7 +96,7 @@ pub async fn import(db: &Db, input: &mut dyn BufRead) -> Result<Counts, StoreErr
         }
         let v: Value = serde_json::from_str(&line).map_err(|_| StoreError::Invalid("迁移包内容损坏".into()))?;
         if let Some(name) = v.get("table").and_then(Value::as_str) {
-            let def = TABLES.iter().find(|t| t.name == name).ok_or_else(|| StoreError::Invalid(format!("迁移包含有未知的表：{name}")))?;
+            let def = all_tables().find(|t| t.name == name).ok_or_else(|| StoreError::Invalid(format!("迁移包含有未知的表：{name}")))?;
             let cols: Vec<String> = v["columns"].as_array().map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect()).unwrap_or_default();
             let expected: Vec<String> = def.columns.iter().map(|c| c.0.to_string()).collect();
             if cols != expected {
@@ -124,7 +124,7 @@ pub async fn import(db: &Db, input: &mut dyn BufRead) -> Result<Counts, StoreErr
     }
     if tx.backend() == Backend::Postgres {
         // identity columns must continue after the imported ids
-        for t in TABLES {
+        for t in all_tables() {
             if t.columns[0].0 == "id" && t.name != "audit_head" {
                 tx.execute(q_built(format!("SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE((SELECT MAX(id) FROM {0}), 0) + 1, false)", t.name))).await?;
             }

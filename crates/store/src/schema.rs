@@ -16,7 +16,7 @@ pub struct TableDef {
 
 /// Tables in dependency order (a row's references come earlier). Sessions are not carried: they
 /// are only valid where they were made.
-pub const TABLES: &[TableDef] = &[
+pub const BASE_TABLES: &[TableDef] = &[
     TableDef { name: "orgs", columns: &[("id", I), ("parent_id", I), ("name", T), ("short_name", T), ("kind", T), ("code", T), ("level", I), ("sort_order", I), ("path", T), ("created_at", I), ("updated_at", I), ("version", I)] },
     TableDef { name: "people", columns: &[("id", I), ("org_id", I), ("org_path", T), ("name", T), ("name_initials", T), ("name_pinyin", T), ("gender", T), ("id_number_enc", T), ("id_number_hash", T), ("id_number_masked", T), ("birth_date", T), ("phone", T), ("political_status", T), ("rank", T), ("sort_order", I), ("created_at", I), ("updated_at", I), ("version", I)] },
     TableDef { name: "posts", columns: &[("id", I), ("person_id", I), ("org_id", I), ("kind", T), ("title", T), ("duty_areas", T), ("start_date", T), ("end_date", T), ("created_at", I)] },
@@ -28,6 +28,11 @@ pub const TABLES: &[TableDef] = &[
     TableDef { name: "settings", columns: &[("key", T), ("value", T), ("updated_at", I)] },
     TableDef { name: "attachments", columns: &[("id", I), ("org_id", I), ("org_path", T), ("owner_kind", T), ("owner_id", I), ("filename", T), ("content_type", T), ("size", I), ("sm3", T), ("storage_key", T), ("created_by", I), ("created_at", I)] },
 ];
+
+/// Every archived table, in dependency order: the base, then each domain area's own list.
+pub fn all_tables() -> impl Iterator<Item = &'static TableDef> {
+    BASE_TABLES.iter().chain(crate::duty::lists::TABLES).chain(crate::duty::tasks::TABLES).chain(crate::duty::letters::TABLES)
+}
 
 /// Tables that exist but are deliberately not archived.
 pub const NOT_ARCHIVED: &[&str] = &["sessions"];

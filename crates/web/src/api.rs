@@ -29,6 +29,7 @@ pub struct Op {
     pub route: fn() -> MethodRouter<AppState>,
 }
 
+/// Base operations; each domain area adds its own list in `all_ops`.
 pub const OPS: &[Op] = &[
     Op { method: "post", path: "/auth/login", summary: "登录，返回 API 令牌", tag: "认证", route: || post(login) },
     Op { method: "post", path: "/auth/logout", summary: "注销当前令牌", tag: "认证", route: || post(logout) },
@@ -55,9 +56,14 @@ pub const OPS: &[Op] = &[
     Op { method: "get", path: "/attachments/{id}", summary: "下载附件", tag: "附件", route: || get(attachments_download) },
 ];
 
+/// Every operation of the API.
+pub fn all_ops() -> impl Iterator<Item = &'static Op> {
+    OPS.iter().chain(crate::duty_api::lists::OPS).chain(crate::duty_api::tasks::OPS).chain(crate::duty_api::letters::OPS)
+}
+
 pub fn routes() -> Router<AppState> {
     let mut r = Router::new();
-    for op in OPS {
+    for op in all_ops() {
         r = r.route(op.path, (op.route)());
     }
     r.fallback(|| async { AppError::NotFound })

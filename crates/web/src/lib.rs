@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod duty_api;
 pub mod error;
 pub mod forms;
 pub mod layout;

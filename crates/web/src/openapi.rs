@@ -3,11 +3,11 @@
 use axum::Json;
 use serde_json::{Map, Value, json};
 
-use crate::api::OPS;
+use crate::api::all_ops;
 
 pub fn build() -> Value {
     let mut paths = Map::new();
-    for op in OPS {
+    for op in all_ops() {
         let path = format!("/api/v1{}", op.path);
         let mut params = Vec::new();
         if op.path.contains("{id}") {

@@ -3,6 +3,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod audit_page;
+pub(crate) mod duty;
 mod home;
 pub(crate) mod orgs;
 pub(crate) mod people;
@@ -22,6 +23,7 @@ pub fn render<T: Template>(t: &T) -> AppResult<Response> {
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(duty::routes())
         .route("/", get(home::home))
         .route("/login", get(session::login_page).post(session::login))
         .route("/login/totp", get(session::totp_page).post(session::totp_submit))

@@ -1,0 +1,1 @@
+//! 定责 — letters: integration tests on both databases.

@@ -1,0 +1,1 @@
+//! 定责 — lists: integration tests on both databases.

@@ -1,0 +1,1 @@
+//! 定责 — tasks: integration tests on both databases.

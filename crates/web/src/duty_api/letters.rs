@@ -1,0 +1,5 @@
+//! API operations of 定责 — letters.
+
+use crate::api::Op;
+
+pub const OPS: &[Op] = &[];
