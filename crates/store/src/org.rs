@@ -201,3 +201,8 @@ pub async fn count_in_scope(db: &Db, scope: &Scope) -> Result<i64, StoreError> {
     b.scope("path", scope);
     db.scalar_i64(b.build()).await
 }
+
+/// Sort key that keeps the tree together and siblings in creation order ("/1/10/" after "/1/9/").
+pub fn tree_key(path: &str) -> Vec<i64> {
+    path.split('/').filter_map(|s| s.parse().ok()).collect()
+}

@@ -62,9 +62,18 @@ pub fn all_ops() -> impl Iterator<Item = &'static Op> {
 }
 
 pub fn routes() -> Router<AppState> {
-    let mut r = Router::new();
+    // one method per operation; operations on the same path are merged into one route
+    let mut paths: std::collections::BTreeMap<&'static str, MethodRouter<AppState>> = std::collections::BTreeMap::new();
     for op in all_ops() {
-        r = r.route(op.path, (op.route)());
+        let route = match paths.remove(op.path) {
+            Some(existing) => existing.merge((op.route)()),
+            None => (op.route)(),
+        };
+        paths.insert(op.path, route);
+    }
+    let mut r = Router::new();
+    for (path, route) in paths {
+        r = r.route(path, route);
     }
     r.fallback(|| async { AppError::NotFound })
 }

@@ -13,6 +13,8 @@ use crate::storage::Storage;
 /// Security and limits, from defaults → lianzheng.toml → LIANZHENG_* (see the app crate).
 #[derive(Debug, Clone)]
 pub struct Policy {
+    /// 责任清单 must be filed by this day of the year ("MM-DD").
+    pub list_deadline: String,
     pub lockout_attempts: i64,
     pub lockout_minutes: i64,
     pub idle_timeout_minutes: i64,
@@ -33,6 +35,7 @@ pub struct Policy {
 impl Default for Policy {
     fn default() -> Self {
         Policy {
+            list_deadline: "03-31".to_string(),
             lockout_attempts: 5,
             lockout_minutes: 15,
             idle_timeout_minutes: 30,

@@ -35,3 +35,642 @@ pub const TABLES: &[TableDef] = &[
     TableDef { name: "duty_items", columns: &[("id", I), ("list_id", I), ("seq", I), ("scope", T), ("template_item_id", I), ("category", T), ("content", T), ("created_at", I)] },
     TableDef { name: "duty_list_versions", columns: &[("id", I), ("list_id", I), ("version", I), ("event", T), ("reason", T), ("snapshot", T), ("actor_id", I), ("actor_name", T), ("at", I)] },
 ];
+
+use lianzheng_core::org::{OrgKind, Scope};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::FromRow;
+
+use crate::StoreError;
+use crate::audit::{self, Actor};
+use crate::builder::SqlBuilder;
+use crate::db::{Db, Tx, now, q};
+
+/// 主体责任 or 监督责任.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ListKind {
+    Main,
+    Supervision,
+}
+
+impl ListKind {
+    pub const ALL: &'static [ListKind] = &[ListKind::Main, ListKind::Supervision];
+    pub fn code(self) -> &'static str {
+        match self {
+            ListKind::Main => "main",
+            ListKind::Supervision => "supervision",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ListKind::Main => "主体责任清单",
+            ListKind::Supervision => "监督责任清单",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ListKind> {
+        let s = s.trim();
+        ListKind::ALL.iter().copied().find(|k| k.code() == s || k.label() == s || k.label().trim_end_matches("清单") == s)
+    }
+    /// Which units are expected to keep a list of this kind (for 全覆盖).
+    pub fn expected_of(self, org: OrgKind) -> bool {
+        match self {
+            ListKind::Main => matches!(org, OrgKind::PartyCommittee | OrgKind::PartyGroup | OrgKind::PartyWorkCommittee | OrgKind::GeneralBranch | OrgKind::Township | OrgKind::Unit),
+            ListKind::Supervision => org.is_discipline(),
+        }
+    }
+}
+
+/// Where a list is in its filing (备案).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ListStatus {
+    Draft,
+    Submitted,
+    Accepted,
+    Returned,
+}
+
+impl ListStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            ListStatus::Draft => "draft",
+            ListStatus::Submitted => "submitted",
+            ListStatus::Accepted => "accepted",
+            ListStatus::Returned => "returned",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ListStatus::Draft => "草稿",
+            ListStatus::Submitted => "待审核",
+            ListStatus::Accepted => "已备案",
+            ListStatus::Returned => "已退回",
+        }
+    }
+    /// Tag colour on pages.
+    pub fn tag(self) -> &'static str {
+        match self {
+            ListStatus::Draft => "tag-grey",
+            ListStatus::Submitted => "tag-blue",
+            ListStatus::Accepted => "tag-green",
+            ListStatus::Returned => "tag-red",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<ListStatus> {
+        [ListStatus::Draft, ListStatus::Submitted, ListStatus::Accepted, ListStatus::Returned].into_iter().find(|v| v.code() == s)
+    }
+    /// The unit may change items only before filing or after a return.
+    pub fn editable(self) -> bool {
+        matches!(self, ListStatus::Draft | ListStatus::Returned)
+    }
+}
+
+/// 共性 (from a published template) or 个性 (the unit's own).
+pub const COMMON: &str = "common";
+pub const SPECIFIC: &str = "specific";
+
+#[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
+pub struct DutyList {
+    pub id: i64,
+    pub year: i64,
+    pub org_id: i64,
+    pub org_path: String,
+    pub org_name: String,
+    pub kind: String,
+    pub holder_id: i64,
+    pub person_id: Option<i64>,
+    pub person_name: Option<String>,
+    pub title: String,
+    pub status: String,
+    pub current_version: i64,
+    pub return_reason: Option<String>,
+    pub submitted_at: Option<i64>,
+    pub reviewed_at: Option<i64>,
+    pub version: i64,
+    pub common_count: i64,
+    pub specific_count: i64,
+}
+
+impl DutyList {
+    pub fn status(&self) -> ListStatus {
+        ListStatus::from_code(&self.status).unwrap_or(ListStatus::Draft)
+    }
+    pub fn kind_label(&self) -> &'static str {
+        ListKind::parse(&self.kind).map(ListKind::label).unwrap_or("")
+    }
+    pub fn holder_label(&self) -> String {
+        match &self.person_name {
+            Some(n) => n.clone(),
+            None => "本单位".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
+pub struct DutyItem {
+    pub id: i64,
+    pub list_id: i64,
+    pub seq: i64,
+    pub scope: String,
+    pub template_item_id: Option<i64>,
+    pub category: Option<String>,
+    pub content: String,
+}
+
+impl DutyItem {
+    pub fn is_common(&self) -> bool {
+        self.scope == COMMON
+    }
+}
+
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct ListVersion {
+    pub id: i64,
+    pub list_id: i64,
+    pub version: i64,
+    pub event: String,
+    pub reason: Option<String>,
+    pub snapshot: String,
+    pub actor_name: String,
+    pub at: i64,
+}
+
+impl ListVersion {
+    pub fn event_label(&self) -> &'static str {
+        match self.event.as_str() {
+            "submitted" => "报送备案",
+            "accepted" => "审核通过",
+            "returned" => "退回修改",
+            _ => "",
+        }
+    }
+    /// The items as they were at this event.
+    pub fn items(&self) -> Vec<(String, String)> {
+        serde_json::from_str::<Vec<serde_json::Value>>(&self.snapshot)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| (if v["scope"] == COMMON { "共性" } else { "个性" }.to_string(), v["content"].as_str().unwrap_or_default().to_string()))
+            .collect()
+    }
+}
+
+const LIST_SELECT: &str = "SELECT l.id, l.year, l.org_id, l.org_path, o.name AS org_name, l.kind, l.holder_id, l.person_id, p.name AS person_name, l.title, l.status, l.current_version, l.return_reason, l.submitted_at, l.reviewed_at, l.version, \
+    (SELECT COUNT(*) FROM duty_items i WHERE i.list_id = l.id AND i.scope = 'common') AS common_count, \
+    (SELECT COUNT(*) FROM duty_items i WHERE i.list_id = l.id AND i.scope = 'specific') AS specific_count \
+    FROM duty_lists l JOIN orgs o ON o.id = l.org_id LEFT JOIN people p ON p.id = l.person_id ";
+
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub year: i64,
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    pub org_path: Option<String>,
+}
+
+/// Lists the scope may see for a year, in tree order.
+pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Vec<DutyList>, StoreError> {
+    let mut b = SqlBuilder::new(LIST_SELECT);
+    b.push("WHERE l.year = ").bind(f.year).push(" AND ").scope("l.org_path", scope);
+    if let Some(k) = f.kind.as_deref().filter(|s| !s.is_empty()) {
+        b.push(" AND l.kind = ").bind(k);
+    }
+    if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
+        b.push(" AND l.status = ").bind(s);
+    }
+    if let Some(p) = f.org_path.as_deref() {
+        b.push(" AND ").scope("l.org_path", &Scope::from_paths(vec![p.to_string()]));
+    }
+    b.push(" ORDER BY l.org_path, l.kind, l.holder_id LIMIT 5000");
+    db.fetch_all(b.build()).await
+}
+
+pub async fn get_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<DutyList, StoreError> {
+    let mut b = SqlBuilder::new(LIST_SELECT);
+    b.push("WHERE l.id = ").bind(id).push(" AND ").scope("l.org_path", scope);
+    db.fetch_optional(b.build()).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn items(db: &Db, list_id: i64) -> Result<Vec<DutyItem>, StoreError> {
+    db.fetch_all(q("SELECT id, list_id, seq, scope, template_item_id, category, content FROM duty_items WHERE list_id = $1 ORDER BY CASE WHEN scope = 'common' THEN 0 ELSE 1 END, seq, id").bind(list_id)).await
+}
+
+/// Items of several lists at once (letters, exports).
+pub async fn items_of_person(db: &Db, person_id: i64, year: i64) -> Result<Vec<DutyItem>, StoreError> {
+    db.fetch_all(
+        q("SELECT i.id, i.list_id, i.seq, i.scope, i.template_item_id, i.category, i.content FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE l.person_id = $1 AND l.year = $2 ORDER BY l.kind, CASE WHEN i.scope = 'common' THEN 0 ELSE 1 END, i.seq, i.id")
+            .bind(person_id)
+            .bind(year),
+    )
+    .await
+}
+
+pub async fn versions(db: &Db, list_id: i64) -> Result<Vec<ListVersion>, StoreError> {
+    db.fetch_all(q("SELECT id, list_id, version, event, reason, snapshot, actor_name, at FROM duty_list_versions WHERE list_id = $1 ORDER BY id DESC").bind(list_id)).await
+}
+
+async fn lock_list(tx: &mut Tx, id: i64) -> Result<(String, String, i64, i64), StoreError> {
+    let r: Option<(String, String, i64, i64)> = tx.fetch_optional(q("SELECT org_path, status, version, current_version FROM duty_lists WHERE id = $1").bind(id)).await?;
+    r.ok_or(StoreError::NotFound)
+}
+
+/// A new list for a unit (or one of its leaders), with the 共性 items published for units of its kind
+/// by any body above it (or itself) for that year.
+#[allow(clippy::too_many_arguments)] // the list's identity is that many things
+pub async fn create(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64, org_id: i64, kind: ListKind, person_id: Option<i64>, title: &str) -> Result<i64, StoreError> {
+    let org: Option<(String, String, String)> = tx.fetch_optional(q("SELECT path, kind, name FROM orgs WHERE id = $1").bind(org_id)).await?;
+    let (path, org_kind, org_name) = org.ok_or_else(|| StoreError::Invalid("单位不存在".into()))?;
+    if !scope.contains(&path) {
+        return Err(StoreError::Invalid("单位不在您的管理范围内".into()));
+    }
+    if let Some(pid) = person_id {
+        let p: Option<(i64,)> = tx.fetch_optional(q("SELECT org_id FROM people WHERE id = $1").bind(pid)).await?;
+        match p {
+            Some((oid,)) if oid == org_id => {}
+            _ => return Err(StoreError::Invalid("责任人须为本单位人员".into())),
+        }
+    }
+    let holder = person_id.unwrap_or(0);
+    let exists: Option<(i64,)> = tx.fetch_optional(q("SELECT id FROM duty_lists WHERE year = $1 AND org_id = $2 AND kind = $3 AND holder_id = $4").bind(year).bind(org_id).bind(kind.code()).bind(holder)).await?;
+    if exists.is_some() {
+        return Err(StoreError::Conflict { field: "kind".into(), message: format!("{org_name}{year}年的该类清单已存在") });
+    }
+    let t = now();
+    let (id,): (i64,) = tx
+        .fetch_one(
+            q("INSERT INTO duty_lists (year, org_id, org_path, kind, holder_id, person_id, title, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $8) RETURNING id")
+                .bind(year)
+                .bind(org_id)
+                .bind(path.as_str())
+                .bind(kind.code())
+                .bind(holder)
+                .bind(person_id)
+                .bind(title)
+                .bind(t),
+        )
+        .await?;
+    // 共性 items: published templates for this kind of unit from the unit itself or any ancestor
+    let ancestors: Vec<String> = ancestor_paths(&path);
+    let mut n = 0i64;
+    for a in &ancestors {
+        let rows: Vec<(i64, Option<String>, String)> = tx
+            .fetch_all(
+                q("SELECT ti.id, ti.category, ti.content FROM duty_template_items ti JOIN duty_templates t ON t.id = ti.template_id WHERE t.published = TRUE AND t.year = $1 AND t.kind = $2 AND t.target_kind = $3 AND t.org_path = $4 ORDER BY t.id, ti.seq, ti.id")
+                    .bind(year)
+                    .bind(kind.code())
+                    .bind(org_kind.as_str())
+                    .bind(a.as_str()),
+            )
+            .await?;
+        for (tid, category, content) in rows {
+            n += 1;
+            tx.execute(
+                q("INSERT INTO duty_items (list_id, seq, scope, template_item_id, category, content, created_at) VALUES ($1, $2, 'common', $3, $4, $5, $6)").bind(id).bind(n).bind(tid).bind(category).bind(content).bind(t),
+            )
+            .await?;
+        }
+    }
+    audit::record(tx, actor, "create", "duty_list", Some(id.to_string()), json!({"after": {"year": year, "org_id": org_id, "kind": kind.label(), "person_id": person_id, "common_items": n}})).await?;
+    Ok(id)
+}
+
+/// "/1/5/23/" → ["/1/", "/1/5/", "/1/5/23/"].
+fn ancestor_paths(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::from("/");
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        cur.push_str(seg);
+        cur.push('/');
+        out.push(cur.clone());
+    }
+    out
+}
+
+/// Checks the list is in the writer's scope and still editable.
+async fn editable(tx: &mut Tx, scope: &Scope, list_id: i64) -> Result<(), StoreError> {
+    let (path, status, _, _) = lock_list(tx, list_id).await?;
+    if !scope.contains(&path) {
+        return Err(StoreError::NotFound);
+    }
+    if !ListStatus::from_code(&status).is_some_and(ListStatus::editable) {
+        return Err(StoreError::Invalid("清单已报送或已备案，不能修改；如需修改请由审核单位退回".into()));
+    }
+    Ok(())
+}
+
+pub async fn add_item(tx: &mut Tx, actor: &Actor, scope: &Scope, list_id: i64, category: Option<String>, content: &str) -> Result<i64, StoreError> {
+    editable(tx, scope, list_id).await?;
+    let seq = tx.scalar_i64(q("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM duty_items WHERE list_id = $1").bind(list_id)).await?;
+    let (id,): (i64,) = tx
+        .fetch_one(q("INSERT INTO duty_items (list_id, seq, scope, category, content, created_at) VALUES ($1, $2, 'specific', $3, $4, $5) RETURNING id").bind(list_id).bind(seq).bind(category.clone()).bind(content).bind(now()))
+        .await?;
+    touch(tx, list_id).await?;
+    audit::record(tx, actor, "create", "duty_item", Some(id.to_string()), json!({"list_id": list_id, "after": {"category": category, "content": content}})).await?;
+    Ok(id)
+}
+
+/// Edits a 个性 item (共性 items come from the higher body and are not the unit's to change).
+pub async fn update_item(tx: &mut Tx, actor: &Actor, scope: &Scope, item_id: i64, category: Option<String>, content: &str) -> Result<i64, StoreError> {
+    let row: Option<(i64, String, String)> = tx.fetch_optional(q("SELECT list_id, scope, content FROM duty_items WHERE id = $1").bind(item_id)).await?;
+    let (list_id, item_scope, before) = row.ok_or(StoreError::NotFound)?;
+    editable(tx, scope, list_id).await?;
+    if item_scope == COMMON {
+        return Err(StoreError::Invalid("共性内容由上级统一制定，不能修改".into()));
+    }
+    tx.execute(q("UPDATE duty_items SET category = $1, content = $2 WHERE id = $3").bind(category).bind(content).bind(item_id)).await?;
+    touch(tx, list_id).await?;
+    audit::record(tx, actor, "update", "duty_item", Some(item_id.to_string()), json!({"list_id": list_id, "before": before, "after": content})).await?;
+    Ok(list_id)
+}
+
+pub async fn delete_item(tx: &mut Tx, actor: &Actor, scope: &Scope, item_id: i64) -> Result<i64, StoreError> {
+    let row: Option<(i64, String, String)> = tx.fetch_optional(q("SELECT list_id, scope, content FROM duty_items WHERE id = $1").bind(item_id)).await?;
+    let (list_id, item_scope, before) = row.ok_or(StoreError::NotFound)?;
+    editable(tx, scope, list_id).await?;
+    if item_scope == COMMON {
+        return Err(StoreError::Invalid("共性内容由上级统一制定，不能删除".into()));
+    }
+    tx.execute(q("DELETE FROM duty_items WHERE id = $1").bind(item_id)).await?;
+    touch(tx, list_id).await?;
+    audit::record(tx, actor, "delete", "duty_item", Some(item_id.to_string()), json!({"list_id": list_id, "before": before})).await?;
+    Ok(list_id)
+}
+
+async fn touch(tx: &mut Tx, list_id: i64) -> Result<(), StoreError> {
+    tx.execute(q("UPDATE duty_lists SET updated_at = $1, version = version + 1 WHERE id = $2").bind(now()).bind(list_id)).await?;
+    Ok(())
+}
+
+async fn snapshot(tx: &mut Tx, list_id: i64) -> Result<String, StoreError> {
+    let items: Vec<(String, Option<String>, String)> = tx.fetch_all(q("SELECT scope, category, content FROM duty_items WHERE list_id = $1 ORDER BY CASE WHEN scope = 'common' THEN 0 ELSE 1 END, seq, id").bind(list_id)).await?;
+    Ok(serde_json::Value::Array(items.into_iter().map(|(s, c, t)| json!({"scope": s, "category": c, "content": t})).collect()).to_string())
+}
+
+#[allow(clippy::too_many_arguments)] // one event: who, which list, what and why
+async fn event(tx: &mut Tx, actor: &Actor, list_id: i64, version: i64, event: &str, reason: Option<&str>, snap: String) -> Result<(), StoreError> {
+    tx.execute(
+        q("INSERT INTO duty_list_versions (list_id, version, event, reason, snapshot, actor_id, actor_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(list_id)
+            .bind(version)
+            .bind(event)
+            .bind(reason)
+            .bind(snap)
+            .bind(actor.user_id)
+            .bind(actor.name.as_str())
+            .bind(now()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// 报送备案: the unit files its list with the higher 纪委. Each filing is a new version.
+pub async fn submit(tx: &mut Tx, actor: &Actor, scope: &Scope, list_id: i64) -> Result<(), StoreError> {
+    editable(tx, scope, list_id).await?;
+    let n = tx.scalar_i64(q("SELECT COUNT(*) FROM duty_items WHERE list_id = $1").bind(list_id)).await?;
+    if n == 0 {
+        return Err(StoreError::Invalid("清单没有任何内容，不能报送".into()));
+    }
+    let (_, _, _, cur) = lock_list(tx, list_id).await?;
+    let version = cur + 1;
+    let t = now();
+    tx.execute(q("UPDATE duty_lists SET status = 'submitted', current_version = $1, submitted_at = $2, updated_at = $2, version = version + 1 WHERE id = $3").bind(version).bind(t).bind(list_id)).await?;
+    let snap = snapshot(tx, list_id).await?;
+    event(tx, actor, list_id, version, "submitted", None, snap).await?;
+    audit::record(tx, actor, "submit", "duty_list", Some(list_id.to_string()), json!({"version": version, "items": n})).await
+}
+
+/// Whether a reviewer's scope covers the list from above (a unit does not approve its own list).
+pub fn may_review(review_scope: &Scope, list_path: &str) -> bool {
+    review_scope.all || review_scope.paths.iter().any(|p| list_path.starts_with(p.as_str()) && list_path != p)
+}
+
+/// 审核: accept, or return with a reason. Only a submitted list, only from above.
+pub async fn review(tx: &mut Tx, actor: &Actor, review_scope: &Scope, list_id: i64, accept: bool, reason: Option<&str>) -> Result<(), StoreError> {
+    let (path, status, _, cur) = lock_list(tx, list_id).await?;
+    if !review_scope.contains(&path) {
+        return Err(StoreError::NotFound);
+    }
+    if !may_review(review_scope, &path) {
+        return Err(StoreError::Invalid("本单位的清单须报上级纪委审核".into()));
+    }
+    if status != ListStatus::Submitted.code() {
+        return Err(StoreError::Invalid("只能审核已报送的清单".into()));
+    }
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if !accept && reason.is_none() {
+        return Err(StoreError::Conflict { field: "reason".into(), message: "退回时请填写退回原因".into() });
+    }
+    let t = now();
+    let (new_status, ev) = if accept { ("accepted", "accepted") } else { ("returned", "returned") };
+    tx.execute(
+        q("UPDATE duty_lists SET status = $1, return_reason = $2, reviewed_at = $3, reviewed_by = $4, updated_at = $3, version = version + 1 WHERE id = $5").bind(new_status).bind(reason).bind(t).bind(actor.user_id).bind(list_id),
+    )
+    .await?;
+    let snap = snapshot(tx, list_id).await?;
+    event(tx, actor, list_id, cur, ev, reason, snap).await?;
+    audit::record(tx, actor, if accept { "accept" } else { "return" }, "duty_list", Some(list_id.to_string()), json!({"version": cur, "reason": reason})).await
+}
+
+/// 复制上年清单: this year's drafts from last year's lists in the scope (where none exists yet).
+pub async fn copy_last_year(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64) -> Result<i64, StoreError> {
+    let mut b = SqlBuilder::new("SELECT id, org_id, org_path, kind, holder_id, person_id, title FROM duty_lists WHERE year = ");
+    b.bind(year - 1).push(" AND ").scope("org_path", scope).push(" ORDER BY id");
+    #[derive(FromRow)]
+    struct Old {
+        id: i64,
+        org_id: i64,
+        org_path: String,
+        kind: String,
+        holder_id: i64,
+        person_id: Option<i64>,
+        title: String,
+    }
+    let old: Vec<Old> = tx.fetch_all(b.build()).await?;
+    let t = now();
+    let mut copied = 0i64;
+    for o in old {
+        let exists: Option<(i64,)> = tx.fetch_optional(q("SELECT id FROM duty_lists WHERE year = $1 AND org_id = $2 AND kind = $3 AND holder_id = $4").bind(year).bind(o.org_id).bind(o.kind.as_str()).bind(o.holder_id)).await?;
+        if exists.is_some() {
+            continue;
+        }
+        let title = o.title.replace(&(year - 1).to_string(), &year.to_string());
+        let (id,): (i64,) = tx
+            .fetch_one(
+                q("INSERT INTO duty_lists (year, org_id, org_path, kind, holder_id, person_id, title, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $8) RETURNING id")
+                    .bind(year)
+                    .bind(o.org_id)
+                    .bind(o.org_path)
+                    .bind(o.kind)
+                    .bind(o.holder_id)
+                    .bind(o.person_id)
+                    .bind(title)
+                    .bind(t),
+            )
+            .await?;
+        tx.execute(q("INSERT INTO duty_items (list_id, seq, scope, template_item_id, category, content, created_at) SELECT $1, seq, scope, template_item_id, category, content, $2 FROM duty_items WHERE list_id = $3").bind(id).bind(t).bind(o.id)).await?;
+        copied += 1;
+    }
+    audit::record(tx, actor, "copy", "duty_list", None, json!({"from_year": year - 1, "to_year": year, "lists": copied})).await?;
+    Ok(copied)
+}
+
+/// One row of the 全覆盖 page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    pub org_id: i64,
+    pub org_name: String,
+    pub org_kind: String,
+    pub list_id: Option<i64>,
+    pub status: Option<ListStatus>,
+    pub common: i64,
+    pub specific: i64,
+    /// Not accepted or submitted by the deadline.
+    pub late: bool,
+}
+
+impl Coverage {
+    pub fn only_common(&self) -> bool {
+        self.list_id.is_some() && self.specific == 0
+    }
+}
+
+/// For every unit in scope expected to keep a unit list of this kind: its list (if any) and state.
+pub async fn coverage(db: &Db, scope: &Scope, year: i64, kind: ListKind, deadline_passed: bool) -> Result<Vec<Coverage>, StoreError> {
+    #[derive(FromRow)]
+    struct Row {
+        id: i64,
+        path: String,
+        name: String,
+        kind: String,
+        list_id: Option<i64>,
+        status: Option<String>,
+        common: Option<i64>,
+        specific: Option<i64>,
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT o.id, o.path, o.name, o.kind, l.id AS list_id, l.status, \
+         (SELECT COUNT(*) FROM duty_items i WHERE i.list_id = l.id AND i.scope = 'common') AS common, \
+         (SELECT COUNT(*) FROM duty_items i WHERE i.list_id = l.id AND i.scope = 'specific') AS specific \
+         FROM orgs o LEFT JOIN duty_lists l ON l.org_id = o.id AND l.holder_id = 0 AND l.year = ",
+    );
+    b.bind(year).push(" AND l.kind = ").bind(kind.code()).push(" WHERE ").scope("o.path", scope).push(" ORDER BY o.path");
+    let mut rows: Vec<Row> = db.fetch_all(b.build()).await?;
+    rows.sort_by_key(|r| crate::org::tree_key(&r.path));
+    Ok(rows
+        .into_iter()
+        .filter(|r| OrgKind::from_code(&r.kind).is_some_and(|k| kind.expected_of(k)))
+        .map(|r| {
+            let status = r.status.as_deref().and_then(ListStatus::from_code);
+            let filed = matches!(status, Some(ListStatus::Submitted | ListStatus::Accepted));
+            Coverage {
+                org_id: r.id,
+                org_name: r.name,
+                org_kind: OrgKind::from_code(&r.kind).map(OrgKind::label).unwrap_or("").to_string(),
+                list_id: r.list_id,
+                status,
+                common: r.common.unwrap_or(0),
+                specific: r.specific.unwrap_or(0),
+                late: deadline_passed && !filed,
+            }
+        })
+        .collect())
+}
+
+// ---- 共性 templates ----
+
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct Template {
+    pub id: i64,
+    pub year: i64,
+    pub org_id: i64,
+    pub org_path: String,
+    pub org_name: String,
+    pub kind: String,
+    pub target_kind: String,
+    pub title: String,
+    pub published: bool,
+    pub item_count: i64,
+}
+
+impl Template {
+    pub fn kind_label(&self) -> &'static str {
+        ListKind::parse(&self.kind).map(ListKind::label).unwrap_or("")
+    }
+    pub fn target_label(&self) -> &'static str {
+        OrgKind::from_code(&self.target_kind).map(OrgKind::label).unwrap_or("")
+    }
+}
+
+const TEMPLATE_SELECT: &str = "SELECT t.id, t.year, t.org_id, t.org_path, o.name AS org_name, t.kind, t.target_kind, t.title, t.published, (SELECT COUNT(*) FROM duty_template_items i WHERE i.template_id = t.id) AS item_count FROM duty_templates t JOIN orgs o ON o.id = t.org_id ";
+
+pub async fn templates(db: &Db, scope: &Scope, year: i64) -> Result<Vec<Template>, StoreError> {
+    let mut b = SqlBuilder::new(TEMPLATE_SELECT);
+    b.push("WHERE t.year = ").bind(year).push(" AND ").scope("t.org_path", scope).push(" ORDER BY t.org_path, t.id");
+    db.fetch_all(b.build()).await
+}
+
+pub async fn template_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<Template, StoreError> {
+    let mut b = SqlBuilder::new(TEMPLATE_SELECT);
+    b.push("WHERE t.id = ").bind(id).push(" AND ").scope("t.org_path", scope);
+    db.fetch_optional(b.build()).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn template_items(db: &Db, template_id: i64) -> Result<Vec<(i64, Option<String>, String)>, StoreError> {
+    db.fetch_all(q("SELECT id, category, content FROM duty_template_items WHERE template_id = $1 ORDER BY seq, id").bind(template_id)).await
+}
+
+#[allow(clippy::too_many_arguments)] // a template is that many things
+pub async fn create_template(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64, org_id: i64, kind: ListKind, target: OrgKind, title: &str) -> Result<i64, StoreError> {
+    let p: Option<(String,)> = tx.fetch_optional(q("SELECT path FROM orgs WHERE id = $1").bind(org_id)).await?;
+    let (path,) = p.ok_or_else(|| StoreError::Invalid("发布单位不存在".into()))?;
+    if !scope.contains(&path) {
+        return Err(StoreError::Invalid("发布单位不在您的管理范围内".into()));
+    }
+    let t = now();
+    let (id,): (i64,) = tx
+        .fetch_one(
+            q("INSERT INTO duty_templates (year, org_id, org_path, kind, target_kind, title, published, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $7) RETURNING id")
+                .bind(year)
+                .bind(org_id)
+                .bind(path)
+                .bind(kind.code())
+                .bind(target.code())
+                .bind(title)
+                .bind(t),
+        )
+        .await?;
+    audit::record(tx, actor, "create", "duty_template", Some(id.to_string()), json!({"after": {"year": year, "kind": kind.label(), "target": target.label(), "title": title}})).await?;
+    Ok(id)
+}
+
+pub async fn add_template_item(tx: &mut Tx, actor: &Actor, template_id: i64, category: Option<String>, content: &str) -> Result<(), StoreError> {
+    let seq = tx.scalar_i64(q("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM duty_template_items WHERE template_id = $1").bind(template_id)).await?;
+    tx.execute(q("INSERT INTO duty_template_items (template_id, seq, category, content) VALUES ($1, $2, $3, $4)").bind(template_id).bind(seq).bind(category.clone()).bind(content)).await?;
+    audit::record(tx, actor, "create", "duty_template_item", Some(template_id.to_string()), json!({"after": {"category": category, "content": content}})).await
+}
+
+/// Publishing makes the items appear as 共性 in lists created from now on; lists already made keep theirs.
+pub async fn publish_template(tx: &mut Tx, actor: &Actor, template_id: i64) -> Result<(), StoreError> {
+    let n = tx.scalar_i64(q("SELECT COUNT(*) FROM duty_template_items WHERE template_id = $1").bind(template_id)).await?;
+    if n == 0 {
+        return Err(StoreError::Invalid("共性清单没有内容，不能发布".into()));
+    }
+    tx.execute(q("UPDATE duty_templates SET published = TRUE, updated_at = $1 WHERE id = $2").bind(now()).bind(template_id)).await?;
+    audit::record(tx, actor, "publish", "duty_template", Some(template_id.to_string()), json!({"items": n})).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ancestors_and_review_rule() {
+        assert_eq!(ancestor_paths("/1/5/23/"), vec!["/1/", "/1/5/", "/1/5/23/"]);
+        let s = Scope::from_paths(vec!["/1/".into()]);
+        assert!(may_review(&s, "/1/5/"));
+        assert!(!may_review(&s, "/1/"), "a unit does not approve its own list");
+        assert!(!ListStatus::Submitted.editable());
+        assert!(ListStatus::Returned.editable());
+        assert_eq!(ListKind::parse("主体责任"), Some(ListKind::Main));
+        assert!(ListKind::Supervision.expected_of(OrgKind::StationedGroup));
+        assert!(!ListKind::Main.expected_of(OrgKind::Branch));
+    }
+}

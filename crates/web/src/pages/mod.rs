@@ -3,7 +3,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod audit_page;
-pub(crate) mod duty;
+pub mod duty;
 mod home;
 pub(crate) mod orgs;
 pub(crate) mod people;

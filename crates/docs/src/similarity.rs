@@ -1,0 +1,1595 @@
+//! 近似重复文本检测：责任书、承诺书“内容雷同”“照抄照搬”的发现与比对（纯计算，无 IO）。
+//!
+//! 方法：规范化文本（去空白和标点、全角转半角、小写）→ 5 字符片段（shingle）
+//! 的 64 位哈希集合 → MinHash 签名（128 个值）→ 32 个 LSH 分段键（每段 4 行）。
+//! 分段键相同的文档成为候选对，候选对再用签名估计值粗筛、用精确 Jaccard 确认。
+//!
+//! - 单篇入库：[`signature`]（或 [`shingles`] + [`minhash`]）→ [`band_keys`]，
+//!   把 32 个分段键按行存储，查询时按键取候选，再用 [`jaccard`] 确认；
+//! - 批量核查：[`similar_pairs`]（所有超过阈值的文档对）、[`similar_groups`]（雷同组）；
+//! - 人工比对：[`shared_passages`] 找出两篇文本的相同段落，[`highlight_html`] 标亮。
+//!
+//! MinHash 采用“单次置换”（one permutation hashing）加最优稠密化
+//! （Shrivastava, ICML 2017）：每个片段只哈希一次，按高 7 位分到 128 个桶，
+//! 每桶取最小值；空桶按固定的伪随机序列从非空桶复制。每个位置两篇文档取值相同的
+//! 概率仍为 Jaccard 相似度，而计算量是 128 次独立置换的约百分之一。
+//!
+//! 所有哈希均为固定常数的 64 位混合函数，跨进程、跨机器结果一致。算法或常数一旦
+//! 改变，已存储的分段键全部失效，须同时递增 [`SCHEME`] 并重新计算。
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+/// 片段长度（规范化后的字符数）。
+pub const SHINGLE: usize = 5;
+/// MinHash 签名长度。
+pub const NUM_HASHES: usize = 128;
+/// LSH 分段数。
+pub const BANDS: usize = 32;
+/// 每段的行数：`NUM_HASHES / BANDS` = 4。Jaccard 为 `s` 的两篇文档至少有一段
+/// 相同的概率为 `1 - (1 - s⁴)³²`，见 [`lsh_probability`]。
+pub const ROWS: usize = NUM_HASHES / BANDS;
+/// 片段哈希、MinHash、分段键算法的版本号。存储分段键时一并记录，版本不同即须重算。
+pub const SCHEME: u32 = 1;
+/// 建议的雷同阈值（精确 Jaccard）。独立撰写但用语相近的责任书通常在 0.1～0.4，
+/// 只改了姓名、单位、个别句子的抄件在 0.75 以上；LSH 在 0.7 处漏检概率约 1.5×10⁻⁴。
+pub const DEFAULT_THRESHOLD: f64 = 0.7;
+
+// 单次置换把高 7 位作为桶号，要求恰好 128 个桶。
+const _: () = assert!(NUM_HASHES == 128 && BANDS * ROWS == NUM_HASHES);
+
+const SHINGLE_SEED: u64 = 0x6c69_616e_7a68_656e; // "lianzhen"
+const OPH_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
+const DENSIFY_SEED: u64 = 0xd1b5_4a32_d192_ed03;
+const BAND_SEED: u64 = 0x8cb9_2ba7_2f3d_8dd7;
+const CONTENT_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// MurmurHash3 的 64 位终混函数（双射）。
+#[inline]
+const fn fmix64(mut k: u64) -> u64 {
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    k ^= k >> 33;
+    k
+}
+
+// ---------------------------------------------------------------------------
+// 规范化与片段
+// ---------------------------------------------------------------------------
+
+/// 单个字符的规范化：保留汉字、字母、数字（全角转半角、小写），其余返回 `None`。
+/// 一个原字符至多对应一个规范化字符，因此规范化位置到原文位置的映射严格递增。
+#[inline]
+fn norm_char(c: char) -> Option<char> {
+    let u = c as u32;
+    if u < 0x80 {
+        let b = u as u8;
+        return b
+            .is_ascii_alphanumeric()
+            .then(|| char::from(b.to_ascii_lowercase()));
+    }
+    if (0x4E00..=0x9FFF).contains(&u) {
+        return Some(c);
+    }
+    if (0xFF01..=0xFF5E).contains(&u) {
+        // 全角 ASCII：！～ → !~
+        let b = (u - 0xFEE0) as u8;
+        return b
+            .is_ascii_alphanumeric()
+            .then(|| char::from(b.to_ascii_lowercase()));
+    }
+    if !c.is_alphanumeric() {
+        return None;
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => Some(l),
+        _ => Some(c), // 小写会变成多个字符的（如 'İ'）保持原样
+    }
+}
+
+/// 规范化字符及其在原文中的字符位置。
+fn normalized(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    text.chars()
+        .enumerate()
+        .filter_map(|(i, c)| norm_char(c).map(|n| (i, n)))
+}
+
+/// 规范化：去掉空白和标点符号（中英文），全角字母数字转半角，字母转小写；
+/// 保留汉字、字母、数字。
+///
+/// `normalize("２０２６年，  党风廉政ＡＢＣ！")` == `"2026年党风廉政abc"`。
+pub fn normalize(text: &str) -> String {
+    normalized(text).map(|(_, c)| c).collect()
+}
+
+fn normalize_with_map(text: &str) -> (Vec<char>, Vec<usize>) {
+    normalized(text).map(|(i, c)| (c, i)).unzip()
+}
+
+/// 一个片段的哈希。片段的 5 个字符（码位至多 21 位）打包为 `lo`（前 3 个，63 位）
+/// 与 `hi`（后 2 个，42 位）；不足 5 个字符时左侧补 0。
+#[inline]
+fn hash_packed(lo: u64, hi: u64) -> u64 {
+    let a = (lo ^ SHINGLE_SEED).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let b = hi.wrapping_mul(0xc2b2_ae3d_27d4_eb4f).rotate_left(29);
+    fmix64(a ^ b)
+}
+
+const CHAR_MASK: u64 = (1 << 21) - 1;
+
+/// 逐个产生片段哈希（按出现顺序，可能重复），返回规范化字符数。
+/// 规范化后不足 5 个字符（但非空）的文本产生一个片段。
+fn for_each_shingle(text: &str, mut f: impl FnMut(u64)) -> usize {
+    let (mut lo, mut hi) = (0u64, 0u64);
+    let mut n = 0usize;
+    for c in text.chars().filter_map(norm_char) {
+        lo = (lo >> 21) | ((hi & CHAR_MASK) << 42);
+        hi = (hi >> 21) | (u64::from(c) << 21);
+        n += 1;
+        if n >= SHINGLE {
+            f(hash_packed(lo, hi));
+        }
+    }
+    if (1..SHINGLE).contains(&n) {
+        f(hash_packed(lo, hi));
+    }
+    n
+}
+
+/// 每个位置起始的片段哈希（`chars.len() - 4` 个），与 [`for_each_shingle`] 一致。
+fn window_hashes(chars: &[char]) -> Vec<u64> {
+    chars
+        .windows(SHINGLE)
+        .map(|w| {
+            let c = |k: usize| u64::from(w[k]);
+            hash_packed(c(0) | (c(1) << 21) | (c(2) << 42), c(3) | (c(4) << 21))
+        })
+        .collect()
+}
+
+/// 规范化文本的 5 字符片段哈希，升序、去重。规范化后为空的文本返回空集合；
+/// 不足 5 个字符的返回一个片段。
+pub fn shingles(text: &str) -> Vec<u64> {
+    let mut out = Vec::with_capacity(text.len() / 3);
+    for_each_shingle(text, |h| out.push(h));
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+// ---------------------------------------------------------------------------
+// MinHash
+// ---------------------------------------------------------------------------
+
+/// MinHash 签名。空集合的签名所有位置均为 `u32::MAX`（见 [`Signature::is_empty`]）。
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Signature(pub [u32; NUM_HASHES]);
+
+impl Signature {
+    /// 空集合（规范化后没有任何字符的文本）的签名。
+    pub const EMPTY: Signature = Signature([u32::MAX; NUM_HASHES]);
+
+    /// 是否为空集合的签名。
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|&v| v == u32::MAX)
+    }
+
+    /// 小端序 512 字节，便于作为 BLOB 存储。
+    pub fn to_le_bytes(&self) -> Vec<u8> {
+        self.0.iter().flat_map(|v| v.to_le_bytes()).collect()
+    }
+
+    /// 从 [`Signature::to_le_bytes`] 的结果还原；长度不是 512 字节时返回 `None`。
+    pub fn from_le_bytes(bytes: &[u8]) -> Option<Signature> {
+        if bytes.len() != NUM_HASHES * 4 {
+            return None;
+        }
+        let mut out = [0u32; NUM_HASHES];
+        for (v, chunk) in out.iter_mut().zip(bytes.chunks_exact(4)) {
+            *v = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        }
+        Some(Signature(out))
+    }
+}
+
+/// 单次置换 MinHash 的累加器。
+struct Oph {
+    bins: [u32; NUM_HASHES],
+    filled: u128,
+}
+
+impl Oph {
+    fn new() -> Self {
+        Oph {
+            bins: [u32::MAX; NUM_HASHES],
+            filled: 0,
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, shingle: u64) {
+        // 输入已是混合充分的片段哈希，一次乘法足以打散高位。
+        let p = (shingle ^ OPH_SEED).wrapping_mul(0xd6e8_feb8_6659_fd93);
+        let bin = (p >> 57) as usize; // 高 7 位：桶号
+        let value = (p >> 25) as u32; // 其后 32 位：桶内的值
+        self.filled |= 1u128 << bin;
+        if value < self.bins[bin] {
+            self.bins[bin] = value;
+        }
+    }
+
+    /// 稠密化后的签名与非空桶数。
+    fn finish(self) -> (Signature, u32) {
+        let nonempty = self.filled.count_ones();
+        if nonempty == 0 {
+            return (Signature::EMPTY, 0);
+        }
+        let mut out = self.bins;
+        for (i, slot) in out.iter_mut().enumerate() {
+            if (self.filled >> i) & 1 == 1 {
+                continue;
+            }
+            // 最优稠密化：空桶 i 按固定序列 h(i, 1), h(i, 2), … 探查，复制第一个非空桶的值。
+            let mut source = None;
+            for attempt in 0..4096u64 {
+                let j = (fmix64(DENSIFY_SEED ^ ((i as u64) << 32) ^ attempt) >> 57) as usize;
+                if (self.filled >> j) & 1 == 1 {
+                    source = Some(j);
+                    break;
+                }
+            }
+            // 概率可忽略的兜底：向后找最近的非空桶（非空桶至少有一个）。
+            let j = source.unwrap_or_else(|| {
+                (1..NUM_HASHES)
+                    .map(|d| (i + d) % NUM_HASHES)
+                    .find(|&j| (self.filled >> j) & 1 == 1)
+                    .unwrap_or(i)
+            });
+            *slot = self.bins[j];
+        }
+        (Signature(out), nonempty)
+    }
+}
+
+/// 片段集合的 MinHash 签名（确定性；输入无须排序，重复无影响）。空集合得到
+/// [`Signature::EMPTY`]。
+pub fn minhash(shingles: &[u64]) -> Signature {
+    let mut oph = Oph::new();
+    for &s in shingles {
+        oph.add(s);
+    }
+    oph.finish().0
+}
+
+/// 直接由文本计算签名，等于 `minhash(&shingles(text))`，但不排序、不分配。
+pub fn signature(text: &str) -> Signature {
+    let mut oph = Oph::new();
+    for_each_shingle(text, |h| oph.add(h));
+    oph.finish().0
+}
+
+fn band_keys_array(sig: &Signature) -> [u64; BANDS] {
+    let mut keys = [0u64; BANDS];
+    for (b, (key, rows)) in keys.iter_mut().zip(sig.0.chunks_exact(ROWS)).enumerate() {
+        let x = u64::from(rows[0]) | (u64::from(rows[1]) << 32);
+        let y = u64::from(rows[2]) | (u64::from(rows[3]) << 32);
+        let seed = fmix64(BAND_SEED ^ b as u64);
+        *key = fmix64(fmix64(x ^ seed) ^ y.wrapping_mul(0xc2b2_ae3d_27d4_eb4f));
+    }
+    keys
+}
+
+/// `BANDS` 个分段键：第 b 个键混合了段号 b 与签名第 4b～4b+3 个值，
+/// 因此不同段的键不会相互碰撞，可以放在同一列里。存入 SQLite 时用 `key as i64`
+/// （按位转换，无损）。
+pub fn band_keys(sig: &Signature) -> Vec<u64> {
+    band_keys_array(sig).to_vec()
+}
+
+/// 由签名估计 Jaccard 相似度（取值相同的位置所占比例）。任一方为空签名时返回 0。
+pub fn estimate(a: &Signature, b: &Signature) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    matches(a, b) as f64 / NUM_HASHES as f64
+}
+
+#[inline]
+fn matches(a: &Signature, b: &Signature) -> u32 {
+    a.0.iter().zip(&b.0).map(|(x, y)| u32::from(x == y)).sum()
+}
+
+/// 精确 Jaccard 相似度 |A∩B| / |A∪B|。输入须为升序、去重的片段集合（[`shingles`]
+/// 的结果）。两个空集合返回 0（没有可比较的内容，不视为雷同）。
+pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+    let (mut i, mut j, mut inter) = (0usize, 0usize, 0usize);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        inter += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    let union = a.len() + b.len() - inter;
+    if union == 0 {
+        0.0
+    } else {
+        inter as f64 / union as f64
+    }
+}
+
+/// Jaccard 为 `s` 的两篇文档至少有一个分段键相同（成为候选）的概率：
+/// `1 - (1 - s⁴)³²`。0.5 → 0.873，0.6 → 0.988，0.7 → 0.99985，0.8 → 1 - 5×10⁻⁸。
+pub fn lsh_probability(s: f64) -> f64 {
+    1.0 - (1.0 - s.powi(ROWS as i32)).powi(BANDS as i32)
+}
+
+// ---------------------------------------------------------------------------
+// 相同段落与标亮
+// ---------------------------------------------------------------------------
+
+/// 两篇文本的一处相同段落，字符位置（不是字节位置），左闭右开。
+/// 范围取自原文，包括段落内部的标点和空白。
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Passage {
+    pub a_start: usize,
+    pub a_end: usize,
+    pub b_start: usize,
+    pub b_end: usize,
+}
+
+/// 两篇文本中相同的段落，供左右对照标亮。
+///
+/// 在规范化文本上做“贪心串覆盖”（greedy string tiling，抄袭检测的常用算法）：
+/// 反复取两边都还未被覆盖的最长公共子串，直到没有长度 ≥ `max(min_chars, 5)`
+/// 的为止。因此返回的段落两两不重叠（在 a 中、在 b 中都不重叠），一处文字至多
+/// 对应另一篇中的一处，反复出现的套话不会交叉配对。长度按规范化字符计，
+/// 标点和空白不计。结果按 `a_start` 排序。
+///
+/// 最坏耗时与两篇长度之积成正比（大量重复的文本），一般接近线性。
+pub fn shared_passages(a: &str, b: &str, min_chars: usize) -> Vec<Passage> {
+    let (ca, ma) = normalize_with_map(a);
+    let (cb, mb) = normalize_with_map(b);
+    let min_len = min_chars.max(SHINGLE);
+    if ca.len() < min_len || cb.len() < min_len {
+        return Vec::new();
+    }
+    let ha = window_hashes(&ca);
+    let mut hb: Vec<(u64, usize)> = window_hashes(&cb)
+        .into_iter()
+        .enumerate()
+        .map(|(j, h)| (h, j))
+        .collect();
+    hb.sort_unstable();
+
+    // 所有极大公共子串（向左不能再延伸的起点），长度 ≥ min_len。
+    let mut heap: BinaryHeap<(usize, Reverse<usize>, Reverse<usize>)> = BinaryHeap::new();
+    for (i, &h) in ha.iter().enumerate() {
+        let from = hb.partition_point(|&(x, _)| x < h);
+        for &(x, j) in &hb[from..] {
+            if x != h {
+                break;
+            }
+            if i > 0 && j > 0 && ca[i - 1] == cb[j - 1] {
+                continue; // 属于从更左边开始的同一段
+            }
+            let len = ca[i..].iter().zip(&cb[j..]).take_while(|(x, y)| x == y).count();
+            if len >= min_len {
+                heap.push((len, Reverse(i), Reverse(j)));
+            }
+        }
+    }
+
+    // 贪心覆盖：堆中长度是上界，取出时若已有部分被覆盖，就把剩余的空闲片段放回。
+    let mut used_a = vec![false; ca.len()];
+    let mut used_b = vec![false; cb.len()];
+    let mut out = Vec::new();
+    while let Some((len, Reverse(i), Reverse(j))) = heap.pop() {
+        let free = |k: usize| !used_a[i + k] && !used_b[j + k];
+        if (0..len).all(free) {
+            used_a[i..i + len].fill(true);
+            used_b[j..j + len].fill(true);
+            out.push(Passage {
+                a_start: ma[i],
+                a_end: ma[i + len - 1] + 1,
+                b_start: mb[j],
+                b_end: mb[j + len - 1] + 1,
+            });
+            continue;
+        }
+        let mut k = 0;
+        while k < len {
+            if !free(k) {
+                k += 1;
+                continue;
+            }
+            let start = k;
+            while k < len && free(k) {
+                k += 1;
+            }
+            if k - start >= min_len {
+                heap.push((k - start, Reverse(i + start), Reverse(j + start)));
+            }
+        }
+    }
+    out.sort_unstable_by_key(|p| (p.a_start, p.b_start));
+    out
+}
+
+/// 生成 HTML：转义 `& < > " '`，并把给定的字符区间（字符位置，左闭右开；可重叠、
+/// 可无序、超出文本长度的部分忽略）包在 `<mark>…</mark>` 中。重叠或首尾相接的区间
+/// 合并为一个 `<mark>`。换行原样保留（页面上用 `white-space: pre-wrap` 显示）。
+pub fn highlight_html(text: &str, ranges: &[(usize, usize)]) -> String {
+    let n = text.chars().count();
+    let mut rs: Vec<(usize, usize)> = ranges
+        .iter()
+        .map(|&(s, e)| (s.min(n), e.min(n)))
+        .filter(|(s, e)| s < e)
+        .collect();
+    rs.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(rs.len());
+    for (s, e) in rs {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+
+    let mut out = String::with_capacity(text.len() + merged.len() * 13);
+    let mut next = merged.iter().peekable();
+    let mut open_until: Option<usize> = None;
+    for (i, c) in text.chars().enumerate() {
+        if open_until == Some(i) {
+            out.push_str("</mark>");
+            open_until = None;
+        }
+        if let Some(&&(s, e)) = next.peek()
+            && s == i
+        {
+            out.push_str("<mark>");
+            open_until = Some(e);
+            next.next();
+        }
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    if open_until.is_some() {
+        out.push_str("</mark>");
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// 批量核查
+// ---------------------------------------------------------------------------
+
+/// 参与批量核查的一篇文档。
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doc {
+    pub id: i64,
+    pub text: String,
+}
+
+/// 一对相似文档。`a` 在输入中排在 `b` 之前；`jaccard` 为精确值。
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pair {
+    pub a: i64,
+    pub b: i64,
+    pub jaccard: f64,
+}
+
+/// 批量核查的中间结果：去掉规范化后完全相同的副本，每个代表一个签名。
+struct Reps {
+    /// 代表的文档下标。
+    doc: Vec<usize>,
+    sig: Vec<Signature>,
+    keys: Vec<[u64; BANDS]>,
+    /// 签名每个值的最低 2 位（共 256 位），用于第一道粗筛。
+    sketch: Vec<[u64; 4]>,
+    /// 非空桶数（签名中独立取样的个数），用于确定粗筛的容差。
+    filled: Vec<u32>,
+    /// 与代表规范化文本完全相同的其他文档下标（Jaccard 恰为 1）。
+    copies: Vec<Vec<usize>>,
+}
+
+impl Reps {
+    fn build(docs: &[Doc]) -> Reps {
+        let mut reps = Reps {
+            doc: Vec::with_capacity(docs.len()),
+            sig: Vec::with_capacity(docs.len()),
+            keys: Vec::with_capacity(docs.len()),
+            sketch: Vec::with_capacity(docs.len()),
+            filled: Vec::with_capacity(docs.len()),
+            copies: Vec::with_capacity(docs.len()),
+        };
+        let mut by_content: HashMap<u64, usize> = HashMap::with_capacity(docs.len());
+        for (d, doc) in docs.iter().enumerate() {
+            let mut oph = Oph::new();
+            let mut content = CONTENT_SEED;
+            for_each_shingle(&doc.text, |h| {
+                oph.add(h);
+                content = (content ^ h).wrapping_mul(0x0000_0100_0000_01b3);
+            });
+            let content = fmix64(content);
+            let (sig, filled) = oph.finish();
+            if filled == 0 {
+                continue; // 规范化后为空：没有可比较的内容
+            }
+            match by_content.get(&content) {
+                Some(&r) if same_normalized(&docs[reps.doc[r]].text, &doc.text) => {
+                    reps.copies[r].push(d);
+                    continue;
+                }
+                Some(_) => {} // 哈希碰撞（实际上不会发生）：作为独立文档处理
+                None => {
+                    by_content.insert(content, reps.doc.len());
+                }
+            }
+            reps.doc.push(d);
+            reps.keys.push(band_keys_array(&sig));
+            reps.sketch.push(sketch(&sig));
+            reps.sig.push(sig);
+            reps.filled.push(filled);
+            reps.copies.push(Vec::new());
+        }
+        reps
+    }
+
+    fn len(&self) -> usize {
+        self.doc.len()
+    }
+
+    /// LSH 候选对 (x, y)，x < y 为代表下标，每对只出现一次，且已通过签名粗筛。
+    ///
+    /// 每个分段按键排序成桶，桶内两两组合；一对文档只在它们第一个相同的分段里处理
+    /// （之前的分段键都不同才处理），因此无须集合去重。
+    ///
+    /// 套话（标题、开头语、常用短语）会让某些分段键被成千上万篇文档共有，桶内组合数
+    /// 可达上亿，所以每个组合都要很便宜：先比 2 位草图（32 字节，连续存放），再比完整
+    /// 签名，都以“阈值 − 6 倍标准差”为界，真实 Jaccard 达到阈值的文档对被粗筛排除的
+    /// 概率约 10⁻⁹；通过粗筛的才计算精确 Jaccard。
+    fn candidates(&self, threshold: f64) -> Vec<(u32, u32)> {
+        let required = required_matches(threshold);
+        let sketch_required = required_sketch_matches(threshold);
+        let mut out = Vec::new();
+        let mut bucket: Vec<(u64, u32)> = Vec::with_capacity(self.len());
+        let mut local: Vec<([u64; 4], u32, u32)> = Vec::new();
+        for band in 0..BANDS {
+            bucket.clear();
+            bucket.extend(self.keys.iter().enumerate().map(|(r, k)| (k[band], r as u32)));
+            bucket.sort_unstable();
+            for run in bucket.chunk_by(|p, q| p.0 == q.0) {
+                if run.len() < 2 {
+                    continue;
+                }
+                local.clear();
+                local.extend(run.iter().map(|&(_, r)| {
+                    (self.sketch[r as usize], self.filled[r as usize], r)
+                }));
+                for (k, &(sx, fx, x)) in local.iter().enumerate() {
+                    for &(sy, fy, y) in &local[k + 1..] {
+                        let samples = fx.min(fy) as usize;
+                        if sketch_matches(&sx, &sy) < sketch_required[samples] {
+                            continue;
+                        }
+                        let (x_, y_) = (x as usize, y as usize);
+                        let (kx, ky) = (&self.keys[x_], &self.keys[y_]);
+                        if kx[..band].iter().zip(&ky[..band]).any(|(p, q)| p == q) {
+                            continue; // 已在更早的分段中处理
+                        }
+                        if matches(&self.sig[x_], &self.sig[y_]) < required[samples] {
+                            continue;
+                        }
+                        out.push((x, y)); // 桶内按 (键, 下标) 排序，x < y
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// 代表 x、y 的精确 Jaccard；片段集合按需计算并缓存。
+    fn jaccard(&self, docs: &[Doc], cache: &mut [Option<Vec<u64>>], x: usize, y: usize) -> f64 {
+        for r in [x, y] {
+            if cache[r].is_none() {
+                cache[r] = Some(shingles(&docs[self.doc[r]].text));
+            }
+        }
+        match (&cache[x], &cache[y]) {
+            (Some(a), Some(b)) => jaccard(a, b),
+            _ => 0.0,
+        }
+    }
+
+    fn members(&self, r: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.doc[r]).chain(self.copies[r].iter().copied())
+    }
+}
+
+fn same_normalized(a: &str, b: &str) -> bool {
+    normalized(a).map(|(_, c)| c).eq(normalized(b).map(|(_, c)| c))
+}
+
+/// 签名每个值的最低 2 位。两篇文档在某位置取值相同则这 2 位必相同，取值不同时
+/// 相同的概率为 1/4，故相同位置的比例期望为 J + (1 − J)/4。
+fn sketch(sig: &Signature) -> [u64; 4] {
+    let mut out = [0u64; 4];
+    for (i, v) in sig.0.iter().enumerate() {
+        out[i / 32] |= u64::from(v & 3) << (2 * (i % 32));
+    }
+    out
+}
+
+#[inline]
+fn sketch_matches(a: &[u64; 4], b: &[u64; 4]) -> u32 {
+    let mut mismatches = 0;
+    for (x, y) in a.iter().zip(b) {
+        let d = x ^ y;
+        mismatches += ((d | (d >> 1)) & 0x5555_5555_5555_5555).count_ones();
+    }
+    NUM_HASHES as u32 - mismatches
+}
+
+/// 草图粗筛表，含义同 [`required_matches`]：期望比例 q = t + (1 − t)/4，
+/// 容差 6 个标准差 √(q(1−q)/k)。
+fn required_sketch_matches(threshold: f64) -> [u32; NUM_HASHES + 1] {
+    let t = threshold.clamp(0.0, 1.0);
+    let q = t + (1.0 - t) / 4.0;
+    let mut req = [0u32; NUM_HASHES + 1];
+    for (k, r) in req.iter_mut().enumerate().skip(1) {
+        let cutoff = q - 6.0 * (q * (1.0 - q) / k as f64).sqrt();
+        *r = (cutoff * NUM_HASHES as f64).floor().max(0.0) as u32;
+    }
+    req
+}
+
+/// 粗筛表：`required[k]` 为有效取样数为 k（两篇中较少的非空桶数）时，签名相同位置
+/// 至少要有的个数。估计值的标准差按 √(t(1−t)/k) 计，容差 6 个标准差。
+fn required_matches(threshold: f64) -> [u32; NUM_HASHES + 1] {
+    let t = threshold.clamp(0.0, 1.0);
+    let mut req = [0u32; NUM_HASHES + 1];
+    for (k, r) in req.iter_mut().enumerate().skip(1) {
+        let cutoff = t - 6.0 * (t * (1.0 - t) / k as f64).sqrt();
+        *r = (cutoff * NUM_HASHES as f64).floor().max(0.0) as u32;
+    }
+    req
+}
+
+/// 精确 Jaccard ≥ `threshold` 的所有文档对（每对一次，`a` 在输入中排在 `b` 之前），
+/// 按 (a, b) 在输入中的位置排序。
+///
+/// 候选对来自 LSH 分段桶（见 [`lsh_probability`]：阈值 0.7 时漏检概率约 1.5×10⁻⁴，
+/// 0.8 时约 5×10⁻⁸；阈值低于 0.6 时漏检明显增多，不宜使用），经签名粗筛后逐对计算
+/// 精确 Jaccard，因此结果中没有误报。规范化后完全相同的文档只计算一次（Jaccard = 1）。
+/// 规范化后为空的文档不参与比较。
+///
+/// 耗时：每篇约 1,500 字时，分片与签名约 10 μs/篇；桶内两两组合的开销很小
+/// （只比较分段键和签名）；精确 Jaccard 只对通过粗筛的文档对计算。结果本身与雷同组
+/// 大小的平方成正比（1,000 篇互相雷同即约 50 万对），只需要“哪些文档互相雷同”时
+/// 用 [`similar_groups`]。
+pub fn similar_pairs(docs: &[Doc], threshold: f64) -> Vec<Pair> {
+    if !(threshold <= 1.0) {
+        return Vec::new(); // 大于 1 或 NaN
+    }
+    let reps = Reps::build(docs);
+    let mut cache: Vec<Option<Vec<u64>>> = vec![None; reps.len()];
+    let mut found: Vec<(usize, usize, f64)> = Vec::new();
+    for (x, y) in reps.candidates(threshold) {
+        let (x, y) = (x as usize, y as usize);
+        let j = reps.jaccard(docs, &mut cache, x, y);
+        if j >= threshold {
+            for dx in reps.members(x) {
+                for dy in reps.members(y) {
+                    found.push((dx.min(dy), dx.max(dy), j));
+                }
+            }
+        }
+    }
+    for r in 0..reps.len() {
+        let members: Vec<usize> = reps.members(r).collect();
+        for (k, &p) in members.iter().enumerate() {
+            for &q in &members[k + 1..] {
+                found.push((p.min(q), p.max(q), 1.0));
+            }
+        }
+    }
+    found.sort_unstable_by_key(|&(p, q, _)| (p, q));
+    found
+        .into_iter()
+        .map(|(p, q, jaccard)| Pair {
+            a: docs[p].id,
+            b: docs[q].id,
+            jaccard,
+        })
+        .collect()
+}
+
+/// 雷同组：以“精确 Jaccard ≥ `threshold`”为边的连通分量（单链接：A 像 B、B 像 C
+/// 即 A、B、C 同组），只返回至少两篇的组。组内按输入顺序，组按首篇的输入顺序。
+///
+/// 与 [`similar_pairs`] 找到的边相同，但已在同一组的两篇不再计算 Jaccard，
+/// 因此几千篇套用同一模板只改姓名的文书也只需约“篇数”次精确计算。
+pub fn similar_groups(docs: &[Doc], threshold: f64) -> Vec<Vec<i64>> {
+    if !(threshold <= 1.0) {
+        return Vec::new();
+    }
+    let reps = Reps::build(docs);
+    let mut parent: Vec<usize> = (0..reps.len()).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let mut cache: Vec<Option<Vec<u64>>> = vec![None; reps.len()];
+    for (x, y) in reps.candidates(threshold) {
+        let (x, y) = (x as usize, y as usize);
+        let (rx, ry) = (find(&mut parent, x), find(&mut parent, y));
+        if rx == ry {
+            continue;
+        }
+        if reps.jaccard(docs, &mut cache, x, y) >= threshold {
+            parent[rx.max(ry)] = rx.min(ry);
+        }
+    }
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for r in 0..reps.len() {
+        let root = find(&mut parent, r);
+        groups.entry(root).or_default().extend(reps.members(r));
+    }
+    let mut out: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    for g in &mut out {
+        g.sort_unstable();
+    }
+    out.sort_unstable_by_key(|g| g.first().copied());
+    out.into_iter()
+        .map(|g| g.into_iter().map(|d| docs[d].id).collect())
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// 合成数据（测试与基准）
+// ---------------------------------------------------------------------------
+
+/// SplitMix64，确定性伪随机数。
+struct Rng(u64);
+
+impl Rng {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        fmix64(self.0)
+    }
+
+    /// [0, n) 中的整数（n > 0）。
+    fn below(&mut self, n: usize) -> usize {
+        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+}
+
+const REGIONS: &[&str] = &[
+    "城关区", "高新区", "经开区", "东城区", "西城区", "南湖区", "北山县", "清河县", "临江县",
+    "云岭县", "青石镇", "白沙镇", "柳溪乡", "金川区", "长宁县", "安平县",
+];
+const AGENCIES: &[&str] = &[
+    "财政局", "教育局", "卫生健康委员会", "自然资源局", "住房和城乡建设局", "交通运输局",
+    "农业农村局", "市场监督管理局", "审计局", "统计局", "人力资源和社会保障局", "生态环境局",
+    "水利局", "商务局", "文化和旅游局", "应急管理局", "民政局", "司法局", "林业局",
+    "医疗保障局", "退役军人事务局", "信访局", "机关事务管理局", "人民医院", "第一中学",
+    "供销合作社", "城市管理局", "行政审批局",
+];
+const OFFICES: &[&str] = &[
+    "", "", "", "办公室", "人事科", "财务科", "综合科", "法规科", "监督科", "规划科", "执法大队",
+    "服务中心", "党建办",
+];
+const SURNAMES: &[&str] = &[
+    "张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超",
+    "秀英", "建华", "志强", "海燕", "国庆", "立新", "文博", "晓东", "春梅", "红霞", "建军", "永刚",
+];
+const SUBJECTS: &[&str] = &[
+    "单位主要负责人", "领导班子成员", "分管领导", "各科室负责人", "党支部书记", "纪检委员",
+    "全体党员干部", "领导班子", "班子其他成员", "各股室主要负责同志", "党组书记", "机关党委",
+    "各基层党组织", "中层干部", "责任人本人", "业务部门负责人",
+];
+const VERBS: &[&str] = &[
+    "认真落实", "严格执行", "切实加强", "持续深化", "扎实推进", "坚决贯彻", "不断完善", "全面加强",
+    "深入开展", "自觉履行", "严格落实", "着力抓好", "统筹推进", "认真组织", "持续推进", "严格遵守",
+    "带头执行", "抓紧抓实", "健全完善", "一以贯之地落实",
+];
+const OBJECTS: &[&str] = &[
+    "中央八项规定及其实施细则精神",
+    "党风廉政建设主体责任",
+    "“一岗双责”制度",
+    "廉政风险防控机制",
+    "民主集中制原则",
+    "“三重一大”集体决策制度",
+    "干部选拔任用工作监督",
+    "财务管理和资金使用制度",
+    "政府采购和招标投标管理",
+    "公务接待和公务用车管理规定",
+    "廉洁从政各项规定",
+    "领导干部个人有关事项报告制度",
+    "谈心谈话和提醒函询制度",
+    "警示教育和廉洁文化建设",
+    "作风建设和纠治“四风”工作",
+    "巡视巡察反馈问题整改",
+    "意识形态工作责任制",
+    "基层党组织标准化规范化建设",
+    "党员领导干部述责述廉工作",
+    "信访举报受理和问题线索处置",
+    "重点领域和关键环节监督",
+    "工程建设项目廉政管理",
+    "办公用房管理规定",
+    "因公出国（境）管理规定",
+    "会议费培训费差旅费管理办法",
+    "国有资产管理和处置程序",
+    "内部审计监督",
+    "党务政务公开制度",
+    "领导干部廉政档案建设",
+    "节假日期间正风肃纪工作",
+    "“三会一课”制度",
+    "民主生活会和组织生活会制度",
+    "行政权力运行监督制约机制",
+    "惠民惠农资金监管",
+    "行政审批和执法规范化建设",
+    "群众身边不正之风和腐败问题专项整治",
+    "违规吃喝问题专项治理",
+    "“酒驾醉驾”专项教育整治",
+    "领导干部插手干预重大事项记录制度",
+    "新提任干部廉政谈话制度",
+    "清廉机关建设",
+    "权力清单和责任清单制度",
+];
+const CLAUSES: &[&str] = &[
+    "确保各项工作落到实处",
+    "坚决防止“四风”问题反弹回潮",
+    "自觉接受组织和群众监督",
+    "做到守土有责、守土负责、守土尽责",
+    "推动形成风清气正的政治生态",
+    "切实把管党治党责任扛在肩上",
+    "做到有令必行、有禁必止",
+    "营造廉洁自律的良好氛围",
+    "及时发现和纠正苗头性倾向性问题",
+    "将压力层层传导到基层末梢",
+    "对发现的问题立行立改",
+    "做到早发现、早提醒、早纠正",
+    "形成工作台账并定期报告进展",
+    "与业务工作同部署、同落实、同检查、同考核",
+    "坚持把纪律和规矩挺在前面",
+    "不断增强拒腐防变能力",
+    "以钉钉子精神抓好落实",
+    "做到真管真严、敢管敢严、长管长严",
+    "坚决杜绝搞变通、打折扣",
+    "切实筑牢拒腐防变思想防线",
+    "持续巩固拓展作风建设成果",
+    "确保权力在阳光下运行",
+    "推动监督关口前移",
+    "做到标本兼治、综合施策",
+    "以案为鉴、以案促改、以案促治",
+    "严防“灯下黑”",
+    "切实发挥示范引领作用",
+    "确保问题整改清仓见底",
+    "实现制度管人、流程管事",
+    "把严的基调、严的措施、严的氛围长期坚持下去",
+];
+const PERIODS: &[&str] = &["每年", "每半年", "每季度", "每月"];
+const MEETINGS: &[&str] = &[
+    "召开党风廉政建设专题会议",
+    "开展廉政谈话",
+    "组织警示教育活动",
+    "听取班子成员履行“一岗双责”情况汇报",
+    "开展廉政风险点排查",
+    "研究部署党风廉政建设工作",
+    "开展作风纪律专项检查",
+    "讲授廉政党课",
+];
+const HEADINGS: &[&str] = &[
+    "一、责任目标",
+    "二、主要任务",
+    "三、监督检查",
+    "四、考核与责任追究",
+];
+const CHINESE_NUM: &[&str] = &["一", "两", "三", "四", "五", "六"];
+
+/// 一篇合成责任书的“结构化”形式，便于生成抄件时替换姓名和句子。
+#[derive(Clone)]
+struct Letter {
+    year: u32,
+    unit: String,
+    name: String,
+    /// 每节的句子（节标题见 `HEADINGS`）。
+    sections: Vec<Vec<String>>,
+    date: (u32, u32),
+}
+
+fn sentence(rng: &mut Rng, unit: &str, name: &str) -> String {
+    match rng.below(10) {
+        0..=4 => format!(
+            "{}要{}{}，{}。",
+            rng.pick(SUBJECTS),
+            rng.pick(VERBS),
+            rng.pick(OBJECTS),
+            rng.pick(CLAUSES)
+        ),
+        5 | 6 => format!(
+            "{}{}，{}，{}。",
+            rng.pick(VERBS),
+            rng.pick(OBJECTS),
+            rng.pick(CLAUSES),
+            rng.pick(CLAUSES)
+        ),
+        7 => format!(
+            "{}至少{}{}次，{}。",
+            rng.pick(PERIODS),
+            rng.pick(MEETINGS),
+            rng.pick(CHINESE_NUM),
+            rng.pick(CLAUSES)
+        ),
+        8 => format!(
+            "对{}中发现的问题，{}，{}。",
+            rng.pick(OBJECTS),
+            rng.pick(CLAUSES),
+            rng.pick(CLAUSES)
+        ),
+        _ => format!(
+            "{name}同志对{unit}{}负总责，{}{}，{}。",
+            rng.pick(OBJECTS),
+            rng.pick(VERBS),
+            rng.pick(OBJECTS),
+            rng.pick(CLAUSES)
+        ),
+    }
+}
+
+fn new_unit(rng: &mut Rng) -> String {
+    format!("{}{}{}", rng.pick(REGIONS), rng.pick(AGENCIES), rng.pick(OFFICES))
+}
+
+fn new_name(rng: &mut Rng) -> String {
+    format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN))
+}
+
+/// 正文约 1,500 字。
+fn new_letter(rng: &mut Rng) -> Letter {
+    let unit = new_unit(rng);
+    let name = new_name(rng);
+    let mut sections: Vec<Vec<String>> = vec![Vec::new(); HEADINGS.len()];
+    let mut chars = 0;
+    while chars < 1_330 {
+        let s = rng.below(sections.len());
+        let text = sentence(rng, &unit, &name);
+        chars += text.chars().count();
+        sections[s].push(text);
+    }
+    Letter {
+        year: 2020 + rng.below(6) as u32,
+        unit,
+        name,
+        sections,
+        date: (1 + rng.below(3) as u32, 1 + rng.below(28) as u32),
+    }
+}
+
+/// 抄件：换单位、换责任人，约四分之一换年份（照抄上一年），改动 1～5 句。
+fn copy_letter(rng: &mut Rng, src: &Letter) -> Letter {
+    let mut l = src.clone();
+    let (unit, name) = (new_unit(rng), new_name(rng));
+    for sec in &mut l.sections {
+        for s in sec.iter_mut() {
+            *s = s.replace(&src.unit, &unit).replace(&src.name, &name);
+        }
+    }
+    l.unit = unit;
+    l.name = name;
+    if rng.chance(0.25) {
+        l.year += 1;
+    }
+    l.date = (1 + rng.below(3) as u32, 1 + rng.below(28) as u32);
+    let edits = 1 + rng.below(5);
+    for _ in 0..edits {
+        let s = rng.below(l.sections.len());
+        let sec_len = l.sections[s].len();
+        let text = sentence(rng, &l.unit, &l.name);
+        match (rng.below(4), sec_len) {
+            (_, 0) | (0, _) => l.sections[s].push(text),
+            (1, n) if n > 1 => {
+                let k = rng.below(n);
+                l.sections[s].remove(k);
+            }
+            (_, n) => {
+                let k = rng.below(n);
+                l.sections[s][k] = text;
+            }
+        }
+    }
+    l
+}
+
+fn render(l: &Letter) -> String {
+    let mut out = format!(
+        "{}年度党风廉政建设责任书\n\n为深入贯彻落实全面从严治党要求，压紧压实党风廉政建设主体责任，\
+         根据上级有关规定，结合{}工作实际，签订本责任书。\n",
+        l.year, l.unit
+    );
+    for (heading, sentences) in HEADINGS.iter().zip(&l.sections) {
+        out.push_str(heading);
+        out.push('\n');
+        for (k, s) in sentences.iter().enumerate() {
+            if k % 3 == 0 {
+                out.push_str("　　");
+            }
+            out.push_str(s);
+            if k % 3 == 2 {
+                out.push('\n');
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "五、附则\n本责任书一式两份，双方各执一份，自签订之日起生效。\n\n责任单位：{}\n责任人：{}\n{}年{}月{}日\n",
+        l.unit, l.name, l.year, l.date.0, l.date.1
+    ));
+    out
+}
+
+/// 合成的责任书（确定性）：每篇约 1,500 字，由常见的党风廉政建设用语随机组句；
+/// 约 `copy_rate` 比例的文档是此前某篇的抄件（换了单位和责任人，改动 1～5 句，
+/// 部分换了年份）。`id` 为 1..=n。供测试与基准使用。
+pub fn synthetic_letters(n: usize, copy_rate: f64, seed: u64) -> Vec<Doc> {
+    synthetic_letters_with_truth(n, copy_rate, seed).0
+}
+
+/// 同 [`synthetic_letters`]，另返回抄袭关系 `(原件 id, 抄件 id)`，用于核对检出率。
+/// 抄件的改动大小不一，个别与原件的 Jaccard 可能低于阈值。
+pub fn synthetic_letters_with_truth(
+    n: usize,
+    copy_rate: f64,
+    seed: u64,
+) -> (Vec<Doc>, Vec<(i64, i64)>) {
+    let mut rng = Rng(seed ^ 0x5eed_1e77_e125_0000);
+    let mut letters: Vec<Letter> = Vec::with_capacity(n);
+    let mut truth = Vec::new();
+    for i in 0..n {
+        let letter = if i > 0 && rng.chance(copy_rate) {
+            let src = rng.below(i);
+            truth.push((src as i64 + 1, i as i64 + 1));
+            copy_letter(&mut rng, &letters[src])
+        } else {
+            new_letter(&mut rng)
+        };
+        letters.push(letter);
+    }
+    let docs = letters
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Doc {
+            id: i as i64 + 1,
+            text: render(l),
+        })
+        .collect();
+    (docs, truth)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brute_force(docs: &[Doc], threshold: f64) -> Vec<(i64, i64)> {
+        let sets: Vec<Vec<u64>> = docs.iter().map(|d| shingles(&d.text)).collect();
+        let mut out = Vec::new();
+        for i in 0..docs.len() {
+            for j in i + 1..docs.len() {
+                if jaccard(&sets[i], &sets[j]) >= threshold {
+                    out.push((docs[i].id, docs[j].id));
+                }
+            }
+        }
+        out
+    }
+
+    fn doc(id: i64, text: &str) -> Doc {
+        Doc {
+            id,
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn normalize_drops_punctuation_and_folds_width() {
+        assert_eq!(normalize("２０２６年，  党风廉政ＡＢＣ！"), "2026年党风廉政abc");
+        assert_eq!(
+            normalize("“一岗双责”、《责任书》（试行）——Hello, World…"),
+            "一岗双责责任书试行helloworld"
+        );
+        assert_eq!(normalize("\u{3000}\t\r\n 。，；：？！"), "");
+    }
+
+    #[test]
+    fn punctuation_and_whitespace_are_ignored() {
+        let a = "落实主体责任，加强党风廉政建设。严格执行中央八项规定精神！";
+        let b = "落实主体责任 加强党风廉政建设\n\n严格执行 “中央八项规定” 精神";
+        assert_eq!(shingles(a), shingles(b));
+        assert_eq!(jaccard(&shingles(a), &shingles(b)), 1.0);
+        assert_eq!(signature(a), signature(b));
+    }
+
+    #[test]
+    fn identical_texts_have_jaccard_one() {
+        let docs = synthetic_letters(3, 0.0, 1);
+        let s = shingles(&docs[0].text);
+        assert!(s.len() > 800, "{}", s.len());
+        assert_eq!(jaccard(&s, &s), 1.0);
+        assert_eq!(estimate(&minhash(&s), &minhash(&s)), 1.0);
+        assert!(s.windows(2).all(|w| w[0] < w[1]), "sorted and deduped");
+    }
+
+    #[test]
+    fn letter_length_is_realistic() {
+        for d in synthetic_letters(20, 0.0, 3) {
+            let n = normalize(&d.text).chars().count();
+            assert!((1_300..1_700).contains(&n), "{n}");
+        }
+    }
+
+    #[test]
+    fn copy_with_name_changed_is_flagged() {
+        let docs = synthetic_letters(2, 0.0, 7);
+        let original = &docs[0].text;
+        let name = original
+            .lines()
+            .find_map(|l| l.strip_prefix("责任人："))
+            .map(str::to_string)
+            .unwrap();
+        let copy = original.replace(&name, "欧阳修远");
+        assert_ne!(&copy, original);
+        let j = jaccard(&shingles(original), &shingles(&copy));
+        assert!(j > 0.8 && j < 1.0, "{j}");
+        let batch = vec![doc(10, original), docs[1].clone(), doc(30, &copy)];
+        let pairs = similar_pairs(&batch, DEFAULT_THRESHOLD);
+        assert_eq!(pairs.len(), 1, "{pairs:?}");
+        assert_eq!((pairs[0].a, pairs[0].b), (10, 30));
+        assert_eq!(pairs[0].jaccard, j);
+    }
+
+    #[test]
+    fn independent_letters_are_not_flagged() {
+        let docs = synthetic_letters(40, 0.0, 11);
+        let sets: Vec<Vec<u64>> = docs.iter().map(|d| shingles(&d.text)).collect();
+        let mut max = 0.0f64;
+        for i in 0..sets.len() {
+            for j in i + 1..sets.len() {
+                max = max.max(jaccard(&sets[i], &sets[j]));
+            }
+        }
+        assert!(max < 0.4, "{max}");
+        assert!(max > 0.05, "same vocabulary should share something: {max}");
+        assert!(similar_pairs(&docs, DEFAULT_THRESHOLD).is_empty());
+    }
+
+    #[test]
+    fn batch_matches_brute_force() {
+        let (docs, truth) = synthetic_letters_with_truth(300, 0.1, 5);
+        assert!(truth.len() > 15, "{}", truth.len());
+        for threshold in [0.6, DEFAULT_THRESHOLD, 0.85] {
+            let got: Vec<(i64, i64)> = similar_pairs(&docs, threshold)
+                .iter()
+                .map(|p| (p.a, p.b))
+                .collect();
+            assert_eq!(got, brute_force(&docs, threshold), "threshold {threshold}");
+        }
+        // 抄件都被发现（改动最多 5 句，Jaccard 仍高于 0.7）。
+        let got: Vec<(i64, i64)> = similar_pairs(&docs, DEFAULT_THRESHOLD)
+            .iter()
+            .map(|p| (p.a, p.b))
+            .collect();
+        for t in &truth {
+            assert!(got.contains(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn exact_duplicates_and_empty_docs() {
+        let base = synthetic_letters(2, 0.0, 9);
+        let text = &base[0].text;
+        let spaced = text.replace('，', " , ");
+        let docs = vec![
+            doc(1, text),
+            doc(2, ""),
+            doc(3, &spaced),
+            doc(4, "。。，"),
+            doc(5, &base[1].text),
+            doc(6, text),
+            doc(7, ""),
+        ];
+        let pairs = similar_pairs(&docs, 0.9);
+        let ids: Vec<(i64, i64, f64)> = pairs.iter().map(|p| (p.a, p.b, p.jaccard)).collect();
+        assert_eq!(ids, vec![(1, 3, 1.0), (1, 6, 1.0), (3, 6, 1.0)]);
+        assert_eq!(similar_groups(&docs, 0.9), vec![vec![1, 3, 6]]);
+        assert_eq!(jaccard(&[], &[]), 0.0);
+        assert!(shingles("").is_empty());
+        assert!(signature("，。").is_empty());
+        assert_eq!(estimate(&Signature::EMPTY, &Signature::EMPTY), 0.0);
+        assert!(similar_pairs(&docs, f64::NAN).is_empty());
+        assert!(similar_pairs(&docs, 1.5).is_empty());
+    }
+
+    #[test]
+    fn short_texts() {
+        assert_eq!(shingles("廉政").len(), 1);
+        assert_eq!(shingles("廉政"), shingles("廉，政"));
+        assert_ne!(shingles("廉政"), shingles("廉洁"));
+        assert_eq!(shingles("党风廉政建").len(), 1);
+        assert_eq!(shingles("党风廉政建设").len(), 2);
+        let docs = vec![doc(1, "廉政"), doc(2, "廉政。"), doc(3, "廉洁")];
+        let pairs = similar_pairs(&docs, 0.9);
+        assert_eq!(pairs.len(), 1);
+        assert_eq!((pairs[0].a, pairs[0].b), (1, 2));
+    }
+
+    #[test]
+    fn groups_join_chains() {
+        let (docs, truth) = synthetic_letters_with_truth(200, 0.15, 21);
+        let groups = similar_groups(&docs, DEFAULT_THRESHOLD);
+        let pairs = similar_pairs(&docs, DEFAULT_THRESHOLD);
+        for p in &pairs {
+            assert!(groups.iter().any(|g| g.contains(&p.a) && g.contains(&p.b)));
+        }
+        let members: usize = groups.iter().map(Vec::len).sum();
+        assert!(members <= 2 * truth.len() && members > truth.len(), "{members}");
+    }
+
+    #[test]
+    fn streamed_signature_equals_minhash_of_shingles() {
+        for d in synthetic_letters(5, 0.0, 2) {
+            assert_eq!(signature(&d.text), minhash(&shingles(&d.text)));
+        }
+        assert_eq!(signature("廉政"), minhash(&shingles("廉政")));
+    }
+
+    #[test]
+    fn estimate_tracks_jaccard() {
+        let (docs, truth) = synthetic_letters_with_truth(400, 0.2, 13);
+        let sets: Vec<Vec<u64>> = docs.iter().map(|d| shingles(&d.text)).collect();
+        let sigs: Vec<Signature> = sets.iter().map(|s| minhash(s)).collect();
+        let mut pairs: Vec<(usize, usize)> =
+            truth.iter().map(|&(a, b)| (a as usize - 1, b as usize - 1)).collect();
+        pairs.extend((0..100).map(|k| (k, k + 100)));
+        for (i, j) in pairs {
+            let exact = jaccard(&sets[i], &sets[j]);
+            let est = estimate(&sigs[i], &sigs[j]);
+            // 128 个取样，标准差至多 0.045
+            assert!((exact - est).abs() < 0.2, "{exact} vs {est}");
+        }
+        // 短文本（空桶多，需要稠密化）
+        let a = "加强党风廉政建设落实主体责任严格执行中央八项规定精神";
+        let b = "加强党风廉政建设落实主体责任严格遵守中央八项规定精神";
+        let (sa, sb) = (shingles(a), shingles(b));
+        let est = estimate(&minhash(&sa), &minhash(&sb));
+        assert!((jaccard(&sa, &sb) - est).abs() < 0.35, "{est}");
+    }
+
+    #[test]
+    fn band_keys_are_stable() {
+        // 这些值被存储在数据库中：改变即须递增 SCHEME。
+        let s = shingles("党风廉政建设责任书");
+        assert_eq!(s.len(), 5);
+        let sig = signature("党风廉政建设责任书");
+        let keys = band_keys(&sig);
+        assert_eq!(keys.len(), BANDS);
+        let mut distinct = keys.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), BANDS, "bands must not collide with each other");
+        assert_eq!(
+            (s[0], sig.0[0], keys[0]),
+            (GOLDEN_SHINGLE, GOLDEN_SIG0, GOLDEN_KEY0),
+            "hash scheme changed: bump SCHEME"
+        );
+        let bytes = sig.to_le_bytes();
+        assert_eq!(bytes.len(), 512);
+        assert_eq!(Signature::from_le_bytes(&bytes), Some(sig));
+        assert_eq!(Signature::from_le_bytes(&bytes[1..]), None);
+    }
+
+    const GOLDEN_SHINGLE: u64 = 534_086_974_775_369_064;
+    const GOLDEN_SIG0: u32 = 2_986_955_762;
+    const GOLDEN_KEY0: u64 = 9_030_008_222_162_750_195;
+
+    #[test]
+    fn lsh_curve() {
+        assert!((lsh_probability(0.5) - 0.873).abs() < 0.001);
+        assert!(lsh_probability(0.8) > 0.999_999);
+        assert!(lsh_probability(0.2) < 0.06);
+    }
+
+    #[test]
+    fn shared_passages_of_copied_paragraph() {
+        let para = "各级党组织要认真落实党风廉政建设主体责任，坚持把纪律和规矩挺在前面，\
+                    切实筑牢拒腐防变思想防线。";
+        let a = format!("（一）领导班子要带头执行中央八项规定精神。{para}每年至少召开两次专题会议。");
+        let b = format!(
+            "第二条　{}\n本人承诺：严守廉洁纪律，自觉接受监督。",
+            para.replace('，', ", ")
+        );
+        let ps = shared_passages(&a, &b, 8);
+        assert_eq!(ps.len(), 1, "{ps:?}");
+        let slice = |t: &str, s: usize, e: usize| t.chars().skip(s).take(e - s).collect::<String>();
+        for p in &ps {
+            let sa = slice(&a, p.a_start, p.a_end);
+            let sb = slice(&b, p.b_start, p.b_end);
+            assert_eq!(normalize(&sa), normalize(&sb));
+            assert_eq!(normalize(&sa), normalize(para));
+            assert!(sa.starts_with("各级党组织") && sa.ends_with("防线"), "{sa}");
+        }
+    }
+
+    #[test]
+    fn shared_passages_are_one_to_one() {
+        let a = "加强党风廉政建设。加强党风廉政建设。落实主体责任";
+        let b = "落实主体责任，加强党风廉政建设";
+        let ps = shared_passages(a, b, 5);
+        // “加强党风廉政建设”在 a 中出现两次，只与 b 中的一处配对。
+        assert_eq!(ps.len(), 2, "{ps:?}");
+        for (k, p) in ps.iter().enumerate() {
+            for q in &ps[k + 1..] {
+                assert!(p.a_end <= q.a_start || q.a_end <= p.a_start);
+                assert!(p.b_end <= q.b_start || q.b_end <= p.b_start);
+            }
+        }
+        assert_eq!(
+            ps,
+            vec![
+                Passage { a_start: 0, a_end: 8, b_start: 7, b_end: 15 },
+                Passage { a_start: 18, a_end: 24, b_start: 0, b_end: 6 },
+            ]
+        );
+        assert!(shared_passages("完全不同的内容", "另外一些文字", 5).is_empty());
+        assert!(shared_passages("", "", 0).is_empty());
+        // min_chars 过滤
+        assert_eq!(shared_passages(a, b, 7).len(), 1);
+    }
+
+    #[test]
+    fn shared_passages_across_synthetic_copy() {
+        let (docs, truth) = synthetic_letters_with_truth(60, 0.3, 17);
+        let &(src, copy) = truth.first().unwrap();
+        let (a, b) = (&docs[src as usize - 1].text, &docs[copy as usize - 1].text);
+        let ps = shared_passages(a, b, 10);
+        assert!(!ps.is_empty());
+        let covered: usize = ps.iter().map(|p| p.a_end - p.a_start).sum();
+        assert!(covered * 10 > a.chars().count() * 6, "{covered}");
+        let chars_a: Vec<char> = a.chars().collect();
+        let chars_b: Vec<char> = b.chars().collect();
+        for p in &ps {
+            let sa: String = chars_a[p.a_start..p.a_end].iter().collect();
+            let sb: String = chars_b[p.b_start..p.b_end].iter().collect();
+            assert_eq!(normalize(&sa), normalize(&sb));
+            assert!(normalize(&sa).chars().count() >= 10);
+        }
+    }
+
+    #[test]
+    fn highlight_escapes_and_wraps() {
+        assert_eq!(highlight_html("a<b>&\"c'", &[]), "a&lt;b&gt;&amp;&quot;c&#39;");
+        assert_eq!(
+            highlight_html("党风廉政<建设>责任书", &[(2, 4), (8, 10)]),
+            "党风<mark>廉政</mark>&lt;建设&gt;<mark>责任</mark>书"
+        );
+        // 无序、重叠、相接、越界、空区间
+        assert_eq!(
+            highlight_html("一二三四五六七", &[(5, 100), (1, 3), (2, 4), (4, 5), (0, 0), (6, 2)]),
+            "一<mark>二三四五六七</mark>"
+        );
+        assert_eq!(highlight_html("甲乙丙", &[(0, 3)]), "<mark>甲乙丙</mark>");
+        assert_eq!(highlight_html("甲乙丙", &[(0, 1), (2, 3)]), "<mark>甲</mark>乙<mark>丙</mark>");
+        assert_eq!(highlight_html("", &[(0, 3)]), "");
+    }
+
+    #[test]
+    fn highlight_shared_passages_roundtrip() {
+        let a = "本人承诺：严格执行中央八项规定精神 & 廉洁自律。";
+        let b = "<p>严格执行中央八项规定精神</p>";
+        let ps = shared_passages(a, b, 5);
+        assert_eq!(ps.len(), 1);
+        let ra: Vec<(usize, usize)> = ps.iter().map(|p| (p.a_start, p.a_end)).collect();
+        let rb: Vec<(usize, usize)> = ps.iter().map(|p| (p.b_start, p.b_end)).collect();
+        assert_eq!(
+            highlight_html(a, &ra),
+            "本人承诺：<mark>严格执行中央八项规定精神</mark> &amp; 廉洁自律。"
+        );
+        // 标签里的字母 p 也参与比较，但与 a 中相邻的字不同，段落仍从“严”开始。
+        assert_eq!(
+            highlight_html(b, &rb),
+            "&lt;p&gt;<mark>严格执行中央八项规定精神</mark>&lt;/p&gt;"
+        );
+    }
+
+    #[test]
+    fn synthetic_is_deterministic() {
+        let (a, ta) = synthetic_letters_with_truth(200, 0.05, 42);
+        let (b, tb) = synthetic_letters_with_truth(200, 0.05, 42);
+        assert_eq!(a, b);
+        assert_eq!(ta, tb);
+        assert!((4..=20).contains(&ta.len()), "{}", ta.len());
+        assert_ne!(a, synthetic_letters(200, 0.05, 43));
+        assert_eq!(a.iter().map(|d| d.id).collect::<Vec<_>>(), (1..=200).collect::<Vec<_>>());
+    }
+
+    #[test]
+    #[ignore]
+    fn probe_stats() {
+        let (docs, truth) = synthetic_letters_with_truth(2000, 0.05, 99);
+        let sets: Vec<Vec<u64>> = docs.iter().map(|d| shingles(&d.text)).collect();
+        let mut bg = Vec::new();
+        for i in 0..300 { for j in i+1..300 { bg.push(jaccard(&sets[i], &sets[j])); } }
+        bg.sort_by(|a, b| a.total_cmp(b));
+        println!("background: median {:.3} p99 {:.3} max {:.3}", bg[bg.len()/2], bg[bg.len()*99/100], bg[bg.len()-1]);
+        let mut cj: Vec<f64> = truth.iter().map(|&(a,b)| jaccard(&sets[a as usize-1], &sets[b as usize-1])).collect();
+        cj.sort_by(|a, b| a.total_cmp(b));
+        println!("copies: n {} min {:.3} p10 {:.3} median {:.3}", cj.len(), cj[0], cj[cj.len()/10], cj[cj.len()/2]);
+        let sizes: Vec<usize> = sets.iter().map(Vec::len).collect();
+        println!("sizes min {} max {}", sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+    }
+
+    #[test]
+    #[ignore]
+    fn probe_phases() {
+        use std::time::Instant;
+        let docs = synthetic_letters(50_000, 0.05, 2026);
+        let t = Instant::now();
+        let mut n = 0usize;
+        for d in &docs { n += normalized(&d.text).count(); }
+        println!("normalize only {:.2?} ({n})", t.elapsed());
+        let t = Instant::now();
+        let mut x = 0u64;
+        for d in &docs { for_each_shingle(&d.text, |h| x ^= h); }
+        println!("shingle only {:.2?} ({x})", t.elapsed());
+        let t = Instant::now();
+        let mut x = 0u32;
+        for d in &docs { x ^= signature(&d.text).0[0]; }
+        println!("signature {:.2?} ({x})", t.elapsed());
+        let t = Instant::now();
+        let reps = Reps::build(&docs);
+        println!("build {:.2?}", t.elapsed());
+        let t = Instant::now();
+        let mut total = 0u64;
+        let mut maxb = 0;
+        for band in 0..BANDS {
+            let mut bucket: Vec<(u64, u32)> = reps.keys.iter().enumerate().map(|(r, k)| (k[band], r as u32)).collect();
+            bucket.sort_unstable();
+            for run in bucket.chunk_by(|p, q| p.0 == q.0) { let m = run.len() as u64; total += m*(m-1)/2; maxb = maxb.max(run.len()); }
+        }
+        println!("bucket pairs {total} max bucket {maxb} in {:.2?}", t.elapsed());
+        let t = Instant::now();
+        let c = reps.candidates(DEFAULT_THRESHOLD);
+        println!("candidates {} in {:.2?}", c.len(), t.elapsed());
+    }
+
+    /// 压力测试：(1) 每篇一半是同一段套话；(2) 3,000 篇只改了单位和姓名的模板文书。
+    #[test]
+    #[ignore]
+    fn stress_templates() {
+        use std::time::Instant;
+        let n = 50_000;
+        let base = synthetic_letters(n, 0.05, 77);
+        let template: String = base[0].text.chars().take(750).collect();
+        let half: Vec<Doc> = base
+            .iter()
+            .map(|d| Doc {
+                id: d.id,
+                text: format!("{template}{}", d.text.chars().skip(750).collect::<String>()),
+            })
+            .collect();
+        let sets: Vec<Vec<u64>> = half[1..200].iter().map(|d| shingles(&d.text)).collect();
+        println!("half-template background J ~ {:.3}", jaccard(&sets[10], &sets[20]));
+        let t = Instant::now();
+        let reps = Reps::build(&half);
+        let c = reps.candidates(DEFAULT_THRESHOLD);
+        println!("half template: {} candidates in {:.2?}", c.len(), t.elapsed());
+        let t = Instant::now();
+        let pairs = similar_pairs(&half, DEFAULT_THRESHOLD);
+        println!("half template: {} pairs in {:.2?}", pairs.len(), t.elapsed());
+
+        let mut filled = base.clone();
+        let src = &base[1].text;
+        let unit = src.lines().find_map(|l| l.strip_prefix("责任单位：")).unwrap_or("");
+        let name = src.lines().find_map(|l| l.strip_prefix("责任人：")).unwrap_or("");
+        let mut rng = Rng(5);
+        for d in filled.iter_mut().take(3_000) {
+            d.text = src.replace(unit, &new_unit(&mut rng)).replace(name, &new_name(&mut rng));
+        }
+        let t = Instant::now();
+        let reps = Reps::build(&filled);
+        let c = reps.candidates(DEFAULT_THRESHOLD);
+        println!("3000 filled-in templates: {} candidates in {:.2?}", c.len(), t.elapsed());
+        let t = Instant::now();
+        let groups = similar_groups(&filled, DEFAULT_THRESHOLD);
+        println!(
+            "3000 filled-in templates: {} groups (largest {}) in {:.2?}",
+            groups.len(),
+            groups.iter().map(Vec::len).max().unwrap_or(0),
+            t.elapsed()
+        );
+        let t = Instant::now();
+        let pairs = similar_pairs(&filled, DEFAULT_THRESHOLD);
+        println!("3000 filled-in templates: {} pairs in {:.2?}", pairs.len(), t.elapsed());
+    }
+
+    /// 50,000 篇、5% 抄件的计时（release 下运行：
+    /// `cargo test --release -p lianzheng-docs -- --ignored --nocapture`）。
+    #[test]
+    #[ignore]
+    fn timing_50k_letters() {
+        use std::time::Instant;
+        let n = 50_000;
+        let t0 = Instant::now();
+        let (docs, truth) = synthetic_letters_with_truth(n, 0.05, 2026);
+        let chars: usize = docs.iter().map(|d| d.text.chars().count()).sum();
+        println!(
+            "generated {n} letters ({} copies, avg {} chars) in {:.2?}",
+            truth.len(),
+            chars / n,
+            t0.elapsed()
+        );
+
+        let t1 = Instant::now();
+        let pairs = similar_pairs(&docs, DEFAULT_THRESHOLD);
+        let elapsed = t1.elapsed();
+        println!(
+            "similar_pairs(threshold {DEFAULT_THRESHOLD}): {} pairs in {elapsed:.2?}",
+            pairs.len()
+        );
+
+        let t2 = Instant::now();
+        let groups = similar_groups(&docs, DEFAULT_THRESHOLD);
+        println!("similar_groups: {} groups in {:.2?}", groups.len(), t2.elapsed());
+
+        // 检出率：真实抄袭关系中 Jaccard ≥ 阈值的都应被发现。
+        let found: std::collections::HashSet<(i64, i64)> =
+            pairs.iter().map(|p| (p.a, p.b)).collect();
+        let mut above = 0;
+        let mut missed = 0;
+        let mut min_j = 1.0f64;
+        for &(a, b) in &truth {
+            let j = jaccard(
+                &shingles(&docs[a as usize - 1].text),
+                &shingles(&docs[b as usize - 1].text),
+            );
+            min_j = min_j.min(j);
+            if j >= DEFAULT_THRESHOLD {
+                above += 1;
+                if !found.contains(&(a, b)) {
+                    missed += 1;
+                }
+            }
+        }
+        println!(
+            "truth: {} copies, {above} with J >= {DEFAULT_THRESHOLD} (min J {min_j:.3}), missed {missed}",
+            truth.len()
+        );
+        assert!(pairs.iter().all(|p| p.jaccard >= DEFAULT_THRESHOLD));
+        assert_eq!(missed, 0);
+        assert!(elapsed.as_secs_f64() < 10.0, "{elapsed:?}");
+    }
+}

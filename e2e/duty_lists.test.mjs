@@ -1,0 +1,54 @@
+// 定责 — 责任清单 in the browser: a unit files its list (新建 → 增加个性内容 → 报送备案),
+// the 纪委 accepts it, and the unit sees it 已备案 with the history.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, baseUrl, shot } from './lib.mjs';
+
+const base = baseUrl();
+const url = (p) => base + p;
+let browser;
+
+before(async () => { browser = await launch(); });
+after(async () => { if (browser) await browser.close(); });
+
+async function signIn(username) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('dialog', (d) => d.accept());
+  await page.goto(url('/login'));
+  await page.fill('#username', username);
+  await page.fill('#password', 'Demo@2026lz');
+  await Promise.all([page.waitForURL((u) => new URL(u).pathname === '/'), page.click('button[type=submit]')]);
+  return page;
+}
+
+test('file a list, then the 纪委 accepts it', { timeout: 90_000 }, async () => {
+  const unit = await signIn('dw_jyj');
+  await unit.click('a[href="/duty"]');
+  await unit.click('.breadcrumb a[href="/duty/lists"]');
+  const branch = await unit.locator('#org_id option', { hasText: '机关党支部' }).first().getAttribute('value');
+  await unit.selectOption('#org_id', branch);
+  await unit.selectOption('#kind', 'supervision');
+  await Promise.all([unit.waitForURL(/\/duty\/lists\/\d+$/), unit.click('form[method="post"][action="/duty/lists"] button[type=submit]')]);
+  const listUrl = unit.url();
+  await unit.fill('#content', '支部纪检委员每季度检查一次党员遵守廉洁纪律情况');
+  await unit.fill('#category', '监督');
+  await Promise.all([unit.waitForURL(listUrl), unit.click('form[action$="/items"] button[type=submit]')]);
+  assert.match(await unit.locator('table.data').first().innerText(), /支部纪检委员/);
+  await Promise.all([unit.waitForURL(listUrl), unit.click('form[action$="/submit"] button')]);
+  assert.match(await unit.locator('.page-title .tag').innerText(), /待审核/);
+  await shot(unit, 'lists-01-submitted');
+
+  const jw = await signIn('jw_staff');
+  await jw.goto(listUrl);
+  await Promise.all([jw.waitForURL(listUrl), jw.click('button[value="accept"]')]);
+  assert.match(await jw.locator('.page-title .tag').innerText(), /已备案/);
+
+  await unit.reload();
+  assert.match(await unit.locator('.page-title .tag').innerText(), /已备案/);
+  const history = await unit.locator('table.data').last().innerText();
+  assert.match(history, /审核通过/);
+  assert.match(history, /报送备案/);
+  await shot(unit, 'lists-02-accepted');
+});
