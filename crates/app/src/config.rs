@@ -13,6 +13,8 @@ use serde::Deserialize;
 pub struct Settings {
     /// 责任清单 filing deadline, "MM-DD" of each year.
     pub list_deadline: String,
+    /// 责任书 copy detection: Jaccard similarity (0–1) at which two letters are flagged.
+    pub letter_threshold: f64,
     pub data_dir: PathBuf,
     pub bind: String,
     /// Empty: SQLite under `data_dir`.
@@ -46,6 +48,7 @@ impl Default for Settings {
         let p = Policy::default();
         Settings {
             list_deadline: p.list_deadline.clone(),
+            letter_threshold: p.letter_threshold,
             data_dir: PathBuf::from("./data"),
             bind: "127.0.0.1:8080".into(),
             database_url: String::new(),
@@ -118,6 +121,7 @@ impl Settings {
     pub fn policy(&self) -> Policy {
         Policy {
             list_deadline: self.list_deadline.clone(),
+            letter_threshold: self.letter_threshold,
             lockout_attempts: self.lockout_attempts,
             lockout_minutes: self.lockout_minutes,
             idle_timeout_minutes: self.idle_timeout_minutes,
@@ -137,6 +141,7 @@ impl Settings {
 const STRINGS: &[&str] = &["list_deadline", "data_dir", "bind", "database_url", "secret_key", "site_name", "log"];
 const KNOWN: &[&str] = &[
     "list_deadline",
+    "letter_threshold",
     "data_dir", "bind", "database_url", "secret_key", "site_name", "lockout_attempts", "lockout_minutes", "idle_timeout_minutes", "session_hours", "api_token_hours", "password_min_length", "login_rate_per_minute",
     "require_totp_for_admins", "upload_max_mb", "upload_types", "secure_cookies", "argon2_m_cost", "argon2_t_cost", "session_cleanup_minutes", "audit_verify_hours", "jobs_enabled", "log",
 ];

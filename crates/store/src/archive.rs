@@ -83,10 +83,11 @@ pub async fn import(db: &Db, input: &mut dyn BufRead) -> Result<Counts, StoreErr
         return Err(StoreError::Invalid("不是有效的迁移包（格式或版本不符）".into()));
     }
     let mut tx = db.begin().await?;
-    // Fresh databases carry seed rows (the audit head); the archive brings its own.
-    tx.execute(crate::q("DELETE FROM audit_head")).await?;
-    tx.execute(crate::q("DELETE FROM jobs")).await?;
-    tx.execute(crate::q("DELETE FROM settings")).await?;
+    // Fresh databases carry seed rows (the audit head, default phrases…); the archive brings its own.
+    let tables: Vec<&'static str> = all_tables().map(|t| t.name).collect();
+    for name in tables.iter().rev() {
+        tx.execute(q_built(format!("DELETE FROM {name}"))).await?;
+    }
     let mut counts: Counts = Vec::new();
     let mut current: Option<(&'static crate::schema::TableDef, String)> = None;
     for line in lines {

@@ -15,6 +15,8 @@ use crate::storage::Storage;
 pub struct Policy {
     /// 责任清单 must be filed by this day of the year ("MM-DD").
     pub list_deadline: String,
+    /// Letters whose own text shares at least this Jaccard similarity are flagged as copies.
+    pub letter_threshold: f64,
     pub lockout_attempts: i64,
     pub lockout_minutes: i64,
     pub idle_timeout_minutes: i64,
@@ -36,6 +38,7 @@ impl Default for Policy {
     fn default() -> Self {
         Policy {
             list_deadline: "03-31".to_string(),
+            letter_threshold: 0.7,
             lockout_attempts: 5,
             lockout_minutes: 15,
             idle_timeout_minutes: 30,
