@@ -244,12 +244,21 @@ pub async fn generate(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: i6
         .fetch_optional(q("SELECT t.year, t.org_id, t.kind, t.title, t.body, o.name FROM letter_templates t JOIN orgs o ON o.id = t.org_id WHERE t.id = $1").bind(template_id))
         .await?;
     let (year, upper_id, kind, title, body, upper_name) = t.ok_or(StoreError::NotFound)?;
-    let mut b = SqlBuilder::new("SELECT l.id, l.org_id, l.org_path, o.name, l.person_id, p.name FROM duty_lists l JOIN orgs o ON o.id = l.org_id LEFT JOIN people p ON p.id = l.person_id WHERE l.year = ");
+    let mut b = SqlBuilder::new("SELECT l.id AS list_id, l.org_id, l.org_path, o.name AS org_name, l.person_id, p.name AS person_name FROM duty_lists l JOIN orgs o ON o.id = l.org_id LEFT JOIN people p ON p.id = l.person_id WHERE l.year = ");
     b.bind(year).push(" AND l.kind = 'main' AND ").scope("l.org_path", scope).push(" ORDER BY l.org_path, l.holder_id");
-    let signers: Vec<(i64, i64, String, String, Option<i64>, Option<String>)> = tx.fetch_all(b.build()).await?;
+    #[derive(FromRow)]
+    struct Signer {
+        list_id: i64,
+        org_id: i64,
+        org_path: String,
+        org_name: String,
+        person_id: Option<i64>,
+        person_name: Option<String>,
+    }
+    let signers: Vec<Signer> = tx.fetch_all(b.build()).await?;
     let mut made = Vec::new();
     let t = now();
-    for (list_id, org_id, org_path, org_name, person_id, person_name) in signers {
+    for Signer { list_id, org_id, org_path, org_name, person_id, person_name } in signers {
         // the issuer does not sign with itself
         if org_id == upper_id && person_id.is_none() {
             continue;
