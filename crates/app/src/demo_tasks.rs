@@ -68,7 +68,7 @@ const PLAN: &[Big] = &[
         lead: "XW-JW",
         items: &[
             Item { title: "开展违规吃喝、违规收送礼品礼金问题专项整治", lead: "XW-JW", responsible: &["XW-D10", "XW-D18"], cooperating: &["XW-D02"], due: Due::Ahead, target: "节假日前发通知、节日期间明察暗访，查处问题一律通报曝光", reports: &[] },
-            Item { title: "整治形式主义、官僚主义，精简文件会议和督查检查考核", lead: "XW-D01", responsible: &["XW-D01", "XW-D02"], cooperating: &[], due: Due::Late, target: "县级文件、会议数量较上年压减15%以上", reports: &[("XW-D02", 40, "已清理规范督查检查考核事项，文件压减情况正在统计。")] },
+            Item { title: "整治形式主义、官僚主义，精简文件会议和督查检查考核", lead: "XW-D01", responsible: &["XW-D01", "XW-D02"], cooperating: &[], due: Due::Late, target: "县级文件、会议数量较上年压减15%以上", reports: &[("XW-D01", 40, "已清理规范督查检查考核事项，文件压减情况正在统计。")] },
             Item { title: "开展“三公”经费支出和公务用车使用“三个倒查”", lead: "XW-D10", responsible: &["XW-D10"], cooperating: &["XW-JW"], due: Due::Soon, target: "对公车使用记录、公务接待清单和发票逐一比对，问题清单化整改", reports: &[("XW-D10", 80, "已完成县直单位公务用车记录倒查，接待费用比对进行中。")] },
         ],
     },
@@ -173,8 +173,8 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
     for (task_id, (code, percent, text)) in reports {
         let view = tasks::get_task(db, &Scope::everything(), task_id).await?;
         let org = org_id(db, code).await?;
-        // reports of the lead or a responsible unit set the item's progress
-        let sets = view.task.lead_org_id == Some(org) || view.responsible().any(|o| o.org_id == org);
+        // the lead unit's reports set the item's progress
+        let sets = view.task.lead_org_id == Some(org);
         let mut tx = db.begin().await?;
         let (reporter,): (String,) = db
             .fetch_optional(q("SELECT p.name FROM people p JOIN posts ps ON ps.person_id = p.id WHERE ps.org_id = $1 ORDER BY CASE ps.kind WHEN 'middle_manager' THEN 0 WHEN 'cadre' THEN 1 ELSE 2 END, p.id LIMIT 1").bind(org))

@@ -403,7 +403,8 @@ impl TaskView {
         self.owner || self.lead
     }
     /// The unit a reporter with `scope` reports for, and whether that report sets the item's
-    /// progress (lead, responsible and the owner do; cooperating units report their part).
+    /// progress: the lead unit's and the owner's do (a responsible unit's when there is no lead
+    /// unit); the other units report their part, which the lead unit sees.
     pub fn reporting_unit(&self, scope: &Scope) -> Option<(i64, String, bool)> {
         if let (Some(id), Some(path)) = (self.task.lead_org_id, self.task.lead_org_path.as_ref())
             && scope.contains(path)
@@ -412,7 +413,7 @@ impl TaskView {
         }
         for role in [ROLE_RESPONSIBLE, ROLE_COOPERATING] {
             if let Some(o) = self.orgs.iter().find(|o| o.role == role && scope.contains(&o.org_path)) {
-                return Some((o.org_id, role.into(), role == ROLE_RESPONSIBLE));
+                return Some((o.org_id, role.into(), role == ROLE_RESPONSIBLE && self.task.lead_org_id.is_none()));
             }
         }
         if scope.contains(&self.plan.org_path) {

@@ -75,7 +75,10 @@ async fn plans_copy(State(st): State<AppState>, p: Principal, Path(id): Path<Str
         None
     } else {
         let b: CopyBody = serde_json::from_slice(&body).map_err(|_| AppError::invalid("请求体不是有效的 JSON"))?;
-        Some(b.year.trim().parse::<i64>().map_err(|_| AppError::field("year", "目标年度无效"))?)
+        match b.year.trim() {
+            "" => None,
+            y => Some(y.parse::<i64>().map_err(|_| AppError::field("year", "目标年度无效"))?),
+        }
     };
     let new_id = pages::do_copy(&st, &p, parse_id(&id)?, year).await?;
     let scope = p.require(Permission::ViewDuty)?;
