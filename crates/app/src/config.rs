@@ -41,6 +41,9 @@ pub struct Settings {
     pub audit_verify_hours: i64,
     pub jobs_enabled: bool,
     pub log: String,
+    /// 任务分工: 黄 within this many days of a deadline; reminders from this many days before.
+    pub task_yellow_days: i64,
+    pub task_reminder_days: i64,
 }
 
 impl Default for Settings {
@@ -71,6 +74,8 @@ impl Default for Settings {
             audit_verify_hours: 24,
             jobs_enabled: true,
             log: "info".into(),
+            task_yellow_days: p.task_yellow_days,
+            task_reminder_days: p.task_reminder_days,
         }
     }
 }
@@ -134,6 +139,8 @@ impl Settings {
             require_totp_for_admins: self.require_totp_for_admins,
             site_name: self.site_name.clone(),
             secure_cookies: self.secure_cookies,
+            task_yellow_days: self.task_yellow_days,
+            task_reminder_days: self.task_reminder_days,
         }
     }
 }
@@ -144,6 +151,7 @@ const KNOWN: &[&str] = &[
     "letter_threshold",
     "data_dir", "bind", "database_url", "secret_key", "site_name", "lockout_attempts", "lockout_minutes", "idle_timeout_minutes", "session_hours", "api_token_hours", "password_min_length", "login_rate_per_minute",
     "require_totp_for_admins", "upload_max_mb", "upload_types", "secure_cookies", "argon2_m_cost", "argon2_t_cost", "session_cleanup_minutes", "audit_verify_hours", "jobs_enabled", "log",
+    "task_yellow_days", "task_reminder_days",
 ];
 
 #[cfg(test)]

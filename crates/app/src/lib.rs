@@ -95,7 +95,7 @@ pub async fn load_demo_duty(st: &AppState) -> anyhow::Result<()> {
 }
 
 pub fn schedule(s: &Settings) -> jobs::Schedule {
-    jobs::Schedule { session_cleanup_secs: s.session_cleanup_minutes * 60, audit_verify_secs: s.audit_verify_hours * 3600, idle_secs: s.idle_timeout_minutes * 60 }
+    jobs::Schedule { session_cleanup_secs: s.session_cleanup_minutes * 60, audit_verify_secs: s.audit_verify_hours * 3600, idle_secs: s.idle_timeout_minutes * 60, task_reminder_days: s.task_reminder_days }
 }
 
 /// Everything `serve` does before listening; separate so tests and the bench start the same way.

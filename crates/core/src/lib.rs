@@ -1,6 +1,7 @@
 //! lianzheng-core: domain types and rules. No IO, no HTTP, no database.
 
 pub mod crypto;
+pub mod duty;
 pub mod idcard;
 pub mod names;
 pub mod org;

@@ -32,6 +32,10 @@ pub struct Policy {
     pub site_name: String,
     /// Cookies with `Secure` (behind TLS).
     pub secure_cookies: bool,
+    /// 任务分工: days before a deadline when an unfinished item turns 黄.
+    pub task_yellow_days: i64,
+    /// 任务分工: days before a deadline when the daily job starts reminding.
+    pub task_reminder_days: i64,
 }
 
 impl Default for Policy {
@@ -51,6 +55,8 @@ impl Default for Policy {
             require_totp_for_admins: true,
             site_name: "党风廉政建设责任制管理平台".to_string(),
             secure_cookies: false,
+            task_yellow_days: 7,
+            task_reminder_days: 7,
         }
     }
 }

@@ -1,0 +1,164 @@
+//! 定责 — pure rules of the task split (任务分工): the deadline colour (绿/蓝/黄/红), task
+//! status from progress, item numbers ("1.2.3"), and shifting a deadline by a year.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, Month};
+
+/// 进度颜色: 绿 done, 蓝 on track, 黄 deadline near and not finished, 红 overdue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Colour {
+    Green,
+    Blue,
+    Yellow,
+    Red,
+}
+
+impl Colour {
+    pub const ALL: &'static [Colour] = &[Colour::Green, Colour::Blue, Colour::Yellow, Colour::Red];
+    pub fn code(self) -> &'static str {
+        match self {
+            Colour::Green => "green",
+            Colour::Blue => "blue",
+            Colour::Yellow => "yellow",
+            Colour::Red => "red",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Colour::Green => "已完成",
+            Colour::Blue => "正常推进",
+            Colour::Yellow => "临近时限",
+            Colour::Red => "已超期",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Colour> {
+        Colour::ALL.iter().copied().find(|c| c.code() == s.trim() || c.label() == s.trim())
+    }
+}
+
+/// The colour rule: done → 绿; past the deadline and not done → 红; at most `yellow_days`
+/// left and progress below 100 → 黄; otherwise 蓝. No deadline: 绿 when done, else 蓝.
+pub fn colour(done: bool, progress: i64, deadline: Option<Date>, today: Date, yellow_days: i64) -> Colour {
+    if done {
+        return Colour::Green;
+    }
+    let Some(d) = deadline else { return Colour::Blue };
+    let left = (d - today).whole_days();
+    if left < 0 {
+        Colour::Red
+    } else if left <= yellow_days && progress < 100 {
+        Colour::Yellow
+    } else {
+        Colour::Blue
+    }
+}
+
+/// 任务状态.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    NotStarted,
+    InProgress,
+    Done,
+}
+
+impl TaskStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            TaskStatus::NotStarted => "not_started",
+            TaskStatus::InProgress => "in_progress",
+            TaskStatus::Done => "done",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskStatus::NotStarted => "未开始",
+            TaskStatus::InProgress => "推进中",
+            TaskStatus::Done => "已完成",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<TaskStatus> {
+        [TaskStatus::NotStarted, TaskStatus::InProgress, TaskStatus::Done].into_iter().find(|t| t.code() == s)
+    }
+    /// The status a progress percentage implies.
+    pub fn from_progress(p: i64) -> TaskStatus {
+        if p >= 100 {
+            TaskStatus::Done
+        } else if p > 0 {
+            TaskStatus::InProgress
+        } else {
+            TaskStatus::NotStarted
+        }
+    }
+}
+
+/// `YYYY-MM-DD` → date.
+pub fn parse_date(s: &str) -> Option<Date> {
+    Date::parse(s.trim(), time::macros::format_description!("[year]-[month]-[day]")).ok()
+}
+
+pub fn format_date(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// The same day a year later (29 February becomes 28 February).
+pub fn next_year(d: Date) -> Date {
+    let y = d.year() + 1;
+    Date::from_calendar_date(y, d.month(), d.day()).or_else(|_| Date::from_calendar_date(y, Month::February, 28)).unwrap_or(d)
+}
+
+/// An item number "1.2.3" into its parts; None if malformed ("1..2", "a", "0").
+pub fn parse_number(s: &str) -> Option<Vec<u32>> {
+    let s = s.trim().trim_end_matches('.');
+    if s.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for part in s.split('.') {
+        let n: u32 = part.trim().parse().ok()?;
+        if n == 0 {
+            return None;
+        }
+        out.push(n);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn colour_rule() {
+        let today = date!(2026 - 06 - 10);
+        // done is green whatever the deadline
+        assert_eq!(colour(true, 100, Some(date!(2026 - 01 - 01)), today, 7), Colour::Green);
+        // overdue and not done
+        assert_eq!(colour(false, 90, Some(date!(2026 - 06 - 09)), today, 7), Colour::Red);
+        // due today or within the window
+        assert_eq!(colour(false, 50, Some(today), today, 7), Colour::Yellow);
+        assert_eq!(colour(false, 0, Some(date!(2026 - 06 - 17)), today, 7), Colour::Yellow);
+        // one day beyond the window
+        assert_eq!(colour(false, 0, Some(date!(2026 - 06 - 18)), today, 7), Colour::Blue);
+        // the threshold is a setting
+        assert_eq!(colour(false, 0, Some(date!(2026 - 06 - 18)), today, 10), Colour::Yellow);
+        // no deadline
+        assert_eq!(colour(false, 10, None, today, 7), Colour::Blue);
+    }
+
+    #[test]
+    fn status_and_dates() {
+        assert_eq!(TaskStatus::from_progress(0), TaskStatus::NotStarted);
+        assert_eq!(TaskStatus::from_progress(50), TaskStatus::InProgress);
+        assert_eq!(TaskStatus::from_progress(100), TaskStatus::Done);
+        assert_eq!(next_year(date!(2024 - 02 - 29)), date!(2025 - 02 - 28));
+        assert_eq!(next_year(date!(2025 - 12 - 31)), date!(2026 - 12 - 31));
+        assert_eq!(parse_number("1.2.3"), Some(vec![1, 2, 3]));
+        assert_eq!(parse_number("2"), Some(vec![2]));
+        assert_eq!(parse_number("1..2"), None);
+        assert_eq!(parse_number("x"), None);
+        assert_eq!(Colour::parse("red"), Some(Colour::Red));
+    }
+}
