@@ -490,12 +490,13 @@ pub struct Pair {
 struct Reps {
     /// 代表的文档下标。
     doc: Vec<usize>,
-    sig: Vec<Signature>,
     keys: Vec<[u64; BANDS]>,
     /// 签名每个值的最低 2 位（共 256 位），用于第一道粗筛。
     sketch: Vec<[u64; 4]>,
     /// 非空桶数（签名中独立取样的个数），用于确定粗筛的容差。
     filled: Vec<u32>,
+    /// 1,024 桶的细草图，用于第二道粗筛。
+    fine: Vec<Fine>,
     /// 与代表规范化文本完全相同的其他文档下标（Jaccard 恰为 1）。
     copies: Vec<Vec<usize>>,
 }
@@ -504,18 +505,20 @@ impl Reps {
     fn build(docs: &[Doc]) -> Reps {
         let mut reps = Reps {
             doc: Vec::with_capacity(docs.len()),
-            sig: Vec::with_capacity(docs.len()),
             keys: Vec::with_capacity(docs.len()),
             sketch: Vec::with_capacity(docs.len()),
             filled: Vec::with_capacity(docs.len()),
+            fine: Vec::with_capacity(docs.len()),
             copies: Vec::with_capacity(docs.len()),
         };
         let mut by_content: HashMap<u64, usize> = HashMap::with_capacity(docs.len());
         for (d, doc) in docs.iter().enumerate() {
             let mut oph = Oph::new();
+            let mut fine = FineBuilder::new();
             let mut content = CONTENT_SEED;
             for_each_shingle(&doc.text, |h| {
                 oph.add(h);
+                fine.add(h);
                 content = (content ^ h).wrapping_mul(0x0000_0100_0000_01b3);
             });
             let content = fmix64(content);
@@ -536,8 +539,8 @@ impl Reps {
             reps.doc.push(d);
             reps.keys.push(band_keys_array(&sig));
             reps.sketch.push(sketch(&sig));
-            reps.sig.push(sig);
             reps.filled.push(filled);
+            reps.fine.push(fine.finish());
             reps.copies.push(Vec::new());
         }
         reps
@@ -547,17 +550,18 @@ impl Reps {
         self.doc.len()
     }
 
-    /// LSH 候选对 (x, y)，x < y 为代表下标，每对只出现一次，且已通过签名粗筛。
+    /// LSH 候选对 (x, y)，x < y 为代表下标，每对只出现一次，且已通过两道粗筛。
     ///
     /// 每个分段按键排序成桶，桶内两两组合；一对文档只在它们第一个相同的分段里处理
     /// （之前的分段键都不同才处理），因此无须集合去重。
     ///
     /// 套话（标题、开头语、常用短语）会让某些分段键被成千上万篇文档共有，桶内组合数
-    /// 可达上亿，所以每个组合都要很便宜：先比 2 位草图（32 字节，连续存放），再比完整
-    /// 签名，都以“阈值 − 6 倍标准差”为界，真实 Jaccard 达到阈值的文档对被粗筛排除的
-    /// 概率约 10⁻⁹；通过粗筛的才计算精确 Jaccard。
+    /// 可达上亿，所以每个组合都要很便宜：先比签名的 2 位草图（32 字节，连续存放），
+    /// 再比 1,024 桶的细草图（256 字节，取样多，能把 0.45 与 0.7 区分开），都以
+    /// “阈值 − 6 倍标准差”为界，真实 Jaccard 达到阈值的文档对被粗筛排除的概率约
+    /// 10⁻⁹；通过粗筛的才计算精确 Jaccard。
     fn candidates(&self, threshold: f64) -> Vec<(u32, u32)> {
-        let required = required_matches(threshold);
+        let threshold = threshold.clamp(0.0, 1.0);
         let sketch_required = required_sketch_matches(threshold);
         let mut out = Vec::new();
         let mut bucket: Vec<(u64, u32)> = Vec::with_capacity(self.len());
@@ -585,7 +589,7 @@ impl Reps {
                         if kx[..band].iter().zip(&ky[..band]).any(|(p, q)| p == q) {
                             continue; // 已在更早的分段中处理
                         }
-                        if matches(&self.sig[x_], &self.sig[y_]) < required[samples] {
+                        if !self.fine[x_].may_reach(&self.fine[y_], threshold) {
                             continue;
                         }
                         out.push((x, y)); // 桶内按 (键, 下标) 排序，x < y
@@ -619,6 +623,64 @@ fn same_normalized(a: &str, b: &str) -> bool {
     normalized(a).map(|(_, c)| c).eq(normalized(b).map(|(_, c)| c))
 }
 
+const FINE_BINS: usize = 1024;
+const FINE_SEED: u64 = 0x2545_f491_4f6c_dd1d;
+const EVEN_BITS: u64 = 0x5555_5555_5555_5555;
+
+/// 细草图：1,024 桶的单次置换 MinHash（不稠密化），每桶 2 位：
+/// 偶数位表示桶非空，奇数位为桶内最小值的 1 位。
+struct Fine([u64; FINE_BINS / 32]);
+
+struct FineBuilder([u32; FINE_BINS], [u64; FINE_BINS / 64]);
+
+impl FineBuilder {
+    fn new() -> Self {
+        FineBuilder([u32::MAX; FINE_BINS], [0; FINE_BINS / 64])
+    }
+
+    #[inline]
+    fn add(&mut self, shingle: u64) {
+        let p = (shingle ^ FINE_SEED).wrapping_mul(0x9fb2_1c65_1e98_df25);
+        let bin = (p >> 54) as usize; // 高 10 位
+        let value = (p >> 22) as u32;
+        self.1[bin / 64] |= 1 << (bin % 64);
+        if value < self.0[bin] {
+            self.0[bin] = value;
+        }
+    }
+
+    fn finish(&self) -> Fine {
+        let mut out = [0u64; FINE_BINS / 32];
+        for (bin, &v) in self.0.iter().enumerate() {
+            if (self.1[bin / 64] >> (bin % 64)) & 1 == 1 {
+                out[bin / 32] |= (1 | (u64::from(v & 1) << 1)) << (2 * (bin % 32));
+            }
+        }
+        Fine(out)
+    }
+}
+
+impl Fine {
+    /// 细草图是否允许 Jaccard ≥ t。设 N 为两篇中至少一篇非空的桶数，B 为两篇都非空的
+    /// 桶数，M 为两篇都非空且取值位相同的桶数。真实 Jaccard 为 t 时，最小值相同的桶
+    /// T ≈ Binomial(N, t)，其余都非空的桶各有 1/2 的概率位相同，故
+    /// E[M] = (tN + B)/2，Var[M] ≈ (N·t(1−t) + max(0, B − tN))/4。
+    /// M 低于 E[M] − 6σ 即排除。
+    fn may_reach(&self, other: &Fine, t: f64) -> bool {
+        let (mut union, mut both, mut equal) = (0u32, 0u32, 0u32);
+        for (a, b) in self.0.iter().zip(&other.0) {
+            let present = a & b & EVEN_BITS;
+            union += ((a | b) & EVEN_BITS).count_ones();
+            both += present.count_ones();
+            equal += (present & !((a ^ b) >> 1)).count_ones();
+        }
+        let (n, b, m) = (f64::from(union), f64::from(both), f64::from(equal));
+        let expected = (t * n + b) / 2.0;
+        let var = (n * t * (1.0 - t) + (b - t * n).max(0.0)) / 4.0;
+        m >= expected - 6.0 * var.sqrt()
+    }
+}
+
 /// 签名每个值的最低 2 位。两篇文档在某位置取值相同则这 2 位必相同，取值不同时
 /// 相同的概率为 1/4，故相同位置的比例期望为 J + (1 − J)/4。
 fn sketch(sig: &Signature) -> [u64; 4] {
@@ -639,26 +701,14 @@ fn sketch_matches(a: &[u64; 4], b: &[u64; 4]) -> u32 {
     NUM_HASHES as u32 - mismatches
 }
 
-/// 草图粗筛表，含义同 [`required_matches`]：期望比例 q = t + (1 − t)/4，
-/// 容差 6 个标准差 √(q(1−q)/k)。
+/// 草图粗筛表：`req[k]` 为有效取样数为 k（两篇中较少的非空桶数）时，草图中至少要有的
+/// 相同位置数。期望比例 q = t + (1 − t)/4，容差 6 个标准差 √(q(1−q)/k)。
 fn required_sketch_matches(threshold: f64) -> [u32; NUM_HASHES + 1] {
     let t = threshold.clamp(0.0, 1.0);
     let q = t + (1.0 - t) / 4.0;
     let mut req = [0u32; NUM_HASHES + 1];
     for (k, r) in req.iter_mut().enumerate().skip(1) {
         let cutoff = q - 6.0 * (q * (1.0 - q) / k as f64).sqrt();
-        *r = (cutoff * NUM_HASHES as f64).floor().max(0.0) as u32;
-    }
-    req
-}
-
-/// 粗筛表：`required[k]` 为有效取样数为 k（两篇中较少的非空桶数）时，签名相同位置
-/// 至少要有的个数。估计值的标准差按 √(t(1−t)/k) 计，容差 6 个标准差。
-fn required_matches(threshold: f64) -> [u32; NUM_HASHES + 1] {
-    let t = threshold.clamp(0.0, 1.0);
-    let mut req = [0u32; NUM_HASHES + 1];
-    for (k, r) in req.iter_mut().enumerate().skip(1) {
-        let cutoff = t - 6.0 * (t * (1.0 - t) / k as f64).sqrt();
         *r = (cutoff * NUM_HASHES as f64).floor().max(0.0) as u32;
     }
     req
@@ -1287,6 +1337,48 @@ mod tests {
         let (sa, sb) = (shingles(a), shingles(b));
         let est = estimate(&minhash(&sa), &minhash(&sb));
         assert!((jaccard(&sa, &sb) - est).abs() < 0.35, "{est}");
+    }
+
+    #[test]
+    fn prefilters_keep_pairs_at_threshold() {
+        let (docs, truth) = synthetic_letters_with_truth(600, 0.2, 31);
+        let reps = Reps::build(&docs);
+        assert_eq!(reps.len(), docs.len());
+        let sets: Vec<Vec<u64>> = docs.iter().map(|d| shingles(&d.text)).collect();
+        let mut pairs: Vec<(usize, usize)> =
+            truth.iter().map(|&(a, b)| (a as usize - 1, b as usize - 1)).collect();
+        pairs.extend((0..300).map(|k| (k, k + 300)));
+        // 短文本：空桶很多
+        let short: Vec<Doc> = docs
+            .iter()
+            .take(40)
+            .map(|d| Doc { id: d.id, text: d.text.chars().take(60 + d.id as usize).collect() })
+            .collect();
+        let short_reps = Reps::build(&short);
+        let short_sets: Vec<Vec<u64>> = short.iter().map(|d| shingles(&d.text)).collect();
+        let mut rejected_background = 0;
+        for (i, j) in pairs {
+            let exact = jaccard(&sets[i], &sets[j]);
+            // 阈值恰为真实 Jaccard（最不利情形）时两道粗筛都须通过。
+            let req = required_sketch_matches(exact);
+            let samples = reps.filled[i].min(reps.filled[j]) as usize;
+            assert!(sketch_matches(&reps.sketch[i], &reps.sketch[j]) >= req[samples], "{exact}");
+            assert!(reps.fine[i].may_reach(&reps.fine[j], exact), "{exact}");
+            if exact < 0.4 && !reps.fine[i].may_reach(&reps.fine[j], DEFAULT_THRESHOLD) {
+                rejected_background += 1;
+            }
+        }
+        assert!(rejected_background >= 290, "{rejected_background}");
+        for i in 0..short.len() {
+            for j in i + 1..short.len() {
+                let exact = jaccard(&short_sets[i], &short_sets[j]);
+                let req = required_sketch_matches(exact);
+                let samples = short_reps.filled[i].min(short_reps.filled[j]) as usize;
+                let sm = sketch_matches(&short_reps.sketch[i], &short_reps.sketch[j]);
+                assert!(sm >= req[samples], "{exact}");
+                assert!(short_reps.fine[i].may_reach(&short_reps.fine[j], exact), "{exact}");
+            }
+        }
     }
 
     #[test]
