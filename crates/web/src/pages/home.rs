@@ -19,18 +19,19 @@ struct HomePage {
     unit_name: String,
     scope_names: Vec<String>,
     stats: Vec<(&'static str, i64)>,
-    modules: Vec<(&'static str, &'static str)>,
+    /// (name, what it holds, page if built)
+    modules: Vec<(&'static str, &'static str, Option<&'static str>)>,
     must_enrol_totp: bool,
 }
 
-const MODULES: &[(&str, &str)] = &[
-    ("定责", "责任清单、任务分工、责任书"),
-    ("履责", "履责纪实、廉政约谈、抄告单、述责述廉、廉政档案"),
-    ("考责", "检查考核、评分标准、廉政测评、通报"),
-    ("追责", "问题台账、整改销号、督办、问责"),
-    ("信访举报", "来信来访来电网络举报、问题线索处置"),
-    ("巡察", "巡察组、问题底稿、反馈与整改"),
-    ("统计与公文", "统计报表、公文生成"),
+const MODULES: &[(&str, &str, Option<&str>)] = &[
+    ("定责", "责任清单、任务分工、责任书", Some("/duty")),
+    ("履责", "履责纪实、廉政约谈、抄告单、述责述廉、廉政档案", None),
+    ("考责", "检查考核、评分标准、廉政测评、通报", None),
+    ("追责", "问题台账、整改销号、督办、问责", None),
+    ("信访举报", "来信来访来电网络举报、问题线索处置", None),
+    ("巡察", "巡察组、问题底稿、反馈与整改", None),
+    ("统计与公文", "统计报表、公文生成", None),
 ];
 
 pub async fn home(State(st): State<AppState>, p: Principal) -> AppResult<Response> {
