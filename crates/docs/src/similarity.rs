@@ -2,12 +2,15 @@
 //!
 //! 方法：规范化文本（去空白和标点、全角转半角、小写）→ 5 字符片段（shingle）
 //! 的 64 位哈希集合 → MinHash 签名（128 个值）→ 32 个 LSH 分段键（每段 4 行）。
-//! 分段键相同的文档成为候选对，候选对再用签名估计值粗筛、用精确 Jaccard 确认。
+//! 分段键相同的文档成为候选对，候选对再经草图粗筛、用精确 Jaccard 确认。
 //!
 //! - 单篇入库：[`signature`]（或 [`shingles`] + [`minhash`]）→ [`band_keys`]，
 //!   把 32 个分段键按行存储，查询时按键取候选，再用 [`jaccard`] 确认；
-//! - 批量核查：[`similar_pairs`]（所有超过阈值的文档对）、[`similar_groups`]（雷同组）；
-//! - 人工比对：[`shared_passages`] 找出两篇文本的相同段落，[`highlight_html`] 标亮。
+//! - 批量核查（内存中，一年的全部责任书）：[`similar_pairs`]（所有超过阈值的文档对）、
+//!   [`similar_groups`]（雷同组）；排除统一模板的 `*_excluding`，输入为片段集合的
+//!   `*_of_sets`；
+//! - 人工比对：[`shared_passages`] 找出两篇文本的相同段落，[`highlight_html`] 标亮；
+//! - 测试与基准：[`synthetic_letters`]。
 //!
 //! MinHash 采用“单次置换”（one permutation hashing）加最优稠密化
 //! （Shrivastava, ICML 2017）：每个片段只哈希一次，按高 7 位分到 128 个桶，
@@ -320,6 +323,23 @@ pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
     }
 }
 
+/// 集合差 `set \ exclude`（两者均为升序、去重的片段集合）。例如
+/// `without(&shingles(责任书), &shingles(模板)).len() as f64 / shingles(责任书).len() as f64`
+/// 是责任书中模板以外内容所占的比例，接近 0 即原样照抄模板。
+pub fn without(set: &[u64], exclude: &[u64]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(set.len());
+    let mut j = 0;
+    for &x in set {
+        while j < exclude.len() && exclude[j] < x {
+            j += 1;
+        }
+        if j >= exclude.len() || exclude[j] != x {
+            out.push(x);
+        }
+    }
+    out
+}
+
 /// Jaccard 为 `s` 的两篇文档至少有一个分段键相同（成为候选）的概率：
 /// `1 - (1 - s⁴)³²`。0.5 → 0.873，0.6 → 0.988，0.7 → 0.99985，0.8 → 1 - 5×10⁻⁸。
 pub fn lsh_probability(s: f64) -> f64 {
@@ -375,7 +395,11 @@ pub fn shared_passages(a: &str, b: &str, min_chars: usize) -> Vec<Passage> {
             if i > 0 && j > 0 && ca[i - 1] == cb[j - 1] {
                 continue; // 属于从更左边开始的同一段
             }
-            let len = ca[i..].iter().zip(&cb[j..]).take_while(|(x, y)| x == y).count();
+            let len = ca[i..]
+                .iter()
+                .zip(&cb[j..])
+                .take_while(|(x, y)| x == y)
+                .count();
             if len >= min_len {
                 heap.push((len, Reverse(i), Reverse(j)));
             }
@@ -486,7 +510,73 @@ pub struct Pair {
     pub jaccard: f64,
 }
 
-/// 批量核查的中间结果：去掉规范化后完全相同的副本，每个代表一个签名。
+/// 批量核查的输入：文本（可排除若干片段），或调用方算好的片段集合。
+enum Source<'a> {
+    Texts { docs: &'a [Doc], exclude: Vec<u64> },
+    Sets(&'a [(i64, Vec<u64>)]),
+}
+
+impl<'a> Source<'a> {
+    fn texts(docs: &'a [Doc], exclude: &[u64]) -> Self {
+        let mut exclude = exclude.to_vec();
+        exclude.sort_unstable();
+        exclude.dedup();
+        Source::Texts { docs, exclude }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Source::Texts { docs, .. } => docs.len(),
+            Source::Sets(sets) => sets.len(),
+        }
+    }
+
+    fn id(&self, i: usize) -> i64 {
+        match self {
+            Source::Texts { docs, .. } => docs[i].id,
+            Source::Sets(sets) => sets[i].0,
+        }
+    }
+
+    /// 第 i 篇的片段（可能重复、无序）。
+    fn for_each(&self, i: usize, mut f: impl FnMut(u64)) {
+        match self {
+            Source::Texts { docs, exclude } => {
+                for_each_shingle(&docs[i].text, |h| {
+                    if exclude.is_empty() || exclude.binary_search(&h).is_err() {
+                        f(h);
+                    }
+                });
+            }
+            Source::Sets(sets) => sets[i].1.iter().for_each(|&h| f(h)),
+        }
+    }
+
+    /// 第 i 篇的片段集合（升序、去重）。
+    fn set(&self, i: usize) -> Vec<u64> {
+        match self {
+            Source::Texts { docs, exclude } => without(&shingles(&docs[i].text), exclude),
+            Source::Sets(sets) => {
+                let mut v = sets[i].1.clone();
+                if !v.is_sorted_by(|a, b| a < b) {
+                    v.sort_unstable();
+                    v.dedup();
+                }
+                v
+            }
+        }
+    }
+
+    /// 第 i、j 篇的片段集合是否必然相同（文本：规范化后完全相同；集合：逐个相等）。
+    fn same(&self, i: usize, j: usize) -> bool {
+        match self {
+            Source::Texts { docs, .. } => same_normalized(&docs[i].text, &docs[j].text),
+            Source::Sets(_) => self.set(i) == self.set(j),
+        }
+    }
+}
+
+/// 批量核查的中间结果：片段集合完全相同的文档只留一个代表，每个代表一个签名。
 struct Reps {
     /// 代表的文档下标。
     doc: Vec<usize>,
@@ -497,26 +587,27 @@ struct Reps {
     filled: Vec<u32>,
     /// 1,024 桶的细草图，用于第二道粗筛。
     fine: Vec<Fine>,
-    /// 与代表规范化文本完全相同的其他文档下标（Jaccard 恰为 1）。
+    /// 与代表片段集合完全相同的其他文档下标（Jaccard 恰为 1）。
     copies: Vec<Vec<usize>>,
 }
 
 impl Reps {
-    fn build(docs: &[Doc]) -> Reps {
+    fn build(source: &Source) -> Reps {
+        let n = source.len();
         let mut reps = Reps {
-            doc: Vec::with_capacity(docs.len()),
-            keys: Vec::with_capacity(docs.len()),
-            sketch: Vec::with_capacity(docs.len()),
-            filled: Vec::with_capacity(docs.len()),
-            fine: Vec::with_capacity(docs.len()),
-            copies: Vec::with_capacity(docs.len()),
+            doc: Vec::with_capacity(n),
+            keys: Vec::with_capacity(n),
+            sketch: Vec::with_capacity(n),
+            filled: Vec::with_capacity(n),
+            fine: Vec::with_capacity(n),
+            copies: Vec::with_capacity(n),
         };
-        let mut by_content: HashMap<u64, usize> = HashMap::with_capacity(docs.len());
-        for (d, doc) in docs.iter().enumerate() {
+        let mut by_content: HashMap<u64, usize> = HashMap::with_capacity(n);
+        for d in 0..n {
             let mut oph = Oph::new();
             let mut fine = FineBuilder::new();
             let mut content = CONTENT_SEED;
-            for_each_shingle(&doc.text, |h| {
+            source.for_each(d, |h| {
                 oph.add(h);
                 fine.add(h);
                 content = (content ^ h).wrapping_mul(0x0000_0100_0000_01b3);
@@ -524,10 +615,10 @@ impl Reps {
             let content = fmix64(content);
             let (sig, filled) = oph.finish();
             if filled == 0 {
-                continue; // 规范化后为空：没有可比较的内容
+                continue; // 没有可比较的内容（规范化后为空，或全部被排除）
             }
             match by_content.get(&content) {
-                Some(&r) if same_normalized(&docs[reps.doc[r]].text, &doc.text) => {
+                Some(&r) if source.same(reps.doc[r], d) => {
                     reps.copies[r].push(d);
                     continue;
                 }
@@ -565,10 +656,16 @@ impl Reps {
         let sketch_required = required_sketch_matches(threshold);
         let mut out = Vec::new();
         let mut bucket: Vec<(u64, u32)> = Vec::with_capacity(self.len());
-        let mut local: Vec<([u64; 4], u32, u32)> = Vec::new();
+        // 桶内成员的紧凑副本（连续存放）：草图、非空桶数、下标、各段键的低 16 位。
+        let mut local: Vec<([u64; 4], u32, u32, [u16; BANDS])> = Vec::new();
         for band in 0..BANDS {
             bucket.clear();
-            bucket.extend(self.keys.iter().enumerate().map(|(r, k)| (k[band], r as u32)));
+            bucket.extend(
+                self.keys
+                    .iter()
+                    .enumerate()
+                    .map(|(r, k)| (k[band], r as u32)),
+            );
             bucket.sort_unstable();
             for run in bucket.chunk_by(|p, q| p.0 == q.0) {
                 if run.len() < 2 {
@@ -576,23 +673,27 @@ impl Reps {
                 }
                 local.clear();
                 local.extend(run.iter().map(|&(_, r)| {
-                    (self.sketch[r as usize], self.filled[r as usize], r)
+                    let r_ = r as usize;
+                    let short = self.keys[r_].map(|k| k as u16);
+                    (self.sketch[r_], self.filled[r_], r, short)
                 }));
-                for (k, &(sx, fx, x)) in local.iter().enumerate() {
-                    for &(sy, fy, y) in &local[k + 1..] {
-                        let samples = fx.min(fy) as usize;
-                        if sketch_matches(&sx, &sy) < sketch_required[samples] {
+                for (k, (sx, fx, x, hx)) in local.iter().enumerate() {
+                    for (sy, fy, y, hy) in &local[k + 1..] {
+                        let samples = (*fx).min(*fy) as usize;
+                        if sketch_matches(sx, sy) < sketch_required[samples] {
                             continue;
                         }
-                        let (x_, y_) = (x as usize, y as usize);
-                        let (kx, ky) = (&self.keys[x_], &self.keys[y_]);
-                        if kx[..band].iter().zip(&ky[..band]).any(|(p, q)| p == q) {
-                            continue; // 已在更早的分段中处理
+                        let (x_, y_) = (*x as usize, *y as usize);
+                        if hx[..band].iter().zip(&hy[..band]).any(|(p, q)| p == q) {
+                            let (kx, ky) = (&self.keys[x_], &self.keys[y_]);
+                            if kx[..band].iter().zip(&ky[..band]).any(|(p, q)| p == q) {
+                                continue; // 已在更早的分段中处理
+                            }
                         }
                         if !self.fine[x_].may_reach(&self.fine[y_], threshold) {
                             continue;
                         }
-                        out.push((x, y)); // 桶内按 (键, 下标) 排序，x < y
+                        out.push((*x, *y)); // 桶内按 (键, 下标) 排序，x < y
                     }
                 }
             }
@@ -602,10 +703,10 @@ impl Reps {
     }
 
     /// 代表 x、y 的精确 Jaccard；片段集合按需计算并缓存。
-    fn jaccard(&self, docs: &[Doc], cache: &mut [Option<Vec<u64>>], x: usize, y: usize) -> f64 {
+    fn jaccard(&self, source: &Source, cache: &mut [Option<Vec<u64>>], x: usize, y: usize) -> f64 {
         for r in [x, y] {
             if cache[r].is_none() {
-                cache[r] = Some(shingles(&docs[self.doc[r]].text));
+                cache[r] = Some(source.set(self.doc[r]));
             }
         }
         match (&cache[x], &cache[y]) {
@@ -620,7 +721,9 @@ impl Reps {
 }
 
 fn same_normalized(a: &str, b: &str) -> bool {
-    normalized(a).map(|(_, c)| c).eq(normalized(b).map(|(_, c)| c))
+    normalized(a)
+        .map(|(_, c)| c)
+        .eq(normalized(b).map(|(_, c)| c))
 }
 
 const FINE_BINS: usize = 1024;
@@ -629,7 +732,11 @@ const EVEN_BITS: u64 = 0x5555_5555_5555_5555;
 
 /// 细草图：1,024 桶的单次置换 MinHash（不稠密化），每桶 2 位：
 /// 偶数位表示桶非空，奇数位为桶内最小值的 1 位。
-struct Fine([u64; FINE_BINS / 32]);
+struct Fine {
+    bits: [u64; FINE_BINS / 32],
+    /// 非空桶数。
+    present: u32,
+}
 
 struct FineBuilder([u32; FINE_BINS], [u64; FINE_BINS / 64]);
 
@@ -656,7 +763,8 @@ impl FineBuilder {
                 out[bin / 32] |= (1 | (u64::from(v & 1) << 1)) << (2 * (bin % 32));
             }
         }
-        Fine(out)
+        let present = self.1.iter().map(|w| w.count_ones()).sum();
+        Fine { bits: out, present }
     }
 }
 
@@ -667,13 +775,16 @@ impl Fine {
     /// E[M] = (tN + B)/2，Var[M] ≈ (N·t(1−t) + max(0, B − tN))/4。
     /// M 低于 E[M] − 6σ 即排除。
     fn may_reach(&self, other: &Fine, t: f64) -> bool {
-        let (mut union, mut both, mut equal) = (0u32, 0u32, 0u32);
-        for (a, b) in self.0.iter().zip(&other.0) {
+        // 每个字：偶数位为“都非空”，奇数位为“都非空且位相同”，一次 popcount 得 B + M。
+        let (mut both, mut sum) = (0u32, 0u32);
+        for (a, b) in self.bits.iter().zip(&other.bits) {
             let present = a & b & EVEN_BITS;
-            union += ((a | b) & EVEN_BITS).count_ones();
+            let equal = present & !((a ^ b) >> 1);
             both += present.count_ones();
-            equal += (present & !((a ^ b) >> 1)).count_ones();
+            sum += (present | (equal << 1)).count_ones();
         }
+        let equal = sum - both;
+        let union = self.present + other.present - both;
         let (n, b, m) = (f64::from(union), f64::from(both), f64::from(equal));
         let expected = (t * n + b) / 2.0;
         let var = (n * t * (1.0 - t) + (b - t * n).max(0.0)) / 4.0;
@@ -722,20 +833,49 @@ fn required_sketch_matches(threshold: f64) -> [u32; NUM_HASHES + 1] {
 /// 精确 Jaccard，因此结果中没有误报。规范化后完全相同的文档只计算一次（Jaccard = 1）。
 /// 规范化后为空的文档不参与比较。
 ///
-/// 耗时：每篇约 1,500 字时，分片与签名约 10 μs/篇；桶内两两组合的开销很小
-/// （只比较分段键和签名）；精确 Jaccard 只对通过粗筛的文档对计算。结果本身与雷同组
-/// 大小的平方成正比（1,000 篇互相雷同即约 50 万对），只需要“哪些文档互相雷同”时
-/// 用 [`similar_groups`]。
+/// 耗时（单线程）：每篇约 1,500 字时分片与签名约 25 μs/篇；同桶的每个组合先比
+/// 32 字节草图（几纳秒），再比 1,024 桶细草图；精确 Jaccard（约 3 μs）只对通过粗筛的
+/// 文档对计算。50,000 篇、5% 抄件约 1～1.5 秒。两种情形会慢：
+/// - 大量互相雷同的文书：结果本身与雷同组大小的平方成正比（3,000 篇只改姓名的模板
+///   文书即约 490 万对，每对一次精确计算，需十几到几十秒）。只需要“哪些文档互相
+///   雷同”时用 [`similar_groups`]（同一情形几秒）；
+/// - 几乎所有文书都有大段相同的套话（两两相似度普遍在 0.4 以上）：几乎所有文档对都
+///   落入同一些桶，组合数随篇数平方增长（50,000 篇各含一半相同模板时需数分钟）。
+///   这时应把模板排除在比较之外：[`similar_pairs_excluding`] 或
+///   [`similar_pairs_of_sets`]（同一情形约 2 秒）。
 pub fn similar_pairs(docs: &[Doc], threshold: f64) -> Vec<Pair> {
-    if !(threshold <= 1.0) {
-        return Vec::new(); // 大于 1 或 NaN
+    similar_pairs_excluding(docs, &[], threshold)
+}
+
+/// 同 [`similar_pairs`]，但先从每篇的片段集合中去掉 `exclude` 中的片段（无须排序），
+/// Jaccard 也按去掉后的集合计算。
+///
+/// 用途：上级统一下发的责任书模板。`exclude = shingles(模板全文)`（多个模板可把片段
+/// 合并），比较的就是“模板以外的内容”是否雷同。大量文书共用一份模板时，不排除模板
+/// 会使几乎所有文档对都落入同一些 LSH 桶（每篇一半是模板时，50,000 篇需要数分钟），
+/// 排除后恢复正常速度。只剩模板内容（去掉后为空）的文档不参与比较，可用
+/// [`without`] 单独找出“原样照抄模板”的文书。
+pub fn similar_pairs_excluding(docs: &[Doc], exclude: &[u64], threshold: f64) -> Vec<Pair> {
+    pairs_of(&Source::texts(docs, exclude), threshold)
+}
+
+/// 同 [`similar_pairs`]，输入为调用方算好的片段集合 `(id, 片段)`（应为升序、去重，
+/// 如 [`shingles`] 的结果或其子集；否则会先排序去重）。适用于每篇排除的内容各不相同
+/// 的情形（各自的模板、共性条目等）。空集合不参与比较。
+pub fn similar_pairs_of_sets(sets: &[(i64, Vec<u64>)], threshold: f64) -> Vec<Pair> {
+    pairs_of(&Source::Sets(sets), threshold)
+}
+
+fn pairs_of(source: &Source, threshold: f64) -> Vec<Pair> {
+    if threshold.is_nan() || threshold > 1.0 {
+        return Vec::new();
     }
-    let reps = Reps::build(docs);
+    let reps = Reps::build(source);
     let mut cache: Vec<Option<Vec<u64>>> = vec![None; reps.len()];
     let mut found: Vec<(usize, usize, f64)> = Vec::new();
     for (x, y) in reps.candidates(threshold) {
         let (x, y) = (x as usize, y as usize);
-        let j = reps.jaccard(docs, &mut cache, x, y);
+        let j = reps.jaccard(source, &mut cache, x, y);
         if j >= threshold {
             for dx in reps.members(x) {
                 for dy in reps.members(y) {
@@ -756,8 +896,8 @@ pub fn similar_pairs(docs: &[Doc], threshold: f64) -> Vec<Pair> {
     found
         .into_iter()
         .map(|(p, q, jaccard)| Pair {
-            a: docs[p].id,
-            b: docs[q].id,
+            a: source.id(p),
+            b: source.id(q),
             jaccard,
         })
         .collect()
@@ -769,10 +909,24 @@ pub fn similar_pairs(docs: &[Doc], threshold: f64) -> Vec<Pair> {
 /// 与 [`similar_pairs`] 找到的边相同，但已在同一组的两篇不再计算 Jaccard，
 /// 因此几千篇套用同一模板只改姓名的文书也只需约“篇数”次精确计算。
 pub fn similar_groups(docs: &[Doc], threshold: f64) -> Vec<Vec<i64>> {
-    if !(threshold <= 1.0) {
+    similar_groups_excluding(docs, &[], threshold)
+}
+
+/// 同 [`similar_groups`]，排除 `exclude` 中的片段，见 [`similar_pairs_excluding`]。
+pub fn similar_groups_excluding(docs: &[Doc], exclude: &[u64], threshold: f64) -> Vec<Vec<i64>> {
+    groups_of(&Source::texts(docs, exclude), threshold)
+}
+
+/// 同 [`similar_groups`]，输入为片段集合，见 [`similar_pairs_of_sets`]。
+pub fn similar_groups_of_sets(sets: &[(i64, Vec<u64>)], threshold: f64) -> Vec<Vec<i64>> {
+    groups_of(&Source::Sets(sets), threshold)
+}
+
+fn groups_of(source: &Source, threshold: f64) -> Vec<Vec<i64>> {
+    if threshold.is_nan() || threshold > 1.0 {
         return Vec::new();
     }
-    let reps = Reps::build(docs);
+    let reps = Reps::build(source);
     let mut parent: Vec<usize> = (0..reps.len()).collect();
     fn find(parent: &mut [usize], mut x: usize) -> usize {
         while parent[x] != x {
@@ -788,7 +942,7 @@ pub fn similar_groups(docs: &[Doc], threshold: f64) -> Vec<Vec<i64>> {
         if rx == ry {
             continue;
         }
-        if reps.jaccard(docs, &mut cache, x, y) >= threshold {
+        if reps.jaccard(source, &mut cache, x, y) >= threshold {
             parent[rx.max(ry)] = rx.min(ry);
         }
     }
@@ -803,7 +957,7 @@ pub fn similar_groups(docs: &[Doc], threshold: f64) -> Vec<Vec<i64>> {
     }
     out.sort_unstable_by_key(|g| g.first().copied());
     out.into_iter()
-        .map(|g| g.into_iter().map(|d| docs[d].id).collect())
+        .map(|g| g.into_iter().map(|d| source.id(d)).collect())
         .collect()
 }
 
@@ -835,19 +989,67 @@ impl Rng {
 }
 
 const REGIONS: &[&str] = &[
-    "城关区", "高新区", "经开区", "东城区", "西城区", "南湖区", "北山县", "清河县", "临江县",
-    "云岭县", "青石镇", "白沙镇", "柳溪乡", "金川区", "长宁县", "安平县",
+    "城关区",
+    "高新区",
+    "经开区",
+    "东城区",
+    "西城区",
+    "南湖区",
+    "北山县",
+    "清河县",
+    "临江县",
+    "云岭县",
+    "青石镇",
+    "白沙镇",
+    "柳溪乡",
+    "金川区",
+    "长宁县",
+    "安平县",
 ];
 const AGENCIES: &[&str] = &[
-    "财政局", "教育局", "卫生健康委员会", "自然资源局", "住房和城乡建设局", "交通运输局",
-    "农业农村局", "市场监督管理局", "审计局", "统计局", "人力资源和社会保障局", "生态环境局",
-    "水利局", "商务局", "文化和旅游局", "应急管理局", "民政局", "司法局", "林业局",
-    "医疗保障局", "退役军人事务局", "信访局", "机关事务管理局", "人民医院", "第一中学",
-    "供销合作社", "城市管理局", "行政审批局",
+    "财政局",
+    "教育局",
+    "卫生健康委员会",
+    "自然资源局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "农业农村局",
+    "市场监督管理局",
+    "审计局",
+    "统计局",
+    "人力资源和社会保障局",
+    "生态环境局",
+    "水利局",
+    "商务局",
+    "文化和旅游局",
+    "应急管理局",
+    "民政局",
+    "司法局",
+    "林业局",
+    "医疗保障局",
+    "退役军人事务局",
+    "信访局",
+    "机关事务管理局",
+    "人民医院",
+    "第一中学",
+    "供销合作社",
+    "城市管理局",
+    "行政审批局",
 ];
 const OFFICES: &[&str] = &[
-    "", "", "", "办公室", "人事科", "财务科", "综合科", "法规科", "监督科", "规划科", "执法大队",
-    "服务中心", "党建办",
+    "",
+    "",
+    "",
+    "办公室",
+    "人事科",
+    "财务科",
+    "综合科",
+    "法规科",
+    "监督科",
+    "规划科",
+    "执法大队",
+    "服务中心",
+    "党建办",
 ];
 const SURNAMES: &[&str] = &[
     "张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
@@ -858,14 +1060,44 @@ const GIVEN: &[&str] = &[
     "秀英", "建华", "志强", "海燕", "国庆", "立新", "文博", "晓东", "春梅", "红霞", "建军", "永刚",
 ];
 const SUBJECTS: &[&str] = &[
-    "单位主要负责人", "领导班子成员", "分管领导", "各科室负责人", "党支部书记", "纪检委员",
-    "全体党员干部", "领导班子", "班子其他成员", "各股室主要负责同志", "党组书记", "机关党委",
-    "各基层党组织", "中层干部", "责任人本人", "业务部门负责人",
+    "单位主要负责人",
+    "领导班子成员",
+    "分管领导",
+    "各科室负责人",
+    "党支部书记",
+    "纪检委员",
+    "全体党员干部",
+    "领导班子",
+    "班子其他成员",
+    "各股室主要负责同志",
+    "党组书记",
+    "机关党委",
+    "各基层党组织",
+    "中层干部",
+    "责任人本人",
+    "业务部门负责人",
 ];
 const VERBS: &[&str] = &[
-    "认真落实", "严格执行", "切实加强", "持续深化", "扎实推进", "坚决贯彻", "不断完善", "全面加强",
-    "深入开展", "自觉履行", "严格落实", "着力抓好", "统筹推进", "认真组织", "持续推进", "严格遵守",
-    "带头执行", "抓紧抓实", "健全完善", "一以贯之地落实",
+    "认真落实",
+    "严格执行",
+    "切实加强",
+    "持续深化",
+    "扎实推进",
+    "坚决贯彻",
+    "不断完善",
+    "全面加强",
+    "深入开展",
+    "自觉履行",
+    "严格落实",
+    "着力抓好",
+    "统筹推进",
+    "认真组织",
+    "持续推进",
+    "严格遵守",
+    "带头执行",
+    "抓紧抓实",
+    "健全完善",
+    "一以贯之地落实",
 ];
 const OBJECTS: &[&str] = &[
     "中央八项规定及其实施细则精神",
@@ -1013,7 +1245,12 @@ fn sentence(rng: &mut Rng, unit: &str, name: &str) -> String {
 }
 
 fn new_unit(rng: &mut Rng) -> String {
-    format!("{}{}{}", rng.pick(REGIONS), rng.pick(AGENCIES), rng.pick(OFFICES))
+    format!(
+        "{}{}{}",
+        rng.pick(REGIONS),
+        rng.pick(AGENCIES),
+        rng.pick(OFFICES)
+    )
 }
 
 fn new_name(rng: &mut Rng) -> String {
@@ -1167,7 +1404,10 @@ mod tests {
 
     #[test]
     fn normalize_drops_punctuation_and_folds_width() {
-        assert_eq!(normalize("２０２６年，  党风廉政ＡＢＣ！"), "2026年党风廉政abc");
+        assert_eq!(
+            normalize("２０２６年，  党风廉政ＡＢＣ！"),
+            "2026年党风廉政abc"
+        );
         assert_eq!(
             normalize("“一岗双责”、《责任书》（试行）——Hello, World…"),
             "一岗双责责任书试行helloworld"
@@ -1285,6 +1525,80 @@ mod tests {
     }
 
     #[test]
+    fn template_exclusion() {
+        let letters = synthetic_letters(4, 0.0, 23);
+        let template: String = letters[0].text.chars().take(900).collect();
+        let own = |d: &Doc| d.text.chars().skip(900).collect::<String>();
+        let docs = vec![
+            doc(1, &format!("{template}{}", own(&letters[1]))),
+            doc(2, &format!("{template}{}", own(&letters[2]))),
+            doc(
+                3,
+                &format!("{template}{}", own(&letters[1]).replace("要", "须")),
+            ),
+            doc(4, &template),
+        ];
+        let excluded = shingles(&template);
+        // 不排除模板：四篇互相“雷同”。
+        assert_eq!(similar_pairs(&docs, 0.5).len(), 6);
+        // 排除模板：只剩真正抄袭的 1、3；只有模板的 4 不参与比较。
+        let pairs = similar_pairs_excluding(&docs, &excluded, 0.5);
+        assert_eq!(
+            pairs.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>(),
+            vec![(1, 3)]
+        );
+        let j = jaccard(
+            &without(&shingles(&docs[0].text), &excluded),
+            &without(&shingles(&docs[2].text), &excluded),
+        );
+        assert_eq!(pairs[0].jaccard, j);
+        assert_eq!(
+            similar_groups_excluding(&docs, &excluded, 0.5),
+            vec![vec![1, 3]]
+        );
+        // 原样照抄模板的比例
+        let s4 = shingles(&docs[3].text);
+        assert!(without(&s4, &excluded).is_empty());
+        let s1 = shingles(&docs[0].text);
+        let ratio = without(&s1, &excluded).len() as f64 / s1.len() as f64;
+        assert!(ratio > 0.2 && ratio < 0.8, "{ratio}");
+        assert_eq!(without(&[1, 3, 5, 7], &[0, 3, 4, 7, 9]), vec![1, 5]);
+        assert_eq!(without(&[1, 2], &[]), vec![1, 2]);
+    }
+
+    #[test]
+    fn sets_input_matches_text_input() {
+        let (mut docs, _) = synthetic_letters_with_truth(300, 0.1, 8);
+        docs.push(Doc {
+            id: 1000,
+            text: docs[5].text.replace('。', "；"),
+        });
+        docs.push(doc(1001, "，"));
+        let sets: Vec<(i64, Vec<u64>)> = docs.iter().map(|d| (d.id, shingles(&d.text))).collect();
+        let by_text = similar_pairs(&docs, DEFAULT_THRESHOLD);
+        assert!(
+            by_text
+                .iter()
+                .any(|p| (p.a, p.b, p.jaccard) == (6, 1000, 1.0))
+        );
+        assert_eq!(similar_pairs_of_sets(&sets, DEFAULT_THRESHOLD), by_text);
+        assert_eq!(
+            similar_groups_of_sets(&sets, DEFAULT_THRESHOLD),
+            similar_groups(&docs, DEFAULT_THRESHOLD)
+        );
+        // 无序、有重复的集合先排序去重
+        let messy: Vec<(i64, Vec<u64>)> = sets
+            .iter()
+            .map(|(id, s)| {
+                let mut v: Vec<u64> = s.iter().rev().copied().collect();
+                v.extend(s.iter().take(3));
+                (*id, v)
+            })
+            .collect();
+        assert_eq!(similar_pairs_of_sets(&messy, DEFAULT_THRESHOLD), by_text);
+    }
+
+    #[test]
     fn short_texts() {
         assert_eq!(shingles("廉政").len(), 1);
         assert_eq!(shingles("廉政"), shingles("廉，政"));
@@ -1306,7 +1620,10 @@ mod tests {
             assert!(groups.iter().any(|g| g.contains(&p.a) && g.contains(&p.b)));
         }
         let members: usize = groups.iter().map(Vec::len).sum();
-        assert!(members <= 2 * truth.len() && members > truth.len(), "{members}");
+        assert!(
+            members <= 2 * truth.len() && members > truth.len(),
+            "{members}"
+        );
     }
 
     #[test]
@@ -1322,8 +1639,10 @@ mod tests {
         let (docs, truth) = synthetic_letters_with_truth(400, 0.2, 13);
         let sets: Vec<Vec<u64>> = docs.iter().map(|d| shingles(&d.text)).collect();
         let sigs: Vec<Signature> = sets.iter().map(|s| minhash(s)).collect();
-        let mut pairs: Vec<(usize, usize)> =
-            truth.iter().map(|&(a, b)| (a as usize - 1, b as usize - 1)).collect();
+        let mut pairs: Vec<(usize, usize)> = truth
+            .iter()
+            .map(|&(a, b)| (a as usize - 1, b as usize - 1))
+            .collect();
         pairs.extend((0..100).map(|k| (k, k + 100)));
         for (i, j) in pairs {
             let exact = jaccard(&sets[i], &sets[j]);
@@ -1342,19 +1661,24 @@ mod tests {
     #[test]
     fn prefilters_keep_pairs_at_threshold() {
         let (docs, truth) = synthetic_letters_with_truth(600, 0.2, 31);
-        let reps = Reps::build(&docs);
+        let reps = Reps::build(&Source::texts(&docs, &[]));
         assert_eq!(reps.len(), docs.len());
         let sets: Vec<Vec<u64>> = docs.iter().map(|d| shingles(&d.text)).collect();
-        let mut pairs: Vec<(usize, usize)> =
-            truth.iter().map(|&(a, b)| (a as usize - 1, b as usize - 1)).collect();
+        let mut pairs: Vec<(usize, usize)> = truth
+            .iter()
+            .map(|&(a, b)| (a as usize - 1, b as usize - 1))
+            .collect();
         pairs.extend((0..300).map(|k| (k, k + 300)));
         // 短文本：空桶很多
         let short: Vec<Doc> = docs
             .iter()
             .take(40)
-            .map(|d| Doc { id: d.id, text: d.text.chars().take(60 + d.id as usize).collect() })
+            .map(|d| Doc {
+                id: d.id,
+                text: d.text.chars().take(60 + d.id as usize).collect(),
+            })
             .collect();
-        let short_reps = Reps::build(&short);
+        let short_reps = Reps::build(&Source::texts(&short, &[]));
         let short_sets: Vec<Vec<u64>> = short.iter().map(|d| shingles(&d.text)).collect();
         let mut rejected_background = 0;
         for (i, j) in pairs {
@@ -1362,7 +1686,10 @@ mod tests {
             // 阈值恰为真实 Jaccard（最不利情形）时两道粗筛都须通过。
             let req = required_sketch_matches(exact);
             let samples = reps.filled[i].min(reps.filled[j]) as usize;
-            assert!(sketch_matches(&reps.sketch[i], &reps.sketch[j]) >= req[samples], "{exact}");
+            assert!(
+                sketch_matches(&reps.sketch[i], &reps.sketch[j]) >= req[samples],
+                "{exact}"
+            );
             assert!(reps.fine[i].may_reach(&reps.fine[j], exact), "{exact}");
             if exact < 0.4 && !reps.fine[i].may_reach(&reps.fine[j], DEFAULT_THRESHOLD) {
                 rejected_background += 1;
@@ -1376,7 +1703,10 @@ mod tests {
                 let samples = short_reps.filled[i].min(short_reps.filled[j]) as usize;
                 let sm = sketch_matches(&short_reps.sketch[i], &short_reps.sketch[j]);
                 assert!(sm >= req[samples], "{exact}");
-                assert!(short_reps.fine[i].may_reach(&short_reps.fine[j], exact), "{exact}");
+                assert!(
+                    short_reps.fine[i].may_reach(&short_reps.fine[j], exact),
+                    "{exact}"
+                );
             }
         }
     }
@@ -1392,7 +1722,11 @@ mod tests {
         let mut distinct = keys.clone();
         distinct.sort_unstable();
         distinct.dedup();
-        assert_eq!(distinct.len(), BANDS, "bands must not collide with each other");
+        assert_eq!(
+            distinct.len(),
+            BANDS,
+            "bands must not collide with each other"
+        );
         assert_eq!(
             (s[0], sig.0[0], keys[0]),
             (GOLDEN_SHINGLE, GOLDEN_SIG0, GOLDEN_KEY0),
@@ -1419,7 +1753,8 @@ mod tests {
     fn shared_passages_of_copied_paragraph() {
         let para = "各级党组织要认真落实党风廉政建设主体责任，坚持把纪律和规矩挺在前面，\
                     切实筑牢拒腐防变思想防线。";
-        let a = format!("（一）领导班子要带头执行中央八项规定精神。{para}每年至少召开两次专题会议。");
+        let a =
+            format!("（一）领导班子要带头执行中央八项规定精神。{para}每年至少召开两次专题会议。");
         let b = format!(
             "第二条　{}\n本人承诺：严守廉洁纪律，自觉接受监督。",
             para.replace('，', ", ")
@@ -1452,8 +1787,18 @@ mod tests {
         assert_eq!(
             ps,
             vec![
-                Passage { a_start: 0, a_end: 8, b_start: 7, b_end: 15 },
-                Passage { a_start: 18, a_end: 24, b_start: 0, b_end: 6 },
+                Passage {
+                    a_start: 0,
+                    a_end: 8,
+                    b_start: 7,
+                    b_end: 15
+                },
+                Passage {
+                    a_start: 18,
+                    a_end: 24,
+                    b_start: 0,
+                    b_end: 6
+                },
             ]
         );
         assert!(shared_passages("完全不同的内容", "另外一些文字", 5).is_empty());
@@ -1483,18 +1828,27 @@ mod tests {
 
     #[test]
     fn highlight_escapes_and_wraps() {
-        assert_eq!(highlight_html("a<b>&\"c'", &[]), "a&lt;b&gt;&amp;&quot;c&#39;");
+        assert_eq!(
+            highlight_html("a<b>&\"c'", &[]),
+            "a&lt;b&gt;&amp;&quot;c&#39;"
+        );
         assert_eq!(
             highlight_html("党风廉政<建设>责任书", &[(2, 4), (8, 10)]),
             "党风<mark>廉政</mark>&lt;建设&gt;<mark>责任</mark>书"
         );
         // 无序、重叠、相接、越界、空区间
         assert_eq!(
-            highlight_html("一二三四五六七", &[(5, 100), (1, 3), (2, 4), (4, 5), (0, 0), (6, 2)]),
+            highlight_html(
+                "一二三四五六七",
+                &[(5, 100), (1, 3), (2, 4), (4, 5), (0, 0), (6, 2)]
+            ),
             "一<mark>二三四五六七</mark>"
         );
         assert_eq!(highlight_html("甲乙丙", &[(0, 3)]), "<mark>甲乙丙</mark>");
-        assert_eq!(highlight_html("甲乙丙", &[(0, 1), (2, 3)]), "<mark>甲</mark>乙<mark>丙</mark>");
+        assert_eq!(
+            highlight_html("甲乙丙", &[(0, 1), (2, 3)]),
+            "<mark>甲</mark>乙<mark>丙</mark>"
+        );
         assert_eq!(highlight_html("", &[(0, 3)]), "");
     }
 
@@ -1525,57 +1879,10 @@ mod tests {
         assert_eq!(ta, tb);
         assert!((4..=20).contains(&ta.len()), "{}", ta.len());
         assert_ne!(a, synthetic_letters(200, 0.05, 43));
-        assert_eq!(a.iter().map(|d| d.id).collect::<Vec<_>>(), (1..=200).collect::<Vec<_>>());
-    }
-
-    #[test]
-    #[ignore]
-    fn probe_stats() {
-        let (docs, truth) = synthetic_letters_with_truth(2000, 0.05, 99);
-        let sets: Vec<Vec<u64>> = docs.iter().map(|d| shingles(&d.text)).collect();
-        let mut bg = Vec::new();
-        for i in 0..300 { for j in i+1..300 { bg.push(jaccard(&sets[i], &sets[j])); } }
-        bg.sort_by(|a, b| a.total_cmp(b));
-        println!("background: median {:.3} p99 {:.3} max {:.3}", bg[bg.len()/2], bg[bg.len()*99/100], bg[bg.len()-1]);
-        let mut cj: Vec<f64> = truth.iter().map(|&(a,b)| jaccard(&sets[a as usize-1], &sets[b as usize-1])).collect();
-        cj.sort_by(|a, b| a.total_cmp(b));
-        println!("copies: n {} min {:.3} p10 {:.3} median {:.3}", cj.len(), cj[0], cj[cj.len()/10], cj[cj.len()/2]);
-        let sizes: Vec<usize> = sets.iter().map(Vec::len).collect();
-        println!("sizes min {} max {}", sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
-    }
-
-    #[test]
-    #[ignore]
-    fn probe_phases() {
-        use std::time::Instant;
-        let docs = synthetic_letters(50_000, 0.05, 2026);
-        let t = Instant::now();
-        let mut n = 0usize;
-        for d in &docs { n += normalized(&d.text).count(); }
-        println!("normalize only {:.2?} ({n})", t.elapsed());
-        let t = Instant::now();
-        let mut x = 0u64;
-        for d in &docs { for_each_shingle(&d.text, |h| x ^= h); }
-        println!("shingle only {:.2?} ({x})", t.elapsed());
-        let t = Instant::now();
-        let mut x = 0u32;
-        for d in &docs { x ^= signature(&d.text).0[0]; }
-        println!("signature {:.2?} ({x})", t.elapsed());
-        let t = Instant::now();
-        let reps = Reps::build(&docs);
-        println!("build {:.2?}", t.elapsed());
-        let t = Instant::now();
-        let mut total = 0u64;
-        let mut maxb = 0;
-        for band in 0..BANDS {
-            let mut bucket: Vec<(u64, u32)> = reps.keys.iter().enumerate().map(|(r, k)| (k[band], r as u32)).collect();
-            bucket.sort_unstable();
-            for run in bucket.chunk_by(|p, q| p.0 == q.0) { let m = run.len() as u64; total += m*(m-1)/2; maxb = maxb.max(run.len()); }
-        }
-        println!("bucket pairs {total} max bucket {maxb} in {:.2?}", t.elapsed());
-        let t = Instant::now();
-        let c = reps.candidates(DEFAULT_THRESHOLD);
-        println!("candidates {} in {:.2?}", c.len(), t.elapsed());
+        assert_eq!(
+            a.iter().map(|d| d.id).collect::<Vec<_>>(),
+            (1..=200).collect::<Vec<_>>()
+        );
     }
 
     /// 压力测试：(1) 每篇一半是同一段套话；(2) 3,000 篇只改了单位和姓名的模板文书。
@@ -1583,7 +1890,10 @@ mod tests {
     #[ignore]
     fn stress_templates() {
         use std::time::Instant;
-        let n = 50_000;
+        let n = std::env::var("STRESS_N")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(50_000);
         let base = synthetic_letters(n, 0.05, 77);
         let template: String = base[0].text.chars().take(750).collect();
         let half: Vec<Doc> = base
@@ -1594,38 +1904,72 @@ mod tests {
             })
             .collect();
         let sets: Vec<Vec<u64>> = half[1..200].iter().map(|d| shingles(&d.text)).collect();
-        println!("half-template background J ~ {:.3}", jaccard(&sets[10], &sets[20]));
+        println!(
+            "half-template background J ~ {:.3}",
+            jaccard(&sets[10], &sets[20])
+        );
         let t = Instant::now();
-        let reps = Reps::build(&half);
+        let reps = Reps::build(&Source::texts(&half, &[]));
         let c = reps.candidates(DEFAULT_THRESHOLD);
-        println!("half template: {} candidates in {:.2?}", c.len(), t.elapsed());
+        println!(
+            "half template: {} candidates in {:.2?}",
+            c.len(),
+            t.elapsed()
+        );
         let t = Instant::now();
         let pairs = similar_pairs(&half, DEFAULT_THRESHOLD);
-        println!("half template: {} pairs in {:.2?}", pairs.len(), t.elapsed());
+        println!(
+            "half template: {} pairs in {:.2?}",
+            pairs.len(),
+            t.elapsed()
+        );
+        let t = Instant::now();
+        let excl = similar_pairs_excluding(&half, &shingles(&template), DEFAULT_THRESHOLD);
+        println!(
+            "half template, excluded: {} pairs in {:.2?}",
+            excl.len(),
+            t.elapsed()
+        );
 
         let mut filled = base.clone();
         let src = &base[1].text;
-        let unit = src.lines().find_map(|l| l.strip_prefix("责任单位：")).unwrap_or("");
-        let name = src.lines().find_map(|l| l.strip_prefix("责任人：")).unwrap_or("");
+        let unit = src
+            .lines()
+            .find_map(|l| l.strip_prefix("责任单位："))
+            .unwrap_or("");
+        let name = src
+            .lines()
+            .find_map(|l| l.strip_prefix("责任人："))
+            .unwrap_or("");
         let mut rng = Rng(5);
-        for d in filled.iter_mut().take(3_000) {
-            d.text = src.replace(unit, &new_unit(&mut rng)).replace(name, &new_name(&mut rng));
+        for d in filled.iter_mut().take(n / 16) {
+            d.text = src
+                .replace(unit, &new_unit(&mut rng))
+                .replace(name, &new_name(&mut rng));
         }
         let t = Instant::now();
-        let reps = Reps::build(&filled);
+        let reps = Reps::build(&Source::texts(&filled, &[]));
         let c = reps.candidates(DEFAULT_THRESHOLD);
-        println!("3000 filled-in templates: {} candidates in {:.2?}", c.len(), t.elapsed());
+        println!(
+            "n/16 filled-in templates: {} candidates in {:.2?}",
+            c.len(),
+            t.elapsed()
+        );
         let t = Instant::now();
         let groups = similar_groups(&filled, DEFAULT_THRESHOLD);
         println!(
-            "3000 filled-in templates: {} groups (largest {}) in {:.2?}",
+            "n/16 filled-in templates: {} groups (largest {}) in {:.2?}",
             groups.len(),
             groups.iter().map(Vec::len).max().unwrap_or(0),
             t.elapsed()
         );
         let t = Instant::now();
         let pairs = similar_pairs(&filled, DEFAULT_THRESHOLD);
-        println!("3000 filled-in templates: {} pairs in {:.2?}", pairs.len(), t.elapsed());
+        println!(
+            "n/16 filled-in templates: {} pairs in {:.2?}",
+            pairs.len(),
+            t.elapsed()
+        );
     }
 
     /// 50,000 篇、5% 抄件的计时（release 下运行：
@@ -1653,9 +1997,25 @@ mod tests {
             pairs.len()
         );
 
+        // 分阶段耗时
+        let t = Instant::now();
+        let reps = Reps::build(&Source::texts(&docs, &[]));
+        let build = t.elapsed();
+        let t = Instant::now();
+        let candidates = reps.candidates(DEFAULT_THRESHOLD);
+        println!(
+            "  phases: shingles+signatures {build:.2?}, LSH candidates {:.2?} ({} candidates)",
+            t.elapsed(),
+            candidates.len()
+        );
+
         let t2 = Instant::now();
         let groups = similar_groups(&docs, DEFAULT_THRESHOLD);
-        println!("similar_groups: {} groups in {:.2?}", groups.len(), t2.elapsed());
+        println!(
+            "similar_groups: {} groups in {:.2?}",
+            groups.len(),
+            t2.elapsed()
+        );
 
         // 检出率：真实抄袭关系中 Jaccard ≥ 阈值的都应被发现。
         let found: std::collections::HashSet<(i64, i64)> =

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use lianzheng_core::org::Scope;
-use lianzheng_docs::similarity::{band_keys, jaccard, minhash, normalize, shingles};
+use lianzheng_docs::similarity::{band_keys, jaccard, minhash, normalize, shingles, similar_pairs_of_sets};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::FromRow;
@@ -543,19 +543,16 @@ pub async fn check_year(db: &Db, year: i64, threshold: f64) -> Result<usize, Sto
         }
         tx.execute(query).await?;
     }
-    let pairs: Vec<(i64, i64)> = tx
-        .fetch_all(q("SELECT DISTINCT a.letter_id, b.letter_id FROM letter_bands a JOIN letter_bands b ON b.band_key = a.band_key AND b.band = a.band AND b.letter_id > a.letter_id WHERE a.year = $1 AND b.year = $1").bind(year))
-        .await?;
+    // Candidate pairs from the same band keys, confirmed by exact Jaccard, in memory: a self-join
+    // on the stored keys would materialise every bucket pair (tens of millions of rows when
+    // thousands of letters share wording).
+    let sets: Vec<(i64, Vec<u64>)> = rows.iter().filter_map(|r| own.get(&r.id).map(|s| (r.id, s.clone()))).collect();
     let by_id: BTreeMap<i64, &CheckRow> = rows.iter().map(|r| (r.id, r)).collect();
     let mut n = 0;
-    for (a, b) in pairs {
-        let (Some(sa), Some(sb)) = (own.get(&a), own.get(&b)) else { continue };
-        let j = jaccard(sa, sb);
-        if j < threshold {
-            continue;
-        }
+    for pair in similar_pairs_of_sets(&sets, threshold) {
+        let (a, b) = if pair.a < pair.b { (pair.a, pair.b) } else { (pair.b, pair.a) };
         let Some(later) = by_id.get(&b) else { continue };
-        insert_flag(&mut tx, year, "duplicate", b, a, Some(a), &later.org_path, (j * 1000.0).round() as i64, None).await?;
+        insert_flag(&mut tx, year, "duplicate", b, a, Some(a), &later.org_path, (pair.jaccard * 1000.0).round() as i64, None).await?;
         n += 1;
     }
     for r in &rows {
