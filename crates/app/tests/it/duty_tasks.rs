@@ -73,6 +73,21 @@ both!(a_unit_sees_only_its_items, |app: TestApp| async move {
     let r = c.get(app.url(&format!("/duty/tasks/{other}"))).send().await.unwrap();
     assert_eq!(r.status(), 404);
     assert!(r.text().await.unwrap().contains("不在您的查看范围内"));
+    // the plan page shows the same: the unit's items, the 大项 above them, not the others
+    // (the tree only: the reminders above it name other items)
+    let tree_of = |html: String| html.split("plan-tree").nth(1).unwrap_or("").to_string();
+    let page = tree_of(c.get(app.url(&format!("/duty/plans/{plan}"))).send().await.unwrap().text().await.unwrap());
+    assert!(page.contains("开展校园餐管理专项整治") && page.contains("整治群众身边不正之风和腐败问题"));
+    assert!(!page.contains("完成对县直部门的常规巡察"));
+    // filters: by colour (with the 大项 as context) and by unit
+    let (jc, _) = app.sign_in("jw_staff").await;
+    let page = tree_of(jc.get(app.url(&format!("/duty/plans/{plan}?colour=red"))).send().await.unwrap().text().await.unwrap());
+    assert!(page.contains("完成对县直部门的常规巡察") && page.contains("深化政治巡察和问题整改"));
+    assert!(!page.contains("开展校园餐管理专项整治"), "only red items");
+    let edu_id = app.org_id("XW-D08").await;
+    let page = tree_of(jc.get(app.url(&format!("/duty/plans/{plan}?org={edu_id}"))).send().await.unwrap().text().await.unwrap());
+    assert!(page.contains("开展校园餐管理专项整治") && !page.contains("完成对县直部门的常规巡察"));
+    assert!(page.contains("<td class=\"mono\">4.1</td>"), "numbers stay those of the whole plan");
     assert_eq!(app.get_json(&dw, "/api/v1/duty/tasks/999999").await.0, 404);
     assert_eq!(app.get_json(&dw, "/api/v1/duty/plans/999999").await.0, 404);
     // a reporter outside cannot report on it either
@@ -379,6 +394,16 @@ both!(bench_plan_generates_a_large_tree, |app: TestApp| async move {
     let html = r.text().await.unwrap();
     assert!(html.contains("共 2000 条"));
     assert_eq!(html.matches("<progress").count(), 300, "one page of the tree");
+    if std::env::var("TASKS_TIMING").is_ok() {
+        let mut ms = Vec::new();
+        for _ in 0..30 {
+            let t = std::time::Instant::now();
+            let r = c.get(app.url(&format!("/duty/plans/{plan}"))).send().await.unwrap();
+            let n = r.bytes().await.unwrap().len();
+            ms.push((t.elapsed().as_secs_f64() * 1000.0, n));
+        }
+        eprintln!("TIMING plan page: {ms:?}");
+    }
     let r = c.get(app.url(&format!("/duty/plans/{plan}?page=7"))).send().await.unwrap();
     assert_eq!(r.status(), 200);
 });
