@@ -1102,7 +1102,8 @@ pub fn plan_document(plan: &Plan, nodes: &[Node]) -> AppResult<Vec<u8>> {
             vec![
                 n.number.clone(),
                 t.title.clone(),
-                t.lead_leader.clone().unwrap_or_default(),
+                // the name only: posts make the column too wide in a 公文 table
+                t.lead_leader.as_deref().and_then(|l| l.split(['（', '(']).next()).unwrap_or_default().trim().to_string(),
                 t.lead_org_name.clone().unwrap_or_default(),
                 if coop.is_empty() { units } else { format!("{units}\n配合：{coop}") },
                 t.deadline.as_deref().map(|d| short_date(d, plan.year)).unwrap_or_default(),
