@@ -248,6 +248,15 @@ both!(copy_last_year_resets_and_shifts_deadlines, |app: TestApp| async move {
     assert!(page.contains(&format!("/duty/plans/{new_id}")) && page.contains("复制上年计划"));
     let dw = app.token("dw_jyj").await;
     assert_eq!(app.send_json(Method::POST, &dw, &format!("/api/v1/duty/plans/{plan}/copy"), json!({})).await.0, 403);
+    // the copy is a draft until issued under its own 发文字号; a stale edit is refused
+    assert_eq!(new["plan"]["status"], "draft");
+    let version = new["plan"]["version"].as_i64().unwrap();
+    let body = json!({"title": format!("{}年党风廉政建设工作任务分工", year + 1), "doc_number": format!("某发〔{}〕2号", year + 1), "status": "issued", "version": version});
+    let (s, v) = app.send_json(Method::PUT, &jw, &format!("/api/v1/duty/plans/{new_id}"), body.clone()).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["plan"]["status"], "issued");
+    assert_eq!(app.send_json(Method::PUT, &jw, &format!("/api/v1/duty/plans/{new_id}"), body).await.0, 409);
+    assert_eq!(app.send_json(Method::PUT, &dw, &format!("/api/v1/duty/plans/{new_id}"), json!({"title": "x", "version": 1})).await.0, 403, "a unit the plan involves reads it but does not edit it");
 });
 
 fn plan_xlsx(rows: Vec<Vec<&str>>) -> Vec<u8> {

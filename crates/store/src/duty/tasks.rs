@@ -278,6 +278,36 @@ pub async fn create_plan(tx: &mut Tx, actor: &Actor, scope: &Scope, input: &Plan
     Ok(id)
 }
 
+/// Edits a plan's title, 发文字号 and status ("draft" / "issued"); `version` guards concurrent edits.
+pub async fn update_plan(tx: &mut Tx, actor: &Actor, plan: &Plan, version: i64, title: &str, doc_number: Option<&str>, status: &str) -> Result<(), StoreError> {
+    if !matches!(status, "draft" | "issued") {
+        return Err(StoreError::Conflict { field: "status".into(), message: "状态只能是草稿或已印发".into() });
+    }
+    let n = tx
+        .execute(
+            q("UPDATE task_plans SET title = $1, doc_number = $2, status = $3, updated_at = $4, version = version + 1 WHERE id = $5 AND version = $6")
+                .bind(title)
+                .bind(doc_number)
+                .bind(status)
+                .bind(now())
+                .bind(plan.id)
+                .bind(version),
+        )
+        .await?;
+    if n == 0 {
+        return Err(StoreError::Stale);
+    }
+    audit::record(
+        tx,
+        actor,
+        "update",
+        "task_plan",
+        Some(plan.id.to_string()),
+        json!({"before": {"title": plan.title, "doc_number": plan.doc_number, "status": plan.status}, "after": {"title": title, "doc_number": doc_number, "status": status}}),
+    )
+    .await
+}
+
 /// One item of the plan tree, in tree order.
 #[derive(Debug, Clone, Serialize)]
 pub struct Node {

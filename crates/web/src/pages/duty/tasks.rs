@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/duty/plans/{id}/new", get(new_task_form))
         .route("/duty/plans/{id}/tasks", post(create_task))
         .route("/duty/plans/{id}/copy", post(copy))
+        .route("/duty/plans/{id}/edit", post(edit_plan))
         .route("/duty/plans/{id}/export.xlsx", get(export))
         .route("/duty/plans/{id}/import", get(import_page).post(import))
         .route("/duty/plans/{id}/document.docx", get(document))
@@ -122,6 +123,43 @@ impl PlanForm {
         let title = text(&mut e, "title", "计划名称", &self.title, 100, true).unwrap_or_default();
         let doc_number = text(&mut e, "doc_number", "发文字号", &self.doc_number, 50, false);
         if e.is_empty() { Ok(PlanInput { year, org_id, title, doc_number }) } else { Err(e) }
+    }
+}
+
+/// Title, 发文字号 and status of an existing plan.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PlanEditForm {
+    #[serde(deserialize_with = "lenient")]
+    pub title: String,
+    #[serde(deserialize_with = "lenient")]
+    pub doc_number: String,
+    #[serde(deserialize_with = "lenient")]
+    pub status: String,
+    #[serde(deserialize_with = "lenient")]
+    pub version: String,
+}
+
+/// Edits a plan the viewer may edit; field errors come back as `Ok(Err(..))`.
+pub async fn do_edit_plan(st: &AppState, p: &Principal, plan: &Plan, f: &PlanEditForm) -> AppResult<Result<(), FieldErrors>> {
+    let mut e = FieldErrors::new();
+    let title = text(&mut e, "title", "计划名称", &f.title, 100, true).unwrap_or_default();
+    let doc_number = text(&mut e, "doc_number", "发文字号", &f.doc_number, 50, false);
+    let status = if f.status.trim().is_empty() { plan.status.clone() } else { f.status.trim().to_string() };
+    if !matches!(status.as_str(), "draft" | "issued") {
+        e.insert("status".into(), "状态只能是草稿（draft）或已印发（issued）".into());
+    }
+    if !e.is_empty() {
+        return Ok(Err(e));
+    }
+    let version = f.version.trim().parse().unwrap_or(plan.version);
+    let mut tx = st.db.begin().await?;
+    match store::update_plan(&mut tx, &p.actor(), plan, version, &title, doc_number.as_deref(), &status).await {
+        Ok(()) => {
+            tx.commit().await?;
+            Ok(Ok(()))
+        }
+        Err(e) => store_field_error(e),
     }
 }
 
@@ -538,6 +576,17 @@ pub async fn create_plan(State(st): State<AppState>, p: Principal, PageForm(form
     match do_create_plan(&st, &p, &form).await? {
         Ok(id) => Ok(Redirect::to(&format!("/duty/plans/{id}")).into_response()),
         Err(e) => plans_page(&st, &p, year_or_current(&form.year), Some(form), Errs(e)).await,
+    }
+}
+
+pub async fn edit_plan(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<PlanEditForm>) -> AppResult<Response> {
+    let (plan, _, can_edit) = plan_for(&st, &p, parse_id(&id)?).await?;
+    if !can_edit {
+        return Err(AppError::Forbidden);
+    }
+    match do_edit_plan(&st, &p, &plan, &form).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/duty/plans/{}", plan.id)).into_response()),
+        Err(e) => Err(crate::forms::into_error(e)),
     }
 }
 
