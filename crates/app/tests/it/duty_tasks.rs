@@ -49,6 +49,13 @@ both!(a_unit_sees_only_its_items, |app: TestApp| async move {
         assert!(items.iter().any(|i| i["colour"] == c), "a {c} item in the demo plan");
     }
     assert_eq!(items[1]["number"], "1.1");
+    // the page's colour counts (counted by the database for the owner) agree with the rule
+    let (jc0, _) = app.sign_in("jw_staff").await;
+    let html = jc0.get(app.url(&format!("/duty/plans/{plan}"))).send().await.unwrap().text().await.unwrap();
+    for c in ["green", "blue", "yellow", "red"] {
+        let n = items.iter().filter(|i| i["colour"] == c).count();
+        assert!(html.contains(&format!("<span class=\"tag tag-{c}\">{n}</span>")), "{c}: {n}");
+    }
 
     // 教育局 sees the items where it is lead, responsible or cooperating; 大项 above as context only
     let edu = org_path(&app, "XW-D08").await;

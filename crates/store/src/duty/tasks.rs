@@ -483,8 +483,12 @@ fn number_at(order: &[Pos], mut at: usize) -> String {
 pub async fn plan_page(db: &Db, scope: &Scope, plan: &Plan, f: &TreeFilter, today: Date, yellow_days: i64, offset: usize, limit: usize) -> Result<TreePage, StoreError> {
     let owner = scope.contains(&plan.org_path);
     let need_units = !owner || f.org_path.is_some();
+    // the owner's unfiltered view: the shape only, colours counted by the database
+    let shape_only = owner && f.org_path.is_none() && f.colour.is_none();
     let skel: Vec<Skel> = if need_units {
         db.fetch_all(q("SELECT id, parent_id, seq, lead_org_path, deadline, progress, status FROM tasks WHERE plan_id = $1").bind(plan.id)).await?
+    } else if shape_only {
+        db.fetch_all(q("SELECT id, parent_id, seq, CAST(NULL AS TEXT) AS lead_org_path, CAST(NULL AS TEXT) AS deadline, CAST(0 AS BIGINT) AS progress, '' AS status FROM tasks WHERE plan_id = $1").bind(plan.id)).await?
     } else {
         db.fetch_all(q("SELECT id, parent_id, seq, CAST(NULL AS TEXT) AS lead_org_path, deadline, progress, status FROM tasks WHERE plan_id = $1").bind(plan.id)).await?
     };
@@ -511,7 +515,7 @@ pub async fn plan_page(db: &Db, scope: &Scope, plan: &Plan, f: &TreeFilter, toda
             continue;
         }
         open[at] = true;
-        let c = colour_of(s);
+        let c = if shape_only { Colour::Blue } else { colour_of(s) };
         if let Some(x) = counts.iter_mut().find(|x| x.0 == c) {
             x.1 += 1;
         }
@@ -525,6 +529,9 @@ pub async fn plan_page(db: &Db, scope: &Scope, plan: &Plan, f: &TreeFilter, toda
                 up = order[u].parent;
             }
         }
+    }
+    if shape_only {
+        counts = colour_counts(db, plan.id, today, yellow_days).await?;
     }
     let rows: Vec<usize> = (0..order.len()).filter(|&at| shown[at]).collect();
     let total = rows.len();
@@ -553,6 +560,26 @@ pub async fn plan_page(db: &Db, scope: &Scope, plan: &Plan, f: &TreeFilter, toda
         nodes.push(Node { open: open[at], task, number: number_at(&order, at), depth: order[at].depth, responsible, cooperating, colour });
     }
     Ok(TreePage { nodes, total, counts })
+}
+
+/// The colour rule of `lianzheng_core::duty::colour` as one aggregate over a plan's items
+/// (deadlines are ISO dates, so they compare as text).
+async fn colour_counts(db: &Db, plan_id: i64, today: Date, yellow_days: i64) -> Result<Vec<(Colour, usize)>, StoreError> {
+    let t = format_date(today);
+    let y = format_date(today + time::Duration::days(yellow_days.max(0)));
+    let (green, red, yellow, total): (i64, i64, i64, i64) = db
+        .fetch_one(
+            q("SELECT CAST(COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+               CAST(COALESCE(SUM(CASE WHEN status <> 'done' AND deadline IS NOT NULL AND deadline < $2 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+               CAST(COALESCE(SUM(CASE WHEN status <> 'done' AND deadline IS NOT NULL AND deadline >= $2 AND deadline <= $3 AND progress < 100 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+               CAST(COUNT(*) AS BIGINT) FROM tasks WHERE plan_id = $1")
+            .bind(plan_id)
+            .bind(t)
+            .bind(y),
+        )
+        .await?;
+    let n = |v: i64| usize::try_from(v).unwrap_or(0);
+    Ok(vec![(Colour::Green, n(green)), (Colour::Blue, n(total - green - red - yellow)), (Colour::Yellow, n(yellow)), (Colour::Red, n(red))])
 }
 
 /// An item with everything its page shows, and what the viewer may do with it.
