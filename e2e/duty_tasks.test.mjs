@@ -48,6 +48,8 @@ test('任务分工: create a 小项, the lead unit reports progress', { timeout:
 
   await t.test('纪委 staff adds a 小项 with lead unit and deadline', async () => {
     const { context, page } = await signIn('jw_staff');
+    await page.goto(url('/duty/plans'));
+    await shot(page, 'tasks-00-plans');
     await openDemoPlan(page);
     await shot(page, 'tasks-01-plan');
     // every colour shows in the demo plan
@@ -98,6 +100,8 @@ test('任务分工: create a 小项, the lead unit reports progress', { timeout:
 
   await t.test('phone width: plan and task pages', async () => {
     const { context, page } = await signIn('jw_staff', 390);
+    await page.goto(url('/duty/plans'));
+    await shot(page, 'tasks-07-plans-390');
     await openDemoPlan(page);
     await shot(page, 'tasks-05-plan-390');
     await page.goto(url(taskPath));

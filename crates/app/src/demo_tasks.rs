@@ -183,6 +183,25 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
         tasks::add_report(&mut tx, &actor, None, &reporter, &view, org, text, percent, sets).await?;
         tx.commit().await?;
     }
+    last_year(db, &actor, &plan).await?;
     tasks::run_reminders(db, today, st.policy.task_reminder_days).await?;
+    Ok(())
+}
+
+/// Last year's plan, finished, so that 复制上年计划 has something to copy.
+async fn last_year(db: &Db, actor: &Actor, plan: &tasks::Plan) -> anyhow::Result<()> {
+    let mut tx = db.begin().await?;
+    let id = tasks::copy_plan(&mut tx, actor, plan, plan.year - 1).await?;
+    tx.commit().await?;
+    let done_at = lianzheng_store::now() - 330 * 86_400;
+    db.execute(q("UPDATE task_plans SET status = 'issued', doc_number = $1 WHERE id = $2").bind(format!("某发〔{}〕4号", plan.year - 1)).bind(id)).await?;
+    db.execute(q("UPDATE tasks SET progress = 100, status = 'done', completed_at = $1 WHERE plan_id = $2").bind(done_at).bind(id)).await?;
+    // the copy moved deadlines a year on; last year's were two years before that
+    let rows: Vec<(i64, Option<String>)> = db.fetch_all(q("SELECT id, deadline FROM tasks WHERE plan_id = $1").bind(id)).await?;
+    for (task, deadline) in rows {
+        let Some(d) = deadline.as_deref().and_then(lianzheng_core::duty::parse_date) else { continue };
+        let back = time::Date::from_calendar_date(d.year() - 2, d.month(), d.day()).or_else(|_| time::Date::from_calendar_date(d.year() - 2, time::Month::February, 28))?;
+        db.execute(q("UPDATE tasks SET deadline = $1 WHERE id = $2").bind(format_date(back)).bind(task)).await?;
+    }
     Ok(())
 }

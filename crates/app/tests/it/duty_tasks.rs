@@ -49,6 +49,13 @@ both!(a_unit_sees_only_its_items, |app: TestApp| async move {
         assert!(items.iter().any(|i| i["colour"] == c), "a {c} item in the demo plan");
     }
     assert_eq!(items[1]["number"], "1.1");
+    // the page's colour counts (counted by the database for the owner) agree with the rule
+    let (jc0, _) = app.sign_in("jw_staff").await;
+    let html = jc0.get(app.url(&format!("/duty/plans/{plan}"))).send().await.unwrap().text().await.unwrap();
+    for c in ["green", "blue", "yellow", "red"] {
+        let n = items.iter().filter(|i| i["colour"] == c).count();
+        assert!(html.contains(&format!("<span class=\"tag tag-{c}\">{n}</span>")), "{c}: {n}");
+    }
 
     // 教育局 sees the items where it is lead, responsible or cooperating; 大项 above as context only
     let edu = org_path(&app, "XW-D08").await;
@@ -73,6 +80,21 @@ both!(a_unit_sees_only_its_items, |app: TestApp| async move {
     let r = c.get(app.url(&format!("/duty/tasks/{other}"))).send().await.unwrap();
     assert_eq!(r.status(), 404);
     assert!(r.text().await.unwrap().contains("不在您的查看范围内"));
+    // the plan page shows the same: the unit's items, the 大项 above them, not the others
+    // (the tree only: the reminders above it name other items)
+    let tree_of = |html: String| html.split("plan-tree").nth(1).unwrap_or("").to_string();
+    let page = tree_of(c.get(app.url(&format!("/duty/plans/{plan}"))).send().await.unwrap().text().await.unwrap());
+    assert!(page.contains("开展校园餐管理专项整治") && page.contains("整治群众身边不正之风和腐败问题"));
+    assert!(!page.contains("完成对县直部门的常规巡察"));
+    // filters: by colour (with the 大项 as context) and by unit
+    let (jc, _) = app.sign_in("jw_staff").await;
+    let page = tree_of(jc.get(app.url(&format!("/duty/plans/{plan}?colour=red"))).send().await.unwrap().text().await.unwrap());
+    assert!(page.contains("完成对县直部门的常规巡察") && page.contains("深化政治巡察和问题整改"));
+    assert!(!page.contains("开展校园餐管理专项整治"), "only red items");
+    let edu_id = app.org_id("XW-D08").await;
+    let page = tree_of(jc.get(app.url(&format!("/duty/plans/{plan}?org={edu_id}"))).send().await.unwrap().text().await.unwrap());
+    assert!(page.contains("开展校园餐管理专项整治") && !page.contains("完成对县直部门的常规巡察"));
+    assert!(page.contains("<td class=\"mono\">4.1</td>"), "numbers stay those of the whole plan");
     assert_eq!(app.get_json(&dw, "/api/v1/duty/tasks/999999").await.0, 404);
     assert_eq!(app.get_json(&dw, "/api/v1/duty/plans/999999").await.0, 404);
     // a reporter outside cannot report on it either
@@ -233,6 +255,15 @@ both!(copy_last_year_resets_and_shifts_deadlines, |app: TestApp| async move {
     assert!(page.contains(&format!("/duty/plans/{new_id}")) && page.contains("复制上年计划"));
     let dw = app.token("dw_jyj").await;
     assert_eq!(app.send_json(Method::POST, &dw, &format!("/api/v1/duty/plans/{plan}/copy"), json!({})).await.0, 403);
+    // the copy is a draft until issued under its own 发文字号; a stale edit is refused
+    assert_eq!(new["plan"]["status"], "draft");
+    let version = new["plan"]["version"].as_i64().unwrap();
+    let body = json!({"title": format!("{}年党风廉政建设工作任务分工", year + 1), "doc_number": format!("某发〔{}〕2号", year + 1), "status": "issued", "version": version});
+    let (s, v) = app.send_json(Method::PUT, &jw, &format!("/api/v1/duty/plans/{new_id}"), body.clone()).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["plan"]["status"], "issued");
+    assert_eq!(app.send_json(Method::PUT, &jw, &format!("/api/v1/duty/plans/{new_id}"), body).await.0, 409);
+    assert_eq!(app.send_json(Method::PUT, &dw, &format!("/api/v1/duty/plans/{new_id}"), json!({"title": "x", "version": 1})).await.0, 403, "a unit the plan involves reads it but does not edit it");
 });
 
 fn plan_xlsx(rows: Vec<Vec<&str>>) -> Vec<u8> {
@@ -379,6 +410,16 @@ both!(bench_plan_generates_a_large_tree, |app: TestApp| async move {
     let html = r.text().await.unwrap();
     assert!(html.contains("共 2000 条"));
     assert_eq!(html.matches("<progress").count(), 300, "one page of the tree");
+    if std::env::var("TASKS_TIMING").is_ok() {
+        let mut ms = Vec::new();
+        for _ in 0..30 {
+            let t = std::time::Instant::now();
+            let r = c.get(app.url(&format!("/duty/plans/{plan}"))).send().await.unwrap();
+            let n = r.bytes().await.unwrap().len();
+            ms.push((t.elapsed().as_secs_f64() * 1000.0, n));
+        }
+        eprintln!("TIMING plan page: {ms:?}");
+    }
     let r = c.get(app.url(&format!("/duty/plans/{plan}?page=7"))).send().await.unwrap();
     assert_eq!(r.status(), 200);
 });

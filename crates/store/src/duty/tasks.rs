@@ -278,6 +278,36 @@ pub async fn create_plan(tx: &mut Tx, actor: &Actor, scope: &Scope, input: &Plan
     Ok(id)
 }
 
+/// Edits a plan's title, 发文字号 and status ("draft" / "issued"); `version` guards concurrent edits.
+pub async fn update_plan(tx: &mut Tx, actor: &Actor, plan: &Plan, version: i64, title: &str, doc_number: Option<&str>, status: &str) -> Result<(), StoreError> {
+    if !matches!(status, "draft" | "issued") {
+        return Err(StoreError::Conflict { field: "status".into(), message: "状态只能是草稿或已印发".into() });
+    }
+    let n = tx
+        .execute(
+            q("UPDATE task_plans SET title = $1, doc_number = $2, status = $3, updated_at = $4, version = version + 1 WHERE id = $5 AND version = $6")
+                .bind(title)
+                .bind(doc_number)
+                .bind(status)
+                .bind(now())
+                .bind(plan.id)
+                .bind(version),
+        )
+        .await?;
+    if n == 0 {
+        return Err(StoreError::Stale);
+    }
+    audit::record(
+        tx,
+        actor,
+        "update",
+        "task_plan",
+        Some(plan.id.to_string()),
+        json!({"before": {"title": plan.title, "doc_number": plan.doc_number, "status": plan.status}, "after": {"title": title, "doc_number": doc_number, "status": status}}),
+    )
+    .await
+}
+
 /// One item of the plan tree, in tree order.
 #[derive(Debug, Clone, Serialize)]
 pub struct Node {
@@ -319,29 +349,8 @@ fn build_tree(tasks: Vec<Task>, orgs: Vec<TaskOrg>, owner: bool, scope: &Scope, 
     for o in orgs {
         by_task.entry(o.task_id).or_default().push(o);
     }
-    let mut children: HashMap<Option<i64>, Vec<usize>> = HashMap::new();
-    for (i, t) in tasks.iter().enumerate() {
-        children.entry(t.parent_id).or_default().push(i);
-    }
-    for v in children.values_mut() {
-        v.sort_by_key(|&i| (tasks[i].seq, tasks[i].id));
-    }
-    // depth-first, numbering siblings 1..n
-    let mut order: Vec<(usize, String, usize)> = Vec::with_capacity(tasks.len());
-    let mut stack: Vec<(usize, String, usize)> = Vec::new();
-    if let Some(roots) = children.get(&None) {
-        for (n, &i) in roots.iter().enumerate().rev() {
-            stack.push((i, (n + 1).to_string(), 1));
-        }
-    }
-    while let Some((i, number, depth)) = stack.pop() {
-        if let Some(kids) = children.get(&Some(tasks[i].id)) {
-            for (n, &k) in kids.iter().enumerate().rev() {
-                stack.push((k, format!("{number}.{}", n + 1), depth + 1));
-            }
-        }
-        order.push((i, number, depth));
-    }
+    let shape: Vec<(i64, Option<i64>, i64)> = tasks.iter().map(|t| (t.id, t.parent_id, t.seq)).collect();
+    let order = tree_order(&shape);
     let filter_scope = f.org_path.as_ref().map(|p| Scope::from_paths(vec![p.clone()]));
     let empty = Vec::new();
     // which items the viewer may open and which pass the filters
@@ -377,6 +386,200 @@ fn build_tree(tasks: Vec<Task>, orgs: Vec<TaskOrg>, owner: bool, scope: &Scope, 
         out.push(Node { open: open.contains(&t.id), task: t, number, depth, responsible, cooperating, colour });
     }
     out
+}
+
+/// One page of the plan tree, with the colour counts over everything the viewer may open.
+#[derive(Debug, Clone, Serialize)]
+pub struct TreePage {
+    pub nodes: Vec<Node>,
+    /// Rows shown (after filters, context rows included), over all pages.
+    pub total: usize,
+    /// (colour, items the viewer may open in that colour), in `Colour::ALL` order.
+    pub counts: Vec<(Colour, usize)>,
+}
+
+/// The few columns the tree's shape, filters and colours need.
+#[derive(Debug, Clone, FromRow)]
+struct Skel {
+    id: i64,
+    parent_id: Option<i64>,
+    seq: i64,
+    lead_org_path: Option<String>,
+    deadline: Option<String>,
+    progress: i64,
+    status: String,
+}
+
+/// Depth-first order of items given as (id, parent, seq): (index, number "1.2.3", depth).
+fn tree_order(items: &[(i64, Option<i64>, i64)]) -> Vec<(usize, String, usize)> {
+    let order = tree_positions(items);
+    let mut numbers: Vec<String> = Vec::with_capacity(order.len());
+    let mut out = Vec::with_capacity(order.len());
+    for p in &order {
+        let n = match p.parent {
+            Some(pp) => format!("{}.{}", numbers[pp], p.sibling),
+            None => p.sibling.to_string(),
+        };
+        numbers.push(n.clone());
+        out.push((p.index, n, p.depth));
+    }
+    out
+}
+
+/// A place in the depth-first order: the item's index, its depth, the order position of its
+/// parent and its number among its siblings (the "3" of "1.2.3").
+#[derive(Debug, Clone, Copy)]
+struct Pos {
+    index: usize,
+    depth: usize,
+    parent: Option<usize>,
+    sibling: usize,
+}
+
+fn tree_positions(items: &[(i64, Option<i64>, i64)]) -> Vec<Pos> {
+    let mut children: HashMap<Option<i64>, Vec<usize>> = HashMap::with_capacity(items.len());
+    for (i, t) in items.iter().enumerate() {
+        children.entry(t.1).or_default().push(i);
+    }
+    for v in children.values_mut() {
+        v.sort_unstable_by_key(|&i| (items[i].2, items[i].0));
+    }
+    let mut order: Vec<Pos> = Vec::with_capacity(items.len());
+    let mut stack: Vec<Pos> = Vec::new();
+    if let Some(roots) = children.get(&None) {
+        for (n, &i) in roots.iter().enumerate().rev() {
+            stack.push(Pos { index: i, depth: 1, parent: None, sibling: n + 1 });
+        }
+    }
+    while let Some(p) = stack.pop() {
+        let here = order.len();
+        order.push(p);
+        if let Some(kids) = children.get(&Some(items[p.index].0)) {
+            for (n, &k) in kids.iter().enumerate().rev() {
+                stack.push(Pos { index: k, depth: p.depth + 1, parent: Some(here), sibling: n + 1 });
+            }
+        }
+    }
+    order
+}
+
+fn number_at(order: &[Pos], mut at: usize) -> String {
+    let mut parts = Vec::new();
+    loop {
+        parts.push(order[at].sibling.to_string());
+        match order[at].parent {
+            Some(p) => at = p,
+            None => break,
+        }
+    }
+    parts.reverse();
+    parts.join(".")
+}
+
+/// One page of the plan as the scope sees it. The whole tree is read as a skeleton (a few
+/// short columns, and the units only when the viewer or a filter needs them); full rows and
+/// unit names are read for the page's items only.
+#[allow(clippy::too_many_arguments)]
+pub async fn plan_page(db: &Db, scope: &Scope, plan: &Plan, f: &TreeFilter, today: Date, yellow_days: i64, offset: usize, limit: usize) -> Result<TreePage, StoreError> {
+    let owner = scope.contains(&plan.org_path);
+    let need_units = !owner || f.org_path.is_some();
+    // the owner's unfiltered view: the shape only, colours counted by the database
+    let shape_only = owner && f.org_path.is_none() && f.colour.is_none();
+    let skel: Vec<Skel> = if need_units {
+        db.fetch_all(q("SELECT id, parent_id, seq, lead_org_path, deadline, progress, status FROM tasks WHERE plan_id = $1").bind(plan.id)).await?
+    } else if shape_only {
+        db.fetch_all(q("SELECT id, parent_id, seq, CAST(NULL AS TEXT) AS lead_org_path, CAST(NULL AS TEXT) AS deadline, CAST(0 AS BIGINT) AS progress, '' AS status FROM tasks WHERE plan_id = $1").bind(plan.id)).await?
+    } else {
+        db.fetch_all(q("SELECT id, parent_id, seq, CAST(NULL AS TEXT) AS lead_org_path, deadline, progress, status FROM tasks WHERE plan_id = $1").bind(plan.id)).await?
+    };
+    let mut unit_paths: HashMap<i64, Vec<String>> = HashMap::new();
+    if need_units {
+        let rows: Vec<(i64, String)> = db.fetch_all(q("SELECT task_id, org_path FROM task_orgs WHERE plan_id = $1").bind(plan.id)).await?;
+        for (t, p) in rows {
+            unit_paths.entry(t).or_default().push(p);
+        }
+    }
+    let none = Vec::new();
+    let involves = |s: &Skel, sc: &Scope| s.lead_org_path.as_deref().is_some_and(|p| sc.contains(p)) || unit_paths.get(&s.id).unwrap_or(&none).iter().any(|p| sc.contains(p));
+    let colour_of = |s: &Skel| colour(s.status == TaskStatus::Done.code(), s.progress, s.deadline.as_deref().and_then(parse_date), today, yellow_days);
+    let shape: Vec<(i64, Option<i64>, i64)> = skel.iter().map(|s| (s.id, s.parent_id, s.seq)).collect();
+    let order = tree_positions(&shape);
+    let filter_scope = f.org_path.as_ref().map(|p| Scope::from_paths(vec![p.clone()]));
+    // per order position: may the viewer open it; is it shown (itself, or as an ancestor)
+    let mut open = vec![false; order.len()];
+    let mut shown = vec![false; order.len()];
+    let mut counts: Vec<(Colour, usize)> = Colour::ALL.iter().map(|c| (*c, 0)).collect();
+    for (at, p) in order.iter().enumerate() {
+        let s = &skel[p.index];
+        if !(owner || involves(s, scope)) {
+            continue;
+        }
+        open[at] = true;
+        let c = if shape_only { Colour::Blue } else { colour_of(s) };
+        if let Some(x) = counts.iter_mut().find(|x| x.0 == c) {
+            x.1 += 1;
+        }
+        if filter_scope.as_ref().is_none_or(|fs| involves(s, fs)) && f.colour.is_none_or(|fc| fc == c) {
+            let mut up = Some(at);
+            while let Some(u) = up {
+                if shown[u] {
+                    break;
+                }
+                shown[u] = true;
+                up = order[u].parent;
+            }
+        }
+    }
+    if shape_only {
+        counts = colour_counts(db, plan.id, today, yellow_days).await?;
+    }
+    let rows: Vec<usize> = (0..order.len()).filter(|&at| shown[at]).collect();
+    let total = rows.len();
+    let page: Vec<usize> = rows.into_iter().skip(offset).take(limit).collect();
+    if page.is_empty() {
+        return Ok(TreePage { nodes: vec![], total, counts });
+    }
+    let ids: Vec<i64> = page.iter().map(|&at| skel[order[at].index].id).collect();
+    let mut tq = q_built(format!("{TASK_SELECT}WHERE t.id IN ({})", placeholders(1, ids.len())));
+    let mut oq = q_built(format!("SELECT x.task_id, x.org_id, x.org_path, o.name AS org_name, x.role FROM task_orgs x JOIN orgs o ON o.id = x.org_id WHERE x.task_id IN ({}) ORDER BY x.id", placeholders(1, ids.len())));
+    for id in &ids {
+        tq = tq.bind(*id);
+        oq = oq.bind(*id);
+    }
+    let mut tasks: HashMap<i64, Task> = db.fetch_all::<Task>(tq).await?.into_iter().map(|t| (t.id, t)).collect();
+    let mut orgs: HashMap<i64, Vec<TaskOrg>> = HashMap::new();
+    for o in db.fetch_all::<TaskOrg>(oq).await? {
+        orgs.entry(o.task_id).or_default().push(o);
+    }
+    let mut nodes = Vec::with_capacity(page.len());
+    for at in page {
+        let id = skel[order[at].index].id;
+        let Some(task) = tasks.remove(&id) else { continue };
+        let (responsible, cooperating): (Vec<TaskOrg>, Vec<TaskOrg>) = orgs.remove(&id).unwrap_or_default().into_iter().partition(|x| x.role == ROLE_RESPONSIBLE);
+        let colour = task.colour(today, yellow_days);
+        nodes.push(Node { open: open[at], task, number: number_at(&order, at), depth: order[at].depth, responsible, cooperating, colour });
+    }
+    Ok(TreePage { nodes, total, counts })
+}
+
+/// The colour rule of `lianzheng_core::duty::colour` as one aggregate over a plan's items
+/// (deadlines are ISO dates, so they compare as text).
+async fn colour_counts(db: &Db, plan_id: i64, today: Date, yellow_days: i64) -> Result<Vec<(Colour, usize)>, StoreError> {
+    let t = format_date(today);
+    let y = format_date(today + time::Duration::days(yellow_days.max(0)));
+    let (green, red, yellow, total): (i64, i64, i64, i64) = db
+        .fetch_one(
+            q("SELECT CAST(COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+               CAST(COALESCE(SUM(CASE WHEN status <> 'done' AND deadline IS NOT NULL AND deadline < $2 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+               CAST(COALESCE(SUM(CASE WHEN status <> 'done' AND deadline IS NOT NULL AND deadline >= $2 AND deadline <= $3 AND progress < 100 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+               CAST(COUNT(*) AS BIGINT) FROM tasks WHERE plan_id = $1")
+            .bind(plan_id)
+            .bind(t)
+            .bind(y),
+        )
+        .await?;
+    let n = |v: i64| usize::try_from(v).unwrap_or(0);
+    Ok(vec![(Colour::Green, n(green)), (Colour::Blue, n(total - green - red - yellow)), (Colour::Yellow, n(yellow)), (Colour::Red, n(red))])
 }
 
 /// An item with everything its page shows, and what the viewer may do with it.

@@ -15,13 +15,14 @@ use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{ApiJson, Q, into_error, lenient, parse_id};
 
-use crate::pages::duty::tasks::{self as pages, PlanForm, ReportForm, TaskForm, TreeQuery};
+use crate::pages::duty::tasks::{self as pages, PlanEditForm, PlanForm, ReportForm, TaskForm, TreeQuery};
 use crate::state::AppState;
 
 pub const OPS: &[Op] = &[
     Op { method: "get", path: "/duty/plans", summary: "任务分工计划列表（year=年度，默认今年；范围内制定或涉及本单位的计划）", tag: "定责·任务分工", route: || get(plans_list) },
     Op { method: "post", path: "/duty/plans", summary: "新建任务分工计划（year, org_id, title, doc_number）", tag: "定责·任务分工", route: || post(plans_create) },
     Op { method: "get", path: "/duty/plans/{id}", summary: "计划的事项树（按范围；org=单位，colour=green/blue/yellow/red 筛选）", tag: "定责·任务分工", route: || get(plans_get) },
+    Op { method: "put", path: "/duty/plans/{id}", summary: "修改计划名称、发文字号、状态（draft/issued；需 version）", tag: "定责·任务分工", route: || put(plans_update) },
     Op { method: "post", path: "/duty/plans/{id}/tasks", summary: "添加大项或小项（parent_id, title, lead_leader, lead_org, deadline, target, responsible[], cooperating[], list_items[]）", tag: "定责·任务分工", route: || post(tasks_create) },
     Op { method: "post", path: "/duty/plans/{id}/copy", summary: "复制计划到下一年（year 可选）：时限顺延一年，进度与状态清零", tag: "定责·任务分工", route: || post(plans_copy) },
     Op { method: "get", path: "/duty/tasks/{id}", summary: "事项详情、单位、清单事项与可见的进展报送", tag: "定责·任务分工", route: || get(tasks_get) },
@@ -51,6 +52,23 @@ async fn plans_get(State(st): State<AppState>, p: Principal, Path(id): Path<Stri
     let items = pages::tree(&st, &scope, &plan, &q.org, &q.colour).await?;
     let owner = scope.contains(&plan.org_path);
     Ok(Json(json!({"plan": plan, "items": items, "owner": owner, "can_edit": can_edit})))
+}
+
+async fn plans_update(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(f): ApiJson<PlanEditForm>) -> AppResult<Json<Value>> {
+    let (plan, scope, can_edit) = pages::plan_for(&st, &p, parse_id(&id)?).await?;
+    if !can_edit {
+        return Err(AppError::Forbidden);
+    }
+    if f.version.trim().is_empty() {
+        return Err(AppError::field("version", "请提供版本号 version（来自读取时的数据）"));
+    }
+    if let Err(mut e) = pages::do_edit_plan(&st, &p, &plan, &f).await? {
+        if let Some(m) = e.remove("version") {
+            return Err(AppError::Conflict(m));
+        }
+        return Err(field_errors(e));
+    }
+    Ok(Json(json!({"plan": store::get_plan(&st.db, &scope, plan.id).await?})))
 }
 
 async fn tasks_create(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(f): ApiJson<TaskForm>) -> AppResult<(StatusCode, Json<Value>)> {

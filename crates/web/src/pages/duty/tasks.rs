@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/duty/plans/{id}/new", get(new_task_form))
         .route("/duty/plans/{id}/tasks", post(create_task))
         .route("/duty/plans/{id}/copy", post(copy))
+        .route("/duty/plans/{id}/edit", post(edit_plan))
         .route("/duty/plans/{id}/export.xlsx", get(export))
         .route("/duty/plans/{id}/import", get(import_page).post(import))
         .route("/duty/plans/{id}/document.docx", get(document))
@@ -122,6 +123,43 @@ impl PlanForm {
         let title = text(&mut e, "title", "计划名称", &self.title, 100, true).unwrap_or_default();
         let doc_number = text(&mut e, "doc_number", "发文字号", &self.doc_number, 50, false);
         if e.is_empty() { Ok(PlanInput { year, org_id, title, doc_number }) } else { Err(e) }
+    }
+}
+
+/// Title, 发文字号 and status of an existing plan.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PlanEditForm {
+    #[serde(deserialize_with = "lenient")]
+    pub title: String,
+    #[serde(deserialize_with = "lenient")]
+    pub doc_number: String,
+    #[serde(deserialize_with = "lenient")]
+    pub status: String,
+    #[serde(deserialize_with = "lenient")]
+    pub version: String,
+}
+
+/// Edits a plan the viewer may edit; field errors come back as `Ok(Err(..))`.
+pub async fn do_edit_plan(st: &AppState, p: &Principal, plan: &Plan, f: &PlanEditForm) -> AppResult<Result<(), FieldErrors>> {
+    let mut e = FieldErrors::new();
+    let title = text(&mut e, "title", "计划名称", &f.title, 100, true).unwrap_or_default();
+    let doc_number = text(&mut e, "doc_number", "发文字号", &f.doc_number, 50, false);
+    let status = if f.status.trim().is_empty() { plan.status.clone() } else { f.status.trim().to_string() };
+    if !matches!(status.as_str(), "draft" | "issued") {
+        e.insert("status".into(), "状态只能是草稿（draft）或已印发（issued）".into());
+    }
+    if !e.is_empty() {
+        return Ok(Err(e));
+    }
+    let version = f.version.trim().parse().unwrap_or(plan.version);
+    let mut tx = st.db.begin().await?;
+    match store::update_plan(&mut tx, &p.actor(), plan, version, &title, doc_number.as_deref(), &status).await {
+        Ok(()) => {
+            tx.commit().await?;
+            Ok(Ok(()))
+        }
+        Err(e) => store_field_error(e),
     }
 }
 
@@ -541,6 +579,17 @@ pub async fn create_plan(State(st): State<AppState>, p: Principal, PageForm(form
     }
 }
 
+pub async fn edit_plan(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<PlanEditForm>) -> AppResult<Response> {
+    let (plan, _, can_edit) = plan_for(&st, &p, parse_id(&id)?).await?;
+    if !can_edit {
+        return Err(AppError::Forbidden);
+    }
+    match do_edit_plan(&st, &p, &plan, &form).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/duty/plans/{}", plan.id)).into_response()),
+        Err(e) => Err(crate::forms::into_error(e)),
+    }
+}
+
 pub async fn copy(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
     let id = do_copy(&st, &p, parse_id(&id)?, None).await?;
     Ok(Redirect::to(&format!("/duty/plans/{id}")).into_response())
@@ -588,26 +637,27 @@ pub async fn tree(st: &AppState, scope: &Scope, plan: &Plan, org: &str, colour: 
 
 pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>, Q(q): Q<TreeQuery>) -> AppResult<Response> {
     let (plan, scope, can_edit) = plan_for(&st, &p, parse_id(&id)?).await?;
-    let nodes = tree(&st, &scope, &plan, &q.org, &q.colour).await?;
-    let total = nodes.len();
-    let mut counts: Vec<(&'static str, &'static str, usize)> = Colour::ALL.iter().map(|c| (c.code(), c.label(), 0)).collect();
-    for n in nodes.iter().filter(|n| n.open) {
-        if let Some(c) = counts.iter_mut().find(|c| c.0 == n.colour.code()) {
-            c.2 += 1;
-        }
-    }
+    let f = tree_filter_of(&st, &q.org, &q.colour).await?;
     let page = q.page.parse::<i64>().unwrap_or(1).max(1);
-    let pager = Pager::new(page, TREE_PAGE, total as i64, q.base());
-    let offset = usize::try_from(pager.offset(TREE_PAGE)).unwrap_or(0);
-    let rows: Vec<NodeRow> = nodes.into_iter().skip(offset).take(TREE_PAGE as usize).map(NodeRow::of).collect();
+    let offset = usize::try_from((page - 1) * TREE_PAGE).unwrap_or(0);
+    let mut tp = store::plan_page(&st.db, &scope, &plan, &f, store::today(), st.policy.task_yellow_days, offset, TREE_PAGE as usize).await?;
+    let pager = Pager::new(page, TREE_PAGE, tp.total as i64, q.base());
+    if tp.nodes.is_empty() && tp.total > 0 {
+        // a page past the end: show the last one
+        let offset = usize::try_from(pager.offset(TREE_PAGE)).unwrap_or(0);
+        tp = store::plan_page(&st.db, &scope, &plan, &f, store::today(), st.policy.task_yellow_days, offset, TREE_PAGE as usize).await?;
+    }
+    let counts = tp.counts.iter().map(|(c, n)| (c.code(), c.label(), *n)).collect();
+    let rows: Vec<NodeRow> = tp.nodes.into_iter().map(NodeRow::of).collect();
     let owner = scope.contains(&plan.org_path);
-    let orgs = unit_options(&st.db, &plan).await?;
+    // filter by a unit "and below": the owner and the units directly under it
+    let orgs: Vec<(i64, String)> = st.db.fetch_all(lianzheng_store::q("SELECT id, name FROM orgs WHERE id = $1 OR parent_id = $1 ORDER BY parent_id IS NOT NULL, sort_order, id LIMIT 400").bind(plan.org_id)).await?;
     let reminders = store::pending_reminders(&st.db, &scope, Some(plan.id)).await?;
     render(&PlanPage {
         l: Layout::new(&st, &p, &plan.title, "/duty"),
         plan,
         rows,
-        total,
+        total: tp.total,
         counts,
         pager,
         f: q,
@@ -1078,6 +1128,15 @@ pub async fn import_tasks(st: &AppState, p: &Principal, plan: &Plan, bytes: &[u8
     Ok(Ok(n))
 }
 
+/// "6月30日" within the plan's year, "2027年1月11日" otherwise (dates in a 公文 table).
+fn short_date(d: &str, year: i64) -> String {
+    match lianzheng_core::duty::parse_date(d) {
+        Some(x) if i64::from(x.year()) == year => format!("{}月{}日", u8::from(x.month()), x.day()),
+        Some(x) => format!("{}年{}月{}日", x.year(), u8::from(x.month()), x.day()),
+        None => d.to_string(),
+    }
+}
+
 /// 责任分工 document: the notice issuing the plan, with the items as a table.
 pub fn plan_document(plan: &Plan, nodes: &[Node]) -> AppResult<Vec<u8>> {
     let issuer = plan.org_name.clone();
@@ -1092,10 +1151,11 @@ pub fn plan_document(plan: &Plan, nodes: &[Node]) -> AppResult<Vec<u8>> {
             vec![
                 n.number.clone(),
                 t.title.clone(),
-                t.lead_leader.clone().unwrap_or_default(),
+                // the name only: posts make the column too wide in a 公文 table
+                t.lead_leader.as_deref().and_then(|l| l.split(['（', '(']).next()).unwrap_or_default().trim().to_string(),
                 t.lead_org_name.clone().unwrap_or_default(),
                 if coop.is_empty() { units } else { format!("{units}\n配合：{coop}") },
-                t.deadline.clone().unwrap_or_default(),
+                t.deadline.as_deref().map(|d| short_date(d, plan.year)).unwrap_or_default(),
             ]
         })
         .collect();
@@ -1109,7 +1169,7 @@ pub fn plan_document(plan: &Plan, nodes: &[Node]) -> AppResult<Vec<u8>> {
             Block::Paragraph(format!("为深入推进全面从严治党，落实党风廉政建设主体责任和监督责任，经研究，现将《{}》印发给你们，请结合实际认真抓好落实。", plan.title)),
             Block::Paragraph(format!("全年工作任务分解为{big}大项、{small}小项，明确了牵头领导、牵头单位、责任单位和完成时限。各牵头单位要切实履行牵头抓总职责，会同责任单位、配合单位细化措施、按时推进，并按要求报送工作进展情况；县纪委监委将加强督促检查，对工作推进不力、逾期未完成的予以通报。")),
             Block::Heading(1, "任务分工表".into()),
-            Block::Table { headers: ["序号", "任务内容", "牵头领导", "牵头单位", "责任单位", "时限"].iter().map(|s| s.to_string()).collect(), rows, widths: Some(vec![6, 30, 10, 12, 16, 10]) },
+            Block::Table { headers: ["序号", "任务内容", "牵头领导", "牵头单位", "责任单位", "时限"].iter().map(|s| s.to_string()).collect(), rows, widths: Some(vec![8, 30, 10, 11, 17, 11]) },
         ],
         attachments: vec![],
         signature: Some(issuer.clone()),
