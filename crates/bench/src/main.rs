@@ -76,6 +76,14 @@ struct Cli {
     /// Keep the generated data (temporary directory / PostgreSQL database) for inspection
     #[arg(long)]
     keep: bool,
+    /// Skip generation and measure data kept by an earlier run: SQLite with --data DIR, or
+    /// PostgreSQL with --database-url naming that database itself (lz_bench_<pid>)
+    #[arg(long)]
+    reuse: bool,
+    /// Also load this path (as the bench account) and report it on stderr, to take a request
+    /// apart (e.g. /api/v1/me costs the principal lookup alone); repeatable
+    #[arg(long, value_name = "PATH")]
+    probe: Vec<String>,
 }
 
 fn main() {
@@ -150,11 +158,14 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
     let data_dir = match &cli.data {
         Some(d) => {
             std::fs::create_dir_all(d).with_context(|| format!("无法创建数据目录 {}", d.display()))?;
-            if cli.database_url.is_none() && d.join("lianzheng.db").exists() {
+            if cli.reuse {
+                anyhow::ensure!(cli.database_url.is_some() || d.join("lianzheng.db").exists(), "--reuse：数据目录 {} 中没有数据库", d.display());
+            } else if cli.database_url.is_none() && d.join("lianzheng.db").exists() {
                 bail!("数据目录 {} 中已有数据库：压测需要全新的数据（换一个目录，或不指定 --data）", d.display());
             }
             d.clone()
         }
+        None if cli.reuse && cli.database_url.is_none() => bail!("--reuse 需要 --data（SQLite）或 --database-url（PostgreSQL）"),
         None => {
             let d = std::env::temp_dir().join(format!("lz-bench-{}", std::process::id()));
             if d.exists() {
@@ -169,6 +180,7 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
 
     // the database: SQLite in the data directory, or a fresh PostgreSQL database
     let db_url = match &cli.database_url {
+        Some(url) if cli.reuse => url.clone(),
         Some(admin) => {
             anyhow::ensure!(admin.starts_with("postgres://") || admin.starts_with("postgresql://"), "--database-url 须为 postgres:// 地址");
             let name = format!("lz_bench_{}", std::process::id());
@@ -195,16 +207,23 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
     let crypto = Sm4Crypto::from_key_hex(std::fs::read_to_string(&key_path)?.trim()).map_err(|e| anyhow::anyhow!("密钥无效：{e}"))?;
 
     // 1. generate
-    eprintln!("生成 {:?} 规模数据……", cli.scale);
     let t0 = Instant::now();
     let db = Db::connect(&db_url).await.context("无法打开数据库")?;
     db.migrate().await?;
     let backend = db.backend();
-    let g = generate::generate(&db, cli.scale, &crypto).await?;
+    let g = if cli.reuse {
+        eprintln!("沿用已有压测数据（不计生成时间）");
+        generate::inspect(&db).await?
+    } else {
+        eprintln!("生成 {:?} 规模数据……", cli.scale);
+        generate::generate(&db, cli.scale, &crypto).await?
+    };
     db.close().await;
     let generate_s = t0.elapsed().as_secs_f64();
-    println!("BENCH generate_s {generate_s:.2} s");
-    eprintln!("  组织 {} 个，人员 {} 人，任职 {} 条；压测账号 {} 的范围：{}（{} 人）", g.orgs, g.people, g.posts, generate::BENCH_USERNAME, g.county_name, g.county_people);
+    if !cli.reuse {
+        println!("BENCH generate_s {generate_s:.2} s");
+    }
+    eprintln!("  组织 {} 个，人员 {} 人，任职 {} 条；压测账号 {} 的范围：{}（组织 id {}，{} 人）", g.orgs, g.people, g.posts, generate::BENCH_USERNAME, g.county_name, g.county_id, g.county_people);
 
     // 2. start the server
     let port = free_port()?;
@@ -236,13 +255,16 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
     println!("BENCH startup_ms {startup_ms:.0} ms");
     let pid = server.0.id();
 
+    // on PostgreSQL, one connection to find the backends serving the server (their CPU is the database's share)
+    let pg_watch = if backend == Backend::Postgres { Some(Db::connect(&db_url).await?) } else { None };
+
     let n = cli.connections;
     let duration = Duration::from_secs_f64(cli.duration);
     let warmup = Duration::from_secs_f64(cli.warmup.max(0.0));
 
     // 3a. a trivial in-memory route of the same server
     let css = Arc::new(vec![http::get_request(&host, "/assets/app.css", None)]);
-    let st = load(addr, n, warmup, duration, css, pid).await.context("静态资源压测失败")?;
+    let st = load(addr, n, warmup, duration, css, pid, pg_watch.as_ref()).await.context("静态资源压测失败")?;
     println!("BENCH http_static_rps {:.1} req/s", st.rps());
 
     // 3b. the people list of a county, as its 纪委工作人员
@@ -250,7 +272,7 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
     check_people_list(addr, &host, &token, g.county_people).await?;
     let pages = (g.county_people.div_ceil(50)).clamp(1, 10);
     let reqs: Vec<Vec<u8>> = (1..=pages).map(|k| http::get_request(&host, &format!("/api/v1/people?page={k}"), Some(&token))).collect();
-    let pl = load(addr, n, warmup, duration, Arc::new(reqs), pid).await.context("人员列表压测失败")?;
+    let pl = load(addr, n, warmup, duration, Arc::new(reqs), pid, pg_watch.as_ref()).await.context("人员列表压测失败")?;
     let p99 = pl.percentile_ms(0.99);
     println!("BENCH people_list_rps {:.1} req/s", pl.rps());
     println!("BENCH people_list_p99_ms {p99:.2} ms");
@@ -261,21 +283,25 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
     let rss_mb = vm_hwm_kb(pid)? as f64 / 1024.0;
     println!("BENCH rss_mb_peak {rss_mb:.1} MB");
 
+    for path in &cli.probe {
+        let req = Arc::new(vec![http::get_request(&host, path, Some(&token))]);
+        let p = load(addr, n, warmup, duration, req, pid, pg_watch.as_ref()).await.with_context(|| format!("{path} 压测失败"))?;
+        eprintln!("PROBE {path}：{}", p.describe());
+    }
+
     drop(server);
+    if let Some(w) = pg_watch {
+        w.close().await;
+    }
     eprintln!(
-        "摘要：{} / {:?}：{} 组织、{} 人，生成 {generate_s:.1} 秒，启动 {startup_ms:.0} 毫秒；静态 {:.0} 次/秒（服务端 {:.0} 微秒 CPU/次，压测端 {:.0} 微秒/次）；人员列表 {:.0} 次/秒，p50 {:.1} 毫秒，p99 {p99:.1} 毫秒（服务端 {:.0} 微秒 CPU/次，压测端 {:.0} 微秒/次），比值 {ratio:.3}；内存峰值 {rss_mb:.1} MB；{n} 个连接，每段 {:.0} 秒",
+        "摘要：{} / {:?}：{} 组织、{} 人；生成 {generate_s:.1} 秒，启动 {startup_ms:.0} 毫秒，内存峰值 {rss_mb:.1} MB；{n} 个连接，每段 {:.0} 秒\n  静态资源：{}\n  人员列表：{}\n  比值 {ratio:.3}",
         backend_name(backend),
         cli.scale,
         g.orgs,
         g.people,
-        st.rps(),
-        st.server_cpu_us_per_req(),
-        st.client_cpu_us_per_req(),
-        pl.rps(),
-        pl.percentile_ms(0.50),
-        pl.server_cpu_us_per_req(),
-        pl.client_cpu_us_per_req(),
         cli.duration,
+        st.describe(),
+        pl.describe(),
     );
     Ok(())
 }
@@ -313,11 +339,22 @@ fn free_port() -> anyhow::Result<u16> {
     Ok(l.local_addr()?.port())
 }
 
-/// Kills the server when dropped, on every path out.
+/// Stops the server when dropped, on every path out: SIGINT (graceful shutdown), then SIGKILL
+/// if it is still there after 5 seconds.
 struct ServerGuard(Child);
 
 impl Drop for ServerGuard {
     fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = Command::new("kill").arg("-INT").arg(self.0.id().to_string()).stderr(Stdio::null()).status();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = self.0.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -377,6 +414,11 @@ struct Phase {
     latencies_us: Vec<u32>,
     server_cpu: Duration,
     client_cpu: Duration,
+    /// CPU of the PostgreSQL backends serving the server (when on this machine).
+    db_cpu: Option<Duration>,
+    /// CPU used by all other processes of the machine in the window (contention), and the cores.
+    other_cpu: Duration,
+    cores: usize,
 }
 
 impl Phase {
@@ -396,12 +438,29 @@ impl Phase {
     fn client_cpu_us_per_req(&self) -> f64 {
         self.client_cpu.as_secs_f64() * 1e6 / self.requests.max(1) as f64
     }
+    /// Cores' worth of CPU that other processes took during the window.
+    fn other_cores(&self) -> f64 {
+        self.other_cpu.as_secs_f64() / self.window.as_secs_f64()
+    }
+    fn describe(&self) -> String {
+        let db = self.db_cpu.map(|d| format!("，PostgreSQL {:.0} 微秒/次", d.as_secs_f64() * 1e6 / self.requests.max(1) as f64)).unwrap_or_default();
+        format!(
+            "{:.0} 次/秒，p50 {:.2} 毫秒，p99 {:.2} 毫秒；服务端 {:.0} 微秒 CPU/次{db}，压测端 {:.0} 微秒/次；其他进程占用 {:.2} 核（共 {} 核）",
+            self.rps(),
+            self.percentile_ms(0.5),
+            self.percentile_ms(0.99),
+            self.server_cpu_us_per_req(),
+            self.client_cpu_us_per_req(),
+            self.other_cores(),
+            self.cores
+        )
+    }
 }
 
 /// `n` connections, each sending the requests of `reqs` in turn (starting at a different one),
 /// for `warmup` + `duration`; only responses completed inside the measured window count.
 /// Any status other than 200 stops the run with an error.
-async fn load(addr: SocketAddr, n: usize, warmup: Duration, duration: Duration, reqs: Arc<Vec<Vec<u8>>>, server_pid: u32) -> anyhow::Result<Phase> {
+async fn load(addr: SocketAddr, n: usize, warmup: Duration, duration: Duration, reqs: Arc<Vec<Vec<u8>>>, server_pid: u32, pg: Option<&Db>) -> anyhow::Result<Phase> {
     let mut conns = Vec::with_capacity(n);
     for _ in 0..n {
         conns.push(Conn::connect(addr).await.context("无法连接服务")?);
@@ -436,10 +495,14 @@ async fn load(addr: SocketAddr, n: usize, warmup: Duration, duration: Duration, 
     }
     // CPU of both processes over the measured window
     tokio::time::sleep_until(start.into()).await;
-    let (srv0, cli0) = (proc_cpu(server_pid)?, proc_cpu_self()?);
+    let pids = match pg {
+        Some(db) => pg_backend_pids(db).await,
+        None => Vec::new(),
+    };
+    let (srv0, cli0, sys0, db0) = (proc_cpu(server_pid)?, proc_cpu_self()?, system_busy()?, pids_cpu(&pids));
     let w0 = Instant::now();
     tokio::time::sleep_until(end.into()).await;
-    let (srv1, cli1) = (proc_cpu(server_pid)?, proc_cpu_self()?);
+    let (srv1, cli1, sys1, db1) = (proc_cpu(server_pid)?, proc_cpu_self()?, system_busy()?, pids_cpu(&pids));
     let w1 = Instant::now();
     let mut all = Vec::new();
     while let Some(r) = tasks.join_next().await {
@@ -448,13 +511,32 @@ async fn load(addr: SocketAddr, n: usize, warmup: Duration, duration: Duration, 
     all.sort_unstable();
     // the CPU window is the coordinator's (it may wake a little late); scale to the measured window
     let scale = duration.as_secs_f64() / (w1 - w0).as_secs_f64().max(1e-9);
+    let db_cpu = pg.map(|_| db1.saturating_sub(db0));
+    let ours = (srv1.saturating_sub(srv0)) + (cli1.saturating_sub(cli0)) + db_cpu.unwrap_or_default();
     Ok(Phase {
+        db_cpu: db_cpu.filter(|_| !pids.is_empty()).map(|d| d.mul_f64(scale)),
+        other_cpu: sys1.0.saturating_sub(sys0.0).saturating_sub(ours).mul_f64(scale),
+        cores: sys1.1,
         requests: all.len() as u64,
         window: duration,
         latencies_us: all,
         server_cpu: (srv1.saturating_sub(srv0)).mul_f64(scale),
         client_cpu: (cli1.saturating_sub(cli0)).mul_f64(scale),
     })
+}
+
+/// The PostgreSQL backends connected to the bench database (other than the watcher's own).
+async fn pg_backend_pids(db: &Db) -> Vec<u32> {
+    let rows: Vec<(i32,)> = db
+        .fetch_all(lianzheng_store::q("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        .await
+        .unwrap_or_default();
+    rows.into_iter().filter_map(|(p,)| u32::try_from(p).ok()).collect()
+}
+
+/// Summed CPU of processes on this machine (those not found count nothing: a remote server).
+fn pids_cpu(pids: &[u32]) -> Duration {
+    pids.iter().filter_map(|p| proc_cpu(*p).ok()).sum()
 }
 
 /// utime + stime of a process from /proc/PID/stat (clock ticks of 1/100 s).
@@ -472,6 +554,18 @@ fn cpu_from_stat(stat: &str) -> anyhow::Result<Duration> {
     let f: Vec<&str> = rest.split_whitespace().collect();
     let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
     Ok(Duration::from_millis((ticks(11) + ticks(12)) * 10))
+}
+
+/// CPU time all processes of the machine have used (busy = not idle, not waiting for IO), and
+/// the number of cores, from /proc/stat.
+fn system_busy() -> anyhow::Result<(Duration, usize)> {
+    let stat = std::fs::read_to_string("/proc/stat")?;
+    let mut lines = stat.lines();
+    let total: Vec<u64> = lines.next().unwrap_or_default().split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
+    let cores = lines.filter(|l| l.starts_with("cpu")).count();
+    // user nice system idle iowait irq softirq steal (guest times are inside user)
+    let busy: u64 = total.iter().take(8).enumerate().filter(|(i, _)| *i != 3 && *i != 4).map(|(_, v)| v).sum();
+    Ok((Duration::from_millis(busy * 10), cores))
 }
 
 /// Peak resident set (VmHWM) of the server process, KiB.
