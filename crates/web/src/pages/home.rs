@@ -22,6 +22,8 @@ struct HomePage {
     /// (name, what it holds, page if built)
     modules: Vec<(&'static str, &'static str, Option<&'static str>)>,
     must_enrol_totp: bool,
+    /// today's 任务分工 reminders for units in scope: (task id, title, unit, overdue?, deadline)
+    reminders: Vec<(i64, String, String, bool, String)>,
 }
 
 const MODULES: &[(&str, &str, Option<&str>)] = &[
@@ -50,5 +52,14 @@ pub async fn home(State(st): State<AppState>, p: Principal) -> AppResult<Respons
     } else if p.is_admin() {
         scope_names.push("系统管理（不含业务数据）".to_string());
     }
-    render(&HomePage { l: Layout::new(&st, &p, "工作台", "/"), unit_name, scope_names, stats, modules: MODULES.to_vec(), must_enrol_totp: !p.user.totp_enabled })
+    let reminders = match p.require(Permission::ViewDuty) {
+        Ok(scope) => lianzheng_store::duty::tasks::pending_reminders(&st.db, &scope, None)
+            .await?
+            .into_iter()
+            .take(10)
+            .map(|r| (r.task_id, r.task_title, r.org_name, r.kind == "overdue", r.deadline.unwrap_or_default()))
+            .collect(),
+        Err(_) => vec![],
+    };
+    render(&HomePage { l: Layout::new(&st, &p, "工作台", "/"), unit_name, scope_names, stats, modules: MODULES.to_vec(), must_enrol_totp: !p.user.totp_enabled, reminders })
 }
