@@ -110,8 +110,8 @@ impl Tree {
     fn city(&mut self, parent: Option<usize>, stem: &str, code: &str, order: i64, counties: usize) {
         let root = self.add(parent, format!("中共{stem}市委员会"), Some(format!("{stem}市委")), OrgKind::PartyCommittee, code.to_string(), order, 60, Rank::Bureau);
         let jw = self.add(Some(root), format!("中共{stem}市纪律检查委员会"), Some(format!("{stem}市纪委")), OrgKind::DisciplineCommission, format!("{code}-JW"), 1, 40, Rank::Bureau);
-        for i in 0..4 {
-            self.add(Some(jw), format!("{stem}市纪委监委派驻第{}纪检监察组", CHINESE_NUM[i]), None, OrgKind::StationedGroup, format!("{code}-JW-PZ{}", i + 1), i as i64 + 1, 8, Rank::County);
+        for (i, num) in CHINESE_NUM.iter().take(4).enumerate() {
+            self.add(Some(jw), format!("{stem}市纪委监委派驻第{num}纪检监察组"), None, OrgKind::StationedGroup, format!("{code}-JW-PZ{}", i + 1), i as i64 + 1, 8, Rank::County);
         }
         for (i, d) in CITY_DEPARTMENTS.iter().enumerate() {
             self.add(Some(root), format!("{stem}市{d}"), None, OrgKind::PartyGroup, format!("{code}-D{:02}", i + 1), i as i64 + 10, 40, Rank::County);
@@ -126,8 +126,8 @@ impl Tree {
     fn province(&mut self, counties: usize) {
         let root = self.add(None, "中共某某省委员会".into(), Some("省委".into()), OrgKind::PartyCommittee, "P".into(), 1, 80, Rank::Provincial);
         let jw = self.add(Some(root), "中共某某省纪律检查委员会".into(), Some("省纪委".into()), OrgKind::DisciplineCommission, "P-JW".into(), 1, 60, Rank::Provincial);
-        for i in 0..8 {
-            self.add(Some(jw), format!("省纪委监委派驻第{}纪检监察组", CHINESE_NUM[i]), None, OrgKind::StationedGroup, format!("P-JW-PZ{}", i + 1), i as i64 + 1, 10, Rank::Bureau);
+        for (i, num) in CHINESE_NUM.iter().take(8).enumerate() {
+            self.add(Some(jw), format!("省纪委监委派驻第{num}纪检监察组"), None, OrgKind::StationedGroup, format!("P-JW-PZ{}", i + 1), i as i64 + 1, 10, Rank::Bureau);
         }
         for i in 0..40 {
             let d = PROVINCE_DEPARTMENTS[i % PROVINCE_DEPARTMENTS.len()];
@@ -135,10 +135,10 @@ impl Tree {
             self.add(Some(root), name, None, OrgKind::PartyGroup, format!("P-D{:02}", i + 1), i as i64 + 10, 50, Rank::Bureau);
         }
         let cities = CITY_STEMS.len();
-        for c in 0..cities {
+        for (c, stem) in CITY_STEMS.iter().enumerate() {
             // spread the counties evenly: the first cities take the remainder
             let n = counties / cities + usize::from(c < counties % cities);
-            self.city(Some(root), CITY_STEMS[c], &format!("P-C{:02}", c + 1), c as i64 + 100, n);
+            self.city(Some(root), stem, &format!("P-C{:02}", c + 1), c as i64 + 100, n);
         }
     }
 }
@@ -172,7 +172,7 @@ fn id_number(k: usize) -> String {
     let day_index = k / 500;
     let (m, d) = (day_index / 28 % 12 + 1, day_index % 28 + 1);
     let y = 1965 + k % 35;
-    let male = k % 3 != 0;
+    let male = !k.is_multiple_of(3);
     let body = format!("130123{y:04}{m:02}{d:02}{:03}", seq * 2 + usize::from(male));
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
@@ -291,7 +291,7 @@ pub async fn generate(db: &Db, scale: Scale, crypto: &Sm4Crypto) -> anyhow::Resu
         for k in 0..n {
             person_id += 1;
             let (name, initials, pinyin) = &names[rng.below(names.len())];
-            let male = rng.next() % 3 != 0;
+            let male = !rng.next().is_multiple_of(3);
             let (enc, hash, masked, birth) = if (person_id as usize).is_multiple_of(ID_NUMBER_EVERY) {
                 let raw = id_number(person_id as usize / ID_NUMBER_EVERY);
                 let id = IdCardNumber::parse(&raw).map_err(|e| anyhow::anyhow!("生成的身份证号无效 {raw}：{e}"))?;

@@ -13,17 +13,21 @@
 
 mod generate;
 mod http;
+mod letters;
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::{Parser, ValueEnum};
 use lianzheng_core::crypto::Sm4Crypto;
 use lianzheng_store::{Backend, Db};
+
+use tokio::sync::Notify;
 
 use crate::http::Conn;
 
@@ -218,8 +222,18 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
         eprintln!("生成 {:?} 规模数据……", cli.scale);
         generate::generate(&db, cli.scale, &crypto).await?
     };
+    // a 2,000-item 任务分工 plan owned by the bench account's county (not counted in generate_s)
+    let plan_t0 = Instant::now();
+    let plan_id = match lianzheng_store::duty::tasks::generate_bench_plan(&db, g.county_id, 2000).await {
+        Ok(id) => Some(id),
+        Err(e) => {
+            eprintln!("  任务分工压测数据生成失败：{e}");
+            None
+        }
+    };
+    let plan_s = plan_t0.elapsed().as_secs_f64();
     db.close().await;
-    let generate_s = t0.elapsed().as_secs_f64();
+    let generate_s = t0.elapsed().as_secs_f64() - plan_s;
     if !cli.reuse {
         println!("BENCH generate_s {generate_s:.2} s");
     }
@@ -279,6 +293,14 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
     let ratio = if st.rps() > 0.0 { pl.rps() / st.rps() } else { 0.0 };
     println!("BENCH people_list_ratio {ratio:.3} ratio");
 
+    // 3c. a plan page of 2,000 items under 32 connections
+    if let Some(plan_id) = plan_id {
+        let req = Arc::new(vec![http::get_request(&host, &format!("/duty/plans/{plan_id}"), Some(&token))]);
+        let pt = load(addr, n.min(32), warmup, duration, req, pid, pg_watch.as_ref()).await.context("任务分工页面压测失败")?;
+        println!("BENCH plan_tree_p99_ms {:.2} ms", pt.percentile_ms(0.99));
+        eprintln!("  任务分工页面（2000 项）：{}", pt.describe());
+    }
+
     // 4. memory
     let rss_mb = vm_hwm_kb(pid)? as f64 / 1024.0;
     println!("BENCH rss_mb_peak {rss_mb:.1} MB");
@@ -293,6 +315,12 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
     if let Some(w) = pg_watch {
         w.close().await;
     }
+
+    // 5. 责任书 copy detection over a year of 50,000 letters (~1,500 characters, 5 % near-copies),
+    // in its own SQLite database: signatures, band rows, candidate pairs, exact Jaccard, flags
+    let (letters_s, flags) = letters::run(&data_dir.join("letters-bench"), 50_000).await.context("责任书雷同检查压测失败")?;
+    println!("BENCH letter_similarity_s {letters_s:.2} s");
+    eprintln!("  责任书雷同检查：50000 份，标记 {flags} 处，用时 {letters_s:.2} 秒");
     eprintln!(
         "摘要：{} / {:?}：{} 组织、{} 人；生成 {generate_s:.1} 秒，启动 {startup_ms:.0} 毫秒，内存峰值 {rss_mb:.1} MB；{n} 个连接，每段 {:.0} 秒\n  静态资源：{}\n  人员列表：{}\n  比值 {ratio:.3}",
         backend_name(backend),
@@ -445,7 +473,7 @@ impl Phase {
     fn describe(&self) -> String {
         let db = self.db_cpu.map(|d| format!("，PostgreSQL {:.0} 微秒/次", d.as_secs_f64() * 1e6 / self.requests.max(1) as f64)).unwrap_or_default();
         format!(
-            "{:.0} 次/秒，p50 {:.2} 毫秒，p99 {:.2} 毫秒；服务端 {:.0} 微秒 CPU/次{db}，压测端 {:.0} 微秒/次；其他进程占用 {:.2} 核（共 {} 核）",
+            "{:.0} 次/秒，p50 {:.2} 毫秒，p99 {:.2} 毫秒；服务端 {:.0} 微秒 CPU/次{db}，压测端 {:.0} 微秒/次；其他进程 {:.2} 核（共 {} 核）",
             self.rps(),
             self.percentile_ms(0.5),
             self.percentile_ms(0.99),
@@ -468,40 +496,61 @@ async fn load(addr: SocketAddr, n: usize, warmup: Duration, duration: Duration, 
     let t0 = Instant::now();
     let start = t0 + warmup;
     let end = start + duration;
+    // the first failure stops everything at once (a non-200 is an error of the run, not a data point)
+    let failed = Arc::new((AtomicBool::new(false), Notify::new()));
     let mut tasks = tokio::task::JoinSet::new();
     for (i, mut c) in conns.into_iter().enumerate() {
         let reqs = reqs.clone();
+        let failed = failed.clone();
         tasks.spawn(async move {
             let mut lat: Vec<u32> = Vec::with_capacity(16 * 1024);
             let mut k = i;
-            loop {
-                let s = Instant::now();
-                if s >= end {
-                    break;
-                }
-                let req = &reqs[k % reqs.len()];
-                k += 1;
-                let r = c.send(req).await?;
-                if r.status != 200 {
-                    bail!("HTTP {}：{}", r.status, String::from_utf8_lossy(&r.body[..r.body.len().min(300)]));
-                }
-                let e = Instant::now();
-                if e >= start && e < end {
-                    lat.push(u32::try_from((e - s).as_micros()).unwrap_or(u32::MAX));
+            let result = async {
+                loop {
+                    let s = Instant::now();
+                    if s >= end || failed.0.load(Ordering::Relaxed) {
+                        return Ok(());
+                    }
+                    let req = &reqs[k % reqs.len()];
+                    k += 1;
+                    let r = c.send(req).await?;
+                    if r.status != 200 {
+                        bail!("HTTP {}：{}", r.status, String::from_utf8_lossy(&r.body[..r.body.len().min(300)]));
+                    }
+                    let e = Instant::now();
+                    if e >= start && e < end {
+                        lat.push(u32::try_from((e - s).as_micros()).unwrap_or(u32::MAX));
+                    }
                 }
             }
-            Ok::<_, anyhow::Error>(lat)
+            .await;
+            if result.is_err() {
+                failed.0.store(true, Ordering::Relaxed);
+                failed.1.notify_one();
+            }
+            result.map(|()| lat)
         });
     }
-    // CPU of both processes over the measured window
-    tokio::time::sleep_until(start.into()).await;
+    // CPU of the processes over the measured window
+    let wait = |t: Instant| {
+        let failed = failed.clone();
+        async move {
+            tokio::select! {
+                _ = tokio::time::sleep_until(t.into()) => {}
+                _ = failed.1.notified() => {}
+            }
+        }
+    };
+    wait(start).await;
     let pids = match pg {
         Some(db) => pg_backend_pids(db).await,
         None => Vec::new(),
     };
     let (srv0, cli0, sys0, db0) = (proc_cpu(server_pid)?, proc_cpu_self()?, system_busy()?, pids_cpu(&pids));
     let w0 = Instant::now();
-    tokio::time::sleep_until(end.into()).await;
+    if !failed.0.load(Ordering::Relaxed) {
+        wait(end).await;
+    }
     let (srv1, cli1, sys1, db1) = (proc_cpu(server_pid)?, proc_cpu_self()?, system_busy()?, pids_cpu(&pids));
     let w1 = Instant::now();
     let mut all = Vec::new();
@@ -563,8 +612,8 @@ fn system_busy() -> anyhow::Result<(Duration, usize)> {
     let mut lines = stat.lines();
     let total: Vec<u64> = lines.next().unwrap_or_default().split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
     let cores = lines.filter(|l| l.starts_with("cpu")).count();
-    // user nice system idle iowait irq softirq steal (guest times are inside user)
-    let busy: u64 = total.iter().take(8).enumerate().filter(|(i, _)| *i != 3 && *i != 4).map(|(_, v)| v).sum();
+    // user nice system idle iowait irq softirq (steal is the hypervisor's, guest times are inside user)
+    let busy: u64 = total.iter().take(7).enumerate().filter(|(i, _)| *i != 3 && *i != 4).map(|(_, v)| v).sum();
     Ok((Duration::from_millis(busy * 10), cores))
 }
 
