@@ -33,7 +33,7 @@ pub async fn letter_similarity(db: &Db, n: usize) -> anyhow::Result<(f64, usize)
     let path: (String,) = db.fetch_one(q("SELECT path FROM orgs WHERE id = $1").bind(org)).await?;
     let docs = synthetic_letters(n, 0.05, 2026);
     let mut tx = db.begin().await?;
-    for chunk in docs.chunks(500) {
+    for chunk in docs.chunks(100) {
         let mut sql = String::from("INSERT INTO letters (year, kind, upper_org_id, org_id, org_path, signer_name, title, body, status, created_at, updated_at) VALUES ");
         let groups: Vec<String> = (0..chunk.len()).map(|i| format!("($1, 'responsibility', $2, $2, $3, ${}, ${}, ${}, 'draft', $4, $4)", 5 + i * 3, 6 + i * 3, 7 + i * 3)).collect();
         sql.push_str(&groups.join(", "));

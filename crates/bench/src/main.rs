@@ -54,6 +54,9 @@ impl Scale {
 #[derive(Parser, Debug)]
 #[command(name = "lianzheng-bench", version, about = "lianzheng 容量压测：生成数据、启动服务、测吞吐与延迟")]
 struct Cli {
+    /// Only the 责任书 copy-detection figure, on this many letters (skips everything else)
+    #[arg(long)]
+    letters_only: Option<usize>,
     /// Size of the synthetic data set
     #[arg(long, value_enum)]
     scale: Scale,
@@ -144,6 +147,15 @@ impl Cleanup {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(n) = cli.letters_only {
+        let dir = std::env::temp_dir().join(format!("lz-bench-letters-{}", std::process::id()));
+        let r = letters::run(&dir, n).await;
+        let _ = std::fs::remove_dir_all(&dir);
+        let (s, flags) = r?;
+        println!("BENCH letter_similarity_s {s:.2} s");
+        eprintln!("  责任书雷同检查：{n} 份，标记 {flags} 处");
+        return Ok(());
+    }
     anyhow::ensure!(cli.connections > 0, "--connections 须大于 0");
     anyhow::ensure!(cli.duration > 0.0, "--duration 须大于 0");
     let server_bin = match &cli.server {

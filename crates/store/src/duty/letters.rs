@@ -497,6 +497,12 @@ async fn insert_flag(tx: &mut Tx, year: i64, kind: &str, letter_id: i64, other_k
 
 async fn check_phrases(tx: &mut Tx, me: &CheckRow) -> Result<usize, StoreError> {
     let phrases: Vec<(i64, String, String)> = tx.fetch_all(q("SELECT id, phrase, allowed_keywords FROM scope_phrases ORDER BY id")).await?;
+    check_phrases_with(tx, me, &phrases).await
+}
+
+/// The phrase check against an already loaded phrase table (one query for a whole year).
+async fn check_phrases_with(tx: &mut Tx, me: &CheckRow, phrases: &[(i64, String, String)]) -> Result<usize, StoreError> {
+    let phrases = phrases.to_vec();
     let text = normalize(&me.body);
     let mut n = 0;
     for (pid, phrase, allowed) in phrases {
@@ -516,14 +522,17 @@ async fn check_phrases(tx: &mut Tx, me: &CheckRow) -> Result<usize, StoreError> 
 /// Re-checks every letter of a year in one pass: all signatures, all band rows, candidate pairs
 /// from equal band keys (one index scan), exact Jaccard, flags. Returns the flags written.
 pub async fn check_year(db: &Db, year: i64, threshold: f64) -> Result<usize, StoreError> {
+    let started = std::time::Instant::now();
     let rows: Vec<CheckRow> = db.fetch_all(q_built(format!("{CHECK_SELECT}WHERE l.year = $1 ORDER BY l.id")).bind(year)).await?;
+    tracing::debug!(ms = started.elapsed().as_millis() as u64, "check_year: letters loaded");
     let mut tx = db.begin().await?;
     let common = common_shingles(&mut tx, year).await?;
     let own: HashMap<i64, Vec<u64>> = rows.iter().map(|r| (r.id, own_shingles(&r.body, r.template_body.as_deref(), &common))).collect();
     tx.execute(q("DELETE FROM letter_bands WHERE year = $1").bind(year)).await?;
     tx.execute(q("DELETE FROM letter_flags WHERE year = $1 AND status = 'open' AND kind = 'duplicate'").bind(year)).await?;
-    // bulk band rows, 200 letters (6,400 rows) per statement
-    for chunk in rows.chunks(200) {
+    // bulk band rows, 8 letters (256 rows, 1,024 values) per statement: sqlx-sqlite finds each
+    // `$n` by a linear scan, so very wide statements cost quadratically
+    for chunk in rows.chunks(8) {
         let mut sql = String::from("INSERT INTO letter_bands (letter_id, band, band_key, year) VALUES ");
         let mut vals: Vec<i64> = Vec::with_capacity(chunk.len() * 128);
         for r in chunk {
@@ -546,6 +555,7 @@ pub async fn check_year(db: &Db, year: i64, threshold: f64) -> Result<usize, Sto
     // Candidate pairs from the same band keys, confirmed by exact Jaccard, in memory: a self-join
     // on the stored keys would materialise every bucket pair (tens of millions of rows when
     // thousands of letters share wording).
+    tracing::debug!(ms = started.elapsed().as_millis() as u64, "check_year: band rows written");
     let sets: Vec<(i64, Vec<u64>)> = rows.iter().filter_map(|r| own.get(&r.id).map(|s| (r.id, s.clone()))).collect();
     let by_id: BTreeMap<i64, &CheckRow> = rows.iter().map(|r| (r.id, r)).collect();
     let mut n = 0;
@@ -555,10 +565,13 @@ pub async fn check_year(db: &Db, year: i64, threshold: f64) -> Result<usize, Sto
         insert_flag(&mut tx, year, "duplicate", b, a, Some(a), &later.org_path, (pair.jaccard * 1000.0).round() as i64, None).await?;
         n += 1;
     }
+    tracing::debug!(ms = started.elapsed().as_millis() as u64, "check_year: pairs flagged");
+    let phrases: Vec<(i64, String, String)> = tx.fetch_all(q("SELECT id, phrase, allowed_keywords FROM scope_phrases ORDER BY id")).await?;
     for r in &rows {
-        n += check_phrases(&mut tx, r).await?;
+        n += check_phrases_with(&mut tx, r, &phrases).await?;
     }
     tx.commit().await?;
+    tracing::debug!(ms = started.elapsed().as_millis() as u64, "check_year: done");
     Ok(n)
 }
 
