@@ -104,8 +104,10 @@ pub struct PeopleFilter {
 
 const SELECT: &str = "SELECT p.id, p.org_id, p.org_path, o.name AS org_name, p.name, p.name_initials, p.gender, p.id_number_masked, p.birth_date, p.phone, p.political_status, p.rank, p.sort_order, p.version ";
 
-fn where_clause(scope: &Scope, f: &PeopleFilter) -> SqlBuilder {
-    let mut b = SqlBuilder::new("FROM people p JOIN orgs o ON o.id = p.org_id WHERE ");
+/// The filters over `people p`; `with_org` adds the join the page needs for unit names (the count
+/// does without it: `org_id` is a NOT NULL foreign key, so the join never changes the count).
+fn where_clause(scope: &Scope, f: &PeopleFilter, with_org: bool) -> SqlBuilder {
+    let mut b = SqlBuilder::new(if with_org { "FROM people p JOIN orgs o ON o.id = p.org_id WHERE " } else { "FROM people p WHERE " });
     b.scope("p.org_path", scope);
     if let Some(path) = f.org_path.as_deref() {
         b.push(" AND ").scope("p.org_path", &Scope::from_paths(vec![path.to_string()]));
@@ -131,9 +133,8 @@ fn where_clause(scope: &Scope, f: &PeopleFilter) -> SqlBuilder {
 
 /// One page of the people the scope may see, in tree order, and the total.
 pub async fn list(db: &Db, scope: &Scope, f: &PeopleFilter, offset: i64, limit: i64) -> Result<(Vec<Person>, i64), StoreError> {
-    let w = where_clause(scope, f);
-    let total = db.scalar_i64(w.clone_with("SELECT COUNT(*) ").build()).await?;
-    let mut page = w.clone_with(SELECT);
+    let total = db.scalar_i64(where_clause(scope, f, false).clone_with("SELECT COUNT(*) ").build()).await?;
+    let mut page = where_clause(scope, f, true).clone_with(SELECT);
     page.push(&format!(" ORDER BY p.org_path, p.id LIMIT {} OFFSET {}", limit.clamp(1, 1000), offset.max(0)));
     Ok((db.fetch_all(page.build()).await?, total))
 }
