@@ -177,31 +177,37 @@ fn id_fields(crypto: &dyn Crypto, id: Option<&IdCardNumber>) -> (Option<String>,
     }
 }
 
+/// Binds $1…$14 of a person row, in the column order INSERT and UPDATE share.
+fn person_values(query: crate::Q, input: &PersonInput, path: String, crypto: &dyn Crypto) -> crate::Q {
+    let (enc, hash, masked, birth) = id_fields(crypto, input.id_number.as_ref());
+    query
+        .bind(input.org_id)
+        .bind(path)
+        .bind(input.name.as_str())
+        .bind(pinyin_initials(&input.name))
+        .bind(pinyin_full(&input.name))
+        .bind(input.gender.code())
+        .bind(enc)
+        .bind(hash)
+        .bind(masked.clone())
+        .bind(birth)
+        .bind(input.phone.clone())
+        .bind(input.political_status.map(|v| v.code()))
+        .bind(input.rank.map(|v| v.code()))
+        .bind(input.sort_order)
+}
+
 /// Adds a person; `scope` is the writer's: the target unit must lie inside it.
 pub async fn create(tx: &mut Tx, actor: &Actor, crypto: &dyn Crypto, scope: &Scope, input: &PersonInput, posts: &[PostInput]) -> Result<i64, StoreError> {
     let path = org_path(tx, input.org_id).await?;
     if !scope.contains(&path) {
         return Err(StoreError::Invalid("所属单位不在您的管理范围内".into()));
     }
-    let (enc, hash, masked, birth) = id_fields(crypto, input.id_number.as_ref());
+    let masked = input.id_number.as_ref().map(IdCardNumber::masked);
     let t = now();
     let (id,): (i64,) = tx
         .fetch_one(
-            q("INSERT INTO people (org_id, org_path, name, name_initials, name_pinyin, gender, id_number_enc, id_number_hash, id_number_masked, birth_date, phone, political_status, rank, sort_order, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id")
-                .bind(input.org_id)
-                .bind(path)
-                .bind(input.name.as_str())
-                .bind(pinyin_initials(&input.name))
-                .bind(pinyin_full(&input.name))
-                .bind(input.gender.code())
-                .bind(enc)
-                .bind(hash)
-                .bind(masked.clone())
-                .bind(birth)
-                .bind(input.phone.clone())
-                .bind(input.political_status.map(|v| v.code()))
-                .bind(input.rank.map(|v| v.code()))
-                .bind(input.sort_order)
+            person_values(q("INSERT INTO people (org_id, org_path, name, name_initials, name_pinyin, gender, id_number_enc, id_number_hash, id_number_masked, birth_date, phone, political_status, rank, sort_order, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id"), input, path, crypto)
                 .bind(t),
         )
         .await?;
@@ -253,24 +259,10 @@ pub async fn update(tx: &mut Tx, actor: &Actor, crypto: &dyn Crypto, scope: &Sco
     if !scope.contains(&path) {
         return Err(StoreError::Invalid("所属单位不在您的管理范围内".into()));
     }
-    let (enc, hash, masked, birth) = id_fields(crypto, input.id_number.as_ref());
+    let masked = input.id_number.as_ref().map(IdCardNumber::masked);
     let n = tx
         .execute(
-            q("UPDATE people SET org_id = $1, org_path = $2, name = $3, name_initials = $4, name_pinyin = $5, gender = $6, id_number_enc = $7, id_number_hash = $8, id_number_masked = $9, birth_date = $10, phone = $11, political_status = $12, rank = $13, sort_order = $14, updated_at = $15, version = version + 1 WHERE id = $16 AND version = $17")
-                .bind(input.org_id)
-                .bind(path)
-                .bind(input.name.as_str())
-                .bind(pinyin_initials(&input.name))
-                .bind(pinyin_full(&input.name))
-                .bind(input.gender.code())
-                .bind(enc)
-                .bind(hash)
-                .bind(masked.clone())
-                .bind(birth)
-                .bind(input.phone.clone())
-                .bind(input.political_status.map(|v| v.code()))
-                .bind(input.rank.map(|v| v.code()))
-                .bind(input.sort_order)
+            person_values(q("UPDATE people SET org_id = $1, org_path = $2, name = $3, name_initials = $4, name_pinyin = $5, gender = $6, id_number_enc = $7, id_number_hash = $8, id_number_masked = $9, birth_date = $10, phone = $11, political_status = $12, rank = $13, sort_order = $14, updated_at = $15, version = version + 1 WHERE id = $16 AND version = $17"), input, path, crypto)
                 .bind(now())
                 .bind(id)
                 .bind(version),
