@@ -10,7 +10,7 @@ use lianzheng_store::users::{self, User};
 use lianzheng_store::{Scope, jobs, org};
 use serde::Deserialize;
 
-use super::render;
+use super::{render, render_status};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{PageForm, Q, UserForm, parse_id};
@@ -49,7 +49,7 @@ async fn users_page(st: &AppState, p: &Principal, perm: Permission, q: UsersQuer
     let (heading, href, active) = if perm == Permission::ManageAccounts { ("账号管理", "/admin/users", "/admin/users") } else { ("授权管理", "/admin/grants", "/admin/grants") };
     let orgs = org_options(&org::list_in_scope(&st.db, &Scope::everything(), None, 5000).await?);
     let failed = message.is_some();
-    let mut r = render(&UsersPage {
+    render_status(&UsersPage {
         l: Layout::new(st, p, heading, active),
         heading: heading.to_string(),
         base: href.to_string(),
@@ -62,11 +62,7 @@ async fn users_page(st: &AppState, p: &Principal, perm: Permission, q: UsersQuer
         orgs,
         info: None,
         message,
-    })?;
-    if failed {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    }, failed)
 }
 
 pub async fn users(State(st): State<AppState>, p: Principal, Q(q): Q<UsersQuery>) -> AppResult<Response> {

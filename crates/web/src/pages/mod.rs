@@ -21,6 +21,15 @@ pub fn render<T: Template>(t: &T) -> AppResult<Response> {
     Ok(Html(t.render()?).into_response())
 }
 
+/// A form page shown again after bad input answers 422, with everything typed still in it.
+pub fn render_status<T: Template>(t: &T, failed: bool) -> AppResult<Response> {
+    let mut r = render(t)?;
+    if failed {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(duty::routes())

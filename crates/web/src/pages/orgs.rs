@@ -8,7 +8,7 @@ use lianzheng_store::org::{self, Org};
 use lianzheng_store::{attachments, people};
 use serde::Deserialize;
 
-use super::render;
+use super::{render, render_status};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{OrgForm, PageForm, Q, parse_id};
@@ -98,7 +98,7 @@ async fn org_page(st: &AppState, p: &Principal, id: i64, message: Option<String>
         _ => None,
     };
     let failed = message.is_some();
-    let mut r = render(&OrgPage {
+    render_status(&OrgPage {
         l: Layout::new(&st, p, &o.name, "/orgs"),
         org: o,
         ancestors,
@@ -109,11 +109,7 @@ async fn org_page(st: &AppState, p: &Principal, id: i64, message: Option<String>
         files,
         upload_types: st.policy.upload_types.join("、"),
         message,
-    })?;
-    if failed {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    }, failed)
 }
 
 /// 单位资料: a file attached to the unit from its page.
@@ -164,7 +160,7 @@ async fn form_page(st: &AppState, p: &Principal, editing: Option<i64>, form: Org
         None => ("新增组织".to_string(), "/orgs".to_string(), "/orgs".to_string()),
     };
     let failed = !errors.0.is_empty() || message.is_some();
-    let mut r = render(&OrgFormPage {
+    render_status(&OrgFormPage {
         l: Layout::new(st, p, &heading, "/orgs"),
         heading,
         action,
@@ -175,11 +171,7 @@ async fn form_page(st: &AppState, p: &Principal, editing: Option<i64>, form: Org
         message,
         parents,
         kinds: options(OrgKind::ALL, OrgKind::code, OrgKind::label),
-    })?;
-    if failed {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    }, failed)
 }
 
 pub async fn new_form(State(st): State<AppState>, p: Principal, Q(q): Q<SearchQuery>) -> AppResult<Response> {
@@ -282,9 +274,5 @@ pub async fn import(State(st): State<AppState>, p: Principal, multipart: Multipa
         Err(errs) => (None, errs),
     };
     let failed = !errors.is_empty();
-    let mut r = render(&ImportPage { l: Layout::new(&st, &p, "导入组织机构", "/orgs"), heading: "导入组织机构".into(), action: "/orgs/import".into(), template_href: "/orgs/import/template.xlsx".into(), info, errors })?;
-    if failed {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    render_status(&ImportPage { l: Layout::new(&st, &p, "导入组织机构", "/orgs"), heading: "导入组织机构".into(), action: "/orgs/import".into(), template_href: "/orgs/import/template.xlsx".into(), info, errors }, failed)
 }

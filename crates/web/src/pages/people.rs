@@ -11,7 +11,7 @@ use lianzheng_store::org;
 use serde::{Deserialize, Serialize};
 
 use super::orgs::ImportPage;
-use super::render;
+use super::{render, render_status};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{PageForm, PersonForm, PostForm, Q, parse_id};
@@ -115,11 +115,7 @@ async fn person_page(st: &AppState, p: &Principal, id: i64, post_form: PostForm,
     let posts = people::posts_of(&st.db, person.id).await?;
     let can_manage = p.require(Permission::ManagePeople).map(|s| s.contains(&person.org_path)).unwrap_or(false);
     let failed = !errors.0.is_empty();
-    let mut r = render(&PersonPage { l: Layout::new(st, p, &person.name, "/people"), person, posts, can_manage, post_form, errors, post_kinds: options(PostKind::ALL, PostKind::code, PostKind::label) })?;
-    if failed {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    render_status(&PersonPage { l: Layout::new(st, p, &person.name, "/people"), person, posts, can_manage, post_form, errors, post_kinds: options(PostKind::ALL, PostKind::code, PostKind::label) }, failed)
 }
 
 pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
@@ -170,7 +166,7 @@ async fn form_page(st: &AppState, p: &Principal, editing: Option<(i64, Option<St
         None => ("新增人员".to_string(), "/people".to_string(), "/people".to_string(), String::new()),
     };
     let failed = !errors.0.is_empty() || message.is_some();
-    let mut r = render(&PersonFormPage {
+    render_status(&PersonFormPage {
         l: Layout::new(st, p, &heading, "/people"),
         heading,
         action,
@@ -185,11 +181,7 @@ async fn form_page(st: &AppState, p: &Principal, editing: Option<(i64, Option<St
         politicals: options(PoliticalStatus::ALL, PoliticalStatus::code, PoliticalStatus::label),
         ranks: options(Rank::ALL, Rank::code, Rank::label),
         post_kinds: options(PostKind::ALL, PostKind::code, PostKind::label),
-    })?;
-    if failed {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    }, failed)
 }
 
 pub async fn new_form(State(st): State<AppState>, p: Principal) -> AppResult<Response> {
@@ -304,9 +296,5 @@ pub async fn import(State(st): State<AppState>, p: Principal, multipart: Multipa
         Err(errs) => (None, errs),
     };
     let failed = !errors.is_empty();
-    let mut r = render(&ImportPage { l: Layout::new(&st, &p, "导入人员", "/people"), heading: "导入人员".into(), action: "/people/import".into(), template_href: "/people/import/template.xlsx".into(), info, errors })?;
-    if failed {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    render_status(&ImportPage { l: Layout::new(&st, &p, "导入人员", "/people"), heading: "导入人员".into(), action: "/people/import".into(), template_href: "/people/import/template.xlsx".into(), info, errors }, failed)
 }

@@ -17,7 +17,7 @@ use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FieldErrors, PageForm, Q, parse_id};
 use crate::layout::{Errs, Layout, fmt_time, org_options};
-use crate::pages::render;
+use crate::pages::{render, render_status};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -104,11 +104,7 @@ async fn templates_page(st: &AppState, p: &Principal, form: TemplateForm, errors
     let rows = store::templates(&st.db, &scope, year).await?;
     let orgs = org_options(&org::list_in_scope(&st.db, &scope, None, 5000).await?);
     let failed = !errors.is_empty() || message.is_some();
-    let mut r = render(&TemplatesPage { l: Layout::new(st, p, "责任书模板", "/duty"), year, rows, orgs, kinds: store::KINDS.to_vec(), placeholders: store::PLACEHOLDERS.to_vec(), form, errors: Errs(errors), message })?;
-    if failed {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    render_status(&TemplatesPage { l: Layout::new(st, p, "责任书模板", "/duty"), year, rows, orgs, kinds: store::KINDS.to_vec(), placeholders: store::PLACEHOLDERS.to_vec(), form, errors: Errs(errors), message }, failed)
 }
 
 pub async fn templates(State(st): State<AppState>, p: Principal, Q(q): Q<LettersQuery>) -> AppResult<Response> {
@@ -199,11 +195,7 @@ async fn letter_page(st: &AppState, p: &Principal, id: i64, body: Option<String>
     let body = body.unwrap_or_else(|| letter.body.clone());
     let signed_at = letter.signed_at.map(fmt_time).unwrap_or_default();
     let can_review = p.can(Permission::ReviewDuty);
-    let mut r = render(&LetterPage { l: Layout::new(st, p, &letter.title, "/duty"), letter, flags, signed_at, can_edit, can_confirm, can_scan, can_review, body, version, errors: Errs(errors), message })?;
-    if failed {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    render_status(&LetterPage { l: Layout::new(st, p, &letter.title, "/duty"), letter, flags, signed_at, can_edit, can_confirm, can_scan, can_review, body, version, errors: Errs(errors), message }, failed)
 }
 
 pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {

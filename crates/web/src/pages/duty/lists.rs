@@ -16,7 +16,7 @@ use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FieldErrors, PageForm, Q, parse_id};
 use crate::layout::{Errs, Layout, fmt_time, org_options};
-use crate::pages::render;
+use crate::pages::{render, render_status};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -141,7 +141,7 @@ async fn lists_page(st: &AppState, p: &Principal, q: YearQuery, form: NewListFor
         n => Some(format!("已复制上年清单 {n} 份（草稿），请逐份核对后报送")),
     };
     let failed = !errors.is_empty() || message.is_some();
-    let mut r = render(&ListsPage {
+    render_status(&ListsPage {
         l: Layout::new(st, p, "责任清单", "/duty"),
         year,
         q,
@@ -154,11 +154,7 @@ async fn lists_page(st: &AppState, p: &Principal, q: YearQuery, form: NewListFor
         message,
         info,
         holders,
-    })?;
-    if failed {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    }, failed)
 }
 
 /// 书记 and 班子成员 (current posts) of units in the scope: the holders of personal lists.
@@ -263,11 +259,7 @@ async fn list_page(st: &AppState, p: &Principal, id: i64, form: ItemForm, errors
     let can_edit = list.status().editable() && p.require(Permission::EditDuty).map(|s| s.contains(&list.org_path)).unwrap_or(false);
     let can_review = list.status == "submitted" && p.require(Permission::ReviewDuty).map(|s| store::may_review(&s, &list.org_path)).unwrap_or(false);
     let failed = !errors.is_empty() || message.is_some();
-    let mut r = render(&ListPage { l: Layout::new(st, p, &list.title, "/duty"), list, items, versions, version_times, can_edit, can_review, form, errors: Errs(errors), message })?;
-    if failed {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    render_status(&ListPage { l: Layout::new(st, p, &list.title, "/duty"), list, items, versions, version_times, can_edit, can_review, form, errors: Errs(errors), message }, failed)
 }
 
 pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
@@ -418,7 +410,7 @@ async fn templates_page(st: &AppState, p: &Principal, form: TemplateForm, errors
     let rows = store::templates(&st.db, &scope, year).await?;
     let orgs = org_options(&org::list_in_scope(&st.db, &scope, None, 5000).await?);
     let failed = !errors.is_empty() || message.is_some();
-    let mut r = render(&TemplatesPage {
+    render_status(&TemplatesPage {
         l: Layout::new(st, p, "共性清单", "/duty"),
         year,
         rows,
@@ -428,11 +420,7 @@ async fn templates_page(st: &AppState, p: &Principal, form: TemplateForm, errors
         form,
         errors: Errs(errors),
         message,
-    })?;
-    if failed {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    }, failed)
 }
 
 pub async fn templates(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
@@ -495,11 +483,7 @@ async fn template_page(st: &AppState, p: &Principal, id: i64, form: ItemForm, er
     let t = store::template_in_scope(&st.db, &scope, id).await?;
     let items = store::template_items(&st.db, t.id).await?;
     let failed = !errors.is_empty() || message.is_some();
-    let mut r = render(&TemplatePage { l: Layout::new(st, p, &t.title, "/duty"), t, items, form, errors: Errs(errors), message })?;
-    if failed {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    render_status(&TemplatePage { l: Layout::new(st, p, &t.title, "/duty"), t, items, form, errors: Errs(errors), message }, failed)
 }
 
 pub async fn template(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
