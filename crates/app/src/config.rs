@@ -44,6 +44,10 @@ pub struct Settings {
     /// 任务分工: 黄 within this many days of a deadline; reminders from this many days before.
     pub task_yellow_days: i64,
     pub task_reminder_days: i64,
+    /// Seconds a signed-in principal and a list page are kept in memory on one node (0: off);
+    /// other nodes' changes show within this time (docs/decisions/0009-read-caches.md).
+    pub principal_cache_seconds: u64,
+    pub list_cache_seconds: u64,
 }
 
 impl Default for Settings {
@@ -76,6 +80,8 @@ impl Default for Settings {
             log: "info".into(),
             task_yellow_days: p.task_yellow_days,
             task_reminder_days: p.task_reminder_days,
+            principal_cache_seconds: p.principal_cache_seconds,
+            list_cache_seconds: p.list_cache_seconds,
         }
     }
 }
@@ -141,6 +147,8 @@ impl Settings {
             secure_cookies: self.secure_cookies,
             task_yellow_days: self.task_yellow_days,
             task_reminder_days: self.task_reminder_days,
+            principal_cache_seconds: self.principal_cache_seconds,
+            list_cache_seconds: self.list_cache_seconds,
         }
     }
 }
@@ -151,7 +159,7 @@ const KNOWN: &[&str] = &[
     "letter_threshold",
     "data_dir", "bind", "database_url", "secret_key", "site_name", "lockout_attempts", "lockout_minutes", "idle_timeout_minutes", "session_hours", "api_token_hours", "password_min_length", "login_rate_per_minute",
     "require_totp_for_admins", "upload_max_mb", "upload_types", "secure_cookies", "argon2_m_cost", "argon2_t_cost", "session_cleanup_minutes", "audit_verify_hours", "jobs_enabled", "log",
-    "task_yellow_days", "task_reminder_days",
+    "task_yellow_days", "task_reminder_days", "principal_cache_seconds", "list_cache_seconds",
 ];
 
 #[cfg(test)]

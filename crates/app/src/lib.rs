@@ -18,7 +18,7 @@ use lianzheng_store::audit::Actor;
 use lianzheng_store::users::{self, UserInput};
 use lianzheng_store::{Db, org};
 use lianzheng_web::storage::LocalStorage;
-use lianzheng_web::{AppState, RateLimiter};
+use lianzheng_web::{AppState, Caches, RateLimiter};
 
 use crate::config::Settings;
 
@@ -59,12 +59,14 @@ pub async fn open_db(s: &Settings) -> anyhow::Result<Db> {
 
 pub fn state(s: &Settings, db: Db) -> anyhow::Result<AppState> {
     let crypto: Arc<dyn Crypto> = Arc::new(load_crypto(s)?);
+    let policy = s.policy();
     Ok(AppState {
         db,
         crypto,
         hasher: Arc::new(hasher(s)?),
         storage: Arc::new(LocalStorage::new(s.data_dir.join("attachments"))),
-        policy: Arc::new(s.policy()),
+        caches: Arc::new(Caches::new(&policy)),
+        policy: Arc::new(policy),
         limiter: Arc::new(RateLimiter::default()),
         version: VERSION,
     })

@@ -124,28 +124,38 @@ pub struct PendingPrincipal(pub Principal);
 async fn load(parts: &Parts, st: &AppState) -> Result<Principal, AppError> {
     let (token, _) = request_token(&parts.headers).ok_or(AppError::Unauthorized)?;
     let hash = token_hash(&token);
-    let session = sessions::get(&st.db, &hash).await?.ok_or(AppError::Unauthorized)?;
+    let cache = &st.caches.principals;
+    let ticket = cache.ticket();
+    let (mut p, fresh) = match cache.get(&hash) {
+        Some(p) => (p, false),
+        None => {
+            let session = sessions::get(&st.db, &hash).await?.ok_or(AppError::Unauthorized)?;
+            let user = users::get(&st.db, session.user_id).await?.ok_or(AppError::Unauthorized)?;
+            let grants = users::grants_of(&st.db, user.id).await?;
+            (Principal { user, grants, session, ip: None }, true)
+        }
+    };
+    // the session's clocks are checked on every request, cached or not
     let t = now();
-    if session.expires_at < t {
-        sessions::delete(&st.db, &hash).await?;
-        return Err(AppError::Unauthorized);
-    }
-    if session.kind == "web" {
-        if t - session.last_seen_at > st.policy.idle_timeout_minutes * 60 {
+    let idle = p.session.kind == "web" && t - p.session.last_seen_at > st.policy.idle_timeout_minutes * 60;
+    if p.session.expires_at < t || idle || p.user.disabled {
+        cache.remove(&hash);
+        if !p.user.disabled {
             sessions::delete(&st.db, &hash).await?;
-            return Err(AppError::Unauthorized);
         }
-        // one write a minute at most per session
-        if t - session.last_seen_at >= 60 {
-            sessions::touch(&st.db, &hash, t).await?;
-        }
-    }
-    let user = users::get(&st.db, session.user_id).await?.ok_or(AppError::Unauthorized)?;
-    if user.disabled {
         return Err(AppError::Unauthorized);
     }
-    let grants = users::grants_of(&st.db, user.id).await?;
-    Ok(Principal { user, grants, session, ip: peer_ip(parts) })
+    // one write a minute at most per session
+    let touch = p.session.kind == "web" && t - p.session.last_seen_at >= 60;
+    if touch {
+        sessions::touch(&st.db, &hash, t).await?;
+        p.session.last_seen_at = t;
+    }
+    if touch || fresh {
+        cache.insert(hash, ticket, p.clone());
+    }
+    p.ip = peer_ip(parts);
+    Ok(p)
 }
 
 impl FromRequestParts<AppState> for PendingPrincipal {

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod duty_api;
 pub mod error;
 pub mod forms;
@@ -21,6 +22,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+pub use cache::Caches;
 pub use state::{AppState, Policy, RateLimiter};
 
 const HTMX: &str = include_str!("../assets/htmx.min.js");
@@ -46,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/app.js", get(|| async { asset(APP_JS, "text/javascript; charset=utf-8") }))
         .route("/assets/app.css", get(|| async { asset(APP_CSS, "text/css; charset=utf-8") }))
         .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::invalidate_caches))
         .layer(axum::middleware::from_fn(middleware::page_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
         .layer(axum::middleware::from_fn(middleware::security_headers))

@@ -8,6 +8,7 @@ use lianzheng_core::crypto::Crypto;
 use lianzheng_core::password::PasswordHasher;
 use lianzheng_store::Db;
 
+use crate::cache::Caches;
 use crate::storage::Storage;
 
 /// Security and limits, from defaults → lianzheng.toml → LIANZHENG_* (see the app crate).
@@ -36,6 +37,9 @@ pub struct Policy {
     pub task_yellow_days: i64,
     /// 任务分工: days before a deadline when the daily job starts reminding.
     pub task_reminder_days: i64,
+    /// Seconds a principal / a list page stays cached on one node (0: off).
+    pub principal_cache_seconds: u64,
+    pub list_cache_seconds: u64,
 }
 
 impl Default for Policy {
@@ -57,6 +61,8 @@ impl Default for Policy {
             secure_cookies: false,
             task_yellow_days: 7,
             task_reminder_days: 7,
+            principal_cache_seconds: 5,
+            list_cache_seconds: 2,
         }
     }
 }
@@ -69,6 +75,7 @@ pub struct AppState {
     pub storage: Arc<dyn Storage>,
     pub policy: Arc<Policy>,
     pub limiter: Arc<RateLimiter>,
+    pub caches: Arc<Caches>,
     pub version: &'static str,
 }
 

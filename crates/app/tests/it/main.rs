@@ -6,6 +6,7 @@ mod harness;
 
 mod archive;
 mod auth;
+mod caches;
 mod config_file;
 mod duty_letters;
 mod duty_lists;

@@ -1,5 +1,7 @@
 //! 人员信息 pages: the scoped list with filters and paging, a person's page, add/edit, posts, import/export.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -53,16 +55,18 @@ impl ListQuery {
     }
 }
 
-/// A list page, or the single person whose ID number was typed into the search box.
-pub async fn search(st: &AppState, scope: &Scope, q: &ListQuery) -> AppResult<(Vec<Person>, Pager)> {
+/// A list page, or the single person whose ID number was typed into the search box. Pages
+/// come from the node's short-lived cache (`cache.rs`); ID-number searches are never cached.
+pub async fn search(st: &AppState, scope: &Scope, q: &ListQuery) -> AppResult<(Arc<Vec<Person>>, Pager)> {
     if let Ok(id) = IdCardNumber::parse(&q.q) {
         let found = people::find_by_id_number(&st.db, scope, st.crypto.as_ref(), &id).await?;
         let n = found.is_some() as i64;
-        return Ok((found.into_iter().collect(), Pager::new(1, PER_PAGE, n, q.base())));
+        return Ok((Arc::new(found.into_iter().collect()), Pager::new(1, PER_PAGE, n, q.base())));
     }
     let f = q.filter(st, scope).await?;
     let page = q.page.parse::<i64>().unwrap_or(1).max(1);
-    let (rows, total) = people::list(&st.db, scope, &f, (page - 1) * PER_PAGE, PER_PAGE).await?;
+    let key = format!("{scope:?}|{f:?}|{page}");
+    let (rows, total) = st.caches.people_pages.get_or_load(key, || async { people::list(&st.db, scope, &f, (page - 1) * PER_PAGE, PER_PAGE).await.map(|(rows, total)| (Arc::new(rows), total)) }).await?;
     Ok((rows, Pager::new(page, PER_PAGE, total, q.base())))
 }
 
@@ -71,7 +75,7 @@ pub async fn search(st: &AppState, scope: &Scope, q: &ListQuery) -> AppResult<(V
 struct PeoplePage {
     l: Layout,
     f: ListQuery,
-    rows: Vec<Person>,
+    rows: Arc<Vec<Person>>,
     pager: Pager,
     orgs: Vec<(i64, String)>,
     posts: Vec<(&'static str, &'static str)>,

@@ -1,0 +1,40 @@
+//! The node's short-lived read caches (principal, list pages) never hide this node's own
+//! writes: the next read after a change sees it.
+
+use serde_json::json;
+
+use crate::both;
+use crate::harness::TestApp;
+
+both!(a_write_is_seen_at_once_despite_the_caches, |app: TestApp| async move {
+    let jw = app.token("jw_staff").await;
+    let (s, before) = app.get_json(&jw, "/api/v1/people").await;
+    assert_eq!(s, 200);
+    let total = before["total"].as_i64().unwrap();
+    // the same page again: served from the cache, identical
+    assert_eq!(app.get_json(&jw, "/api/v1/people").await.1, before);
+
+    // a new person shows on the next read
+    let org = app.org_id("XW-D08").await;
+    let (s, v) = app.send_json(reqwest::Method::POST, &jw, "/api/v1/people", json!({"org_id": org, "name": "缓存测", "gender": "女"})).await;
+    assert_eq!(s, 201, "{v}");
+    let (_, after) = app.get_json(&jw, "/api/v1/people").await;
+    assert_eq!(after["total"].as_i64().unwrap(), total + 1);
+    let (_, found) = app.get_json(&jw, "/api/v1/people?q=%E7%BC%93%E5%AD%98%E6%B5%8B").await;
+    assert_eq!(found["total"], 1, "{found}");
+
+    // grants revoked by the 安全保密管理员 take effect on the next request
+    let (_, me) = app.get_json(&jw, "/api/v1/me").await;
+    let sec = app.token("secadmin").await;
+    let (_, grants) = app.get_json(&sec, &format!("/api/v1/users/{}/grants", me["id"])).await;
+    for g in grants["items"].as_array().unwrap() {
+        let (s, _) = app.send_json(reqwest::Method::DELETE, &sec, &format!("/api/v1/grants/{}", g["id"]), json!({})).await;
+        assert_eq!(s, 204);
+    }
+    assert_eq!(app.get_json(&jw, "/api/v1/people").await.0, 403);
+
+    // a token signed out is refused at once
+    let (s, _) = app.send_json(reqwest::Method::POST, &jw, "/api/v1/auth/logout", json!({})).await;
+    assert_eq!(s, 204);
+    assert_eq!(app.get_json(&jw, "/api/v1/me").await.0, 401);
+});

@@ -1,0 +1,150 @@
+//! Short-lived, node-local caches for the reads that every request repeats: who is asking (the
+//! principal behind a token) and the pages of hot lists. Why and how stale they may be:
+//! docs/decisions/0009-read-caches.md.
+//!
+//! Two rules keep them honest. On this node, every unsafe request (POST/PUT/PATCH/DELETE) bumps a
+//! generation after it has finished (see `middleware::invalidate_caches`), and an entry is only
+//! served while its generation is current — so a person who changes something sees the change
+//! on their next read. Other nodes, and the command line, are not told: their changes show
+//! within the time-to-live (a few seconds, in settings; 0 turns a cache off).
+
+use std::hash::Hash;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use lianzheng_store::people::Person;
+use quick_cache::sync::Cache;
+
+use crate::auth::Principal;
+use crate::state::Policy;
+
+/// The caches of one node.
+pub struct Caches {
+    pub generation: Arc<Generation>,
+    /// By token hash; the client address is filled in per request.
+    pub principals: Fresh<String, Principal>,
+    /// A page of the people list and the total, by scope, filter and page.
+    pub people_pages: Fresh<String, (Arc<Vec<Person>>, i64)>,
+}
+
+impl Caches {
+    pub fn new(policy: &Policy) -> Caches {
+        let generation = Arc::new(Generation::default());
+        Caches {
+            principals: Fresh::new(generation.clone(), 10_000, Duration::from_secs(policy.principal_cache_seconds)),
+            // a page is ~15 KB: 512 pages stay under 8 MB
+            people_pages: Fresh::new(generation.clone(), 512, Duration::from_secs(policy.list_cache_seconds)),
+            generation,
+        }
+    }
+}
+
+/// The node's write generation, shared by every cache.
+#[derive(Default)]
+pub struct Generation(AtomicU64);
+
+impl Generation {
+    pub fn current(&self) -> u64 {
+        self.0.load(Ordering::Acquire)
+    }
+    /// Called after a write has committed: entries read before it are no longer served.
+    pub fn bump(&self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+/// Values that stay fresh for `ttl` and until the next write on this node.
+pub struct Fresh<K, V> {
+    entries: Cache<K, (Instant, u64, V)>,
+    ttl: Duration,
+    generation: Arc<Generation>,
+}
+
+impl<K: Eq + Hash + Clone, V: Clone> Fresh<K, V> {
+    pub fn new(generation: Arc<Generation>, capacity: usize, ttl: Duration) -> Self {
+        Fresh { entries: Cache::new(capacity.max(1)), ttl, generation }
+    }
+
+    /// The generation to tag a value with: take it before reading, so that a write committed
+    /// during the read makes the value stale rather than keeping old data fresh.
+    pub fn ticket(&self) -> u64 {
+        self.generation.current()
+    }
+
+    pub fn get(&self, key: &K) -> Option<V> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let (at, generation, v) = self.entries.get(key)?;
+        (generation == self.generation.current() && at.elapsed() < self.ttl).then_some(v)
+    }
+
+    pub fn insert(&self, key: K, ticket: u64, v: V) {
+        if !self.ttl.is_zero() && ticket == self.generation.current() {
+            self.entries.insert(key, (Instant::now(), ticket, v));
+        }
+    }
+
+    pub fn remove(&self, key: &K) {
+        self.entries.remove(key);
+    }
+
+    /// The cached value, or `load`'s (then kept).
+    pub async fn get_or_load<E, F: Future<Output = Result<V, E>>>(&self, key: K, load: impl FnOnce() -> F) -> Result<V, E> {
+        if let Some(v) = self.get(&key) {
+            return Ok(v);
+        }
+        let ticket = self.ticket();
+        let v = load().await?;
+        self.insert(key, ticket, v.clone());
+        Ok(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cache(ttl_ms: u64) -> (Arc<Generation>, Fresh<String, i64>) {
+        let g = Arc::new(Generation::default());
+        (g.clone(), Fresh::new(g, 16, Duration::from_millis(ttl_ms)))
+    }
+
+    #[test]
+    fn a_write_makes_entries_stale() {
+        let (g, c) = cache(60_000);
+        c.insert("a".into(), c.ticket(), 1);
+        assert_eq!(c.get(&"a".to_string()), Some(1));
+        g.bump();
+        assert_eq!(c.get(&"a".to_string()), None);
+    }
+
+    #[test]
+    fn a_value_read_across_a_write_is_not_kept() {
+        let (g, c) = cache(60_000);
+        let ticket = c.ticket();
+        g.bump(); // committed while the value was being read
+        c.insert("a".into(), ticket, 1);
+        assert_eq!(c.get(&"a".to_string()), None);
+    }
+
+    #[test]
+    fn entries_expire_and_zero_ttl_turns_the_cache_off() {
+        let (_, c) = cache(1);
+        c.insert("a".into(), c.ticket(), 1);
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(c.get(&"a".to_string()), None);
+        let (_, off) = cache(0);
+        off.insert("a".into(), off.ticket(), 1);
+        assert_eq!(off.get(&"a".to_string()), None);
+    }
+
+    #[tokio::test]
+    async fn get_or_load_loads_once() {
+        let (_, c) = cache(60_000);
+        let a: Result<i64, ()> = c.get_or_load("k".into(), || async { Ok(7) }).await;
+        let b: Result<i64, ()> = c.get_or_load("k".into(), || async { Ok(8) }).await;
+        assert_eq!((a, b), (Ok(7), Ok(7)));
+    }
+}
