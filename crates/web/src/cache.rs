@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use lianzheng_store::duty::tasks::{PlanData, Reminder};
 use lianzheng_store::people::Person;
 use quick_cache::sync::Cache;
 
@@ -26,6 +27,10 @@ pub struct Caches {
     pub principals: Fresh<String, Principal>,
     /// A page of the people list and the total, by scope, filter and page.
     pub people_pages: Fresh<String, (Arc<Vec<Person>>, i64)>,
+    /// A 任务分工 plan's items and units by plan id (every viewer's tree is computed from it).
+    pub plans: Fresh<i64, Arc<PlanData>>,
+    /// Today's 到期提醒 by scope and plan (a county's reminders are thousands of rows to sort).
+    pub reminders: Fresh<String, Arc<Vec<Reminder>>>,
 }
 
 impl Caches {
@@ -35,6 +40,9 @@ impl Caches {
             principals: Fresh::new(generation.clone(), 10_000, Duration::from_secs(policy.principal_cache_seconds)),
             // a page is ~15 KB: 512 pages stay under 8 MB
             people_pages: Fresh::new(generation.clone(), 512, Duration::from_secs(policy.list_cache_seconds)),
+            // a 2,000-item plan is ~2 MB
+            plans: Fresh::new(generation.clone(), 16, Duration::from_secs(policy.list_cache_seconds)),
+            reminders: Fresh::new(generation.clone(), 1024, Duration::from_secs(policy.list_cache_seconds)),
             generation,
         }
     }
@@ -54,9 +62,10 @@ impl Generation {
     }
 }
 
-/// Values that stay fresh for `ttl` and until the next write on this node.
+/// Values that stay fresh for `ttl` and until the next write on this node. Entries are keyed
+/// by (key, generation): a bump makes every older entry unreachable (they age out by capacity).
 pub struct Fresh<K, V> {
-    entries: Cache<K, (Instant, u64, V)>,
+    entries: Cache<(K, u64), (Instant, V)>,
     ttl: Duration,
     generation: Arc<Generation>,
 }
@@ -76,28 +85,42 @@ impl<K: Eq + Hash + Clone, V: Clone> Fresh<K, V> {
         if self.ttl.is_zero() {
             return None;
         }
-        let (at, generation, v) = self.entries.get(key)?;
-        (generation == self.generation.current() && at.elapsed() < self.ttl).then_some(v)
+        let (at, v) = self.entries.get(&(key.clone(), self.generation.current()))?;
+        (at.elapsed() < self.ttl).then_some(v)
     }
 
+    /// Kept under the generation it was read in: unreachable if a write has committed since.
     pub fn insert(&self, key: K, ticket: u64, v: V) {
-        if !self.ttl.is_zero() && ticket == self.generation.current() {
-            self.entries.insert(key, (Instant::now(), ticket, v));
+        if !self.ttl.is_zero() {
+            self.entries.insert((key, ticket), (Instant::now(), v));
         }
     }
 
     pub fn remove(&self, key: &K) {
-        self.entries.remove(key);
+        self.entries.remove(&(key.clone(), self.generation.current()));
     }
 
-    /// The cached value, or `load`'s (then kept).
+    /// The cached value, or `load`'s (then kept). Concurrent callers for one key wait for a
+    /// single load rather than all reading the database at once when an entry expires.
     pub async fn get_or_load<E, F: Future<Output = Result<V, E>>>(&self, key: K, load: impl FnOnce() -> F) -> Result<V, E> {
-        if let Some(v) = self.get(&key) {
-            return Ok(v);
+        if self.ttl.is_zero() {
+            return load().await;
         }
-        let ticket = self.ticket();
+        let slot = (key, self.generation.current());
+        let guard = loop {
+            match self.entries.get_value_or_guard_async(&slot).await {
+                Ok((at, v)) if at.elapsed() < self.ttl => return Ok(v),
+                // expired: whoever removes it first loads; the others wait on that load
+                Ok(_) => {
+                    self.entries.remove_if(&slot, |(at, _)| at.elapsed() >= self.ttl);
+                }
+                Err(guard) => break guard,
+            }
+        };
         let v = load().await?;
-        self.insert(key, ticket, v.clone());
+        // kept under the generation it was read in: if a write committed meanwhile, only the
+        // callers already waiting (who asked before the write finished) get it
+        let _ = guard.insert((Instant::now(), v.clone()));
         Ok(v)
     }
 }
@@ -146,5 +169,28 @@ mod tests {
         let a: Result<i64, ()> = c.get_or_load("k".into(), || async { Ok(7) }).await;
         let b: Result<i64, ()> = c.get_or_load("k".into(), || async { Ok(8) }).await;
         assert_eq!((a, b), (Ok(7), Ok(7)));
+    }
+
+    #[tokio::test]
+    async fn concurrent_misses_share_one_load() {
+        let (_, c) = cache(60_000);
+        let c = Arc::new(c);
+        let loads = Arc::new(AtomicU64::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..16 {
+            let (c, loads) = (c.clone(), loads.clone());
+            tasks.push(tokio::spawn(async move {
+                c.get_or_load("k".to_string(), || async {
+                    loads.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    Ok::<i64, ()>(5)
+                })
+                .await
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.unwrap(), Ok(5));
+        }
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
     }
 }

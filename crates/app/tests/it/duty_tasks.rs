@@ -409,7 +409,7 @@ both!(bench_plan_generates_a_large_tree, |app: TestApp| async move {
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     assert!(html.contains("共 2000 条"));
-    assert_eq!(html.matches("<progress").count(), 300, "one page of the tree");
+    assert_eq!(html.matches("<progress").count(), 100, "one page of the tree");
     if std::env::var("TASKS_TIMING").is_ok() {
         let mut ms = Vec::new();
         for _ in 0..30 {

@@ -81,7 +81,7 @@ pub fn role_label(role: &str) -> &'static str {
     }
 }
 
-#[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, FromRow, Serialize, PartialEq)]
 pub struct Plan {
     pub id: i64,
     pub year: i64,
@@ -331,61 +331,101 @@ pub struct TreeFilter {
     pub colour: Option<Colour>,
 }
 
-/// The plan as the scope sees it: two queries (items, units), then one pass in memory.
-pub async fn plan_tree(db: &Db, scope: &Scope, plan: &Plan, f: &TreeFilter, today: Date, yellow_days: i64) -> Result<Vec<Node>, StoreError> {
-    let tasks: Vec<Task> = db.fetch_all(q_built(format!("{TASK_SELECT}WHERE t.plan_id = $1")).bind(plan.id)).await?;
-    let orgs: Vec<TaskOrg> = db
-        .fetch_all(q("SELECT x.task_id, x.org_id, x.org_path, o.name AS org_name, x.role FROM task_orgs x JOIN orgs o ON o.id = x.org_id WHERE x.plan_id = $1 ORDER BY x.id").bind(plan.id))
-        .await?;
-    Ok(build_tree(tasks, orgs, scope.contains(&plan.org_path), scope, f, today, yellow_days))
-}
-
 fn involves(t: &Task, orgs: &[TaskOrg], scope: &Scope) -> bool {
     t.lead_org_path.as_deref().is_some_and(|p| scope.contains(p)) || orgs.iter().any(|o| scope.contains(&o.org_path))
 }
 
-fn build_tree(tasks: Vec<Task>, orgs: Vec<TaskOrg>, owner: bool, scope: &Scope, f: &TreeFilter, today: Date, yellow_days: i64) -> Vec<Node> {
-    let mut by_task: HashMap<i64, Vec<TaskOrg>> = HashMap::new();
-    for o in orgs {
-        by_task.entry(o.task_id).or_default().push(o);
-    }
-    let shape: Vec<(i64, Option<i64>, i64)> = tasks.iter().map(|t| (t.id, t.parent_id, t.seq)).collect();
-    let order = tree_order(&shape);
-    let filter_scope = f.org_path.as_ref().map(|p| Scope::from_paths(vec![p.clone()]));
-    let empty = Vec::new();
-    // which items the viewer may open and which pass the filters
-    let mut shown: HashSet<i64> = HashSet::new();
-    let mut open: HashSet<i64> = HashSet::new();
-    for (i, _, _) in &order {
-        let t = &tasks[*i];
-        let o = by_task.get(&t.id).unwrap_or(&empty);
-        let may_open = owner || involves(t, o, scope);
-        if !may_open {
-            continue;
-        }
-        open.insert(t.id);
-        let passes = filter_scope.as_ref().is_none_or(|s| involves(t, o, s)) && f.colour.is_none_or(|c| t.colour(today, yellow_days) == c);
-        if passes {
-            shown.insert(t.id);
-            // ancestors as context
-            for a in t.path.split('/').filter_map(|s| s.parse::<i64>().ok()) {
-                shown.insert(a);
+/// Every item of a plan with its units, in tree order: read in two queries, independent of
+/// who is looking, so the web layer keeps it for a few seconds per plan and every viewer's
+/// page, filters and colour counts are computed from it in memory.
+#[derive(Debug, Clone)]
+pub struct PlanData {
+    tasks: Vec<Task>,
+    /// Per task index: its units (responsible and cooperating), in entry order.
+    orgs: Vec<Vec<TaskOrg>>,
+    /// Per task index: the deadline, parsed once (colours are computed on every view).
+    deadlines: Vec<Option<Date>>,
+    order: Vec<Pos>,
+}
+
+pub async fn plan_data(db: &Db, plan_id: i64) -> Result<PlanData, StoreError> {
+    let tasks: Vec<Task> = db.fetch_all(q_built(format!("{TASK_SELECT}WHERE t.plan_id = $1")).bind(plan_id)).await?;
+    let rows: Vec<TaskOrg> = db
+        .fetch_all(q("SELECT x.task_id, x.org_id, x.org_path, o.name AS org_name, x.role FROM task_orgs x JOIN orgs o ON o.id = x.org_id WHERE x.plan_id = $1 ORDER BY x.id").bind(plan_id))
+        .await?;
+    Ok(PlanData::new(tasks, rows))
+}
+
+impl PlanData {
+    pub fn new(tasks: Vec<Task>, rows: Vec<TaskOrg>) -> PlanData {
+        let index: HashMap<i64, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+        let mut orgs = vec![Vec::new(); tasks.len()];
+        for o in rows {
+            if let Some(&i) = index.get(&o.task_id) {
+                orgs[i].push(o);
             }
         }
+        let shape: Vec<(i64, Option<i64>, i64)> = tasks.iter().map(|t| (t.id, t.parent_id, t.seq)).collect();
+        let order = tree_positions(&shape);
+        let deadlines = tasks.iter().map(|t| t.deadline.as_deref().and_then(parse_date)).collect();
+        PlanData { tasks, orgs, deadlines, order }
     }
-    let mut tasks: Vec<Option<Task>> = tasks.into_iter().map(Some).collect();
-    let mut out = Vec::with_capacity(shown.len());
-    for (i, number, depth) in order {
-        let Some(t) = tasks[i].take() else { continue };
-        if !shown.contains(&t.id) {
-            continue;
+
+    pub fn len(&self) -> usize {
+        self.tasks.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tasks.is_empty()
+    }
+
+    /// The rows the viewer sees (items they may open that pass the filters, with their
+    /// ancestors as context), one page of them, and colour counts over all they may open.
+    #[allow(clippy::too_many_arguments)]
+    pub fn page(&self, scope: &Scope, plan: &Plan, f: &TreeFilter, today: Date, yellow_days: i64, offset: usize, limit: usize) -> TreePage {
+        let owner = scope.contains(&plan.org_path);
+        let filter_scope = f.org_path.as_ref().map(|p| Scope::from_paths(vec![p.clone()]));
+        // per order position: may the viewer open it; is it shown (itself, or as an ancestor)
+        let mut open = vec![false; self.order.len()];
+        let mut shown = vec![false; self.order.len()];
+        let mut counts: Vec<(Colour, usize)> = Colour::ALL.iter().map(|c| (*c, 0)).collect();
+        for (at, p) in self.order.iter().enumerate() {
+            let (t, units) = (&self.tasks[p.index], &self.orgs[p.index]);
+            if !(owner || involves(t, units, scope)) {
+                continue;
+            }
+            open[at] = true;
+            let c = colour(t.is_done(), t.progress, self.deadlines[p.index], today, yellow_days);
+            if let Some(x) = counts.iter_mut().find(|x| x.0 == c) {
+                x.1 += 1;
+            }
+            if filter_scope.as_ref().is_none_or(|fs| involves(t, units, fs)) && f.colour.is_none_or(|fc| fc == c) {
+                let mut up = Some(at);
+                while let Some(u) = up {
+                    if shown[u] {
+                        break;
+                    }
+                    shown[u] = true;
+                    up = self.order[u].parent;
+                }
+            }
         }
-        let o = by_task.remove(&t.id).unwrap_or_default();
-        let (responsible, cooperating): (Vec<TaskOrg>, Vec<TaskOrg>) = o.into_iter().partition(|x| x.role == ROLE_RESPONSIBLE);
-        let colour = t.colour(today, yellow_days);
-        out.push(Node { open: open.contains(&t.id), task: t, number, depth, responsible, cooperating, colour });
+        let rows: Vec<usize> = (0..self.order.len()).filter(|&at| shown[at]).collect();
+        let total = rows.len();
+        let nodes = rows
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(|at| {
+                let i = self.order[at].index;
+                let task = self.tasks[i].clone();
+                let (responsible, cooperating): (Vec<TaskOrg>, Vec<TaskOrg>) = self.orgs[i].iter().cloned().partition(|x| x.role == ROLE_RESPONSIBLE);
+                let colour = colour(task.is_done(), task.progress, self.deadlines[i], today, yellow_days);
+                Node { open: open[at], task, number: number_at(&self.order, at), depth: self.order[at].depth, responsible, cooperating, colour }
+            })
+            .collect();
+        TreePage { nodes, total, counts }
     }
-    out
 }
 
 /// One page of the plan tree, with the colour counts over everything the viewer may open.
@@ -396,34 +436,6 @@ pub struct TreePage {
     pub total: usize,
     /// (colour, items the viewer may open in that colour), in `Colour::ALL` order.
     pub counts: Vec<(Colour, usize)>,
-}
-
-/// The few columns the tree's shape, filters and colours need.
-#[derive(Debug, Clone, FromRow)]
-struct Skel {
-    id: i64,
-    parent_id: Option<i64>,
-    seq: i64,
-    lead_org_path: Option<String>,
-    deadline: Option<String>,
-    progress: i64,
-    status: String,
-}
-
-/// Depth-first order of items given as (id, parent, seq): (index, number "1.2.3", depth).
-fn tree_order(items: &[(i64, Option<i64>, i64)]) -> Vec<(usize, String, usize)> {
-    let order = tree_positions(items);
-    let mut numbers: Vec<String> = Vec::with_capacity(order.len());
-    let mut out = Vec::with_capacity(order.len());
-    for p in &order {
-        let n = match p.parent {
-            Some(pp) => format!("{}.{}", numbers[pp], p.sibling),
-            None => p.sibling.to_string(),
-        };
-        numbers.push(n.clone());
-        out.push((p.index, n, p.depth));
-    }
-    out
 }
 
 /// A place in the depth-first order: the item's index, its depth, the order position of its
@@ -474,112 +486,6 @@ fn number_at(order: &[Pos], mut at: usize) -> String {
     }
     parts.reverse();
     parts.join(".")
-}
-
-/// One page of the plan as the scope sees it. The whole tree is read as a skeleton (a few
-/// short columns, and the units only when the viewer or a filter needs them); full rows and
-/// unit names are read for the page's items only.
-#[allow(clippy::too_many_arguments)]
-pub async fn plan_page(db: &Db, scope: &Scope, plan: &Plan, f: &TreeFilter, today: Date, yellow_days: i64, offset: usize, limit: usize) -> Result<TreePage, StoreError> {
-    let owner = scope.contains(&plan.org_path);
-    let need_units = !owner || f.org_path.is_some();
-    // the owner's unfiltered view: the shape only, colours counted by the database
-    let shape_only = owner && f.org_path.is_none() && f.colour.is_none();
-    let skel: Vec<Skel> = if need_units {
-        db.fetch_all(q("SELECT id, parent_id, seq, lead_org_path, deadline, progress, status FROM tasks WHERE plan_id = $1").bind(plan.id)).await?
-    } else if shape_only {
-        db.fetch_all(q("SELECT id, parent_id, seq, CAST(NULL AS TEXT) AS lead_org_path, CAST(NULL AS TEXT) AS deadline, CAST(0 AS BIGINT) AS progress, '' AS status FROM tasks WHERE plan_id = $1").bind(plan.id)).await?
-    } else {
-        db.fetch_all(q("SELECT id, parent_id, seq, CAST(NULL AS TEXT) AS lead_org_path, deadline, progress, status FROM tasks WHERE plan_id = $1").bind(plan.id)).await?
-    };
-    let mut unit_paths: HashMap<i64, Vec<String>> = HashMap::new();
-    if need_units {
-        let rows: Vec<(i64, String)> = db.fetch_all(q("SELECT task_id, org_path FROM task_orgs WHERE plan_id = $1").bind(plan.id)).await?;
-        for (t, p) in rows {
-            unit_paths.entry(t).or_default().push(p);
-        }
-    }
-    let none = Vec::new();
-    let involves = |s: &Skel, sc: &Scope| s.lead_org_path.as_deref().is_some_and(|p| sc.contains(p)) || unit_paths.get(&s.id).unwrap_or(&none).iter().any(|p| sc.contains(p));
-    let colour_of = |s: &Skel| colour(s.status == TaskStatus::Done.code(), s.progress, s.deadline.as_deref().and_then(parse_date), today, yellow_days);
-    let shape: Vec<(i64, Option<i64>, i64)> = skel.iter().map(|s| (s.id, s.parent_id, s.seq)).collect();
-    let order = tree_positions(&shape);
-    let filter_scope = f.org_path.as_ref().map(|p| Scope::from_paths(vec![p.clone()]));
-    // per order position: may the viewer open it; is it shown (itself, or as an ancestor)
-    let mut open = vec![false; order.len()];
-    let mut shown = vec![false; order.len()];
-    let mut counts: Vec<(Colour, usize)> = Colour::ALL.iter().map(|c| (*c, 0)).collect();
-    for (at, p) in order.iter().enumerate() {
-        let s = &skel[p.index];
-        if !(owner || involves(s, scope)) {
-            continue;
-        }
-        open[at] = true;
-        let c = if shape_only { Colour::Blue } else { colour_of(s) };
-        if let Some(x) = counts.iter_mut().find(|x| x.0 == c) {
-            x.1 += 1;
-        }
-        if filter_scope.as_ref().is_none_or(|fs| involves(s, fs)) && f.colour.is_none_or(|fc| fc == c) {
-            let mut up = Some(at);
-            while let Some(u) = up {
-                if shown[u] {
-                    break;
-                }
-                shown[u] = true;
-                up = order[u].parent;
-            }
-        }
-    }
-    if shape_only {
-        counts = colour_counts(db, plan.id, today, yellow_days).await?;
-    }
-    let rows: Vec<usize> = (0..order.len()).filter(|&at| shown[at]).collect();
-    let total = rows.len();
-    let page: Vec<usize> = rows.into_iter().skip(offset).take(limit).collect();
-    if page.is_empty() {
-        return Ok(TreePage { nodes: vec![], total, counts });
-    }
-    let ids: Vec<i64> = page.iter().map(|&at| skel[order[at].index].id).collect();
-    let mut tq = q_built(format!("{TASK_SELECT}WHERE t.id IN ({})", placeholders(1, ids.len())));
-    let mut oq = q_built(format!("SELECT x.task_id, x.org_id, x.org_path, o.name AS org_name, x.role FROM task_orgs x JOIN orgs o ON o.id = x.org_id WHERE x.task_id IN ({}) ORDER BY x.id", placeholders(1, ids.len())));
-    for id in &ids {
-        tq = tq.bind(*id);
-        oq = oq.bind(*id);
-    }
-    let mut tasks: HashMap<i64, Task> = db.fetch_all::<Task>(tq).await?.into_iter().map(|t| (t.id, t)).collect();
-    let mut orgs: HashMap<i64, Vec<TaskOrg>> = HashMap::new();
-    for o in db.fetch_all::<TaskOrg>(oq).await? {
-        orgs.entry(o.task_id).or_default().push(o);
-    }
-    let mut nodes = Vec::with_capacity(page.len());
-    for at in page {
-        let id = skel[order[at].index].id;
-        let Some(task) = tasks.remove(&id) else { continue };
-        let (responsible, cooperating): (Vec<TaskOrg>, Vec<TaskOrg>) = orgs.remove(&id).unwrap_or_default().into_iter().partition(|x| x.role == ROLE_RESPONSIBLE);
-        let colour = task.colour(today, yellow_days);
-        nodes.push(Node { open: open[at], task, number: number_at(&order, at), depth: order[at].depth, responsible, cooperating, colour });
-    }
-    Ok(TreePage { nodes, total, counts })
-}
-
-/// The colour rule of `lianzheng_core::duty::colour` as one aggregate over a plan's items
-/// (deadlines are ISO dates, so they compare as text).
-async fn colour_counts(db: &Db, plan_id: i64, today: Date, yellow_days: i64) -> Result<Vec<(Colour, usize)>, StoreError> {
-    let t = format_date(today);
-    let y = format_date(today + time::Duration::days(yellow_days.max(0)));
-    let (green, red, yellow, total): (i64, i64, i64, i64) = db
-        .fetch_one(
-            q("SELECT CAST(COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-               CAST(COALESCE(SUM(CASE WHEN status <> 'done' AND deadline IS NOT NULL AND deadline < $2 THEN 1 ELSE 0 END), 0) AS BIGINT), \
-               CAST(COALESCE(SUM(CASE WHEN status <> 'done' AND deadline IS NOT NULL AND deadline >= $2 AND deadline <= $3 AND progress < 100 THEN 1 ELSE 0 END), 0) AS BIGINT), \
-               CAST(COUNT(*) AS BIGINT) FROM tasks WHERE plan_id = $1")
-            .bind(plan_id)
-            .bind(t)
-            .bind(y),
-        )
-        .await?;
-    let n = |v: i64| usize::try_from(v).unwrap_or(0);
-    Ok(vec![(Colour::Green, n(green)), (Colour::Blue, n(total - green - red - yellow)), (Colour::Yellow, n(yellow)), (Colour::Red, n(red))])
 }
 
 /// An item with everything its page shows, and what the viewer may do with it.
@@ -1111,12 +1017,15 @@ mod tests {
     fn tree_order_numbers_and_context() {
         let tasks = vec![task(3, None, "/3/", 2, None), task(1, None, "/1/", 1, None), task(2, Some(1), "/1/2/", 1, Some("/1/9/")), task(4, Some(1), "/1/4/", 2, Some("/1/8/"))];
         let today = time::macros::date!(2026 - 06 - 01);
-        let all = build_tree(tasks.clone(), vec![], true, &Scope::everything(), &TreeFilter::default(), today, 7);
+        let data = PlanData::new(tasks, vec![]);
+        let plan = Plan { org_path: "/1/".into(), ..Plan::default() };
+        let all = data.page(&Scope::everything(), &plan, &TreeFilter::default(), today, 7, 0, usize::MAX).nodes;
         let nums: Vec<(i64, &str)> = all.iter().map(|n| (n.task.id, n.number.as_str())).collect();
         assert_eq!(nums, vec![(1, "1"), (2, "1.1"), (4, "1.2"), (3, "2")]);
         // a unit sees its item, with the 大项 above it as context only
         let unit = Scope::from_paths(vec!["/1/9/".into()]);
-        let seen = build_tree(tasks, vec![], false, &unit, &TreeFilter::default(), today, 7);
+        let plan = Plan { org_path: "/0/".into(), ..plan };
+        let seen = data.page(&unit, &plan, &TreeFilter::default(), today, 7, 0, usize::MAX).nodes;
         let v: Vec<(i64, bool, &str)> = seen.iter().map(|n| (n.task.id, n.open, n.number.as_str())).collect();
         assert_eq!(v, vec![(1, false, "1"), (2, true, "1.1")]);
     }

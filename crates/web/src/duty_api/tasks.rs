@@ -142,5 +142,5 @@ async fn reports_create(State(st): State<AppState>, p: Principal, Path(id): Path
 
 async fn reminders_list(State(st): State<AppState>, p: Principal) -> AppResult<Json<Value>> {
     let scope = p.require(Permission::ViewDuty)?;
-    Ok(Json(json!({"items": store::pending_reminders(&st.db, &scope, None).await?})))
+    Ok(Json(json!({"items": *crate::pages::duty::tasks::reminders(&st, &scope, None).await?})))
 }

@@ -53,11 +53,11 @@ pub async fn home(State(st): State<AppState>, p: Principal) -> AppResult<Respons
         scope_names.push("系统管理（不含业务数据）".to_string());
     }
     let reminders = match p.require(Permission::ViewDuty) {
-        Ok(scope) => lianzheng_store::duty::tasks::pending_reminders(&st.db, &scope, None)
+        Ok(scope) => crate::pages::duty::tasks::reminders(&st, &scope, None)
             .await?
-            .into_iter()
+            .iter()
             .take(10)
-            .map(|r| (r.task_id, r.task_title, r.org_name, r.kind == "overdue", r.deadline.unwrap_or_default()))
+            .map(|r| (r.task_id, r.task_title.clone(), r.org_name.clone(), r.kind == "overdue", r.deadline.clone().unwrap_or_default()))
             .collect(),
         Err(_) => vec![],
     };

@@ -3,6 +3,7 @@
 //! export, and the 责任分工 document (GB/T 9704 DOCX). The API calls the same checks.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
@@ -16,7 +17,7 @@ use lianzheng_core::org::{Permission, Scope, subtree_range};
 use lianzheng_docs::gbt9704::{Block, OfficialDocument, to_docx};
 use lianzheng_docs::xlsx::{Column, Table, read_rows, write_tables};
 use lianzheng_store::attachments::Attachment;
-use lianzheng_store::duty::tasks::{self as store, LinkedItem, Node, Plan, PlanInput, PlanRow, Reminder, Report, TaskInput, TaskView, TreeFilter};
+use lianzheng_store::duty::tasks::{self as store, LinkedItem, Node, Plan, PlanData, PlanInput, PlanRow, Reminder, Report, TaskInput, TaskView, TreeFilter};
 use lianzheng_store::{Db, q};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -48,8 +49,8 @@ pub fn routes() -> Router<AppState> {
         .route("/duty/tasks/{id}/files/{file}", get(download))
 }
 
-/// Rows of the plan tree per page.
-pub const TREE_PAGE: i64 = 300;
+/// Rows of the plan tree per page (a 2,000-item province plan is 20 pages; a county plan mostly one or two).
+pub const TREE_PAGE: i64 = 100;
 
 // ---------------------------------------------------------------------------------- forms
 
@@ -510,7 +511,7 @@ struct PlansPage {
     year: i32,
     plans: Vec<PlanRow>,
     last_year: Vec<PlanRow>,
-    reminders: Vec<Reminder>,
+    reminders: Arc<Vec<Reminder>>,
     can_edit: bool,
     form: PlanForm,
     errors: Errs,
@@ -536,7 +537,7 @@ async fn plans_page(st: &AppState, p: &Principal, year: i32, form: Option<PlanFo
         Some(es) => editable_orgs(&st.db, es).await?,
         None => vec![],
     };
-    let reminders = store::pending_reminders(&st.db, &scope, None).await?;
+    let reminders = reminders(st, &scope, None).await?;
     let form = form.unwrap_or_else(|| PlanForm {
         year: year.to_string(),
         org_id: p.user.org_id.filter(|id| orgs.iter().any(|o| o.0 == *id)).or(orgs.first().map(|o| o.0)).map(|v| v.to_string()).unwrap_or_default(),
@@ -607,7 +608,7 @@ struct PlanPage {
     f: TreeQuery,
     orgs: Vec<(i64, String)>,
     colours: Vec<(&'static str, &'static str)>,
-    reminders: Vec<Reminder>,
+    reminders: Arc<Vec<Reminder>>,
     owner: bool,
     can_edit: bool,
     today: String,
@@ -629,10 +630,21 @@ impl TreeQuery {
     }
 }
 
+/// A plan's items and units, from the node's short-lived cache (`cache.rs`).
+async fn plan_data(st: &AppState, plan_id: i64) -> AppResult<Arc<PlanData>> {
+    Ok(st.caches.plans.get_or_load(plan_id, || async { store::plan_data(&st.db, plan_id).await.map(Arc::new) }).await?)
+}
+
+/// Today's 到期提醒 within the scope (of one plan, or all), from the node's short-lived cache.
+pub async fn reminders(st: &AppState, scope: &Scope, plan_id: Option<i64>) -> AppResult<Arc<Vec<Reminder>>> {
+    let key = format!("{scope:?}|{plan_id:?}");
+    Ok(st.caches.reminders.get_or_load(key, || async { store::pending_reminders(&st.db, scope, plan_id).await.map(Arc::new) }).await?)
+}
+
 /// The tree as the viewer sees it, with the filters of the query.
 pub async fn tree(st: &AppState, scope: &Scope, plan: &Plan, org: &str, colour: &str) -> AppResult<Vec<Node>> {
     let f = tree_filter_of(st, org, colour).await?;
-    Ok(store::plan_tree(&st.db, scope, plan, &f, store::today(), st.policy.task_yellow_days).await?)
+    Ok(plan_data(st, plan.id).await?.page(scope, plan, &f, store::today(), st.policy.task_yellow_days, 0, usize::MAX).nodes)
 }
 
 pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>, Q(q): Q<TreeQuery>) -> AppResult<Response> {
@@ -640,19 +652,21 @@ pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
     let f = tree_filter_of(&st, &q.org, &q.colour).await?;
     let page = q.page.parse::<i64>().unwrap_or(1).max(1);
     let offset = usize::try_from((page - 1) * TREE_PAGE).unwrap_or(0);
-    let mut tp = store::plan_page(&st.db, &scope, &plan, &f, store::today(), st.policy.task_yellow_days, offset, TREE_PAGE as usize).await?;
+    let data = plan_data(&st, plan.id).await?;
+    let (today, yellow) = (store::today(), st.policy.task_yellow_days);
+    let mut tp = data.page(&scope, &plan, &f, today, yellow, offset, TREE_PAGE as usize);
     let pager = Pager::new(page, TREE_PAGE, tp.total as i64, q.base());
     if tp.nodes.is_empty() && tp.total > 0 {
         // a page past the end: show the last one
         let offset = usize::try_from(pager.offset(TREE_PAGE)).unwrap_or(0);
-        tp = store::plan_page(&st.db, &scope, &plan, &f, store::today(), st.policy.task_yellow_days, offset, TREE_PAGE as usize).await?;
+        tp = data.page(&scope, &plan, &f, today, yellow, offset, TREE_PAGE as usize);
     }
     let counts = tp.counts.iter().map(|(c, n)| (c.code(), c.label(), *n)).collect();
     let rows: Vec<NodeRow> = tp.nodes.into_iter().map(NodeRow::of).collect();
     let owner = scope.contains(&plan.org_path);
     // filter by a unit "and below": the owner and the units directly under it
     let orgs: Vec<(i64, String)> = st.db.fetch_all(lianzheng_store::q("SELECT id, name FROM orgs WHERE id = $1 OR parent_id = $1 ORDER BY parent_id IS NOT NULL, sort_order, id LIMIT 400").bind(plan.org_id)).await?;
-    let reminders = store::pending_reminders(&st.db, &scope, Some(plan.id)).await?;
+    let reminders = reminders(&st, &scope, Some(plan.id)).await?;
     render(&PlanPage {
         l: Layout::new(&st, &p, &plan.title, "/duty"),
         plan,
