@@ -61,12 +61,12 @@ pub fn state(s: &Settings, db: Db) -> anyhow::Result<AppState> {
     let crypto: Arc<dyn Crypto> = Arc::new(load_crypto(s)?);
     let policy = s.policy();
     Ok(AppState {
+        caches: Arc::new(Caches::new(&policy, db.generation())),
         db,
         crypto,
         hasher: Arc::new(hasher(s)?),
         storage: Arc::new(LocalStorage::new(s.data_dir.join("attachments"))),
-        caches: Arc::new(Caches::new(&policy)),
-        policy: Arc::new(policy),
+                policy: Arc::new(policy),
         limiter: Arc::new(RateLimiter::default()),
         version: VERSION,
     })

@@ -7,6 +7,8 @@
 use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
@@ -43,12 +45,29 @@ enum Pool {
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: Pool,
+    generation: Arc<Generation>,
+}
+
+/// This process's write generation: bumped after every committed transaction (and, by the web
+/// layer, after every unsafe request). Read caches tag entries with it, so that nothing read
+/// before a write is served after it (docs/decisions/0009-read-caches.md).
+#[derive(Debug, Default)]
+pub struct Generation(AtomicU64);
+
+impl Generation {
+    pub fn current(&self) -> u64 {
+        self.0.load(Ordering::Acquire)
+    }
+    pub fn bump(&self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
 }
 
 /// A write transaction. On SQLite it is opened with `BEGIN IMMEDIATE` so a transaction that
 /// reads before it writes cannot fail on upgrade; on PostgreSQL it is an ordinary transaction.
 pub struct Tx {
     inner: TxInner,
+    generation: Arc<Generation>,
 }
 
 enum TxInner {
@@ -160,7 +179,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Db { pool: Pool::Postgres(pool) }
+            Db { pool: Pool::Postgres(pool), generation: Arc::default() }
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -177,7 +196,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Db { pool: Pool::Sqlite(pool) }
+            Db { pool: Pool::Sqlite(pool), generation: Arc::default() }
         } else {
             return Err(StoreError::Config(format!("不支持的数据库地址：{url}（应以 sqlite:// 或 postgres:// 开头）")));
         };
@@ -216,7 +235,11 @@ impl Db {
             Pool::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => TxInner::Postgres(p.begin().await?),
         };
-        Ok(Tx { inner })
+        Ok(Tx { inner, generation: self.generation.clone() })
+    }
+
+    pub fn generation(&self) -> Arc<Generation> {
+        self.generation.clone()
     }
 
     pub async fn fetch_all<T: Row>(&self, q: Q) -> Result<Vec<T>, StoreError> {
@@ -277,6 +300,7 @@ impl Tx {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
         }
+        self.generation.bump();
         Ok(())
     }
 

@@ -17,7 +17,7 @@ pub mod settings;
 pub mod users;
 
 pub use builder::SqlBuilder;
-pub use db::{Backend, Db, Q, Tx, Val, now, q, q_built};
+pub use db::{Backend, Db, Generation, Q, Tx, Val, now, q, q_built};
 pub use lianzheng_core::org::Scope;
 
 /// What went wrong in the store. `Invalid`, `Conflict`, `Stale` and `NotFound` are the

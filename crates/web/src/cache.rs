@@ -2,18 +2,19 @@
 //! principal behind a token) and the pages of hot lists. Why and how stale they may be:
 //! docs/decisions/0009-read-caches.md.
 //!
-//! Two rules keep them honest. On this node, every unsafe request (POST/PUT/PATCH/DELETE) bumps a
-//! generation after it has finished (see `middleware::invalidate_caches`), and an entry is only
-//! served while its generation is current — so a person who changes something sees the change
-//! on their next read. Other nodes, and the command line, are not told: their changes show
+//! Two rules keep them honest. On this node, every committed transaction (`Tx::commit`, so also
+//! writes made while serving a GET, and background jobs) and every unsafe request
+//! (POST/PUT/PATCH/DELETE, for the session writes made outside a transaction; see
+//! `middleware::invalidate_caches`) bumps a generation, and an entry is only served while its
+//! generation is current — so a person who changes something sees the change on their next read. Other nodes, and the command line, are not told: their changes show
 //! within the time-to-live (a few seconds, in settings; 0 turns a cache off).
 
 use std::hash::Hash;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use lianzheng_store::duty::tasks::{PlanData, Reminder};
+use lianzheng_store::Generation;
 use lianzheng_store::people::Person;
 use quick_cache::sync::Cache;
 
@@ -34,8 +35,8 @@ pub struct Caches {
 }
 
 impl Caches {
-    pub fn new(policy: &Policy) -> Caches {
-        let generation = Arc::new(Generation::default());
+    /// `generation` is the database's: every committed transaction makes cached reads stale.
+    pub fn new(policy: &Policy, generation: Arc<Generation>) -> Caches {
         Caches {
             principals: Fresh::new(generation.clone(), 10_000, Duration::from_secs(policy.principal_cache_seconds)),
             // a page is ~15 KB: 512 pages stay under 8 MB
@@ -45,20 +46,6 @@ impl Caches {
             reminders: Fresh::new(generation.clone(), 1024, Duration::from_secs(policy.list_cache_seconds)),
             generation,
         }
-    }
-}
-
-/// The node's write generation, shared by every cache.
-#[derive(Default)]
-pub struct Generation(AtomicU64);
-
-impl Generation {
-    pub fn current(&self) -> u64 {
-        self.0.load(Ordering::Acquire)
-    }
-    /// Called after a write has committed: entries read before it are no longer served.
-    pub fn bump(&self) {
-        self.0.fetch_add(1, Ordering::AcqRel);
     }
 }
 
@@ -127,6 +114,8 @@ impl<K: Eq + Hash + Clone, V: Clone> Fresh<K, V> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
     use super::*;
 
     fn cache(ttl_ms: u64) -> (Arc<Generation>, Fresh<String, i64>) {

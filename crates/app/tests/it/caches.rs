@@ -38,3 +38,18 @@ both!(a_write_is_seen_at_once_despite_the_caches, |app: TestApp| async move {
     assert_eq!(s, 204);
     assert_eq!(app.get_json(&jw, "/api/v1/me").await.0, 401);
 });
+
+both!(a_write_made_while_serving_a_page_is_seen_by_the_next_request, |app: TestApp| async move {
+    // the enrolment page stores a pending secret on GET; the code typed next must match it
+    let c = app.browser();
+    let r = c.post(app.url("/login")).form(&[("username", "admin"), ("password", crate::harness::PW), ("next", "/")]).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let page = c.get(app.url("/account/totp")).send().await.unwrap().text().await.unwrap();
+    let csrf = page.split("name=\"csrf-token\" content=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().to_string();
+    let secret = page.split("<p class=\"mono\">").nth(1).and_then(|s| s.split('<').next()).unwrap().trim().to_string();
+    let t = u64::try_from(lianzheng_store::now()).unwrap();
+    let code = lianzheng_core::totp::code_at(&secret, t).unwrap();
+    let r = c.post(app.url("/account/totp")).form(&[("_csrf", csrf.as_str()), ("code", code.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), 303, "the code of the secret just shown is accepted");
+    assert_eq!(r.headers()["location"], "/account?done=totp");
+});
