@@ -98,6 +98,26 @@ test('任务分工: create a 小项, the lead unit reports progress', { timeout:
     await context.close();
   });
 
+  await t.test('纪委 staff deletes a 小项 entered by mistake (after confirming)', async () => {
+    const { context, page } = await signIn('jw_staff');
+    await openDemoPlan(page);
+    const row = page.locator('table.plan-tree tbody tr', { hasText: '整治群众身边不正之风和腐败问题' }).first();
+    await Promise.all([page.waitForURL(/\/new\?parent=\d+/), row.locator('a', { hasText: '＋小项' }).click()]);
+    const mistaken = `误录的小项 ${Date.now()}`;
+    await page.fill('#title', mistaken);
+    await Promise.all([page.waitForURL(/\/duty\/tasks\/\d+$/), page.click('form.form button[type=submit]')]);
+    await shot(page, 'tasks-08-delete-offered');
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); d.accept(); });
+    await Promise.all([page.waitForURL(/\/duty\/plans\/\d+$/), page.click('form[action$="/delete"] button')]);
+    assert.match(asked, /删除该事项/);
+    assert.equal(await page.locator('table.plan-tree a', { hasText: mistaken }).count(), 0, 'the item is gone from the plan');
+    // the reported item offers no deletion
+    await page.goto(url(taskPath));
+    assert.equal(await page.locator('form[action$="/delete"]').count(), 0);
+    await context.close();
+  });
+
   await t.test('phone width: plan and task pages', async () => {
     const { context, page } = await signIn('jw_staff', 390);
     await page.goto(url('/duty/plans'));

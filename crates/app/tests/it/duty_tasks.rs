@@ -423,3 +423,56 @@ both!(bench_plan_generates_a_large_tree, |app: TestApp| async move {
     let r = c.get(app.url(&format!("/duty/plans/{plan}?page=7"))).send().await.unwrap();
     assert_eq!(r.status(), 200);
 });
+
+both!(an_item_is_deleted_with_its_children_until_progress_is_reported, |app: TestApp| async move {
+    let jw = app.token("jw_staff").await;
+    let dw = app.token("dw_jyj").await;
+    let plan = demo_plan(&app, &jw).await;
+    let edu = app.org_id("XW-D08").await;
+    let create = |body: Value| {
+        let (app, jw) = (&app, &jw);
+        async move {
+            let (s, v) = app.send_json(Method::POST, jw, &format!("/api/v1/duty/plans/{plan}/tasks"), body).await;
+            assert_eq!(s, 201, "{v}");
+            v["task"]["task"]["id"].as_i64().or_else(|| v["task"]["id"].as_i64()).unwrap()
+        }
+    };
+    let big = create(json!({"title": "待删除的大项", "lead_org": edu})).await;
+    let small = create(json!({"title": "待删除的小项一", "parent_id": big, "lead_org": edu})).await;
+    create(json!({"title": "待删除的小项二", "parent_id": big})).await;
+
+    // only the plan's owner may delete
+    let (s, _) = app.send_json(Method::DELETE, &dw, &format!("/api/v1/duty/tasks/{big}"), json!({})).await;
+    assert_eq!(s, 403);
+    // the owner's page offers it, saying how many 小项 go with it
+    let (c, _) = app.sign_in("jw_staff").await;
+    let html = c.get(app.url(&format!("/duty/tasks/{big}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("删除该事项及其下 2 个小项？"), "{html}");
+
+    // once a unit has reported on a 小项, neither it nor its 大项 can be deleted
+    let (s, v) = app.send_json(Method::POST, &dw, &format!("/api/v1/duty/tasks/{small}/reports"), json!({"percent": 10, "text": "已部署"})).await;
+    assert_eq!(s, 201, "{v}");
+    let (s, v) = app.send_json(Method::DELETE, &jw, &format!("/api/v1/duty/tasks/{big}"), json!({})).await;
+    assert_eq!(s, 422, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("已有1条进展报送，不能删除"), "{v}");
+    let html = c.get(app.url(&format!("/duty/tasks/{big}"))).send().await.unwrap().text().await.unwrap();
+    assert!(!html.contains("/delete\""), "no delete button once reported");
+
+    // without reports: the item and its 小项 go, and the deletion is audited
+    app.state.db.execute(q("DELETE FROM task_reports WHERE task_id = $1").bind(small)).await.unwrap();
+    let before = app.audit_count().await;
+    let (s, v) = app.send_json(Method::DELETE, &jw, &format!("/api/v1/duty/tasks/{big}"), json!({})).await;
+    assert_eq!((s, v["deleted"].as_i64()), (200, Some(3)), "{v}");
+    assert_eq!(app.get_json(&jw, &format!("/api/v1/duty/tasks/{small}")).await.0, 404);
+    assert_eq!(app.audit_count().await, before + 1);
+    let (action, entity): (String, String) = app.state.db.fetch_one(q("SELECT action, entity FROM audit_log ORDER BY seq DESC LIMIT 1")).await.unwrap();
+    assert_eq!((action.as_str(), entity.as_str()), ("delete", "task"));
+
+    // through the page: a fresh item is deleted and the plan is shown again
+    let lone = create(json!({"title": "页面删除的事项"})).await;
+    let csrf = html.split("name=\"csrf-token\" content=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().to_string();
+    let r = c.post(app.url(&format!("/duty/tasks/{lone}/delete"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], format!("/duty/plans/{plan}"));
+    assert_eq!(app.state.db.scalar_i64(q("SELECT COUNT(*) FROM tasks WHERE id = $1").bind(lone)).await.unwrap(), 0);
+});

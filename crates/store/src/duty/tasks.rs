@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 
 use lianzheng_core::duty::{Colour, TaskStatus, colour, format_date, next_year, parse_date};
-use lianzheng_core::org::Scope;
+use lianzheng_core::org::{Scope, subtree_range};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::FromRow;
@@ -618,7 +618,7 @@ async fn leader_id(tx: &mut Tx, plan: &Plan, leader: Option<&str>) -> Result<Opt
     if name.is_empty() {
         return Ok(None);
     }
-    let (lo, hi) = lianzheng_core::org::subtree_range(&plan.org_path);
+    let (lo, hi) = subtree_range(&plan.org_path);
     let found: Vec<(i64,)> = tx.fetch_all(q("SELECT id FROM people WHERE name = $1 AND org_path >= $2 AND org_path < $3 LIMIT 2").bind(name).bind(lo).bind(hi)).await?;
     Ok(if found.len() == 1 { Some(found[0].0) } else { None })
 }
@@ -724,6 +724,38 @@ pub async fn update_task(tx: &mut Tx, actor: &Actor, view: &TaskView, version: i
     let before = json!({"title": t.title, "lead_leader": t.lead_leader, "lead_org_id": t.lead_org_id, "deadline": t.deadline, "target": t.target,
                         "responsible": view.responsible().map(|o| o.org_id).collect::<Vec<_>>(), "cooperating": view.cooperating().map(|o| o.org_id).collect::<Vec<_>>()});
     audit::record(tx, actor, "update", "task", Some(t.id.to_string()), json!({"before": before, "after": input_summary(input)})).await
+}
+
+/// Items under (and including) a task, and how many progress reports they hold: an item
+/// may be deleted only while nobody has reported on it or below it.
+pub async fn subtree_counts(db: &Db, task: &Task) -> Result<(i64, i64), StoreError> {
+    let (lo, hi) = subtree_range(&task.path);
+    let items = db.scalar_i64(q("SELECT COUNT(*) FROM tasks WHERE plan_id = $1 AND path >= $2 AND path < $3").bind(task.plan_id).bind(lo.clone()).bind(hi.clone())).await?;
+    let reports = db
+        .scalar_i64(q("SELECT COUNT(*) FROM task_reports r JOIN tasks t ON t.id = r.task_id WHERE t.plan_id = $1 AND t.path >= $2 AND t.path < $3").bind(task.plan_id).bind(lo).bind(hi))
+        .await?;
+    Ok((items, reports))
+}
+
+/// Deletes an item with its 小项 (their units, links and reminders go with them). Refused
+/// once progress has been reported on any of them: reports are the units' record of work.
+/// Returns the number of items deleted.
+pub async fn delete_task(tx: &mut Tx, actor: &Actor, view: &TaskView) -> Result<i64, StoreError> {
+    let t = &view.task;
+    let (lo, hi) = subtree_range(&t.path);
+    let reports = tx
+        .fetch_one::<(i64,)>(q("SELECT COUNT(*) FROM task_reports r JOIN tasks t ON t.id = r.task_id WHERE t.plan_id = $1 AND t.path >= $2 AND t.path < $3").bind(t.plan_id).bind(lo.clone()).bind(hi.clone()))
+        .await?
+        .0;
+    if reports > 0 {
+        return Err(StoreError::Invalid(format!("该事项或其下级小项已有{reports}条进展报送，不能删除")));
+    }
+    // counted first: rows removed by the cascade on parent_id are not in the DELETE's count
+    let (n,): (i64,) = tx.fetch_one(q("SELECT COUNT(*) FROM tasks WHERE plan_id = $1 AND path >= $2 AND path < $3").bind(t.plan_id).bind(lo.clone()).bind(hi.clone())).await?;
+    tx.execute(q("DELETE FROM tasks WHERE plan_id = $1 AND path >= $2 AND path < $3").bind(t.plan_id).bind(lo).bind(hi)).await?;
+    let before = json!({"title": t.title, "plan_id": t.plan_id, "parent_id": t.parent_id, "lead_org_id": t.lead_org_id, "deadline": t.deadline, "items_deleted": n});
+    audit::record(tx, actor, "delete", "task", Some(t.id.to_string()), json!({"before": before})).await?;
+    Ok(n)
 }
 
 /// A progress report by `org_id`. When `sets_progress`, the item takes the percentage and the

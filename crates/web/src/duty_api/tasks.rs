@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use lianzheng_core::org::Permission;
 use lianzheng_store::duty::tasks as store;
 use serde::Deserialize;
@@ -27,6 +27,7 @@ pub const OPS: &[Op] = &[
     Op { method: "post", path: "/duty/plans/{id}/copy", summary: "复制计划到下一年（year 可选）：时限顺延一年，进度与状态清零", tag: "定责·任务分工", route: || post(plans_copy) },
     Op { method: "get", path: "/duty/tasks/{id}", summary: "事项详情、单位、清单事项与可见的进展报送", tag: "定责·任务分工", route: || get(tasks_get) },
     Op { method: "put", path: "/duty/tasks/{id}", summary: "修改事项（需 version）", tag: "定责·任务分工", route: || put(tasks_update) },
+    Op { method: "delete", path: "/duty/tasks/{id}", summary: "删除事项及其下级小项（计划制定单位；已有进展报送的不能删除）", tag: "定责·任务分工", route: || delete(tasks_delete) },
     Op { method: "post", path: "/duty/tasks/{id}/reports", summary: "报送进展（percent 0～100, text）；牵头、责任单位的报送更新事项进度", tag: "定责·任务分工", route: || post(reports_create) },
     Op { method: "get", path: "/duty/reminders", summary: "今日到期提醒（范围内的牵头、责任单位）", tag: "定责·任务分工", route: || get(reminders_list) },
 ];
@@ -114,6 +115,12 @@ async fn tasks_get(State(st): State<AppState>, p: Principal, Path(id): Path<Stri
         "task": view, "colour": colour, "colour_label": colour.label(), "reports": reports, "files": files, "list_items": items,
         "can_edit": can_edit, "can_report": reporting.is_some(), "reporting_org_id": reporting.map(|r| r.0),
     })))
+}
+
+async fn tasks_delete(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
+    let (view, _, can_edit, _) = pages::task_for(&st, &p, parse_id(&id)?).await?;
+    let n = pages::do_delete_task(&st, &p, &view, can_edit).await?;
+    Ok(Json(json!({"deleted": n})))
 }
 
 async fn tasks_update(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(mut f): ApiJson<TaskForm>) -> AppResult<Json<Value>> {

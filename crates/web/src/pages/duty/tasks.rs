@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/duty/plans/{id}/document.docx", get(document))
         .route("/duty/tasks/{id}", get(task_page).post(update_task))
         .route("/duty/tasks/{id}/edit", get(edit_form))
+        .route("/duty/tasks/{id}/delete", post(delete_task))
         .route("/duty/tasks/{id}/reports", post(report))
         .route("/duty/tasks/{id}/files/{file}", get(download))
 }
@@ -444,6 +445,17 @@ pub async fn task_for(st: &AppState, p: &Principal, id: i64) -> AppResult<(TaskV
     Ok((view, scope, can_edit, reporting))
 }
 
+/// Deletes an item and its 小项 (the plan's owner only; refused once progress is reported).
+pub async fn do_delete_task(st: &AppState, p: &Principal, view: &TaskView, can_edit: bool) -> AppResult<i64> {
+    if !can_edit {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = st.db.begin().await?;
+    let n = store::delete_task(&mut tx, &p.actor(), view).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
 /// Records a progress report; the reporting unit follows from the reporter's scope.
 pub async fn do_report(st: &AppState, p: &Principal, view: &TaskView, reporting: Option<&(i64, String, bool)>, f: &ReportForm) -> AppResult<Result<i64, FieldErrors>> {
     let Some((org_id, _, sets)) = reporting else { return Err(AppError::Forbidden) };
@@ -792,6 +804,13 @@ pub async fn edit_form(State(st): State<AppState>, p: Principal, Path(id): Path<
     task_form_page(&st, &p, view.plan, Some(tid), None, form, Errs::default(), None).await
 }
 
+pub async fn delete_task(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
+    let (view, _, can_edit, _) = task_for(&st, &p, parse_id(&id)?).await?;
+    let plan = view.plan.id;
+    do_delete_task(&st, &p, &view, can_edit).await?;
+    Ok(Redirect::to(&format!("/duty/plans/{plan}")).into_response())
+}
+
 pub async fn update_task(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(pairs): PageForm<Vec<(String, String)>>) -> AppResult<Response> {
     let (view, _, can_edit, _) = task_for(&st, &p, parse_id(&id)?).await?;
     if !can_edit {
@@ -831,6 +850,8 @@ struct TaskPage {
     errors: Errs,
     upload_types: String,
     updated: String,
+    /// Some(items in the subtree) when the viewer may delete the item now.
+    deletable: Option<i64>,
 }
 
 async fn task_page_with(st: &AppState, p: &Principal, id: i64, form: ReportForm, errors: Errs) -> AppResult<Response> {
@@ -861,6 +882,15 @@ async fn task_page_with(st: &AppState, p: &Principal, id: i64, form: ReportForm,
     };
     let failed = !errors.0.is_empty();
     let updated = fmt_time(v.task.updated_at);
+    // deletion is offered to the owner while nobody has reported on the item or below it
+    let deletable = if can_edit {
+        match store::subtree_counts(&st.db, &v.task).await? {
+            (items, 0) => Some(items),
+            _ => None,
+        }
+    } else {
+        None
+    };
     let mut r = render(&TaskPage {
         l: Layout::new(st, p, &v.task.title, "/duty"),
         v,
@@ -875,6 +905,7 @@ async fn task_page_with(st: &AppState, p: &Principal, id: i64, form: ReportForm,
         errors,
         upload_types: st.policy.upload_types.join("、"),
         updated,
+        deletable,
     })?;
     if failed {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
