@@ -4,8 +4,9 @@
 use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 
-/// 进度颜色: 绿 done, 蓝 on track, 黄 deadline near and not finished, 红 overdue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// 进度颜色: 绿 done, 蓝 on track, 黄 deadline near and not finished, 红 overdue. Ordered by
+/// the attention it asks for, so a 大项 shows the `max` of its 小项.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Colour {
     Green,

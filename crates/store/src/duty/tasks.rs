@@ -320,7 +320,18 @@ pub struct Node {
     pub cooperating: Vec<TaskOrg>,
     /// False: shown only as the context (ancestor) of an item the viewer may open.
     pub open: bool,
+    /// An item's own colour; a 大项 with 小项 takes the most urgent of theirs.
     pub colour: Colour,
+    /// For an item with 小项: how its lowest-level items stand.
+    pub rollup: Option<Rollup>,
+}
+
+/// A 大项's items at the lowest level: how many, how many done, their mean progress.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Rollup {
+    pub items: usize,
+    pub done: usize,
+    pub progress: i64,
 }
 
 /// Filters of the plan tree.
@@ -385,9 +396,32 @@ impl PlanData {
     pub fn page(&self, scope: &Scope, plan: &Plan, f: &TreeFilter, today: Date, yellow_days: i64, offset: usize, limit: usize) -> TreePage {
         let owner = scope.contains(&plan.org_path);
         let filter_scope = f.org_path.as_ref().map(|p| Scope::from_paths(vec![p.clone()]));
+        let n = self.order.len();
+        // colours and roll-ups: leaves by the rule, parents from their leaves. Children follow
+        // their parent in the order, so walking it backwards finishes a child before its parent.
+        let mut colours = vec![Colour::Green; n];
+        let mut sums = vec![(0i64, 0usize, 0usize); n];
+        let mut parent = vec![false; n];
+        for at in (0..n).rev() {
+            let p = &self.order[at];
+            if !parent[at] {
+                let t = &self.tasks[p.index];
+                colours[at] = colour(t.is_done(), t.progress, self.deadlines[p.index], today, yellow_days);
+                sums[at] = (t.progress, 1, usize::from(t.is_done()));
+            }
+            if let Some(up) = p.parent {
+                colours[up] = if parent[up] { colours[up].max(colours[at]) } else { colours[at] };
+                parent[up] = true;
+                sums[up] = (sums[up].0 + sums[at].0, sums[up].1 + sums[at].1, sums[up].2 + sums[at].2);
+            }
+        }
+        let rollup = |at: usize| {
+            let (sum, items, done) = sums[at];
+            parent[at].then(|| Rollup { items, done, progress: sum / i64::try_from(items.max(1)).unwrap_or(1) })
+        };
         // per order position: may the viewer open it; is it shown (itself, or as an ancestor)
-        let mut open = vec![false; self.order.len()];
-        let mut shown = vec![false; self.order.len()];
+        let mut open = vec![false; n];
+        let mut shown = vec![false; n];
         let mut counts: Vec<(Colour, usize)> = Colour::ALL.iter().map(|c| (*c, 0)).collect();
         for (at, p) in self.order.iter().enumerate() {
             let (t, units) = (&self.tasks[p.index], &self.orgs[p.index]);
@@ -395,7 +429,7 @@ impl PlanData {
                 continue;
             }
             open[at] = true;
-            let c = colour(t.is_done(), t.progress, self.deadlines[p.index], today, yellow_days);
+            let c = colours[at];
             if let Some(x) = counts.iter_mut().find(|x| x.0 == c) {
                 x.1 += 1;
             }
@@ -420,8 +454,7 @@ impl PlanData {
                 let i = self.order[at].index;
                 let task = self.tasks[i].clone();
                 let (responsible, cooperating): (Vec<TaskOrg>, Vec<TaskOrg>) = self.orgs[i].iter().cloned().partition(|x| x.role == ROLE_RESPONSIBLE);
-                let colour = colour(task.is_done(), task.progress, self.deadlines[i], today, yellow_days);
-                Node { open: open[at], task, number: number_at(&self.order, at), depth: self.order[at].depth, responsible, cooperating, colour }
+                Node { open: open[at], task, number: number_at(&self.order, at), depth: self.order[at].depth, responsible, cooperating, colour: colours[at], rollup: rollup(at) }
             })
             .collect();
         TreePage { nodes, total, counts }
@@ -1060,5 +1093,27 @@ mod tests {
         let seen = data.page(&unit, &plan, &TreeFilter::default(), today, 7, 0, usize::MAX).nodes;
         let v: Vec<(i64, bool, &str)> = seen.iter().map(|n| (n.task.id, n.open, n.number.as_str())).collect();
         assert_eq!(v, vec![(1, false, "1"), (2, true, "1.1")]);
+    }
+
+    #[test]
+    fn a_parent_rolls_up_its_leaves() {
+        let today = time::macros::date!(2026 - 06 - 01);
+        let mut done = task(2, Some(1), "/1/2/", 1, None);
+        (done.progress, done.status) = (100, "done".into());
+        let mut late = task(3, Some(1), "/1/3/", 2, None);
+        (late.progress, late.deadline) = (40, Some("2026-05-01".into()));
+        let mut mid = task(4, Some(1), "/1/4/", 3, None);
+        mid.progress = 10;
+        let data = PlanData::new(vec![task(1, None, "/1/", 1, None), done, late, mid], vec![]);
+        let plan = Plan { org_path: "/1/".into(), ..Plan::default() };
+        let page = data.page(&Scope::everything(), &plan, &TreeFilter::default(), today, 7, 0, usize::MAX);
+        let top = &page.nodes[0];
+        assert_eq!(top.colour, Colour::Red, "the most urgent of its 小项");
+        assert_eq!(top.rollup, Some(Rollup { items: 3, done: 1, progress: 50 }));
+        assert_eq!(page.nodes[1].rollup, None);
+        // the counts and the colour filter follow the shown colours
+        assert_eq!(page.counts, vec![(Colour::Green, 1), (Colour::Blue, 1), (Colour::Yellow, 0), (Colour::Red, 2)]);
+        let red = data.page(&Scope::everything(), &plan, &TreeFilter { colour: Some(Colour::Red), ..TreeFilter::default() }, today, 7, 0, usize::MAX);
+        assert_eq!(red.nodes.iter().map(|n| n.task.id).collect::<Vec<_>>(), vec![1, 3]);
     }
 }
