@@ -448,6 +448,9 @@ both!(an_item_is_deleted_with_its_children_until_progress_is_reported, |app: Tes
     let (c, _) = app.sign_in("jw_staff").await;
     let html = c.get(app.url(&format!("/duty/tasks/{big}"))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("删除该事项及其下 2 个小项？"), "{html}");
+    // and lists its 小项 with their roll-up
+    assert!(html.contains("下级小项") && html.contains("待删除的小项一") && html.contains("待删除的小项二"));
+    assert!(html.contains("小项平均进度 0%，完成 0/2"), "{html}");
 
     // once a unit has reported on a 小项, neither it nor its 大项 can be deleted
     let (s, v) = app.send_json(Method::POST, &dw, &format!("/api/v1/duty/tasks/{small}/reports"), json!({"percent": 10, "text": "已部署"})).await;

@@ -17,7 +17,7 @@ use lianzheng_core::org::{Permission, Scope, subtree_range};
 use lianzheng_docs::gbt9704::{Block, OfficialDocument, to_docx};
 use lianzheng_docs::xlsx::{Column, Table, read_rows, write_tables};
 use lianzheng_store::attachments::Attachment;
-use lianzheng_store::duty::tasks::{self as store, LinkedItem, Node, Plan, PlanData, PlanInput, PlanRow, Reminder, Report, TaskInput, TaskView, TreeFilter};
+use lianzheng_store::duty::tasks::{self as store, LinkedItem, Node, Plan, PlanData, PlanInput, PlanRow, Reminder, Rollup, Report, TaskInput, TaskView, TreeFilter};
 use lianzheng_store::{Db, q};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -852,6 +852,8 @@ struct TaskPage {
     updated: String,
     /// Some(items in the subtree) when the viewer may delete the item now.
     deletable: Option<i64>,
+    rollup: Option<Rollup>,
+    children: Vec<NodeRow>,
 }
 
 async fn task_page_with(st: &AppState, p: &Principal, id: i64, form: ReportForm, errors: Errs) -> AppResult<Response> {
@@ -871,7 +873,11 @@ async fn task_page_with(st: &AppState, p: &Principal, id: i64, form: ReportForm,
             number_path.push((a, t));
         }
     }
-    let colour = v.task.colour(store::today(), st.policy.task_yellow_days);
+    // the item's 小项 as the viewer sees them, from the plan's cached snapshot
+    let (today, yellow) = (store::today(), st.policy.task_yellow_days);
+    let tree = plan_data(st, v.task.plan_id).await?.page(&scope, &v.plan, &TreeFilter::default(), today, yellow, 0, usize::MAX).nodes;
+    let (colour, rollup) = tree.iter().find(|n| n.task.id == v.task.id).map_or((v.task.colour(today, yellow), None), |n| (n.colour, n.rollup));
+    let children: Vec<NodeRow> = tree.into_iter().filter(|n| n.task.id != v.task.id && n.task.path.starts_with(&v.task.path)).map(NodeRow::of).collect();
     let reporting_label = match &reporting {
         Some((org_id, role, _)) => {
             let name = lianzheng_store::org::get(&st.db, *org_id).await?.map(|o| o.name).unwrap_or_default();
@@ -906,6 +912,8 @@ async fn task_page_with(st: &AppState, p: &Principal, id: i64, form: ReportForm,
         upload_types: st.policy.upload_types.join("、"),
         updated,
         deletable,
+        rollup,
+        children,
     })?;
     if failed {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
