@@ -43,6 +43,21 @@ test('系统管理员 enrols a second factor and creates an account', { timeout:
   const text = await page.locator('.alert-success').first().innerText();
   assert.match(text, /初始密码/);
   await shot(page, 'admin-02-created');
+  // 机构调整: a new unit under the 县委 is moved below the 县纪委, with everything under it
+  await page.goto(url('/orgs/new'));
+  const pick = async (sel, text) => page.selectOption(sel, await page.locator(`${sel} option`, { hasText: text }).first().getAttribute('value'));
+  await pick('#parent_id', '中共某某县委员会');
+  await page.fill('#name', '机构调整测试单位');
+  await pick('#kind', '机关');
+  await page.fill('#code', `E2E-MOVE-${Date.now()}`);
+  await Promise.all([page.waitForURL(/\/orgs\/\d+$/), page.click('form.form button[type=submit]')]);
+  const orgPath = new URL(page.url()).pathname;
+  await page.goto(url(`${orgPath}/edit`));
+  assert.equal(await page.locator('#parent_id option', { hasText: '机构调整测试单位' }).count(), 0, 'not below itself');
+  await pick('#parent_id', '中共某某县纪律检查委员会');
+  await shot(page, 'admin-02b-move');
+  await Promise.all([page.waitForURL((u) => new URL(u).pathname === orgPath), page.click('form.form button[type=submit]')]);
+  assert.match(await page.locator('.breadcrumb').innerText(), /中共某某县纪律检查委员会/);
   // admins see no business data
   const res = await page.goto(url('/people'));
   assert.equal(res.status(), 403);

@@ -1,7 +1,7 @@
 //! 组织机构: the organisation tree, kept as materialised paths ("/1/5/23/") so that a
 //! subtree is one index range on either database.
 
-use lianzheng_core::org::{OrgKind, Scope};
+use lianzheng_core::org::{OrgKind, Scope, subtree_range};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::FromRow;
@@ -180,16 +180,51 @@ pub async fn update(tx: &mut Tx, actor: &Actor, id: i64, version: i64, input: &O
     if n == 0 {
         return Err(StoreError::Stale);
     }
+    if input.parent_id != before.parent_id {
+        let parent = input.parent_id.ok_or_else(|| StoreError::Conflict { field: "parent_id".into(), message: "已有上级的组织不能改为顶级组织".into() })?;
+        move_subtree(tx, &before, parent).await?;
+    }
     audit::record(
         tx,
         actor,
         "update",
         "org",
         Some(id.to_string()),
-        json!({"before": {"name": before.name, "kind": before.kind, "code": before.code, "sort_order": before.sort_order},
-               "after": {"name": input.name, "kind": input.kind.code(), "code": input.code, "sort_order": input.sort_order}}),
+        json!({"before": {"name": before.name, "kind": before.kind, "code": before.code, "sort_order": before.sort_order, "parent_id": before.parent_id},
+               "after": {"name": input.name, "kind": input.kind.code(), "code": input.code, "sort_order": input.sort_order, "parent_id": input.parent_id}}),
     )
     .await
+}
+
+/// Moves an organisation, with everything under it, below another parent (机构调整). Every
+/// stored copy of an organisation path under it is rewritten in the same transaction: the
+/// tree's own, and the `org_path` / `…_org_path` columns other tables keep for scope filters
+/// (found from the archive's table list, so a new module's columns are included by name).
+async fn move_subtree(tx: &mut Tx, org: &Org, new_parent: i64) -> Result<(), StoreError> {
+    let parent: Option<(String, i64)> = tx.fetch_optional(q("SELECT path, level FROM orgs WHERE id = $1").bind(new_parent)).await?;
+    let (parent_path, parent_level) = parent.ok_or_else(|| StoreError::Conflict { field: "parent_id".into(), message: "上级组织不存在".into() })?;
+    if parent_path.starts_with(&org.path) {
+        return Err(StoreError::Conflict { field: "parent_id".into(), message: "不能移到本组织或其下级组织之下".into() });
+    }
+    let new_path = format!("{parent_path}{}/", org.id);
+    let (lo, hi) = subtree_range(&org.path);
+    // paths are ASCII ("/1/5/23/"): the rest after the old prefix starts at this 1-based position
+    let rest_at = i64::try_from(org.path.len() + 1).unwrap_or(i64::MAX);
+    let rewrite = |table: &str, col: &str, extra: &str| {
+        crate::db::q_built(format!("UPDATE {table} SET {col} = $1 || substr({col}, CAST($2 AS INTEGER)){extra} WHERE {col} >= $3 AND {col} < $4"))
+            .bind(new_path.clone())
+            .bind(rest_at)
+            .bind(lo.clone())
+            .bind(hi.clone())
+    };
+    tx.execute(rewrite("orgs", "path", &format!(", level = level + ({})", parent_level + 1 - org.level))).await?;
+    tx.execute(q("UPDATE orgs SET parent_id = $1 WHERE id = $2").bind(new_parent).bind(org.id)).await?;
+    for t in crate::schema::all_tables() {
+        for (col, _) in t.columns.iter().filter(|(c, _)| *c == "org_path" || c.ends_with("_org_path")) {
+            tx.execute(rewrite(t.name, col, "")).await?;
+        }
+    }
+    Ok(())
 }
 
 pub async fn count(db: &Db) -> Result<i64, StoreError> {

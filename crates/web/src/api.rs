@@ -37,7 +37,7 @@ pub const OPS: &[Op] = &[
     Op { method: "get", path: "/orgs", summary: "组织列表（范围内；parent=下级，q=按名称查找）", tag: "组织机构", route: || get(orgs_list) },
     Op { method: "post", path: "/orgs", summary: "新增组织（系统管理员）", tag: "组织机构", route: || post(orgs_create) },
     Op { method: "get", path: "/orgs/{id}", summary: "组织详情", tag: "组织机构", route: || get(orgs_get) },
-    Op { method: "put", path: "/orgs/{id}", summary: "修改组织（系统管理员）", tag: "组织机构", route: || put(orgs_update) },
+    Op { method: "put", path: "/orgs/{id}", summary: "修改组织（系统管理员）；给出 parent_id 即机构调整：连同下级组织、人员与业务数据移到新上级之下", tag: "组织机构", route: || put(orgs_update) },
     Op { method: "get", path: "/people", summary: "人员列表（范围内，分页；q=姓名/拼音首字母/身份证号）", tag: "人员", route: || get(people_list) },
     Op { method: "post", path: "/people", summary: "新增人员", tag: "人员", route: || post(people_create) },
     Op { method: "get", path: "/people/{id}", summary: "人员详情与任职", tag: "人员", route: || get(people_get) },
@@ -152,7 +152,11 @@ async fn orgs_update(State(st): State<AppState>, p: Principal, Path(id): Path<St
     let scope = p.require(Permission::ManageOrgs)?;
     let o = org::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
     let mut input = f.validate().map_err(into_error)?;
-    input.parent_id = o.parent_id;
+    // the parent changes only when one is given (moving the unit and everything under it)
+    if f.parent_id.trim().is_empty() {
+        input.parent_id = o.parent_id;
+    }
+    crate::pages::orgs::check_new_parent(&st, &scope, &o, &input).await?;
     let version = f.version.parse().map_err(|_| AppError::field("version", "请提供版本号 version（来自读取时的数据）"))?;
     let mut tx = st.db.begin().await?;
     org::update(&mut tx, &p.actor(), o.id, version, &input).await?;

@@ -158,3 +158,45 @@ both!(org_tree_import_and_export, |app: TestApp| async move {
     assert_eq!(s, 200);
     assert_eq!(v["items"].as_array().unwrap().len(), 1);
 });
+
+both!(an_organisation_moves_with_everything_under_it, |app: TestApp| async move {
+    use lianzheng_store::q;
+    let admin = app.token("admin").await;
+    let dw = app.token("dw_jyj").await;
+    let edu = app.org_id("XW-D08").await;
+    let target = app.org_id("XW-D07").await;
+    let old_path = lianzheng_store::org::get(&app.state.db, edu).await.unwrap().unwrap().path;
+    let (_, people_before) = app.get_json(&dw, "/api/v1/people").await;
+    let (_, o) = app.get_json(&admin, &format!("/api/v1/orgs/{edu}")).await;
+    let body = |parent: i64, version: &Value| json!({"parent_id": parent, "name": o["org"]["name"], "kind": o["org"]["kind"], "code": "XW-D08", "sort_order": 8, "version": version});
+
+    // not below itself or its own units
+    let branch = app.org_id("XW-D08-ZB1").await;
+    let (s, v) = app.send_json(reqwest::Method::PUT, &admin, &format!("/api/v1/orgs/{edu}"), body(branch, &o["org"]["version"])).await;
+    assert_eq!(s, 422, "{v}");
+    assert_eq!(v["fields"]["parent_id"], "不能移到本组织或其下级组织之下");
+
+    let (s, v) = app.send_json(reqwest::Method::PUT, &admin, &format!("/api/v1/orgs/{edu}"), body(target, &o["org"]["version"])).await;
+    assert_eq!(s, 200, "{v}");
+    let moved = lianzheng_store::org::get(&app.state.db, edu).await.unwrap().unwrap();
+    let target_path = lianzheng_store::org::get(&app.state.db, target).await.unwrap().unwrap().path;
+    assert_eq!(moved.path, format!("{target_path}{edu}/"));
+    assert_eq!((moved.parent_id, moved.level), (Some(target), 3));
+    let b = lianzheng_store::org::get(&app.state.db, branch).await.unwrap().unwrap();
+    assert_eq!((b.path, b.level), (format!("{target_path}{edu}/{branch}/"), 4));
+
+    // no stored path is left under the old one, in any table
+    let (lo, hi) = lianzheng_core::org::subtree_range(&old_path);
+    for t in lianzheng_store::schema::all_tables() {
+        for (col, _) in t.columns.iter().filter(|(c, _)| *c == "path" && t.name == "orgs" || *c == "org_path" || c.ends_with("_org_path")) {
+            let n = app.state.db.scalar_i64(lianzheng_store::q_built(format!("SELECT COUNT(*) FROM {} WHERE {col} >= $1 AND {col} < $2", t.name)).bind(lo.clone()).bind(hi.clone())).await.unwrap();
+            assert_eq!(n, 0, "{}.{col} still under {old_path}", t.name);
+        }
+    }
+    // the unit's staff keep seeing their own people, and the move is in the audit log
+    let (_, people_after) = app.get_json(&dw, "/api/v1/people").await;
+    assert_eq!(people_after["total"], people_before["total"]);
+    assert!(people_after["total"].as_i64().unwrap() > 0);
+    let summary: (String,) = app.state.db.fetch_one(q("SELECT summary FROM audit_log WHERE entity = 'org' AND entity_id = $1 ORDER BY seq DESC LIMIT 1").bind(edu.to_string())).await.unwrap();
+    assert!(summary.0.contains(&format!("\"parent_id\":{target}")), "{}", summary.0);
+});

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use lianzheng_core::org::{OrgKind, Permission};
+use lianzheng_core::org::{OrgKind, Permission, Scope};
 use lianzheng_store::org::{self, Org};
 use lianzheng_store::{attachments, people};
 use serde::Deserialize;
@@ -154,7 +154,13 @@ struct OrgFormPage {
 
 async fn form_page(st: &AppState, p: &Principal, editing: Option<i64>, form: OrgForm, errors: Errs, message: Option<String>) -> AppResult<Response> {
     let scope = p.require(Permission::ManageOrgs)?;
-    let parents = org_options(&org::list_in_scope(&st.db, &scope, None, 5000).await?);
+    // an organisation cannot move below itself or one of its own units
+    let moving = match editing {
+        Some(id) => org::get(&st.db, id).await?.map(|o| o.path),
+        None => None,
+    };
+    let candidates: Vec<org::Org> = org::list_in_scope(&st.db, &scope, None, 5000).await?.into_iter().filter(|o| moving.as_ref().is_none_or(|m| !o.path.starts_with(m.as_str()))).collect();
+    let parents = org_options(&candidates);
     let (heading, action, cancel) = match editing {
         Some(id) => ("编辑组织".to_string(), format!("/orgs/{id}"), format!("/orgs/{id}")),
         None => ("新增组织".to_string(), "/orgs".to_string(), "/orgs".to_string()),
@@ -198,6 +204,17 @@ pub async fn create(State(st): State<AppState>, p: Principal, PageForm(form): Pa
     }
 }
 
+/// A move to another parent must stay inside the mover's own scope (the store checks the rest).
+pub async fn check_new_parent(st: &AppState, scope: &Scope, o: &org::Org, input: &org::OrgInput) -> AppResult<()> {
+    match input.parent_id {
+        Some(pid) if input.parent_id != o.parent_id => match org::get_in_scope(&st.db, scope, pid).await {
+            Ok(_) => Ok(()),
+            Err(_) => Err(AppError::field("parent_id", "上级组织不存在或不在您的管理范围内")),
+        },
+        _ => Ok(()),
+    }
+}
+
 pub async fn edit_form(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
     let scope = p.require(Permission::ManageOrgs)?;
     let o = org::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
@@ -217,12 +234,12 @@ pub async fn update(State(st): State<AppState>, p: Principal, Path(id): Path<Str
     let scope = p.require(Permission::ManageOrgs)?;
     let o = org::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
     let input = match form.validate() {
-        Ok(mut i) => {
-            i.parent_id = o.parent_id;
-            i
-        }
+        Ok(i) => i,
         Err(e) => return form_page(&st, &p, Some(o.id), form, Errs(e), Some("请修改标红的项目".into())).await,
     };
+    if let Err(AppError::Invalid { message, fields }) = check_new_parent(&st, &scope, &o, &input).await {
+        return form_page(&st, &p, Some(o.id), form, Errs(fields), Some(message)).await;
+    }
     let version = form.version.parse().unwrap_or(o.version);
     let mut tx = st.db.begin().await?;
     match org::update(&mut tx, &p.actor(), o.id, version, &input).await {
