@@ -6,8 +6,9 @@
 //! writes made while serving a GET, and background jobs) and every unsafe request
 //! (POST/PUT/PATCH/DELETE, for the session writes made outside a transaction; see
 //! `middleware::invalidate_caches`) bumps a generation, and an entry is only served while its
-//! generation is current — so a person who changes something sees the change on their next read. Other nodes, and the command line, are not told: their changes show
-//! within the time-to-live (a few seconds, in settings; 0 turns a cache off).
+//! generation is current — so a person who changes something sees the change on their next
+//! read. Other nodes, and the command line, are not told: their changes show within the
+//! time-to-live (a few seconds, in settings; 0 turns a cache off).
 
 use std::hash::Hash;
 use std::sync::Arc;

@@ -49,7 +49,7 @@ both!(a_unit_sees_only_its_items, |app: TestApp| async move {
         assert!(items.iter().any(|i| i["colour"] == c), "a {c} item in the demo plan");
     }
     assert_eq!(items[1]["number"], "1.1");
-    // the page's colour counts (counted by the database for the owner) agree with the rule
+    // the page's colour counts agree with the items' colours
     let (jc0, _) = app.sign_in("jw_staff").await;
     let html = jc0.get(app.url(&format!("/duty/plans/{plan}"))).send().await.unwrap().text().await.unwrap();
     for c in ["green", "blue", "yellow", "red"] {

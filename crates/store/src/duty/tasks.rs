@@ -382,14 +382,6 @@ impl PlanData {
         PlanData { tasks, orgs, deadlines, order }
     }
 
-    pub fn len(&self) -> usize {
-        self.tasks.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.tasks.is_empty()
-    }
-
     /// The rows the viewer sees (items they may open that pass the filters, with their
     /// ancestors as context), one page of them, and colour counts over all they may open.
     #[allow(clippy::too_many_arguments)]
