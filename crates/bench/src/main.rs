@@ -148,12 +148,18 @@ impl Cleanup {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(n) = cli.letters_only {
+        // RUST_LOG=lianzheng_store=debug shows the check's phases (read, signatures, writes, pairs)
+        let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).with_writer(std::io::stderr).try_init();
         let dir = std::env::temp_dir().join(format!("lz-bench-letters-{}", std::process::id()));
         let r = letters::run(&dir, n).await;
-        let _ = std::fs::remove_dir_all(&dir);
-        let (s, flags) = r?;
-        println!("BENCH letter_similarity_s {s:.2} s");
-        eprintln!("  责任书雷同检查：{n} 份，标记 {flags} 处");
+        if cli.keep {
+            eprintln!("保留数据目录：{}", dir.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        let r = r?;
+        println!("BENCH letter_similarity_s {:.2} s", r.seconds);
+        eprintln!("  责任书雷同检查：{n} 份，标记 {} 处；本进程 {:.2} 核，其他进程 {:.2} 核（共 {} 核）", r.flags, r.own_cores, r.other_cores, r.cores);
         return Ok(());
     }
     anyhow::ensure!(cli.connections > 0, "--connections 须大于 0");
@@ -330,9 +336,10 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
 
     // 5. 责任书 copy detection over a year of 50,000 letters (~1,500 characters, 5 % near-copies),
     // in its own SQLite database: signatures, band rows, candidate pairs, exact Jaccard, flags
-    let (letters_s, flags) = letters::run(&data_dir.join("letters-bench"), 50_000).await.context("责任书雷同检查压测失败")?;
+    let letters_r = letters::run(&data_dir.join("letters-bench"), 50_000).await.context("责任书雷同检查压测失败")?;
+    let letters_s = letters_r.seconds;
     println!("BENCH letter_similarity_s {letters_s:.2} s");
-    eprintln!("  责任书雷同检查：50000 份，标记 {flags} 处，用时 {letters_s:.2} 秒");
+    eprintln!("  责任书雷同检查：50000 份，标记 {} 处，用时 {letters_s:.2} 秒；其他进程 {:.2} 核（共 {} 核）", letters_r.flags, letters_r.other_cores, letters_r.cores);
     eprintln!(
         "摘要：{} / {:?}：{} 组织、{} 人；生成 {generate_s:.1} 秒，启动 {startup_ms:.0} 毫秒，内存峰值 {rss_mb:.1} MB；{n} 个连接，每段 {:.0} 秒\n  静态资源：{}\n  人员列表：{}\n  比值 {ratio:.3}",
         backend_name(backend),

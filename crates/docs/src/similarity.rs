@@ -4,8 +4,9 @@
 //! 的 64 位哈希集合 → MinHash 签名（128 个值）→ 32 个 LSH 分段键（每段 4 行）。
 //! 分段键相同的文档成为候选对，候选对再经草图粗筛、用精确 Jaccard 确认。
 //!
-//! - 单篇入库：[`signature`]（或 [`shingles`] + [`minhash`]）→ [`band_keys`]，
-//!   把 32 个分段键按行存储，查询时按键取候选，再用 [`jaccard`] 确认；
+//! - 单篇核查：[`signature`]（或 [`shingles`] + [`minhash`]）得到签名，按篇存储
+//!   （[`Signature::to_le_bytes`]，512 字节）；核查一篇时由同年各篇的签名算出
+//!   [`band_keys`]，与本篇有相同分段键的为候选，再用 [`jaccard`] 确认；
 //! - 批量核查（内存中，一年的全部责任书）：[`similar_pairs`]（所有超过阈值的文档对）、
 //!   [`similar_groups`]（雷同组）；排除统一模板的 `*_excluding`，输入为片段集合的
 //!   `*_of_sets`；
@@ -18,10 +19,13 @@
 //! 概率仍为 Jaccard 相似度，而计算量是 128 次独立置换的约百分之一。
 //!
 //! 所有哈希均为固定常数的 64 位混合函数，跨进程、跨机器结果一致。算法或常数一旦
-//! 改变，已存储的分段键全部失效，须同时递增 [`SCHEME`] 并重新计算。
+//! 改变，已存储的签名全部失效，须同时递增 [`SCHEME`] 并重新计算。
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+
+use rayon::prelude::*;
 
 /// 片段长度（规范化后的字符数）。
 pub const SHINGLE: usize = 5;
@@ -108,6 +112,21 @@ pub fn normalize(text: &str) -> String {
     normalized(text).map(|(_, c)| c).collect()
 }
 
+/// `normalize(text).contains(phrase)`，`phrase` 须已规范化。短语以汉字开头时（汉字只能
+/// 由它自己规范化而来）只在原文中该字出现处逐个比对，不必规范化全文。
+pub fn contains_normalized(text: &str, phrase: &str) -> bool {
+    let Some(first) = phrase.chars().next() else {
+        return true;
+    };
+    if !(0x4E00..=0x9FFF).contains(&u32::from(first)) {
+        return normalize(text).contains(phrase);
+    }
+    text.match_indices(first).any(|(at, _)| {
+        let mut rest = text[at..].chars().filter_map(norm_char);
+        phrase.chars().all(|p| rest.next() == Some(p))
+    })
+}
+
 fn normalize_with_map(text: &str) -> (Vec<char>, Vec<usize>) {
     normalized(text).map(|(i, c)| (c, i)).unzip()
 }
@@ -126,14 +145,22 @@ const CHAR_MASK: u64 = (1 << 21) - 1;
 /// 逐个产生片段哈希（按出现顺序，可能重复），返回规范化字符数。
 /// 规范化后不足 5 个字符（但非空）的文本产生一个片段。
 fn for_each_shingle(text: &str, mut f: impl FnMut(u64)) -> usize {
+    shingles_while(text, |h| {
+        f(h);
+        true
+    })
+}
+
+/// 同 [`for_each_shingle`]，回调返回 `false` 即停止。
+fn shingles_while(text: &str, mut f: impl FnMut(u64) -> bool) -> usize {
     let (mut lo, mut hi) = (0u64, 0u64);
     let mut n = 0usize;
     for c in text.chars().filter_map(norm_char) {
         lo = (lo >> 21) | ((hi & CHAR_MASK) << 42);
         hi = (hi >> 21) | (u64::from(c) << 21);
         n += 1;
-        if n >= SHINGLE {
-            f(hash_packed(lo, hi));
+        if n >= SHINGLE && !f(hash_packed(lo, hi)) {
+            return n;
         }
     }
     if (1..SHINGLE).contains(&n) {
@@ -298,6 +325,29 @@ pub fn estimate(a: &Signature, b: &Signature) -> f64 {
         return 0.0;
     }
     matches(a, b) as f64 / NUM_HASHES as f64
+}
+
+/// 两篇的精确 Jaccard 是否可能达到 `threshold`：签名中取值相同的比例不低于
+/// “阈值 − 6 倍标准差”（与批量核查的粗筛同一标准，真实 Jaccard 达到阈值的一对被排除的
+/// 概率约 10⁻⁹）。标准差按两篇中较少的独立取样数（签名中不同取值的个数，即稠密化前的
+/// 非空桶数）计算。单篇核查时，共用套话的文书常有上千篇与本篇同一分段键，先用它筛掉，
+/// 只为余下的取全文做精确比较。任一方为空签名时为 `false`。
+pub fn may_reach(a: &Signature, b: &Signature, threshold: f64) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let t = threshold.clamp(0.0, 1.0);
+    let samples = distinct_values(a).min(distinct_values(b)).max(1);
+    let cutoff = t - 6.0 * (t * (1.0 - t) / f64::from(samples)).sqrt();
+    f64::from(matches(a, b)) >= cutoff * NUM_HASHES as f64
+}
+
+/// 签名中不同取值的个数。稠密化只复制非空桶的值，而不同桶的最小值（32 位）几乎不会
+/// 相同，故它就是非空桶数（偶有相同只会让它偏小，筛得更宽）。
+fn distinct_values(sig: &Signature) -> u32 {
+    let mut v = sig.0;
+    v.sort_unstable();
+    1 + v.windows(2).filter(|w| w[0] != w[1]).count() as u32
 }
 
 #[inline]
@@ -510,23 +560,130 @@ pub struct Pair {
     pub jaccard: f64,
 }
 
-/// 批量核查的输入：文本（可排除若干片段），或调用方算好的片段集合。
+/// 排除的片段（统一模板、共性条目等），构造一次供多篇共用。查询先看 65,536 位的
+/// 位图（片段哈希已充分混合，取高 16 位），命中才二分查找：几千个片段时，不在其中的
+/// 片段九成以上只需一次位测试。
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Exclusion {
+    sorted: Vec<u64>,
+    bits: Vec<u64>,
+}
+
+const EXCLUSION_BITS: usize = 1 << 16;
+
+impl Exclusion {
+    /// 由片段哈希构造（无须排序，重复无影响）。
+    pub fn new(shingles: impl IntoIterator<Item = u64>) -> Exclusion {
+        let mut sorted: Vec<u64> = shingles.into_iter().collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        if sorted.is_empty() {
+            return Exclusion::default();
+        }
+        let mut bits = vec![0u64; EXCLUSION_BITS / 64];
+        for &h in &sorted {
+            let b = (h >> 48) as usize;
+            bits[b / 64] |= 1 << (b % 64);
+        }
+        Exclusion { sorted, bits }
+    }
+
+    /// 什么都不排除。
+    pub fn none() -> Exclusion {
+        Exclusion::default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sorted.is_empty()
+    }
+
+    /// 不同片段的个数。
+    pub fn len(&self) -> usize {
+        self.sorted.len()
+    }
+
+    /// 升序、去重的片段。
+    pub fn shingles(&self) -> &[u64] {
+        &self.sorted
+    }
+
+    #[inline]
+    pub fn contains(&self, h: u64) -> bool {
+        if self.sorted.is_empty() {
+            return false;
+        }
+        let b = (h >> 48) as usize;
+        (self.bits[b / 64] >> (b % 64)) & 1 == 1 && self.sorted.binary_search(&h).is_ok()
+    }
+}
+
+/// 按各自的排除集合比较的一篇文本（见 [`similar_pairs_of_texts`]）。
+#[derive(Debug, Clone, Copy)]
+pub struct TextDoc<'a> {
+    pub id: i64,
+    pub text: &'a str,
+    pub exclude: &'a Exclusion,
+}
+
+/// `text` 中不在 `exclude` 里的不同片段个数，数到 `limit` 即停（用于“去掉模板后
+/// 还剩多少自己的内容”一类判断，不必算出整个集合）。
+pub fn count_outside(text: &str, exclude: &Exclusion, limit: usize) -> usize {
+    if limit == 0 {
+        return 0;
+    }
+    let mut seen: Vec<u64> = Vec::with_capacity(limit.min(64));
+    shingles_while(text, |h| {
+        if !exclude.contains(h) && !seen.contains(&h) {
+            seen.push(h);
+        }
+        seen.len() < limit
+    });
+    seen.len()
+}
+
+/// `shingles(text)` 去掉 `exclude` 中的片段（升序、去重）。
+pub fn shingles_outside(text: &str, exclude: &Exclusion) -> Vec<u64> {
+    let mut out = Vec::with_capacity(text.len() / 3);
+    for_each_shingle(text, |h| {
+        if !exclude.contains(h) {
+            out.push(h);
+        }
+    });
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// `minhash(&shingles_outside(text, exclude))`，但不排序、不分配。
+pub fn signature_outside(text: &str, exclude: &Exclusion) -> Signature {
+    let mut oph = Oph::new();
+    for_each_shingle(text, |h| {
+        if !exclude.contains(h) {
+            oph.add(h);
+        }
+    });
+    oph.finish().0
+}
+
+/// 批量核查的输入：文本（可排除若干片段，全体共用或各自一份），或调用方算好的片段集合。
 enum Source<'a> {
-    Texts { docs: &'a [Doc], exclude: Vec<u64> },
+    Texts { docs: &'a [Doc], exclude: Exclusion },
+    Each(&'a [TextDoc<'a>]),
     Sets(&'a [(i64, Vec<u64>)]),
 }
 
 impl<'a> Source<'a> {
     fn texts(docs: &'a [Doc], exclude: &[u64]) -> Self {
-        let mut exclude = exclude.to_vec();
-        exclude.sort_unstable();
-        exclude.dedup();
-        Source::Texts { docs, exclude }
+        Source::Texts {
+            docs,
+            exclude: Exclusion::new(exclude.iter().copied()),
+        }
     }
 
     fn len(&self) -> usize {
         match self {
             Source::Texts { docs, .. } => docs.len(),
+            Source::Each(docs) => docs.len(),
             Source::Sets(sets) => sets.len(),
         }
     }
@@ -534,44 +691,59 @@ impl<'a> Source<'a> {
     fn id(&self, i: usize) -> i64 {
         match self {
             Source::Texts { docs, .. } => docs[i].id,
+            Source::Each(docs) => docs[i].id,
             Source::Sets(sets) => sets[i].0,
+        }
+    }
+
+    /// 第 i 篇的文本与排除集合（输入为集合时为 `None`）。
+    fn text(&self, i: usize) -> Option<(&str, &Exclusion)> {
+        match self {
+            Source::Texts { docs, exclude } => Some((&docs[i].text, exclude)),
+            Source::Each(docs) => Some((docs[i].text, docs[i].exclude)),
+            Source::Sets(_) => None,
         }
     }
 
     /// 第 i 篇的片段（可能重复、无序）。
     fn for_each(&self, i: usize, mut f: impl FnMut(u64)) {
-        match self {
-            Source::Texts { docs, exclude } => {
-                for_each_shingle(&docs[i].text, |h| {
-                    if exclude.is_empty() || exclude.binary_search(&h).is_err() {
+        match (self, self.text(i)) {
+            (Source::Sets(sets), _) => sets[i].1.iter().for_each(|&h| f(h)),
+            (_, Some((text, exclude))) => {
+                for_each_shingle(text, |h| {
+                    if !exclude.contains(h) {
                         f(h);
                     }
                 });
             }
-            Source::Sets(sets) => sets[i].1.iter().for_each(|&h| f(h)),
+            (_, None) => {}
         }
     }
 
-    /// 第 i 篇的片段集合（升序、去重）。
-    fn set(&self, i: usize) -> Vec<u64> {
-        match self {
-            Source::Texts { docs, exclude } => without(&shingles(&docs[i].text), exclude),
-            Source::Sets(sets) => {
-                let mut v = sets[i].1.clone();
-                if !v.is_sorted_by(|a, b| a < b) {
+    /// 第 i 篇的片段集合（升序、去重）。已排序的输入集合直接借用，不复制。
+    fn set(&self, i: usize) -> Cow<'_, [u64]> {
+        match (self, self.text(i)) {
+            (Source::Sets(sets), _) => {
+                let v = &sets[i].1;
+                if v.is_sorted_by(|a, b| a < b) {
+                    Cow::Borrowed(v)
+                } else {
+                    let mut v = v.clone();
                     v.sort_unstable();
                     v.dedup();
+                    Cow::Owned(v)
                 }
-                v
             }
+            (_, Some((text, exclude))) => Cow::Owned(shingles_outside(text, exclude)),
+            (_, None) => Cow::Owned(Vec::new()),
         }
     }
 
-    /// 第 i、j 篇的片段集合是否必然相同（文本：规范化后完全相同；集合：逐个相等）。
+    /// 第 i、j 篇的片段集合是否必然相同（同一排除集合下规范化文本相同，或逐个相等）。
     fn same(&self, i: usize, j: usize) -> bool {
-        match self {
-            Source::Texts { docs, .. } => same_normalized(&docs[i].text, &docs[j].text),
-            Source::Sets(_) => self.set(i) == self.set(j),
+        match (self.text(i), self.text(j)) {
+            (Some((a, ea)), Some((b, eb))) if std::ptr::eq(ea, eb) => same_normalized(a, b),
+            _ => self.set(i) == self.set(j),
         }
     }
 }
@@ -592,7 +764,8 @@ struct Reps {
 }
 
 impl Reps {
-    fn build(source: &Source) -> Reps {
+    /// 代表，以及每篇文档（按输入顺序）的签名；没有可比较内容的为 [`Signature::EMPTY`]。
+    fn build(source: &Source) -> (Reps, Vec<Signature>) {
         let n = source.len();
         let mut reps = Reps {
             doc: Vec::with_capacity(n),
@@ -602,21 +775,32 @@ impl Reps {
             fine: Vec::with_capacity(n),
             copies: Vec::with_capacity(n),
         };
+        // 每篇的签名与草图互不相关，在各核上并行计算；去重按输入顺序依次进行。
+        // (内容哈希, 非空桶数, 细草图)，没有可比较内容的为 None
+        type Sketched = Option<(u64, u32, Fine)>;
+        let (sketched, sigs): (Vec<Sketched>, Vec<Signature>) = (0..n)
+            .into_par_iter()
+            .map(|d| {
+                let mut oph = Oph::new();
+                let mut fine = FineBuilder::new();
+                let mut content = CONTENT_SEED;
+                source.for_each(d, |h| {
+                    oph.add(h);
+                    fine.add(h);
+                    content = (content ^ h).wrapping_mul(0x0000_0100_0000_01b3);
+                });
+                let (sig, filled) = oph.finish();
+                // 没有可比较的内容（规范化后为空，或全部被排除）的不参与
+                let sketched = (filled > 0).then(|| (fmix64(content), filled, fine.finish()));
+                (sketched, sig)
+            })
+            .unzip();
         let mut by_content: HashMap<u64, usize> = HashMap::with_capacity(n);
-        for d in 0..n {
-            let mut oph = Oph::new();
-            let mut fine = FineBuilder::new();
-            let mut content = CONTENT_SEED;
-            source.for_each(d, |h| {
-                oph.add(h);
-                fine.add(h);
-                content = (content ^ h).wrapping_mul(0x0000_0100_0000_01b3);
-            });
-            let content = fmix64(content);
-            let (sig, filled) = oph.finish();
-            if filled == 0 {
-                continue; // 没有可比较的内容（规范化后为空，或全部被排除）
-            }
+        for (d, sketched) in sketched.into_iter().enumerate() {
+            let Some((content, filled, fine)) = sketched else {
+                continue;
+            };
+            let sig = &sigs[d];
             match by_content.get(&content) {
                 Some(&r) if source.same(reps.doc[r], d) => {
                     reps.copies[r].push(d);
@@ -628,13 +812,13 @@ impl Reps {
                 }
             }
             reps.doc.push(d);
-            reps.keys.push(band_keys_array(&sig));
-            reps.sketch.push(sketch(&sig));
+            reps.keys.push(band_keys_array(sig));
+            reps.sketch.push(sketch(sig));
             reps.filled.push(filled);
-            reps.fine.push(fine.finish());
+            reps.fine.push(fine);
             reps.copies.push(Vec::new());
         }
-        reps
+        (reps, sigs)
     }
 
     fn len(&self) -> usize {
@@ -654,56 +838,74 @@ impl Reps {
     fn candidates(&self, threshold: f64) -> Vec<(u32, u32)> {
         let threshold = threshold.clamp(0.0, 1.0);
         let sketch_required = required_sketch_matches(threshold);
-        let mut out = Vec::new();
-        let mut bucket: Vec<(u64, u32)> = Vec::with_capacity(self.len());
-        // 桶内成员的紧凑副本（连续存放）：草图、非空桶数、下标、各段键的低 16 位。
-        let mut local: Vec<([u64; 4], u32, u32, [u16; BANDS])> = Vec::new();
-        for band in 0..BANDS {
-            bucket.clear();
-            bucket.extend(
-                self.keys
-                    .iter()
-                    .enumerate()
-                    .map(|(r, k)| (k[band], r as u32)),
-            );
-            bucket.sort_unstable();
-            for run in bucket.chunk_by(|p, q| p.0 == q.0) {
-                if run.len() < 2 {
-                    continue;
-                }
-                local.clear();
-                local.extend(run.iter().map(|&(_, r)| {
-                    let r_ = r as usize;
-                    let short = self.keys[r_].map(|k| k as u16);
-                    (self.sketch[r_], self.filled[r_], r, short)
-                }));
-                for (k, (sx, fx, x, hx)) in local.iter().enumerate() {
-                    for (sy, fy, y, hy) in &local[k + 1..] {
-                        let samples = (*fx).min(*fy) as usize;
-                        if sketch_matches(sx, sy) < sketch_required[samples] {
-                            continue;
-                        }
-                        let (x_, y_) = (*x as usize, *y as usize);
-                        if hx[..band].iter().zip(&hy[..band]).any(|(p, q)| p == q) {
-                            let (kx, ky) = (&self.keys[x_], &self.keys[y_]);
-                            if kx[..band].iter().zip(&ky[..band]).any(|(p, q)| p == q) {
-                                continue; // 已在更早的分段中处理
-                            }
-                        }
-                        if !self.fine[x_].may_reach(&self.fine[y_], threshold) {
-                            continue;
-                        }
-                        out.push((*x, *y)); // 桶内按 (键, 下标) 排序，x < y
-                    }
-                }
-            }
-        }
+        // 各分段互不相关（一对只在其第一个相同的分段里产生），在各核上并行。
+        let mut out: Vec<(u32, u32)> = (0..BANDS)
+            .into_par_iter()
+            .flat_map_iter(|band| self.band_candidates(band, threshold, &sketch_required))
+            .collect();
         out.sort_unstable();
         out
     }
 
+    /// 第 `band` 段的候选对，见 [`Reps::candidates`]。
+    fn band_candidates(
+        &self,
+        band: usize,
+        threshold: f64,
+        sketch_required: &[u32; NUM_HASHES + 1],
+    ) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        let mut bucket: Vec<(u64, u32)> = Vec::with_capacity(self.len());
+        // 桶内成员的紧凑副本（连续存放）：草图、非空桶数、下标、各段键的低 16 位。
+        let mut local: Vec<([u64; 4], u32, u32, [u16; BANDS])> = Vec::new();
+        bucket.extend(
+            self.keys
+                .iter()
+                .enumerate()
+                .map(|(r, k)| (k[band], r as u32)),
+        );
+        bucket.sort_unstable();
+        for run in bucket.chunk_by(|p, q| p.0 == q.0) {
+            if run.len() < 2 {
+                continue;
+            }
+            local.clear();
+            local.extend(run.iter().map(|&(_, r)| {
+                let r_ = r as usize;
+                let short = self.keys[r_].map(|k| k as u16);
+                (self.sketch[r_], self.filled[r_], r, short)
+            }));
+            for (k, (sx, fx, x, hx)) in local.iter().enumerate() {
+                for (sy, fy, y, hy) in &local[k + 1..] {
+                    let samples = (*fx).min(*fy) as usize;
+                    if sketch_matches(sx, sy) < sketch_required[samples] {
+                        continue;
+                    }
+                    let (x_, y_) = (*x as usize, *y as usize);
+                    if hx[..band].iter().zip(&hy[..band]).any(|(p, q)| p == q) {
+                        let (kx, ky) = (&self.keys[x_], &self.keys[y_]);
+                        if kx[..band].iter().zip(&ky[..band]).any(|(p, q)| p == q) {
+                            continue; // 已在更早的分段中处理
+                        }
+                    }
+                    if !self.fine[x_].may_reach(&self.fine[y_], threshold) {
+                        continue;
+                    }
+                    out.push((*x, *y)); // 桶内按 (键, 下标) 排序，x < y
+                }
+            }
+        }
+        out
+    }
+
     /// 代表 x、y 的精确 Jaccard；片段集合按需计算并缓存。
-    fn jaccard(&self, source: &Source, cache: &mut [Option<Vec<u64>>], x: usize, y: usize) -> f64 {
+    fn jaccard<'s>(
+        &self,
+        source: &'s Source,
+        cache: &mut [Option<Cow<'s, [u64]>>],
+        x: usize,
+        y: usize,
+    ) -> f64 {
         for r in [x, y] {
             if cache[r].is_none() {
                 cache[r] = Some(source.set(self.doc[r]));
@@ -866,16 +1068,53 @@ pub fn similar_pairs_of_sets(sets: &[(i64, Vec<u64>)], threshold: f64) -> Vec<Pa
     pairs_of(&Source::Sets(sets), threshold)
 }
 
+/// 同 [`similar_pairs_of_sets`]，但每篇直接给文本和各自的排除集合（各自的模板、
+/// 共性条目），片段在计算签名时逐个过滤，不必先为每篇建出整个片段集合（5 万篇约省下
+/// 几百 MB 内存和一次排序）；精确 Jaccard 只为候选对计算 [`shingles_outside`]。
+///
+/// 另返回每篇（按输入顺序）的签名，即 `minhash(&shingles_outside(text, exclude))`，
+/// 供调用方存储后做单篇核查。没有可比较内容的为 [`Signature::EMPTY`]。
+pub fn similar_pairs_of_texts(docs: &[TextDoc<'_>], threshold: f64) -> (Vec<Pair>, Vec<Signature>) {
+    pairs_and_signatures(&Source::Each(docs), threshold)
+}
+
 fn pairs_of(source: &Source, threshold: f64) -> Vec<Pair> {
     if threshold.is_nan() || threshold > 1.0 {
         return Vec::new();
     }
-    let reps = Reps::build(source);
-    let mut cache: Vec<Option<Vec<u64>>> = vec![None; reps.len()];
+    pairs_and_signatures(source, threshold).0
+}
+
+fn pairs_and_signatures(source: &Source, threshold: f64) -> (Vec<Pair>, Vec<Signature>) {
+    let (reps, sigs) = Reps::build(source);
+    if threshold.is_nan() || threshold > 1.0 {
+        return (Vec::new(), sigs);
+    }
+    let candidates = reps.candidates(threshold);
+    // 候选对涉及的代表的片段集合先并行备好，精确 Jaccard 再逐对并行计算。
+    let mut involved = vec![false; reps.len()];
+    for &(x, y) in &candidates {
+        involved[x as usize] = true;
+        involved[y as usize] = true;
+    }
+    let sets: Vec<Option<Cow<[u64]>>> = involved
+        .par_iter()
+        .enumerate()
+        .map(|(r, &used)| used.then(|| source.set(reps.doc[r])))
+        .collect();
+    let scored: Vec<(usize, usize, f64)> = candidates
+        .par_iter()
+        .map(|&(x, y)| {
+            let (x, y) = (x as usize, y as usize);
+            let j = match (&sets[x], &sets[y]) {
+                (Some(a), Some(b)) => jaccard(a, b),
+                _ => 0.0,
+            };
+            (x, y, j)
+        })
+        .collect();
     let mut found: Vec<(usize, usize, f64)> = Vec::new();
-    for (x, y) in reps.candidates(threshold) {
-        let (x, y) = (x as usize, y as usize);
-        let j = reps.jaccard(source, &mut cache, x, y);
+    for (x, y, j) in scored {
         if j >= threshold {
             for dx in reps.members(x) {
                 for dy in reps.members(y) {
@@ -893,14 +1132,15 @@ fn pairs_of(source: &Source, threshold: f64) -> Vec<Pair> {
         }
     }
     found.sort_unstable_by_key(|&(p, q, _)| (p, q));
-    found
+    let pairs = found
         .into_iter()
         .map(|(p, q, jaccard)| Pair {
             a: source.id(p),
             b: source.id(q),
             jaccard,
         })
-        .collect()
+        .collect();
+    (pairs, sigs)
 }
 
 /// 雷同组：以“精确 Jaccard ≥ `threshold`”为边的连通分量（单链接：A 像 B、B 像 C
@@ -926,7 +1166,7 @@ fn groups_of(source: &Source, threshold: f64) -> Vec<Vec<i64>> {
     if threshold.is_nan() || threshold > 1.0 {
         return Vec::new();
     }
-    let reps = Reps::build(source);
+    let (reps, _) = Reps::build(source);
     let mut parent: Vec<usize> = (0..reps.len()).collect();
     fn find(parent: &mut [usize], mut x: usize) -> usize {
         while parent[x] != x {
@@ -935,7 +1175,7 @@ fn groups_of(source: &Source, threshold: f64) -> Vec<Vec<i64>> {
         }
         x
     }
-    let mut cache: Vec<Option<Vec<u64>>> = vec![None; reps.len()];
+    let mut cache: Vec<Option<Cow<[u64]>>> = vec![None; reps.len()];
     for (x, y) in reps.candidates(threshold) {
         let (x, y) = (x as usize, y as usize);
         let (rx, ry) = (find(&mut parent, x), find(&mut parent, y));
@@ -1567,6 +1807,168 @@ mod tests {
     }
 
     #[test]
+    fn each_text_with_its_own_exclusion_matches_sets_input() {
+        let (mut docs, _) = synthetic_letters_with_truth(400, 0.1, 11);
+        // two "templates": the first 300 characters of two letters, each excluded from a third
+        // of the letters; the rest exclude nothing
+        let t1: String = docs[0].text.chars().take(300).collect();
+        let t2: String = docs[1].text.chars().take(300).collect();
+        for (k, d) in docs.iter_mut().enumerate() {
+            let t = if k % 3 == 0 { &t1 } else { &t2 };
+            d.text = format!("{t}{}", d.text);
+        }
+        // identical texts under different exclusions, and under the same one
+        docs.push(doc(2000, &docs[3].text.clone()));
+        docs.push(doc(2001, &docs[4].text.clone()));
+        docs.push(doc(2002, "，"));
+        let none = Exclusion::none();
+        let e1 = Exclusion::new(shingles(&t1));
+        let e2 = Exclusion::new(shingles(&t2));
+        let pick = |k: usize| match k % 3 {
+            0 => &e1,
+            1 => &e2,
+            _ => &none,
+        };
+        let each: Vec<TextDoc> = docs
+            .iter()
+            .enumerate()
+            .map(|(k, d)| TextDoc {
+                id: d.id,
+                text: &d.text,
+                exclude: if d.id == 2000 { &e2 } else { pick(k) },
+            })
+            .collect();
+        let sets: Vec<(i64, Vec<u64>)> = each
+            .iter()
+            .map(|d| (d.id, shingles_outside(d.text, d.exclude)))
+            .collect();
+        let (pairs, sigs) = similar_pairs_of_texts(&each, DEFAULT_THRESHOLD);
+        assert_eq!(pairs, similar_pairs_of_sets(&sets, DEFAULT_THRESHOLD));
+        assert!(pairs.iter().any(|p| (p.a, p.b) == (5, 2001)), "{pairs:?}");
+        assert_eq!(sigs.len(), docs.len());
+        for ((_, set), sig) in sets.iter().zip(&sigs) {
+            assert_eq!(&minhash(set), sig);
+        }
+        assert!(sigs.last().is_some_and(Signature::is_empty));
+        // with nothing excluded it is the plain text input
+        let plain: Vec<TextDoc> = docs
+            .iter()
+            .map(|d| TextDoc {
+                id: d.id,
+                text: &d.text,
+                exclude: &none,
+            })
+            .collect();
+        assert_eq!(
+            similar_pairs_of_texts(&plain, DEFAULT_THRESHOLD).0,
+            similar_pairs(&docs, DEFAULT_THRESHOLD)
+        );
+    }
+
+    #[test]
+    fn contains_normalized_agrees_with_normalizing_the_text() {
+        let texts = [
+            "严格执行“不办人情案、金钱案、关系案”的要求",
+            "不办人情案，金钱案，关 系 案",
+            "不办人情案金钱案",
+            "不不办人情案、金钱案、关系案",
+            "",
+            "ＡＢＣ不办人情案、金钱案、关系案ｘ",
+            "某某局：加强教育经费监管",
+        ];
+        let phrases = [
+            "不办人情案、金钱案、关系案",
+            "严禁违规插手干预司法活动",
+            "ABC不办",
+            "abc",
+            "案",
+            "",
+        ];
+        for t in texts {
+            for p in phrases {
+                let p = normalize(p);
+                assert_eq!(
+                    contains_normalized(t, &p),
+                    normalize(t).contains(&p),
+                    "{t} / {p}"
+                );
+            }
+        }
+        for d in synthetic_letters(50, 0.0, 4) {
+            let n = normalize(&d.text);
+            let chars: Vec<char> = n.chars().collect();
+            for start in [0, 7, 100, chars.len().saturating_sub(9)] {
+                let p: String = chars.iter().skip(start).take(8).collect();
+                assert!(contains_normalized(&d.text, &p), "{p}");
+            }
+            assert!(!contains_normalized(&d.text, "不办人情案金钱案关系案"));
+        }
+    }
+
+    #[test]
+    fn may_reach_keeps_every_pair_at_the_threshold_and_drops_most_others() {
+        let (docs, truth) = synthetic_letters_with_truth(3000, 0.05, 21);
+        let sigs: Vec<Signature> = docs.iter().map(|d| signature(&d.text)).collect();
+        let sets: Vec<Vec<u64>> = docs.iter().map(|d| shingles(&d.text)).collect();
+        // every pair found by comparing exactly passes
+        let pairs = similar_pairs(&docs, 0.5);
+        assert!(pairs.len() > 100);
+        for p in &pairs {
+            let (a, b) = (p.a as usize - 1, p.b as usize - 1);
+            assert!(may_reach(&sigs[a], &sigs[b], p.jaccard.min(0.7)), "{p:?}");
+            assert!(may_reach(&sigs[a], &sigs[b], 0.5));
+        }
+        assert!(truth.len() > 100);
+        // pairs sharing a band key but far below the threshold mostly do not
+        let (mut shared, mut passed) = (0, 0);
+        for a in 0..300 {
+            let ka = band_keys(&sigs[a]);
+            for b in a + 1..docs.len() {
+                if band_keys(&sigs[b]).iter().zip(&ka).any(|(x, y)| x == y)
+                    && jaccard(&sets[a], &sets[b]) < 0.5
+                {
+                    shared += 1;
+                    passed += usize::from(may_reach(&sigs[a], &sigs[b], 0.7));
+                }
+            }
+        }
+        assert!(shared > 100 && passed * 10 < shared, "{passed} of {shared}");
+        // short texts (few independent samples) and empty signatures
+        let short = signature("严格落实全面从严治党主体责任");
+        assert!(may_reach(&short, &short, 1.0));
+        assert!(!may_reach(&Signature::EMPTY, &short, 0.1));
+        assert_eq!(distinct_values(&sigs[0]), 128);
+        assert!(distinct_values(&short) < 20);
+    }
+
+    #[test]
+    fn exclusion_and_counting_outside() {
+        let text = synthetic_letters(1, 0.0, 3)[0].text.clone();
+        let all = shingles(&text);
+        let half: Vec<u64> = all.iter().copied().step_by(2).collect();
+        let e = Exclusion::new(half.iter().rev().copied().chain(half.iter().copied()));
+        assert_eq!(e.len(), half.len());
+        assert_eq!(e.shingles(), &half[..]);
+        for &h in &all {
+            assert_eq!(e.contains(h), half.binary_search(&h).is_ok());
+        }
+        assert!(!Exclusion::none().contains(all[0]));
+        let outside = shingles_outside(&text, &e);
+        assert_eq!(outside, without(&all, &half));
+        assert_eq!(count_outside(&text, &e, 20), 20);
+        assert_eq!(count_outside(&text, &e, usize::MAX), outside.len());
+        assert_eq!(count_outside(&text, &e, 0), 0);
+        assert_eq!(count_outside(&text, &Exclusion::new(all.clone()), 20), 0);
+        assert_eq!(count_outside("廉政", &Exclusion::none(), 20), 1);
+        assert_eq!(count_outside("", &Exclusion::none(), 20), 0);
+        assert_eq!(signature_outside(&text, &e), minhash(&outside));
+        assert_eq!(
+            signature_outside(&text, &Exclusion::none()),
+            signature(&text)
+        );
+    }
+
+    #[test]
     fn sets_input_matches_text_input() {
         let (mut docs, _) = synthetic_letters_with_truth(300, 0.1, 8);
         docs.push(Doc {
@@ -1661,7 +2063,7 @@ mod tests {
     #[test]
     fn prefilters_keep_pairs_at_threshold() {
         let (docs, truth) = synthetic_letters_with_truth(600, 0.2, 31);
-        let reps = Reps::build(&Source::texts(&docs, &[]));
+        let (reps, _) = Reps::build(&Source::texts(&docs, &[]));
         assert_eq!(reps.len(), docs.len());
         let sets: Vec<Vec<u64>> = docs.iter().map(|d| shingles(&d.text)).collect();
         let mut pairs: Vec<(usize, usize)> = truth
@@ -1678,7 +2080,7 @@ mod tests {
                 text: d.text.chars().take(60 + d.id as usize).collect(),
             })
             .collect();
-        let short_reps = Reps::build(&Source::texts(&short, &[]));
+        let (short_reps, _) = Reps::build(&Source::texts(&short, &[]));
         let short_sets: Vec<Vec<u64>> = short.iter().map(|d| shingles(&d.text)).collect();
         let mut rejected_background = 0;
         for (i, j) in pairs {
@@ -1909,7 +2311,7 @@ mod tests {
             jaccard(&sets[10], &sets[20])
         );
         let t = Instant::now();
-        let reps = Reps::build(&Source::texts(&half, &[]));
+        let (reps, _) = Reps::build(&Source::texts(&half, &[]));
         let c = reps.candidates(DEFAULT_THRESHOLD);
         println!(
             "half template: {} candidates in {:.2?}",
@@ -1948,7 +2350,7 @@ mod tests {
                 .replace(name, &new_name(&mut rng));
         }
         let t = Instant::now();
-        let reps = Reps::build(&Source::texts(&filled, &[]));
+        let (reps, _) = Reps::build(&Source::texts(&filled, &[]));
         let c = reps.candidates(DEFAULT_THRESHOLD);
         println!(
             "n/16 filled-in templates: {} candidates in {:.2?}",
@@ -1999,7 +2401,7 @@ mod tests {
 
         // 分阶段耗时
         let t = Instant::now();
-        let reps = Reps::build(&Source::texts(&docs, &[]));
+        let (reps, _) = Reps::build(&Source::texts(&docs, &[]));
         let build = t.elapsed();
         let t = Instant::now();
         let candidates = reps.candidates(DEFAULT_THRESHOLD);
@@ -2008,6 +2410,27 @@ mod tests {
             t.elapsed(),
             candidates.len()
         );
+
+        // 调用方先算好片段集合的路径（责任书年度核查即如此）
+        let t = Instant::now();
+        let sets: Vec<(i64, Vec<u64>)> =
+            docs.par_iter().map(|d| (d.id, shingles(&d.text))).collect();
+        let shingled = t.elapsed();
+        let t = Instant::now();
+        let set_pairs = similar_pairs_of_sets(&sets, DEFAULT_THRESHOLD);
+        println!(
+            "sets: shingles {shingled:.2?} (parallel), similar_pairs_of_sets {} pairs in {:.2?}",
+            set_pairs.len(),
+            t.elapsed()
+        );
+        assert_eq!(set_pairs, pairs);
+        // the single-letter pre-filter keeps every pair found
+        let sigs: Vec<Signature> = docs.par_iter().map(|d| signature(&d.text)).collect();
+        assert!(pairs.iter().all(|p| may_reach(
+            &sigs[p.a as usize - 1],
+            &sigs[p.b as usize - 1],
+            DEFAULT_THRESHOLD
+        )));
 
         let t2 = Instant::now();
         let groups = similar_groups(&docs, DEFAULT_THRESHOLD);

@@ -13,6 +13,9 @@ use crate::StoreError;
 const FORMAT: &str = "lianzheng-archive";
 const VERSION: i64 = 1;
 const PAGE: i64 = 5000;
+/// Tables older archives carry that no longer exist; their rows are derived data and skipped
+/// (letter_bands: the letters' signatures are computed again at the next check).
+const DROPPED_TABLES: &[&str] = &["letter_bands"];
 
 fn to_json(v: &Val) -> Value {
     match v {
@@ -20,6 +23,8 @@ fn to_json(v: &Val) -> Value {
         Val::Text(v) => v.clone().map(Value::from).unwrap_or(Value::Null),
         Val::Bool(v) => v.map(Value::from).unwrap_or(Value::Null),
         Val::F64(v) => v.map(Value::from).unwrap_or(Value::Null),
+        // binary columns travel as lowercase hex: JSON has no bytes
+        Val::Bytes(v) => v.as_deref().map(|b| Value::from(hex::encode(b))).unwrap_or(Value::Null),
     }
 }
 
@@ -32,6 +37,8 @@ fn from_json(v: &Value, t: ColType) -> Result<Val, StoreError> {
         (ColType::Text, Value::String(s)) => Val::Text(Some(s.clone())),
         (ColType::Bool, Value::Null) => Val::Bool(None),
         (ColType::Bool, Value::Bool(b)) => Val::Bool(Some(*b)),
+        (ColType::Bytes, Value::Null) => Val::Bytes(None),
+        (ColType::Bytes, Value::String(s)) => Val::Bytes(Some(hex::decode(s).map_err(|_| bad())?)),
         _ => return Err(bad()),
     })
 }
@@ -90,6 +97,7 @@ pub async fn import(db: &Db, input: &mut dyn BufRead) -> Result<Counts, StoreErr
     }
     let mut counts: Counts = Vec::new();
     let mut current: Option<(&'static crate::schema::TableDef, String)> = None;
+    let mut skipping = false;
     for line in lines {
         let line = line.map_err(|e| StoreError::Invalid(format!("读取迁移包失败：{e}")))?;
         if line.trim().is_empty() {
@@ -97,6 +105,11 @@ pub async fn import(db: &Db, input: &mut dyn BufRead) -> Result<Counts, StoreErr
         }
         let v: Value = serde_json::from_str(&line).map_err(|_| StoreError::Invalid("迁移包内容损坏".into()))?;
         if let Some(name) = v.get("table").and_then(Value::as_str) {
+            if DROPPED_TABLES.contains(&name) {
+                skipping = true;
+                continue;
+            }
+            skipping = false;
             let def = all_tables().find(|t| t.name == name).ok_or_else(|| StoreError::Invalid(format!("迁移包含有未知的表：{name}")))?;
             let cols: Vec<String> = v["columns"].as_array().map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect()).unwrap_or_default();
             let expected: Vec<String> = def.columns.iter().map(|c| c.0.to_string()).collect();
@@ -107,6 +120,9 @@ pub async fn import(db: &Db, input: &mut dyn BufRead) -> Result<Counts, StoreErr
             let sql = format!("INSERT INTO {name} ({}) VALUES ({placeholders})", expected.join(", "));
             current = Some((def, sql));
             counts.push((name.to_string(), 0));
+            continue;
+        }
+        if skipping {
             continue;
         }
         let (def, sql) = current.as_ref().ok_or_else(|| StoreError::Invalid("迁移包内容损坏".into()))?;

@@ -82,6 +82,7 @@ pub enum Val {
     Text(Option<String>),
     Bool(Option<bool>),
     F64(Option<f64>),
+    Bytes(Option<Vec<u8>>),
 }
 
 macro_rules! val_from {
@@ -106,6 +107,7 @@ val_from!(&str, v, Val::Text(Some(v.to_string())));
 val_from!(Option<String>, v, Val::Text(v));
 val_from!(Option<&str>, v, Val::Text(v.map(str::to_string)));
 val_from!(&Option<String>, v, Val::Text(v.clone()));
+val_from!(Vec<u8>, v, Val::Bytes(Some(v)));
 
 /// A query: SQL text with `$n` parameters and the values to bind, in order.
 #[derive(Debug, Clone)]
@@ -148,6 +150,7 @@ macro_rules! bind_args {
                 Val::Text(v) => query.bind(v),
                 Val::Bool(v) => query.bind(v),
                 Val::F64(v) => query.bind(v),
+                Val::Bytes(v) => query.bind(v),
             };
         }
         query
@@ -363,6 +366,8 @@ pub enum ColType {
     I64,
     Text,
     Bool,
+    /// BLOB / BYTEA; hex in the archive.
+    Bytes,
 }
 
 macro_rules! decode_row {
@@ -374,6 +379,7 @@ macro_rules! decode_row {
                 ColType::I64 => Val::I64($row.try_get::<Option<i64>, _>(i)?),
                 ColType::Text => Val::Text($row.try_get::<Option<String>, _>(i)?),
                 ColType::Bool => Val::Bool($row.try_get::<Option<bool>, _>(i)?),
+                ColType::Bytes => Val::Bytes($row.try_get::<Option<Vec<u8>>, _>(i)?),
             });
         }
         vals

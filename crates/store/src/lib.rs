@@ -38,6 +38,9 @@ pub enum StoreError {
     Db(sqlx::Error),
     #[error("数据库迁移失败：{0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Our own failure outside the database (e.g. a computation that did not finish).
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl From<sqlx::Error> for StoreError {

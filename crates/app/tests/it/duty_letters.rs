@@ -98,3 +98,133 @@ both!(signing_by_the_signer_only, |app: TestApp| async move {
     let (_, v) = app.get_json(&app.token("dw_jyj").await, "/api/v1/duty/letters").await;
     assert!(v["items"].as_array().unwrap().iter().all(|l| l["org_name"].as_str().unwrap().contains("教育局")));
 });
+
+// The checks' own text, computed here independently of the store: a letter's shingles minus
+// its template's and the year's published 共性 items' (all its shingles when fewer than 20
+// remain), every pair compared exactly. The year check and letter-by-letter checks must both
+// find exactly the pairs this finds (the LSH index only narrows which pairs are compared).
+both!(checks_find_what_comparing_every_pair_finds, |app: TestApp| async move {
+    use std::collections::{BTreeSet, HashMap, HashSet};
+
+    use lianzheng_docs::similarity::{jaccard, normalize, shingles};
+    use lianzheng_store::duty::letters::{check_letter, check_year};
+    use lianzheng_store::q;
+
+    let db = &app.state.db;
+    let year = i64::from(lianzheng_web::pages::duty::current_year());
+    // more to find: near-copies of unit letters (under the template, and without one: then the
+    // template's text counts as their own), letters that are only boilerplate, a foreign phrase
+    let units: Vec<(i64, i64, i64, String, i64, String)> = db
+        .fetch_all(q("SELECT id, template_id, org_id, org_path, upper_org_id, body FROM letters WHERE year = $1 AND person_id IS NULL AND template_id IS NOT NULL ORDER BY id").bind(year))
+        .await
+        .unwrap();
+    assert!(units.len() >= 6, "{}", units.len());
+    let mut tx = db.begin().await.unwrap();
+    for (k, (_, template_id, org_id, org_path, upper, body)) in units.iter().take(6).enumerate() {
+        let (template_id, body) = match k % 3 {
+            0 => (Some(*template_id), format!("{body}\n五、其他\n按季度向上级报告履行责任情况。")),
+            1 => (None, body.replace("一、", "（一）")),
+            _ => (Some(*template_id), format!("{body}\n严禁违规插手干预司法活动。")),
+        };
+        tx.execute(
+            q("INSERT INTO letters (year, template_id, kind, upper_org_id, org_id, org_path, signer_name, title, body, status, created_at, updated_at) VALUES ($1, $2, 'responsibility', $3, $4, $5, '测试', '测试', $6, 'draft', 0, 0)")
+                .bind(year)
+                .bind(template_id)
+                .bind(*upper)
+                .bind(*org_id)
+                .bind(org_path.as_str())
+                .bind(body),
+        )
+        .await
+        .unwrap();
+    }
+    // only boilerplate (nothing of their own: compared whole), twice, and once with a few words added
+    let (_, template_id, org_id, org_path, upper, _) = &units[0];
+    let template: String = tx.fetch_one::<(String,)>(q("SELECT body FROM letter_templates WHERE id = $1").bind(*template_id)).await.unwrap().0;
+    for body in [template.clone(), template.clone(), format!("{template}加强监督")] {
+        tx.execute(
+            q("INSERT INTO letters (year, template_id, kind, upper_org_id, org_id, org_path, signer_name, title, body, status, created_at, updated_at) VALUES ($1, $2, 'responsibility', $3, $4, $5, '测试', '测试', $6, 'draft', 0, 0)")
+                .bind(year)
+                .bind(*template_id)
+                .bind(*upper)
+                .bind(*org_id)
+                .bind(org_path.as_str())
+                .bind(body),
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    // the reference
+    let letters: Vec<(i64, Option<i64>, String, String)> =
+        db.fetch_all(q("SELECT l.id, l.template_id, l.body, o.name FROM letters l JOIN orgs o ON o.id = l.org_id WHERE l.year = $1 ORDER BY l.id").bind(year)).await.unwrap();
+    let templates: HashMap<i64, String> = db.fetch_all::<(i64, String)>(q("SELECT id, body FROM letter_templates")).await.unwrap().into_iter().collect();
+    let common: HashSet<u64> = db
+        .fetch_all::<(String,)>(q("SELECT ti.content FROM duty_template_items ti JOIN duty_templates t ON t.id = ti.template_id WHERE t.year = $1 AND t.published = TRUE").bind(year))
+        .await
+        .unwrap()
+        .iter()
+        .flat_map(|(c,)| shingles(c))
+        .collect();
+    assert!(!common.is_empty());
+    let own: Vec<Vec<u64>> = letters
+        .iter()
+        .map(|(_, tid, body, _)| {
+            let template: HashSet<u64> = tid.and_then(|t| templates.get(&t)).map(|t| shingles(t).into_iter().collect()).unwrap_or_default();
+            let all = shingles(body);
+            let mine: Vec<u64> = all.iter().copied().filter(|s| !template.contains(s) && !common.contains(s)).collect();
+            if mine.len() < 20 { all } else { mine }
+        })
+        .collect();
+    let mut expected = BTreeSet::new();
+    for i in 0..letters.len() {
+        for j in i + 1..letters.len() {
+            let s = jaccard(&own[i], &own[j]);
+            if s >= 0.7 {
+                expected.insert((letters[j].0, letters[i].0, (s * 1000.0).round() as i64));
+            }
+        }
+    }
+    assert!(expected.len() >= 4, "{expected:?}");
+    let phrases: Vec<(i64, String, String)> = db.fetch_all(q("SELECT id, phrase, allowed_keywords FROM scope_phrases")).await.unwrap();
+    let mut foreign = BTreeSet::new();
+    for (id, _, body, org) in &letters {
+        for (pid, phrase, allowed) in &phrases {
+            if normalize(body).contains(&normalize(phrase)) && !allowed.split([',', '，', '、']).any(|k| !k.trim().is_empty() && org.contains(k.trim())) {
+                foreign.insert((*id, *pid, 1000));
+            }
+        }
+    }
+    assert!(foreign.len() >= 3, "{foreign:?}");
+
+    let flags = |kind: &'static str| async move {
+        db.fetch_all::<(i64, i64, i64)>(q("SELECT letter_id, other_key, score_pm FROM letter_flags WHERE year = $1 AND kind = $2 AND status = 'open'").bind(year).bind(kind))
+            .await
+            .unwrap()
+            .into_iter()
+            .collect::<BTreeSet<_>>()
+    };
+    // the whole year in one pass
+    check_year(db, year, 0.7).await.unwrap();
+    assert_eq!(flags("duplicate").await, expected);
+    assert_eq!(flags("foreign").await, foreign);
+    // again, with every signature already stored: the same
+    let n = check_year(db, year, 0.7).await.unwrap();
+    assert_eq!(n, expected.len() + foreign.len());
+    assert_eq!(flags("duplicate").await, expected);
+
+    // letter by letter, from no signatures at all (as after the upgrade that introduced them)
+    db.execute(q("DELETE FROM letter_signatures")).await.unwrap();
+    db.execute(q("DELETE FROM letter_flags WHERE status = 'open'")).await.unwrap();
+    let mut tx = db.begin().await.unwrap();
+    for (id, ..) in &letters {
+        check_letter(&mut tx, *id, 0.7).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(flags("duplicate").await, expected);
+    assert_eq!(flags("foreign").await, foreign);
+    assert_eq!(flags("copied").await.len(), 1, "王建国's letter of last year");
+    let stored = db.scalar_i64(q("SELECT COUNT(*) FROM letter_signatures WHERE year = $1").bind(year)).await.unwrap();
+    assert_eq!(stored, letters.len() as i64);
+});

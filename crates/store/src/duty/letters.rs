@@ -1,13 +1,15 @@
 //! 责任书/承诺书: templates, letters generated per signer from the signer's own list items (so
 //! each is personal by construction), signing (in-system confirmation or an uploaded scan), and
 //! copy detection — near-duplicates within a year and against the same signer's earlier
-//! letters (MinHash LSH bands stored as rows, confirmed by exact Jaccard), plus phrases foreign
-//! to the signer's unit.
+//! letters (one MinHash signature stored per letter, LSH band keys computed from it, candidates
+//! confirmed by exact Jaccard), plus phrases foreign to the signer's unit.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use lianzheng_core::org::Scope;
-use lianzheng_docs::similarity::{band_keys, jaccard, minhash, normalize, shingles, similar_pairs_of_sets};
+use lianzheng_docs::similarity::{Exclusion, SCHEME, Signature, TextDoc, band_keys, contains_normalized, count_outside, jaccard, minhash, normalize, shingles, shingles_outside, signature_outside, may_reach, similar_pairs_of_texts};
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::FromRow;
@@ -15,8 +17,8 @@ use sqlx::FromRow;
 use crate::StoreError;
 use crate::audit::{self, Actor};
 use crate::builder::SqlBuilder;
-use crate::db::ColType::{I64 as I, Text as T};
-use crate::db::{Db, Tx, now, placeholders, q, q_built};
+use crate::db::ColType::{Bytes as B, I64 as I, Text as T};
+use crate::db::{Db, Q, Tx, now, placeholders, q, q_built};
 use crate::schema::TableDef;
 
 /// Tables of this part, in dependency order, for the portable archive.
@@ -46,7 +48,7 @@ pub const TABLES: &[TableDef] = &[
             ("version", I),
         ],
     },
-    TableDef { name: "letter_bands", columns: &[("id", I), ("letter_id", I), ("band", I), ("band_key", I), ("year", I)] },
+    TableDef { name: "letter_signatures", columns: &[("letter_id", I), ("year", I), ("scheme", I), ("signature", B)] },
     TableDef { name: "scope_phrases", columns: &[("id", I), ("phrase", T), ("allowed_keywords", T), ("note", T), ("created_at", I)] },
     TableDef {
         name: "letter_flags",
@@ -365,21 +367,84 @@ pub async fn sign(tx: &mut Tx, actor: &Actor, id: i64, method: &str, scan_attach
 }
 
 // ---- copy detection ----
+//
+// Each letter's MinHash signature (of its own text) is stored once, in `letter_signatures`.
+// The year check recomputes everything from the texts in memory (it has to read them for the
+// exact Jaccard and the phrase check anyway) and writes back only signatures that changed; a
+// single letter's check scans its year's stored signatures for shared LSH band keys.
 
-/// The letter's own text as shingles: the template's boilerplate and the year's 共性 list items
-/// removed, since every letter shares them by design. A letter that is (almost) only boilerplate
-/// keeps all its shingles, so two such letters still show as identical.
-fn own_shingles(body: &str, template_body: Option<&str>, common: &HashSet<u64>) -> Vec<u64> {
-    let all = shingles(body);
-    let template: HashSet<u64> = template_body.map(|t| shingles(t).into_iter().collect()).unwrap_or_default();
-    let own: Vec<u64> = all.iter().copied().filter(|s| !template.contains(s) && !common.contains(s)).collect();
-    if own.len() < 20 { all } else { own }
-}
+/// A letter with fewer own shingles than this (after template and 共性 text are removed) is
+/// compared whole, so two letters that are only boilerplate still show as identical.
+const OWN_MIN: usize = 20;
+
+/// Bound values per statement. sqlx-sqlite looks each `$n` up by a linear scan, so a statement
+/// costs quadratically in its width; 50,000 signature rows took 0.51 s at 1,000 values per
+/// statement, 0.45 s at 256, 0.57 s at 64 (more round trips).
+const MAX_BINDS: usize = 256;
 
 /// Shingles of the 共性 items published for a year (shared by every list, hence every letter).
-async fn common_shingles(tx: &mut Tx, year: i64) -> Result<HashSet<u64>, StoreError> {
-    let rows: Vec<(String,)> = tx.fetch_all(q("SELECT ti.content FROM duty_template_items ti JOIN duty_templates t ON t.id = ti.template_id WHERE t.year = $1 AND t.published = TRUE").bind(year)).await?;
-    Ok(rows.iter().flat_map(|(c,)| shingles(c)).collect())
+fn common_query(year: i64) -> Q {
+    q("SELECT ti.content FROM duty_template_items ti JOIN duty_templates t ON t.id = ti.template_id WHERE t.year = $1 AND t.published = TRUE").bind(year)
+}
+
+fn common_of(rows: &[(String,)]) -> Vec<u64> {
+    let mut v: Vec<u64> = rows.iter().flat_map(|(c,)| shingles(c)).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+async fn common_shingles(tx: &mut Tx, year: i64) -> Result<Vec<u64>, StoreError> {
+    Ok(common_of(&tx.fetch_all(common_query(year)).await?))
+}
+
+/// What letters' own text leaves out: their template's text and the year's 共性 items. One
+/// [`Exclusion`] per template, built once for all the letters made from it.
+struct Exclusions {
+    common: Vec<u64>,
+    none: Exclusion,
+    by_template: HashMap<Option<i64>, Exclusion>,
+}
+
+impl Exclusions {
+    fn new(common: Vec<u64>) -> Exclusions {
+        let mut by_template = HashMap::new();
+        by_template.insert(None, Exclusion::new(common.iter().copied()));
+        Exclusions { common, none: Exclusion::none(), by_template }
+    }
+
+    fn add_templates(&mut self, templates: &[(i64, String)]) {
+        for (id, body) in templates {
+            let shingles = self.common.iter().copied().chain(shingles(body));
+            self.by_template.insert(Some(*id), Exclusion::new(shingles));
+        }
+    }
+
+    /// The exclusion a letter is compared under (a template no longer there excludes nothing
+    /// of its own, as the LEFT JOIN it replaces did).
+    fn own(&self, body: &str, template_id: Option<i64>) -> &Exclusion {
+        let e = self.by_template.get(&template_id).or_else(|| self.by_template.get(&None)).unwrap_or(&self.none);
+        if count_outside(body, e, OWN_MIN) < OWN_MIN { &self.none } else { e }
+    }
+
+    fn own_shingles(&self, body: &str, template_id: Option<i64>) -> Vec<u64> {
+        shingles_outside(body, self.own(body, template_id))
+    }
+}
+
+/// Template bodies by id, for the templates not yet in `have`.
+async fn load_templates(tx: &mut Tx, ids: impl IntoIterator<Item = Option<i64>>, have: &Exclusions) -> Result<Vec<(i64, String)>, StoreError> {
+    let ids: BTreeSet<i64> = ids.into_iter().flatten().filter(|id| !have.by_template.contains_key(&Some(*id))).collect();
+    let ids: Vec<i64> = ids.into_iter().collect();
+    let mut out = Vec::new();
+    for chunk in ids.chunks(MAX_BINDS) {
+        let mut query = q_built(format!("SELECT id, body FROM letter_templates WHERE id IN ({})", placeholders(1, chunk.len())));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        out.extend(tx.fetch_all::<(i64, String)>(query).await?);
+    }
+    Ok(out)
 }
 
 /// Letters as the checks need them.
@@ -391,11 +456,24 @@ struct CheckRow {
     org_path: String,
     org_name: String,
     person_id: Option<i64>,
+    template_id: Option<i64>,
     body: String,
-    template_body: Option<String>,
 }
 
-const CHECK_SELECT: &str = "SELECT l.id, l.year, l.org_id, l.org_path, o.name AS org_name, l.person_id, l.body, t.body AS template_body FROM letters l JOIN orgs o ON o.id = l.org_id LEFT JOIN letter_templates t ON t.id = l.template_id ";
+const CHECK_SELECT: &str = "SELECT l.id, l.year, l.org_id, l.org_path, o.name AS org_name, l.person_id, l.template_id, l.body FROM letters l JOIN orgs o ON o.id = l.org_id ";
+
+async fn rows_by_id(tx: &mut Tx, ids: &[i64]) -> Result<Vec<CheckRow>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(MAX_BINDS) {
+        let mut query = q_built(format!("{CHECK_SELECT}WHERE l.id IN ({})", placeholders(1, chunk.len())));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        out.extend(tx.fetch_all::<CheckRow>(query).await?);
+    }
+    out.sort_unstable_by_key(|r| r.id);
+    Ok(out)
+}
 
 fn same_signer(a: &CheckRow, b: &CheckRow) -> bool {
     match (a.person_id, b.person_id) {
@@ -405,173 +483,352 @@ fn same_signer(a: &CheckRow, b: &CheckRow) -> bool {
     }
 }
 
-async fn write_bands(tx: &mut Tx, id: i64, year: i64, keys: &[u64]) -> Result<(), StoreError> {
-    tx.execute(q("DELETE FROM letter_bands WHERE letter_id = $1").bind(id)).await?;
-    let mut sql = String::from("INSERT INTO letter_bands (letter_id, band, band_key, year) VALUES ");
-    let mut query_vals = Vec::new();
-    for (band, k) in keys.iter().enumerate() {
-        if band > 0 {
-            sql.push_str(", ");
+/// Runs CPU-heavy work (shingling, pairing: seconds for a large year) on the blocking pool,
+/// where rayon spreads it over the cores, instead of on an async worker.
+async fn compute<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| StoreError::Internal(format!("雷同检查计算中断：{e}")))
+}
+
+/// Stores signatures (insert or replace), in statements of at most [`MAX_BINDS`] values.
+async fn save_signatures(tx: &mut Tx, sigs: Vec<(i64, i64, Vec<u8>)>) -> Result<(), StoreError> {
+    let mut sigs = sigs.into_iter().peekable();
+    while sigs.peek().is_some() {
+        let chunk: Vec<(i64, i64, Vec<u8>)> = sigs.by_ref().take(MAX_BINDS / 4).collect();
+        let groups: Vec<String> = (0..chunk.len()).map(|g| format!("(${}, ${}, ${}, ${})", g * 4 + 1, g * 4 + 2, g * 4 + 3, g * 4 + 4)).collect();
+        let mut query = q_built(format!(
+            "INSERT INTO letter_signatures (letter_id, year, scheme, signature) VALUES {} ON CONFLICT (letter_id) DO UPDATE SET year = excluded.year, scheme = excluded.scheme, signature = excluded.signature",
+            groups.join(", ")
+        ));
+        for (id, year, sig) in chunk {
+            query = query.bind(id).bind(year).bind(i64::from(SCHEME)).bind(sig);
         }
-        let n = band * 4;
-        sql.push_str(&format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4));
-        // band keys are u64 hashes stored bit-for-bit in a signed BIGINT
-        query_vals.push((id, band as i64, i64::from_ne_bytes(k.to_ne_bytes()), year));
+        tx.execute(query).await?;
     }
-    let mut query = q_built(sql);
-    for (a, b, c, d) in query_vals {
-        query = query.bind(a).bind(b).bind(c).bind(d);
-    }
-    tx.execute(query).await?;
     Ok(())
 }
 
-/// Re-checks one letter: its band rows, pairs with this year's letters and with the same
-/// signer's earlier letters, and foreign phrases. Open flags are replaced; reviewed ones stay.
-pub async fn check_letter(tx: &mut Tx, id: i64, threshold: f64) -> Result<usize, StoreError> {
-    let me: CheckRow = tx.fetch_optional(q_built(format!("{CHECK_SELECT}WHERE l.id = $1")).bind(id)).await?.ok_or(StoreError::NotFound)?;
-    let common = common_shingles(tx, me.year).await?;
-    let mine = own_shingles(&me.body, me.template_body.as_deref(), &common);
-    let keys = band_keys(&minhash(&mine));
-    write_bands(tx, me.id, me.year, &keys).await?;
-    tx.execute(q("DELETE FROM letter_flags WHERE status = 'open' AND (letter_id = $1 OR other_letter_id = $1)").bind(me.id)).await?;
-    let signed: Vec<i64> = keys.iter().map(|k| i64::from_ne_bytes(k.to_ne_bytes())).collect();
-    // this year's letters through the band index; the same signer's earlier letters directly (few)
-    let sql = format!("SELECT DISTINCT letter_id FROM letter_bands WHERE letter_id <> $1 AND year = $2 AND band_key IN ({}) ORDER BY letter_id", placeholders(3, signed.len()));
-    let mut query = q_built(sql).bind(me.id).bind(me.year);
-    for k in signed {
-        query = query.bind(k);
-    }
-    let mut candidates: Vec<(i64,)> = tx.fetch_all(query).await?;
-    let earlier: Vec<(i64,)> = match me.person_id {
-        Some(pid) => tx.fetch_all(q("SELECT id FROM letters WHERE year < $1 AND person_id = $2 ORDER BY id").bind(me.year).bind(pid)).await?,
-        None => tx.fetch_all(q("SELECT id FROM letters WHERE year < $1 AND person_id IS NULL AND org_id = $2 ORDER BY id").bind(me.year).bind(me.org_id)).await?,
-    };
-    candidates.extend(earlier);
-    let mut found = 0;
-    for (cid,) in candidates {
-        let Some(other) = tx.fetch_optional::<CheckRow>(q_built(format!("{CHECK_SELECT}WHERE l.id = $1")).bind(cid)).await? else { continue };
-        let kind = if other.year == me.year {
-            "duplicate"
-        } else if same_signer(&me, &other) {
-            "copied"
-        } else {
-            continue;
-        };
-        let j = if other.year == me.year {
-            jaccard(&mine, &own_shingles(&other.body, other.template_body.as_deref(), &common))
-        } else {
-            // across years both sides drop both years' 共性 text
-            let both: HashSet<u64> = common.union(&common_shingles(tx, other.year).await?).copied().collect();
-            jaccard(&own_shingles(&me.body, me.template_body.as_deref(), &both), &own_shingles(&other.body, other.template_body.as_deref(), &both))
-        };
-        if j < threshold {
-            continue;
-        }
-        // one row per pair: the later letter carries it
-        let (a, b) = if kind == "copied" || me.id > other.id { (&me, &other) } else { (&other, &me) };
-        insert_flag(tx, a.year, kind, a.id, b.id, Some(b.id), &a.org_path, (j * 1000.0).round() as i64, None).await?;
-        found += 1;
-    }
-    found += check_phrases(tx, &me).await?;
-    Ok(found)
+/// A flag about to be written.
+struct NewFlag {
+    year: i64,
+    kind: &'static str,
+    letter_id: i64,
+    other_key: i64,
+    other_letter_id: Option<i64>,
+    org_path: String,
+    score_pm: i64,
+    detail: Option<String>,
 }
 
-#[allow(clippy::too_many_arguments)] // one flag row
-async fn insert_flag(tx: &mut Tx, year: i64, kind: &str, letter_id: i64, other_key: i64, other_letter_id: Option<i64>, org_path: &str, score_pm: i64, detail: Option<String>) -> Result<(), StoreError> {
-    tx.execute(
-        q("INSERT INTO letter_flags (year, kind, letter_id, other_key, other_letter_id, org_path, score_pm, detail, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9) ON CONFLICT (kind, letter_id, other_key) DO NOTHING")
-            .bind(year)
-            .bind(kind)
-            .bind(letter_id)
-            .bind(other_key)
-            .bind(other_letter_id)
-            .bind(org_path)
-            .bind(score_pm)
-            .bind(detail)
-            .bind(now()),
-    )
-    .await?;
+/// Writes flags in order, in statements of at most [`MAX_BINDS`] values; a flag already there
+/// (open or reviewed) is kept as it is.
+async fn insert_flags(tx: &mut Tx, flags: Vec<NewFlag>) -> Result<(), StoreError> {
+    const COLS: usize = 9;
+    let t = now();
+    let mut flags = flags.into_iter().peekable();
+    while flags.peek().is_some() {
+        let chunk: Vec<NewFlag> = flags.by_ref().take(MAX_BINDS / COLS).collect();
+        let groups: Vec<String> = (0..chunk.len()).map(|g| format!("({}, 'open')", placeholders(g * COLS + 1, COLS))).collect();
+        let mut query = q_built(format!(
+            "INSERT INTO letter_flags (year, kind, letter_id, other_key, other_letter_id, org_path, score_pm, detail, created_at, status) VALUES {} ON CONFLICT (kind, letter_id, other_key) DO NOTHING",
+            groups.join(", ")
+        ));
+        for f in chunk {
+            query = query.bind(f.year).bind(f.kind).bind(f.letter_id).bind(f.other_key).bind(f.other_letter_id).bind(f.org_path).bind(f.score_pm).bind(f.detail).bind(t);
+        }
+        tx.execute(query).await?;
+    }
     Ok(())
 }
 
-async fn check_phrases(tx: &mut Tx, me: &CheckRow) -> Result<usize, StoreError> {
-    let phrases: Vec<(i64, String, String)> = tx.fetch_all(q("SELECT id, phrase, allowed_keywords FROM scope_phrases ORDER BY id")).await?;
-    check_phrases_with(tx, me, &phrases).await
+fn pair_flag(year: i64, kind: &'static str, later: &CheckRow, earlier_id: i64, jaccard: f64) -> NewFlag {
+    NewFlag { year, kind, letter_id: later.id, other_key: earlier_id, other_letter_id: Some(earlier_id), org_path: later.org_path.clone(), score_pm: (jaccard * 1000.0).round() as i64, detail: None }
 }
 
-/// The phrase check against an already loaded phrase table (one query for a whole year).
-async fn check_phrases_with(tx: &mut Tx, me: &CheckRow, phrases: &[(i64, String, String)]) -> Result<usize, StoreError> {
-    let phrases = phrases.to_vec();
-    let text = normalize(&me.body);
-    let mut n = 0;
-    for (pid, phrase, allowed) in phrases {
-        let p = normalize(&phrase);
-        if p.is_empty() || !text.contains(&p) {
+/// The phrase table, normalised once: (id, phrase as written, normalised, allowed keywords).
+type Phrases = Vec<(i64, String, String, String)>;
+
+fn phrases_normalized(rows: Vec<(i64, String, String)>) -> Phrases {
+    rows.into_iter()
+        .map(|(id, phrase, allowed)| {
+            let normalized = normalize(&phrase);
+            (id, phrase, normalized, allowed)
+        })
+        .collect()
+}
+
+/// Foreign-phrase flags of one letter: a phrase that belongs only to certain units, in a
+/// letter of a unit whose name has none of the allowed keywords.
+fn phrase_flags(me: &CheckRow, phrases: &Phrases) -> Vec<NewFlag> {
+    let mut out = Vec::new();
+    for (pid, phrase, normalized, allowed) in phrases {
+        if normalized.is_empty() || !contains_normalized(&me.body, normalized) {
             continue;
         }
         let fits = allowed.split([',', '，', '、']).map(str::trim).filter(|k| !k.is_empty()).any(|k| me.org_name.contains(k));
         if !fits {
-            insert_flag(tx, me.year, "foreign", me.id, pid, None, &me.org_path, 1000, Some(format!("“{phrase}”只适用于{}，与{}的职责不符", allowed.replace(',', "、"), me.org_name))).await?;
-            n += 1;
+            let detail = format!("“{phrase}”只适用于{}，与{}的职责不符", allowed.replace(',', "、"), me.org_name);
+            out.push(NewFlag { year: me.year, kind: "foreign", letter_id: me.id, other_key: *pid, other_letter_id: None, org_path: me.org_path.clone(), score_pm: 1000, detail: Some(detail) });
         }
     }
-    Ok(n)
+    out
 }
 
-/// Re-checks every letter of a year in one pass: all signatures, all band rows, candidate pairs
-/// from equal band keys (one index scan), exact Jaccard, flags. Returns the flags written.
-pub async fn check_year(db: &Db, year: i64, threshold: f64) -> Result<usize, StoreError> {
-    let started = std::time::Instant::now();
-    let rows: Vec<CheckRow> = db.fetch_all(q_built(format!("{CHECK_SELECT}WHERE l.year = $1 ORDER BY l.id")).bind(year)).await?;
-    tracing::debug!(ms = started.elapsed().as_millis() as u64, "check_year: letters loaded");
-    let mut tx = db.begin().await?;
-    let common = common_shingles(&mut tx, year).await?;
-    let own: HashMap<i64, Vec<u64>> = rows.iter().map(|r| (r.id, own_shingles(&r.body, r.template_body.as_deref(), &common))).collect();
-    tx.execute(q("DELETE FROM letter_bands WHERE year = $1").bind(year)).await?;
-    tx.execute(q("DELETE FROM letter_flags WHERE year = $1 AND status = 'open' AND kind = 'duplicate'").bind(year)).await?;
-    // bulk band rows, 8 letters (256 rows, 1,024 values) per statement: sqlx-sqlite finds each
-    // `$n` by a linear scan, so very wide statements cost quadratically
-    for chunk in rows.chunks(8) {
-        let mut sql = String::from("INSERT INTO letter_bands (letter_id, band, band_key, year) VALUES ");
-        let mut vals: Vec<i64> = Vec::with_capacity(chunk.len() * 128);
-        for r in chunk {
-            let Some(sh) = own.get(&r.id) else { continue };
-            for (band, k) in band_keys(&minhash(sh)).into_iter().enumerate() {
-                vals.extend([r.id, band as i64, i64::from_ne_bytes(k.to_ne_bytes()), year]);
-            }
-        }
-        if vals.is_empty() {
-            continue;
-        }
-        let groups: Vec<String> = (0..vals.len() / 4).map(|g| format!("(${}, ${}, ${}, ${})", g * 4 + 1, g * 4 + 2, g * 4 + 3, g * 4 + 4)).collect();
-        sql.push_str(&groups.join(", "));
-        let mut query = q_built(sql);
-        for v in vals {
-            query = query.bind(v);
+async fn load_phrases_tx(tx: &mut Tx) -> Result<Phrases, StoreError> {
+    Ok(phrases_normalized(tx.fetch_all(q("SELECT id, phrase, allowed_keywords FROM scope_phrases ORDER BY id")).await?))
+}
+
+/// Re-checks one letter (just saved): see [`check_letters`].
+pub async fn check_letter(tx: &mut Tx, id: i64, threshold: f64) -> Result<usize, StoreError> {
+    check_letters(tx, &[id], threshold).await
+}
+
+/// Re-checks letters just saved or generated: their signatures, pairs with their year's letters
+/// (candidates: stored signatures sharing an LSH band key and allowing the threshold, see
+/// [`may_reach`]) and with the same signer's earlier letters, and foreign phrases; each candidate
+/// is confirmed by exact Jaccard.
+/// Their open flags are replaced; reviewed ones stay. Letters of the year that have no current
+/// signature yet (checked before signatures were stored) get one first, so none is missed.
+/// Returns the flags found.
+pub async fn check_letters(tx: &mut Tx, ids: &[i64], threshold: f64) -> Result<usize, StoreError> {
+    let wanted: BTreeSet<i64> = ids.iter().copied().collect();
+    let rows = rows_by_id(tx, &wanted.iter().copied().collect::<Vec<_>>()).await?;
+    if rows.len() != wanted.len() {
+        return Err(StoreError::NotFound);
+    }
+    let phrases = load_phrases_tx(tx).await?;
+    let mut by_year: BTreeMap<i64, Vec<CheckRow>> = BTreeMap::new();
+    for r in rows {
+        by_year.entry(r.year).or_default().push(r);
+    }
+    let mut found = 0;
+    for (year, mine) in by_year {
+        found += check_in_year(tx, year, mine, &phrases, threshold).await?;
+    }
+    Ok(found)
+}
+
+async fn check_in_year(tx: &mut Tx, year: i64, mine: Vec<CheckRow>, phrases: &Phrases, threshold: f64) -> Result<usize, StoreError> {
+    let mut excl = Exclusions::new(common_shingles(tx, year).await?);
+    let templates = load_templates(tx, mine.iter().map(|r| r.template_id), &excl).await?;
+    excl.add_templates(&templates);
+    // my own shingle sets and signatures
+    let (mine, excl, sets) = compute(move || {
+        let sets: Vec<Vec<u64>> = mine.par_iter().map(|r| excl.own_shingles(&r.body, r.template_id)).collect();
+        (mine, excl, sets)
+    })
+    .await?;
+    let my_sigs: Vec<Signature> = sets.iter().map(|s| minhash(s)).collect();
+    save_signatures(tx, mine.iter().zip(&my_sigs).map(|(r, s)| (r.id, year, s.to_le_bytes())).collect()).await?;
+    let my_ids: Vec<i64> = mine.iter().map(|r| r.id).collect();
+    for chunk in my_ids.chunks(MAX_BINDS) {
+        let list = placeholders(1, chunk.len());
+        let mut query = q_built(format!("DELETE FROM letter_flags WHERE status = 'open' AND (letter_id IN ({list}) OR other_letter_id IN ({list}))"));
+        for id in chunk {
+            query = query.bind(*id);
         }
         tx.execute(query).await?;
     }
-    // Candidate pairs from the same band keys, confirmed by exact Jaccard, in memory: a self-join
-    // on the stored keys would materialise every bucket pair (tens of millions of rows when
-    // thousands of letters share wording).
-    tracing::debug!(ms = started.elapsed().as_millis() as u64, "check_year: band rows written");
-    let sets: Vec<(i64, Vec<u64>)> = rows.iter().filter_map(|r| own.get(&r.id).map(|s| (r.id, s.clone()))).collect();
-    let by_id: BTreeMap<i64, &CheckRow> = rows.iter().map(|r| (r.id, r)).collect();
-    let mut n = 0;
-    for pair in similar_pairs_of_sets(&sets, threshold) {
-        let (a, b) = if pair.a < pair.b { (pair.a, pair.b) } else { (pair.b, pair.a) };
-        let Some(later) = by_id.get(&b) else { continue };
-        insert_flag(&mut tx, year, "duplicate", b, a, Some(a), &later.org_path, (pair.jaccard * 1000.0).round() as i64, None).await?;
-        n += 1;
+
+    // the year's signatures; letters without a current one get it now
+    let (others, excl) = year_signatures(tx, year, &my_ids, excl).await?;
+    // candidates: letters of the year sharing a band key with one of mine whose signatures
+    // allow the threshold (套话 alone gives a letter thousands of band-key neighbours, 2,557
+    // among 50,000 synthetic letters; the signature test leaves the few worth fetching)
+    let mut my_keys: Vec<(u64, usize)> = my_sigs.iter().enumerate().filter(|(_, s)| !s.is_empty()).flat_map(|(k, s)| band_keys(s).into_iter().map(move |key| (key, k))).collect();
+    my_keys.sort_unstable();
+    let (candidates, my_ids) = compute(move || {
+        let all = others.iter().map(|(id, s)| (*id, s)).chain(my_ids.iter().copied().zip(&my_sigs));
+        let mut candidates: Vec<BTreeSet<i64>> = vec![BTreeSet::new(); my_ids.len()];
+        for (other, sig) in all {
+            if sig.is_empty() {
+                continue;
+            }
+            for key in band_keys(sig) {
+                let from = my_keys.partition_point(|(x, _)| *x < key);
+                for &(_, k) in my_keys[from..].iter().take_while(|(x, _)| *x == key) {
+                    if my_ids[k] != other && may_reach(&my_sigs[k], sig, threshold) {
+                        candidates[k].insert(other);
+                    }
+                }
+            }
+        }
+        (candidates, my_ids)
+    })
+    .await?;
+    // the same signer's earlier letters (few, fetched directly: their boilerplate differs by year)
+    let mut earlier: Vec<Vec<i64>> = Vec::with_capacity(mine.len());
+    for me in &mine {
+        let ids: Vec<(i64,)> = match me.person_id {
+            Some(pid) => tx.fetch_all(q("SELECT id FROM letters WHERE year < $1 AND person_id = $2 ORDER BY id").bind(year).bind(pid)).await?,
+            None => tx.fetch_all(q("SELECT id FROM letters WHERE year < $1 AND person_id IS NULL AND org_id = $2 ORDER BY id").bind(year).bind(me.org_id)).await?,
+        };
+        earlier.push(ids.into_iter().map(|(id,)| id).collect());
     }
-    tracing::debug!(ms = started.elapsed().as_millis() as u64, "check_year: pairs flagged");
-    let phrases: Vec<(i64, String, String)> = tx.fetch_all(q("SELECT id, phrase, allowed_keywords FROM scope_phrases ORDER BY id")).await?;
-    for r in &rows {
-        n += check_phrases_with(&mut tx, r, &phrases).await?;
+    // the candidates' texts, once each
+    let mine_by_id: HashMap<i64, usize> = my_ids.iter().enumerate().map(|(k, id)| (*id, k)).collect();
+    let need: BTreeSet<i64> = candidates.iter().flatten().chain(earlier.iter().flatten()).copied().filter(|id| !mine_by_id.contains_key(id)).collect();
+    let fetched: HashMap<i64, CheckRow> = rows_by_id(tx, &need.into_iter().collect::<Vec<_>>()).await?.into_iter().map(|r| (r.id, r)).collect();
+    let mut excl = excl;
+    let templates = load_templates(tx, fetched.values().filter(|r| r.year == year).map(|r| r.template_id), &excl).await?;
+    excl.add_templates(&templates);
+    let mut flags = Vec::new();
+    let mut found = 0;
+    for (k, me) in mine.iter().enumerate() {
+        for other_id in &candidates[k] {
+            // a pair of two of mine is looked at once, from its later letter
+            let other = match mine_by_id.get(other_id) {
+                Some(&o) if my_ids[o] > me.id => continue,
+                Some(&o) => &mine[o],
+                None => match fetched.get(other_id) {
+                    Some(r) => r,
+                    None => continue,
+                },
+            };
+            let other_set: Cow<[u64]> = match mine_by_id.get(other_id) {
+                Some(&o) => Cow::Borrowed(&sets[o]),
+                None => Cow::Owned(excl.own_shingles(&other.body, other.template_id)),
+            };
+            let j = jaccard(&sets[k], &other_set);
+            if j < threshold {
+                continue;
+            }
+            // one row per pair: the later letter carries it
+            let (later, earlier_id) = if me.id > other.id { (me, other.id) } else { (other, me.id) };
+            flags.push(pair_flag(year, "duplicate", later, earlier_id, j));
+            found += 1;
+        }
+        for other_id in &earlier[k] {
+            let Some(other) = fetched.get(other_id) else { continue };
+            if !same_signer(me, other) {
+                continue;
+            }
+            // across years both sides drop both years' 共性 text
+            let mut both = excl.common.clone();
+            both.extend(common_shingles(tx, other.year).await?);
+            let mut cross = Exclusions::new(both);
+            let templates = load_templates(tx, [me.template_id, other.template_id], &cross).await?;
+            cross.add_templates(&templates);
+            let j = jaccard(&cross.own_shingles(&me.body, me.template_id), &cross.own_shingles(&other.body, other.template_id));
+            if j < threshold {
+                continue;
+            }
+            flags.push(pair_flag(me.year, "copied", me, other.id, j));
+            found += 1;
+        }
+        let foreign = phrase_flags(me, phrases);
+        found += foreign.len();
+        flags.extend(foreign);
     }
+    insert_flags(tx, flags).await?;
+    Ok(found)
+}
+
+/// The stored signatures of a year's letters other than `skip`. Letters without one computed
+/// with the current scheme (checked before signatures were stored, or inserted directly) get
+/// one now and it is stored.
+async fn year_signatures(tx: &mut Tx, year: i64, skip: &[i64], excl: Exclusions) -> Result<(Vec<(i64, Signature)>, Exclusions), StoreError> {
+    let skip: HashSet<i64> = skip.iter().copied().collect();
+    let stored: Vec<(i64, i64, Vec<u8>)> = tx.fetch_all(q("SELECT letter_id, scheme, signature FROM letter_signatures WHERE year = $1").bind(year)).await?;
+    let mut out: Vec<(i64, Signature)> = Vec::with_capacity(stored.len());
+    let mut current: HashSet<i64> = HashSet::with_capacity(stored.len());
+    for (id, scheme, bytes) in stored {
+        if skip.contains(&id) || scheme != i64::from(SCHEME) {
+            continue;
+        }
+        if let Some(sig) = Signature::from_le_bytes(&bytes) {
+            current.insert(id);
+            out.push((id, sig));
+        }
+    }
+    // a signature row exists only for a letter of that year (ON DELETE CASCADE), so equal counts
+    // mean none is missing and the ids need not be read (30 ms for 50,000 letters)
+    let letters = tx.scalar_i64(q("SELECT COUNT(*) FROM letters WHERE year = $1").bind(year)).await?;
+    let missing: Vec<i64> = if usize::try_from(letters).unwrap_or(usize::MAX) == current.len() + skip.len() {
+        Vec::new()
+    } else {
+        let ids: Vec<(i64,)> = tx.fetch_all(q("SELECT id FROM letters WHERE year = $1").bind(year)).await?;
+        ids.into_iter().map(|(id,)| id).filter(|id| !skip.contains(id) && !current.contains(id)).collect()
+    };
+    let mut excl = excl;
+    // in slices, so a large backlog is never all in memory at once
+    for chunk in missing.chunks(2000) {
+        let rows = rows_by_id(tx, chunk).await?;
+        let templates = load_templates(tx, rows.iter().map(|r| r.template_id), &excl).await?;
+        excl.add_templates(&templates);
+        let (sigs, back) = compute(move || {
+            let sigs: Vec<(i64, Signature)> = rows.par_iter().map(|r| (r.id, signature_outside(&r.body, excl.own(&r.body, r.template_id)))).collect();
+            (sigs, excl)
+        })
+        .await?;
+        excl = back;
+        save_signatures(tx, sigs.iter().map(|(id, s)| (*id, year, s.to_le_bytes())).collect()).await?;
+        out.extend(sigs);
+    }
+    Ok((out, excl))
+}
+
+/// Re-checks every letter of a year in one pass: every letter's signature and sketch from its
+/// text (in parallel), candidate pairs from equal LSH band keys, exact Jaccard, foreign phrases;
+/// then, in one short write transaction, the year's open duplicate flags are replaced, new
+/// foreign flags added and changed signatures stored. Returns the flags found.
+pub async fn check_year(db: &Db, year: i64, threshold: f64) -> Result<usize, StoreError> {
+    let started = std::time::Instant::now();
+    let ms = || started.elapsed().as_millis() as u64;
+    // Everything is read first and the pairing done outside the write transaction, so other
+    // writers wait only for the writes (SQLite has one writer at a time).
+    // sorted here, not by ORDER BY: SQLite would sort the rows, bodies and all, in a temporary
+    // B-tree (measured: 0.9 s of a 2 s read for 50,000 letters)
+    let mut rows: Vec<CheckRow> = db.fetch_all(q_built(format!("{CHECK_SELECT}WHERE l.year = $1")).bind(year)).await?;
+    rows.sort_unstable_by_key(|r| r.id);
+    tracing::debug!(ms = ms(), letters = rows.len(), "check_year: letters read");
+    let templates: Vec<(i64, String)> = db.fetch_all(q("SELECT id, body FROM letter_templates WHERE id IN (SELECT template_id FROM letters WHERE year = $1)").bind(year)).await?;
+    let common = common_of(&db.fetch_all(common_query(year)).await?);
+    let phrases = phrases_normalized(db.fetch_all(q("SELECT id, phrase, allowed_keywords FROM scope_phrases ORDER BY id")).await?);
+    let stored: Vec<(i64, i64, Vec<u8>)> = db.fetch_all(q("SELECT letter_id, scheme, signature FROM letter_signatures WHERE year = $1").bind(year)).await?;
+    tracing::debug!(ms = ms(), stored = stored.len(), "check_year: templates, 共性, phrases, signatures read");
+
+    let (dups, changed, foreign) = compute(move || {
+        let t = std::time::Instant::now();
+        let mut excl = Exclusions::new(common);
+        excl.add_templates(&templates);
+        let docs: Vec<TextDoc> = rows.par_iter().map(|r| TextDoc { id: r.id, text: &r.body, exclude: excl.own(&r.body, r.template_id) }).collect();
+        let (pairs, sigs) = similar_pairs_of_texts(&docs, threshold);
+        tracing::debug!(ms = t.elapsed().as_millis() as u64, pairs = pairs.len(), "check_year: pairing (shingles, signatures, LSH, exact Jaccard)");
+        let by_id: HashMap<i64, &CheckRow> = rows.iter().map(|r| (r.id, r)).collect();
+        let dups: Vec<NewFlag> = pairs
+            .iter()
+            .filter_map(|p| {
+                let (a, b) = if p.a < p.b { (p.a, p.b) } else { (p.b, p.a) };
+                by_id.get(&b).map(|later| pair_flag(year, "duplicate", later, a, p.jaccard))
+            })
+            .collect();
+        // only signatures that differ from the stored ones are written
+        let stored: HashMap<i64, (i64, Vec<u8>)> = stored.into_iter().map(|(id, scheme, sig)| (id, (scheme, sig))).collect();
+        let changed: Vec<(i64, i64, Vec<u8>)> = rows
+            .iter()
+            .zip(&sigs)
+            .filter_map(|(r, s)| {
+                let bytes = s.to_le_bytes();
+                let same = stored.get(&r.id).is_some_and(|(scheme, old)| *scheme == i64::from(SCHEME) && *old == bytes);
+                (!same).then_some((r.id, year, bytes))
+            })
+            .collect();
+        let foreign: Vec<NewFlag> = rows.par_iter().flat_map_iter(|r| phrase_flags(r, &phrases)).collect();
+        tracing::debug!(ms = t.elapsed().as_millis() as u64, "check_year: flags and changed signatures prepared");
+        (dups, changed, foreign)
+    })
+    .await?;
+    tracing::debug!(ms = ms(), duplicates = dups.len(), foreign = foreign.len(), changed = changed.len(), "check_year: computed");
+
+    let n = dups.len() + foreign.len();
+    let mut tx = db.begin().await?;
+    tx.execute(q("DELETE FROM letter_flags WHERE year = $1 AND status = 'open' AND kind = 'duplicate'").bind(year)).await?;
+    insert_flags(&mut tx, dups).await?;
+    insert_flags(&mut tx, foreign).await?;
+    tracing::debug!(ms = ms(), "check_year: flags written");
+    save_signatures(&mut tx, changed).await?;
     tx.commit().await?;
-    tracing::debug!(ms = started.elapsed().as_millis() as u64, "check_year: done");
+    tracing::debug!(ms = ms(), "check_year: signatures written, done");
     Ok(n)
 }
 
@@ -641,7 +898,13 @@ mod tests {
         let a = template.replace("{责任内容}", "加强教育经费监管，每季度开展一次专项检查；规范招生入学全程公开");
         let b = template.replace("{责任内容}", "加强道路工程项目监管，严格执行招投标制度；规范工程款支付审批");
         let full = jaccard(&shingles(&a), &shingles(&b));
-        let own = jaccard(&own_shingles(&a, Some(template), &HashSet::new()), &own_shingles(&b, Some(template), &HashSet::new()));
+        let mut excl = Exclusions::new(Vec::new());
+        excl.add_templates(&[(1, template.to_string())]);
+        let own = jaccard(&excl.own_shingles(&a, Some(1)), &excl.own_shingles(&b, Some(1)));
         assert!(own < full, "own {own} < full {full}");
+        // a letter with (almost) nothing of its own is compared whole
+        assert_eq!(excl.own_shingles(template, Some(1)), shingles(template));
+        // a template no longer there excludes only the 共性 text
+        assert_eq!(excl.own_shingles(&a, Some(99)), shingles(&a));
     }
 }
