@@ -14,7 +14,7 @@ use std::hash::Hash;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use lianzheng_store::duty::tasks::{PlanData, Reminder};
+use lianzheng_store::duty::tasks::{Plan, PlanData, Reminder};
 use lianzheng_store::Generation;
 use lianzheng_store::people::Person;
 use quick_cache::sync::Cache;
@@ -31,6 +31,10 @@ pub struct Caches {
     pub people_pages: Fresh<String, (Arc<Vec<Person>>, i64)>,
     /// A 任务分工 plan's items and units by plan id (every viewer's tree is computed from it).
     pub plans: Fresh<i64, Arc<PlanData>>,
+    /// A plan's row as one scope may see it (the access check of every plan page), by scope and id.
+    pub plan_rows: Fresh<String, Plan>,
+    /// The unit filter of a plan page (the owner and the units directly under it), by owner id.
+    pub plan_units: Fresh<i64, Arc<Vec<(i64, String)>>>,
     /// Today's 到期提醒 by scope and plan (a county's reminders are thousands of rows to sort).
     pub reminders: Fresh<String, Arc<Vec<Reminder>>>,
 }
@@ -44,6 +48,8 @@ impl Caches {
             people_pages: Fresh::new(generation.clone(), 512, Duration::from_secs(policy.list_cache_seconds)),
             // a 2,000-item plan is ~2 MB
             plans: Fresh::new(generation.clone(), 16, Duration::from_secs(policy.list_cache_seconds)),
+            plan_rows: Fresh::new(generation.clone(), 4096, Duration::from_secs(policy.list_cache_seconds)),
+            plan_units: Fresh::new(generation.clone(), 256, Duration::from_secs(policy.list_cache_seconds)),
             reminders: Fresh::new(generation.clone(), 1024, Duration::from_secs(policy.list_cache_seconds)),
             generation,
         }

@@ -378,7 +378,8 @@ pub async fn do_create_plan(st: &AppState, p: &Principal, f: &PlanForm) -> AppRe
 /// A plan the viewer sees, and whether they may edit it.
 pub async fn plan_for(st: &AppState, p: &Principal, id: i64) -> AppResult<(Plan, Scope, bool)> {
     let scope = p.require(Permission::ViewDuty)?;
-    let plan = store::get_plan(&st.db, &scope, id).await?;
+    let key = format!("{scope:?}|{id}");
+    let plan = st.caches.plan_rows.get_or_load(key, || store::get_plan(&st.db, &scope, id)).await?;
     let can_edit = p.require(Permission::EditDuty).map(|s| s.contains(&plan.org_path)).unwrap_or(false);
     Ok((plan, scope, can_edit))
 }
@@ -618,7 +619,7 @@ struct PlanPage {
     counts: Vec<(&'static str, &'static str, usize)>,
     pager: Pager,
     f: TreeQuery,
-    orgs: Vec<(i64, String)>,
+    orgs: Arc<Vec<(i64, String)>>,
     colours: Vec<(&'static str, &'static str)>,
     reminders: Arc<Vec<Reminder>>,
     owner: bool,
@@ -677,7 +678,11 @@ pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
     let rows: Vec<NodeRow> = tp.nodes.into_iter().map(NodeRow::of).collect();
     let owner = scope.contains(&plan.org_path);
     // filter by a unit "and below": the owner and the units directly under it
-    let orgs: Vec<(i64, String)> = st.db.fetch_all(lianzheng_store::q("SELECT id, name FROM orgs WHERE id = $1 OR parent_id = $1 ORDER BY parent_id IS NOT NULL, sort_order, id LIMIT 400").bind(plan.org_id)).await?;
+    let orgs = st
+        .caches
+        .plan_units
+        .get_or_load(plan.org_id, || async { st.db.fetch_all(lianzheng_store::q("SELECT id, name FROM orgs WHERE id = $1 OR parent_id = $1 ORDER BY parent_id IS NOT NULL, sort_order, id LIMIT 400").bind(plan.org_id)).await.map(Arc::new) })
+        .await?;
     let reminders = reminders(&st, &scope, Some(plan.id)).await?;
     render(&PlanPage {
         l: Layout::new(&st, &p, &plan.title, "/duty"),
