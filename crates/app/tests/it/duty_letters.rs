@@ -126,33 +126,13 @@ both!(checks_find_what_comparing_every_pair_finds, |app: TestApp| async move {
             1 => (None, body.replace("一、", "（一）")),
             _ => (Some(*template_id), format!("{body}\n严禁违规插手干预司法活动。")),
         };
-        tx.execute(
-            q("INSERT INTO letters (year, template_id, kind, upper_org_id, org_id, org_path, signer_name, title, body, status, created_at, updated_at) VALUES ($1, $2, 'responsibility', $3, $4, $5, '测试', '测试', $6, 'draft', 0, 0)")
-                .bind(year)
-                .bind(template_id)
-                .bind(*upper)
-                .bind(*org_id)
-                .bind(org_path.as_str())
-                .bind(body),
-        )
-        .await
-        .unwrap();
+        insert_letter(&mut tx, year, template_id, *upper, *org_id, org_path, body).await;
     }
     // only boilerplate (nothing of their own: compared whole), twice, and once with a few words added
     let (_, template_id, org_id, org_path, upper, _) = &units[0];
     let template: String = tx.fetch_one::<(String,)>(q("SELECT body FROM letter_templates WHERE id = $1").bind(*template_id)).await.unwrap().0;
     for body in [template.clone(), template.clone(), format!("{template}加强监督")] {
-        tx.execute(
-            q("INSERT INTO letters (year, template_id, kind, upper_org_id, org_id, org_path, signer_name, title, body, status, created_at, updated_at) VALUES ($1, $2, 'responsibility', $3, $4, $5, '测试', '测试', $6, 'draft', 0, 0)")
-                .bind(year)
-                .bind(*template_id)
-                .bind(*upper)
-                .bind(*org_id)
-                .bind(org_path.as_str())
-                .bind(body),
-        )
-        .await
-        .unwrap();
+        insert_letter(&mut tx, year, Some(*template_id), *upper, *org_id, org_path, body).await;
     }
     tx.commit().await.unwrap();
 
@@ -228,3 +208,18 @@ both!(checks_find_what_comparing_every_pair_finds, |app: TestApp| async move {
     let stored = db.scalar_i64(q("SELECT COUNT(*) FROM letter_signatures WHERE year = $1").bind(year)).await.unwrap();
     assert_eq!(stored, letters.len() as i64);
 });
+
+/// A draft letter written straight into the table (the reference checks compare against it).
+async fn insert_letter(tx: &mut lianzheng_store::Tx, year: i64, template_id: Option<i64>, upper: i64, org_id: i64, org_path: &str, body: String) {
+    tx.execute(
+        lianzheng_store::q("INSERT INTO letters (year, template_id, kind, upper_org_id, org_id, org_path, signer_name, title, body, status, created_at, updated_at) VALUES ($1, $2, 'responsibility', $3, $4, $5, '测试', '测试', $6, 'draft', 0, 0)")
+            .bind(year)
+            .bind(template_id)
+            .bind(upper)
+            .bind(org_id)
+            .bind(org_path)
+            .bind(body),
+    )
+    .await
+    .unwrap();
+}
