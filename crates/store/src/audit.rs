@@ -152,12 +152,8 @@ fn filter_where(f: &AuditFilter) -> SqlBuilder {
     if let Some(a) = f.actor.as_deref().filter(|s| !s.is_empty()) {
         b.push(" AND actor_name LIKE ").bind(format!("%{a}%"));
     }
-    if let Some(a) = f.action.as_deref().filter(|s| !s.is_empty()) {
-        b.push(" AND action = ").bind(a);
-    }
-    if let Some(a) = f.entity.as_deref().filter(|s| !s.is_empty()) {
-        b.push(" AND entity = ").bind(a);
-    }
+    b.and_eq("action", f.action.as_deref());
+    b.and_eq("entity", f.entity.as_deref());
     if let Some(t) = f.from {
         b.push(" AND at >= ").bind(t);
     }

@@ -49,6 +49,14 @@ impl SqlBuilder {
         self.push(")")
     }
 
+    /// Appends ` AND column = value` when a filter was given (blank means "any").
+    pub fn and_eq(&mut self, column: &str, value: Option<&str>) -> &mut Self {
+        match value.filter(|v| !v.is_empty()) {
+            Some(v) => self.push(" AND ").push(column).push(" = ").bind(v),
+            None => self,
+        }
+    }
+
     pub fn build(self) -> Q {
         let mut q = q_built(self.sql);
         for a in self.args {

@@ -119,12 +119,8 @@ fn where_clause(scope: &Scope, f: &PeopleFilter, with_org: bool) -> SqlBuilder {
             b.push(" AND p.name LIKE ").bind(format!("%{text}%"));
         }
     }
-    if let Some(v) = f.political_status.as_deref().filter(|s| !s.is_empty()) {
-        b.push(" AND p.political_status = ").bind(v);
-    }
-    if let Some(v) = f.rank.as_deref().filter(|s| !s.is_empty()) {
-        b.push(" AND p.rank = ").bind(v);
-    }
+    b.and_eq("p.political_status", f.political_status.as_deref());
+    b.and_eq("p.rank", f.rank.as_deref());
     if let Some(v) = f.post_kind.as_deref().filter(|s| !s.is_empty()) {
         b.push(" AND EXISTS (SELECT 1 FROM posts ps WHERE ps.person_id = p.id AND ps.end_date IS NULL AND ps.kind = ").bind(v).push(")");
     }

@@ -315,9 +315,7 @@ pub struct LetterFilter {
 pub async fn list(db: &Db, scope: &Scope, f: &LetterFilter) -> Result<Vec<Letter>, StoreError> {
     let mut b = SqlBuilder::new(LETTER_SELECT);
     b.push("WHERE l.year = ").bind(f.year).push(" AND ").scope("l.org_path", scope);
-    if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
-        b.push(" AND l.status = ").bind(s);
-    }
+    b.and_eq("l.status", f.status.as_deref());
     if f.flagged {
         b.push(" AND EXISTS (SELECT 1 FROM letter_flags f WHERE f.status = 'open' AND (f.letter_id = l.id OR f.other_letter_id = l.id))");
     }
@@ -844,12 +842,8 @@ pub struct FlagFilter {
 pub async fn flags(db: &Db, scope: &Scope, f: &FlagFilter) -> Result<Vec<Flag>, StoreError> {
     let mut b = SqlBuilder::new(FLAG_SELECT);
     b.push("WHERE f.year = ").bind(f.year).push(" AND ").scope("f.org_path", scope);
-    if let Some(k) = f.kind.as_deref().filter(|s| !s.is_empty()) {
-        b.push(" AND f.kind = ").bind(k);
-    }
-    if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
-        b.push(" AND f.status = ").bind(s);
-    }
+    b.and_eq("f.kind", f.kind.as_deref());
+    b.and_eq("f.status", f.status.as_deref());
     b.push(" ORDER BY f.status, f.score_pm DESC, f.id LIMIT 2000");
     db.fetch_all(b.build()).await
 }

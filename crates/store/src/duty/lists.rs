@@ -230,12 +230,8 @@ pub struct ListFilter {
 pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Vec<DutyList>, StoreError> {
     let mut b = SqlBuilder::new(LIST_SELECT);
     b.push("WHERE l.year = ").bind(f.year).push(" AND ").scope("l.org_path", scope);
-    if let Some(k) = f.kind.as_deref().filter(|s| !s.is_empty()) {
-        b.push(" AND l.kind = ").bind(k);
-    }
-    if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
-        b.push(" AND l.status = ").bind(s);
-    }
+    b.and_eq("l.kind", f.kind.as_deref());
+    b.and_eq("l.status", f.status.as_deref());
     if let Some(p) = f.org_path.as_deref() {
         b.push(" AND ").scope("l.org_path", &Scope::from_paths(vec![p.to_string()]));
     }

@@ -22,7 +22,7 @@ use crate::attachments::Attachment;
 use crate::audit::{self, Actor};
 use crate::builder::SqlBuilder;
 use crate::db::ColType::{I64 as I, Text as T};
-use crate::db::{Db, Tx, Val, now, placeholders, q, q_built};
+use crate::db::{Db, Q, Tx, Val, now, placeholders, q, q_built};
 use crate::schema::TableDef;
 
 /// Tables of this part, in dependency order, for the portable archive.
@@ -340,6 +340,8 @@ pub struct TreeFilter {
     /// Items where this unit (or one below it) is lead, responsible or cooperating.
     pub org_path: Option<String>,
     pub colour: Option<Colour>,
+    /// Only this item (by its path) and the items under it (an item's own page).
+    pub under: Option<String>,
 }
 
 fn involves(t: &Task, orgs: &[TaskOrg], scope: &Scope) -> bool {
@@ -436,7 +438,8 @@ impl PlanData {
                 }
             }
         }
-        let rows: Vec<usize> = (0..self.order.len()).filter(|&at| shown[at]).collect();
+        let within = |at: usize| f.under.as_deref().is_none_or(|u| self.tasks[self.order[at].index].path.starts_with(u));
+        let rows: Vec<usize> = (0..self.order.len()).filter(|&at| shown[at] && within(at)).collect();
         let total = rows.len();
         let nodes = rows
             .into_iter()
@@ -751,15 +754,17 @@ pub async fn update_task(tx: &mut Tx, actor: &Actor, view: &TaskView, version: i
     audit::record(tx, actor, "update", "task", Some(t.id.to_string()), json!({"before": before, "after": input_summary(input)})).await
 }
 
-/// Items under (and including) a task, and how many progress reports they hold: an item
-/// may be deleted only while nobody has reported on it or below it.
-pub async fn subtree_counts(db: &Db, task: &Task) -> Result<(i64, i64), StoreError> {
-    let (lo, hi) = subtree_range(&task.path);
-    let items = db.scalar_i64(q("SELECT COUNT(*) FROM tasks WHERE plan_id = $1 AND path >= $2 AND path < $3").bind(task.plan_id).bind(lo.clone()).bind(hi.clone())).await?;
-    let reports = db
-        .scalar_i64(q("SELECT COUNT(*) FROM task_reports r JOIN tasks t ON t.id = r.task_id WHERE t.plan_id = $1 AND t.path >= $2 AND t.path < $3").bind(task.plan_id).bind(lo).bind(hi))
-        .await?;
-    Ok((items, reports))
+/// `sql` (ending in the plan and path conditions) for an item and everything under it.
+fn under(sql: &str, t: &Task) -> Q {
+    let (lo, hi) = subtree_range(&t.path);
+    q_built(format!("{sql} WHERE t.plan_id = $1 AND t.path >= $2 AND t.path < $3")).bind(t.plan_id).bind(lo).bind(hi)
+}
+
+const REPORTS_UNDER: &str = "SELECT COUNT(*) FROM task_reports r JOIN tasks t ON t.id = r.task_id";
+
+/// Progress reports on an item or below it: an item may be deleted only while there are none.
+pub async fn reports_under(db: &Db, task: &Task) -> Result<i64, StoreError> {
+    db.scalar_i64(under(REPORTS_UNDER, task)).await
 }
 
 /// Deletes an item with its 小项 (their units, links and reminders go with them). Refused
@@ -767,17 +772,13 @@ pub async fn subtree_counts(db: &Db, task: &Task) -> Result<(i64, i64), StoreErr
 /// Returns the number of items deleted.
 pub async fn delete_task(tx: &mut Tx, actor: &Actor, view: &TaskView) -> Result<i64, StoreError> {
     let t = &view.task;
-    let (lo, hi) = subtree_range(&t.path);
-    let reports = tx
-        .fetch_one::<(i64,)>(q("SELECT COUNT(*) FROM task_reports r JOIN tasks t ON t.id = r.task_id WHERE t.plan_id = $1 AND t.path >= $2 AND t.path < $3").bind(t.plan_id).bind(lo.clone()).bind(hi.clone()))
-        .await?
-        .0;
+    let (reports,): (i64,) = tx.fetch_one(under(REPORTS_UNDER, t)).await?;
     if reports > 0 {
         return Err(StoreError::Invalid(format!("该事项或其下级小项已有{reports}条进展报送，不能删除")));
     }
     // counted first: rows removed by the cascade on parent_id are not in the DELETE's count
-    let (n,): (i64,) = tx.fetch_one(q("SELECT COUNT(*) FROM tasks WHERE plan_id = $1 AND path >= $2 AND path < $3").bind(t.plan_id).bind(lo.clone()).bind(hi.clone())).await?;
-    tx.execute(q("DELETE FROM tasks WHERE plan_id = $1 AND path >= $2 AND path < $3").bind(t.plan_id).bind(lo).bind(hi)).await?;
+    let (n,): (i64,) = tx.fetch_one(under("SELECT COUNT(*) FROM tasks t", t)).await?;
+    tx.execute(under("DELETE FROM tasks AS t", t)).await?;
     let before = json!({"title": t.title, "plan_id": t.plan_id, "parent_id": t.parent_id, "lead_org_id": t.lead_org_id, "deadline": t.deadline, "items_deleted": n});
     audit::record(tx, actor, "delete", "task", Some(t.id.to_string()), json!({"before": before})).await?;
     Ok(n)
@@ -1107,5 +1108,8 @@ mod tests {
         assert_eq!(page.counts, vec![(Colour::Green, 1), (Colour::Blue, 1), (Colour::Yellow, 0), (Colour::Red, 2)]);
         let red = data.page(&Scope::everything(), &plan, &TreeFilter { colour: Some(Colour::Red), ..TreeFilter::default() }, today, 7, 0, usize::MAX);
         assert_eq!(red.nodes.iter().map(|n| n.task.id).collect::<Vec<_>>(), vec![1, 3]);
+        // an item's own page: the item and what is under it
+        let sub = data.page(&Scope::everything(), &plan, &TreeFilter { under: Some("/1/3/".into()), ..TreeFilter::default() }, today, 7, 0, usize::MAX);
+        assert_eq!(sub.nodes.iter().map(|n| n.task.id).collect::<Vec<_>>(), vec![3]);
     }
 }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::{render, render_status};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use crate::forms::{OrgForm, PageForm, Q, parse_id};
+use crate::forms::{OrgForm, PageForm, Q, Upload, file_field, parse_id};
 use crate::layout::{Errs, Layout, options, org_options};
 use crate::state::AppState;
 use crate::xlsx_io;
@@ -113,22 +113,12 @@ async fn org_page(st: &AppState, p: &Principal, id: i64, message: Option<String>
 }
 
 /// 单位资料: a file attached to the unit from its page.
-pub async fn upload(State(st): State<AppState>, p: Principal, Path(id): Path<String>, mut multipart: Multipart) -> AppResult<Response> {
+pub async fn upload(State(st): State<AppState>, p: Principal, Path(id): Path<String>, multipart: Multipart) -> AppResult<Response> {
     let scope = p.require(Permission::UploadAttachments)?;
     let o = org::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    let mut file = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("").to_string();
-            let ctype = field.content_type().unwrap_or("application/octet-stream").to_string();
-            match field.bytes().await {
-                Ok(b) => file = Some((name, ctype, b.to_vec())),
-                Err(_) => return org_page(&st, &p, o.id, Some(format!("文件过大或上传中断（上限 {} MB）", st.policy.upload_max_bytes / 1024 / 1024))).await,
-            }
-        }
-    }
-    let Some((name, ctype, bytes)) = file.filter(|f| !f.0.is_empty()) else {
-        return org_page(&st, &p, o.id, Some("请选择要上传的文件".into())).await;
+    let Upload { name, content_type: ctype, bytes } = match file_field(multipart, st.policy.upload_max_bytes, "请选择要上传的文件").await {
+        Ok(f) => f,
+        Err(m) => return org_page(&st, &p, o.id, Some(m)).await,
     };
     match crate::api::save_attachment(&st, &p, &scope, o.id, "org".into(), Some(o.id), name, ctype, bytes).await {
         Ok(_) => Ok(Redirect::to(&format!("/orgs/{}#files", o.id)).into_response()),

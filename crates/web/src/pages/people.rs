@@ -17,7 +17,7 @@ use super::{render, render_status};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{PageForm, PersonForm, PostForm, Q, parse_id};
-use crate::layout::{Errs, Layout, Pager, options, org_options};
+use crate::layout::{Errs, Layout, Pager, options, scope_org_options};
 use crate::state::AppState;
 use crate::xlsx_io;
 
@@ -87,7 +87,7 @@ struct PeoplePage {
 pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>) -> AppResult<Response> {
     let scope = p.require(Permission::ViewPeople)?;
     let (rows, pager) = search(&st, &scope, &q).await?;
-    let orgs = org_options(&org::list_in_scope(&st.db, &scope, None, 2000).await?);
+    let orgs = scope_org_options(&st.db, &scope).await?;
     render(&PeoplePage {
         l: Layout::new(&st, &p, "人员信息", "/people"),
         f: q,
@@ -164,7 +164,7 @@ struct PersonFormPage {
 
 async fn form_page(st: &AppState, p: &Principal, editing: Option<(i64, Option<String>)>, form: PersonForm, errors: Errs, message: Option<String>) -> AppResult<Response> {
     let scope = p.require(Permission::ManagePeople)?;
-    let orgs = org_options(&org::list_in_scope(&st.db, &scope, None, 5000).await?);
+    let orgs = scope_org_options(&st.db, &scope).await?;
     let (heading, action, cancel, id_placeholder) = match &editing {
         Some((id, masked)) => ("编辑人员".to_string(), format!("/people/{id}"), format!("/people/{id}"), masked.clone().unwrap_or_default()),
         None => ("新增人员".to_string(), "/people".to_string(), "/people".to_string(), String::new()),

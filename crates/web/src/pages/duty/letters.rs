@@ -9,14 +9,13 @@ use axum::Router;
 use lianzheng_core::org::Permission;
 use lianzheng_docs::similarity::{highlight_html, shared_passages};
 use lianzheng_store::duty::letters::{self as store, Flag, FlagFilter, Letter, LetterFilter, LetterTemplate};
-use lianzheng_store::org;
 use serde::Deserialize;
 
 use super::year_or_current;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use crate::forms::{FieldErrors, PageForm, Q, parse_id};
-use crate::layout::{Errs, Layout, fmt_time, org_options};
+use crate::forms::{FieldErrors, PageForm, Q, Upload, file_field, parse_id};
+use crate::layout::{Errs, Layout, fmt_time, scope_org_options};
 use crate::pages::{render, render_status};
 use crate::state::AppState;
 
@@ -102,7 +101,7 @@ async fn templates_page(st: &AppState, p: &Principal, form: TemplateForm, errors
     let scope = p.require(Permission::EditDuty)?;
     let year = i64::from(year_or_current(&form.year));
     let rows = store::templates(&st.db, &scope, year).await?;
-    let orgs = org_options(&org::list_in_scope(&st.db, &scope, None, 5000).await?);
+    let orgs = scope_org_options(&st.db, &scope).await?;
     let failed = !errors.is_empty() || message.is_some();
     render_status(&TemplatesPage { l: Layout::new(st, p, "责任书模板", "/duty"), year, rows, orgs, kinds: store::KINDS.to_vec(), placeholders: store::PLACEHOLDERS.to_vec(), form, errors: Errs(errors), message }, failed)
 }
@@ -259,23 +258,13 @@ pub async fn sign(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
     }
 }
 
-pub async fn scan(State(st): State<AppState>, p: Principal, Path(id): Path<String>, mut multipart: Multipart) -> AppResult<Response> {
+pub async fn scan(State(st): State<AppState>, p: Principal, Path(id): Path<String>, multipart: Multipart) -> AppResult<Response> {
     let scope = p.require(Permission::ViewDuty)?;
     let letter = store::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
     let upload_scope = p.require(Permission::UploadAttachments)?;
-    let mut file = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("").to_string();
-            let ctype = field.content_type().unwrap_or("application/octet-stream").to_string();
-            match field.bytes().await {
-                Ok(b) => file = Some((name, ctype, b.to_vec())),
-                Err(_) => return letter_page(&st, &p, letter.id, None, FieldErrors::new(), Some("文件过大或上传中断".into())).await,
-            }
-        }
-    }
-    let Some((name, ctype, bytes)) = file.filter(|f| !f.0.is_empty()) else {
-        return letter_page(&st, &p, letter.id, None, FieldErrors::new(), Some("请选择签字扫描件".into())).await;
+    let Upload { name, content_type: ctype, bytes } = match file_field(multipart, st.policy.upload_max_bytes, "请选择签字扫描件").await {
+        Ok(f) => f,
+        Err(m) => return letter_page(&st, &p, letter.id, None, FieldErrors::new(), Some(m)).await,
     };
     if !["pdf", "jpg", "jpeg", "png", "ofd"].iter().any(|e| name.to_lowercase().ends_with(&format!(".{e}"))) {
         return letter_page(&st, &p, letter.id, None, FieldErrors::new(), Some("签字扫描件须为 PDF、OFD 或图片（jpg、png）".into())).await;

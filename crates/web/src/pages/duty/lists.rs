@@ -15,7 +15,7 @@ use super::{current_year, year_or_current};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FieldErrors, PageForm, Q, parse_id};
-use crate::layout::{Errs, Layout, fmt_time, org_options};
+use crate::layout::{Errs, Layout, fmt_time, scope_org_options};
 use crate::pages::{render, render_status};
 use crate::state::AppState;
 
@@ -129,8 +129,8 @@ async fn lists_page(st: &AppState, p: &Principal, q: YearQuery, form: NewListFor
     let rows = store::list(&st.db, &scope, &ListFilter { year, kind: Some(q.kind.clone()), status: Some(q.status.clone()), org_path }).await?;
     let edit_scope = p.require(Permission::EditDuty).ok();
     let orgs = match &edit_scope {
-        Some(s) => org_options(&org::list_in_scope(&st.db, s, None, 5000).await?),
-        None => org_options(&org::list_in_scope(&st.db, &scope, None, 5000).await?),
+        Some(s) => scope_org_options(&st.db, s).await?,
+        None => scope_org_options(&st.db, &scope).await?,
     };
     let holders = match &edit_scope {
         Some(s) => leaders(st, s).await?,
@@ -408,7 +408,7 @@ async fn templates_page(st: &AppState, p: &Principal, form: TemplateForm, errors
     let scope = p.require(Permission::ReviewDuty)?;
     let year = i64::from(year_or_current(&form.year));
     let rows = store::templates(&st.db, &scope, year).await?;
-    let orgs = org_options(&org::list_in_scope(&st.db, &scope, None, 5000).await?);
+    let orgs = scope_org_options(&st.db, &scope).await?;
     let failed = !errors.is_empty() || message.is_some();
     render_status(&TemplatesPage {
         l: Layout::new(st, p, "共性清单", "/duty"),

@@ -25,7 +25,7 @@ use super::{current_year, year_or_current};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FieldErrors, PageForm, Q, lenient, parse_id};
-use crate::layout::{Errs, Layout, Pager, fmt_time};
+use crate::layout::{Errs, Layout, Pager, fmt_time, org_options};
 use crate::pages::orgs::ImportPage;
 use crate::pages::render;
 use crate::state::AppState;
@@ -495,7 +495,7 @@ fn tree_filter_of(st: &AppState, org: &str, colour: &str) -> impl std::future::F
             Some(id) => Some(lianzheng_store::org::get(&db, id).await?.map(|o| o.path).unwrap_or_else(|| "/none/".into())),
             None => None,
         };
-        Ok(TreeFilter { org_path, colour })
+        Ok(TreeFilter { org_path, colour, under: None })
     }
 }
 
@@ -567,9 +567,10 @@ async fn plans_page(st: &AppState, p: &Principal, year: i32, form: Option<PlanFo
 
 /// Units a plan may be made for: the top levels of the editor's scope.
 async fn editable_orgs(db: &Db, scope: &Scope) -> AppResult<Vec<(i64, String)>> {
-    let orgs = lianzheng_store::org::list_in_scope(db, scope, None, 400).await?;
+    let mut orgs = lianzheng_store::org::list_in_scope(db, scope, None, 400).await?;
     let top = orgs.iter().map(|o| o.level).min().unwrap_or(1);
-    Ok(orgs.into_iter().filter(|o| o.level <= top + 1).map(|o| (o.id, format!("{}{}", "　".repeat((o.level - top).max(0) as usize), o.name))).collect())
+    orgs.retain(|o| o.level <= top + 1);
+    Ok(org_options(&orgs))
 }
 
 /// Units an item may name: the plan owner and two levels below (at most 400).
@@ -880,9 +881,10 @@ async fn task_page_with(st: &AppState, p: &Principal, id: i64, form: ReportForm,
     }
     // the item's 小项 as the viewer sees them, from the plan's cached snapshot
     let (today, yellow) = (store::today(), st.policy.task_yellow_days);
-    let tree = plan_data(st, v.task.plan_id).await?.page(&scope, &v.plan, &TreeFilter::default(), today, yellow, 0, usize::MAX).nodes;
+    let under = TreeFilter { under: Some(v.task.path.clone()), ..TreeFilter::default() };
+    let tree = plan_data(st, v.task.plan_id).await?.page(&scope, &v.plan, &under, today, yellow, 0, usize::MAX).nodes;
     let (colour, rollup) = tree.iter().find(|n| n.task.id == v.task.id).map_or((v.task.colour(today, yellow), None), |n| (n.colour, n.rollup));
-    let children: Vec<NodeRow> = tree.into_iter().filter(|n| n.task.id != v.task.id && n.task.path.starts_with(&v.task.path)).map(NodeRow::of).collect();
+    let children: Vec<NodeRow> = tree.into_iter().filter(|n| n.task.id != v.task.id).map(NodeRow::of).collect();
     let reporting_label = match &reporting {
         Some((org_id, role, _)) => {
             let name = lianzheng_store::org::get(&st.db, *org_id).await?.map(|o| o.name).unwrap_or_default();
@@ -894,14 +896,7 @@ async fn task_page_with(st: &AppState, p: &Principal, id: i64, form: ReportForm,
     let failed = !errors.0.is_empty();
     let updated = fmt_time(v.task.updated_at);
     // deletion is offered to the owner while nobody has reported on the item or below it
-    let deletable = if can_edit {
-        match store::subtree_counts(&st.db, &v.task).await? {
-            (items, 0) => Some(items),
-            _ => None,
-        }
-    } else {
-        None
-    };
+    let deletable = if can_edit && store::reports_under(&st.db, &v.task).await? == 0 { Some(i64::try_from(children.len()).unwrap_or(0) + 1) } else { None };
     let mut r = render(&TaskPage {
         l: Layout::new(st, p, &v.task.title, "/duty"),
         v,
