@@ -2,7 +2,8 @@
 
 use lianzheng_core::org::{Scope, subtree_range};
 
-use crate::db::{Q, Val, q_built};
+use crate::StoreError;
+use crate::db::{Db, Q, Row, Val, q_built};
 
 #[derive(Debug, Default)]
 pub struct SqlBuilder {
@@ -69,4 +70,12 @@ impl SqlBuilder {
     pub fn clone_with(&self, prefix: &str) -> SqlBuilder {
         SqlBuilder { sql: format!("{prefix}{}", self.sql), args: self.args.clone() }
     }
+}
+
+/// Row `id` of `select` (which names its table `alias`), only if the row's `alias.org_path` lies
+/// in the scope; otherwise "not found", so ids outside the scope tell nothing.
+pub async fn one_in_scope<T: Row>(db: &Db, select: &str, alias: &str, scope: &Scope, id: i64) -> Result<T, StoreError> {
+    let mut b = SqlBuilder::new(select);
+    b.push(&format!("WHERE {alias}.id = ")).bind(id).push(" AND ").scope(&format!("{alias}.org_path"), scope);
+    db.fetch_optional(b.build()).await?.ok_or(StoreError::NotFound)
 }

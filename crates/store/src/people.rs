@@ -10,7 +10,7 @@ use serde_json::json;
 use sqlx::FromRow;
 
 use crate::audit::{self, Actor};
-use crate::builder::SqlBuilder;
+use crate::builder::{SqlBuilder, one_in_scope};
 use crate::db::{Db, Tx, now, q};
 use crate::StoreError;
 
@@ -137,9 +137,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &PeopleFilter, offset: i64, limit: 
 
 /// A person, only if inside the scope (otherwise "not found").
 pub async fn get_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<Person, StoreError> {
-    let mut b = SqlBuilder::new(SELECT);
-    b.push("FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.id = ").bind(id).push(" AND ").scope("p.org_path", scope);
-    db.fetch_optional(b.build()).await?.ok_or(StoreError::NotFound)
+    one_in_scope(db, &format!("{SELECT}FROM people p JOIN orgs o ON o.id = p.org_id "), "p", scope, id).await
 }
 
 /// Exact search by ID number, through the keyed hash (the number itself is never compared in clear).

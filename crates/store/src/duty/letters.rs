@@ -16,7 +16,7 @@ use sqlx::FromRow;
 
 use crate::StoreError;
 use crate::audit::{self, Actor};
-use crate::builder::SqlBuilder;
+use crate::builder::{SqlBuilder, one_in_scope};
 use crate::db::ColType::{Bytes as B, I64 as I, Text as T};
 use crate::db::{Db, Q, Tx, now, placeholders, q, q_built};
 use crate::schema::TableDef;
@@ -197,9 +197,7 @@ pub async fn templates(db: &Db, scope: &Scope, year: i64) -> Result<Vec<LetterTe
 }
 
 pub async fn template_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<LetterTemplate, StoreError> {
-    let mut b = SqlBuilder::new(TEMPLATE_SELECT);
-    b.push("WHERE t.id = ").bind(id).push(" AND ").scope("t.org_path", scope);
-    db.fetch_optional(b.build()).await?.ok_or(StoreError::NotFound)
+    one_in_scope(db, TEMPLATE_SELECT, "t", scope, id).await
 }
 
 #[allow(clippy::too_many_arguments)] // a template is that many things
@@ -324,9 +322,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &LetterFilter) -> Result<Vec<Letter
 }
 
 pub async fn get_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<Letter, StoreError> {
-    let mut b = SqlBuilder::new(LETTER_SELECT);
-    b.push("WHERE l.id = ").bind(id).push(" AND ").scope("l.org_path", scope);
-    db.fetch_optional(b.build()).await?.ok_or(StoreError::NotFound)
+    one_in_scope(db, LETTER_SELECT, "l", scope, id).await
 }
 
 /// Edits the text of an unsigned letter; `version` guards concurrent edits.
@@ -853,9 +849,7 @@ pub async fn flags_of_letter(db: &Db, letter_id: i64) -> Result<Vec<Flag>, Store
 }
 
 pub async fn flag_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<Flag, StoreError> {
-    let mut b = SqlBuilder::new(FLAG_SELECT);
-    b.push("WHERE f.id = ").bind(id).push(" AND ").scope("f.org_path", scope);
-    db.fetch_optional(b.build()).await?.ok_or(StoreError::NotFound)
+    one_in_scope(db, FLAG_SELECT, "f", scope, id).await
 }
 
 /// 标记已核: the 纪委 has looked at it (a note says what was found or done).

@@ -43,7 +43,7 @@ use sqlx::FromRow;
 
 use crate::StoreError;
 use crate::audit::{self, Actor};
-use crate::builder::SqlBuilder;
+use crate::builder::{SqlBuilder, one_in_scope};
 use crate::db::{Db, Tx, now, q};
 
 /// 主体责任 or 监督责任.
@@ -240,9 +240,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Vec<DutyList
 }
 
 pub async fn get_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<DutyList, StoreError> {
-    let mut b = SqlBuilder::new(LIST_SELECT);
-    b.push("WHERE l.id = ").bind(id).push(" AND ").scope("l.org_path", scope);
-    db.fetch_optional(b.build()).await?.ok_or(StoreError::NotFound)
+    one_in_scope(db, LIST_SELECT, "l", scope, id).await
 }
 
 pub async fn items(db: &Db, list_id: i64) -> Result<Vec<DutyItem>, StoreError> {
@@ -604,9 +602,7 @@ pub async fn templates(db: &Db, scope: &Scope, year: i64) -> Result<Vec<Template
 }
 
 pub async fn template_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<Template, StoreError> {
-    let mut b = SqlBuilder::new(TEMPLATE_SELECT);
-    b.push("WHERE t.id = ").bind(id).push(" AND ").scope("t.org_path", scope);
-    db.fetch_optional(b.build()).await?.ok_or(StoreError::NotFound)
+    one_in_scope(db, TEMPLATE_SELECT, "t", scope, id).await
 }
 
 pub async fn template_items(db: &Db, template_id: i64) -> Result<Vec<(i64, Option<String>, String)>, StoreError> {
