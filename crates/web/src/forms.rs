@@ -72,11 +72,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequestParts<S> for Q<T>
 
 /// A numeric id in the path; anything else is "not found".
 /// A file from a page's upload form.
-pub struct Upload {
-    pub name: String,
-    pub content_type: String,
-    pub bytes: Vec<u8>,
-}
+pub use crate::app::files::Upload;
 
 /// The `file` field of an upload form (other fields are ignored). `Err` is the Chinese message
 /// to show on the page again: the file is missing (`missing`), too large or cut off.
@@ -87,12 +83,12 @@ pub async fn file_field(mut multipart: Multipart, max_bytes: usize, missing: &st
             let name = field.file_name().unwrap_or("").to_string();
             let content_type = field.content_type().unwrap_or("application/octet-stream").to_string();
             match field.bytes().await {
-                Ok(b) => file = Some(Upload { name, content_type, bytes: b.to_vec() }),
+                Ok(b) => file = Some(Upload { filename: name, content_type, bytes: b.to_vec() }),
                 Err(_) => return Err(format!("文件过大或上传中断（上限 {} MB）", max_bytes / 1024 / 1024)),
             }
         }
     }
-    file.filter(|f| !f.name.is_empty()).ok_or_else(|| missing.to_string())
+    file.filter(|f| !f.filename.is_empty()).ok_or_else(|| missing.to_string())
 }
 
 pub fn parse_id(s: &str) -> Result<i64, AppError> {

@@ -119,3 +119,22 @@ pub fn org_options(orgs: &[lianzheng_store::org::Org]) -> Vec<(i64, String)> {
     let base = orgs.iter().map(|o| o.level).min().unwrap_or(1);
     orgs.iter().map(|o| (o.id, format!("{}{}", "　".repeat((o.level - base).max(0) as usize), o.name))).collect()
 }
+
+/// A file to download, named in UTF-8 (RFC 5987) so Chinese file names survive.
+pub fn file_response(bytes: Vec<u8>, filename: &str, ctype: &'static str) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    let encoded = crate::middleware::urlencode(filename).replace('+', "%20");
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"download\"; filename*=UTF-8''{encoded}")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+/// A stored attachment as a download.
+pub fn attachment_response(filename: &str, bytes: Vec<u8>) -> axum::response::Response {
+    file_response(bytes, filename, "application/octet-stream")
+}

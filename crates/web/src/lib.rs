@@ -2,13 +2,14 @@
 //! set of handlers' rules. Every list and read goes through the signed-in principal's scope.
 
 pub mod api;
+pub mod app;
 pub mod auth;
 pub mod cache;
-pub mod duty_api;
 pub mod error;
 pub mod forms;
 pub mod layout;
 pub mod middleware;
+pub mod modules;
 pub mod openapi;
 pub mod pages_api_shared;
 pub mod pages;
@@ -40,7 +41,8 @@ fn asset(body: &'static str, ctype: &'static str) -> Response {
 pub fn router(state: AppState) -> Router {
     let upload_limit = state.policy.upload_max_bytes + 64 * 1024;
     Router::new()
-        .merge(pages::routes())
+        .merge(pages::shell_routes())
+        .merge(modules::page_routes())
         .nest("/api/v1", api::routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/healthz", get(api::healthz))

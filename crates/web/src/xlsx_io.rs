@@ -4,8 +4,7 @@
 use std::collections::HashMap;
 
 use axum::extract::Multipart;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use lianzheng_core::org::{OrgKind, Scope};
 use lianzheng_docs::xlsx::{Column, Table, read_rows, write_tables};
 use lianzheng_store::org::{self, Org};
@@ -18,14 +17,7 @@ use crate::forms::{OrgForm, PersonForm};
 use crate::state::AppState;
 
 pub fn download(bytes: Vec<u8>, filename: &str) -> Response {
-    let mut r = bytes.into_response();
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
-    let encoded = crate::middleware::urlencode(filename).replace('+', "%20");
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{encoded}")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    r
+    crate::layout::file_response(bytes, filename, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 }
 
 fn col(header: &str, width: f64) -> Column {

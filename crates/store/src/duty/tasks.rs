@@ -589,6 +589,13 @@ pub async fn reports(db: &Db, scope: &Scope, view: &TaskView) -> Result<Vec<Repo
     db.fetch_all(b.build()).await
 }
 
+/// One report made by a unit inside the scope (the unit that filed it, not the reader's view).
+pub async fn get_report(db: &Db, scope: &Scope, id: i64) -> Result<Report, StoreError> {
+    let mut b = SqlBuilder::new("SELECT r.id, r.task_id, r.org_id, r.org_path, o.name AS org_name, r.user_name, r.text, r.percent, r.created_at FROM task_reports r JOIN orgs o ON o.id = r.org_id WHERE r.id = ");
+    b.bind(id).push(" AND ").scope("r.org_path", scope);
+    db.fetch_optional(b.build()).await?.ok_or(StoreError::NotFound)
+}
+
 /// Attachments of the given reports (the reports were already checked to be readable).
 pub async fn report_attachments(db: &Db, report_ids: &[i64]) -> Result<Vec<Attachment>, StoreError> {
     if report_ids.is_empty() {

@@ -4,6 +4,7 @@
 pub(crate) mod admin;
 pub(crate) mod audit_page;
 pub mod duty;
+mod files;
 mod home;
 pub(crate) mod orgs;
 pub(crate) mod people;
@@ -30,34 +31,20 @@ pub fn render_status<T: Template>(t: &T, failed: bool) -> AppResult<Response> {
     Ok(r)
 }
 
-pub fn routes() -> Router<AppState> {
+/// Routes outside any domain area: the home page.
+pub fn shell_routes() -> Router<AppState> {
+    Router::new().route("/", get(home::home))
+}
+
+/// 账号: sign-in, own account, accounts and grants (admin roles).
+pub fn account_routes() -> Router<AppState> {
     Router::new()
-        .merge(duty::routes())
-        .route("/", get(home::home))
         .route("/login", get(session::login_page).post(session::login))
         .route("/login/totp", get(session::totp_page).post(session::totp_submit))
         .route("/logout", post(session::logout))
         .route("/account", get(session::account))
         .route("/account/password", get(session::password_page).post(session::password_submit))
         .route("/account/totp", get(session::enrol_page).post(session::enrol_submit))
-        .route("/orgs", get(orgs::index).post(orgs::create))
-        .route("/orgs/new", get(orgs::new_form))
-        .route("/orgs/export.xlsx", get(orgs::export))
-        .route("/orgs/import", get(orgs::import_page).post(orgs::import))
-        .route("/orgs/import/template.xlsx", get(orgs::template))
-        .route("/orgs/{id}", get(orgs::show).post(orgs::update))
-        .route("/orgs/{id}/edit", get(orgs::edit_form))
-        .route("/orgs/{id}/children", get(orgs::children))
-        .route("/orgs/{id}/attachments", post(orgs::upload))
-        .route("/attachments/{id}", get(crate::api::attachments_download))
-        .route("/people", get(people::index).post(people::create))
-        .route("/people/new", get(people::new_form))
-        .route("/people/export.xlsx", get(people::export))
-        .route("/people/import", get(people::import_page).post(people::import))
-        .route("/people/import/template.xlsx", get(people::template))
-        .route("/people/{id}", get(people::show).post(people::update))
-        .route("/people/{id}/edit", get(people::edit_form))
-        .route("/people/{id}/posts", post(people::add_post))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}", get(admin::user))
         .route("/admin/users/{id}/reset", post(admin::reset))
@@ -67,6 +54,38 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/grants", get(admin::grants_index).post(admin::grant))
         .route("/admin/grants/{id}/revoke", post(admin::revoke))
         .route("/admin/settings", get(admin::settings))
+}
+
+/// 组织与人员.
+pub fn org_routes() -> Router<AppState> {
+    Router::new()
+        .route("/orgs", get(orgs::index).post(orgs::create))
+        .route("/orgs/new", get(orgs::new_form))
+        .route("/orgs/export.xlsx", get(orgs::export))
+        .route("/orgs/import", get(orgs::import_page).post(orgs::import))
+        .route("/orgs/import/template.xlsx", get(orgs::template))
+        .route("/orgs/{id}", get(orgs::show).post(orgs::update))
+        .route("/orgs/{id}/edit", get(orgs::edit_form))
+        .route("/orgs/{id}/children", get(orgs::children))
+        .route("/orgs/{id}/attachments", post(orgs::upload))
+        .route("/people", get(people::index).post(people::create))
+        .route("/people/new", get(people::new_form))
+        .route("/people/export.xlsx", get(people::export))
+        .route("/people/import", get(people::import_page).post(people::import))
+        .route("/people/import/template.xlsx", get(people::template))
+        .route("/people/{id}", get(people::show).post(people::update))
+        .route("/people/{id}/edit", get(people::edit_form))
+        .route("/people/{id}/posts", post(people::add_post))
+}
+
+/// 附件.
+pub fn files_routes() -> Router<AppState> {
+    Router::new().route("/attachments/{id}", get(files::download))
+}
+
+/// 审计.
+pub fn audit_routes() -> Router<AppState> {
+    Router::new()
         .route("/audit", get(audit_page::index))
         .route("/audit/export.xlsx", get(audit_page::export))
         .route("/audit/verify", post(audit_page::verify))

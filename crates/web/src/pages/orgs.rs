@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::{render, render_status};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use crate::forms::{OrgForm, PageForm, Q, Upload, file_field, parse_id};
+use crate::forms::{OrgForm, PageForm, Q, file_field, parse_id};
 use crate::layout::{Errs, Layout, options, org_options};
 use crate::state::AppState;
 use crate::xlsx_io;
@@ -116,11 +116,11 @@ async fn org_page(st: &AppState, p: &Principal, id: i64, message: Option<String>
 pub async fn upload(State(st): State<AppState>, p: Principal, Path(id): Path<String>, multipart: Multipart) -> AppResult<Response> {
     let scope = p.require(Permission::UploadAttachments)?;
     let o = org::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    let Upload { name, content_type: ctype, bytes } = match file_field(multipart, st.policy.upload_max_bytes, "请选择要上传的文件").await {
+    let upload = match file_field(multipart, st.policy.upload_max_bytes, "请选择要上传的文件").await {
         Ok(f) => f,
         Err(m) => return org_page(&st, &p, o.id, Some(m)).await,
     };
-    match crate::api::save_attachment(&st, &p, &scope, o.id, "org".into(), Some(o.id), name, ctype, bytes).await {
+    match crate::app::files::upload(&st, &p, o.id, crate::app::files::Owner::Org, upload).await {
         Ok(_) => Ok(Redirect::to(&format!("/orgs/{}#files", o.id)).into_response()),
         Err(AppError::Invalid { message, .. }) => org_page(&st, &p, o.id, Some(message)).await,
         Err(e) => Err(e),

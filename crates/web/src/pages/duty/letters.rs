@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::year_or_current;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use crate::forms::{FieldErrors, PageForm, Q, Upload, file_field, parse_id};
+use crate::forms::{FieldErrors, PageForm, Q, file_field, parse_id};
 use crate::layout::{Errs, Layout, fmt_time, scope_org_options};
 use crate::pages::{render, render_status};
 use crate::state::AppState;
@@ -262,15 +262,15 @@ pub async fn scan(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
     let scope = p.require(Permission::ViewDuty)?;
     let letter = store::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
     let upload_scope = p.require(Permission::UploadAttachments)?;
-    let Upload { name, content_type: ctype, bytes } = match file_field(multipart, st.policy.upload_max_bytes, "请选择签字扫描件").await {
+    let upload = match file_field(multipart, st.policy.upload_max_bytes, "请选择签字扫描件").await {
         Ok(f) => f,
         Err(m) => return letter_page(&st, &p, letter.id, None, FieldErrors::new(), Some(m)).await,
     };
-    if !["pdf", "jpg", "jpeg", "png", "ofd"].iter().any(|e| name.to_lowercase().ends_with(&format!(".{e}"))) {
+    if !["pdf", "jpg", "jpeg", "png", "ofd"].iter().any(|e| upload.filename.to_lowercase().ends_with(&format!(".{e}"))) {
         return letter_page(&st, &p, letter.id, None, FieldErrors::new(), Some("签字扫描件须为 PDF、OFD 或图片（jpg、png）".into())).await;
     }
-    let (att, _, _) = match crate::api::save_attachment(&st, &p, &upload_scope, letter.org_id, "letter".into(), Some(letter.id), name, ctype, bytes).await {
-        Ok(v) => v,
+    let att = match crate::app::files::store(&st, &p, &upload_scope, letter.org_id, crate::app::files::Owner::Letter(letter.id), upload).await {
+        Ok(v) => v.id,
         Err(AppError::Invalid { message, .. }) => return letter_page(&st, &p, letter.id, None, FieldErrors::new(), Some(message)).await,
         Err(e) => return Err(e),
     };

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use lianzheng_core::crypto::sm3_hex;
@@ -982,9 +982,8 @@ pub async fn report(State(st): State<AppState>, p: Principal, Path(id): Path<Str
         Ok(rid) => rid,
         Err(e) => return task_page_with(&st, &p, id, form, Errs(e)).await,
     };
-    if let (Some((fname, ctype, bytes)), Some((org_id, _, _))) = (file, reporting) {
-        let scope = p.require(Permission::UploadAttachments)?;
-        crate::api::save_attachment(&st, &p, &scope, org_id, store::REPORT_ATTACHMENT_KIND.into(), Some(rid), fname, ctype, bytes).await?;
+    if let (Some((filename, content_type, bytes)), Some((org_id, _, _))) = (file, reporting) {
+        crate::app::files::upload(&st, &p, org_id, crate::app::files::Owner::TaskReport(rid), crate::app::files::Upload { filename, content_type, bytes }).await?;
     }
     Ok(Redirect::to(&format!("/duty/tasks/{id}#reports")).into_response())
 }
@@ -1000,19 +999,9 @@ pub async fn download(State(st): State<AppState>, p: Principal, Path((id, file))
     if sm3_hex(&bytes) != a.sm3 {
         return Err(AppError::Internal(format!("附件 {} 指纹不符，文件可能被改动", a.id)));
     }
-    Ok(attachment_response(bytes, &a.filename, "application/octet-stream"))
+    Ok(crate::layout::file_response(bytes, &a.filename, "application/octet-stream"))
 }
 
-fn attachment_response(bytes: Vec<u8>, filename: &str, ctype: &'static str) -> Response {
-    let mut r = bytes.into_response();
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
-    let encoded = crate::middleware::urlencode(filename).replace('+', "%20");
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"download\"; filename*=UTF-8''{encoded}")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    r
-}
 
 // -------------------------------------------------------------------------- XLSX / DOCX
 
@@ -1240,7 +1229,7 @@ pub async fn document(State(st): State<AppState>, p: Principal, Path(id): Path<S
     let (plan, scope, _) = plan_for(&st, &p, parse_id(&id)?).await?;
     let nodes = tree(&st, &scope, &plan, "", "").await?;
     let bytes = plan_document(&plan, &nodes)?;
-    Ok(attachment_response(bytes, &format!("{}.docx", plan.title), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+    Ok(crate::layout::file_response(bytes, &format!("{}.docx", plan.title), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
 }
 
 /// The current year, for the API's default.

@@ -1,0 +1,54 @@
+//! JSON API under /api/v1: JSON in, a use case of `crate::app`, JSON out. Each domain area
+//! declares its operations in a table (`OPS`) that the module registry (`crate::modules`)
+//! collects; the same tables feed the OpenAPI document and the scope matrix test, so an
+//! operation cannot exist without being documented and tried.
+
+pub mod account;
+pub mod audit;
+pub mod duty;
+pub mod files;
+pub mod org;
+
+use axum::extract::State;
+use axum::routing::MethodRouter;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// One operation of the API.
+pub struct Op {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub tag: &'static str,
+    pub route: fn() -> MethodRouter<AppState>,
+}
+
+/// Every operation of the API.
+pub fn all_ops() -> impl Iterator<Item = &'static Op> {
+    crate::modules::MODULES.iter().flat_map(|m| m.api_ops.iter().flat_map(|ops| ops.iter()))
+}
+
+pub fn routes() -> Router<AppState> {
+    // one method per operation; operations on the same path are merged into one route
+    let mut paths: std::collections::BTreeMap<&'static str, MethodRouter<AppState>> = std::collections::BTreeMap::new();
+    for op in all_ops() {
+        let route = match paths.remove(op.path) {
+            Some(existing) => existing.merge((op.route)()),
+            None => (op.route)(),
+        };
+        paths.insert(op.path, route);
+    }
+    let mut r = Router::new();
+    for (path, route) in paths {
+        r = r.route(path, route);
+    }
+    r.fallback(|| async { AppError::NotFound })
+}
+
+pub async fn healthz(State(st): State<AppState>) -> AppResult<Json<Value>> {
+    lianzheng_store::db::ping(&st.db).await?;
+    Ok(Json(json!({"status": "ok", "database": st.db.backend().name(), "version": st.version})))
+}

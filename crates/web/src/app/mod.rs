@@ -1,0 +1,8 @@
+//! The use-case layer: every business operation, one module per domain area. A use case takes
+//! the signed-in principal and an input struct, checks access (permission, scope, the owner's
+//! rules), applies the rules, calls the store inside one transaction (the store writes the
+//! audit entry in it) and returns a typed result or an `AppError`. Pages (form → use case →
+//! template) and the API (JSON → use case → JSON) both call this layer and never each other;
+//! nothing else in this crate touches `lianzheng_store` (the `layers` test keeps that true).
+
+pub mod files;

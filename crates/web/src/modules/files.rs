@@ -1,0 +1,12 @@
+//! 附件.
+use lianzheng_core::org::Permission;
+
+use super::Module;
+
+pub static MODULE: Module = Module {
+    name: "files",
+    label: "附件",
+    api_ops: &[crate::api::files::OPS],
+    pages: crate::pages::files_routes,
+    permissions: &[Permission::UploadAttachments],
+};

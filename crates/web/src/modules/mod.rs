@@ -1,0 +1,38 @@
+//! The module registry: each domain area declares, in one file of this folder, what it adds
+//! to the application — API operations (which also make the OpenAPI document and the scope
+//! matrix), page routes, and the permissions it checks. The central lists (router, OpenAPI,
+//! the scope matrix test) loop over `MODULES`, so a new module is one file here and one line
+//! below.
+
+mod account;
+mod audit;
+mod duty;
+mod files;
+mod org;
+
+use axum::Router;
+use lianzheng_core::org::Permission;
+
+use crate::api::Op;
+use crate::state::AppState;
+
+/// One domain area's contribution.
+pub struct Module {
+    /// English name, the same in every layer (`app::duty`, `api::duty`, `pages::duty`).
+    pub name: &'static str,
+    /// The field's term, shown to people.
+    pub label: &'static str,
+    /// API operations, one table per part.
+    pub api_ops: &'static [&'static [Op]],
+    /// Page routes.
+    pub pages: fn() -> Router<AppState>,
+    /// Permissions the module's operations check.
+    pub permissions: &'static [Permission],
+}
+
+pub static MODULES: &[&Module] = &[&account::MODULE, &org::MODULE, &files::MODULE, &audit::MODULE, &duty::MODULE];
+
+/// Every page route of every module.
+pub fn page_routes() -> Router<AppState> {
+    MODULES.iter().fold(Router::new(), |r, m| r.merge((m.pages)()))
+}
