@@ -118,7 +118,7 @@ impl Loader<'_> {
             sort_order: i64::from(self.seq),
         };
         let posts = vec![PostInput { org_id, kind: post, title: title.map(str::to_string), duty_areas: duty.map(str::to_string), start_date: Some(format!("{}-03-01", 2018 + self.rng.next() % 8)), end_date: None }];
-        people::create(tx, &self.actor, self.crypto, &Scope::everything(), &input, &posts).await
+        people::create(tx, &self.actor, self.crypto, &Scope::system(lianzheng_core::org::SystemScope::Demo), &input, &posts).await
     }
 
     /// A unit's leadership and staff.

@@ -12,7 +12,7 @@ use lianzheng_web::pages::duty::letters::DEFAULT_BODY;
 
 pub async fn load(st: &AppState) -> anyhow::Result<()> {
     let actor = Actor::system("演示数据");
-    let all = Scope::everything();
+    let all = Scope::system(lianzheng_core::org::SystemScope::Demo);
     let year = i64::from(lianzheng_web::pages::duty::current_year());
     let county = st.db.scalar_i64(q("SELECT id FROM orgs WHERE code = 'XW'")).await?;
     let threshold = st.policy.letter_threshold;

@@ -46,7 +46,7 @@ async fn person(tx: &mut Tx, name: &str) -> anyhow::Result<i64> {
 
 pub async fn load(st: &AppState) -> anyhow::Result<()> {
     let actor = Actor::system("演示数据");
-    let all = Scope::everything();
+    let all = Scope::system(lianzheng_core::org::SystemScope::Demo);
     let year = i64::from(lianzheng_web::pages::duty::current_year());
     let mut tx = st.db.begin().await?;
     let county = org(&mut tx, "XW").await?;

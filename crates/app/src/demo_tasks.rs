@@ -126,10 +126,10 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
     let actor = Actor::system("演示数据");
     let root = org_id(db, "XW").await?;
     let mut tx = db.begin().await?;
-    let plan_id = tasks::create_plan(&mut tx, &actor, &Scope::everything(), &PlanInput { year, org_id: root, title: format!("{year}年党风廉政建设工作任务分工"), doc_number: Some(format!("某发〔{year}〕5号")) }).await?;
+    let plan_id = tasks::create_plan(&mut tx, &actor, &Scope::system(lianzheng_core::org::SystemScope::Demo), &PlanInput { year, org_id: root, title: format!("{year}年党风廉政建设工作任务分工"), doc_number: Some(format!("某发〔{year}〕5号")) }).await?;
     tx.execute(q("UPDATE task_plans SET status = 'issued' WHERE id = $1").bind(plan_id)).await?;
     tx.commit().await?;
-    let plan = tasks::get_plan(db, &Scope::everything(), plan_id).await?;
+    let plan = tasks::get_plan(db, &Scope::system(lianzheng_core::org::SystemScope::Demo), plan_id).await?;
     let day = |n: i64| Some(format_date(today + time::Duration::days(n)));
     let year_end = Some(format!("{year}-12-31")).filter(|d| d.as_str() > format_date(today).as_str()).or_else(|| day(30));
     let mut reports = Vec::new();
@@ -171,7 +171,7 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
     }
     tx.commit().await?;
     for (task_id, (code, percent, text)) in reports {
-        let view = tasks::get_task(db, &Scope::everything(), task_id).await?;
+        let view = tasks::get_task(db, &Scope::system(lianzheng_core::org::SystemScope::Demo), task_id).await?;
         let org = org_id(db, code).await?;
         // the lead unit's reports set the item's progress
         let sets = view.task.lead_org_id == Some(org);

@@ -186,23 +186,64 @@ pub fn subtree_range(path: &str) -> (String, String) {
     (path.to_string(), upper)
 }
 
-/// The set of organisation subtrees a principal may see for one permission.
+/// Why a scope covers everything without a signed-in person behind it. Each use is named so a
+/// reader (and a grep) finds every place that acts outside a person's scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemScope {
+    /// Background jobs (reminders, checks).
+    Job,
+    /// The `lianzheng` command line (run by the operator on the server).
+    Cli,
+    /// Loading the demo county and generated bench data.
+    Demo,
+    /// The admin roles' view of the organisation tree (system data, no business records).
+    OrgTree,
+}
+
+/// The set of organisation subtrees a caller may act on for one permission. It cannot be built
+/// from outside this crate except from a signed-in principal's grants (`of_grants`) or as a
+/// named system scope (`system`); narrowing (`within`) never widens it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Scope {
-    /// Everything (system-wide admin views of base data such as the org tree).
-    pub all: bool,
+    all: bool,
     /// Subtree roots as materialised paths; no overlaps.
-    pub paths: Vec<String>,
+    paths: Vec<String>,
+}
+
+/// One role held over one organisation (its materialised path), as a principal's grants give it.
+pub struct GrantedRole<'a> {
+    pub role: Role,
+    pub org_path: Option<&'a str>,
 }
 
 impl Scope {
+    /// Nothing at all.
     pub fn none() -> Self {
         Scope::default()
     }
-    pub fn everything() -> Self {
+    /// Everything, for a named system purpose.
+    pub fn system(_why: SystemScope) -> Self {
         Scope { all: true, paths: vec![] }
     }
-    pub fn from_paths(mut paths: Vec<String>) -> Self {
+    /// The subtrees over which the grants give `perm` (business permissions), everything
+    /// (admin permissions over system data), or nothing.
+    pub fn of_grants<'a>(grants: impl IntoIterator<Item = GrantedRole<'a>>, perm: Permission) -> Self {
+        let mut paths = Vec::new();
+        for g in grants {
+            if !perm.granted_to(g.role) {
+                continue;
+            }
+            if perm.is_scoped() || g.role.needs_org() {
+                if let Some(p) = g.org_path {
+                    paths.push(p.to_string());
+                }
+            } else {
+                return Scope { all: true, paths: vec![] };
+            }
+        }
+        Scope::from_paths(paths)
+    }
+    fn from_paths(mut paths: Vec<String>) -> Self {
         paths.sort();
         paths.dedup();
         // drop paths already covered by an ancestor
@@ -214,11 +255,32 @@ impl Scope {
         }
         Scope { all: false, paths: kept }
     }
+    /// This scope narrowed to the subtree at `path`: the subtree if the scope covers it, the
+    /// parts of the scope inside it otherwise (possibly nothing). Never wider than `self`.
+    pub fn within(&self, path: &str) -> Scope {
+        if self.contains(path) {
+            return Scope { all: false, paths: vec![path.to_string()] };
+        }
+        Scope { all: false, paths: self.paths.iter().filter(|p| p.starts_with(path)).cloned().collect() }
+    }
     pub fn is_empty(&self) -> bool {
         !self.all && self.paths.is_empty()
     }
+    /// Covers every organisation (system scopes and the admin roles' system data).
+    pub fn is_all(&self) -> bool {
+        self.all
+    }
+    /// The subtree roots (empty when `is_all`).
+    pub fn paths(&self) -> &[String] {
+        &self.paths
+    }
     pub fn contains(&self, path: &str) -> bool {
         self.all || self.paths.iter().any(|p| path.starts_with(p.as_str()))
+    }
+    /// Whether the scope holds `path` strictly below one of its roots (a reviewer above a unit,
+    /// not the unit itself).
+    pub fn contains_below(&self, path: &str) -> bool {
+        self.all || self.paths.iter().any(|p| path.starts_with(p.as_str()) && path != p)
     }
 }
 
@@ -238,6 +300,9 @@ mod tests {
     #[test]
     fn scope_drops_nested_paths() {
         let s = Scope::from_paths(vec!["/1/5/".into(), "/1/5/7/".into(), "/2/".into()]);
+        assert_eq!(s.within("/1/5/7/").paths(), ["/1/5/7/"], "narrowed to a covered subtree");
+        assert_eq!(s.within("/1/").paths(), ["/1/5/"], "narrowing to an ancestor keeps only what was held");
+        assert!(s.within("/3/").is_empty(), "narrowing never widens");
         assert_eq!(s.paths, vec!["/1/5/".to_string(), "/2/".to_string()]);
         assert!(s.contains("/1/5/7/9/"));
         assert!(!s.contains("/1/50/"));

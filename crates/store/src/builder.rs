@@ -33,14 +33,14 @@ impl SqlBuilder {
     /// Appends `(col >= lo AND col < hi OR …)` for every subtree of the scope, or `1=1` for
     /// an unlimited scope, or `1=0` for an empty one.
     pub fn scope(&mut self, column: &str, scope: &Scope) -> &mut Self {
-        if scope.all {
+        if scope.is_all() {
             return self.push("1=1");
         }
-        if scope.paths.is_empty() {
+        if scope.paths().is_empty() {
             return self.push("1=0");
         }
         self.push("(");
-        for (i, p) in scope.paths.iter().enumerate() {
+        for (i, p) in scope.paths().iter().enumerate() {
             if i > 0 {
                 self.push(" OR ");
             }
@@ -48,6 +48,12 @@ impl SqlBuilder {
             self.push("(").push(column).push(" >= ").bind(lo).push(" AND ").push(column).push(" < ").bind(hi).push(")");
         }
         self.push(")")
+    }
+
+    /// `column` inside the subtree at `path` (a filter the caller chose, not an access right).
+    pub fn subtree(&mut self, column: &str, path: &str) -> &mut Self {
+        let (lo, hi) = subtree_range(path);
+        self.push("(").push(column).push(" >= ").bind(lo).push(" AND ").push(column).push(" < ").bind(hi).push(")")
     }
 
     /// Appends ` AND column = value` when a filter was given (blank means "any").

@@ -62,11 +62,11 @@ pub async fn get_by_code(db: &Db, code: &str) -> Result<Option<Org>, StoreError>
 
 /// The top of what a scope sees: the scope's subtree roots (or the real roots for `all`).
 pub async fn scope_roots(db: &Db, scope: &Scope) -> Result<Vec<Org>, StoreError> {
-    if scope.all {
+    if scope.is_all() {
         return db.fetch_all(q("SELECT id, parent_id, name, short_name, kind, code, level, sort_order, path, version FROM orgs WHERE parent_id IS NULL ORDER BY sort_order, id")).await;
     }
     let mut out = Vec::new();
-    for p in &scope.paths {
+    for p in scope.paths() {
         if let Some(o) = db.fetch_optional::<Org>(q("SELECT id, parent_id, name, short_name, kind, code, level, sort_order, path, version FROM orgs WHERE path = $1").bind(p.as_str())).await? {
             out.push(o);
         }

@@ -110,7 +110,7 @@ fn where_clause(scope: &Scope, f: &PeopleFilter, with_org: bool) -> SqlBuilder {
     let mut b = SqlBuilder::new(if with_org { "FROM people p JOIN orgs o ON o.id = p.org_id WHERE " } else { "FROM people p WHERE " });
     b.scope("p.org_path", scope);
     if let Some(path) = f.org_path.as_deref() {
-        b.push(" AND ").scope("p.org_path", &Scope::from_paths(vec![path.to_string()]));
+        b.push(" AND ").subtree("p.org_path", path);
     }
     if let Some(text) = f.q.as_deref().map(normalize_query).filter(|s| !s.is_empty()) {
         if looks_like_initials(&text) {

@@ -169,20 +169,5 @@ pub async fn remove_grant(tx: &mut Tx, actor: &Actor, grant_id: i64) -> Result<(
 /// The subtrees over which the grants give a permission (business permissions), or everything
 /// (admin permissions over system data), or nothing.
 pub fn scope_for(grants: &[Grant], perm: Permission) -> Scope {
-    let mut paths = Vec::new();
-    let mut all = false;
-    for g in grants {
-        let Some(role) = g.role() else { continue };
-        if !perm.granted_to(role) {
-            continue;
-        }
-        if perm.is_scoped() || role.needs_org() {
-            if let Some(p) = &g.org_path {
-                paths.push(p.clone());
-            }
-        } else {
-            all = true;
-        }
-    }
-    if all { Scope::everything() } else { Scope::from_paths(paths) }
+    Scope::of_grants(grants.iter().filter_map(|g| Some(lianzheng_core::org::GrantedRole { role: g.role()?, org_path: g.org_path.as_deref() })), perm)
 }

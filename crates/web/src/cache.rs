@@ -34,7 +34,7 @@ pub struct Caches {
     /// A plan's row as one scope may see it (the access check of every plan page), by scope and id.
     pub plan_rows: Fresh<String, Plan>,
     /// The unit filter of a plan page (the owner and the units directly under it), by owner id.
-    pub plan_units: Fresh<i64, Arc<Vec<(i64, String)>>>,
+    pub plan_units: Fresh<i64, Arc<Vec<(i64, String, String)>>>,
     /// Today's 到期提醒 by scope and plan (a county's reminders are thousands of rows to sort).
     pub reminders: Fresh<String, Arc<Vec<Reminder>>>,
 }

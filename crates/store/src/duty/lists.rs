@@ -233,7 +233,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Vec<DutyList
     b.and_eq("l.kind", f.kind.as_deref());
     b.and_eq("l.status", f.status.as_deref());
     if let Some(p) = f.org_path.as_deref() {
-        b.push(" AND ").scope("l.org_path", &Scope::from_paths(vec![p.to_string()]));
+        b.push(" AND ").subtree("l.org_path", p);
     }
     b.push(" ORDER BY l.org_path, l.kind, l.holder_id LIMIT 5000");
     db.fetch_all(b.build()).await
@@ -433,7 +433,7 @@ pub async fn submit(tx: &mut Tx, actor: &Actor, scope: &Scope, list_id: i64) -> 
 
 /// Whether a reviewer's scope covers the list from above (a unit does not approve its own list).
 pub fn may_review(review_scope: &Scope, list_path: &str) -> bool {
-    review_scope.all || review_scope.paths.iter().any(|p| list_path.starts_with(p.as_str()) && list_path != p)
+    review_scope.contains_below(list_path)
 }
 
 /// 审核: accept, or return with a reason. Only a submitted list, only from above.
@@ -656,7 +656,7 @@ mod tests {
     #[test]
     fn ancestors_and_review_rule() {
         assert_eq!(ancestor_paths("/1/5/23/"), vec!["/1/", "/1/5/", "/1/5/23/"]);
-        let s = Scope::from_paths(vec!["/1/".into()]);
+        let s = Scope::system(lianzheng_core::org::SystemScope::Job).within("/1/");
         assert!(may_review(&s, "/1/5/"));
         assert!(!may_review(&s, "/1/"), "a unit does not approve its own list");
         assert!(!ListStatus::Submitted.editable());

@@ -389,7 +389,7 @@ impl PlanData {
     #[allow(clippy::too_many_arguments)]
     pub fn page(&self, scope: &Scope, plan: &Plan, f: &TreeFilter, today: Date, yellow_days: i64, offset: usize, limit: usize) -> TreePage {
         let owner = scope.contains(&plan.org_path);
-        let filter_scope = f.org_path.as_ref().map(|p| Scope::from_paths(vec![p.clone()]));
+        let filter_scope = f.org_path.as_ref().map(|p| scope.within(p));
         let n = self.order.len();
         // colours and roll-ups: leaves by the rule, parents from their leaves. Children follow
         // their parent in the order, so walking it backwards finishes a child before its parent.
@@ -608,9 +608,12 @@ pub async fn report_attachments(db: &Db, report_ids: &[i64]) -> Result<Vec<Attac
     db.fetch_all(query).await
 }
 
-/// Items of the responsibility lists linked to a task.
-pub async fn linked_items(db: &Db, task_id: i64) -> Result<Vec<LinkedItem>, StoreError> {
-    db.fetch_all(q("SELECT i.id AS item_id, l.title AS list_title, i.content FROM task_list_items x JOIN duty_items i ON i.id = x.item_id JOIN duty_lists l ON l.id = i.list_id WHERE x.task_id = $1 ORDER BY l.id, i.seq").bind(task_id)).await
+/// Items of the responsibility lists linked to a task that the viewer's scope sees: a link to
+/// another unit's list must not show that unit's items.
+pub async fn linked_items(db: &Db, scope: &Scope, task_id: i64) -> Result<Vec<LinkedItem>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT i.id AS item_id, l.title AS list_title, i.content FROM task_list_items x JOIN duty_items i ON i.id = x.item_id JOIN duty_lists l ON l.id = i.list_id WHERE x.task_id = ");
+    b.bind(task_id).push(" AND ").scope("l.org_path", scope).push(" ORDER BY l.id, i.seq");
+    db.fetch_all(b.build()).await
 }
 
 /// List items of a year the scope sees, to link to (at most 300).
@@ -623,7 +626,7 @@ pub async fn linkable_items(db: &Db, scope: &Scope, year: i64) -> Result<Vec<Lin
 /// Checks the units and list items of an input against the plan owner's subtree; returns the
 /// org paths by id.
 async fn check_input(tx: &mut Tx, plan: &Plan, input: &TaskInput) -> Result<HashMap<i64, String>, StoreError> {
-    let owner = Scope::from_paths(vec![plan.org_path.clone()]);
+    let owner = plan.org_path.as_str();
     let mut paths = HashMap::new();
     let ids = input.lead_org_id.iter().chain(&input.responsible).chain(&input.cooperating);
     for id in ids {
@@ -631,16 +634,17 @@ async fn check_input(tx: &mut Tx, plan: &Plan, input: &TaskInput) -> Result<Hash
             continue;
         }
         match org_path_tx(tx, *id).await? {
-            Some(p) if owner.contains(&p) => {
+            Some(p) if p.starts_with(owner) => {
                 paths.insert(*id, p);
             }
             _ => return Err(StoreError::Conflict { field: "lead_org_id".into(), message: "所选单位不存在或不在本计划制定单位的范围内".into() }),
         }
     }
     for item in &input.list_items {
-        let ok: Option<(i64,)> = tx.fetch_optional(q("SELECT i.id FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE i.id = $1").bind(*item)).await?;
-        if ok.is_none() {
-            return Err(StoreError::Conflict { field: "list_items".into(), message: "所选清单事项不存在".into() });
+        // only items of lists inside the plan owner's subtree (an id from a request is checked like one in a path)
+        let found: Option<(String,)> = tx.fetch_optional(q("SELECT l.org_path FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE i.id = $1").bind(*item)).await?;
+        if !found.is_some_and(|(path,)| path.starts_with(owner)) {
+            return Err(StoreError::Conflict { field: "list_items".into(), message: "所选清单事项不存在或不在本计划制定单位的范围内".into() });
         }
     }
     Ok(paths)
@@ -1084,11 +1088,11 @@ mod tests {
         let today = time::macros::date!(2026 - 06 - 01);
         let data = PlanData::new(tasks, vec![]);
         let plan = Plan { org_path: "/1/".into(), ..Plan::default() };
-        let all = data.page(&Scope::everything(), &plan, &TreeFilter::default(), today, 7, 0, usize::MAX).nodes;
+        let all = data.page(&Scope::system(lianzheng_core::org::SystemScope::Job), &plan, &TreeFilter::default(), today, 7, 0, usize::MAX).nodes;
         let nums: Vec<(i64, &str)> = all.iter().map(|n| (n.task.id, n.number.as_str())).collect();
         assert_eq!(nums, vec![(1, "1"), (2, "1.1"), (4, "1.2"), (3, "2")]);
         // a unit sees its item, with the 大项 above it as context only
-        let unit = Scope::from_paths(vec!["/1/9/".into()]);
+        let unit = Scope::system(lianzheng_core::org::SystemScope::Job).within("/1/9/");
         let plan = Plan { org_path: "/0/".into(), ..plan };
         let seen = data.page(&unit, &plan, &TreeFilter::default(), today, 7, 0, usize::MAX).nodes;
         let v: Vec<(i64, bool, &str)> = seen.iter().map(|n| (n.task.id, n.open, n.number.as_str())).collect();
@@ -1106,17 +1110,17 @@ mod tests {
         mid.progress = 10;
         let data = PlanData::new(vec![task(1, None, "/1/", 1, None), done, late, mid], vec![]);
         let plan = Plan { org_path: "/1/".into(), ..Plan::default() };
-        let page = data.page(&Scope::everything(), &plan, &TreeFilter::default(), today, 7, 0, usize::MAX);
+        let page = data.page(&Scope::system(lianzheng_core::org::SystemScope::Job), &plan, &TreeFilter::default(), today, 7, 0, usize::MAX);
         let top = &page.nodes[0];
         assert_eq!(top.colour, Colour::Red, "the most urgent of its 小项");
         assert_eq!(top.rollup, Some(Rollup { items: 3, done: 1, progress: 50 }));
         assert_eq!(page.nodes[1].rollup, None);
         // the counts and the colour filter follow the shown colours
         assert_eq!(page.counts, vec![(Colour::Green, 1), (Colour::Blue, 1), (Colour::Yellow, 0), (Colour::Red, 2)]);
-        let red = data.page(&Scope::everything(), &plan, &TreeFilter { colour: Some(Colour::Red), ..TreeFilter::default() }, today, 7, 0, usize::MAX);
+        let red = data.page(&Scope::system(lianzheng_core::org::SystemScope::Job), &plan, &TreeFilter { colour: Some(Colour::Red), ..TreeFilter::default() }, today, 7, 0, usize::MAX);
         assert_eq!(red.nodes.iter().map(|n| n.task.id).collect::<Vec<_>>(), vec![1, 3]);
         // an item's own page: the item and what is under it
-        let sub = data.page(&Scope::everything(), &plan, &TreeFilter { under: Some("/1/3/".into()), ..TreeFilter::default() }, today, 7, 0, usize::MAX);
+        let sub = data.page(&Scope::system(lianzheng_core::org::SystemScope::Job), &plan, &TreeFilter { under: Some("/1/3/".into()), ..TreeFilter::default() }, today, 7, 0, usize::MAX);
         assert_eq!(sub.nodes.iter().map(|n| n.task.id).collect::<Vec<_>>(), vec![3]);
     }
 }

@@ -47,7 +47,7 @@ async fn users_page(st: &AppState, p: &Principal, perm: Permission, q: UsersQuer
     let (rows, total) = users::list(&st.db, Some(&q.q), (page - 1) * 50, 50).await?;
     let base = if q.q.is_empty() { String::new() } else { format!("{}&", serde_urlencoded::to_string([("q", q.q.as_str())]).unwrap_or_default()) };
     let (heading, href, active) = if perm == Permission::ManageAccounts { ("账号管理", "/admin/users", "/admin/users") } else { ("授权管理", "/admin/grants", "/admin/grants") };
-    let orgs = scope_org_options(&st.db, &Scope::everything()).await?;
+    let orgs = scope_org_options(&st.db, &Scope::system(lianzheng_core::org::SystemScope::OrgTree)).await?;
     let failed = message.is_some();
     render_status(&UsersPage {
         l: Layout::new(st, p, heading, active),
@@ -128,7 +128,7 @@ async fn user_page_msg(st: &AppState, p: &Principal, id: i64, one_time: Option<S
         .into_iter()
         .map(|g| (g.id, g.role().map(Role::label).unwrap_or("未知角色"), g.org_name.clone().map(|n| format!("{n}及下级")).unwrap_or_else(|| "全系统（不含业务数据）".into())))
         .collect();
-    let orgs = if can_grant { scope_org_options(&st.db, &Scope::everything()).await? } else { vec![] };
+    let orgs = if can_grant { scope_org_options(&st.db, &Scope::system(lianzheng_core::org::SystemScope::OrgTree)).await? } else { vec![] };
     let base = if can_manage_account { "/admin/users" } else { "/admin/grants" };
     render(&UserPage {
         l: Layout::new(st, p, &user.display_name, base),

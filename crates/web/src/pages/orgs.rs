@@ -89,7 +89,7 @@ async fn org_page(st: &AppState, p: &Principal, id: i64, message: Option<String>
     ancestors.retain(|a| a.id != o.id);
     let children = org::children(&st.db, o.id).await?;
     let people_count = match p.require(Permission::ViewPeople) {
-        Ok(ps) if ps.contains(&o.path) => people::count_in_scope(&st.db, &lianzheng_store::Scope::from_paths(vec![o.path.clone()])).await?,
+        Ok(ps) if ps.contains(&o.path) => people::count_in_scope(&st.db, &ps.within(&o.path)).await?,
         _ => 0,
     };
     let can_people = p.require(Permission::ViewPeople).map(|s| s.contains(&o.path)).unwrap_or(false);

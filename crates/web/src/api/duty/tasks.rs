@@ -109,7 +109,7 @@ async fn tasks_get(State(st): State<AppState>, p: Principal, Path(id): Path<Stri
     let reports = store::reports(&st.db, &scope, &view).await?;
     let ids: Vec<i64> = reports.iter().map(|r| r.id).collect();
     let files: Vec<Value> = store::report_attachments(&st.db, &ids).await?.into_iter().map(|a| json!({"id": a.id, "report_id": a.owner_id, "filename": a.filename, "size": a.size, "sm3": a.sm3})).collect();
-    let items = store::linked_items(&st.db, view.task.id).await?;
+    let items = store::linked_items(&st.db, &scope, view.task.id).await?;
     let colour = view.task.colour(store::today(), st.policy.task_yellow_days);
     Ok(Json(json!({
         "task": view, "colour": colour, "colour_label": colour.label(), "reports": reports, "files": files, "list_items": items,

@@ -620,7 +620,7 @@ struct PlanPage {
     counts: Vec<(&'static str, &'static str, usize)>,
     pager: Pager,
     f: TreeQuery,
-    orgs: Arc<Vec<(i64, String)>>,
+    orgs: Vec<(i64, String)>,
     colours: Vec<(&'static str, &'static str)>,
     reminders: Arc<Vec<Reminder>>,
     owner: bool,
@@ -678,12 +678,13 @@ pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
     let counts = tp.counts.iter().map(|(c, n)| (c.code(), c.label(), *n)).collect();
     let rows: Vec<NodeRow> = tp.nodes.into_iter().map(NodeRow::of).collect();
     let owner = scope.contains(&plan.org_path);
-    // filter by a unit "and below": the owner and the units directly under it
-    let orgs = st
+    // filter by a unit "and below": the owner and the units directly under it, those the viewer sees
+    let units = st
         .caches
         .plan_units
-        .get_or_load(plan.org_id, || async { st.db.fetch_all(lianzheng_store::q("SELECT id, name FROM orgs WHERE id = $1 OR parent_id = $1 ORDER BY parent_id IS NOT NULL, sort_order, id LIMIT 400").bind(plan.org_id)).await.map(Arc::new) })
+        .get_or_load(plan.org_id, || async { st.db.fetch_all(lianzheng_store::q("SELECT id, name, path FROM orgs WHERE id = $1 OR parent_id = $1 ORDER BY parent_id IS NOT NULL, sort_order, id LIMIT 400").bind(plan.org_id)).await.map(Arc::new) })
         .await?;
+    let orgs: Vec<(i64, String)> = units.iter().filter(|(_, _, path)| scope.contains(path)).map(|(id, name, _)| (*id, name.clone())).collect();
     let reminders = reminders(&st, &scope, Some(plan.id)).await?;
     render(&PlanPage {
         l: Layout::new(&st, &p, &plan.title, "/duty"),
@@ -737,7 +738,7 @@ async fn leader_names(db: &Db, plan: &Plan) -> AppResult<Vec<String>> {
 async fn task_form_page(st: &AppState, p: &Principal, plan: Plan, editing: Option<i64>, parent: Option<(i64, String)>, form: TaskForm, errors: Errs, message: Option<String>) -> AppResult<Response> {
     let orgs = unit_options(&st.db, &plan).await?;
     let leaders = leader_names(&st.db, &plan).await?;
-    let items = store::linkable_items(&st.db, &Scope::from_paths(vec![plan.org_path.clone()]), plan.year).await?;
+    let items = store::linkable_items(&st.db, &p.require(Permission::EditDuty)?.within(&plan.org_path), plan.year).await?;
     let (heading, action, cancel) = match editing {
         Some(id) => ("编辑事项".to_string(), format!("/duty/tasks/{id}"), format!("/duty/tasks/{id}")),
         None => (if parent.is_some() { "添加小项" } else { "添加大项" }.to_string(), format!("/duty/plans/{}/tasks", plan.id), format!("/duty/plans/{}", plan.id)),
@@ -788,11 +789,11 @@ pub async fn create_task(State(st): State<AppState>, p: Principal, Path(id): Pat
 }
 
 pub async fn edit_form(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
-    let (view, _, can_edit, _) = task_for(&st, &p, parse_id(&id)?).await?;
+    let (view, scope, can_edit, _) = task_for(&st, &p, parse_id(&id)?).await?;
     if !can_edit {
         return Err(AppError::Forbidden);
     }
-    let items = store::linked_items(&st.db, view.task.id).await?;
+    let items = store::linked_items(&st.db, &scope, view.task.id).await?;
     let t = &view.task;
     let form = TaskForm {
         parent_id: t.parent_id.map(|v| v.to_string()).unwrap_or_default(),
@@ -864,7 +865,7 @@ struct TaskPage {
 
 async fn task_page_with(st: &AppState, p: &Principal, id: i64, form: ReportForm, errors: Errs) -> AppResult<Response> {
     let (v, scope, can_edit, reporting) = task_for(st, p, id).await?;
-    let items = store::linked_items(&st.db, v.task.id).await?;
+    let items = store::linked_items(&st.db, &scope, v.task.id).await?;
     let reports = store::reports(&st.db, &scope, &v).await?;
     let ids: Vec<i64> = reports.iter().map(|r| r.id).collect();
     let mut files: HashMap<i64, Vec<Attachment>> = HashMap::new();
