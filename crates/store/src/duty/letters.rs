@@ -153,6 +153,11 @@ pub struct Flag {
     pub other_org: Option<String>,
     pub other_signer: Option<String>,
     pub other_year: Option<i64>,
+    /// Where the other letter lies, to tell whether the viewer may see it named.
+    #[serde(skip)]
+    pub other_org_path: Option<String>,
+    #[serde(skip)]
+    pub letter_org_path: String,
 }
 
 impl Flag {
@@ -185,7 +190,7 @@ const LETTER_SELECT: &str = "SELECT l.id, l.year, l.template_id, l.kind, l.upper
     FROM letters l JOIN orgs o ON o.id = l.org_id JOIN orgs u ON u.id = l.upper_org_id ";
 
 const FLAG_SELECT: &str = "SELECT f.id, f.year, f.kind, f.letter_id, f.other_letter_id, f.score_pm, f.detail, f.status, f.note, \
-    a.title AS letter_title, ao.name AS letter_org, a.signer_name AS letter_signer, b.title AS other_title, bo.name AS other_org, b.signer_name AS other_signer, b.year AS other_year \
+    a.title AS letter_title, ao.name AS letter_org, a.signer_name AS letter_signer, b.title AS other_title, bo.name AS other_org, b.signer_name AS other_signer, b.year AS other_year, b.org_path AS other_org_path, a.org_path AS letter_org_path \
     FROM letter_flags f JOIN letters a ON a.id = f.letter_id JOIN orgs ao ON ao.id = a.org_id LEFT JOIN letters b ON b.id = f.other_letter_id LEFT JOIN orgs bo ON bo.id = b.org_id ";
 
 // ---- templates ----

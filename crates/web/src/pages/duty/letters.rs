@@ -8,10 +8,11 @@ use axum::routing::{get, post};
 use axum::Router;
 use lianzheng_core::org::Permission;
 use lianzheng_docs::similarity::{highlight_html, shared_passages};
-use lianzheng_store::duty::letters::{self as store, Flag, FlagFilter, Letter, LetterFilter, LetterTemplate};
+use lianzheng_store::duty::letters::{self as store, Flag, Letter, LetterTemplate};
 use serde::Deserialize;
 
 use super::year_or_current;
+use crate::app::duty::letters as uc;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FieldErrors, PageForm, Q, file_field, parse_id};
@@ -61,16 +62,15 @@ struct LettersPage {
 }
 
 pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<LettersQuery>) -> AppResult<Response> {
-    let scope = p.require(Permission::ViewDuty)?;
-    let year = i64::from(year_or_current(&q.year));
-    let rows = store::list(&st.db, &scope, &LetterFilter { year, status: Some(q.status.clone()), flagged: q.flagged == "1" }).await?;
+    let (year, rows) = uc::list(&st, &p, &q.year, &q.status, q.flagged == "1").await?;
     let signed = rows.iter().filter(|l| l.status == "signed").count();
-    let templates = store::templates(&st.db, &scope, year).await?;
+    let can_edit = p.can(Permission::EditDuty);
+    let templates = if can_edit { uc::templates(&st, &p, year).await? } else { vec![] };
     let info = match q.done.as_str() {
         "" => None,
         n => Some(format!("已生成责任书 {n} 份，并完成雷同检查")),
     };
-    render(&LettersPage { l: Layout::new(&st, &p, "责任书", "/duty"), year, q, rows, templates, signed, can_edit: p.can(Permission::EditDuty), can_review: p.can(Permission::ReviewDuty), info })
+    render(&LettersPage { l: Layout::new(&st, &p, "责任书", "/duty"), year, q, rows, templates, signed, can_edit, can_review: p.can(Permission::ReviewDuty), info })
 }
 
 #[derive(Template)]
@@ -100,7 +100,7 @@ pub struct TemplateForm {
 async fn templates_page(st: &AppState, p: &Principal, form: TemplateForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
     let scope = p.require(Permission::EditDuty)?;
     let year = i64::from(year_or_current(&form.year));
-    let rows = store::templates(&st.db, &scope, year).await?;
+    let rows = uc::templates(st, p, year).await?;
     let orgs = scope_org_options(&st.db, &scope).await?;
     let failed = !errors.is_empty() || message.is_some();
     render_status(&TemplatesPage { l: Layout::new(st, p, "责任书模板", "/duty"), year, rows, orgs, kinds: store::KINDS.to_vec(), placeholders: store::PLACEHOLDERS.to_vec(), form, errors: Errs(errors), message }, failed)
@@ -113,53 +113,17 @@ pub async fn templates(State(st): State<AppState>, p: Principal, Q(q): Q<Letters
 }
 
 pub async fn create_template(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<TemplateForm>) -> AppResult<Response> {
-    let scope = p.require(Permission::EditDuty)?;
-    let mut e = FieldErrors::new();
-    let year = i64::from(year_or_current(&form.year));
-    let org_id = form.org_id.trim().parse::<i64>().ok();
-    if org_id.is_none() {
-        e.insert("org_id".into(), "请选择发出责任书的单位".into());
+    let input = uc::NewTemplate { year: form.year.clone(), org_id: form.org_id.clone(), kind: form.kind.clone(), title: form.title.clone(), body: form.body.clone() };
+    match uc::create_template(&st, &p, &input).await {
+        Ok((_, year)) => Ok(Redirect::to(&format!("/duty/letters?year={year}")).into_response()),
+        Err(AppError::Invalid { message, fields }) => templates_page(&st, &p, form, fields, Some(message)).await,
+        Err(e) => Err(e),
     }
-    if form.title.trim().is_empty() {
-        e.insert("title".into(), "请填写标题".into());
-    }
-    if !form.body.contains("{责任内容}") {
-        e.insert("body".into(), "正文须包含 {责任内容}，以便按签订人本人的清单生成".into());
-    }
-    let Some(org_id) = org_id.filter(|_| e.is_empty()) else {
-        return templates_page(&st, &p, form, e, Some("请修改标红的项目".into())).await;
-    };
-    let mut tx = st.db.begin().await?;
-    match store::create_template(&mut tx, &p.actor(), &scope, year, org_id, form.kind.trim(), form.title.trim(), &form.body).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/duty/letters?year={year}")).into_response())
-        }
-        Err(err) => match AppError::from(err) {
-            AppError::Invalid { message, fields } => templates_page(&st, &p, form, fields, Some(message)).await,
-            other => Err(other),
-        },
-    }
-}
-
-/// Generates the letters of a template and checks each new one for copies.
-pub async fn generate_and_check(st: &AppState, p: &Principal, template_id: i64) -> AppResult<usize> {
-    let scope = p.require(Permission::EditDuty)?;
-    let t = store::template_in_scope(&st.db, &scope, template_id).await?;
-    let mut tx = st.db.begin().await?;
-    let made = store::generate(&mut tx, &p.actor(), &scope, t.id).await?;
-    // all at once: the year's signatures are read once, not once per letter
-    store::check_letters(&mut tx, &made, st.policy.letter_threshold).await?;
-    tx.commit().await?;
-    Ok(made.len())
 }
 
 pub async fn generate(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
-    let id = parse_id(&id)?;
-    let n = generate_and_check(&st, &p, id).await?;
-    let scope = p.require(Permission::EditDuty)?;
-    let t = store::template_in_scope(&st.db, &scope, id).await?;
-    Ok(Redirect::to(&format!("/duty/letters?year={}&done={n}", t.year)).into_response())
+    let (n, year) = uc::generate(&st, &p, parse_id(&id)?).await?;
+    Ok(Redirect::to(&format!("/duty/letters?year={year}&done={n}")).into_response())
 }
 
 #[derive(Template)]
@@ -180,19 +144,11 @@ struct LetterPage {
 }
 
 async fn letter_page(st: &AppState, p: &Principal, id: i64, body: Option<String>, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
-    let scope = p.require(Permission::ViewDuty)?;
-    let letter = store::get_in_scope(&st.db, &scope, id).await?;
-    let flags = store::flags_of_letter(&st.db, letter.id).await?;
-    let unsigned = letter.status != "signed";
-    let can_edit = unsigned && p.require(Permission::EditDuty).map(|s| s.contains(&letter.org_path)).unwrap_or(false);
-    let in_sign_scope = p.require(Permission::SignLetter).map(|s| s.contains(&letter.org_path)).unwrap_or(false);
-    let can_confirm = unsigned && in_sign_scope && letter.person_id.is_none_or(|pid| p.user.person_id == Some(pid));
-    let can_scan = unsigned && (in_sign_scope || can_edit);
+    let uc::LetterView { letter, flags, can_edit, can_confirm, can_scan, can_review } = uc::show(st, p, id).await?;
     let failed = !errors.is_empty() || message.is_some();
     let version = letter.version;
     let body = body.unwrap_or_else(|| letter.body.clone());
     let signed_at = letter.signed_at.map(fmt_time).unwrap_or_default();
-    let can_review = p.can(Permission::ReviewDuty);
     render_status(&LetterPage { l: Layout::new(st, p, &letter.title, "/duty"), letter, flags, signed_at, can_edit, can_confirm, can_scan, can_review, body, version, errors: Errs(errors), message }, failed)
 }
 
@@ -211,73 +167,41 @@ pub struct BodyForm {
     allowed: String,
 }
 
-/// Saves a letter's text and re-checks it at once, so a copied text is flagged as it is saved.
-pub async fn save_body(st: &AppState, p: &Principal, id: i64, version: i64, body: &str) -> AppResult<()> {
-    let scope = p.require(Permission::EditDuty)?;
-    let mut tx = st.db.begin().await?;
-    store::update_body(&mut tx, &p.actor(), &scope, id, version, body).await?;
-    store::check_letter(&mut tx, id, st.policy.letter_threshold).await?;
-    tx.commit().await?;
-    Ok(())
+/// A use case's refusal shown on the letter's page, with what was typed kept.
+async fn letter_error(st: &AppState, p: &Principal, id: i64, body: Option<String>, e: AppError) -> AppResult<Response> {
+    match e {
+        AppError::Invalid { message, fields } => letter_page(st, p, id, body, fields, Some(message)).await,
+        AppError::Conflict(m) => letter_page(st, p, id, body, FieldErrors::new(), Some(m)).await,
+        other => Err(other),
+    }
 }
 
 pub async fn update(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<BodyForm>) -> AppResult<Response> {
-    let scope = p.require(Permission::EditDuty)?;
-    let letter = store::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    let body = form.body.replace("\r\n", "\n");
-    if body.trim().is_empty() {
-        let mut e = FieldErrors::new();
-        e.insert("body".into(), "正文不能为空".into());
-        return letter_page(&st, &p, letter.id, Some(body), e, Some("请修改标红的项目".into())).await;
-    }
-    let version = form.version.parse().unwrap_or(letter.version);
-    match save_body(&st, &p, letter.id, version, &body).await {
-        Ok(()) => Ok(Redirect::to(&format!("/duty/letters/{}", letter.id)).into_response()),
-        Err(AppError::Invalid { message, fields }) => letter_page(&st, &p, letter.id, Some(body), fields, Some(message)).await,
-        Err(AppError::Conflict(m)) => letter_page(&st, &p, letter.id, Some(body), FieldErrors::new(), Some(m)).await,
-        Err(e) => Err(e),
+    let id = parse_id(&id)?;
+    match uc::update_body(&st, &p, id, &form.version, &form.body).await {
+        Ok(_) => Ok(Redirect::to(&format!("/duty/letters/{id}")).into_response()),
+        Err(e) => letter_error(&st, &p, id, Some(form.body.replace("\r\n", "\n")), e).await,
     }
 }
 
 pub async fn sign(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
-    let scope = p.require(Permission::SignLetter)?;
-    let letter = store::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    if letter.person_id.is_some_and(|pid| p.user.person_id != Some(pid)) {
-        return letter_page(&st, &p, letter.id, None, FieldErrors::new(), Some("只能由签订人本人在系统内确认；代为签订请上传签字扫描件".into())).await;
-    }
-    let mut tx = st.db.begin().await?;
-    match store::sign(&mut tx, &p.actor(), letter.id, "confirm", None).await {
-        Ok(()) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/duty/letters/{}", letter.id)).into_response())
-        }
-        Err(e) => match AppError::from(e) {
-            AppError::Invalid { message, .. } => letter_page(&st, &p, letter.id, None, FieldErrors::new(), Some(message)).await,
-            other => Err(other),
-        },
+    let id = parse_id(&id)?;
+    match uc::confirm(&st, &p, id).await {
+        Ok(_) => Ok(Redirect::to(&format!("/duty/letters/{id}")).into_response()),
+        Err(e) => letter_error(&st, &p, id, None, e).await,
     }
 }
 
 pub async fn scan(State(st): State<AppState>, p: Principal, Path(id): Path<String>, multipart: Multipart) -> AppResult<Response> {
-    let scope = p.require(Permission::ViewDuty)?;
-    let letter = store::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    let upload_scope = p.require(Permission::UploadAttachments)?;
+    let id = parse_id(&id)?;
     let upload = match file_field(multipart, st.policy.upload_max_bytes, "请选择签字扫描件").await {
         Ok(f) => f,
-        Err(m) => return letter_page(&st, &p, letter.id, None, FieldErrors::new(), Some(m)).await,
+        Err(m) => return letter_page(&st, &p, id, None, FieldErrors::new(), Some(m)).await,
     };
-    if !["pdf", "jpg", "jpeg", "png", "ofd"].iter().any(|e| upload.filename.to_lowercase().ends_with(&format!(".{e}"))) {
-        return letter_page(&st, &p, letter.id, None, FieldErrors::new(), Some("签字扫描件须为 PDF、OFD 或图片（jpg、png）".into())).await;
+    match uc::sign_with_scan(&st, &p, id, upload).await {
+        Ok(_) => Ok(Redirect::to(&format!("/duty/letters/{id}")).into_response()),
+        Err(e) => letter_error(&st, &p, id, None, e).await,
     }
-    let att = match crate::app::files::store(&st, &p, &upload_scope, letter.org_id, crate::app::files::Owner::Letter(letter.id), upload).await {
-        Ok(v) => v.id,
-        Err(AppError::Invalid { message, .. }) => return letter_page(&st, &p, letter.id, None, FieldErrors::new(), Some(message)).await,
-        Err(e) => return Err(e),
-    };
-    let mut tx = st.db.begin().await?;
-    store::sign(&mut tx, &p.actor(), letter.id, "scan", Some(att)).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/duty/letters/{}", letter.id)).into_response())
 }
 
 // ---- flags ----
@@ -294,9 +218,7 @@ struct FlagsPage {
 }
 
 pub async fn flags(State(st): State<AppState>, p: Principal, Q(q): Q<LettersQuery>) -> AppResult<Response> {
-    let scope = p.require(Permission::ReviewDuty)?;
-    let year = i64::from(year_or_current(&q.year));
-    let rows = store::flags(&st.db, &scope, &FlagFilter { year, kind: Some(q.kind.clone()), status: Some(q.status.clone()) }).await?;
+    let (year, rows) = uc::flags(&st, &p, &q.year, &q.kind, &q.status).await?;
     let open = rows.iter().filter(|f| !f.reviewed()).count();
     let info = match q.done.as_str() {
         "" => None,
@@ -306,9 +228,7 @@ pub async fn flags(State(st): State<AppState>, p: Principal, Q(q): Q<LettersQuer
 }
 
 pub async fn recheck(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<BodyForm>) -> AppResult<Response> {
-    p.require(Permission::ReviewDuty)?;
-    let year = i64::from(year_or_current(&form.year));
-    let n = store::check_year(&st.db, year, st.policy.letter_threshold).await?;
+    let (year, n) = uc::recheck(&st, &p, &form.year).await?;
     Ok(Redirect::to(&format!("/duty/flags?year={year}&done={n}")).into_response())
 }
 
@@ -325,14 +245,7 @@ struct FlagPage {
 }
 
 pub async fn flag(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
-    let scope = p.require(Permission::ReviewDuty)?;
-    let flag = store::flag_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    let left = store::get_in_scope(&st.db, &scope, flag.letter_id).await?;
-    // the other letter may lie outside the reviewer's scope (then it is not shown)
-    let right = match flag.other_letter_id {
-        Some(o) => store::get_in_scope(&st.db, &scope, o).await.ok(),
-        None => None,
-    };
+    let uc::Comparison { flag, left, right } = uc::flag(&st, &p, parse_id(&id)?).await?;
     let (left_html, right_html, shared_chars) = match &right {
         Some(r) => {
             let passages = shared_passages(&left.body, &r.body, 12);
@@ -363,12 +276,7 @@ fn find_char_ranges(text: &str, needle: &str) -> Vec<(usize, usize)> {
 }
 
 pub async fn review_flag(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<BodyForm>) -> AppResult<Response> {
-    let scope = p.require(Permission::ReviewDuty)?;
-    let flag = store::flag_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    let note = Some(form.note.trim()).filter(|n| !n.is_empty());
-    let mut tx = st.db.begin().await?;
-    store::mark_reviewed(&mut tx, &p.actor(), flag.id, note).await?;
-    tx.commit().await?;
+    let flag = uc::review_flag(&st, &p, parse_id(&id)?, &form.note).await?;
     Ok(Redirect::to(&format!("/duty/flags?year={}", flag.year)).into_response())
 }
 
@@ -376,32 +284,19 @@ pub async fn review_flag(State(st): State<AppState>, p: Principal, Path(id): Pat
 #[template(path = "duty_phrases.html")]
 struct PhrasesPage {
     l: Layout,
-    rows: Vec<(i64, String, String, Option<String>)>,
+    rows: Vec<uc::Phrase>,
     form: BodyForm,
     errors: Errs,
 }
 
 pub async fn phrases(State(st): State<AppState>, p: Principal) -> AppResult<Response> {
-    p.require(Permission::ReviewDuty)?;
-    render(&PhrasesPage { l: Layout::new(&st, &p, "职责范围用语", "/duty"), rows: store::phrases(&st.db).await?, form: BodyForm::default(), errors: Errs::default() })
+    render(&PhrasesPage { l: Layout::new(&st, &p, "职责范围用语", "/duty"), rows: uc::phrases(&st, &p).await?, form: BodyForm::default(), errors: Errs::default() })
 }
 
 pub async fn add_phrase(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<BodyForm>) -> AppResult<Response> {
-    p.require(Permission::ReviewDuty)?;
-    let mut e = FieldErrors::new();
-    if form.phrase.trim().chars().count() < 4 {
-        e.insert("phrase".into(), "用语至少4个字".into());
+    match uc::add_phrase(&st, &p, &form.phrase, &form.allowed, &form.note).await {
+        Ok(()) => Ok(Redirect::to("/duty/phrases").into_response()),
+        Err(AppError::Invalid { fields, .. }) => render_status(&PhrasesPage { l: Layout::new(&st, &p, "职责范围用语", "/duty"), rows: uc::phrases(&st, &p).await?, form, errors: Errs(fields) }, true),
+        Err(e) => Err(e),
     }
-    if form.allowed.trim().is_empty() {
-        e.insert("allowed".into(), "请填写适用单位名称中的关键词，如 法院,检察院".into());
-    }
-    if !e.is_empty() {
-        let mut r = render(&PhrasesPage { l: Layout::new(&st, &p, "职责范围用语", "/duty"), rows: store::phrases(&st.db).await?, form, errors: Errs(e) })?;
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(r);
-    }
-    let mut tx = st.db.begin().await?;
-    store::add_phrase(&mut tx, &p.actor(), form.phrase.trim(), form.allowed.trim(), Some(form.note.trim()).filter(|n| !n.is_empty())).await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/duty/phrases").into_response())
 }

@@ -1,0 +1,77 @@
+//! Need-to-know: what each role sees of the business records inside its scope. A scope says
+//! *where* (which units); this table says *what* of those units' records a role may read.
+
+use crate::org::Role;
+
+/// Kinds of records whose visibility differs by role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    /// 责任清单 (a unit's list, or a leader's personal list).
+    DutyList,
+    /// 责任书/承诺书 (a unit's letter, or a leader's own).
+    Letter,
+    /// 雷同 and 职责不符 flags on letters: for the 纪委 and the unit's 党务 staff.
+    LetterFlag,
+}
+
+/// How much of a kind of record a role sees within its scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Sees {
+    Nothing,
+    /// The unit's own records and the person's own personal ones, not other people's.
+    Own,
+    /// Every record in the scope.
+    All,
+}
+
+/// The table. Roles not named see nothing.
+pub fn sees(role: Role, record: Record) -> Sees {
+    use Record as K;
+    use Role as R;
+    match (record, role) {
+        (K::DutyList | K::Letter, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::Inspector) => Sees::All,
+        (K::DutyList | K::Letter, R::TeamMember | R::Cadre) => Sees::Own,
+        (K::LetterFlag, R::DisciplineStaff | R::PartyStaff) => Sees::All,
+        _ => Sees::Nothing,
+    }
+}
+
+/// The widest view any of the roles gives.
+pub fn sees_any(roles: &[Role], record: Record) -> Sees {
+    roles.iter().map(|r| sees(*r, record)).max().unwrap_or(Sees::Nothing)
+}
+
+/// Whether a record held by `holder` (None: the unit's own) is visible to a person who sees
+/// `view` and is `me`.
+pub fn visible(view: Sees, holder: Option<i64>, me: Option<i64>) -> bool {
+    match view {
+        Sees::All => true,
+        Sees::Own => holder.is_none() || (holder.is_some() && holder == me),
+        Sees::Nothing => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cadre_sees_his_own_letter_not_the_secretarys() {
+        let v = sees(Role::Cadre, Record::Letter);
+        assert!(visible(v, Some(7), Some(7)));
+        assert!(visible(v, None, Some(7)), "the unit's own letter");
+        assert!(!visible(v, Some(1), Some(7)), "the 书记's letter");
+        assert!(!visible(v, Some(1), None));
+        assert!(visible(sees(Role::Secretary, Record::Letter), Some(7), Some(1)));
+    }
+
+    #[test]
+    fn flags_are_for_the_commission_and_party_staff() {
+        assert_eq!(sees(Role::DisciplineStaff, Record::LetterFlag), Sees::All);
+        assert_eq!(sees(Role::PartyStaff, Record::LetterFlag), Sees::All);
+        for r in [Role::Secretary, Role::TeamMember, Role::Inspector, Role::Cadre, Role::SystemAdmin, Role::Auditor] {
+            assert_eq!(sees(r, Record::LetterFlag), Sees::Nothing, "{r}");
+        }
+        assert_eq!(sees_any(&[Role::Cadre, Role::PartyStaff], Record::Letter), Sees::All);
+    }
+}

@@ -1,0 +1,356 @@
+//! 责任书/承诺书 use cases: templates, generation per signer, reading (need-to-know), editing
+//! (the issuing organisation's staff), signing (the signer, or a scan filed by the unit's staff),
+//! and the 雷同检查 flags (the 纪委 and the unit's 党务 staff).
+
+use lianzheng_core::access::{self, Record, Sees};
+use lianzheng_core::org::{Permission, Scope};
+use lianzheng_store::audit;
+use lianzheng_store::duty::letters::{self as store, Flag, FlagFilter, Letter, LetterFilter, LetterTemplate};
+use serde_json::json;
+
+use super::year_or_current;
+use crate::app::files::{self, Owner, Upload};
+use crate::auth::Principal;
+use crate::error::{AppError, AppResult};
+use crate::forms::FieldErrors;
+use crate::state::AppState;
+
+const TITLE_MAX: usize = 200;
+const BODY_MAX: usize = 20_000;
+const NOTE_MAX: usize = 500;
+
+/// Who is looking, and how much of a unit's letters and flags that person may see.
+struct Viewer {
+    scope: Scope,
+    letters: Sees,
+    flags: Sees,
+    person_id: Option<i64>,
+}
+
+impl Viewer {
+    fn of(p: &Principal) -> AppResult<Viewer> {
+        let scope = p.require(Permission::ViewDuty)?;
+        let roles = p.roles();
+        Ok(Viewer { scope, letters: access::sees_any(&roles, Record::Letter), flags: access::sees_any(&roles, Record::LetterFlag), person_id: p.user.person_id })
+    }
+    fn sees(&self, l: &Letter) -> bool {
+        self.scope.contains(&l.org_path) && access::visible(self.letters, l.person_id, self.person_id)
+    }
+    /// A flag as this viewer may read it: the letter on either side that lies outside the
+    /// scope is not named (no title, unit, signer or id).
+    fn mask(&self, mut f: Flag) -> Flag {
+        if !self.scope.contains(&f.letter_org_path) {
+            f.letter_title = "（范围外的责任书）".into();
+            f.letter_org = String::new();
+            f.letter_signer = String::new();
+        }
+        if f.other_org_path.as_deref().is_some_and(|p| !self.scope.contains(p)) {
+            f.other_title = Some("（范围外的责任书）".into());
+            f.other_org = None;
+            f.other_signer = None;
+            f.other_letter_id = None;
+        }
+        f
+    }
+}
+
+/// The letters of a year the caller may see.
+pub async fn list(st: &AppState, p: &Principal, year: &str, status: &str, flagged: bool) -> AppResult<(i64, Vec<Letter>)> {
+    let v = Viewer::of(p)?;
+    let year = i64::from(year_or_current(year));
+    let mut rows = store::list(&st.db, &v.scope, &LetterFilter { year, status: Some(status.to_string()), flagged }).await?;
+    rows.retain(|l| v.sees(l));
+    if v.flags == Sees::Nothing {
+        // whether a letter is flagged is itself a flag
+        rows.iter_mut().for_each(|l| l.open_flags = 0);
+    }
+    Ok((year, rows))
+}
+
+/// Templates of a year the caller keeps, and the units a new one may be issued by.
+pub async fn templates(st: &AppState, p: &Principal, year: i64) -> AppResult<Vec<LetterTemplate>> {
+    let scope = p.require(Permission::EditDuty)?;
+    Ok(store::templates(&st.db, &scope, year).await?)
+}
+
+pub struct NewTemplate {
+    pub year: String,
+    pub org_id: String,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+}
+
+/// Placeholders in `{…}` that the generator does not know.
+fn unknown_placeholders(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = body;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start..];
+        let Some(end) = after.find('}') else { break };
+        let token = &after[..=end];
+        if !store::PLACEHOLDERS.iter().any(|(k, _)| *k == token) && !out.iter().any(|t| t == token) {
+            out.push(token.to_string());
+        }
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+/// A new letter template. Field errors come back as `Invalid` with the fields.
+pub async fn create_template(st: &AppState, p: &Principal, f: &NewTemplate) -> AppResult<(i64, i64)> {
+    let scope = p.require(Permission::EditDuty)?;
+    let mut e = FieldErrors::new();
+    let year = i64::from(year_or_current(&f.year));
+    let org_id = f.org_id.trim().parse::<i64>().ok();
+    if org_id.is_none() {
+        e.insert("org_id".into(), "请选择发出责任书的单位".into());
+    }
+    let title = f.title.trim();
+    if title.is_empty() {
+        e.insert("title".into(), "请填写标题".into());
+    } else if title.chars().count() > TITLE_MAX {
+        e.insert("title".into(), format!("标题最多 {TITLE_MAX} 字"));
+    }
+    if !f.body.contains("{责任内容}") {
+        e.insert("body".into(), "正文须包含 {责任内容}，以便按签订人本人的清单生成".into());
+    } else if f.body.chars().count() > BODY_MAX {
+        e.insert("body".into(), format!("正文最多 {BODY_MAX} 字"));
+    } else {
+        let unknown = unknown_placeholders(&f.body);
+        if !unknown.is_empty() {
+            let known: Vec<&str> = store::PLACEHOLDERS.iter().map(|(k, _)| *k).collect();
+            e.insert("body".into(), format!("正文中有无法识别的占位符：{}（可用：{}）", unknown.join("、"), known.join("、")));
+        }
+    }
+    let Some(org_id) = org_id.filter(|_| e.is_empty()) else {
+        return Err(AppError::Invalid { message: "请修改标红的项目".into(), fields: e });
+    };
+    let mut tx = st.db.begin().await?;
+    let id = store::create_template(&mut tx, &p.actor(), &scope, year, org_id, f.kind.trim(), title, &f.body).await?;
+    tx.commit().await?;
+    Ok((id, year))
+}
+
+/// Generates the letters of a template (signers under the issuing unit, within the caller's
+/// scope) and checks each new one for copies. Returns how many and the year.
+pub async fn generate(st: &AppState, p: &Principal, template_id: i64) -> AppResult<(usize, i64)> {
+    let scope = p.require(Permission::EditDuty)?;
+    let t = store::template_in_scope(&st.db, &scope, template_id).await?;
+    let signers = scope.within(&t.org_path);
+    let mut tx = st.db.begin().await?;
+    let made = store::generate(&mut tx, &p.actor(), &signers, t.id).await?;
+    // all at once: the year's signatures are read once, not once per letter
+    store::check_letters(&mut tx, &made, st.policy.letter_threshold).await?;
+    tx.commit().await?;
+    Ok((made.len(), t.year))
+}
+
+/// A letter as one person sees it, with what that person may do.
+pub struct LetterView {
+    pub letter: Letter,
+    pub flags: Vec<Flag>,
+    pub can_edit: bool,
+    pub can_confirm: bool,
+    pub can_scan: bool,
+    pub can_review: bool,
+}
+
+/// Whether the caller keeps the letter's text: staff of the organisation that issued it.
+async fn may_edit(st: &AppState, p: &Principal, letter: &Letter) -> AppResult<bool> {
+    let Ok(edit) = p.require(Permission::EditDuty) else { return Ok(false) };
+    let issuer = lianzheng_store::org::get(&st.db, letter.upper_org_id).await?;
+    Ok(issuer.is_some_and(|o| edit.contains(&o.path)))
+}
+
+/// Whether the caller may file a signed scan: the signer, or the unit's staff who collect paper signatures.
+fn may_scan(p: &Principal, letter: &Letter) -> bool {
+    let signer = letter.person_id.is_some_and(|pid| p.user.person_id == Some(pid)) && p.require(Permission::SignLetter).is_ok_and(|s| s.contains(&letter.org_path));
+    let staff = p.require(Permission::EditDuty).is_ok_and(|s| s.contains(&letter.org_path));
+    signer || staff
+}
+
+/// Whether the caller may confirm in the system: only the signer, or for a unit's own letter the unit's signers.
+fn may_confirm(p: &Principal, letter: &Letter) -> bool {
+    p.require(Permission::SignLetter).is_ok_and(|s| s.contains(&letter.org_path)) && letter.person_id.is_none_or(|pid| p.user.person_id == Some(pid))
+}
+
+async fn visible_letter(st: &AppState, p: &Principal, id: i64) -> AppResult<(Viewer, Letter)> {
+    let v = Viewer::of(p)?;
+    let letter = store::get_in_scope(&st.db, &v.scope, id).await?;
+    if !v.sees(&letter) {
+        return Err(AppError::NotFound);
+    }
+    Ok((v, letter))
+}
+
+pub async fn show(st: &AppState, p: &Principal, id: i64) -> AppResult<LetterView> {
+    let (v, letter) = visible_letter(st, p, id).await?;
+    let flags = if v.flags == Sees::Nothing { vec![] } else { store::flags_of_letter(&st.db, letter.id).await?.into_iter().map(|f| v.mask(f)).collect() };
+    let unsigned = letter.status != "signed";
+    let can_edit = unsigned && may_edit(st, p, &letter).await?;
+    let can_confirm = unsigned && may_confirm(p, &letter);
+    let can_scan = unsigned && may_scan(p, &letter);
+    let can_review = p.can(Permission::ReviewDuty);
+    Ok(LetterView { letter, flags, can_edit, can_confirm, can_scan, can_review })
+}
+
+/// Saves a letter's text and re-checks it at once, so a copied text is flagged as it is saved.
+/// `version` is required: without it two editors would overwrite each other silently.
+pub async fn update_body(st: &AppState, p: &Principal, id: i64, version: &str, body: &str) -> AppResult<Letter> {
+    let (_, letter) = visible_letter(st, p, id).await?;
+    if !may_edit(st, p, &letter).await? {
+        return Err(AppError::Forbidden);
+    }
+    let body = body.replace("\r\n", "\n");
+    if body.trim().is_empty() {
+        return Err(AppError::field("body", "正文不能为空"));
+    }
+    if body.chars().count() > BODY_MAX {
+        return Err(AppError::field("body", format!("正文最多 {BODY_MAX} 字")));
+    }
+    let version = version.trim().parse::<i64>().map_err(|_| AppError::Conflict("缺少版本号 version（来自读取时的数据），为免覆盖他人的修改，请刷新后重试".into()))?;
+    let scope = p.require(Permission::EditDuty)?;
+    let mut tx = st.db.begin().await?;
+    store::update_body(&mut tx, &p.actor(), &scope.within(&letter.org_path), letter.id, version, &body).await?;
+    store::check_letter(&mut tx, letter.id, st.policy.letter_threshold).await?;
+    tx.commit().await?;
+    let (_, letter) = visible_letter(st, p, id).await?;
+    Ok(letter)
+}
+
+/// 签订 by confirmation in the system.
+pub async fn confirm(st: &AppState, p: &Principal, id: i64) -> AppResult<Letter> {
+    let (_, letter) = visible_letter(st, p, id).await?;
+    if !may_confirm(p, &letter) {
+        return Err(AppError::invalid("只能由签订人本人在系统内确认；代为签订请由单位党务工作人员上传签字扫描件"));
+    }
+    let mut tx = st.db.begin().await?;
+    store::sign(&mut tx, &p.actor(), letter.id, "confirm", None).await?;
+    tx.commit().await?;
+    Ok(visible_letter(st, p, id).await?.1)
+}
+
+/// 签订 by a signed scan: the signer, or the unit's staff.
+pub async fn sign_with_scan(st: &AppState, p: &Principal, id: i64, file: Upload) -> AppResult<Letter> {
+    let (_, letter) = visible_letter(st, p, id).await?;
+    if !may_scan(p, &letter) {
+        return Err(AppError::Forbidden);
+    }
+    if letter.status == "signed" {
+        return Err(AppError::invalid("责任书已签订"));
+    }
+    if !["pdf", "jpg", "jpeg", "png", "ofd"].iter().any(|e| file.filename.to_lowercase().ends_with(&format!(".{e}"))) {
+        return Err(AppError::field("file", "签字扫描件须为 PDF、OFD 或图片（jpg、png）"));
+    }
+    let upload_scope = p.require(Permission::UploadAttachments)?;
+    let saved = files::store(st, p, &upload_scope, letter.org_id, Owner::Letter(letter.id), file).await?;
+    let mut tx = st.db.begin().await?;
+    store::sign(&mut tx, &p.actor(), letter.id, "scan", Some(saved.id)).await?;
+    tx.commit().await?;
+    Ok(visible_letter(st, p, id).await?.1)
+}
+
+/// The flags of a year in the reviewer's scope, the other side named only inside it.
+pub async fn flags(st: &AppState, p: &Principal, year: &str, kind: &str, status: &str) -> AppResult<(i64, Vec<Flag>)> {
+    let scope = p.require(Permission::ReviewDuty)?;
+    let v = Viewer { scope: scope.clone(), letters: Sees::All, flags: Sees::All, person_id: p.user.person_id };
+    let year = i64::from(year_or_current(year));
+    let rows = store::flags(&st.db, &scope, &FlagFilter { year, kind: Some(kind.to_string()), status: Some(status.to_string()) }).await?;
+    Ok((year, rows.into_iter().map(|f| v.mask(f)).collect()))
+}
+
+/// Re-runs the whole year's copy check. It compares every letter of the year with every
+/// other, so only a reviewer whose scope holds all of them may start it; it is audited.
+pub async fn recheck(st: &AppState, p: &Principal, year: &str) -> AppResult<(i64, usize)> {
+    let scope = p.require(Permission::ReviewDuty)?;
+    let year = i64::from(year_or_current(year));
+    let all = store::list(&st.db, &Scope::system(lianzheng_core::org::SystemScope::Job), &LetterFilter { year, status: None, flagged: false }).await?;
+    if all.iter().any(|l| !scope.contains(&l.org_path)) {
+        return Err(AppError::Forbidden);
+    }
+    let n = store::check_year(&st.db, year, st.policy.letter_threshold).await?;
+    let mut tx = st.db.begin().await?;
+    audit::record(&mut tx, &p.actor(), "recheck", "letter", None, json!({"year": year, "letters": all.len(), "flags": n})).await?;
+    tx.commit().await?;
+    Ok((year, n))
+}
+
+/// A flag with both letters for the side-by-side view (the other only when in scope).
+pub struct Comparison {
+    pub flag: Flag,
+    pub left: Letter,
+    pub right: Option<Letter>,
+}
+
+pub async fn flag(st: &AppState, p: &Principal, id: i64) -> AppResult<Comparison> {
+    let scope = p.require(Permission::ReviewDuty)?;
+    let v = Viewer { scope: scope.clone(), letters: Sees::All, flags: Sees::All, person_id: p.user.person_id };
+    let flag = v.mask(store::flag_in_scope(&st.db, &scope, id).await?);
+    let left = store::get_in_scope(&st.db, &scope, flag.letter_id).await?;
+    let right = match flag.other_letter_id {
+        Some(o) => store::get_in_scope(&st.db, &scope, o).await.ok(),
+        None => None,
+    };
+    Ok(Comparison { flag, left, right })
+}
+
+/// 标记已核.
+pub async fn review_flag(st: &AppState, p: &Principal, id: i64, note: &str) -> AppResult<Flag> {
+    let scope = p.require(Permission::ReviewDuty)?;
+    let note = note.trim();
+    if note.chars().count() > NOTE_MAX {
+        return Err(AppError::field("note", format!("核查说明最多 {NOTE_MAX} 字")));
+    }
+    let flag = store::flag_in_scope(&st.db, &scope, id).await?;
+    let mut tx = st.db.begin().await?;
+    store::mark_reviewed(&mut tx, &p.actor(), flag.id, Some(note).filter(|n| !n.is_empty())).await?;
+    tx.commit().await?;
+    let v = Viewer { scope: scope.clone(), letters: Sees::All, flags: Sees::All, person_id: p.user.person_id };
+    Ok(v.mask(store::flag_in_scope(&st.db, &scope, flag.id).await?))
+}
+
+pub type Phrase = (i64, String, String, Option<String>);
+
+/// 职责范围用语 (phrases foreign to units outside the named ones).
+pub async fn phrases(st: &AppState, p: &Principal) -> AppResult<Vec<Phrase>> {
+    p.require(Permission::ReviewDuty)?;
+    Ok(store::phrases(&st.db).await?)
+}
+
+pub async fn add_phrase(st: &AppState, p: &Principal, phrase: &str, allowed: &str, note: &str) -> AppResult<()> {
+    p.require(Permission::ReviewDuty)?;
+    let mut e = FieldErrors::new();
+    let (phrase, allowed, note) = (phrase.trim(), allowed.trim(), note.trim());
+    if phrase.chars().count() < 4 {
+        e.insert("phrase".into(), "用语至少4个字".into());
+    } else if phrase.chars().count() > 100 {
+        e.insert("phrase".into(), "用语最多100字".into());
+    }
+    if allowed.is_empty() {
+        e.insert("allowed".into(), "请填写适用单位名称中的关键词，如 法院,检察院".into());
+    } else if allowed.chars().count() > 200 {
+        e.insert("allowed".into(), "关键词最多200字".into());
+    }
+    if note.chars().count() > NOTE_MAX {
+        e.insert("note".into(), format!("说明最多 {NOTE_MAX} 字"));
+    }
+    if !e.is_empty() {
+        return Err(AppError::Invalid { message: "请修改标红的项目".into(), fields: e });
+    }
+    let mut tx = st.db.begin().await?;
+    store::add_phrase(&mut tx, &p.actor(), phrase, allowed, Some(note).filter(|n| !n.is_empty())).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unknown_placeholders;
+
+    #[test]
+    fn unknown_placeholders_are_named_once() {
+        assert!(unknown_placeholders("{签订人}{单位}{责任内容}").is_empty());
+        assert_eq!(unknown_placeholders("{签定人}与{上级}{签定人}"), vec!["{签定人}"]);
+    }
+}
