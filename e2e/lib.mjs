@@ -17,7 +17,11 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Launch headless Chromium. Close it with `await browser.close()`. */
+/**
+ * Launch headless Chromium. Close it with `await browser.close()`.
+ * One per test file: `node --test` runs each file in its own process, several at once
+ * (scripts/test), so files share only the server; each signs in with its own contexts.
+ */
 export async function launch() {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,

@@ -1,12 +1,17 @@
 //! `spawn_app`: a fresh database (SQLite file or a new PostgreSQL database) with the demo
 //! county, and the real router on 127.0.0.1:0.
+//!
+//! Migrating and loading the demo county is most of a test's set-up, so it is done once per
+//! test process and backend (a template) and each test gets a copy: a file copy on SQLite,
+//! `CREATE DATABASE … TEMPLATE` on PostgreSQL.
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use lianzheng::config::Settings;
-use lianzheng_core::crypto::encrypt_str;
+use lianzheng_core::crypto::{Sm4Crypto, encrypt_str};
 use lianzheng_store::Backend;
 use lianzheng_web::AppState;
 use serde_json::Value;
@@ -83,8 +88,7 @@ pub async fn fresh_database_url(backend: Backend, admin_url: Option<String>, dir
             let db = lianzheng_store::Db::connect(&admin).await.expect("connect admin");
             db.execute_script(format!("CREATE DATABASE {name}")).await.expect("create database");
             db.close().await;
-            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
-            format!("{base}/{name}")
+            database_url_named(&admin, &name)
         }
     }
 }
@@ -92,9 +96,24 @@ pub async fn fresh_database_url(backend: Backend, admin_url: Option<String>, dir
 pub async fn spawn_app_with(backend: Backend, admin_url: Option<String>) -> TestApp {
     let dir = std::env::temp_dir().join(format!("lz-it-{}", unique()));
     std::fs::create_dir_all(&dir).unwrap();
-    let url = fresh_database_url(backend, admin_url, &dir).await;
-    let s = settings(&dir, if backend == Backend::Sqlite { String::new() } else { url });
-    let state = lianzheng::prepare(&s, true).await.expect("prepare");
+    write_key(&dir);
+    let url = match backend {
+        Backend::Sqlite => {
+            std::fs::copy(sqlite_template().await, dir.join("lianzheng.db")).expect("copy template database");
+            String::new()
+        }
+        Backend::Postgres => {
+            let admin = admin_url.expect("PostgreSQL admin URL");
+            let name = format!("lz_test_{}", unique());
+            let db = lianzheng_store::Db::connect(&admin).await.expect("connect admin");
+            db.execute_script(format!("CREATE DATABASE {name} TEMPLATE {}", pg_template(&admin).await)).await.expect("create database from template");
+            db.close().await;
+            database_url_named(&admin, &name)
+        }
+    };
+    let s = settings(&dir, url);
+    // the copy already holds the demo county; this only opens it as `serve` would
+    let state = lianzheng::prepare(&s, false).await.expect("prepare");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let router = lianzheng_web::router(state.clone());
@@ -104,6 +123,59 @@ pub async fn spawn_app_with(backend: Backend, admin_url: Option<String>) -> Test
     TestApp { base: format!("http://{addr}"), state, settings: s, dir }
 }
 
+fn database_url_named(admin: &str, name: &str) -> String {
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+    format!("{base}/{name}")
+}
+
+/// The demo data has encrypted fields, so every copy must read them with the key the template
+/// was built with; a file rather than `secret_key` so the CLI tests (`--data dir`) find it too.
+fn write_key(dir: &Path) {
+    static KEY: OnceLock<String> = OnceLock::new();
+    std::fs::write(dir.join("secret.key"), KEY.get_or_init(Sm4Crypto::generate_key_hex)).expect("write secret.key");
+}
+
+// Only a path or a database name is shared: each test has its own runtime, and a pool made on
+// one runtime cannot be used from another, so the template's pool is closed once it is built.
+static SQLITE_TEMPLATE: tokio::sync::OnceCell<PathBuf> = tokio::sync::OnceCell::const_new();
+static PG_TEMPLATE: tokio::sync::OnceCell<(String, String)> = tokio::sync::OnceCell::const_new();
+
+async fn sqlite_template() -> &'static Path {
+    SQLITE_TEMPLATE
+        .get_or_init(|| async {
+            let dir = std::env::temp_dir().join(format!("lz-it-template-{}", unique()));
+            std::fs::create_dir_all(&dir).unwrap();
+            write_key(&dir);
+            let state = lianzheng::prepare(&settings(&dir, String::new()), true).await.expect("prepare template");
+            // one self-contained file: the live database may still have pages in its WAL
+            let file = dir.join("template.db");
+            state.db.execute_script(format!("VACUUM INTO '{}'", file.display())).await.expect("vacuum into template");
+            state.db.close().await;
+            file
+        })
+        .await
+}
+
+/// The template database's name on the server at `admin`.
+async fn pg_template(admin: &str) -> &'static str {
+    let (built_on, name) = PG_TEMPLATE
+        .get_or_init(|| async {
+            let name = format!("lz_tpl_{}", unique());
+            let db = lianzheng_store::Db::connect(admin).await.expect("connect admin");
+            db.execute_script(format!("CREATE DATABASE {name}")).await.expect("create template database");
+            db.close().await;
+            let dir = std::env::temp_dir().join(format!("lz-it-template-{}", unique()));
+            std::fs::create_dir_all(&dir).unwrap();
+            write_key(&dir);
+            let state = lianzheng::prepare(&settings(&dir, database_url_named(admin, &name)), true).await.expect("prepare template");
+            // CREATE DATABASE … TEMPLATE refuses while anyone is connected to the template
+            state.db.close().await;
+            (admin.to_string(), name)
+        })
+        .await;
+    assert_eq!(built_on, admin, "one PostgreSQL server per test process");
+    name
+}
 async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
     let _ = axum::serve(listener, router).await;
 }
