@@ -11,6 +11,7 @@ mod config_file;
 mod duty_letters;
 mod duty_lists;
 mod duty_tasks;
+mod holes;
 mod jobs_cli;
 mod orgs_people;
 mod schema;
