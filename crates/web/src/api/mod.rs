@@ -49,6 +49,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 pub async fn healthz(State(st): State<AppState>) -> AppResult<Json<Value>> {
-    lianzheng_store::db::ping(&st.db).await?;
+    crate::app::health(&st).await?;
     Ok(Json(json!({"status": "ok", "database": st.db.backend().name(), "version": st.version})))
 }

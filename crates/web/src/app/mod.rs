@@ -7,3 +7,12 @@
 
 pub mod duty;
 pub mod files;
+
+use crate::error::AppResult;
+use crate::state::AppState;
+
+/// The database answers (for `/healthz`).
+pub async fn health(st: &AppState) -> AppResult<()> {
+    lianzheng_store::db::ping(&st.db).await?;
+    Ok(())
+}

@@ -5,7 +5,8 @@
 use lianzheng_core::access::{self, Record, Sees};
 use lianzheng_core::org::{Permission, Scope};
 use lianzheng_store::audit;
-use lianzheng_store::duty::letters::{self as store, Flag, FlagFilter, Letter, LetterFilter, LetterTemplate};
+use lianzheng_store::duty::letters::{self as store, FlagFilter, LetterFilter};
+pub use lianzheng_store::duty::letters::{Flag, KINDS, Letter, LetterTemplate, PLACEHOLDERS};
 use serde_json::json;
 
 use super::year_or_current;

@@ -8,11 +8,10 @@ use axum::routing::{get, post};
 use axum::Router;
 use lianzheng_core::org::Permission;
 use lianzheng_docs::similarity::{highlight_html, shared_passages};
-use lianzheng_store::duty::letters::{self as store, Flag, Letter, LetterTemplate};
 use serde::Deserialize;
 
 use super::year_or_current;
-use crate::app::duty::letters as uc;
+use crate::app::duty::letters::{self as uc, Flag, KINDS, Letter, LetterTemplate, PLACEHOLDERS};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FieldErrors, PageForm, Q, file_field, parse_id};
@@ -103,7 +102,7 @@ async fn templates_page(st: &AppState, p: &Principal, form: TemplateForm, errors
     let rows = uc::templates(st, p, year).await?;
     let orgs = scope_org_options(&st.db, &scope).await?;
     let failed = !errors.is_empty() || message.is_some();
-    render_status(&TemplatesPage { l: Layout::new(st, p, "责任书模板", "/duty"), year, rows, orgs, kinds: store::KINDS.to_vec(), placeholders: store::PLACEHOLDERS.to_vec(), form, errors: Errs(errors), message }, failed)
+    render_status(&TemplatesPage { l: Layout::new(st, p, "责任书模板", "/duty"), year, rows, orgs, kinds: KINDS.to_vec(), placeholders: PLACEHOLDERS.to_vec(), form, errors: Errs(errors), message }, failed)
 }
 
 pub async fn templates(State(st): State<AppState>, p: Principal, Q(q): Q<LettersQuery>) -> AppResult<Response> {
