@@ -92,6 +92,13 @@ both!(letters_are_need_to_know_and_signed_by_the_right_people, |app: TestApp| as
     let bz_sees: Vec<String> = letters(&app, &bz).await.iter().map(|l| l["signer_name"].as_str().unwrap().to_string()).collect();
     assert!(bz_sees.contains(&"刘志强".to_string()) && !bz_sees.contains(&"王建国".to_string()), "{bz_sees:?}");
     assert_eq!(app.get_json(&bz, &format!("/api/v1/duty/letters/{}", wang["id"])).await.0, 404);
+    // the same for lists: the 书记's personal list is his and the unit staff's, not the cadre's
+    let (_, v) = app.get_json(&gb, "/api/v1/duty/lists").await;
+    let lists = v["items"].as_array().unwrap();
+    assert!(!lists.is_empty() && lists.iter().all(|l| l["person_id"].is_null()), "{v}");
+    let (_, v) = app.get_json(&dw, "/api/v1/duty/lists").await;
+    let secretary = v["items"].as_array().unwrap().iter().find(|l| l["person_name"] == "王建国").unwrap()["id"].clone();
+    assert_eq!(app.get_json(&gb, &format!("/api/v1/duty/lists/{secretary}")).await.0, 404);
     // flags are not for them either
     assert!(letters(&app, &bz).await.iter().all(|l| l["open_flags"] == 0));
 

@@ -1,20 +1,17 @@
-//! API operations of 定责 — 责任清单, 全覆盖 and 共性清单: the same rules as the pages.
+//! API operations of 定责 — 责任清单, 全覆盖 and 共性清单: JSON → `app::duty::lists` → JSON.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use lianzheng_core::org::{OrgKind, Permission};
-use lianzheng_store::duty::lists::{self as store, ListFilter, ListKind};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::api::Op;
+use crate::app::duty::lists::{self as uc, ItemInput, ListQuery as Query, NewList as NewListIn, NewTemplate as NewTemplateIn};
 use crate::auth::Principal;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::forms::{ApiJson, Q, lenient, parse_id};
-use crate::pages::duty::lists::deadline_passed;
-use crate::pages::duty::year_or_current;
 use crate::state::AppState;
 
 pub const OPS: &[Op] = &[
@@ -38,12 +35,11 @@ struct ListQuery {
     year: String,
     kind: String,
     status: String,
+    org: String,
 }
 
 async fn lists(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>) -> AppResult<Json<Value>> {
-    let scope = p.require(Permission::ViewDuty)?;
-    let year = i64::from(year_or_current(&q.year));
-    let rows = store::list(&st.db, &scope, &ListFilter { year, kind: Some(q.kind), status: Some(q.status), org_path: None }).await?;
+    let (year, rows) = uc::list(&st, &p, &Query { year: q.year, kind: q.kind, status: q.status, org: q.org }).await?;
     Ok(Json(json!({"year": year, "items": rows})))
 }
 
@@ -63,33 +59,19 @@ struct NewList {
 }
 
 async fn create(State(st): State<AppState>, p: Principal, ApiJson(b): ApiJson<NewList>) -> AppResult<(StatusCode, Json<Value>)> {
-    let scope = p.require(Permission::EditDuty)?;
-    let year = i64::from(year_or_current(&b.year));
-    let kind = ListKind::parse(&b.kind).ok_or_else(|| AppError::field("kind", "请选择清单类型（main 主体责任 / supervision 监督责任）"))?;
-    let org_id = b.org_id.trim().parse::<i64>().map_err(|_| AppError::field("org_id", "请指定单位"))?;
-    let person_id = b.person_id.trim().parse::<i64>().ok();
-    let title = if b.title.trim().is_empty() { format!("{year}年党风廉政建设{}", kind.label()) } else { b.title.trim().to_string() };
-    let mut tx = st.db.begin().await?;
-    let id = store::create(&mut tx, &p.actor(), &scope, year, org_id, kind, person_id, &title).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(json!({"list": store::get_in_scope(&st.db, &scope, id).await?, "items": store::items(&st.db, id).await?}))))
+    let id = uc::create(&st, &p, &NewListIn { year: b.year, org_id: b.org_id, kind: b.kind, person_id: b.person_id, title: b.title }).await?;
+    let v = uc::show(&st, &p, id).await?;
+    Ok((StatusCode::CREATED, Json(json!({"list": v.list, "items": v.items}))))
 }
 
 async fn copy(State(st): State<AppState>, p: Principal, ApiJson(b): ApiJson<NewList>) -> AppResult<Json<Value>> {
-    let scope = p.require(Permission::EditDuty)?;
-    let year = i64::from(year_or_current(&b.year));
-    let mut tx = st.db.begin().await?;
-    let n = store::copy_last_year(&mut tx, &p.actor(), &scope, year).await?;
-    tx.commit().await?;
+    let (year, n) = uc::copy_last_year(&st, &p, &b.year).await?;
     Ok(Json(json!({"copied": n, "year": year})))
 }
 
 async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
-    let scope = p.require(Permission::ViewDuty)?;
-    let list = store::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    let items = store::items(&st.db, list.id).await?;
-    let versions = store::versions(&st.db, list.id).await?;
-    Ok(Json(json!({"list": list, "items": items, "versions": versions})))
+    let v = uc::show(&st, &p, parse_id(&id)?).await?;
+    Ok(Json(json!({"list": v.list, "items": v.items, "versions": v.versions})))
 }
 
 #[derive(Deserialize, Default)]
@@ -105,63 +87,28 @@ struct ItemBody {
     reason: String,
 }
 
-fn content(b: &ItemBody) -> AppResult<(Option<String>, String)> {
-    let c = b.content.trim();
-    if c.is_empty() {
-        return Err(AppError::field("content", "请填写责任内容"));
-    }
-    if c.chars().count() > 1000 {
-        return Err(AppError::field("content", "责任内容不能超过1000字"));
-    }
-    Ok((Some(b.category.trim().to_string()).filter(|s| !s.is_empty()), c.to_string()))
-}
-
 async fn add_item(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(b): ApiJson<ItemBody>) -> AppResult<(StatusCode, Json<Value>)> {
-    let scope = p.require(Permission::EditDuty)?;
-    let list = store::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    let (category, text) = content(&b)?;
-    let mut tx = st.db.begin().await?;
-    let item = store::add_item(&mut tx, &p.actor(), &scope, list.id, category, &text).await?;
-    tx.commit().await?;
+    let item = uc::add_item(&st, &p, parse_id(&id)?, &ItemInput { category: b.category, content: b.content }).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": item}))))
 }
 
 async fn submit(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
-    let scope = p.require(Permission::EditDuty)?;
-    let list = store::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    let mut tx = st.db.begin().await?;
-    store::submit(&mut tx, &p.actor(), &scope, list.id).await?;
-    tx.commit().await?;
-    Ok(Json(json!({"list": store::get_in_scope(&st.db, &scope, list.id).await?})))
+    Ok(Json(json!({"list": uc::submit(&st, &p, parse_id(&id)?).await?})))
 }
 
 async fn review(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(b): ApiJson<ItemBody>) -> AppResult<Json<Value>> {
-    let scope = p.require(Permission::ReviewDuty)?;
-    let list = store::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    let accept = match b.decision.as_str() {
-        "accept" => true,
-        "return" => false,
-        _ => return Err(AppError::field("decision", "decision 应为 accept（通过）或 return（退回）")),
-    };
-    let mut tx = st.db.begin().await?;
-    store::review(&mut tx, &p.actor(), &scope, list.id, accept, Some(&b.reason)).await?;
-    tx.commit().await?;
-    Ok(Json(json!({"list": store::get_in_scope(&st.db, &scope, list.id).await?})))
+    Ok(Json(json!({"list": uc::review(&st, &p, parse_id(&id)?, &b.decision, &b.reason).await?})))
 }
 
 async fn coverage(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>) -> AppResult<Json<Value>> {
-    let scope = p.require(Permission::ViewDuty)?;
-    let year = i64::from(year_or_current(&q.year));
-    let kind = ListKind::parse(&q.kind).unwrap_or(ListKind::Main);
-    let rows = store::coverage(&st.db, &scope, year, kind, deadline_passed(&st, year)).await?;
+    let (year, kind, rows) = uc::coverage(&st, &p, &q.year, &q.kind).await?;
     let rows: Vec<Value> = rows.iter().map(|r| json!({"org_id": r.org_id, "org_name": r.org_name, "org_kind": r.org_kind, "list_id": r.list_id, "status": r.status.map(|s| s.code()), "common": r.common, "specific": r.specific, "late": r.late, "only_common": r.only_common()})).collect();
     Ok(Json(json!({"year": year, "kind": kind.code(), "items": rows})))
 }
 
 async fn templates(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>) -> AppResult<Json<Value>> {
-    let scope = p.require(Permission::ViewDuty)?;
-    let year = i64::from(year_or_current(&q.year));
-    Ok(Json(json!({"items": store::templates(&st.db, &scope, year).await?})))
+    let (_, items) = uc::templates(&st, &p, &q.year).await?;
+    Ok(Json(json!({"items": items})))
 }
 
 #[derive(Deserialize, Default)]
@@ -180,38 +127,16 @@ struct NewTemplate {
 }
 
 async fn create_template(State(st): State<AppState>, p: Principal, ApiJson(b): ApiJson<NewTemplate>) -> AppResult<(StatusCode, Json<Value>)> {
-    let scope = p.require(Permission::ReviewDuty)?;
-    let year = i64::from(year_or_current(&b.year));
-    let kind = ListKind::parse(&b.kind).ok_or_else(|| AppError::field("kind", "请选择清单类型"))?;
-    let target = OrgKind::parse(&b.target_kind).ok_or_else(|| AppError::field("target_kind", "请选择适用的单位类型"))?;
-    let org_id = b.org_id.trim().parse::<i64>().map_err(|_| AppError::field("org_id", "请指定发布单位"))?;
-    if b.title.trim().is_empty() {
-        return Err(AppError::field("title", "请填写名称"));
-    }
-    let mut tx = st.db.begin().await?;
-    let id = store::create_template(&mut tx, &p.actor(), &scope, year, org_id, kind, target, b.title.trim()).await?;
-    tx.commit().await?;
+    let id = uc::create_template(&st, &p, &NewTemplateIn { year: b.year, org_id: b.org_id, kind: b.kind, target_kind: b.target_kind, title: b.title }).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id}))))
 }
 
 async fn add_template_item(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(b): ApiJson<ItemBody>) -> AppResult<(StatusCode, Json<Value>)> {
-    let scope = p.require(Permission::ReviewDuty)?;
-    let t = store::template_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    if t.published {
-        return Err(AppError::invalid("已发布的共性清单不能再修改"));
-    }
-    let (category, text) = content(&b)?;
-    let mut tx = st.db.begin().await?;
-    store::add_template_item(&mut tx, &p.actor(), t.id, category, &text).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(json!({"items": store::template_items(&st.db, t.id).await?.len()}))))
+    let n = uc::add_template_item(&st, &p, parse_id(&id)?, &ItemInput { category: b.category, content: b.content }).await?;
+    Ok((StatusCode::CREATED, Json(json!({"items": n}))))
 }
 
 async fn publish(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
-    let scope = p.require(Permission::ReviewDuty)?;
-    let t = store::template_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    let mut tx = st.db.begin().await?;
-    store::publish_template(&mut tx, &p.actor(), t.id).await?;
-    tx.commit().await?;
-    Ok(Json(json!({"id": t.id, "published": true})))
+    let id = uc::publish_template(&st, &p, parse_id(&id)?).await?;
+    Ok(Json(json!({"id": id, "published": true})))
 }

@@ -6,12 +6,11 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use lianzheng_core::org::{OrgKind, Permission, PostKind, Scope};
-use lianzheng_store::duty::lists::{self as store, Coverage, DutyItem, DutyList, ListFilter, ListKind, ListVersion};
-use lianzheng_store::org;
+use lianzheng_core::org::{OrgKind, Permission};
 use serde::Deserialize;
 
-use super::{current_year, year_or_current};
+use super::year_or_current;
+use crate::app::duty::lists::{self as uc, Coverage, DutyItem, DutyList, ItemInput, ListKind, ListStatus, ListVersion, Template as CommonTemplate};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FieldErrors, PageForm, Q, parse_id};
@@ -41,16 +40,6 @@ fn kinds() -> Vec<(&'static str, &'static str)> {
     ListKind::ALL.iter().map(|k| (k.code(), k.label())).collect()
 }
 
-/// Has the filing deadline of `year` passed (Beijing time)?
-pub fn deadline_passed(st: &AppState, year: i64) -> bool {
-    let today = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date();
-    let deadline = format!("{year}-{}", st.policy.list_deadline);
-    match time::Date::parse(&deadline, time::macros::format_description!("[year]-[month]-[day]")) {
-        Ok(d) => today > d,
-        Err(_) => false,
-    }
-}
-
 // ---- landing ----
 
 #[derive(Template)]
@@ -74,20 +63,8 @@ pub struct YearQuery {
 }
 
 pub async fn home(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
-    let scope = p.require(Permission::ViewDuty)?;
-    let year = i64::from(year_or_current(&q.year));
-    let lists = store::list(&st.db, &scope, &ListFilter { year, ..ListFilter::default() }).await?;
-    let count = |s: &str| lists.iter().filter(|l| l.status == s).count();
-    let counts = vec![("草稿", "tag-grey", count("draft")), ("待审核", "tag-blue", count("submitted")), ("已备案", "tag-green", count("accepted")), ("已退回", "tag-red", count("returned"))];
-    let can_review = p.can(Permission::ReviewDuty);
-    let coverage = if can_review {
-        let rows = store::coverage(&st.db, &scope, year, ListKind::Main, deadline_passed(&st, year)).await?;
-        let filed = rows.iter().filter(|r| matches!(r.status, Some(store::ListStatus::Submitted | store::ListStatus::Accepted))).count();
-        Some((rows.len(), filed, rows.iter().filter(|r| r.late).count()))
-    } else {
-        None
-    };
-    render(&HomePage { l: Layout::new(&st, &p, "定责", "/duty"), year, counts, coverage, can_review })
+    let uc::Overview { year, counts, coverage } = uc::overview(&st, &p, &q.year).await?;
+    render(&HomePage { l: Layout::new(&st, &p, "定责", "/duty"), year, counts, coverage, can_review: p.can(Permission::ReviewDuty) })
 }
 
 // ---- lists ----
@@ -121,21 +98,10 @@ pub struct NewListForm {
 
 async fn lists_page(st: &AppState, p: &Principal, q: YearQuery, form: NewListForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
     let scope = p.require(Permission::ViewDuty)?;
-    let year = i64::from(year_or_current(&q.year));
-    let org_path = match q.org.parse::<i64>() {
-        Ok(id) => Some(org::get_in_scope(&st.db, &scope, id).await.map(|o| o.path).unwrap_or_else(|_| "/none/".into())),
-        Err(_) => None,
-    };
-    let rows = store::list(&st.db, &scope, &ListFilter { year, kind: Some(q.kind.clone()), status: Some(q.status.clone()), org_path }).await?;
+    let (year, rows) = uc::list(st, p, &uc::ListQuery { year: q.year.clone(), kind: q.kind.clone(), status: q.status.clone(), org: q.org.clone() }).await?;
     let edit_scope = p.require(Permission::EditDuty).ok();
-    let orgs = match &edit_scope {
-        Some(s) => scope_org_options(&st.db, s).await?,
-        None => scope_org_options(&st.db, &scope).await?,
-    };
-    let holders = match &edit_scope {
-        Some(s) => leaders(st, s).await?,
-        None => vec![],
-    };
+    let orgs = scope_org_options(&st.db, edit_scope.as_ref().unwrap_or(&scope)).await?;
+    let holders = if edit_scope.is_some() { uc::holders(st, p).await? } else { vec![] };
     let info = match q.done.as_str() {
         "" => None,
         n => Some(format!("已复制上年清单 {n} 份（草稿），请逐份核对后报送")),
@@ -157,72 +123,24 @@ async fn lists_page(st: &AppState, p: &Principal, q: YearQuery, form: NewListFor
     }, failed)
 }
 
-/// 书记 and 班子成员 (current posts) of units in the scope: the holders of personal lists.
-async fn leaders(st: &AppState, scope: &Scope) -> AppResult<Vec<(i64, String)>> {
-    let f = lianzheng_store::people::PeopleFilter { post_kind: Some(PostKind::Secretary.code().into()), ..Default::default() };
-    let (mut sec, _) = lianzheng_store::people::list(&st.db, scope, &f, 0, 1000).await?;
-    let f = lianzheng_store::people::PeopleFilter { post_kind: Some(PostKind::TeamMember.code().into()), ..Default::default() };
-    let (members, _) = lianzheng_store::people::list(&st.db, scope, &f, 0, 1000).await?;
-    sec.extend(members);
-    sec.sort_by(|a, b| a.org_path.cmp(&b.org_path).then(a.id.cmp(&b.id)));
-    Ok(sec.into_iter().map(|p| (p.id, format!("{}（{}）", p.name, p.org_name))).collect())
-}
-
 pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
     let form = NewListForm { year: year_or_current(&q.year).to_string(), ..NewListForm::default() };
     lists_page(&st, &p, q, form, FieldErrors::new(), None).await
 }
 
 pub async fn create(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<NewListForm>) -> AppResult<Response> {
-    let scope = p.require(Permission::EditDuty)?;
-    let mut e = FieldErrors::new();
-    let year = form.year.trim().parse::<i64>().ok().filter(|y| (2000..=2100).contains(y));
-    if year.is_none() {
-        e.insert("year".into(), "请填写正确的年度".into());
-    }
-    let kind = ListKind::parse(&form.kind);
-    if kind.is_none() {
-        e.insert("kind".into(), "请选择清单类型".into());
-    }
-    let org_id = form.org_id.trim().parse::<i64>().ok();
-    if org_id.is_none() {
-        e.insert("org_id".into(), "请选择单位".into());
-    }
-    let person_id = form.person_id.trim().parse::<i64>().ok();
+    let input = uc::NewList { year: form.year.clone(), org_id: form.org_id.clone(), kind: form.kind.clone(), person_id: form.person_id.clone(), title: form.title.clone() };
     let q = YearQuery { year: form.year.clone(), ..YearQuery::default() };
-    let (Some(year), Some(kind), Some(org_id)) = (year, kind, org_id) else {
-        return lists_page(&st, &p, q, form, e, Some("请修改标红的项目".into())).await;
-    };
-    let org_name = org::get(&st.db, org_id).await?.map(|o| o.name).unwrap_or_default();
-    let title = if form.title.trim().is_empty() {
-        let holder = match person_id {
-            Some(pid) => lianzheng_store::people::get_in_scope(&st.db, &scope, pid).await.map(|p| format!("{}同志", p.name)).unwrap_or_default(),
-            None => String::new(),
-        };
-        format!("{org_name}{holder}{year}年党风廉政建设{}", kind.label())
-    } else {
-        form.title.trim().chars().take(100).collect()
-    };
-    let mut tx = st.db.begin().await?;
-    match store::create(&mut tx, &p.actor(), &scope, year, org_id, kind, person_id, &title).await {
-        Ok(id) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/duty/lists/{id}")).into_response())
-        }
-        Err(err) => match AppError::from(err) {
-            AppError::Invalid { message, fields } => lists_page(&st, &p, q, form, fields, Some(message)).await,
-            AppError::Conflict(m) => lists_page(&st, &p, q, form, FieldErrors::new(), Some(m)).await,
-            other => Err(other),
-        },
+    match uc::create(&st, &p, &input).await {
+        Ok(id) => Ok(Redirect::to(&format!("/duty/lists/{id}")).into_response()),
+        Err(AppError::Invalid { message, fields }) => lists_page(&st, &p, q, form, fields, Some(message)).await,
+        Err(AppError::Conflict(m)) => lists_page(&st, &p, q, form, FieldErrors::new(), Some(m)).await,
+        Err(e) => Err(e),
     }
 }
 
 pub async fn copy_last_year(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<NewListForm>) -> AppResult<Response> {
-    let scope = p.require(Permission::EditDuty)?;
-    let year = i64::from(year_or_current(&form.year));
-    let mut tx = st.db.begin().await?;
-    let n = store::copy_last_year(&mut tx, &p.actor(), &scope, year).await?;
-    tx.commit().await?;
+    let (year, n) = uc::copy_last_year(&st, &p, &form.year).await?;
     Ok(Redirect::to(&format!("/duty/lists?year={year}&done={n}")).into_response())
 }
 
@@ -251,13 +169,8 @@ pub struct ItemForm {
 }
 
 async fn list_page(st: &AppState, p: &Principal, id: i64, form: ItemForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
-    let scope = p.require(Permission::ViewDuty)?;
-    let list = store::get_in_scope(&st.db, &scope, id).await?;
-    let items = store::items(&st.db, list.id).await?;
-    let versions = store::versions(&st.db, list.id).await?;
+    let uc::ListView { list, items, versions, can_edit, can_review } = uc::show(st, p, id).await?;
     let version_times = versions.iter().map(|v| fmt_time(v.at)).collect();
-    let can_edit = list.status().editable() && p.require(Permission::EditDuty).map(|s| s.contains(&list.org_path)).unwrap_or(false);
-    let can_review = list.status == "submitted" && p.require(Permission::ReviewDuty).map(|s| store::may_review(&s, &list.org_path)).unwrap_or(false);
     let failed = !errors.is_empty() || message.is_some();
     render_status(&ListPage { l: Layout::new(st, p, &list.title, "/duty"), list, items, versions, version_times, can_edit, can_review, form, errors: Errs(errors), message }, failed)
 }
@@ -266,89 +179,50 @@ pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
     list_page(&st, &p, parse_id(&id)?, ItemForm::default(), FieldErrors::new(), None).await
 }
 
-fn item_input(form: &ItemForm) -> Result<(Option<String>, String), FieldErrors> {
-    let mut e = FieldErrors::new();
-    let content = form.content.trim().to_string();
-    if content.is_empty() {
-        e.insert("content".into(), "请填写责任内容".into());
-    } else if content.chars().count() > 1000 {
-        e.insert("content".into(), "责任内容不能超过1000字".into());
+impl ItemForm {
+    fn input(&self) -> ItemInput {
+        ItemInput { category: self.category.clone(), content: self.content.clone() }
     }
-    let category = Some(form.category.trim().chars().take(30).collect::<String>()).filter(|c| !c.is_empty());
-    if e.is_empty() { Ok((category, content)) } else { Err(e) }
 }
 
-/// Runs a write; a Chinese refusal re-renders the list page with what was typed.
-async fn write_then_show<F>(st: &AppState, p: &Principal, list_id: i64, form: ItemForm, f: F) -> AppResult<Response>
-where
-    F: AsyncFnOnce(&mut lianzheng_store::Tx) -> Result<(), lianzheng_store::StoreError>,
-{
-    let mut tx = st.db.begin().await?;
-    match f(&mut tx).await {
-        Ok(()) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/duty/lists/{list_id}")).into_response())
-        }
-        Err(err) => match AppError::from(err) {
-            AppError::Invalid { message, fields } => list_page(st, p, list_id, form, fields, Some(message)).await,
-            AppError::Conflict(m) => list_page(st, p, list_id, form, FieldErrors::new(), Some(m)).await,
-            other => Err(other),
-        },
+/// After a write: back to the list, or the list again with the refusal and what was typed.
+async fn then_show<T>(st: &AppState, p: &Principal, list_id: i64, form: ItemForm, r: AppResult<T>) -> AppResult<Response> {
+    match r {
+        Ok(_) => Ok(Redirect::to(&format!("/duty/lists/{list_id}")).into_response()),
+        Err(AppError::Invalid { message, fields }) => list_page(st, p, list_id, form, fields, Some(message)).await,
+        Err(AppError::Conflict(m)) => list_page(st, p, list_id, form, FieldErrors::new(), Some(m)).await,
+        Err(e) => Err(e),
     }
 }
 
 pub async fn add_item(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<ItemForm>) -> AppResult<Response> {
-    let scope = p.require(Permission::EditDuty)?;
     let id = parse_id(&id)?;
-    store::get_in_scope(&st.db, &scope, id).await?;
-    let (category, content) = match item_input(&form) {
-        Ok(v) => v,
-        Err(e) => return list_page(&st, &p, id, form, e, Some("请修改标红的项目".into())).await,
-    };
-    let actor = p.actor();
-    write_then_show(&st, &p, id, form, async |tx| store::add_item(tx, &actor, &scope, id, category, &content).await.map(|_| ())).await
+    let r = uc::add_item(&st, &p, id, &form.input()).await;
+    then_show(&st, &p, id, form, r).await
 }
 
 pub async fn update_item(State(st): State<AppState>, p: Principal, Path((id, item)): Path<(String, String)>, PageForm(form): PageForm<ItemForm>) -> AppResult<Response> {
-    let scope = p.require(Permission::EditDuty)?;
     let (id, item) = (parse_id(&id)?, parse_id(&item)?);
-    store::get_in_scope(&st.db, &scope, id).await?;
-    let (category, content) = match item_input(&form) {
-        Ok(v) => v,
-        Err(e) => return list_page(&st, &p, id, form, e, Some("请修改标红的项目".into())).await,
-    };
-    let actor = p.actor();
-    write_then_show(&st, &p, id, form, async |tx| store::update_item(tx, &actor, &scope, item, category, &content).await.map(|_| ())).await
+    let r = uc::update_item(&st, &p, id, item, &form.input()).await;
+    then_show(&st, &p, id, form, r).await
 }
 
 pub async fn delete_item(State(st): State<AppState>, p: Principal, Path((id, item)): Path<(String, String)>) -> AppResult<Response> {
-    let scope = p.require(Permission::EditDuty)?;
     let (id, item) = (parse_id(&id)?, parse_id(&item)?);
-    store::get_in_scope(&st.db, &scope, id).await?;
-    let actor = p.actor();
-    write_then_show(&st, &p, id, ItemForm::default(), async |tx| store::delete_item(tx, &actor, &scope, item).await.map(|_| ())).await
+    let r = uc::delete_item(&st, &p, id, item).await;
+    then_show(&st, &p, id, ItemForm::default(), r).await
 }
 
 pub async fn submit(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
-    let scope = p.require(Permission::EditDuty)?;
     let id = parse_id(&id)?;
-    store::get_in_scope(&st.db, &scope, id).await?;
-    let actor = p.actor();
-    write_then_show(&st, &p, id, ItemForm::default(), async |tx| store::submit(tx, &actor, &scope, id).await).await
+    let r = uc::submit(&st, &p, id).await;
+    then_show(&st, &p, id, ItemForm::default(), r).await
 }
 
 pub async fn review(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<ItemForm>) -> AppResult<Response> {
-    let scope = p.require(Permission::ReviewDuty)?;
     let id = parse_id(&id)?;
-    store::get_in_scope(&st.db, &scope, id).await?;
-    let accept = match form.decision.as_str() {
-        "accept" => true,
-        "return" => false,
-        _ => return list_page(&st, &p, id, form, FieldErrors::new(), Some("请选择通过或退回".into())).await,
-    };
-    let actor = p.actor();
-    let reason = form.reason.clone();
-    write_then_show(&st, &p, id, form, async |tx| store::review(tx, &actor, &scope, id, accept, Some(&reason)).await).await
+    let r = uc::review(&st, &p, id, &form.decision, &form.reason).await;
+    then_show(&st, &p, id, form, r).await
 }
 
 // ---- coverage ----
@@ -368,11 +242,8 @@ struct CoveragePage {
 }
 
 pub async fn coverage(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
-    let scope = p.require(Permission::ViewDuty)?;
-    let year = i64::from(year_or_current(&q.year));
-    let kind = ListKind::parse(&q.kind).unwrap_or(ListKind::Main);
-    let rows = store::coverage(&st.db, &scope, year, kind, deadline_passed(&st, year)).await?;
-    let filed = rows.iter().filter(|r| matches!(r.status, Some(store::ListStatus::Submitted | store::ListStatus::Accepted))).count();
+    let (year, kind, rows) = uc::coverage(&st, &p, &q.year, &q.kind).await?;
+    let filed = rows.iter().filter(|r| matches!(r.status, Some(ListStatus::Submitted | ListStatus::Accepted))).count();
     let late = rows.iter().filter(|r| r.late).count();
     let only_common = rows.iter().filter(|r| r.only_common()).count();
     render(&CoveragePage { l: Layout::new(&st, &p, "全覆盖", "/duty"), year, kind: kind.code(), kinds: kinds(), rows, filed, late, only_common, deadline: format!("{year}-{}", st.policy.list_deadline) })
@@ -385,7 +256,7 @@ pub async fn coverage(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuer
 struct TemplatesPage {
     l: Layout,
     year: i64,
-    rows: Vec<store::Template>,
+    rows: Vec<CommonTemplate>,
     kinds: Vec<(&'static str, &'static str)>,
     targets: Vec<(&'static str, &'static str)>,
     orgs: Vec<(i64, String)>,
@@ -406,8 +277,7 @@ pub struct TemplateForm {
 
 async fn templates_page(st: &AppState, p: &Principal, form: TemplateForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
     let scope = p.require(Permission::ReviewDuty)?;
-    let year = i64::from(year_or_current(&form.year));
-    let rows = store::templates(&st.db, &scope, year).await?;
+    let (year, rows) = uc::templates(st, p, &form.year).await?;
     let orgs = scope_org_options(&st.db, &scope).await?;
     let failed = !errors.is_empty() || message.is_some();
     render_status(&TemplatesPage {
@@ -429,41 +299,11 @@ pub async fn templates(State(st): State<AppState>, p: Principal, Q(q): Q<YearQue
 }
 
 pub async fn create_template(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<TemplateForm>) -> AppResult<Response> {
-    let scope = p.require(Permission::ReviewDuty)?;
-    let mut e = FieldErrors::new();
-    let year = form.year.trim().parse::<i64>().ok().filter(|y| (2000..=2100).contains(y)).unwrap_or(i64::from(current_year()));
-    let kind = ListKind::parse(&form.kind);
-    if kind.is_none() {
-        e.insert("kind".into(), "请选择清单类型".into());
-    }
-    let target = OrgKind::parse(&form.target_kind);
-    if target.is_none() {
-        e.insert("target_kind".into(), "请选择适用的单位类型".into());
-    }
-    let org_id = form.org_id.trim().parse::<i64>().ok();
-    if org_id.is_none() {
-        e.insert("org_id".into(), "请选择发布单位".into());
-    }
-    let title = form.title.trim().to_string();
-    if title.is_empty() {
-        e.insert("title".into(), "请填写名称".into());
-    }
-    let (Some(kind), Some(target), Some(org_id)) = (kind, target, org_id) else {
-        return templates_page(&st, &p, form, e, Some("请修改标红的项目".into())).await;
-    };
-    if !e.is_empty() {
-        return templates_page(&st, &p, form, e, Some("请修改标红的项目".into())).await;
-    }
-    let mut tx = st.db.begin().await?;
-    match store::create_template(&mut tx, &p.actor(), &scope, year, org_id, kind, target, &title).await {
-        Ok(id) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/duty/templates/{id}")).into_response())
-        }
-        Err(err) => match AppError::from(err) {
-            AppError::Invalid { message, fields } => templates_page(&st, &p, form, fields, Some(message)).await,
-            other => Err(other),
-        },
+    let input = uc::NewTemplate { year: form.year.clone(), org_id: form.org_id.clone(), kind: form.kind.clone(), target_kind: form.target_kind.clone(), title: form.title.clone() };
+    match uc::create_template(&st, &p, &input).await {
+        Ok(id) => Ok(Redirect::to(&format!("/duty/templates/{id}")).into_response()),
+        Err(AppError::Invalid { message, fields }) => templates_page(&st, &p, form, fields, Some(message)).await,
+        Err(e) => Err(e),
     }
 }
 
@@ -471,17 +311,15 @@ pub async fn create_template(State(st): State<AppState>, p: Principal, PageForm(
 #[template(path = "duty_template.html")]
 struct TemplatePage {
     l: Layout,
-    t: store::Template,
-    items: Vec<(i64, Option<String>, String)>,
+    t: CommonTemplate,
+    items: Vec<uc::TemplateItem>,
     form: ItemForm,
     errors: Errs,
     message: Option<String>,
 }
 
 async fn template_page(st: &AppState, p: &Principal, id: i64, form: ItemForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
-    let scope = p.require(Permission::ReviewDuty)?;
-    let t = store::template_in_scope(&st.db, &scope, id).await?;
-    let items = store::template_items(&st.db, t.id).await?;
+    let (t, items) = uc::template(st, p, id).await?;
     let failed = !errors.is_empty() || message.is_some();
     render_status(&TemplatePage { l: Layout::new(st, p, &t.title, "/duty"), t, items, form, errors: Errs(errors), message }, failed)
 }
@@ -490,34 +328,23 @@ pub async fn template(State(st): State<AppState>, p: Principal, Path(id): Path<S
     template_page(&st, &p, parse_id(&id)?, ItemForm::default(), FieldErrors::new(), None).await
 }
 
-pub async fn add_template_item(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<ItemForm>) -> AppResult<Response> {
-    let scope = p.require(Permission::ReviewDuty)?;
-    let t = store::template_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    let (category, content) = match item_input(&form) {
-        Ok(v) => v,
-        Err(e) => return template_page(&st, &p, t.id, form, e, Some("请修改标红的项目".into())).await,
-    };
-    if t.published {
-        return template_page(&st, &p, t.id, form, FieldErrors::new(), Some("已发布的共性清单不能再修改".into())).await;
+/// After a write on a template: back to it, or it again with the refusal and what was typed.
+async fn then_template<T>(st: &AppState, p: &Principal, id: i64, form: ItemForm, r: AppResult<T>) -> AppResult<Response> {
+    match r {
+        Ok(_) => Ok(Redirect::to(&format!("/duty/templates/{id}")).into_response()),
+        Err(AppError::Invalid { message, fields }) => template_page(st, p, id, form, fields, Some(message)).await,
+        Err(e) => Err(e),
     }
-    let mut tx = st.db.begin().await?;
-    store::add_template_item(&mut tx, &p.actor(), t.id, category, &content).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/duty/templates/{}", t.id)).into_response())
+}
+
+pub async fn add_template_item(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<ItemForm>) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let r = uc::add_template_item(&st, &p, id, &form.input()).await;
+    then_template(&st, &p, id, form, r).await
 }
 
 pub async fn publish_template(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
-    let scope = p.require(Permission::ReviewDuty)?;
-    let t = store::template_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    let mut tx = st.db.begin().await?;
-    match store::publish_template(&mut tx, &p.actor(), t.id).await {
-        Ok(()) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/duty/templates/{}", t.id)).into_response())
-        }
-        Err(err) => match AppError::from(err) {
-            AppError::Invalid { message, .. } => template_page(&st, &p, t.id, ItemForm::default(), FieldErrors::new(), Some(message)).await,
-            other => Err(other),
-        },
-    }
+    let id = parse_id(&id)?;
+    let r = uc::publish_template(&st, &p, id).await;
+    then_template(&st, &p, id, ItemForm::default(), r).await
 }

@@ -1,0 +1,388 @@
+//! 责任清单 use cases: lists per unit and per leader (need-to-know), 个性 items, filing and
+//! review, copying last year's, 全覆盖, and the 纪委's 共性 templates. One set of rules for pages
+//! and API (year, default title, length limits).
+
+use lianzheng_core::access::{self, Record, Sees};
+use lianzheng_core::org::{OrgKind, Permission, PostKind, Scope};
+use lianzheng_store::duty::lists::{self as store, ListFilter};
+pub use lianzheng_store::duty::lists::{Coverage, DutyItem, DutyList, ListKind, ListStatus, ListVersion, Template};
+
+use super::year_or_current;
+use crate::auth::Principal;
+use crate::error::{AppError, AppResult};
+use crate::forms::FieldErrors;
+use crate::state::AppState;
+
+const TITLE_MAX: usize = 100;
+const CONTENT_MAX: usize = 1000;
+const CATEGORY_MAX: usize = 30;
+const REASON_MAX: usize = 500;
+
+/// Has the filing deadline of `year` passed (Beijing time)?
+pub fn deadline_passed(st: &AppState, year: i64) -> bool {
+    let today = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date();
+    let deadline = format!("{year}-{}", st.policy.list_deadline);
+    match time::Date::parse(&deadline, time::macros::format_description!("[year]-[month]-[day]")) {
+        Ok(d) => today > d,
+        Err(_) => false,
+    }
+}
+
+fn invalid(fields: FieldErrors) -> AppError {
+    AppError::Invalid { message: "请修改标红的项目".into(), fields }
+}
+
+/// Who reads lists, and how much of a unit's lists: a 一般干部 or 班子成员 sees the unit's lists
+/// and his own personal one, not the 书记's.
+struct Viewer {
+    scope: Scope,
+    sees: Sees,
+    person_id: Option<i64>,
+}
+
+impl Viewer {
+    fn of(p: &Principal) -> AppResult<Viewer> {
+        Ok(Viewer { scope: p.require(Permission::ViewDuty)?, sees: access::sees_any(&p.roles(), Record::DutyList), person_id: p.user.person_id })
+    }
+    fn sees(&self, l: &DutyList) -> bool {
+        self.scope.contains(&l.org_path) && access::visible(self.sees, l.person_id, self.person_id)
+    }
+}
+
+async fn visible_list(st: &AppState, p: &Principal, id: i64) -> AppResult<DutyList> {
+    let v = Viewer::of(p)?;
+    let list = store::get_in_scope(&st.db, &v.scope, id).await?;
+    if !v.sees(&list) {
+        return Err(AppError::NotFound);
+    }
+    Ok(list)
+}
+
+/// The filing state of the year at a glance (the 定责 landing page).
+pub struct Overview {
+    pub year: i64,
+    pub counts: Vec<(&'static str, &'static str, usize)>,
+    /// (units expected to file, filed, late) for reviewers
+    pub coverage: Option<(usize, usize, usize)>,
+}
+
+pub async fn overview(st: &AppState, p: &Principal, year: &str) -> AppResult<Overview> {
+    let (year, lists) = list(st, p, &ListQuery { year: year.to_string(), ..ListQuery::default() }).await?;
+    let count = |s: &str| lists.iter().filter(|l| l.status == s).count();
+    let counts = vec![("草稿", "tag-grey", count("draft")), ("待审核", "tag-blue", count("submitted")), ("已备案", "tag-green", count("accepted")), ("已退回", "tag-red", count("returned"))];
+    let coverage = match p.require(Permission::ReviewDuty) {
+        Ok(scope) => {
+            let rows = store::coverage(&st.db, &scope, year, ListKind::Main, deadline_passed(st, year)).await?;
+            let filed = rows.iter().filter(|r| matches!(r.status, Some(ListStatus::Submitted | ListStatus::Accepted))).count();
+            Some((rows.len(), filed, rows.iter().filter(|r| r.late).count()))
+        }
+        Err(_) => None,
+    };
+    Ok(Overview { year, counts, coverage })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub year: String,
+    pub kind: String,
+    pub status: String,
+    /// A unit (and below) to filter by; outside the scope it finds nothing.
+    pub org: String,
+}
+
+pub async fn list(st: &AppState, p: &Principal, q: &ListQuery) -> AppResult<(i64, Vec<DutyList>)> {
+    let v = Viewer::of(p)?;
+    let year = i64::from(year_or_current(&q.year));
+    let org_path = match q.org.trim().parse::<i64>() {
+        Ok(id) => Some(lianzheng_store::org::get_in_scope(&st.db, &v.scope, id).await.map(|o| o.path).unwrap_or_else(|_| "/none/".into())),
+        Err(_) => None,
+    };
+    let mut rows = store::list(&st.db, &v.scope, &ListFilter { year, kind: Some(q.kind.clone()), status: Some(q.status.clone()), org_path }).await?;
+    rows.retain(|l| v.sees(l));
+    Ok((year, rows))
+}
+
+/// 书记 and 班子成员 (current posts) of units the caller keeps: the holders of personal lists.
+pub async fn holders(st: &AppState, p: &Principal) -> AppResult<Vec<(i64, String)>> {
+    let scope = p.require(Permission::EditDuty)?;
+    let mut out = Vec::new();
+    for kind in [PostKind::Secretary, PostKind::TeamMember] {
+        let f = lianzheng_store::people::PeopleFilter { post_kind: Some(kind.code().into()), ..Default::default() };
+        out.extend(lianzheng_store::people::list(&st.db, &scope, &f, 0, 1000).await?.0);
+    }
+    out.sort_by(|a, b| a.org_path.cmp(&b.org_path).then(a.id.cmp(&b.id)));
+    Ok(out.into_iter().map(|p| (p.id, format!("{}（{}）", p.name, p.org_name))).collect())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewList {
+    pub year: String,
+    pub org_id: String,
+    pub kind: String,
+    pub person_id: String,
+    pub title: String,
+}
+
+/// A new list (with the published 共性 items of its kind); the default title names the unit,
+/// the holder and the year.
+pub async fn create(st: &AppState, p: &Principal, f: &NewList) -> AppResult<i64> {
+    let scope = p.require(Permission::EditDuty)?;
+    let mut e = FieldErrors::new();
+    let year = if f.year.trim().is_empty() { Some(i64::from(year_or_current(""))) } else { f.year.trim().parse::<i64>().ok().filter(|y| (2000..=2100).contains(y)) };
+    if year.is_none() {
+        e.insert("year".into(), "请填写正确的年度".into());
+    }
+    let kind = ListKind::parse(&f.kind);
+    if kind.is_none() {
+        e.insert("kind".into(), "请选择清单类型（main 主体责任 / supervision 监督责任）".into());
+    }
+    let org = match f.org_id.trim().parse::<i64>() {
+        Ok(id) => lianzheng_store::org::get_in_scope(&st.db, &scope, id).await.ok(),
+        Err(_) => None,
+    };
+    if org.is_none() {
+        e.insert("org_id".into(), "请选择您管理范围内的单位".into());
+    }
+    let person = match f.person_id.trim() {
+        "" => None,
+        s => match s.parse::<i64>() {
+            Ok(pid) => match lianzheng_store::people::get_in_scope(&st.db, &scope, pid).await {
+                Ok(person) => Some(person),
+                Err(_) => {
+                    e.insert("person_id".into(), "责任人不存在或不在您的管理范围内".into());
+                    None
+                }
+            },
+            Err(_) => {
+                e.insert("person_id".into(), "责任人无效".into());
+                None
+            }
+        },
+    };
+    let title = f.title.trim();
+    if title.chars().count() > TITLE_MAX {
+        e.insert("title".into(), format!("标题最多 {TITLE_MAX} 字"));
+    }
+    let (Some(year), Some(kind), Some(org)) = (year, kind, org) else { return Err(invalid(e)) };
+    if !e.is_empty() {
+        return Err(invalid(e));
+    }
+    let title = if title.is_empty() {
+        let holder = person.as_ref().map(|p| format!("{}同志", p.name)).unwrap_or_default();
+        format!("{}{holder}{year}年党风廉政建设{}", org.name, kind.label())
+    } else {
+        title.to_string()
+    };
+    let mut tx = st.db.begin().await?;
+    let id = store::create(&mut tx, &p.actor(), &scope, year, org.id, kind, person.map(|p| p.id), &title).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// 复制上年清单: last year's lists in scope become this year's drafts. Returns (year, copied).
+pub async fn copy_last_year(st: &AppState, p: &Principal, year: &str) -> AppResult<(i64, i64)> {
+    let scope = p.require(Permission::EditDuty)?;
+    let year = i64::from(year_or_current(year));
+    let mut tx = st.db.begin().await?;
+    let n = store::copy_last_year(&mut tx, &p.actor(), &scope, year).await?;
+    tx.commit().await?;
+    Ok((year, n))
+}
+
+/// A list as one person sees it, with what that person may do.
+pub struct ListView {
+    pub list: DutyList,
+    pub items: Vec<DutyItem>,
+    pub versions: Vec<ListVersion>,
+    pub can_edit: bool,
+    pub can_review: bool,
+}
+
+pub async fn show(st: &AppState, p: &Principal, id: i64) -> AppResult<ListView> {
+    let list = visible_list(st, p, id).await?;
+    let items = store::items(&st.db, list.id).await?;
+    let versions = store::versions(&st.db, list.id).await?;
+    let can_edit = list.status().editable() && p.require(Permission::EditDuty).is_ok_and(|s| s.contains(&list.org_path));
+    let can_review = list.status == "submitted" && p.require(Permission::ReviewDuty).is_ok_and(|s| store::may_review(&s, &list.org_path));
+    Ok(ListView { list, items, versions, can_edit, can_review })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ItemInput {
+    pub category: String,
+    pub content: String,
+}
+
+impl ItemInput {
+    fn check(&self) -> AppResult<(Option<String>, String)> {
+        let mut e = FieldErrors::new();
+        let content = self.content.trim();
+        if content.is_empty() {
+            e.insert("content".into(), "请填写责任内容".into());
+        } else if content.chars().count() > CONTENT_MAX {
+            e.insert("content".into(), format!("责任内容不能超过{CONTENT_MAX}字"));
+        }
+        let category = self.category.trim();
+        if category.chars().count() > CATEGORY_MAX {
+            e.insert("category".into(), format!("类别不能超过{CATEGORY_MAX}字"));
+        }
+        if !e.is_empty() {
+            return Err(invalid(e));
+        }
+        Ok((Some(category.to_string()).filter(|c| !c.is_empty()), content.to_string()))
+    }
+}
+
+/// The list, kept by the caller (EditDuty over its unit).
+async fn kept_list(st: &AppState, p: &Principal, id: i64) -> AppResult<(Scope, DutyList)> {
+    let scope = p.require(Permission::EditDuty)?;
+    let list = store::get_in_scope(&st.db, &scope, id).await?;
+    Ok((scope, list))
+}
+
+/// An item id from a path must be one of this list's items.
+async fn item_of(st: &AppState, list_id: i64, item_id: i64) -> AppResult<()> {
+    if store::items(&st.db, list_id).await?.iter().any(|i| i.id == item_id) { Ok(()) } else { Err(AppError::NotFound) }
+}
+
+pub async fn add_item(st: &AppState, p: &Principal, list_id: i64, input: &ItemInput) -> AppResult<i64> {
+    let (scope, list) = kept_list(st, p, list_id).await?;
+    let (category, content) = input.check()?;
+    let mut tx = st.db.begin().await?;
+    let id = store::add_item(&mut tx, &p.actor(), &scope, list.id, category, &content).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn update_item(st: &AppState, p: &Principal, list_id: i64, item_id: i64, input: &ItemInput) -> AppResult<()> {
+    let (scope, list) = kept_list(st, p, list_id).await?;
+    item_of(st, list.id, item_id).await?;
+    let (category, content) = input.check()?;
+    let mut tx = st.db.begin().await?;
+    store::update_item(&mut tx, &p.actor(), &scope, item_id, category, &content).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete_item(st: &AppState, p: &Principal, list_id: i64, item_id: i64) -> AppResult<()> {
+    let (scope, list) = kept_list(st, p, list_id).await?;
+    item_of(st, list.id, item_id).await?;
+    let mut tx = st.db.begin().await?;
+    store::delete_item(&mut tx, &p.actor(), &scope, item_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// 报送备案.
+pub async fn submit(st: &AppState, p: &Principal, list_id: i64) -> AppResult<DutyList> {
+    let (scope, list) = kept_list(st, p, list_id).await?;
+    let mut tx = st.db.begin().await?;
+    store::submit(&mut tx, &p.actor(), &scope, list.id).await?;
+    tx.commit().await?;
+    Ok(store::get_in_scope(&st.db, &scope, list.id).await?)
+}
+
+/// 审核: the higher 纪委 accepts or returns (with a reason) a filed list.
+pub async fn review(st: &AppState, p: &Principal, list_id: i64, decision: &str, reason: &str) -> AppResult<DutyList> {
+    let scope = p.require(Permission::ReviewDuty)?;
+    let list = store::get_in_scope(&st.db, &scope, list_id).await?;
+    let accept = match decision.trim() {
+        "accept" => true,
+        "return" => false,
+        _ => return Err(AppError::field("decision", "请选择通过（accept）或退回（return）")),
+    };
+    if reason.trim().chars().count() > REASON_MAX {
+        return Err(AppError::field("reason", format!("退回理由最多 {REASON_MAX} 字")));
+    }
+    let mut tx = st.db.begin().await?;
+    store::review(&mut tx, &p.actor(), &scope, list.id, accept, Some(reason)).await?;
+    tx.commit().await?;
+    Ok(store::get_in_scope(&st.db, &scope, list.id).await?)
+}
+
+/// 全覆盖: which units of the scope have filed the year's list of a kind.
+pub async fn coverage(st: &AppState, p: &Principal, year: &str, kind: &str) -> AppResult<(i64, ListKind, Vec<Coverage>)> {
+    let scope = p.require(Permission::ViewDuty)?;
+    let year = i64::from(year_or_current(year));
+    let kind = ListKind::parse(kind).unwrap_or(ListKind::Main);
+    Ok((year, kind, store::coverage(&st.db, &scope, year, kind, deadline_passed(st, year)).await?))
+}
+
+/// 共性清单 of a year (the 纪委's).
+pub async fn templates(st: &AppState, p: &Principal, year: &str) -> AppResult<(i64, Vec<Template>)> {
+    let scope = p.require(Permission::ReviewDuty)?;
+    let year = i64::from(year_or_current(year));
+    Ok((year, store::templates(&st.db, &scope, year).await?))
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewTemplate {
+    pub year: String,
+    pub org_id: String,
+    pub kind: String,
+    pub target_kind: String,
+    pub title: String,
+}
+
+pub async fn create_template(st: &AppState, p: &Principal, f: &NewTemplate) -> AppResult<i64> {
+    let scope = p.require(Permission::ReviewDuty)?;
+    let mut e = FieldErrors::new();
+    let year = i64::from(year_or_current(&f.year));
+    let kind = ListKind::parse(&f.kind);
+    if kind.is_none() {
+        e.insert("kind".into(), "请选择清单类型".into());
+    }
+    let target = OrgKind::parse(&f.target_kind);
+    if target.is_none() {
+        e.insert("target_kind".into(), "请选择适用的单位类型".into());
+    }
+    let org_id = f.org_id.trim().parse::<i64>().ok();
+    if org_id.is_none() {
+        e.insert("org_id".into(), "请选择发布单位".into());
+    }
+    let title = f.title.trim();
+    if title.is_empty() {
+        e.insert("title".into(), "请填写名称".into());
+    } else if title.chars().count() > TITLE_MAX {
+        e.insert("title".into(), format!("名称最多 {TITLE_MAX} 字"));
+    }
+    let (Some(kind), Some(target), Some(org_id)) = (kind, target, org_id) else { return Err(invalid(e)) };
+    if !e.is_empty() {
+        return Err(invalid(e));
+    }
+    let mut tx = st.db.begin().await?;
+    let id = store::create_template(&mut tx, &p.actor(), &scope, year, org_id, kind, target, title).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub type TemplateItem = (i64, Option<String>, String);
+
+pub async fn template(st: &AppState, p: &Principal, id: i64) -> AppResult<(Template, Vec<TemplateItem>)> {
+    let scope = p.require(Permission::ReviewDuty)?;
+    let t = store::template_in_scope(&st.db, &scope, id).await?;
+    let items = store::template_items(&st.db, t.id).await?;
+    Ok((t, items))
+}
+
+pub async fn add_template_item(st: &AppState, p: &Principal, id: i64, input: &ItemInput) -> AppResult<usize> {
+    let scope = p.require(Permission::ReviewDuty)?;
+    let t = store::template_in_scope(&st.db, &scope, id).await?;
+    let (category, content) = input.check()?;
+    if t.published {
+        return Err(AppError::invalid("已发布的共性清单不能再修改"));
+    }
+    let mut tx = st.db.begin().await?;
+    store::add_template_item(&mut tx, &p.actor(), t.id, category, &content).await?;
+    tx.commit().await?;
+    Ok(store::template_items(&st.db, t.id).await?.len())
+}
+
+pub async fn publish_template(st: &AppState, p: &Principal, id: i64) -> AppResult<i64> {
+    let scope = p.require(Permission::ReviewDuty)?;
+    let t = store::template_in_scope(&st.db, &scope, id).await?;
+    let mut tx = st.db.begin().await?;
+    store::publish_template(&mut tx, &p.actor(), t.id).await?;
+    tx.commit().await?;
+    Ok(t.id)
+}
