@@ -291,6 +291,16 @@ impl Db {
 }
 
 impl Tx {
+    /// ` FOR UPDATE` on PostgreSQL, for a read whose result a write in this transaction depends
+    /// on (a status, a count); nothing on SQLite, where `BEGIN IMMEDIATE` already holds the one
+    /// write lock for the whole transaction.
+    pub fn for_update(&self) -> &'static str {
+        match self.backend() {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match &self.inner {
             TxInner::Sqlite(_) => Backend::Sqlite,

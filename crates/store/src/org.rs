@@ -163,7 +163,8 @@ pub async fn create(tx: &mut Tx, actor: &Actor, input: &OrgInput) -> Result<Org,
 /// Edits name, kind, code and order. Moving within the tree is not offered (paths of every
 /// descendant, person and record would change); `version` guards against a concurrent edit.
 pub async fn update(tx: &mut Tx, actor: &Actor, id: i64, version: i64, input: &OrgInput) -> Result<(), StoreError> {
-    let before: Org = tx.fetch_optional(q("SELECT id, parent_id, name, short_name, kind, code, level, sort_order, path, version FROM orgs WHERE id = $1").bind(id)).await?.ok_or(StoreError::NotFound)?;
+    let sql = format!("SELECT id, parent_id, name, short_name, kind, code, level, sort_order, path, version FROM orgs WHERE id = $1{}", tx.for_update());
+    let before: Org = tx.fetch_optional(crate::db::q_built(sql).bind(id)).await?.ok_or(StoreError::NotFound)?;
     let n = tx
         .execute(
             q("UPDATE orgs SET name = $1, short_name = $2, kind = $3, code = $4, sort_order = $5, updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8")

@@ -332,7 +332,8 @@ pub async fn get_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<Letter, Sto
 
 /// Edits the text of an unsigned letter; `version` guards concurrent edits.
 pub async fn update_body(tx: &mut Tx, actor: &Actor, scope: &Scope, id: i64, version: i64, body: &str) -> Result<(), StoreError> {
-    let row: Option<(String, String)> = tx.fetch_optional(q("SELECT org_path, status FROM letters WHERE id = $1").bind(id)).await?;
+    let sql = format!("SELECT org_path, status FROM letters WHERE id = $1{}", tx.for_update());
+    let row: Option<(String, String)> = tx.fetch_optional(q_built(sql).bind(id)).await?;
     let (path, status) = row.ok_or(StoreError::NotFound)?;
     if !scope.contains(&path) {
         return Err(StoreError::NotFound);

@@ -44,7 +44,7 @@ use sqlx::FromRow;
 use crate::StoreError;
 use crate::audit::{self, Actor};
 use crate::builder::{SqlBuilder, one_in_scope};
-use crate::db::{Db, Tx, now, q};
+use crate::db::{Db, Tx, now, q, q_built};
 
 /// 主体责任 or 监督责任.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -262,7 +262,8 @@ pub async fn versions(db: &Db, list_id: i64) -> Result<Vec<ListVersion>, StoreEr
 }
 
 async fn lock_list(tx: &mut Tx, id: i64) -> Result<(String, String, i64, i64), StoreError> {
-    let r: Option<(String, String, i64, i64)> = tx.fetch_optional(q("SELECT org_path, status, version, current_version FROM duty_lists WHERE id = $1").bind(id)).await?;
+    let sql = format!("SELECT org_path, status, version, current_version FROM duty_lists WHERE id = $1{}", tx.for_update());
+    let r: Option<(String, String, i64, i64)> = tx.fetch_optional(q_built(sql).bind(id)).await?;
     r.ok_or(StoreError::NotFound)
 }
 

@@ -778,11 +778,20 @@ pub async fn reports_under(db: &Db, task: &Task) -> Result<i64, StoreError> {
     db.scalar_i64(under(REPORTS_UNDER, task)).await
 }
 
+/// Locks an item's row until the transaction ends (PostgreSQL; SQLite holds its write lock).
+async fn lock_task(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
+    let sql = format!("SELECT id FROM tasks WHERE id = $1{}", tx.for_update());
+    let found: Option<(i64,)> = tx.fetch_optional(q_built(sql).bind(id)).await?;
+    found.map(|_| ()).ok_or(StoreError::NotFound)
+}
+
 /// Deletes an item with its 小项 (their units, links and reminders go with them). Refused
 /// once progress has been reported on any of them: reports are the units' record of work.
 /// Returns the number of items deleted.
 pub async fn delete_task(tx: &mut Tx, actor: &Actor, view: &TaskView) -> Result<i64, StoreError> {
     let t = &view.task;
+    // a report filed meanwhile would be deleted with the item: hold the item (add_report does too)
+    lock_task(tx, t.id).await?;
     let (reports,): (i64,) = tx.fetch_one(under(REPORTS_UNDER, t)).await?;
     if reports > 0 {
         return Err(StoreError::Invalid(format!("该事项或其下级小项已有{reports}条进展报送，不能删除")));
@@ -799,6 +808,7 @@ pub async fn delete_task(tx: &mut Tx, actor: &Actor, view: &TaskView) -> Result<
 /// status it implies. Returns the report id.
 #[allow(clippy::too_many_arguments)]
 pub async fn add_report(tx: &mut Tx, actor: &Actor, user_id: Option<i64>, user_name: &str, view: &TaskView, org_id: i64, text: &str, percent: i64, sets_progress: bool) -> Result<i64, StoreError> {
+    lock_task(tx, view.task.id).await?;
     let path = org_path_tx(tx, org_id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
     let (id,): (i64,) = tx
