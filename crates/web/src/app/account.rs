@@ -85,7 +85,7 @@ pub struct SignedIn {
 
 /// The notice an account gets after an administrator reset its password, until it sets its own.
 pub fn reset_notice(user: &User) -> Option<String> {
-    user.reset_notice_at.filter(|_| user.must_change_password).map(|t| format!("您的密码已由管理员于{}重置，请设置新密码；如非本人申请，请立即联系安全保密管理员", fmt_time(t)))
+    user.reset_notice_at.filter(|_| user.must_change_password).map(|t| format!("您的密码已由管理员于{}重置，请设置新密码；如非本人申请，请立即报告安全审计员", fmt_time(t)))
 }
 
 fn actor_of(user: &User, ip: Option<String>) -> Actor {
