@@ -1,6 +1,9 @@
 // Admin path in the browser: the 系统管理员 signs in, is sent to bind a second factor,
 // enrols (scanning is replaced by reading the key shown), creates an account and sees its
-// one-time password; the 安全审计员 then finds that creation in the audit log.
+// one-time password, then asks for a password reset of it; the reset takes effect only when
+// the 安全保密管理员 approves it and hands over the new one-time password, with which the
+// account signs in, is told of the reset and sets its own; the 安全审计员 then finds the
+// creation in the audit log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, baseUrl, shot, totp } from './lib.mjs';
@@ -43,6 +46,12 @@ test('系统管理员 enrols a second factor and creates an account', { timeout:
   const text = await page.locator('.alert-success').first().innerText();
   assert.match(text, /初始密码/);
   await shot(page, 'admin-02-created');
+  // a reset is only asked for: the 安全保密管理员 approves it (two-person rule)
+  page.on('dialog', (d) => d.accept());
+  await Promise.all([page.waitForURL(/\/admin\/users\/\d+\/reset$/), page.click('form[action$="/reset"] button')]);
+  assert.match(await page.locator('.alert-success').first().innerText(), /待安全保密管理员审批后生效/);
+  assert.equal(await page.locator('form[action$="/reset"]').count(), 0, 'no second request while one is open');
+  await shot(page, 'admin-02a-reset-requested');
   // 机构调整: a new unit under the 县委 is moved below the 县纪委, with everything under it
   await page.goto(url('/orgs/new'));
   const pick = async (sel, text) => page.selectOption(sel, await page.locator(`${sel} option`, { hasText: text }).first().getAttribute('value'));
@@ -61,6 +70,36 @@ test('系统管理员 enrols a second factor and creates an account', { timeout:
   // admins see no business data
   const res = await page.goto(url('/people'));
   assert.equal(res.status(), 403);
+});
+
+test('安全保密管理员 approves the reset; the account is told at its next sign-in', { timeout: 60_000 }, async () => {
+  const page = await signInAdmin('secadmin');
+  page.on('dialog', (d) => d.accept());
+  await page.goto(url('/admin/grants'));
+  assert.match(await page.locator('.alert-info').first().innerText(), /密码重置申请待您审批/);
+  await page.goto(url('/admin/resets'));
+  const row = page.locator('table.resets-pending tbody tr', { hasText: 'e2e_clerk' });
+  assert.equal(await row.count(), 1, 'the request is listed');
+  await Promise.all([page.waitForURL(/\/admin\/resets\/\d+\/approve$/), row.locator('form[action$="/approve"] button').click()]);
+  const pw = (await page.locator('.one-time-password').innerText()).trim();
+  assert.ok(pw.length >= 10, 'a one-time password is shown once');
+  await shot(page, 'admin-02c-reset-approved');
+
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const clerk = await ctx.newPage();
+  clerk.setDefaultTimeout(15_000);
+  await clerk.goto(url('/login'));
+  await clerk.fill('#username', 'e2e_clerk');
+  await clerk.fill('#password', pw);
+  await Promise.all([clerk.waitForURL((u) => new URL(u).pathname === '/account/password'), clerk.click('button[type=submit]')]);
+  assert.match(await clerk.locator('.alert-info').innerText(), /您的密码已由管理员于.*重置/);
+  await shot(clerk, 'admin-02d-reset-told');
+  await clerk.fill('#current', pw);
+  await clerk.fill('#new', 'E2e#Clerk2026pw');
+  await clerk.fill('#confirm', 'E2e#Clerk2026pw');
+  await Promise.all([clerk.waitForURL((u) => new URL(u).pathname === '/account'), clerk.click('form.form button[type=submit]')]);
+  assert.match(await clerk.locator('.alert-success').innerText(), /密码已修改/);
+  await ctx.close();
 });
 
 test('安全审计员 sees the account creation in the audit log and verifies the chain', { timeout: 60_000 }, async () => {

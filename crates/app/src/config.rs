@@ -26,7 +26,11 @@ pub struct Settings {
     pub lockout_minutes: i64,
     pub idle_timeout_minutes: i64,
     pub session_hours: i64,
+    /// API tokens: lifetime (hours) and the time one may go unused (minutes).
     pub api_token_hours: i64,
+    pub api_token_idle_minutes: i64,
+    /// Proxy addresses whose `X-Forwarded-For` is believed; empty: the header is ignored.
+    pub trusted_proxies: Vec<String>,
     pub password_min_length: usize,
     pub login_rate_per_minute: u32,
     pub require_totp_for_admins: bool,
@@ -66,6 +70,8 @@ impl Default for Settings {
             idle_timeout_minutes: p.idle_timeout_minutes,
             session_hours: p.session_hours,
             api_token_hours: p.api_token_hours,
+            api_token_idle_minutes: p.api_token_idle_minutes,
+            trusted_proxies: p.trusted_proxies.iter().map(|ip| ip.to_string()).collect(),
             password_min_length: p.password_min_length,
             login_rate_per_minute: p.login_rate_per_minute,
             require_totp_for_admins: p.require_totp_for_admins,
@@ -116,12 +122,20 @@ impl Settings {
                 let key = name.to_lowercase();
                 // test-only switches of other tools share the prefix; only known keys are taken
                 if KNOWN.contains(&key.as_str()) {
-                    let val = if key == "upload_types" { toml::Value::Array(v.split(',').map(|s| toml::Value::String(s.trim().to_string())).collect()) } else if STRINGS.contains(&key.as_str()) { toml::Value::String(v) } else { env_value(&v) };
+                    let val = if LISTS.contains(&key.as_str()) { toml::Value::Array(v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| toml::Value::String(s.to_string())).collect()) } else if STRINGS.contains(&key.as_str()) { toml::Value::String(v) } else { env_value(&v) };
                     table.insert(key, val);
                 }
             }
         }
         let s: Settings = toml::Value::Table(table).try_into().context("配置项有误（名称或类型不对）")?;
+        for p in &s.trusted_proxies {
+            if p.trim().parse::<std::net::IpAddr>().is_err() {
+                bail!("trusted_proxies 中的“{p}”不是 IP 地址");
+            }
+        }
+        if s.api_token_idle_minutes <= 0 || s.api_token_hours <= 0 {
+            bail!("api_token_hours 与 api_token_idle_minutes 须为正数");
+        }
         Ok(s)
     }
 
@@ -138,6 +152,9 @@ impl Settings {
             idle_timeout_minutes: self.idle_timeout_minutes,
             session_hours: self.session_hours,
             api_token_hours: self.api_token_hours,
+            api_token_idle_minutes: self.api_token_idle_minutes,
+            // checked in `load`
+            trusted_proxies: self.trusted_proxies.iter().filter_map(|s| s.trim().parse().ok()).collect(),
             password_min_length: self.password_min_length,
             login_rate_per_minute: self.login_rate_per_minute,
             upload_max_bytes: self.upload_max_mb * 1024 * 1024,
@@ -153,11 +170,13 @@ impl Settings {
     }
 }
 
+/// Lists given in the environment as comma-separated values.
+const LISTS: &[&str] = &["upload_types", "trusted_proxies"];
 const STRINGS: &[&str] = &["list_deadline", "data_dir", "bind", "database_url", "secret_key", "site_name", "log"];
 const KNOWN: &[&str] = &[
     "list_deadline",
     "letter_threshold",
-    "data_dir", "bind", "database_url", "secret_key", "site_name", "lockout_attempts", "lockout_minutes", "idle_timeout_minutes", "session_hours", "api_token_hours", "password_min_length", "login_rate_per_minute",
+    "data_dir", "bind", "database_url", "secret_key", "site_name", "lockout_attempts", "lockout_minutes", "idle_timeout_minutes", "session_hours", "api_token_hours", "api_token_idle_minutes", "trusted_proxies", "password_min_length", "login_rate_per_minute",
     "require_totp_for_admins", "upload_max_mb", "upload_types", "secure_cookies", "argon2_m_cost", "argon2_t_cost", "session_cleanup_minutes", "audit_verify_hours", "jobs_enabled", "log",
     "task_yellow_days", "task_reminder_days", "principal_cache_seconds", "list_cache_seconds",
 ];
@@ -178,6 +197,19 @@ mod tests {
         assert_eq!(s.lockout_attempts, 9);
         assert_eq!(s.site_name, "某县平台");
         assert_eq!(s.idle_timeout_minutes, 30);
+    }
+
+    #[test]
+    fn trusted_proxies_from_env_and_checked() {
+        let env = vec![("LIANZHENG_TRUSTED_PROXIES".to_string(), "10.0.0.1, ::1".to_string()), ("LIANZHENG_API_TOKEN_IDLE_MINUTES".to_string(), "15".to_string())];
+        let s = Settings::load(Some(Path::new("/dev/null")), env.into_iter()).unwrap();
+        let p = s.policy();
+        assert_eq!(p.trusted_proxies.len(), 2);
+        assert_eq!(p.api_token_idle_minutes, 15);
+        assert!(Settings::default().policy().trusted_proxies.is_empty(), "by default the header is ignored");
+        let env = vec![("LIANZHENG_TRUSTED_PROXIES".to_string(), "proxy.example".to_string())];
+        let e = Settings::load(Some(Path::new("/dev/null")), env.into_iter()).unwrap_err();
+        assert!(e.to_string().contains("不是 IP 地址"), "{e}");
     }
 
     #[test]

@@ -26,9 +26,16 @@ pub struct User {
     pub totp_enabled: bool,
     pub disabled: bool,
     pub last_login_at: Option<i64>,
+    /// When an administrator last reset the password; told at sign-in until the person sets their own.
+    pub reset_notice_at: Option<i64>,
 }
 
-const COLS: &str = "id, username, display_name, person_id, org_id, password_hash, must_change_password, failed_count, locked_until, totp_secret_enc, totp_enabled, disabled, last_login_at";
+macro_rules! user_cols {
+    () => {
+        "id, username, display_name, person_id, org_id, password_hash, must_change_password, failed_count, locked_until, totp_secret_enc, totp_enabled, disabled, last_login_at, reset_notice_at"
+    };
+}
+const COLS: &str = user_cols!();
 
 #[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
 pub struct Grant {
@@ -47,11 +54,11 @@ impl Grant {
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<User>, StoreError> {
-    db.fetch_optional(q("SELECT id, username, display_name, person_id, org_id, password_hash, must_change_password, failed_count, locked_until, totp_secret_enc, totp_enabled, disabled, last_login_at FROM users WHERE id = $1").bind(id)).await
+    db.fetch_optional(q(concat!("SELECT ", user_cols!(), " FROM users WHERE id = $1")).bind(id)).await
 }
 
 pub async fn get_by_username(db: &Db, username: &str) -> Result<Option<User>, StoreError> {
-    db.fetch_optional(q("SELECT id, username, display_name, person_id, org_id, password_hash, must_change_password, failed_count, locked_until, totp_secret_enc, totp_enabled, disabled, last_login_at FROM users WHERE username = $1").bind(username)).await
+    db.fetch_optional(q(concat!("SELECT ", user_cols!(), " FROM users WHERE username = $1")).bind(username)).await
 }
 
 pub async fn list(db: &Db, q_text: Option<&str>, offset: i64, limit: i64) -> Result<(Vec<User>, i64), StoreError> {
@@ -96,9 +103,20 @@ pub async fn create(tx: &mut Tx, actor: &Actor, input: &UserInput, password_hash
     Ok(id)
 }
 
+/// Sets a password. `must_change`: an administrator's reset (a one-time password), which is
+/// also told to the person at their next sign-in; otherwise the person's own, which ends that notice.
 pub async fn set_password(tx: &mut Tx, actor: &Actor, id: i64, password_hash: &str, must_change: bool) -> Result<(), StoreError> {
+    let t = now();
+    let notice = if must_change { Some(t) } else { None };
     let n = tx
-        .execute(q("UPDATE users SET password_hash = $1, must_change_password = $2, failed_count = 0, locked_until = NULL, password_changed_at = $3, updated_at = $3 WHERE id = $4").bind(password_hash).bind(must_change).bind(now()).bind(id))
+        .execute(
+            q("UPDATE users SET password_hash = $1, must_change_password = $2, failed_count = 0, locked_until = NULL, password_changed_at = $3, updated_at = $3, reset_notice_at = $4 WHERE id = $5")
+                .bind(password_hash)
+                .bind(must_change)
+                .bind(t)
+                .bind(notice)
+                .bind(id),
+        )
         .await?;
     if n == 0 {
         return Err(StoreError::NotFound);
@@ -125,15 +143,58 @@ pub async fn set_disabled(tx: &mut Tx, actor: &Actor, id: i64, disabled: bool) -
     audit::record(tx, actor, if disabled { "disable" } else { "enable" }, "user", Some(id.to_string()), json!({})).await
 }
 
-/// A failed sign-in: counts up and locks the account once the limit is reached.
-pub async fn record_failure(tx: &mut Tx, actor: &Actor, id: i64, max_failures: i64, lock_secs: i64) -> Result<bool, StoreError> {
+/// What failed at sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    Password,
+    /// A wrong second-factor code.
+    Totp,
+    /// A second-factor code whose time step was already used.
+    TotpReplay,
+}
+
+/// A failed sign-in (password or second factor): counts up and locks the account once the limit is reached.
+pub async fn record_failure(tx: &mut Tx, actor: &Actor, id: i64, max_failures: i64, lock_secs: i64, what: Failure) -> Result<bool, StoreError> {
     let (count,): (i64,) = tx.fetch_one(q("UPDATE users SET failed_count = failed_count + 1 WHERE id = $1 RETURNING failed_count").bind(id)).await?;
     let locked = count >= max_failures;
     if locked {
         tx.execute(q("UPDATE users SET locked_until = $1, failed_count = 0 WHERE id = $2").bind(now() + lock_secs).bind(id)).await?;
     }
-    audit::record(tx, actor, if locked { "login_locked" } else { "login_failed" }, "user", Some(id.to_string()), json!({"failures": count})).await?;
+    let action = match (locked, what) {
+        (true, _) => "login_locked",
+        (false, Failure::Password) => "login_failed",
+        (false, Failure::Totp | Failure::TotpReplay) => "totp_failed",
+    };
+    let factor = if what == Failure::Password { "password" } else { "totp" };
+    audit::record(tx, actor, action, "user", Some(id.to_string()), json!({"failures": count, "factor": factor, "replay": what == Failure::TotpReplay})).await?;
     Ok(locked)
+}
+
+/// A wrong code while binding an authenticator: audited, not counted (the key is not yet a factor).
+pub async fn record_enrolment_failure(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), StoreError> {
+    audit::record(tx, actor, "totp_enrol_failed", "user", Some(id.to_string()), json!({})).await
+}
+
+/// Takes a TOTP time step as used: true the first time, false when this or a later step was
+/// already used by the account (a replayed code). Atomic, so two nodes cannot both accept it.
+pub async fn use_totp_step(tx: &mut Tx, id: i64, step: i64) -> Result<bool, StoreError> {
+    let n = tx.execute(q("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)").bind(step).bind(id)).await?;
+    Ok(n == 1)
+}
+
+/// The person's own password change: ends every other session and API token of the account
+/// (the one in use stays), in the same transaction.
+pub async fn change_own_password(tx: &mut Tx, actor: &Actor, id: i64, password_hash: &str, keep_session: &str) -> Result<u64, StoreError> {
+    let t = now();
+    let n = tx
+        .execute(q("UPDATE users SET password_hash = $1, must_change_password = FALSE, failed_count = 0, locked_until = NULL, password_changed_at = $2, updated_at = $2, reset_notice_at = NULL WHERE id = $3").bind(password_hash).bind(t).bind(id))
+        .await?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let revoked = tx.execute(q("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2").bind(id).bind(keep_session)).await?;
+    audit::record(tx, actor, "change_password", "user", Some(id.to_string()), json!({"must_change": false, "sessions_revoked": revoked})).await?;
+    Ok(revoked)
 }
 
 pub async fn record_login(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), StoreError> {
@@ -144,6 +205,100 @@ pub async fn record_login(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), Sto
 pub async fn set_totp(tx: &mut Tx, actor: &Actor, id: i64, secret_enc: Option<String>, enabled: bool) -> Result<(), StoreError> {
     tx.execute(q("UPDATE users SET totp_secret_enc = $1, totp_enabled = $2, updated_at = $3 WHERE id = $4").bind(secret_enc).bind(enabled).bind(now()).bind(id)).await?;
     audit::record(tx, actor, if enabled { "totp_enable" } else { "totp_pending" }, "user", Some(id.to_string()), json!({})).await
+}
+
+/// 密码重置申请: a 系统管理员's request to reset an account's password, which takes effect only
+/// when the 安全保密管理员 approves it (two-person rule, docs/decisions/0011-two-person-reset.md).
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct ResetRequest {
+    pub id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub requested_by: Option<i64>,
+    pub requested_by_name: Option<String>,
+    pub requested_at: i64,
+    /// pending, approved, rejected
+    pub status: String,
+    pub decided_by: Option<i64>,
+    pub decided_by_name: Option<String>,
+    pub decided_at: Option<i64>,
+}
+
+pub const RESET_PENDING: &str = "pending";
+pub const RESET_APPROVED: &str = "approved";
+pub const RESET_REJECTED: &str = "rejected";
+
+macro_rules! reset_select {
+    () => {
+        "SELECT r.id, r.user_id, u.username, u.display_name, r.requested_by, rb.display_name AS requested_by_name, r.requested_at, r.status, r.decided_by, d.display_name AS decided_by_name, r.decided_at \
+         FROM password_resets r JOIN users u ON u.id = r.user_id LEFT JOIN users rb ON rb.id = r.requested_by LEFT JOIN users d ON d.id = r.decided_by "
+    };
+}
+
+/// Files a reset request for an account; one open request per account.
+pub async fn request_reset(tx: &mut Tx, actor: &Actor, user_id: i64) -> Result<i64, StoreError> {
+    let open: Option<(i64,)> = tx.fetch_optional(q("SELECT id FROM password_resets WHERE user_id = $1 AND status = 'pending'").bind(user_id)).await?;
+    if open.is_some() {
+        return Err(StoreError::Conflict { field: String::new(), message: "该账号已有待审批的密码重置申请".into() });
+    }
+    let (id,): (i64,) = tx
+        .fetch_one(q("INSERT INTO password_resets (user_id, requested_by, requested_at, status) VALUES ($1, $2, $3, 'pending') RETURNING id").bind(user_id).bind(actor.user_id).bind(now()))
+        .await?;
+    audit::record(tx, actor, "reset_request", "user", Some(user_id.to_string()), json!({"request_id": id})).await?;
+    Ok(id)
+}
+
+pub async fn get_reset(db: &Db, id: i64) -> Result<Option<ResetRequest>, StoreError> {
+    db.fetch_optional(q(concat!(reset_select!(), "WHERE r.id = $1")).bind(id)).await
+}
+
+/// The open request for an account, if any.
+pub async fn pending_reset_for(db: &Db, user_id: i64) -> Result<Option<ResetRequest>, StoreError> {
+    db.fetch_optional(q(concat!(reset_select!(), "WHERE r.user_id = $1 AND r.status = 'pending'")).bind(user_id)).await
+}
+
+/// Open requests, oldest first, then the most recent decisions.
+pub async fn reset_requests(db: &Db, pending: bool, limit: i64) -> Result<Vec<ResetRequest>, StoreError> {
+    if pending {
+        db.fetch_all(q(concat!(reset_select!(), "WHERE r.status = 'pending' ORDER BY r.id LIMIT $1")).bind(limit)).await
+    } else {
+        db.fetch_all(q(concat!(reset_select!(), "WHERE r.status <> 'pending' ORDER BY r.decided_at DESC, r.id DESC LIMIT $1")).bind(limit)).await
+    }
+}
+
+/// Closes an open request (approved or rejected) by the deciding administrator. Only one
+/// decision wins when two arrive together; the other gets a conflict.
+async fn decide_reset(tx: &mut Tx, actor: &Actor, id: i64, status: &str) -> Result<i64, StoreError> {
+    let row: Option<(i64,)> = tx
+        .fetch_optional(q("UPDATE password_resets SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'pending' RETURNING user_id").bind(status).bind(actor.user_id).bind(now()).bind(id))
+        .await?;
+    match row {
+        Some((user_id,)) => Ok(user_id),
+        None => {
+            let exists: Option<(i64,)> = tx.fetch_optional(q("SELECT id FROM password_resets WHERE id = $1").bind(id)).await?;
+            match exists {
+                Some(_) => Err(StoreError::Conflict { field: String::new(), message: "该申请已处理，请刷新页面".into() }),
+                None => Err(StoreError::NotFound),
+            }
+        }
+    }
+}
+
+/// Approves a request: the new (one-time) password takes effect, and every session and API
+/// token of the account ends. Returns the account and how many sessions ended.
+pub async fn approve_reset(tx: &mut Tx, actor: &Actor, id: i64, password_hash: &str) -> Result<(i64, u64), StoreError> {
+    let user_id = decide_reset(tx, actor, id, RESET_APPROVED).await?;
+    set_password(tx, actor, user_id, password_hash, true).await?;
+    let revoked = tx.execute(q("DELETE FROM sessions WHERE user_id = $1").bind(user_id)).await?;
+    audit::record(tx, actor, "reset_approve", "user", Some(user_id.to_string()), json!({"request_id": id, "sessions_revoked": revoked})).await?;
+    Ok((user_id, revoked))
+}
+
+pub async fn reject_reset(tx: &mut Tx, actor: &Actor, id: i64) -> Result<i64, StoreError> {
+    let user_id = decide_reset(tx, actor, id, RESET_REJECTED).await?;
+    audit::record(tx, actor, "reset_reject", "user", Some(user_id.to_string()), json!({"request_id": id})).await?;
+    Ok(user_id)
 }
 
 pub async fn grants_of(db: &Db, user_id: i64) -> Result<Vec<Grant>, StoreError> {
@@ -157,6 +312,12 @@ pub async fn add_grant(tx: &mut Tx, actor: &Actor, user_id: i64, role: Role, org
     let org_id = if role.needs_org() { org_id } else { None };
     tx.execute(q("INSERT INTO grants (user_id, role, org_id, created_at) VALUES ($1, $2, $3, $4)").bind(user_id).bind(role.code()).bind(org_id).bind(now())).await?;
     audit::record(tx, actor, "grant", "user", Some(user_id.to_string()), json!({"role": role.label(), "org_id": org_id})).await
+}
+
+/// The account a grant belongs to.
+pub async fn grant_owner(db: &Db, grant_id: i64) -> Result<Option<i64>, StoreError> {
+    let row: Option<(i64,)> = db.fetch_optional(q("SELECT user_id FROM grants WHERE id = $1").bind(grant_id)).await?;
+    Ok(row.map(|r| r.0))
 }
 
 pub async fn remove_grant(tx: &mut Tx, actor: &Actor, grant_id: i64) -> Result<(), StoreError> {

@@ -1,15 +1,16 @@
 //! 身份与权限: who is asking (the signed-in principal) and over what (their scope).
 //! A session comes from the `lz_session` cookie (pages) or an `Authorization: Bearer` token (API).
 
+use std::net::IpAddr;
+
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use lianzheng_core::crypto::sm3_hex;
 use lianzheng_core::org::{Permission, Role, Scope};
 use lianzheng_store::audit::Actor;
-use lianzheng_store::sessions::{self, Session};
+use lianzheng_store::sessions::Session;
 use lianzheng_store::users::{self, Grant, User};
-use lianzheng_store::now;
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -53,28 +54,41 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     None
 }
 
-/// The client address: the first `X-Forwarded-For` hop when a proxy in front sets it, else the peer.
-pub fn client_ip(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|s| s.split(',').next())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty() && s.len() < 64)
+/// The client address. `X-Forwarded-For` is believed only when the peer itself is a configured
+/// proxy (anyone else can write the header): its hops are read from the right, past the trusted
+/// proxies, and the first other address is the client's. Without trusted proxies the header is
+/// ignored and the peer is the client.
+pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> Option<String> {
+    let peer = peer?.to_canonical();
+    if !trusted.contains(&peer) {
+        return Some(peer.to_string());
+    }
+    let hops: Vec<&str> = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|s| s.split(',')).map(str::trim).collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        // a hop that is not an address ends what can be believed
+        let Ok(ip) = hop.parse::<IpAddr>() else { break };
+        client = ip.to_canonical();
+        if !trusted.contains(&client) {
+            break;
+        }
+    }
+    Some(client.to_string())
 }
 
 /// The client address as an extractor (sign-in handlers, which have no principal yet).
 pub struct ClientAddr(pub Option<String>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(peer_ip(parts)))
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(peer_ip(parts, st)))
     }
 }
 
-fn peer_ip(parts: &Parts) -> Option<String> {
-    client_ip(&parts.headers).or_else(|| parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()))
+fn peer_ip(parts: &Parts, st: &AppState) -> Option<String> {
+    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    client_ip(peer, &parts.headers, &st.policy.trusted_proxies)
 }
 
 #[derive(Debug, Clone)]
@@ -123,38 +137,8 @@ pub struct PendingPrincipal(pub Principal);
 
 async fn load(parts: &Parts, st: &AppState) -> Result<Principal, AppError> {
     let (token, _) = request_token(&parts.headers).ok_or(AppError::Unauthorized)?;
-    let hash = token_hash(&token);
-    let cache = &st.caches.principals;
-    let ticket = cache.ticket();
-    let (mut p, fresh) = match cache.get(&hash) {
-        Some(p) => (p, false),
-        None => {
-            let session = sessions::get(&st.db, &hash).await?.ok_or(AppError::Unauthorized)?;
-            let user = users::get(&st.db, session.user_id).await?.ok_or(AppError::Unauthorized)?;
-            let grants = users::grants_of(&st.db, user.id).await?;
-            (Principal { user, grants, session, ip: None }, true)
-        }
-    };
-    // the session's clocks are checked on every request, cached or not
-    let t = now();
-    let idle = p.session.kind == "web" && t - p.session.last_seen_at > st.policy.idle_timeout_minutes * 60;
-    if p.session.expires_at < t || idle || p.user.disabled {
-        cache.remove(&hash);
-        if !p.user.disabled {
-            sessions::delete(&st.db, &hash).await?;
-        }
-        return Err(AppError::Unauthorized);
-    }
-    // one write a minute at most per session
-    let touch = p.session.kind == "web" && t - p.session.last_seen_at >= 60;
-    if touch {
-        sessions::touch(&st.db, &hash, t).await?;
-        p.session.last_seen_at = t;
-    }
-    if touch || fresh {
-        cache.insert(hash, ticket, p.clone());
-    }
-    p.ip = peer_ip(parts);
+    let mut p = crate::app::account::load_principal(st, &token).await?;
+    p.ip = peer_ip(parts, st);
     Ok(p)
 }
 
@@ -174,92 +158,18 @@ impl FromRequestParts<AppState> for Principal {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
         let PendingPrincipal(p) = PendingPrincipal::from_request_parts(parts, st).await?;
+        // a bound second factor comes first, also before a forced password change
+        if p.user.totp_enabled && !p.session.second_factor_ok {
+            return Err(AppError::Gate { page: "/login/totp", message: "请先输入动态验证码完成双因素认证".into() });
+        }
         if p.user.must_change_password {
             return Err(AppError::Gate { page: "/account/password", message: "请先修改初始密码".into() });
         }
         if p.needs_second_factor(st) {
-            let page = if p.user.totp_enabled { "/login/totp" } else { "/account/totp" };
-            return Err(AppError::Gate { page, message: "管理员账号须先完成双因素认证".into() });
+            return Err(AppError::Gate { page: "/account/totp", message: "管理员账号须先完成双因素认证".into() });
         }
         Ok(p)
     }
-}
-
-/// A session just opened.
-pub struct SignedIn {
-    pub token: String,
-    pub user: User,
-    pub second_factor_ok: bool,
-}
-
-/// Checks a username and password (and a TOTP code when given) and opens a session of `kind`
-/// ("web" or "api"). Failures count towards lockout; every outcome is audited.
-pub async fn sign_in(st: &AppState, username: &str, password: &str, totp_code: Option<&str>, kind: &str, ip: Option<String>) -> Result<SignedIn, AppError> {
-    let limiter_key = format!("login:{}", ip.as_deref().unwrap_or("-"));
-    if !st.limiter.check(&limiter_key, st.policy.login_rate_per_minute) {
-        return Err(AppError::TooManyRequests);
-    }
-    let bad = || AppError::invalid("用户名或密码错误");
-    let username = username.trim();
-    if username.is_empty() || password.is_empty() {
-        return Err(AppError::invalid("请输入用户名和密码"));
-    }
-    let Some(user) = users::get_by_username(&st.db, username).await? else {
-        // same work as a real check, so timing does not tell which usernames exist
-        let _ = st.hasher.hash(password);
-        return Err(bad());
-    };
-    let actor = Actor { user_id: Some(user.id), name: format!("{}（{}）", user.display_name, user.username), ip: ip.clone() };
-    let t = now();
-    if let Some(until) = user.locked_until
-        && until > t
-    {
-        let minutes = (until - t + 59) / 60;
-        return Err(AppError::invalid(format!("账号已锁定，请{minutes}分钟后再试，或联系系统管理员解锁")));
-    }
-    if user.disabled {
-        return Err(AppError::invalid("账号已停用，请联系系统管理员"));
-    }
-    if !st.hasher.verify(password, &user.password_hash) {
-        let mut tx = st.db.begin().await?;
-        let locked = users::record_failure(&mut tx, &actor, user.id, st.policy.lockout_attempts, st.policy.lockout_minutes * 60).await?;
-        tx.commit().await?;
-        return Err(if locked {
-            AppError::invalid(format!("密码连续错误{}次，账号已锁定{}分钟", st.policy.lockout_attempts, st.policy.lockout_minutes))
-        } else {
-            bad()
-        });
-    }
-    let mut second_factor_ok = false;
-    if user.totp_enabled
-        && let Some(code) = totp_code.filter(|c| !c.trim().is_empty())
-    {
-        if !verify_totp(st, &user, code)? {
-            let mut tx = st.db.begin().await?;
-            users::record_failure(&mut tx, &actor, user.id, st.policy.lockout_attempts, st.policy.lockout_minutes * 60).await?;
-            tx.commit().await?;
-            return Err(AppError::field("totp", "动态验证码错误"));
-        }
-        second_factor_ok = true;
-    }
-    if kind == "api" && user.totp_enabled && !second_factor_ok {
-        return Err(AppError::field("totp", "该账号已开启双因素认证，请提供动态验证码 totp"));
-    }
-    let mut tx = st.db.begin().await?;
-    users::record_login(&mut tx, &actor, user.id).await?;
-    tx.commit().await?;
-    let (token, hash) = new_token();
-    let (csrf, _) = new_token();
-    let ttl = if kind == "api" { st.policy.api_token_hours } else { st.policy.session_hours } * 3600;
-    sessions::create(&st.db, &hash, user.id, kind, &csrf, second_factor_ok, ttl, ip).await?;
-    Ok(SignedIn { token, user, second_factor_ok })
-}
-
-pub fn verify_totp(st: &AppState, user: &User, code: &str) -> Result<bool, AppError> {
-    let Some(enc) = &user.totp_secret_enc else { return Ok(false) };
-    let secret = lianzheng_core::crypto::decrypt_str(st.crypto.as_ref(), enc).map_err(|e| AppError::Internal(format!("TOTP 密钥解密失败：{e}")))?;
-    let t = u64::try_from(now()).unwrap_or(0);
-    Ok(lianzheng_core::totp::verify(&secret, code, t))
 }
 
 /// `Set-Cookie` value for a session token (or to clear it).

@@ -15,6 +15,10 @@ pub enum AppError {
     Unauthorized,
     /// Signed in, but the role does not allow this.
     Forbidden,
+    /// Not allowed by a rule, with the reason (403).
+    Refused(String),
+    /// A sign-in refused: wrong credentials, second factor, locked or disabled account (401).
+    SignInFailed(String),
     /// Missing, or outside the person's scope (the two look the same from outside).
     NotFound,
     /// Bad input, with a message per field.
@@ -40,6 +44,8 @@ impl AppError {
         match self {
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "请先登录".into()),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "您没有执行此操作的权限".into()),
+            AppError::Refused(m) => (StatusCode::FORBIDDEN, "forbidden", m.clone()),
+            AppError::SignInFailed(m) => (StatusCode::UNAUTHORIZED, "sign_in_failed", m.clone()),
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found", "记录不存在或不在您的查看范围内".into()),
             AppError::Invalid { message, .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", message.clone()),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),

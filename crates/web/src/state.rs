@@ -1,6 +1,7 @@
 //! What every request handler shares.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -22,7 +23,11 @@ pub struct Policy {
     pub lockout_minutes: i64,
     pub idle_timeout_minutes: i64,
     pub session_hours: i64,
+    /// API tokens: absolute lifetime (hours) and how long one may go unused (minutes).
     pub api_token_hours: i64,
+    pub api_token_idle_minutes: i64,
+    /// Proxies whose `X-Forwarded-For` is believed; empty: the header is ignored.
+    pub trusted_proxies: Vec<IpAddr>,
     pub password_min_length: usize,
     /// Sign-in attempts per minute from one address.
     pub login_rate_per_minute: u32,
@@ -52,6 +57,8 @@ impl Default for Policy {
             idle_timeout_minutes: 30,
             session_hours: 12,
             api_token_hours: 24,
+            api_token_idle_minutes: 120,
+            trusted_proxies: Vec::new(),
             password_min_length: 10,
             login_rate_per_minute: 20,
             upload_max_bytes: 20 * 1024 * 1024,
@@ -81,25 +88,67 @@ pub struct AppState {
 
 /// A fixed-window counter per key (the client address). In memory: a node that restarts
 /// forgets, which is acceptable for slowing guessing; lockout itself is in the database.
-#[derive(Default)]
+/// At most `capacity` keys are kept: someone cycling addresses makes the oldest windows go,
+/// not the node's memory.
 pub struct RateLimiter {
-    windows: Mutex<HashMap<String, (Instant, u32)>>,
+    inner: Mutex<Windows>,
+    capacity: usize,
+}
+
+#[derive(Default)]
+struct Windows {
+    /// key → (window start, sequence number, calls in the window)
+    by_key: HashMap<String, (Instant, u64, u32)>,
+    /// (window start, sequence number) → key: the oldest window first, for eviction
+    by_age: BTreeMap<(Instant, u64), String>,
+    seq: u64,
+}
+
+impl Default for RateLimiter {
+    fn default() -> Self {
+        RateLimiter::with_capacity(10_000)
+    }
 }
 
 impl RateLimiter {
+    pub fn with_capacity(capacity: usize) -> Self {
+        RateLimiter { inner: Mutex::new(Windows::default()), capacity: capacity.max(1) }
+    }
+
     /// True if the call is allowed.
     pub fn check(&self, key: &str, per_minute: u32) -> bool {
-        let Ok(mut map) = self.windows.lock() else { return true };
+        let Ok(mut w) = self.inner.lock() else { return true };
         let now = Instant::now();
-        if map.len() > 10_000 {
-            map.retain(|_, (t, _)| now.duration_since(*t).as_secs() < 60);
+        if let Some(&(start, seq, count)) = w.by_key.get(key) {
+            if now.duration_since(start).as_secs() < 60 {
+                let count = count.saturating_add(1);
+                w.by_key.insert(key.to_string(), (start, seq, count));
+                return count <= per_minute;
+            }
+            // the window is over: start a new one, at the young end
+            w.by_age.remove(&(start, seq));
+            w.by_key.remove(key);
         }
-        let entry = map.entry(key.to_string()).or_insert((now, 0));
-        if now.duration_since(entry.0).as_secs() >= 60 {
-            *entry = (now, 0);
+        while w.by_key.len() >= self.capacity {
+            let Some(((start, seq), old)) = w.by_age.pop_first() else { break };
+            if w.by_key.get(&old).is_some_and(|e| e.0 == start && e.1 == seq) {
+                w.by_key.remove(&old);
+            }
         }
-        entry.1 += 1;
-        entry.1 <= per_minute
+        w.seq += 1;
+        let seq = w.seq;
+        w.by_age.insert((now, seq), key.to_string());
+        w.by_key.insert(key.to_string(), (now, seq, 1));
+        1 <= per_minute
+    }
+
+    /// Keys held now.
+    pub fn len(&self) -> usize {
+        self.inner.lock().map(|w| w.by_key.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -113,5 +162,21 @@ mod tests {
         assert!((0..3).all(|_| l.check("a", 3)));
         assert!(!l.check("a", 3));
         assert!(l.check("b", 3), "keys are separate");
+    }
+
+    #[test]
+    fn limiter_memory_is_bounded_and_the_oldest_key_goes() {
+        let l = RateLimiter::with_capacity(3);
+        for k in ["a", "b", "c"] {
+            assert!(l.check(k, 1));
+        }
+        assert!(!l.check("a", 1));
+        for i in 0..100 {
+            l.check(&format!("x{i}"), 1);
+            assert!(l.len() <= 3);
+        }
+        // "a" was evicted with the other old windows: it starts afresh
+        assert!(l.check("a", 1));
+        assert_eq!(l.len(), 3);
     }
 }

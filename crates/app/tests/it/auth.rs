@@ -11,13 +11,13 @@ both!(login_lockout_and_unlock, |app: TestApp| async move {
     let bad = json!({"username": "jw_staff", "password": "wrong-password"});
     for i in 0..5 {
         let r = c.post(app.url("/api/v1/auth/login")).json(&bad).send().await.unwrap();
-        assert_eq!(r.status(), 422, "attempt {i}");
+        assert_eq!(r.status(), 401, "attempt {i}");
         let v: serde_json::Value = r.json().await.unwrap();
         assert!(v["message"].as_str().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "Chinese message");
     }
     // locked now, even with the right password
     let r = c.post(app.url("/api/v1/auth/login")).json(&json!({"username": "jw_staff", "password": PW})).send().await.unwrap();
-    assert_eq!(r.status(), 422);
+    assert_eq!(r.status(), 401);
     let v: serde_json::Value = r.json().await.unwrap();
     assert!(v["message"].as_str().unwrap().contains("锁定"), "{v}");
     // the 系统管理员 unlocks
@@ -32,7 +32,9 @@ both!(login_lockout_and_unlock, |app: TestApp| async move {
 both!(unknown_user_and_bad_json_get_chinese_errors, |app: TestApp| async move {
     let c = app.client();
     let r = c.post(app.url("/api/v1/auth/login")).json(&json!({"username": "nobody", "password": "x"})).send().await.unwrap();
-    assert_eq!(r.status(), 422);
+    assert_eq!(r.status(), 401);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["message"], "用户名或密码错误");
     let r = c.post(app.url("/api/v1/auth/login")).header("content-type", "application/json").body("{not json").send().await.unwrap();
     assert_eq!(r.status(), 422);
     let v: serde_json::Value = r.json().await.unwrap();

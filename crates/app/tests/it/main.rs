@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod account_rules;
 mod archive;
 mod auth;
 mod caches;

@@ -1,17 +1,17 @@
-//! API of accounts: sign-in, the current user, accounts and role grants.
+//! API of accounts: sign-in, the current user, accounts, role grants and password resets.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{delete, get, post};
-use axum::Json;
 use lianzheng_core::org::Permission;
-use lianzheng_store::{sessions, users};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::Op;
-use crate::auth::{ClientAddr, Principal, request_token, sign_in, token_hash};
-use crate::error::{AppError, AppResult};
+use crate::app::account::{self as accounts, SessionKind};
+use crate::auth::{ClientAddr, Principal, request_token};
+use crate::error::AppResult;
 use crate::forms::{ApiJson, Q, UserForm, into_error, parse_id};
 use crate::state::AppState;
 
@@ -21,11 +21,16 @@ pub const OPS: &[Op] = &[
     Op { method: "get", path: "/me", summary: "当前用户、角色与范围", tag: "认证", route: || get(me) },
     Op { method: "get", path: "/users", summary: "账号列表（系统管理员）", tag: "账号与授权", route: || get(users_list) },
     Op { method: "post", path: "/users", summary: "新建账号，返回一次性初始密码（系统管理员）", tag: "账号与授权", route: || post(users_create) },
-    Op { method: "post", path: "/users/{id}/reset-password", summary: "重置密码（系统管理员）", tag: "账号与授权", route: || post(users_reset) },
+    Op { method: "post", path: "/users/{id}/reset-password", summary: "申请重置密码，安全保密管理员批准后生效（系统管理员）", tag: "账号与授权", route: || post(users_reset) },
     Op { method: "post", path: "/users/{id}/unlock", summary: "解除锁定（系统管理员）", tag: "账号与授权", route: || post(users_unlock) },
+    Op { method: "post", path: "/users/{id}/disable", summary: "停用账号（系统管理员）", tag: "账号与授权", route: || post(users_disable) },
+    Op { method: "post", path: "/users/{id}/enable", summary: "启用账号（系统管理员）", tag: "账号与授权", route: || post(users_enable) },
     Op { method: "get", path: "/users/{id}/grants", summary: "账号的角色授权（安全保密管理员）", tag: "账号与授权", route: || get(grants_list) },
     Op { method: "post", path: "/users/{id}/grants", summary: "授予角色（安全保密管理员）", tag: "账号与授权", route: || post(grants_create) },
     Op { method: "delete", path: "/grants/{id}", summary: "撤销授权（安全保密管理员）", tag: "账号与授权", route: || delete(grants_delete) },
+    Op { method: "get", path: "/password-resets", summary: "待审批的密码重置申请与最近处理（安全保密管理员）", tag: "账号与授权", route: || get(resets_list) },
+    Op { method: "post", path: "/password-resets/{id}/approve", summary: "批准密码重置，返回一次性密码（安全保密管理员）", tag: "账号与授权", route: || post(resets_approve) },
+    Op { method: "post", path: "/password-resets/{id}/reject", summary: "驳回密码重置（安全保密管理员）", tag: "账号与授权", route: || post(resets_reject) },
 ];
 
 #[derive(Deserialize, Default)]
@@ -37,13 +42,20 @@ struct LoginBody {
 }
 
 async fn login(State(st): State<AppState>, ClientAddr(ip): ClientAddr, ApiJson(b): ApiJson<LoginBody>) -> AppResult<Json<Value>> {
-    let s = sign_in(&st, &b.username, &b.password, b.totp.as_deref(), "api", ip).await?;
-    Ok(Json(json!({"token": s.token, "token_type": "Bearer", "expires_in": st.policy.api_token_hours * 3600, "must_change_password": s.user.must_change_password})))
+    let s = accounts::sign_in(&st, &b.username, &b.password, b.totp.as_deref(), SessionKind::Api, ip).await?;
+    Ok(Json(json!({
+        "token": s.token,
+        "token_type": "Bearer",
+        "expires_in": st.policy.api_token_hours * 3600,
+        "idle_timeout": st.policy.api_token_idle_minutes * 60,
+        "must_change_password": s.user.must_change_password,
+        "notice": s.notice,
+    })))
 }
 
 async fn logout(State(st): State<AppState>, headers: HeaderMap) -> AppResult<StatusCode> {
     if let Some((t, _)) = request_token(&headers) {
-        sessions::delete(&st.db, &token_hash(&t)).await?;
+        accounts::sign_out(&st, &t).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -61,46 +73,42 @@ struct PageQuery {
 }
 
 async fn users_list(State(st): State<AppState>, p: Principal, Q(q): Q<PageQuery>) -> AppResult<Json<Value>> {
-    p.require(Permission::ManageAccounts)?;
     let page = q.page.parse::<i64>().unwrap_or(1).max(1);
-    let (rows, total) = users::list(&st.db, Some(&q.q), (page - 1) * 50, 50).await?;
+    let (rows, total) = accounts::list_accounts(&st, &p, Permission::ManageAccounts, &q.q, page).await?;
     Ok(Json(json!({"items": rows, "total": total, "page": page})))
 }
 
 async fn users_create(State(st): State<AppState>, p: Principal, ApiJson(f): ApiJson<UserForm>) -> AppResult<(StatusCode, Json<Value>)> {
     p.require(Permission::ManageAccounts)?;
     let input = f.validate().map_err(into_error)?;
-    let (id, pw) = crate::pages_api_shared::create_account(&st, &p, &input).await?;
+    let (id, pw) = accounts::create_account(&st, &p, &input).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id, "one_time_password": pw}))))
 }
 
-async fn users_reset(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
-    p.require(Permission::ManageAccounts)?;
+/// 202: the request is filed; the password changes only when the 安全保密管理员 approves.
+async fn users_reset(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<(StatusCode, Json<Value>)> {
     let id = parse_id(&id)?;
-    let pw = lianzheng_core::password::generate_one_time_password();
-    let hash = st.hasher.hash(&pw).map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut tx = st.db.begin().await?;
-    users::set_password(&mut tx, &p.actor(), id, &hash, true).await?;
-    tx.commit().await?;
-    sessions::delete_for_user(&st.db, id).await?;
-    Ok(Json(json!({"id": id, "one_time_password": pw})))
+    let request_id = accounts::request_reset(&st, &p, id).await?;
+    Ok((StatusCode::ACCEPTED, Json(json!({"id": id, "request_id": request_id, "status": "pending", "message": "已提交密码重置申请，待安全保密管理员审批后生效"}))))
 }
 
 async fn users_unlock(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<StatusCode> {
-    p.require(Permission::ManageAccounts)?;
-    let mut tx = st.db.begin().await?;
-    users::unlock(&mut tx, &p.actor(), parse_id(&id)?).await?;
-    tx.commit().await?;
+    accounts::unlock(&st, &p, parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn users_disable(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<StatusCode> {
+    accounts::set_disabled(&st, &p, parse_id(&id)?, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn users_enable(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<StatusCode> {
+    accounts::set_disabled(&st, &p, parse_id(&id)?, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn grants_list(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
-    if !p.can(Permission::ManageGrants) && !p.can(Permission::ManageAccounts) {
-        return Err(AppError::Forbidden);
-    }
-    let id = parse_id(&id)?;
-    users::get(&st.db, id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(json!({"items": users::grants_of(&st.db, id).await?})))
+    Ok(Json(json!({"items": accounts::grants(&st, &p, parse_id(&id)?).await?})))
 }
 
 #[derive(Deserialize, Default)]
@@ -114,14 +122,27 @@ struct GrantBody {
 
 async fn grants_create(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(b): ApiJson<GrantBody>) -> AppResult<(StatusCode, Json<Value>)> {
     let uid = parse_id(&id)?;
-    crate::pages_api_shared::grant_role(&st, &p, uid, &b.role, b.org_id.trim().parse().ok()).await?;
-    Ok((StatusCode::CREATED, Json(json!({"items": users::grants_of(&st.db, uid).await?}))))
+    accounts::grant_role(&st, &p, uid, &b.role, b.org_id.trim().parse().ok()).await?;
+    Ok((StatusCode::CREATED, Json(json!({"items": accounts::grants(&st, &p, uid).await?}))))
 }
 
 async fn grants_delete(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<StatusCode> {
-    p.require(Permission::ManageGrants)?;
-    let mut tx = st.db.begin().await?;
-    users::remove_grant(&mut tx, &p.actor(), parse_id(&id)?).await?;
-    tx.commit().await?;
+    accounts::revoke_grant(&st, &p, parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn resets_list(State(st): State<AppState>, p: Principal) -> AppResult<Json<Value>> {
+    let (pending, recent) = accounts::reset_requests(&st, &p).await?;
+    Ok(Json(json!({"pending": pending, "recent": recent})))
+}
+
+/// The one-time password is in this answer only, for the approver to hand over.
+async fn resets_approve(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
+    let a = accounts::approve_reset(&st, &p, parse_id(&id)?).await?;
+    Ok(Json(json!({"user_id": a.user_id, "username": a.username, "one_time_password": a.one_time_password, "sessions_revoked": a.sessions_revoked})))
+}
+
+async fn resets_reject(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<StatusCode> {
+    accounts::reject_reset(&st, &p, parse_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

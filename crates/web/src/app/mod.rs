@@ -5,6 +5,7 @@
 //! template) and the API (JSON → use case → JSON) both call this layer and never each other;
 //! nothing else in this crate touches `lianzheng_store` (the `layers` test keeps that true).
 
+pub mod account;
 pub mod duty;
 pub mod files;
 

@@ -1,21 +1,35 @@
 //! Admin pages, split by the three admin roles: 系统管理员 (accounts, settings),
-//! 安全保密管理员 (grants). Neither sees business data here.
+//! 安全保密管理员 (grants, approving password resets). Neither sees business data here.
 
 use askama::Template;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use lianzheng_core::org::{Permission, Role};
-use lianzheng_core::password::generate_one_time_password;
-use lianzheng_store::users::{self, User};
-use lianzheng_store::{Scope, jobs, org};
 use serde::Deserialize;
 
 use super::{render, render_status};
+use crate::app::account::{self as accounts, ApprovedReset, ResetRequest, User};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{PageForm, Q, UserForm, parse_id};
-use crate::layout::{Errs, Layout, Pager, fmt_time, scope_org_options};
+use crate::layout::{Errs, Layout, Pager, fmt_time};
 use crate::state::AppState;
+
+/// A refusal the page shows in place (with its status) rather than as an error page.
+fn refusal(e: AppError) -> AppResult<(String, StatusCode)> {
+    match e {
+        AppError::Refused(m) => Ok((m, StatusCode::FORBIDDEN)),
+        AppError::Conflict(m) => Ok((m, StatusCode::CONFLICT)),
+        AppError::Invalid { message, .. } => Ok((message, StatusCode::UNPROCESSABLE_ENTITY)),
+        other => Err(other),
+    }
+}
+
+fn with_status(mut r: Response, status: StatusCode) -> Response {
+    *r.status_mut() = status;
+    r
+}
 
 #[derive(Template)]
 #[template(path = "admin_users.html")]
@@ -32,6 +46,8 @@ struct UsersPage {
     orgs: Vec<(i64, String)>,
     info: Option<String>,
     message: Option<String>,
+    /// For the 安全保密管理员: reset requests waiting for approval.
+    pending_resets: usize,
 }
 
 #[derive(Deserialize, Default)]
@@ -42,27 +58,37 @@ pub struct UsersQuery {
 }
 
 async fn users_page(st: &AppState, p: &Principal, perm: Permission, q: UsersQuery, form: UserForm, errors: Errs, message: Option<String>) -> AppResult<Response> {
-    p.require(perm)?;
     let page = q.page.parse::<i64>().unwrap_or(1).max(1);
-    let (rows, total) = users::list(&st.db, Some(&q.q), (page - 1) * 50, 50).await?;
+    let (rows, total) = accounts::list_accounts(st, p, perm, &q.q, page).await?;
     let base = if q.q.is_empty() { String::new() } else { format!("{}&", serde_urlencoded::to_string([("q", q.q.as_str())]).unwrap_or_default()) };
     let (heading, href, active) = if perm == Permission::ManageAccounts { ("账号管理", "/admin/users", "/admin/users") } else { ("授权管理", "/admin/grants", "/admin/grants") };
-    let orgs = scope_org_options(&st.db, &Scope::system(lianzheng_core::org::SystemScope::OrgTree)).await?;
+    let orgs = if perm == Permission::ManageAccounts { accounts::org_choices(st, p).await? } else { vec![] };
+    let pending_resets = if perm == Permission::ManageGrants { accounts::reset_requests(st, p).await?.0.len() } else { 0 };
     let failed = message.is_some();
-    render_status(&UsersPage {
-        l: Layout::new(st, p, heading, active),
-        heading: heading.to_string(),
-        base: href.to_string(),
-        q: q.q,
-        rows: rows.into_iter().map(|u| { let t = u.last_login_at.map(fmt_time).unwrap_or_default(); (u, t) }).collect(),
-        pager: Pager::new(page, 50, total, base),
-        can_create: perm == Permission::ManageAccounts,
-        form,
-        errors,
-        orgs,
-        info: None,
-        message,
-    }, failed)
+    render_status(
+        &UsersPage {
+            l: Layout::new(st, p, heading, active),
+            heading: heading.to_string(),
+            base: href.to_string(),
+            q: q.q,
+            rows: rows
+                .into_iter()
+                .map(|u| {
+                    let t = u.last_login_at.map(fmt_time).unwrap_or_default();
+                    (u, t)
+                })
+                .collect(),
+            pager: Pager::new(page, 50, total, base),
+            can_create: perm == Permission::ManageAccounts,
+            form,
+            errors,
+            orgs,
+            info: None,
+            message,
+            pending_resets,
+        },
+        failed,
+    )
 }
 
 pub async fn users(State(st): State<AppState>, p: Principal, Q(q): Q<UsersQuery>) -> AppResult<Response> {
@@ -73,23 +99,13 @@ pub async fn grants_index(State(st): State<AppState>, p: Principal, Q(q): Q<User
     users_page(&st, &p, Permission::ManageGrants, q, UserForm::default(), Errs::default(), None).await
 }
 
-/// Creates an account with a one-time password that must be changed at first sign-in.
-pub async fn create_account(st: &AppState, p: &Principal, input: &users::UserInput) -> AppResult<(i64, String)> {
-    let pw = generate_one_time_password();
-    let hash = st.hasher.hash(&pw).map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut tx = st.db.begin().await?;
-    let id = users::create(&mut tx, &p.actor(), input, &hash, true).await?;
-    tx.commit().await?;
-    Ok((id, pw))
-}
-
 pub async fn create_user(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<UserForm>) -> AppResult<Response> {
     p.require(Permission::ManageAccounts)?;
     let input = match form.validate() {
         Ok(i) => i,
         Err(e) => return users_page(&st, &p, Permission::ManageAccounts, UsersQuery::default(), form, Errs(e), Some("请修改标红的项目".into())).await,
     };
-    match create_account(&st, &p, &input).await {
+    match accounts::create_account(&st, &p, &input).await {
         Ok((id, pw)) => user_page(&st, &p, id, Some(pw), Some("账号已创建".into())).await,
         Err(AppError::Invalid { message, fields }) => users_page(&st, &p, Permission::ManageAccounts, UsersQuery::default(), form, Errs(fields), Some(message)).await,
         Err(e) => Err(e),
@@ -108,6 +124,10 @@ struct UserPage {
     message: Option<String>,
     can_manage_account: bool,
     can_grant: bool,
+    /// Holds an admin role: other administrators cannot act on it.
+    admin_account: bool,
+    /// (requested at, by whom) of a reset waiting for the 安全保密管理员.
+    pending_reset: Option<(String, String)>,
     roles: Vec<(&'static str, &'static str)>,
     orgs: Vec<(i64, String)>,
 }
@@ -117,69 +137,66 @@ async fn user_page(st: &AppState, p: &Principal, id: i64, one_time: Option<Strin
 }
 
 async fn user_page_msg(st: &AppState, p: &Principal, id: i64, one_time: Option<String>, info: Option<String>, message: Option<String>) -> AppResult<Response> {
+    let v = accounts::account(st, p, id).await?;
     let can_manage_account = p.can(Permission::ManageAccounts);
     let can_grant = p.can(Permission::ManageGrants);
-    if !can_manage_account && !can_grant {
-        return Err(AppError::Forbidden);
-    }
-    let user = users::get(&st.db, id).await?.ok_or(AppError::NotFound)?;
-    let grants = users::grants_of(&st.db, id)
-        .await?
-        .into_iter()
+    let grants = v
+        .grants
+        .iter()
         .map(|g| (g.id, g.role().map(Role::label).unwrap_or("未知角色"), g.org_name.clone().map(|n| format!("{n}及下级")).unwrap_or_else(|| "全系统（不含业务数据）".into())))
         .collect();
-    let orgs = if can_grant { scope_org_options(&st.db, &Scope::system(lianzheng_core::org::SystemScope::OrgTree)).await? } else { vec![] };
+    let orgs = if can_grant { accounts::org_choices(st, p).await? } else { vec![] };
     let base = if can_manage_account { "/admin/users" } else { "/admin/grants" };
+    let pending_reset = v.pending_reset.map(|r| (fmt_time(r.requested_at), r.requested_by_name.unwrap_or_default()));
     render(&UserPage {
-        l: Layout::new(st, p, &user.display_name, base),
+        l: Layout::new(st, p, &v.user.display_name, base),
         base: base.to_string(),
-        user,
+        user: v.user,
         grants,
         one_time,
         info,
         message,
         can_manage_account,
         can_grant,
+        admin_account: v.admin_account,
+        pending_reset,
         roles: Role::ALL.iter().map(|r| (r.code(), r.label())).collect(),
         orgs,
     })
+}
+
+/// The account page again, with what was done or why it was refused.
+async fn after(st: &AppState, p: &Principal, id: i64, done: AppResult<()>, info: &str) -> AppResult<Response> {
+    match done {
+        Ok(()) => user_page(st, p, id, None, Some(info.to_string())).await,
+        Err(e) => {
+            let (message, status) = refusal(e)?;
+            Ok(with_status(user_page_msg(st, p, id, None, None, Some(message)).await?, status))
+        }
+    }
 }
 
 pub async fn user(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
     user_page(&st, &p, parse_id(&id)?, None, None).await
 }
 
+/// The 系统管理员 asks for a reset; it takes effect when the 安全保密管理员 approves.
 pub async fn reset(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
-    p.require(Permission::ManageAccounts)?;
     let id = parse_id(&id)?;
-    let pw = generate_one_time_password();
-    let hash = st.hasher.hash(&pw).map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut tx = st.db.begin().await?;
-    users::set_password(&mut tx, &p.actor(), id, &hash, true).await?;
-    tx.commit().await?;
-    lianzheng_store::sessions::delete_for_user(&st.db, id).await?;
-    user_page(&st, &p, id, Some(pw), Some("密码已重置，该账号的登录会话已全部失效".into())).await
+    let done = accounts::request_reset(&st, &p, id).await.map(|_| ());
+    after(&st, &p, id, done, "已提交密码重置申请，待安全保密管理员审批后生效").await
 }
 
 pub async fn unlock(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
-    p.require(Permission::ManageAccounts)?;
     let id = parse_id(&id)?;
-    let mut tx = st.db.begin().await?;
-    users::unlock(&mut tx, &p.actor(), id).await?;
-    tx.commit().await?;
-    user_page(&st, &p, id, None, Some("已解除锁定".into())).await
+    let done = accounts::unlock(&st, &p, id).await;
+    after(&st, &p, id, done, "已解除锁定").await
 }
 
 async fn set_disabled(st: &AppState, p: &Principal, id: &str, disabled: bool) -> AppResult<Response> {
-    p.require(Permission::ManageAccounts)?;
     let id = parse_id(id)?;
-    if id == p.user.id {
-        return Err(AppError::invalid("不能停用自己的账号"));
-    }
-    let mut tx = st.db.begin().await?;
-    users::set_disabled(&mut tx, &p.actor(), id, disabled).await?;
-    tx.commit().await?;
-    user_page(st, p, id, None, Some(if disabled { "账号已停用" } else { "账号已启用" }.into())).await
+    let done = accounts::set_disabled(st, p, id, disabled).await;
+    after(st, p, id, done, if disabled { "账号已停用，该账号的登录会话已全部失效" } else { "账号已启用" }).await
 }
 
 pub async fn disable(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
@@ -198,53 +215,85 @@ pub struct GrantForm {
     org_id: String,
 }
 
-/// Grants a role. Three-way separation: the 安全保密管理员 cannot grant an admin role to themself.
-pub async fn grant_role(st: &AppState, p: &Principal, user_id: i64, role: &str, org_id: Option<i64>) -> AppResult<()> {
-    p.require(Permission::ManageGrants)?;
-    let role = Role::parse(role).ok_or_else(|| AppError::field("role", "请选择角色"))?;
-    if user_id == p.user.id {
-        return Err(AppError::field("role", "不能给自己授权"));
-    }
-    users::get(&st.db, user_id).await?.ok_or(AppError::NotFound)?;
-    if role.needs_org() {
-        let oid = org_id.ok_or_else(|| AppError::field("org_id", "业务角色必须选择组织范围"))?;
-        org::get(&st.db, oid).await?.ok_or_else(|| AppError::field("org_id", "组织不存在"))?;
-    }
-    // an account holds one admin role at most and never mixes admin and business roles
-    let existing = users::grants_of(&st.db, user_id).await?;
-    let has_admin = existing.iter().filter_map(|g| g.role()).any(Role::is_admin);
-    let has_business = existing.iter().filter_map(|g| g.role()).any(|r| !r.is_admin());
-    if (role.is_admin() && (has_admin || has_business)) || (!role.is_admin() && has_admin) {
-        return Err(AppError::field("role", "三员分立：管理员角色不能与其他角色兼任"));
-    }
-    let mut tx = st.db.begin().await?;
-    users::add_grant(&mut tx, &p.actor(), user_id, role, org_id).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 pub async fn grant(State(st): State<AppState>, p: Principal, PageForm(f): PageForm<GrantForm>) -> AppResult<Response> {
     let user_id = parse_id(&f.user_id)?;
     let org_id = f.org_id.trim().parse::<i64>().ok();
-    match grant_role(&st, &p, user_id, &f.role, org_id).await {
-        Ok(()) => user_page(&st, &p, user_id, None, Some("已授权".into())).await,
-        Err(AppError::Invalid { message, .. }) => {
-            let mut r = user_page_msg(&st, &p, user_id, None, None, Some(message)).await?;
-            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
-        }
-        Err(e) => Err(e),
-    }
+    let done = accounts::grant_role(&st, &p, user_id, &f.role, org_id).await;
+    after(&st, &p, user_id, done, "已授权").await
 }
 
 pub async fn revoke(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(f): PageForm<GrantForm>) -> AppResult<Response> {
-    p.require(Permission::ManageGrants)?;
-    let mut tx = st.db.begin().await?;
-    users::remove_grant(&mut tx, &p.actor(), parse_id(&id)?).await?;
-    tx.commit().await?;
-    match parse_id(&f.user_id) {
+    match accounts::revoke_grant(&st, &p, parse_id(&id)?).await {
         Ok(uid) => Ok(Redirect::to(&format!("/admin/users/{uid}")).into_response()),
-        Err(_) => Ok(Redirect::to("/admin/grants").into_response()),
+        Err(e) => match parse_id(&f.user_id) {
+            Ok(uid) => after(&st, &p, uid, Err(e), "").await,
+            Err(_) => Err(e),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_resets.html")]
+struct ResetsPage {
+    l: Layout,
+    /// (request, requested at)
+    pending: Vec<(ResetRequest, String)>,
+    /// (request, decided at, outcome)
+    recent: Vec<(ResetRequest, String, &'static str)>,
+    approved: Option<ApprovedReset>,
+    info: Option<String>,
+    message: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DoneQuery {
+    done: String,
+}
+
+async fn resets_page(st: &AppState, p: &Principal, approved: Option<ApprovedReset>, info: Option<String>, message: Option<String>) -> AppResult<Response> {
+    let (pending, recent) = accounts::reset_requests(st, p).await?;
+    render(&ResetsPage {
+        l: Layout::new(st, p, "密码重置审批", "/admin/grants"),
+        pending: pending.into_iter().map(|r| { let t = fmt_time(r.requested_at); (r, t) }).collect(),
+        recent: recent
+            .into_iter()
+            .map(|r| {
+                let t = r.decided_at.map(fmt_time).unwrap_or_default();
+                let outcome = if r.status == "approved" { "已批准" } else { "已驳回" };
+                (r, t, outcome)
+            })
+            .collect(),
+        approved,
+        info,
+        message,
+    })
+}
+
+/// The 安全保密管理员's list of reset requests.
+pub async fn resets(State(st): State<AppState>, p: Principal, Q(q): Q<DoneQuery>) -> AppResult<Response> {
+    let info = (q.done == "rejected").then(|| "已驳回该申请，密码未改变".to_string());
+    resets_page(&st, &p, None, info, None).await
+}
+
+/// Approves a reset; the one-time password is shown here, once, to the approver.
+pub async fn approve_reset(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
+    match accounts::approve_reset(&st, &p, parse_id(&id)?).await {
+        Ok(a) => resets_page(&st, &p, Some(a), None, None).await,
+        Err(e) => {
+            let (message, status) = refusal(e)?;
+            Ok(with_status(resets_page(&st, &p, None, None, Some(message)).await?, status))
+        }
+    }
+}
+
+pub async fn reject_reset(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
+    match accounts::reject_reset(&st, &p, parse_id(&id)?).await {
+        Ok(_) => Ok(Redirect::to("/admin/resets?done=rejected").into_response()),
+        Err(e) => {
+            let (message, status) = refusal(e)?;
+            Ok(with_status(resets_page(&st, &p, None, None, Some(message)).await?, status))
+        }
     }
 }
 
@@ -257,18 +306,7 @@ struct SettingsPage {
 }
 
 pub async fn settings(State(st): State<AppState>, p: Principal) -> AppResult<Response> {
-    p.require(Permission::ManageSettings)?;
-    let pol = &st.policy;
-    let policy = vec![
-        ("登录失败锁定次数", pol.lockout_attempts.to_string()),
-        ("锁定时长（分钟）", pol.lockout_minutes.to_string()),
-        ("空闲超时（分钟）", pol.idle_timeout_minutes.to_string()),
-        ("密码最短长度", pol.password_min_length.to_string()),
-        ("管理员强制双因素认证", if pol.require_totp_for_admins { "是" } else { "否" }.to_string()),
-        ("附件大小上限（MB）", (pol.upload_max_bytes / 1024 / 1024).to_string()),
-        ("允许的附件类型", pol.upload_types.join("、")),
-    ];
-    let jobs = jobs::list(&st.db)
+    let jobs = accounts::job_status(&st, &p)
         .await?
         .into_iter()
         .map(|j| {
@@ -280,5 +318,19 @@ pub async fn settings(State(st): State<AppState>, p: Principal) -> AppResult<Res
             (name.to_string(), fmt_time(j.run_at), j.last_run_at.map(fmt_time).unwrap_or_default(), j.last_error.unwrap_or_else(|| "正常".into()))
         })
         .collect();
+    let pol = &st.policy;
+    let proxies = if pol.trusted_proxies.is_empty() { "无（不采信 X-Forwarded-For）".to_string() } else { pol.trusted_proxies.iter().map(|ip| ip.to_string()).collect::<Vec<_>>().join("、") };
+    let policy = vec![
+        ("登录失败锁定次数", pol.lockout_attempts.to_string()),
+        ("锁定时长（分钟）", pol.lockout_minutes.to_string()),
+        ("空闲超时（分钟）", pol.idle_timeout_minutes.to_string()),
+        ("API 令牌有效期（小时）", pol.api_token_hours.to_string()),
+        ("API 令牌空闲超时（分钟）", pol.api_token_idle_minutes.to_string()),
+        ("密码最短长度", pol.password_min_length.to_string()),
+        ("管理员强制双因素认证", if pol.require_totp_for_admins { "是" } else { "否" }.to_string()),
+        ("可信代理", proxies),
+        ("附件大小上限（MB）", (pol.upload_max_bytes / 1024 / 1024).to_string()),
+        ("允许的附件类型", pol.upload_types.join("、")),
+    ];
     render(&SettingsPage { l: Layout::new(&st, &p, "系统设置", "/admin/settings"), policy, jobs })
 }

@@ -53,6 +53,9 @@ pub fn account_routes() -> Router<AppState> {
         .route("/admin/users/{id}/enable", post(admin::enable))
         .route("/admin/grants", get(admin::grants_index).post(admin::grant))
         .route("/admin/grants/{id}/revoke", post(admin::revoke))
+        .route("/admin/resets", get(admin::resets))
+        .route("/admin/resets/{id}/approve", post(admin::approve_reset))
+        .route("/admin/resets/{id}/reject", post(admin::reject_reset))
         .route("/admin/settings", get(admin::settings))
 }
 

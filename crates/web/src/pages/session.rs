@@ -2,17 +2,15 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use lianzheng_core::crypto::encrypt_str;
-use lianzheng_core::password::check_policy;
-use lianzheng_store::{sessions, users};
 use serde::Deserialize;
 
 use super::render;
-use crate::auth::{ClientAddr, PendingPrincipal, Principal, session_cookie, sign_in, token_hash, verify_totp};
+use crate::app::account::{self as accounts, SessionKind, reset_notice, safe_next};
+use crate::auth::{ClientAddr, PendingPrincipal, Principal, session_cookie};
 use crate::error::{AppError, AppResult};
-use crate::forms::{FieldErrors, PageForm, Q};
+use crate::forms::{PageForm, Q};
 use crate::layout::{Errs, Layout};
 use crate::state::AppState;
 
@@ -34,11 +32,6 @@ pub struct LoginQuery {
     next: String,
 }
 
-/// Only same-site paths are followed after sign-in.
-fn safe_next(n: &str) -> String {
-    if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') { n.to_string() } else { "/".to_string() }
-}
-
 pub async fn login_page(State(st): State<AppState>, Q(q): Q<LoginQuery>) -> AppResult<Response> {
     render(&LoginPage { site_name: st.policy.site_name.clone(), message: None, info: None, username: String::new(), next: safe_next(&q.next), totp_step: false, csrf: String::new() })
 }
@@ -58,28 +51,36 @@ fn with_cookie(mut r: Response, cookie: &str) -> Response {
     r
 }
 
+fn with_status(mut r: Response, status: StatusCode) -> Response {
+    *r.status_mut() = status;
+    r
+}
+
+/// A refused sign-in shows the form again with the reason: 401 for wrong credentials, 422 for
+/// a form left empty.
 pub async fn login(State(st): State<AppState>, ClientAddr(ip): ClientAddr, PageForm(f): PageForm<LoginForm>) -> AppResult<Response> {
     let next = safe_next(&f.next);
-    match sign_in(&st, &f.username, &f.password, None, "web", ip).await {
+    let (message, status) = match accounts::sign_in(&st, &f.username, &f.password, None, SessionKind::Web, ip).await {
         Ok(s) => {
             let target = if s.user.totp_enabled && !s.second_factor_ok { format!("/login/totp?next={}", crate::middleware::urlencode(&next)) } else { next };
-            Ok(with_cookie(Redirect::to(&target).into_response(), &session_cookie(&st, Some(&s.token))))
+            return Ok(with_cookie(Redirect::to(&target).into_response(), &session_cookie(&st, Some(&s.token))));
         }
-        Err(AppError::Invalid { message, .. }) => {
-            let page = LoginPage { site_name: st.policy.site_name.clone(), message: Some(message), info: None, username: f.username, next, totp_step: false, csrf: String::new() };
-            let mut r = render(&page)?;
-            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
-        }
-        Err(e) => Err(e),
-    }
+        Err(AppError::SignInFailed(m)) => (m, StatusCode::UNAUTHORIZED),
+        Err(AppError::Invalid { message, .. }) => (message, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(e) => return Err(e),
+    };
+    let page = LoginPage { site_name: st.policy.site_name.clone(), message: Some(message), info: None, username: f.username, next, totp_step: false, csrf: String::new() };
+    Ok(with_status(render(&page)?, status))
 }
 
 pub async fn totp_page(State(st): State<AppState>, PendingPrincipal(p): PendingPrincipal, Q(q): Q<LoginQuery>) -> AppResult<Response> {
     if !p.user.totp_enabled {
         return Ok(Redirect::to("/account/totp").into_response());
     }
-    render(&LoginPage { site_name: st.policy.site_name.clone(), message: None, info: None, username: String::new(), next: safe_next(&q.next), totp_step: true, csrf: p.session.csrf_token.clone() })
+    if p.session.second_factor_ok {
+        return Ok(Redirect::to(&safe_next(&q.next)).into_response());
+    }
+    render(&LoginPage { site_name: st.policy.site_name.clone(), message: None, info: reset_notice(&p.user), username: String::new(), next: safe_next(&q.next), totp_step: true, csrf: p.session.csrf_token.clone() })
 }
 
 #[derive(Deserialize, Default)]
@@ -90,21 +91,19 @@ pub struct CodeForm {
 }
 
 pub async fn totp_submit(State(st): State<AppState>, PendingPrincipal(p): PendingPrincipal, PageForm(f): PageForm<CodeForm>) -> AppResult<Response> {
-    let limiter_key = format!("totp:{}", p.user.id);
-    if !st.limiter.check(&limiter_key, 10) {
-        return Err(AppError::TooManyRequests);
+    match accounts::pass_second_factor(&st, &p, &f.code).await {
+        Ok(()) => Ok(Redirect::to(&safe_next(&f.next)).into_response()),
+        Err(AppError::SignInFailed(m)) => {
+            let page = LoginPage { site_name: st.policy.site_name.clone(), message: Some(m), info: None, username: String::new(), next: safe_next(&f.next), totp_step: true, csrf: p.session.csrf_token.clone() };
+            Ok(with_status(render(&page)?, StatusCode::UNAUTHORIZED))
+        }
+        Err(e) => Err(e),
     }
-    if verify_totp(&st, &p.user, &f.code)? {
-        sessions::set_second_factor(&st.db, &p.session.token_hash).await?;
-        return Ok(Redirect::to(&safe_next(&f.next)).into_response());
-    }
-    let page = LoginPage { site_name: st.policy.site_name.clone(), message: Some("动态验证码错误，请重新输入".into()), info: None, username: String::new(), next: safe_next(&f.next), totp_step: true, csrf: p.session.csrf_token.clone() };
-    render(&page)
 }
 
 pub async fn logout(State(st): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
     if let Some((token, _)) = crate::auth::request_token(&headers) {
-        sessions::delete(&st.db, &token_hash(&token)).await?;
+        accounts::sign_out(&st, &token).await?;
     }
     Ok(with_cookie(Redirect::to("/login").into_response(), &session_cookie(&st, None)))
 }
@@ -136,7 +135,7 @@ pub async fn account(State(st): State<AppState>, p: Principal, Q(q): Q<InfoQuery
         })
         .collect();
     let info = match q.done.as_str() {
-        "password" => Some("密码已修改".to_string()),
+        "password" => Some("密码已修改，该账号在其他设备上的登录已全部退出".to_string()),
         "totp" => Some("双因素认证已开启".to_string()),
         _ => None,
     };
@@ -148,13 +147,19 @@ pub async fn account(State(st): State<AppState>, p: Principal, Q(q): Q<InfoQuery
 struct PasswordPage {
     l: Layout,
     forced: bool,
+    notice: Option<String>,
     message: Option<String>,
     errors: Errs,
     min_len: usize,
 }
 
+fn password_form(st: &AppState, p: &Principal, message: Option<String>, errors: Errs) -> PasswordPage {
+    PasswordPage { l: Layout::new(st, p, "修改密码", "/account"), forced: p.user.must_change_password, notice: reset_notice(&p.user), message, errors, min_len: st.policy.password_min_length }
+}
+
 pub async fn password_page(State(st): State<AppState>, PendingPrincipal(p): PendingPrincipal) -> AppResult<Response> {
-    render(&PasswordPage { l: Layout::new(&st, &p, "修改密码", "/account"), forced: p.user.must_change_password, message: None, errors: Errs::default(), min_len: st.policy.password_min_length })
+    accounts::second_factor_gate(&p)?;
+    render(&password_form(&st, &p, None, Errs::default()))
 }
 
 #[derive(Deserialize, Default)]
@@ -166,29 +171,11 @@ pub struct PasswordForm {
 }
 
 pub async fn password_submit(State(st): State<AppState>, PendingPrincipal(p): PendingPrincipal, PageForm(f): PageForm<PasswordForm>) -> AppResult<Response> {
-    let mut e = FieldErrors::new();
-    if !st.hasher.verify(&f.current, &p.user.password_hash) {
-        e.insert("current".into(), "当前密码不正确".into());
+    match accounts::change_password(&st, &p, &f.current, &f.new, &f.confirm).await {
+        Ok(_) => Ok(Redirect::to("/account?done=password").into_response()),
+        Err(AppError::Invalid { message, fields }) => Ok(with_status(render(&password_form(&st, &p, Some(message), Errs(fields)))?, StatusCode::UNPROCESSABLE_ENTITY)),
+        Err(e) => Err(e),
     }
-    if let Err(err) = check_policy(&f.new, st.policy.password_min_length) {
-        e.insert("new".into(), err.to_string());
-    } else if f.new == f.current {
-        e.insert("new".into(), "新密码不能与当前密码相同".into());
-    }
-    if f.new != f.confirm {
-        e.insert("confirm".into(), "两次输入的新密码不一致".into());
-    }
-    if !e.is_empty() {
-        let page = PasswordPage { l: Layout::new(&st, &p, "修改密码", "/account"), forced: p.user.must_change_password, message: Some("请修改标红的项目".into()), errors: Errs(e), min_len: st.policy.password_min_length };
-        let mut r = render(&page)?;
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(r);
-    }
-    let hash = st.hasher.hash(&f.new).map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut tx = st.db.begin().await?;
-    users::set_password(&mut tx, &p.actor(), p.user.id, &hash, false).await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/account?done=password").into_response())
 }
 
 #[derive(Template)]
@@ -208,37 +195,24 @@ fn qr_svg(data: &str) -> String {
     }
 }
 
-/// Shows a new secret (kept, encrypted, as pending until a code confirms it).
+/// Shows a new key (kept, encrypted, as pending until a code confirms it).
 pub async fn enrol_page(State(st): State<AppState>, PendingPrincipal(p): PendingPrincipal) -> AppResult<Response> {
-    if p.user.totp_enabled {
+    let Some(e) = accounts::begin_enrolment(&st, &p).await? else {
         return Ok(Redirect::to("/account").into_response());
-    }
-    let secret = lianzheng_core::totp::generate_secret();
-    let mut tx = st.db.begin().await?;
-    users::set_totp(&mut tx, &p.actor(), p.user.id, Some(encrypt_str(st.crypto.as_ref(), &secret)), false).await?;
-    tx.commit().await?;
-    let url = lianzheng_core::totp::otpauth_url(&secret, &p.user.username, &st.policy.site_name);
-    render(&TotpPage { l: Layout::new(&st, &p, "开启双因素认证", "/account"), required: p.needs_second_factor(&st), message: None, qr_svg: qr_svg(&url), secret })
+    };
+    render(&TotpPage { l: Layout::new(&st, &p, "开启双因素认证", "/account"), required: p.needs_second_factor(&st), message: None, qr_svg: qr_svg(&e.otpauth_url), secret: e.secret })
 }
 
 pub async fn enrol_submit(State(st): State<AppState>, PendingPrincipal(p): PendingPrincipal, PageForm(f): PageForm<CodeForm>) -> AppResult<Response> {
-    if !st.limiter.check(&format!("totp:{}", p.user.id), 10) {
-        return Err(AppError::TooManyRequests);
-    }
-    if verify_totp(&st, &p.user, &f.code)? {
-        let mut tx = st.db.begin().await?;
-        users::set_totp(&mut tx, &p.actor(), p.user.id, p.user.totp_secret_enc.clone(), true).await?;
-        tx.commit().await?;
-        sessions::set_second_factor(&st.db, &p.session.token_hash).await?;
-        return Ok(Redirect::to("/account?done=totp").into_response());
-    }
-    // keep the same pending secret so the scanned code still works
-    let secret = match &p.user.totp_secret_enc {
-        Some(enc) => lianzheng_core::crypto::decrypt_str(st.crypto.as_ref(), enc).map_err(|e| AppError::Internal(e.to_string()))?,
-        None => return Ok(Redirect::to("/account/totp").into_response()),
+    let message = match accounts::confirm_enrolment(&st, &p, &f.code).await {
+        Ok(()) => return Ok(Redirect::to("/account?done=totp").into_response()),
+        Err(AppError::Invalid { message, .. }) => message,
+        Err(e) => return Err(e),
     };
-    let url = lianzheng_core::totp::otpauth_url(&secret, &p.user.username, &st.policy.site_name);
-    let mut r = render(&TotpPage { l: Layout::new(&st, &p, "开启双因素认证", "/account"), required: p.needs_second_factor(&st), message: Some("验证码错误，请确认手机时间准确后重新输入".into()), qr_svg: qr_svg(&url), secret })?;
-    *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(r)
+    // the same pending key again, so the scanned code still works
+    let Some(e) = accounts::pending_enrolment(&st, &p)? else {
+        return Ok(Redirect::to("/account/totp").into_response());
+    };
+    let page = TotpPage { l: Layout::new(&st, &p, "开启双因素认证", "/account"), required: p.needs_second_factor(&st), message: Some(message), qr_svg: qr_svg(&e.otpauth_url), secret: e.secret };
+    Ok(with_status(render(&page)?, StatusCode::UNPROCESSABLE_ENTITY))
 }
