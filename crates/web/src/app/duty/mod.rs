@@ -1,6 +1,7 @@
 //! 定责 use cases: responsibility lists, the task split, responsibility letters.
 
 pub mod letters;
+pub mod tasks;
 
 /// The working year: this calendar year in Beijing time.
 pub fn current_year() -> i32 {
