@@ -479,3 +479,67 @@ both!(an_item_is_deleted_with_its_children_until_progress_is_reported, |app: Tes
     assert_eq!(r.headers()["location"], format!("/duty/plans/{plan}"));
     assert_eq!(app.state.db.scalar_i64(q("SELECT COUNT(*) FROM tasks WHERE id = $1").bind(lone)).await.unwrap(), 0);
 });
+
+both!(ids_dates_versions_and_lengths_are_checked, |app: TestApp| async move {
+    let jw = app.token("jw_staff").await;
+    let demo = demo_plan(&app, &jw).await;
+    let (_, v) = app.get_json(&jw, &format!("/api/v1/duty/plans/{demo}")).await;
+    let year = v["plan"]["year"].as_i64().unwrap();
+    let root = app.org_id("XW").await;
+    // a blank title gets the default one
+    let (s, v) = app.send_json(Method::POST, &jw, "/api/v1/duty/plans", json!({"year": year, "org_id": root})).await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["plan"]["title"], format!("{year}年党风廉政建设工作任务分工"));
+    let plan = v["plan"]["id"].as_i64().unwrap();
+    let plan_version = v["plan"]["version"].as_i64().unwrap();
+    let count = |plan: i64| {
+        let app = &app;
+        async move { app.state.db.scalar_i64(q("SELECT COUNT(*) FROM tasks WHERE plan_id = $1").bind(plan)).await.unwrap() }
+    };
+    let before = app.audit_count().await;
+
+    // a parent from another plan: refused, nothing written
+    let foreign = task_id(&app, "开展校园餐管理专项整治").await;
+    let (s, v) = app.send_json(Method::POST, &jw, &format!("/api/v1/duty/plans/{plan}/tasks"), json!({"title": "挂到别的计划下", "parent_id": foreign})).await;
+    assert!(s == 422 || s == 404, "{s} {v}");
+    assert!(v["fields"]["parent_id"].as_str().unwrap_or("").contains("上级事项"), "{v}");
+    // a 时限 far outside the plan's year
+    let (s, v) = app.send_json(Method::POST, &jw, &format!("/api/v1/duty/plans/{plan}/tasks"), json!({"title": "时限有误", "deadline": "1999-06-30"})).await;
+    assert_eq!(s, 422, "{v}");
+    assert!(v["fields"]["deadline"].as_str().unwrap().contains(&format!("时限应在计划年度内（{year}年）")), "{v}");
+    // a title over the limit is refused, not cut
+    let long = "长".repeat(501);
+    let (s, v) = app.send_json(Method::POST, &jw, &format!("/api/v1/duty/plans/{plan}/tasks"), json!({"title": long})).await;
+    assert_eq!(s, 422, "{v}");
+    assert!(v["fields"]["title"].as_str().unwrap().contains("500"), "{v}");
+    let (s, v) = app.send_json(Method::PUT, &jw, &format!("/api/v1/duty/plans/{plan}"), json!({"title": "长".repeat(101), "version": plan_version})).await;
+    assert_eq!(s, 422, "{v}");
+    assert_eq!(count(plan).await, 0);
+    assert_eq!(app.audit_count().await, before, "nothing written");
+
+    // updates without a version are conflicts, not silent overwrites
+    let (s, v) = app.send_json(Method::POST, &jw, &format!("/api/v1/duty/plans/{plan}/tasks"), json!({"title": "原标题", "deadline": format!("{year}-12-31")})).await;
+    assert_eq!(s, 201, "{v}");
+    let task = v["task"]["task"]["id"].as_i64().unwrap();
+    let (s, v) = app.send_json(Method::PUT, &jw, &format!("/api/v1/duty/tasks/{task}"), json!({"title": "无版本号的修改"})).await;
+    assert_eq!(s, 409, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("版本号"), "{v}");
+    let (s, _) = app.send_json(Method::PUT, &jw, &format!("/api/v1/duty/plans/{plan}"), json!({"title": "无版本号"})).await;
+    assert_eq!(s, 409);
+    let (title,): (String,) = app.state.db.fetch_one(q("SELECT title FROM tasks WHERE id = $1").bind(task)).await.unwrap();
+    assert_eq!(title, "原标题");
+    // nor can an edit move the item under another plan's item
+    let (s, v) = app.send_json(Method::PUT, &jw, &format!("/api/v1/duty/tasks/{task}"), json!({"title": "移动", "parent_id": foreign, "version": 1})).await;
+    assert_eq!(s, 422, "{v}");
+
+    // copying: only to a later year, at most next year
+    for y in [year - 1, year + 5] {
+        let (s, v) = app.send_json(Method::POST, &jw, &format!("/api/v1/duty/plans/{plan}/copy"), json!({"year": y})).await;
+        assert_eq!(s, 422, "{y}: {v}");
+    }
+    // a page past the end shows the last one
+    let (c, _) = app.sign_in("jw_staff").await;
+    let r = c.get(app.url(&format!("/duty/plans/{demo}?page=999"))).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("plan-tree"));
+});

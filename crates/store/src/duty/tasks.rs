@@ -623,6 +623,57 @@ pub async fn linkable_items(db: &Db, scope: &Scope, year: i64) -> Result<Vec<Lin
     db.fetch_all(b.build()).await
 }
 
+/// A unit named by id, code, name or short name inside the plan owner's subtree; `None` when
+/// there is none or the name is ambiguous.
+pub async fn find_unit(db: &Db, plan: &Plan, token: &str) -> Result<Option<i64>, StoreError> {
+    let (lo, hi) = subtree_range(&plan.org_path);
+    let found: Vec<(i64,)> = if let Ok(id) = token.parse::<i64>() {
+        db.fetch_all(q("SELECT id FROM orgs WHERE id = $1 AND path >= $2 AND path < $3").bind(id).bind(lo.as_str()).bind(hi.as_str())).await?
+    } else {
+        let by_code: Vec<(i64,)> = db.fetch_all(q("SELECT id FROM orgs WHERE code = $1 AND path >= $2 AND path < $3").bind(token).bind(lo.as_str()).bind(hi.as_str())).await?;
+        if by_code.is_empty() {
+            db.fetch_all(q("SELECT id FROM orgs WHERE (name = $1 OR short_name = $1) AND path >= $2 AND path < $3 LIMIT 2").bind(token).bind(lo.as_str()).bind(hi.as_str())).await?
+        } else {
+            by_code
+        }
+    };
+    Ok(match found.as_slice() {
+        [(id,)] => Some(*id),
+        _ => None,
+    })
+}
+
+/// Units an item of the plan may name: the owner and two levels below (at most 400), as
+/// (id, name, level) in tree order.
+pub async fn unit_options(db: &Db, plan: &Plan) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    let (lo, hi) = subtree_range(&plan.org_path);
+    db.fetch_all(q("SELECT o.id, o.name, o.level FROM orgs o WHERE o.path >= $1 AND o.path < $2 AND o.level <= (SELECT level FROM orgs WHERE id = $3) + 2 ORDER BY o.path LIMIT 400").bind(lo).bind(hi).bind(plan.org_id)).await
+}
+
+/// The plan page's unit filter: the owner and the units directly under it, as (id, name,
+/// path); the caller keeps those in the viewer's scope.
+pub async fn unit_filter_options(db: &Db, owner_org_id: i64) -> Result<Vec<(i64, String, String)>, StoreError> {
+    db.fetch_all(q("SELECT id, name, path FROM orgs WHERE id = $1 OR parent_id = $1 ORDER BY parent_id IS NOT NULL, sort_order, id LIMIT 400").bind(owner_org_id)).await
+}
+
+/// Leaders of the owner and the level below, for the 牵头领导 suggestions: (name, post title, unit).
+pub async fn leader_names(db: &Db, plan: &Plan) -> Result<Vec<(String, Option<String>, String)>, StoreError> {
+    let (lo, hi) = subtree_range(&plan.org_path);
+    db.fetch_all(
+        q("SELECT p.name, ps.title, o.name FROM people p JOIN posts ps ON ps.person_id = p.id JOIN orgs o ON o.id = p.org_id WHERE ps.end_date IS NULL AND ps.kind IN ('secretary', 'deputy_secretary', 'discipline_secretary', 'team_member') AND o.level <= (SELECT level FROM orgs WHERE id = $1) + 1 AND o.path >= $2 AND o.path < $3 ORDER BY o.path, p.sort_order LIMIT 200")
+            .bind(plan.org_id)
+            .bind(lo)
+            .bind(hi),
+    )
+    .await
+}
+
+/// The title of an item of this plan (`None` for an item of another plan).
+pub async fn task_title(db: &Db, plan_id: i64, id: i64) -> Result<Option<String>, StoreError> {
+    let row: Option<(String,)> = db.fetch_optional(q("SELECT title FROM tasks WHERE id = $1 AND plan_id = $2").bind(id).bind(plan_id)).await?;
+    Ok(row.map(|(t,)| t))
+}
+
 /// Checks the units and list items of an input against the plan owner's subtree; returns the
 /// org paths by id.
 async fn check_input(tx: &mut Tx, plan: &Plan, input: &TaskInput) -> Result<HashMap<i64, String>, StoreError> {

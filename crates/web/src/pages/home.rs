@@ -53,7 +53,7 @@ pub async fn home(State(st): State<AppState>, p: Principal) -> AppResult<Respons
         scope_names.push("系统管理（不含业务数据）".to_string());
     }
     let reminders = match p.require(Permission::ViewDuty) {
-        Ok(scope) => crate::pages::duty::tasks::reminders(&st, &scope, None)
+        Ok(scope) => crate::app::duty::tasks::reminders(&st, &scope, None)
             .await?
             .iter()
             .take(10)

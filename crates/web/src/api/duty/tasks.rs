@@ -1,21 +1,18 @@
 //! API operations of 定责 — 任务分工: plans, the plan tree, items, progress reports, copying
-//! last year's plan, reminders. Same checks and scope as the pages.
+//! last year's plan, reminders: JSON → `app::duty::tasks` → JSON, the same use cases as the pages.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
-use lianzheng_core::org::Permission;
-use lianzheng_store::duty::tasks as store;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::api::Op;
+use crate::app::duty::tasks::{self as uc, PlanEditForm, PlanForm, ReportForm, TaskForm, TreeQuery};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use crate::forms::{ApiJson, Q, into_error, lenient, parse_id};
-
-use crate::pages::duty::tasks::{self as pages, PlanEditForm, PlanForm, ReportForm, TaskForm, TreeQuery};
+use crate::forms::{ApiJson, Q, lenient, parse_id};
 use crate::state::AppState;
 
 pub const OPS: &[Op] = &[
@@ -32,53 +29,34 @@ pub const OPS: &[Op] = &[
     Op { method: "get", path: "/duty/reminders", summary: "今日到期提醒（范围内的牵头、责任单位）", tag: "定责·任务分工", route: || get(reminders_list) },
 ];
 
-fn field_errors(e: crate::forms::FieldErrors) -> AppError {
-    into_error(e)
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct YearQuery {
+    year: String,
 }
 
-async fn plans_list(State(st): State<AppState>, p: Principal, Q(q): Q<pages::YearQuery>) -> AppResult<Json<Value>> {
-    let scope = p.require(Permission::ViewDuty)?;
-    let year = q.year.trim().parse::<i64>().unwrap_or_else(|_| pages::default_year());
-    Ok(Json(json!({"items": store::list_plans(&st.db, &scope, year).await?, "year": year})))
+async fn plans_list(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Json<Value>> {
+    let (year, items) = uc::plans(&st, &p, &q.year).await?;
+    Ok(Json(json!({"items": items, "year": year})))
 }
 
 async fn plans_create(State(st): State<AppState>, p: Principal, ApiJson(f): ApiJson<PlanForm>) -> AppResult<(StatusCode, Json<Value>)> {
-    let id = pages::do_create_plan(&st, &p, &f).await?.map_err(field_errors)?;
-    let scope = p.require(Permission::ViewDuty)?;
-    Ok((StatusCode::CREATED, Json(json!({"plan": store::get_plan(&st.db, &scope, id).await?}))))
+    let plan = uc::create_plan(&st, &p, &f).await?;
+    Ok((StatusCode::CREATED, Json(json!({"plan": plan}))))
 }
 
 async fn plans_get(State(st): State<AppState>, p: Principal, Path(id): Path<String>, Q(q): Q<TreeQuery>) -> AppResult<Json<Value>> {
-    let (plan, scope, can_edit) = pages::plan_for(&st, &p, parse_id(&id)?).await?;
-    let items = pages::tree(&st, &scope, &plan, &q.org, &q.colour).await?;
-    let owner = scope.contains(&plan.org_path);
-    Ok(Json(json!({"plan": plan, "items": items, "owner": owner, "can_edit": can_edit})))
+    let (a, items) = uc::tree(&st, &p, parse_id(&id)?, &q).await?;
+    Ok(Json(json!({"plan": a.plan, "items": items, "owner": a.owner, "can_edit": a.can_edit})))
 }
 
 async fn plans_update(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(f): ApiJson<PlanEditForm>) -> AppResult<Json<Value>> {
-    let (plan, scope, can_edit) = pages::plan_for(&st, &p, parse_id(&id)?).await?;
-    if !can_edit {
-        return Err(AppError::Forbidden);
-    }
-    if f.version.trim().is_empty() {
-        return Err(AppError::field("version", "请提供版本号 version（来自读取时的数据）"));
-    }
-    if let Err(mut e) = pages::do_edit_plan(&st, &p, &plan, &f).await? {
-        if let Some(m) = e.remove("version") {
-            return Err(AppError::Conflict(m));
-        }
-        return Err(field_errors(e));
-    }
-    Ok(Json(json!({"plan": store::get_plan(&st.db, &scope, plan.id).await?})))
+    Ok(Json(json!({"plan": uc::edit_plan(&st, &p, parse_id(&id)?, &f).await?})))
 }
 
 async fn tasks_create(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(f): ApiJson<TaskForm>) -> AppResult<(StatusCode, Json<Value>)> {
-    let (plan, scope, can_edit) = pages::plan_for(&st, &p, parse_id(&id)?).await?;
-    if !can_edit {
-        return Err(AppError::Forbidden);
-    }
-    let tid = pages::do_create_task(&st, &p, &plan, &f).await?.map_err(field_errors)?;
-    Ok((StatusCode::CREATED, Json(json!({"task": store::get_task(&st.db, &scope, tid).await?}))))
+    let task = uc::create_task(&st, &p, parse_id(&id)?, &f).await?;
+    Ok((StatusCode::CREATED, Json(json!({"task": task}))))
 }
 
 #[derive(Deserialize, Default)]
@@ -91,63 +69,40 @@ struct CopyBody {
 async fn plans_copy(State(st): State<AppState>, p: Principal, Path(id): Path<String>, body: axum::body::Bytes) -> AppResult<(StatusCode, Json<Value>)> {
     // the body is optional: empty means "the next year"
     let year = if body.iter().all(u8::is_ascii_whitespace) {
-        None
+        String::new()
     } else {
-        let b: CopyBody = serde_json::from_slice(&body).map_err(|_| AppError::invalid("请求体不是有效的 JSON"))?;
-        match b.year.trim() {
-            "" => None,
-            y => Some(y.parse::<i64>().map_err(|_| AppError::field("year", "目标年度无效"))?),
-        }
+        serde_json::from_slice::<CopyBody>(&body).map_err(|_| AppError::invalid("请求体不是有效的 JSON"))?.year
     };
-    let new_id = pages::do_copy(&st, &p, parse_id(&id)?, year).await?;
-    let scope = p.require(Permission::ViewDuty)?;
-    Ok((StatusCode::CREATED, Json(json!({"plan": store::get_plan(&st.db, &scope, new_id).await?}))))
+    let plan = uc::copy_plan(&st, &p, parse_id(&id)?, &year).await?;
+    Ok((StatusCode::CREATED, Json(json!({"plan": plan}))))
 }
 
 async fn tasks_get(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
-    let (view, scope, can_edit, reporting) = pages::task_for(&st, &p, parse_id(&id)?).await?;
-    let reports = store::reports(&st.db, &scope, &view).await?;
-    let ids: Vec<i64> = reports.iter().map(|r| r.id).collect();
-    let files: Vec<Value> = store::report_attachments(&st.db, &ids).await?.into_iter().map(|a| json!({"id": a.id, "report_id": a.owner_id, "filename": a.filename, "size": a.size, "sm3": a.sm3})).collect();
-    let items = store::linked_items(&st.db, &scope, view.task.id).await?;
-    let colour = view.task.colour(store::today(), st.policy.task_yellow_days);
+    let d = uc::task(&st, &p, parse_id(&id)?).await?;
+    let files: Vec<Value> = d.reports.iter().flat_map(|(_, fs)| fs).map(|a| json!({"id": a.id, "report_id": a.owner_id, "filename": a.filename, "size": a.size, "sm3": a.sm3})).collect();
+    let reports: Vec<&uc::Report> = d.reports.iter().map(|(r, _)| r).collect();
     Ok(Json(json!({
-        "task": view, "colour": colour, "colour_label": colour.label(), "reports": reports, "files": files, "list_items": items,
-        "can_edit": can_edit, "can_report": reporting.is_some(), "reporting_org_id": reporting.map(|r| r.0),
+        "task": d.view, "colour": d.colour, "colour_label": d.colour.label(), "reports": reports, "files": files, "list_items": d.items,
+        "can_edit": d.can_edit, "can_report": d.reporting.is_some(), "reporting_org_id": d.reporting.map(|r| r.0),
     })))
 }
 
 async fn tasks_delete(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
-    let (view, _, can_edit, _) = pages::task_for(&st, &p, parse_id(&id)?).await?;
-    let n = pages::do_delete_task(&st, &p, &view, can_edit).await?;
+    let (_, n) = uc::delete_task(&st, &p, parse_id(&id)?).await?;
     Ok(Json(json!({"deleted": n})))
 }
 
-async fn tasks_update(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(mut f): ApiJson<TaskForm>) -> AppResult<Json<Value>> {
-    let (view, scope, can_edit, _) = pages::task_for(&st, &p, parse_id(&id)?).await?;
-    if !can_edit {
-        return Err(AppError::Forbidden);
-    }
-    if f.version.trim().is_empty() {
-        return Err(AppError::field("version", "请提供版本号 version（来自读取时的数据）"));
-    }
-    f.parent_id = view.task.parent_id.map(|v| v.to_string()).unwrap_or_default();
-    if let Err(mut e) = pages::do_update_task(&st, &p, &view, &f).await? {
-        if let Some(m) = e.remove("version") {
-            return Err(AppError::Conflict(m));
-        }
-        return Err(field_errors(e));
-    }
-    Ok(Json(json!({"task": store::get_task(&st.db, &scope, view.task.id).await?})))
+async fn tasks_update(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(f): ApiJson<TaskForm>) -> AppResult<Json<Value>> {
+    Ok(Json(json!({"task": uc::update_task(&st, &p, parse_id(&id)?, &f).await?})))
 }
 
 async fn reports_create(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(f): ApiJson<ReportForm>) -> AppResult<(StatusCode, Json<Value>)> {
-    let (view, scope, _, reporting) = pages::task_for(&st, &p, parse_id(&id)?).await?;
-    let rid = pages::do_report(&st, &p, &view, reporting.as_ref(), &f).await?.map_err(field_errors)?;
-    Ok((StatusCode::CREATED, Json(json!({"report_id": rid, "task": store::get_task(&st.db, &scope, view.task.id).await?}))))
+    let id = parse_id(&id)?;
+    let rid = uc::report(&st, &p, id, &f, None).await?;
+    let d = uc::task(&st, &p, id).await?;
+    Ok((StatusCode::CREATED, Json(json!({"report_id": rid, "task": d.view}))))
 }
 
 async fn reminders_list(State(st): State<AppState>, p: Principal) -> AppResult<Json<Value>> {
-    let scope = p.require(Permission::ViewDuty)?;
-    Ok(Json(json!({"items": *crate::pages::duty::tasks::reminders(&st, &scope, None).await?})))
+    Ok(Json(json!({"items": *uc::my_reminders(&st, &p).await?})))
 }

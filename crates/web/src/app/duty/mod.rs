@@ -2,6 +2,7 @@
 
 pub mod letters;
 pub mod lists;
+pub mod tasks;
 
 /// The working year: this calendar year in Beijing time.
 pub fn current_year() -> i32 {
