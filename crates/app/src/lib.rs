@@ -47,13 +47,15 @@ pub fn hasher(s: &Settings) -> anyhow::Result<PasswordHasher> {
     PasswordHasher::new(s.argon2_m_cost, s.argon2_t_cost, 1).map_err(|e| anyhow::anyhow!("argon2 参数无效：{e}"))
 }
 
-/// Connects and migrates the database named by the settings.
+/// Connects and migrates the database named by the settings, and hands it the node's key:
+/// a key other than the one the database was created with stops here.
 pub async fn open_db(s: &Settings) -> anyhow::Result<Db> {
     if s.database_url.is_empty() {
         std::fs::create_dir_all(&s.data_dir).with_context(|| format!("无法创建数据目录 {}", s.data_dir.display()))?;
     }
     let db = Db::connect(&s.database_url()).await.context("无法连接数据库")?;
     db.migrate().await.context("数据库迁移失败")?;
+    lianzheng_store::node_key::attach(&db, &load_crypto(s)?).await?;
     Ok(db)
 }
 

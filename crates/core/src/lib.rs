@@ -1,5 +1,6 @@
 //! lianzheng-core: domain types and rules. No IO, no HTTP, no database.
 
+pub mod audit_labels;
 pub mod crypto;
 pub mod duty;
 pub mod idcard;

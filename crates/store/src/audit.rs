@@ -1,7 +1,10 @@
 //! 审计日志: an append-only log of every write, in the writer's own transaction, each entry
-//! chained to the previous one with SM3 so that any edit or deletion shows.
+//! chained to the previous one with HMAC-SM3 under a key that lives outside the database, so
+//! that any edit or deletion shows — even one by a database writer who recomputes the hashes.
+//! Entries written before the key came (scheme 'sm3') keep their unkeyed SM3 links; where the
+//! keyed part begins is sealed with the key (crate::node_key).
 
-use lianzheng_core::crypto::chain_hash;
+use lianzheng_core::crypto::{chain_hash, chain_hmac};
 use serde::Serialize;
 use sqlx::FromRow;
 
@@ -37,7 +40,14 @@ pub struct AuditEntry {
     pub ip: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    /// [`SCHEME_HMAC`] or, for entries from before the key, [`SCHEME_SM3`].
+    pub scheme: String,
 }
+
+/// The link of entries written before the chain was keyed: plain SM3.
+pub const SCHEME_SM3: &str = "sm3";
+/// The link of every entry written now: HMAC-SM3 under the node's audit key.
+pub const SCHEME_HMAC: &str = "hmac-sm3";
 
 /// The bytes an entry's hash covers (everything but the hash itself), unambiguous by field separators.
 #[allow(clippy::too_many_arguments)] // one argument per hashed field, in order
@@ -59,6 +69,7 @@ fn canonical(seq: i64, at: i64, actor_id: Option<i64>, actor_name: &str, action:
 /// Appends an entry inside the caller's transaction. `summary` is a short JSON of what
 /// changed (before/after for edits); it must never carry an ID number or a reporter's identity.
 pub async fn record(tx: &mut Tx, actor: &Actor, action: &str, entity: &str, entity_id: Option<String>, summary: serde_json::Value) -> Result<(), StoreError> {
+    let key = tx.node_keys()?.audit;
     // Taking the head row serialises chain appends (row lock on PostgreSQL; the write lock on SQLite).
     let (seq, prev): (i64, String) = tx
         .fetch_one(q("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash"))
@@ -66,9 +77,9 @@ pub async fn record(tx: &mut Tx, actor: &Actor, action: &str, entity: &str, enti
     let at = now();
     let summary = summary.to_string();
     let bytes = canonical(seq, at, actor.user_id, &actor.name, action, entity, entity_id.as_deref(), &summary, actor.ip.as_deref());
-    let hash = chain_hash(&prev, &bytes);
+    let hash = chain_hmac(&key, &prev, &bytes);
     tx.execute(
-        q("INSERT INTO audit_log (seq, at, actor_id, actor_name, action, entity, entity_id, summary, ip, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+        q("INSERT INTO audit_log (seq, at, actor_id, actor_name, action, entity, entity_id, summary, ip, prev_hash, hash, scheme) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
             .bind(seq)
             .bind(at)
             .bind(actor.user_id)
@@ -79,7 +90,8 @@ pub async fn record(tx: &mut Tx, actor: &Actor, action: &str, entity: &str, enti
             .bind(summary)
             .bind(actor.ip.clone())
             .bind(prev.as_str())
-            .bind(hash.as_str()),
+            .bind(hash.as_str())
+            .bind(SCHEME_HMAC),
     )
     .await?;
     tx.execute(q("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(hash)).await?;
@@ -96,13 +108,21 @@ pub async fn record_alone(db: &Db, actor: &Actor, action: &str, entity: &str, en
 /// Result of walking the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum ChainCheck {
-    Intact { entries: i64 },
+    /// `unkeyed`: how many of the first entries carry the old unkeyed SM3 links (written before
+    /// the upgrade; they are only as safe as SM3 without a key).
+    Intact { entries: i64, unkeyed: i64 },
     /// The first entry whose link does not hold, and why.
     Broken { seq: i64, reason: String },
 }
 
-/// Walks the whole chain in pages, recomputing every hash.
+/// Walks the whole chain in pages, recomputing every hash: unkeyed SM3 before the sealed start
+/// of the keyed part, HMAC-SM3 from there on. An entry whose scheme does not match its place
+/// (e.g. a keyed entry turned into an unkeyed one and re-hashed) is a broken link.
 pub async fn verify_chain(db: &Db) -> Result<ChainCheck, StoreError> {
+    let key = db.node_keys()?.audit;
+    let Some(keyed_from) = crate::node_key::keyed_from(db, &key).await? else {
+        return Ok(ChainCheck::Broken { seq: 1, reason: "审计日志链的密钥起点记录（audit_keyed_from）缺失或被改动".to_string() });
+    };
     let mut prev = "0".repeat(64);
     let mut expected_seq = 1i64;
     let mut last_seq = 0i64;
@@ -120,8 +140,12 @@ pub async fn verify_chain(db: &Db) -> Result<ChainCheck, StoreError> {
             if e.prev_hash != prev {
                 return Ok(ChainCheck::Broken { seq: e.seq, reason: format!("第{}条记录的前序哈希与上一条不符", e.seq) });
             }
+            let keyed = e.seq >= keyed_from;
+            if e.scheme != if keyed { SCHEME_HMAC } else { SCHEME_SM3 } {
+                return Ok(ChainCheck::Broken { seq: e.seq, reason: format!("第{}条记录的链方案被改动（{}）", e.seq, e.scheme) });
+            }
             let bytes = canonical(e.seq, e.at, e.actor_id, &e.actor_name, &e.action, &e.entity, e.entity_id.as_deref(), &e.summary, e.ip.as_deref());
-            let h = chain_hash(&prev, &bytes);
+            let h = if keyed { chain_hmac(&key, &prev, &bytes) } else { chain_hash(&prev, &bytes) };
             if h != e.hash {
                 return Ok(ChainCheck::Broken { seq: e.seq, reason: format!("第{}条记录内容被改动（哈希不符）", e.seq) });
             }
@@ -134,7 +158,7 @@ pub async fn verify_chain(db: &Db) -> Result<ChainCheck, StoreError> {
     if head_seq != last_seq || (head_seq > 0 && head_hash != prev) {
         return Ok(ChainCheck::Broken { seq: last_seq + 1, reason: "日志末尾的记录被删除（链头不符）".to_string() });
     }
-    Ok(ChainCheck::Intact { entries: last_seq })
+    Ok(ChainCheck::Intact { entries: last_seq, unkeyed: last_seq.min(keyed_from - 1).max(0) })
 }
 
 /// Filters of the audit page.

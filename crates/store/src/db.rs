@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -46,6 +46,24 @@ enum Pool {
 pub struct Db {
     pool: Pool,
     generation: Arc<Generation>,
+    /// Set once at start ([`crate::node_key::attach`]); shared by every clone and transaction so
+    /// that `audit::record` keeps its signature.
+    node_keys: Arc<OnceLock<NodeKeys>>,
+}
+
+/// What the store needs of the node's master key, derived from it at start. The audit key
+/// lives only in memory: a database writer without it cannot recompute the chain over an
+/// edited entry. The check value is what the database stores to recognise the key.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct NodeKeys {
+    pub(crate) audit: [u8; 32],
+    pub(crate) check: String,
+}
+
+impl std::fmt::Debug for NodeKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NodeKeys(..)")
+    }
 }
 
 /// This process's write generation: bumped after every committed transaction (and, by the web
@@ -68,6 +86,7 @@ impl Generation {
 pub struct Tx {
     inner: TxInner,
     generation: Arc<Generation>,
+    node_keys: Arc<OnceLock<NodeKeys>>,
 }
 
 enum TxInner {
@@ -182,7 +201,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Db { pool: Pool::Postgres(pool), generation: Arc::default() }
+            Db { pool: Pool::Postgres(pool), generation: Arc::default(), node_keys: Arc::default() }
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -199,7 +218,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Db { pool: Pool::Sqlite(pool), generation: Arc::default() }
+            Db { pool: Pool::Sqlite(pool), generation: Arc::default(), node_keys: Arc::default() }
         } else {
             return Err(StoreError::Config(format!("不支持的数据库地址：{url}（应以 sqlite:// 或 postgres:// 开头）")));
         };
@@ -238,7 +257,19 @@ impl Db {
             Pool::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => TxInner::Postgres(p.begin().await?),
         };
-        Ok(Tx { inner, generation: self.generation.clone() })
+        Ok(Tx { inner, generation: self.generation.clone(), node_keys: self.node_keys.clone() })
+    }
+
+    /// Hands the node's keys over once; a second call must bring the same ones.
+    pub(crate) fn set_node_keys(&self, keys: NodeKeys) -> Result<(), StoreError> {
+        if self.node_keys.get_or_init(|| keys.clone()) != &keys {
+            return Err(StoreError::Config("同一数据库连接不能换用另一把密钥".into()));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn node_keys(&self) -> Result<&NodeKeys, StoreError> {
+        keys_of(&self.node_keys)
     }
 
     pub fn generation(&self) -> Arc<Generation> {
@@ -290,7 +321,15 @@ impl Db {
     }
 }
 
+fn keys_of(k: &OnceLock<NodeKeys>) -> Result<&NodeKeys, StoreError> {
+    k.get().ok_or_else(|| StoreError::Config("审计密钥未设置：数据库打开后须先调用 node_key::attach".into()))
+}
+
 impl Tx {
+    pub(crate) fn node_keys(&self) -> Result<&NodeKeys, StoreError> {
+        keys_of(&self.node_keys)
+    }
+
     pub fn backend(&self) -> Backend {
         match &self.inner {
             TxInner::Sqlite(_) => Backend::Sqlite,

@@ -5,6 +5,7 @@
 mod harness;
 
 mod archive;
+mod audit_chain;
 mod auth;
 mod caches;
 mod config_file;

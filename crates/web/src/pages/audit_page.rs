@@ -103,7 +103,7 @@ async fn page(st: &AppState, p: &Principal, q: AuditQuery, check: Option<ChainCh
     let page = q.page.parse::<i64>().unwrap_or(1).max(1);
     let (entries, total) = audit::list(&st.db, &q.filter(), (page - 1) * 50, 50).await?;
     let (check, check_ok) = match check {
-        Some(ChainCheck::Intact { entries }) => (Some(format!("日志链完整：共 {entries} 条记录，逐条校验通过")), true),
+        Some(ChainCheck::Intact { entries, unkeyed }) => (Some(format!("日志链完整：共 {entries} 条记录，逐条校验通过{}", lianzheng_core::audit_labels::unkeyed_note(unkeyed))), true),
         Some(ChainCheck::Broken { seq, reason }) => (Some(format!("日志链断裂：第一处问题在第 {seq} 条：{reason}")), false),
         None => (None, true),
     };
