@@ -43,6 +43,23 @@ pub fn load_crypto(s: &Settings) -> anyhow::Result<Sm4Crypto> {
     Sm4Crypto::from_key_hex(hex.trim()).map_err(|e| anyhow::anyhow!("密钥文件 {} 无效：{e}", path.display()))
 }
 
+/// Opens a file for a backup or export, readable by the owner only (it holds every table,
+/// encrypted fields and password hashes included). An existing file is truncated and narrowed too.
+pub fn create_private_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        o.mode(0o600);
+        let f = o.open(path)?;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        Ok(f)
+    }
+    #[cfg(not(unix))]
+    o.open(path)
+}
+
 pub fn hasher(s: &Settings) -> anyhow::Result<PasswordHasher> {
     PasswordHasher::new(s.argon2_m_cost, s.argon2_t_cost, 1).map_err(|e| anyhow::anyhow!("argon2 参数无效：{e}"))
 }

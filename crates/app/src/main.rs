@@ -162,7 +162,7 @@ async fn run() -> anyhow::Result<()> {
         Cmd::User(u) => user(&s, u).await,
         Cmd::Backup { to } | Cmd::Export { to } => {
             let db = lianzheng::open_db(&s).await?;
-            let f = std::fs::File::create(&to).with_context(|| format!("无法创建 {}", to.display()))?;
+            let f = lianzheng::create_private_file(&to).with_context(|| format!("无法创建 {}", to.display()))?;
             let mut w = BufWriter::new(f);
             let counts = archive::export(&db, &mut w).await?;
             let total: i64 = counts.iter().map(|c| c.1).sum();

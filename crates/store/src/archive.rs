@@ -46,8 +46,11 @@ fn from_json(v: &Value, t: ColType) -> Result<Val, StoreError> {
 /// Row counts per table, as written or read.
 pub type Counts = Vec<(String, i64)>;
 
+/// Writes every table from one consistent snapshot (one read transaction for the whole export),
+/// so rows written meanwhile are either all in or all out.
 pub async fn export(db: &Db, out: &mut dyn Write) -> Result<Counts, StoreError> {
     let io = |e: std::io::Error| StoreError::Invalid(format!("写入迁移包失败：{e}"));
+    let mut tx = db.begin_read().await?;
     writeln!(out, "{}", json!({"format": FORMAT, "version": VERSION, "source": db.backend().name()})).map_err(io)?;
     let mut counts = Vec::new();
     for t in all_tables() {
@@ -58,7 +61,7 @@ pub async fn export(db: &Db, out: &mut dyn Write) -> Result<Counts, StoreError> 
         let mut offset = 0i64;
         loop {
             let sql = format!("SELECT {} FROM {} ORDER BY {} LIMIT {PAGE} OFFSET {offset}", names.join(", "), t.name, names[0]);
-            let rows = db.fetch_values(q_built(sql), &types).await?;
+            let rows = tx.fetch_values(q_built(sql), &types).await?;
             for r in &rows {
                 let arr: Vec<Value> = r.iter().map(to_json).collect();
                 writeln!(out, "{}", Value::Array(arr)).map_err(io)?;

@@ -20,6 +20,9 @@ use crate::StoreError;
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
+/// PostgreSQL `lock_timeout` on every connection.
+pub const PG_LOCK_TIMEOUT: &str = "5s";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -195,7 +198,9 @@ impl Db {
     /// file if missing, and applies the embedded migrations.
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
         let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url).map_err(StoreError::from)?;
+            // a write waiting on a lock fails after a while instead of piling up; no statement
+            // timeout, since reports and exports may run long
+            let opts = PgConnectOptions::from_str(url).map_err(StoreError::from)?.options([("lock_timeout", PG_LOCK_TIMEOUT)]);
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
@@ -256,6 +261,17 @@ impl Db {
         let inner = match &self.pool {
             Pool::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => TxInner::Postgres(p.begin().await?),
+        };
+        Ok(Tx { inner, generation: self.generation.clone(), node_keys: self.node_keys.clone() })
+    }
+
+    /// A read-only transaction over one consistent snapshot (backups): REPEATABLE READ on
+    /// PostgreSQL; on SQLite a deferred transaction, whose first read fixes the snapshot (WAL)
+    /// until it ends. Dropped, not committed.
+    pub async fn begin_read(&self) -> Result<Tx, StoreError> {
+        let inner = match &self.pool {
+            Pool::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN DEFERRED").await?),
+            Pool::Postgres(p) => TxInner::Postgres(p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?),
         };
         Ok(Tx { inner, generation: self.generation.clone(), node_keys: self.node_keys.clone() })
     }
@@ -425,19 +441,19 @@ macro_rules! decode_row {
     }};
 }
 
-impl Db {
-    /// Rows as loose values, for the portable archive.
-    pub async fn fetch_values(&self, q: Q, types: &[ColType]) -> Result<Vec<Vec<Val>>, StoreError> {
+impl Tx {
+    /// Rows as loose values, for the portable archive (read inside one snapshot).
+    pub async fn fetch_values(&mut self, q: Q, types: &[ColType]) -> Result<Vec<Vec<Val>>, StoreError> {
         let Q { sql, args } = q;
         let mut out = Vec::new();
-        match &self.pool {
-            Pool::Sqlite(p) => {
-                for row in bind_args!(sqlx::query::<Sqlite>(AssertSqlSafe(sql)), args).fetch_all(p).await? {
+        match &mut self.inner {
+            TxInner::Sqlite(t) => {
+                for row in bind_args!(sqlx::query::<Sqlite>(AssertSqlSafe(sql)), args).fetch_all(&mut **t).await? {
                     out.push(decode_row!(row, types));
                 }
             }
-            Pool::Postgres(p) => {
-                for row in bind_args!(sqlx::query::<Postgres>(AssertSqlSafe(sql)), args).fetch_all(p).await? {
+            TxInner::Postgres(t) => {
+                for row in bind_args!(sqlx::query::<Postgres>(AssertSqlSafe(sql)), args).fetch_all(&mut **t).await? {
                     out.push(decode_row!(row, types));
                 }
             }

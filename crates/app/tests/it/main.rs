@@ -7,6 +7,7 @@ mod harness;
 mod archive;
 mod audit_chain;
 mod auth;
+mod backup;
 mod caches;
 mod config_file;
 mod duty_letters;
