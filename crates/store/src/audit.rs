@@ -98,11 +98,66 @@ pub async fn record(tx: &mut Tx, actor: &Actor, action: &str, entity: &str, enti
     Ok(())
 }
 
+fn is_set(v: &serde_json::Value) -> bool {
+    !(v.is_null() || v.as_str().is_some_and(str::is_empty) || v.as_array().is_some_and(Vec::is_empty))
+}
+
+/// A new or deleted record's values for its entry: `text` fields (business text — names of
+/// people, item text, notes) are left out and only named under `"fields"` when set, so the
+/// log carries ids and field names, not the content.
+pub fn redact(values: &serde_json::Value, text: &[&str]) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    let mut fields = Vec::new();
+    if let Some(obj) = values.as_object() {
+        for (k, v) in obj {
+            if text.contains(&k.as_str()) {
+                if is_set(v) {
+                    fields.push(k.clone());
+                }
+            } else {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    if !fields.is_empty() {
+        out.insert("fields".into(), fields.into());
+    }
+    serde_json::Value::Object(out)
+}
+
+/// An edit's entry: the names of the fields that changed (keys absent from `before` are not
+/// compared), with before/after values only for those not in `text`.
+pub fn changes(before: &serde_json::Value, after: &serde_json::Value, text: &[&str]) -> serde_json::Value {
+    let (mut b, mut a, mut changed) = (serde_json::Map::new(), serde_json::Map::new(), Vec::new());
+    if let (Some(bo), Some(ao)) = (before.as_object(), after.as_object()) {
+        for (k, new) in ao {
+            let Some(old) = bo.get(k) else { continue };
+            if old == new {
+                continue;
+            }
+            changed.push(k.clone());
+            if !text.contains(&k.as_str()) {
+                b.insert(k.clone(), old.clone());
+                a.insert(k.clone(), new.clone());
+            }
+        }
+    }
+    serde_json::json!({"changed": changed, "before": b, "after": a})
+}
+
 /// Records an event that is not itself a data change (sign-in, a read of a lead) in its own transaction.
 pub async fn record_alone(db: &Db, actor: &Actor, action: &str, entity: &str, entity_id: Option<String>, summary: serde_json::Value) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
     record(&mut tx, actor, action, entity, entity_id, summary).await?;
     tx.commit().await
+}
+
+/// Records a read worth knowing about (a download, an export, a look-up by ID number, a
+/// refused request) in its own transaction. No cache depends on the log, so read caches stay.
+pub async fn record_read(db: &Db, actor: &Actor, action: &str, entity: &str, entity_id: Option<String>, summary: serde_json::Value) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    record(&mut tx, actor, action, entity, entity_id, summary).await?;
+    tx.commit_unseen().await
 }
 
 /// Result of walking the chain.
@@ -162,6 +217,21 @@ pub async fn verify_chain(db: &Db) -> Result<ChainCheck, StoreError> {
 }
 
 /// Filters of the audit page.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn redact_and_changes_keep_ids_and_name_the_text_fields() {
+        let v = redact(&json!({"list_id": 3, "content": "不办人情案", "category": null}), &["content", "category"]);
+        assert_eq!(v, json!({"list_id": 3, "fields": ["content"]}));
+        let c = changes(&json!({"name": "张三", "org_id": 1, "kind": "a"}), &json!({"name": "李四", "org_id": 2, "kind": "a", "new": 1}), &["name"]);
+        assert_eq!(c, json!({"changed": ["name", "org_id"], "before": {"org_id": 1}, "after": {"org_id": 2}}));
+        assert!(!c.to_string().contains("张三") && !c.to_string().contains("李四"));
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     pub actor: Option<String>,
@@ -176,7 +246,15 @@ fn filter_where(f: &AuditFilter) -> SqlBuilder {
     if let Some(a) = f.actor.as_deref().filter(|s| !s.is_empty()) {
         b.push(" AND actor_name LIKE ").bind(format!("%{a}%"));
     }
-    b.and_eq("action", f.action.as_deref());
+    match f.action.as_deref().filter(|s| !s.is_empty()).and_then(|a| a.split_once('.').map(|(e, v)| (a, e, v))) {
+        // entries written before codes named their object carry the bare verb
+        Some((a, e, v)) => {
+            b.push(" AND (action = ").bind(a).push(" OR (entity = ").bind(e).push(" AND action = ").bind(v).push("))");
+        }
+        None => {
+            b.and_eq("action", f.action.as_deref());
+        }
+    }
     b.and_eq("entity", f.entity.as_deref());
     if let Some(t) = f.from {
         b.push(" AND at >= ").bind(t);

@@ -362,6 +362,15 @@ impl Tx {
         Ok(())
     }
 
+    /// Commits a write no read cache depends on (an audit entry for a read): caches stay warm.
+    pub(crate) async fn commit_unseen(self) -> Result<(), StoreError> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
     pub async fn fetch_all<T: Row>(&mut self, q: Q) -> Result<Vec<T>, StoreError> {
         Ok(match &mut self.inner {
             TxInner::Sqlite(t) => run!(&mut **t, Sqlite, q, fetch_all, T)?,

@@ -92,7 +92,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, input: &UserInput, password_hash
                 .bind(t),
         )
         .await?;
-    audit::record(tx, actor, "create", "user", Some(id.to_string()), json!({"after": {"username": input.username, "display_name": input.display_name, "org_id": input.org_id}})).await?;
+    audit::record(tx, actor, "user.create", "user", Some(id.to_string()), json!({"after": audit::redact(&json!({"username": input.username, "display_name": input.display_name, "person_id": input.person_id, "org_id": input.org_id}), &["display_name"])})).await?;
     Ok(id)
 }
 
@@ -103,7 +103,7 @@ pub async fn set_password(tx: &mut Tx, actor: &Actor, id: i64, password_hash: &s
     if n == 0 {
         return Err(StoreError::NotFound);
     }
-    audit::record(tx, actor, if must_change { "reset_password" } else { "change_password" }, "user", Some(id.to_string()), json!({"must_change": must_change})).await
+    audit::record(tx, actor, if must_change { "user.reset_password" } else { "user.change_password" }, "user", Some(id.to_string()), json!({"must_change": must_change})).await
 }
 
 pub async fn unlock(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), StoreError> {
@@ -111,7 +111,7 @@ pub async fn unlock(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), StoreErro
     if n == 0 {
         return Err(StoreError::NotFound);
     }
-    audit::record(tx, actor, "unlock", "user", Some(id.to_string()), json!({})).await
+    audit::record(tx, actor, "user.unlock", "user", Some(id.to_string()), json!({})).await
 }
 
 pub async fn set_disabled(tx: &mut Tx, actor: &Actor, id: i64, disabled: bool) -> Result<(), StoreError> {
@@ -122,7 +122,7 @@ pub async fn set_disabled(tx: &mut Tx, actor: &Actor, id: i64, disabled: bool) -
     if disabled {
         tx.execute(q("DELETE FROM sessions WHERE user_id = $1").bind(id)).await?;
     }
-    audit::record(tx, actor, if disabled { "disable" } else { "enable" }, "user", Some(id.to_string()), json!({})).await
+    audit::record(tx, actor, if disabled { "user.disable" } else { "user.enable" }, "user", Some(id.to_string()), json!({})).await
 }
 
 /// A failed sign-in: counts up and locks the account once the limit is reached.
@@ -132,18 +132,18 @@ pub async fn record_failure(tx: &mut Tx, actor: &Actor, id: i64, max_failures: i
     if locked {
         tx.execute(q("UPDATE users SET locked_until = $1, failed_count = 0 WHERE id = $2").bind(now() + lock_secs).bind(id)).await?;
     }
-    audit::record(tx, actor, if locked { "login_locked" } else { "login_failed" }, "user", Some(id.to_string()), json!({"failures": count})).await?;
+    audit::record(tx, actor, if locked { "user.login_locked" } else { "user.login_failed" }, "user", Some(id.to_string()), json!({"failures": count})).await?;
     Ok(locked)
 }
 
 pub async fn record_login(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), StoreError> {
     tx.execute(q("UPDATE users SET failed_count = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2").bind(now()).bind(id)).await?;
-    audit::record(tx, actor, "login", "user", Some(id.to_string()), json!({})).await
+    audit::record(tx, actor, "user.login", "user", Some(id.to_string()), json!({})).await
 }
 
 pub async fn set_totp(tx: &mut Tx, actor: &Actor, id: i64, secret_enc: Option<String>, enabled: bool) -> Result<(), StoreError> {
     tx.execute(q("UPDATE users SET totp_secret_enc = $1, totp_enabled = $2, updated_at = $3 WHERE id = $4").bind(secret_enc).bind(enabled).bind(now()).bind(id)).await?;
-    audit::record(tx, actor, if enabled { "totp_enable" } else { "totp_pending" }, "user", Some(id.to_string()), json!({})).await
+    audit::record(tx, actor, if enabled { "user.totp_enable" } else { "user.totp_pending" }, "user", Some(id.to_string()), json!({})).await
 }
 
 pub async fn grants_of(db: &Db, user_id: i64) -> Result<Vec<Grant>, StoreError> {
@@ -156,14 +156,14 @@ pub async fn add_grant(tx: &mut Tx, actor: &Actor, user_id: i64, role: Role, org
     }
     let org_id = if role.needs_org() { org_id } else { None };
     tx.execute(q("INSERT INTO grants (user_id, role, org_id, created_at) VALUES ($1, $2, $3, $4)").bind(user_id).bind(role.code()).bind(org_id).bind(now())).await?;
-    audit::record(tx, actor, "grant", "user", Some(user_id.to_string()), json!({"role": role.label(), "org_id": org_id})).await
+    audit::record(tx, actor, "user.grant", "user", Some(user_id.to_string()), json!({"role": role.label(), "org_id": org_id})).await
 }
 
 pub async fn remove_grant(tx: &mut Tx, actor: &Actor, grant_id: i64) -> Result<(), StoreError> {
     let g: Option<(i64, String, Option<i64>)> = tx.fetch_optional(q("SELECT user_id, role, org_id FROM grants WHERE id = $1").bind(grant_id)).await?;
     let (user_id, role, org_id) = g.ok_or(StoreError::NotFound)?;
     tx.execute(q("DELETE FROM grants WHERE id = $1").bind(grant_id)).await?;
-    audit::record(tx, actor, "revoke", "user", Some(user_id.to_string()), json!({"role": role, "org_id": org_id})).await
+    audit::record(tx, actor, "user.revoke", "user", Some(user_id.to_string()), json!({"role": role, "org_id": org_id})).await
 }
 
 /// The subtrees over which the grants give a permission (business permissions), or everything

@@ -175,7 +175,7 @@ struct PeoplePage<'a> {
 /// Serialised from a struct, not through `serde_json::Value`: this is the busiest list.
 async fn people_list(State(st): State<AppState>, p: Principal, Q(q): Q<crate::pages_api_shared::PeopleQuery>) -> AppResult<Response> {
     let scope = p.require(Permission::ViewPeople)?;
-    let (rows, pager) = people_query(&st, &scope, &q).await?;
+    let (rows, pager) = people_query(&st, &p, &scope, &q).await?;
     Ok(Json(PeoplePage { items: &rows, total: pager.total, page: pager.page, pages: pager.pages }).into_response())
 }
 
@@ -361,6 +361,7 @@ pub async fn attachments_download(State(st): State<AppState>, p: Principal, Path
     if sm3_hex(&bytes) != a.sm3 {
         return Err(AppError::Internal(format!("附件 {} 指纹不符，文件可能被改动", a.id)));
     }
+    p.log_read(&st, "attachment.download", "attachment", Some(a.id.to_string()), json!({"org_id": a.org_id, "sm3": a.sm3})).await?;
     let mut r = bytes.into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/octet-stream"));

@@ -73,6 +73,19 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
+/// Who is behind a request's token, without the session checks of the extractor: for logging
+/// a refused request. None without a live session.
+pub async fn actor_of(st: &AppState, headers: &HeaderMap) -> Option<Actor> {
+    let (token, _) = request_token(headers)?;
+    let hash = token_hash(&token);
+    if let Some(p) = st.caches.principals.get(&hash) {
+        return Some(p.actor());
+    }
+    let session = sessions::get(&st.db, &hash).await.ok()??;
+    let user = users::get(&st.db, session.user_id).await.ok()??;
+    Some(Actor { user_id: Some(user.id), name: format!("{}（{}）", user.display_name, user.username), ip: None })
+}
+
 fn peer_ip(parts: &Parts) -> Option<String> {
     client_ip(&parts.headers).or_else(|| parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string()))
 }
@@ -110,6 +123,11 @@ impl Principal {
     }
     pub fn actor(&self) -> Actor {
         Actor { user_id: Some(self.user.id), name: format!("{}（{}）", self.user.display_name, self.user.username), ip: self.ip.clone() }
+    }
+    /// Logs a read worth knowing about (a download, an export, a look-up by ID number). If the
+    /// entry cannot be written the read is not served.
+    pub async fn log_read(&self, st: &AppState, action: &str, entity: &str, entity_id: Option<String>, summary: serde_json::Value) -> Result<(), AppError> {
+        lianzheng_store::audit::record_read(&st.db, &self.actor(), action, entity, entity_id, summary).await.map_err(AppError::from)
     }
     /// Admin roles must have passed a second factor in this session before doing anything.
     pub fn needs_second_factor(&self, st: &AppState) -> bool {

@@ -6,6 +6,7 @@ mod harness;
 
 mod archive;
 mod audit_chain;
+mod audit_log;
 mod auth;
 mod backup;
 mod caches;

@@ -1000,6 +1000,7 @@ pub async fn download(State(st): State<AppState>, p: Principal, Path((id, file))
     if sm3_hex(&bytes) != a.sm3 {
         return Err(AppError::Internal(format!("附件 {} 指纹不符，文件可能被改动", a.id)));
     }
+    p.log_read(&st, "attachment.download", "attachment", Some(a.id.to_string()), serde_json::json!({"org_id": a.org_id, "sm3": a.sm3, "task_id": view.task.id})).await?;
     Ok(attachment_response(bytes, &a.filename, "application/octet-stream"))
 }
 
@@ -1042,6 +1043,7 @@ pub async fn export(State(st): State<AppState>, p: Principal, Path(id): Path<Str
     let nodes = tree(&st, &scope, &plan, &q.org, &q.colour).await?;
     let rows = nodes.iter().map(node_cells).collect();
     let bytes = write_tables(&[Table { title: Some(plan.title.clone()), sheet_name: "任务分工".into(), columns: xlsx_columns(), rows }]).map_err(|e| AppError::Internal(format!("生成 Excel：{e}")))?;
+    p.log_read(&st, "task_plan.export", "task_plan", Some(plan.id.to_string()), serde_json::json!({"rows": nodes.len()})).await?;
     Ok(xlsx_io::download(bytes, &format!("{}.xlsx", plan.title)))
 }
 
@@ -1240,6 +1242,7 @@ pub async fn document(State(st): State<AppState>, p: Principal, Path(id): Path<S
     let (plan, scope, _) = plan_for(&st, &p, parse_id(&id)?).await?;
     let nodes = tree(&st, &scope, &plan, "", "").await?;
     let bytes = plan_document(&plan, &nodes)?;
+    p.log_read(&st, "task_plan.document", "task_plan", Some(plan.id.to_string()), serde_json::json!({"rows": nodes.len()})).await?;
     Ok(attachment_response(bytes, &format!("{}.docx", plan.title), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
 }
 
