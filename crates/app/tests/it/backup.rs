@@ -59,3 +59,43 @@ both!(postgres_connections_have_a_lock_timeout, |app: TestApp| async move {
         assert_eq!(v, "0", "no statement timeout: reports and exports may run long");
     }
 });
+
+fn cli(dir: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lianzheng"))
+        .args(args)
+        .arg("--data")
+        .arg(dir)
+        .env("LIANZHENG_ARGON2_M_COST", "256")
+        .env("LIANZHENG_ARGON2_T_COST", "1")
+        .env("LIANZHENG_LOG", "error")
+        .output()
+        .unwrap();
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+/// Backup and restore leave their mark in the log; a restore needs the key the data was written with.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_and_restore_are_logged_and_need_the_same_key() {
+    let app = crate::harness::spawn_app(Backend::Sqlite).await;
+    let file = app.dir.join("backup.jsonl");
+    let (ok, out) = cli(&app.dir, &["backup", "--to", file.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    let (n,): (i64,) = app.state.db.fetch_one(q("SELECT COUNT(*) FROM audit_log WHERE action = 'archive.export'")).await.unwrap();
+    assert_eq!(n, 1);
+    // a new data directory has a key of its own: refused, and nothing loaded
+    let fresh = app.dir.join("fresh");
+    let (ok, out) = cli(&fresh, &["restore", "--from", file.to_str().unwrap()]);
+    assert!(!ok && out.contains("secret_key 与迁移包所来自的数据库的密钥不一致"), "{out}");
+    // with the original key beside it: restored, and the restore is the newest entry
+    let again = app.dir.join("again");
+    std::fs::create_dir_all(&again).unwrap();
+    std::fs::copy(app.dir.join("secret.key"), again.join("secret.key")).unwrap();
+    let (ok, out) = cli(&again, &["restore", "--from", file.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    let (ok, out) = cli(&again, &["audit", "verify"]);
+    assert!(ok && out.contains("完整"), "{out}");
+    let db = Db::connect(&Db::sqlite_url_for(&again)).await.unwrap();
+    let (action,): (String,) = db.fetch_one(q("SELECT action FROM audit_log ORDER BY seq DESC LIMIT 1")).await.unwrap();
+    assert_eq!(action, "archive.import");
+    db.close().await;
+}
