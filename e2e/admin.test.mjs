@@ -104,7 +104,7 @@ test('安全保密管理员 approves the reset; the account is told at its next 
 
 test('安全审计员 sees the account creation in the audit log and verifies the chain', { timeout: 60_000 }, async () => {
   const page = await signInAdmin('auditor');
-  await page.goto(url('/audit?entity=user&action=create'));
+  await page.goto(url('/audit?entity=user&action=user.create'));
   const rows = await page.locator('table.data tbody tr').allInnerTexts();
   assert.ok(rows.some((r) => r.includes('e2e_clerk')), 'creation logged');
   await page.click('form[action="/audit/verify"] button');

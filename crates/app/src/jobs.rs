@@ -42,8 +42,8 @@ pub async fn run_once(db: &Db, worker: &str, s: &Schedule) -> anyhow::Result<Opt
             Err(e) => (now() + 60, Some(e.to_string())),
         },
         AUDIT_VERIFY => match audit::verify_chain(db).await {
-            Ok(ChainCheck::Intact { entries }) => {
-                tracing::info!(entries, "audit chain intact");
+            Ok(ChainCheck::Intact { entries, unkeyed }) => {
+                tracing::info!(entries, unkeyed, "audit chain intact");
                 (now() + s.audit_verify_secs, None)
             }
             Ok(ChainCheck::Broken { seq, reason }) => {

@@ -43,17 +43,36 @@ pub fn load_crypto(s: &Settings) -> anyhow::Result<Sm4Crypto> {
     Sm4Crypto::from_key_hex(hex.trim()).map_err(|e| anyhow::anyhow!("密钥文件 {} 无效：{e}", path.display()))
 }
 
+/// Opens a file for a backup or export, readable by the owner only (it holds every table,
+/// encrypted fields and password hashes included). An existing file is truncated and narrowed too.
+pub fn create_private_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        o.mode(0o600);
+        let f = o.open(path)?;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        Ok(f)
+    }
+    #[cfg(not(unix))]
+    o.open(path)
+}
+
 pub fn hasher(s: &Settings) -> anyhow::Result<PasswordHasher> {
     PasswordHasher::new(s.argon2_m_cost, s.argon2_t_cost, 1).map_err(|e| anyhow::anyhow!("argon2 参数无效：{e}"))
 }
 
-/// Connects and migrates the database named by the settings.
+/// Connects and migrates the database named by the settings, and hands it the node's key:
+/// a key other than the one the database was created with stops here.
 pub async fn open_db(s: &Settings) -> anyhow::Result<Db> {
     if s.database_url.is_empty() {
         std::fs::create_dir_all(&s.data_dir).with_context(|| format!("无法创建数据目录 {}", s.data_dir.display()))?;
     }
     let db = Db::connect(&s.database_url()).await.context("无法连接数据库")?;
     db.migrate().await.context("数据库迁移失败")?;
+    lianzheng_store::node_key::attach(&db, &load_crypto(s)?).await?;
     Ok(db)
 }
 

@@ -162,10 +162,11 @@ async fn run() -> anyhow::Result<()> {
         Cmd::User(u) => user(&s, u).await,
         Cmd::Backup { to } | Cmd::Export { to } => {
             let db = lianzheng::open_db(&s).await?;
-            let f = std::fs::File::create(&to).with_context(|| format!("无法创建 {}", to.display()))?;
+            let f = lianzheng::create_private_file(&to).with_context(|| format!("无法创建 {}", to.display()))?;
             let mut w = BufWriter::new(f);
             let counts = archive::export(&db, &mut w).await?;
             let total: i64 = counts.iter().map(|c| c.1).sum();
+            audit::record_alone(&db, &cli_actor(), "archive.export", "archive", None, serde_json::json!({"tables": counts.len(), "rows": total})).await?;
             println!("已写出 {}：{} 张表，{} 行", to.display(), counts.len(), total);
             Ok(())
         }
@@ -174,14 +175,15 @@ async fn run() -> anyhow::Result<()> {
             let f = std::fs::File::open(&from).with_context(|| format!("无法打开 {}", from.display()))?;
             let counts = archive::import(&db, &mut BufReader::new(f)).await?;
             let total: i64 = counts.iter().map(|c| c.1).sum();
+            audit::record_alone(&db, &cli_actor(), "archive.import", "archive", None, serde_json::json!({"tables": counts.len(), "rows": total})).await?;
             println!("已导入 {}：{} 张表，{} 行", from.display(), counts.len(), total);
             Ok(())
         }
         Cmd::Audit(AuditCmd::Verify) => {
             let db = lianzheng::open_db(&s).await?;
             match audit::verify_chain(&db).await? {
-                ChainCheck::Intact { entries } => {
-                    println!("审计日志链完整：{entries} 条");
+                ChainCheck::Intact { entries, unkeyed } => {
+                    println!("审计日志链完整：{entries} 条{}", lianzheng_core::audit_labels::unkeyed_note(unkeyed));
                     Ok(())
                 }
                 ChainCheck::Broken { seq, reason } => bail!("审计日志链断裂，第一处在第 {seq} 条：{reason}"),

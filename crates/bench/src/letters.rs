@@ -28,6 +28,9 @@ pub async fn run(dir: &Path, n: usize) -> anyhow::Result<LettersRun> {
     std::fs::create_dir_all(dir)?;
     let db = Db::connect(&Db::sqlite_url_for(dir)).await?;
     db.migrate().await?;
+    // a throw-away database: any key will do
+    let key = lianzheng_core::crypto::Sm4Crypto::generate_key_hex();
+    lianzheng_store::node_key::attach(&db, &lianzheng_core::crypto::Sm4Crypto::from_key_hex(&key).map_err(|e| anyhow::anyhow!("{e}"))?).await?;
     let mut tx = db.begin().await?;
     org::create(&mut tx, &Actor::system("压测"), &OrgInput { parent_id: None, name: "压测单位".into(), short_name: None, kind: OrgKind::PartyCommittee, code: "BENCH".into(), sort_order: 0 }).await?;
     tx.commit().await?;

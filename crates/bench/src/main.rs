@@ -232,6 +232,7 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
     let t0 = Instant::now();
     let db = Db::connect(&db_url).await.context("无法打开数据库")?;
     db.migrate().await?;
+    lianzheng_store::node_key::attach(&db, &crypto).await?;
     let backend = db.backend();
     let g = if cli.reuse {
         eprintln!("沿用已有压测数据（不计生成时间）");

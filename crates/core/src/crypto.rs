@@ -10,6 +10,9 @@
 //! 两半各自独立随机（[`Sm4Crypto::generate_key_hex`] 生成 32 字节随机数），互不推导，
 //! 更换为硬件模块时可分别导入。
 //!
+//! 其他用途的密钥（审计日志链、密钥校验值）由 [`Crypto::derive_key`] 以整个主密钥为 HMAC-SM3
+//! 密钥、以用途标签为消息导出，与检索用哈希的密钥（后 16 字节）不同，互不混用。
+//!
 //! ## 密文格式
 //! `nonce(12 字节，随机) || SM4-GCM 密文(与明文等长) || tag(16 字节)`，无附加认证数据。
 //! 即 RFC 8998 所述 SM4-GCM（GCM 构造，分组密码为 SM4）。
@@ -57,13 +60,22 @@ pub trait Crypto: Send + Sync {
     /// HMAC-SM3，小写十六进制（64 个字符）。用于按精确值查找加密字段（如身份证号）：
     /// 相同输入在同一密钥下结果稳定。
     fn keyed_hash(&self, data: &[u8]) -> String;
+    /// 为一种用途导出 32 字节密钥：HMAC-SM3(主密钥, 用途标签)。同一主密钥、同一标签结果稳定。
+    fn derive_key(&self, purpose: &str) -> [u8; 32];
 }
+
+/// 审计日志链密钥的用途标签（[`Crypto::derive_key`]）。
+pub const AUDIT_CHAIN_PURPOSE: &str = "lianzheng audit chain v1";
+/// 密钥校验值的用途标签：存入数据库，用来发现节点换了密钥。
+pub const KEY_CHECK_PURPOSE: &str = "lianzheng key check";
 
 /// 软件实现：SM4-GCM + HMAC-SM3。
 #[derive(Clone)]
 pub struct Sm4Crypto {
     aead: Sm4Gcm,
     mac: HmacSm3,
+    /// HMAC-SM3 keyed with the whole master key, for [`Crypto::derive_key`].
+    kdf: HmacSm3,
 }
 
 impl fmt::Debug for Sm4Crypto {
@@ -96,7 +108,9 @@ impl Sm4Crypto {
             .map_err(|_| CryptoError::InvalidKey("SM4 密钥长度错误".to_string()))?;
         let mac = <HmacSm3 as KeyInit>::new_from_slice(mac_key)
             .map_err(|_| CryptoError::InvalidKey("HMAC 密钥长度错误".to_string()))?;
-        Ok(Self { aead, mac })
+        let kdf = <HmacSm3 as KeyInit>::new_from_slice(&key)
+            .map_err(|_| CryptoError::InvalidKey("HMAC 密钥长度错误".to_string()))?;
+        Ok(Self { aead, mac, kdf })
     }
 
     /// 生成新的随机主密钥（32 字节，64 个小写十六进制字符）。
@@ -140,6 +154,12 @@ impl Crypto for Sm4Crypto {
         mac.update(data);
         hex::encode(mac.finalize().into_bytes())
     }
+
+    fn derive_key(&self, purpose: &str) -> [u8; 32] {
+        let mut mac = self.kdf.clone();
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
 }
 
 /// 加密字符串，返回标准 Base64（带填充）。
@@ -159,7 +179,18 @@ pub fn sm3_hex(data: &[u8]) -> String {
     hex::encode(Sm3::digest(data))
 }
 
-/// 审计日志哈希链的一环：`sm3_hex(prev_hash_hex 的字节 || 0x1f || entry)`。
+/// 带密钥的审计日志链的一环：`HMAC-SM3(key, prev_hash_hex 的字节 || 0x1f || entry)`，小写十六进制。
+/// 没有密钥的数据库写入者无法为改动过的记录算出新的链值。
+pub fn chain_hmac(key: &[u8; 32], prev_hash_hex: &str, entry: &[u8]) -> String {
+    // a 32-byte key is always a valid HMAC key; the fallback only satisfies the type
+    let Ok(mut mac) = <HmacSm3 as KeyInit>::new_from_slice(key) else { return String::new() };
+    mac.update(prev_hash_hex.as_bytes());
+    mac.update(&[0x1f]);
+    mac.update(entry);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// 审计日志哈希链的一环（升级前的无密钥方案）：`sm3_hex(prev_hash_hex 的字节 || 0x1f || entry)`。
 /// 第一条记录的 `prev_hash_hex` 由调用方约定（如空串或 64 个 `0`）。
 pub fn chain_hash(prev_hash_hex: &str, entry: &[u8]) -> String {
     let mut h = Sm3::new();
@@ -373,6 +404,30 @@ mod tests {
         assert_eq!(h2, chain_hash(&h1, b"entry-2"));
         // 分隔符使边界不可混淆
         assert_ne!(chain_hash("ab", b"c"), chain_hash("a", b"bc"));
+    }
+
+    #[test]
+    fn derived_keys_and_keyed_chain() {
+        let c = Sm4Crypto::from_key_hex(KEY).unwrap();
+        // HMAC-SM3 over the whole 32-byte master key
+        let mut mac = <HmacSm3 as KeyInit>::new_from_slice(&h(KEY)).unwrap();
+        mac.update(AUDIT_CHAIN_PURPOSE.as_bytes());
+        let expected: [u8; 32] = mac.finalize().into_bytes().into();
+        let k = c.derive_key(AUDIT_CHAIN_PURPOSE);
+        assert_eq!(k, expected);
+        assert_ne!(k, c.derive_key(KEY_CHECK_PURPOSE));
+        // not the search hash of the same label (that uses only the second half)
+        assert_ne!(hex::encode(k), c.keyed_hash(AUDIT_CHAIN_PURPOSE.as_bytes()));
+        let other = Sm4Crypto::from_key_hex(&Sm4Crypto::generate_key_hex()).unwrap();
+        assert_ne!(k, other.derive_key(AUDIT_CHAIN_PURPOSE));
+        // the keyed link: differs from the unkeyed one and from another key's
+        let genesis = "0".repeat(64);
+        let l = chain_hmac(&k, &genesis, b"entry-1");
+        assert_eq!(l.len(), 64);
+        assert_ne!(l, chain_hash(&genesis, b"entry-1"));
+        assert_ne!(l, chain_hmac(&other.derive_key(AUDIT_CHAIN_PURPOSE), &genesis, b"entry-1"));
+        assert_eq!(l, chain_hmac(&k, &genesis, b"entry-1"));
+        assert_ne!(chain_hmac(&k, "ab", b"c"), chain_hmac(&k, "a", b"bc"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! lianzheng-core: domain types and rules. No IO, no HTTP, no database.
 
 pub mod access;
+pub mod audit_labels;
 pub mod crypto;
 pub mod duty;
 pub mod idcard;

@@ -7,7 +7,7 @@ use std::io::{BufRead, Write};
 use serde_json::{Value, json};
 
 use crate::db::{Backend, ColType, Db, Val, q_built};
-use crate::schema::all_tables;
+use crate::schema::{ADDED_COLUMNS, all_tables};
 use crate::StoreError;
 
 const FORMAT: &str = "lianzheng-archive";
@@ -46,8 +46,11 @@ fn from_json(v: &Value, t: ColType) -> Result<Val, StoreError> {
 /// Row counts per table, as written or read.
 pub type Counts = Vec<(String, i64)>;
 
+/// Writes every table from one consistent snapshot (one read transaction for the whole export),
+/// so rows written meanwhile are either all in or all out.
 pub async fn export(db: &Db, out: &mut dyn Write) -> Result<Counts, StoreError> {
     let io = |e: std::io::Error| StoreError::Invalid(format!("写入迁移包失败：{e}"));
+    let mut tx = db.begin_read().await?;
     writeln!(out, "{}", json!({"format": FORMAT, "version": VERSION, "source": db.backend().name()})).map_err(io)?;
     let mut counts = Vec::new();
     for t in all_tables() {
@@ -58,7 +61,7 @@ pub async fn export(db: &Db, out: &mut dyn Write) -> Result<Counts, StoreError> 
         let mut offset = 0i64;
         loop {
             let sql = format!("SELECT {} FROM {} ORDER BY {} LIMIT {PAGE} OFFSET {offset}", names.join(", "), t.name, names[0]);
-            let rows = db.fetch_values(q_built(sql), &types).await?;
+            let rows = tx.fetch_values(q_built(sql), &types).await?;
             for r in &rows {
                 let arr: Vec<Value> = r.iter().map(to_json).collect();
                 writeln!(out, "{}", Value::Array(arr)).map_err(io)?;
@@ -96,7 +99,7 @@ pub async fn import(db: &Db, input: &mut dyn BufRead) -> Result<Counts, StoreErr
         tx.execute(q_built(format!("DELETE FROM {name}"))).await?;
     }
     let mut counts: Counts = Vec::new();
-    let mut current: Option<(&'static crate::schema::TableDef, String)> = None;
+    let mut current: Option<(&'static crate::schema::TableDef, Vec<ColType>, String)> = None;
     let mut skipping = false;
     for line in lines {
         let line = line.map_err(|e| StoreError::Invalid(format!("读取迁移包失败：{e}")))?;
@@ -112,26 +115,28 @@ pub async fn import(db: &Db, input: &mut dyn BufRead) -> Result<Counts, StoreErr
             skipping = false;
             let def = all_tables().find(|t| t.name == name).ok_or_else(|| StoreError::Invalid(format!("迁移包含有未知的表：{name}")))?;
             let cols: Vec<String> = v["columns"].as_array().map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect()).unwrap_or_default();
-            let expected: Vec<String> = def.columns.iter().map(|c| c.0.to_string()).collect();
-            if cols != expected {
+            // the archive's columns in this version's order; only columns added since (with a default) may be missing
+            let known: Vec<&str> = def.columns.iter().map(|c| c.0).filter(|c| cols.iter().any(|a| a == c) || !ADDED_COLUMNS.contains(&(name, *c))).collect();
+            if cols != known {
                 return Err(StoreError::Invalid(format!("迁移包中表 {name} 的列与本版本不符")));
             }
-            let placeholders = crate::db::placeholders(1, expected.len());
-            let sql = format!("INSERT INTO {name} ({}) VALUES ({placeholders})", expected.join(", "));
-            current = Some((def, sql));
+            let types: Vec<ColType> = def.columns.iter().filter(|c| known.contains(&c.0)).map(|c| c.1).collect();
+            let placeholders = crate::db::placeholders(1, known.len());
+            let sql = format!("INSERT INTO {name} ({}) VALUES ({placeholders})", known.join(", "));
+            current = Some((def, types, sql));
             counts.push((name.to_string(), 0));
             continue;
         }
         if skipping {
             continue;
         }
-        let (def, sql) = current.as_ref().ok_or_else(|| StoreError::Invalid("迁移包内容损坏".into()))?;
+        let (def, types, sql) = current.as_ref().ok_or_else(|| StoreError::Invalid("迁移包内容损坏".into()))?;
         let arr = v.as_array().ok_or_else(|| StoreError::Invalid("迁移包内容损坏".into()))?;
-        if arr.len() != def.columns.len() {
+        if arr.len() != types.len() {
             return Err(StoreError::Invalid(format!("迁移包中表 {} 的一行列数不符", def.name)));
         }
         let mut query = q_built(sql.clone());
-        for (val, (_, t)) in arr.iter().zip(def.columns.iter()) {
+        for (val, t) in arr.iter().zip(types.iter()) {
             query = query.bind(from_json(val, *t)?);
         }
         tx.execute(query).await?;
@@ -147,6 +152,8 @@ pub async fn import(db: &Db, input: &mut dyn BufRead) -> Result<Counts, StoreErr
             }
         }
     }
+    // the archive's key check must be this node's; an older archive gets this node's
+    crate::node_key::after_import(&mut tx).await?;
     tx.commit().await?;
     Ok(counts)
 }

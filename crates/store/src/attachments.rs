@@ -61,7 +61,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, scope: &Scope, a: &AttachmentInp
                 .bind(now()),
         )
         .await?;
-    audit::record(tx, actor, "upload", "attachment", Some(id.to_string()), json!({"after": {"filename": a.filename, "size": a.size, "sm3": a.sm3, "org_id": a.org_id}})).await?;
+    audit::record(tx, actor, "attachment.upload", "attachment", Some(id.to_string()), json!({"after": {"filename": a.filename, "size": a.size, "sm3": a.sm3, "org_id": a.org_id}})).await?;
     Ok(id)
 }
 

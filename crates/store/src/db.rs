@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -19,6 +19,9 @@ use crate::StoreError;
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// PostgreSQL `lock_timeout` on every connection.
+pub const PG_LOCK_TIMEOUT: &str = "5s";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -46,6 +49,24 @@ enum Pool {
 pub struct Db {
     pool: Pool,
     generation: Arc<Generation>,
+    /// Set once at start ([`crate::node_key::attach`]); shared by every clone and transaction so
+    /// that `audit::record` keeps its signature.
+    node_keys: Arc<OnceLock<NodeKeys>>,
+}
+
+/// What the store needs of the node's master key, derived from it at start. The audit key
+/// lives only in memory: a database writer without it cannot recompute the chain over an
+/// edited entry. The check value is what the database stores to recognise the key.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct NodeKeys {
+    pub(crate) audit: [u8; 32],
+    pub(crate) check: String,
+}
+
+impl std::fmt::Debug for NodeKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NodeKeys(..)")
+    }
 }
 
 /// This process's write generation: bumped after every committed transaction (and, by the web
@@ -68,6 +89,7 @@ impl Generation {
 pub struct Tx {
     inner: TxInner,
     generation: Arc<Generation>,
+    node_keys: Arc<OnceLock<NodeKeys>>,
 }
 
 enum TxInner {
@@ -176,13 +198,15 @@ impl Db {
     /// file if missing, and applies the embedded migrations.
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
         let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url).map_err(StoreError::from)?;
+            // a write waiting on a lock fails after a while instead of piling up; no statement
+            // timeout, since reports and exports may run long
+            let opts = PgConnectOptions::from_str(url).map_err(StoreError::from)?.options([("lock_timeout", PG_LOCK_TIMEOUT)]);
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Db { pool: Pool::Postgres(pool), generation: Arc::default() }
+            Db { pool: Pool::Postgres(pool), generation: Arc::default(), node_keys: Arc::default() }
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -199,7 +223,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Db { pool: Pool::Sqlite(pool), generation: Arc::default() }
+            Db { pool: Pool::Sqlite(pool), generation: Arc::default(), node_keys: Arc::default() }
         } else {
             return Err(StoreError::Config(format!("不支持的数据库地址：{url}（应以 sqlite:// 或 postgres:// 开头）")));
         };
@@ -238,7 +262,30 @@ impl Db {
             Pool::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => TxInner::Postgres(p.begin().await?),
         };
-        Ok(Tx { inner, generation: self.generation.clone() })
+        Ok(Tx { inner, generation: self.generation.clone(), node_keys: self.node_keys.clone() })
+    }
+
+    /// A read-only transaction over one consistent snapshot (backups): REPEATABLE READ on
+    /// PostgreSQL; on SQLite a deferred transaction, whose first read fixes the snapshot (WAL)
+    /// until it ends. Dropped, not committed.
+    pub async fn begin_read(&self) -> Result<Tx, StoreError> {
+        let inner = match &self.pool {
+            Pool::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN DEFERRED").await?),
+            Pool::Postgres(p) => TxInner::Postgres(p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?),
+        };
+        Ok(Tx { inner, generation: self.generation.clone(), node_keys: self.node_keys.clone() })
+    }
+
+    /// Hands the node's keys over once; a second call must bring the same ones.
+    pub(crate) fn set_node_keys(&self, keys: NodeKeys) -> Result<(), StoreError> {
+        if self.node_keys.get_or_init(|| keys.clone()) != &keys {
+            return Err(StoreError::Config("同一数据库连接不能换用另一把密钥".into()));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn node_keys(&self) -> Result<&NodeKeys, StoreError> {
+        keys_of(&self.node_keys)
     }
 
     pub fn generation(&self) -> Arc<Generation> {
@@ -290,6 +337,10 @@ impl Db {
     }
 }
 
+fn keys_of(k: &OnceLock<NodeKeys>) -> Result<&NodeKeys, StoreError> {
+    k.get().ok_or_else(|| StoreError::Config("审计密钥未设置：数据库打开后须先调用 node_key::attach".into()))
+}
+
 impl Tx {
     /// ` FOR UPDATE` on PostgreSQL, for a read whose result a write in this transaction depends
     /// on (a status, a count); nothing on SQLite, where `BEGIN IMMEDIATE` already holds the one
@@ -299,6 +350,10 @@ impl Tx {
             Backend::Postgres => " FOR UPDATE",
             Backend::Sqlite => "",
         }
+    }
+
+    pub(crate) fn node_keys(&self) -> Result<&NodeKeys, StoreError> {
+        keys_of(&self.node_keys)
     }
 
     pub fn backend(&self) -> Backend {
@@ -314,6 +369,15 @@ impl Tx {
             TxInner::Postgres(t) => t.commit().await?,
         }
         self.generation.bump();
+        Ok(())
+    }
+
+    /// Commits a write no read cache depends on (an audit entry for a read): caches stay warm.
+    pub(crate) async fn commit_unseen(self) -> Result<(), StoreError> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
+        }
         Ok(())
     }
 
@@ -396,19 +460,19 @@ macro_rules! decode_row {
     }};
 }
 
-impl Db {
-    /// Rows as loose values, for the portable archive.
-    pub async fn fetch_values(&self, q: Q, types: &[ColType]) -> Result<Vec<Vec<Val>>, StoreError> {
+impl Tx {
+    /// Rows as loose values, for the portable archive (read inside one snapshot).
+    pub async fn fetch_values(&mut self, q: Q, types: &[ColType]) -> Result<Vec<Vec<Val>>, StoreError> {
         let Q { sql, args } = q;
         let mut out = Vec::new();
-        match &self.pool {
-            Pool::Sqlite(p) => {
-                for row in bind_args!(sqlx::query::<Sqlite>(AssertSqlSafe(sql)), args).fetch_all(p).await? {
+        match &mut self.inner {
+            TxInner::Sqlite(t) => {
+                for row in bind_args!(sqlx::query::<Sqlite>(AssertSqlSafe(sql)), args).fetch_all(&mut **t).await? {
                     out.push(decode_row!(row, types));
                 }
             }
-            Pool::Postgres(p) => {
-                for row in bind_args!(sqlx::query::<Postgres>(AssertSqlSafe(sql)), args).fetch_all(p).await? {
+            TxInner::Postgres(t) => {
+                for row in bind_args!(sqlx::query::<Postgres>(AssertSqlSafe(sql)), args).fetch_all(&mut **t).await? {
                     out.push(decode_row!(row, types));
                 }
             }

@@ -9,6 +9,7 @@ pub mod builder;
 pub mod db;
 pub mod duty;
 pub mod jobs;
+pub mod node_key;
 pub mod org;
 pub mod people;
 pub mod schema;

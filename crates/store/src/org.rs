@@ -145,7 +145,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, input: &OrgInput) -> Result<Org,
         .await?;
     let path = format!("{parent_path}{id}/");
     tx.execute(q("UPDATE orgs SET path = $1 WHERE id = $2").bind(path.as_str()).bind(id)).await?;
-    audit::record(tx, actor, "create", "org", Some(id.to_string()), json!({"after": {"name": input.name, "kind": input.kind.label(), "code": input.code, "parent_id": input.parent_id}})).await?;
+    audit::record(tx, actor, "org.create", "org", Some(id.to_string()), json!({"after": {"name": input.name, "kind": input.kind.label(), "code": input.code, "parent_id": input.parent_id}})).await?;
     Ok(Org {
         id,
         parent_id: input.parent_id,
@@ -188,7 +188,7 @@ pub async fn update(tx: &mut Tx, actor: &Actor, id: i64, version: i64, input: &O
     audit::record(
         tx,
         actor,
-        "update",
+        "org.update",
         "org",
         Some(id.to_string()),
         json!({"before": {"name": before.name, "kind": before.kind, "code": before.code, "sort_order": before.sort_order, "parent_id": before.parent_id},

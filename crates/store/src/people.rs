@@ -211,10 +211,10 @@ pub async fn create(tx: &mut Tx, actor: &Actor, crypto: &dyn Crypto, scope: &Sco
     audit::record(
         tx,
         actor,
-        "create",
+        "person.create",
         "person",
         Some(id.to_string()),
-        json!({"after": {"name": input.name, "org_id": input.org_id, "id_number": masked, "posts": posts.iter().map(|p| p.kind.label()).collect::<Vec<_>>()}}),
+        json!({"after": audit::redact(&json!({"name": input.name, "org_id": input.org_id, "id_number": masked, "posts": posts.iter().map(|p| p.kind.label()).collect::<Vec<_>>()}), &["name", "id_number"])}),
     )
     .await?;
     Ok(id)
@@ -239,7 +239,7 @@ async fn add_post(tx: &mut Tx, person_id: i64, p: &PostInput) -> Result<(), Stor
 /// Adds a post to a person already checked to be in scope.
 pub async fn create_post(tx: &mut Tx, actor: &Actor, person_id: i64, p: &PostInput) -> Result<(), StoreError> {
     add_post(tx, person_id, p).await?;
-    audit::record(tx, actor, "create", "post", Some(person_id.to_string()), json!({"after": {"kind": p.kind.label(), "org_id": p.org_id, "duty_areas": p.duty_areas, "start_date": p.start_date}})).await
+    audit::record(tx, actor, "post.create", "post", Some(person_id.to_string()), json!({"after": audit::redact(&json!({"kind": p.kind.label(), "org_id": p.org_id, "title": p.title, "duty_areas": p.duty_areas, "start_date": p.start_date}), &["title", "duty_areas"])})).await
 }
 
 /// Edits a person; the new unit must also lie inside the writer's scope. `version` guards concurrent edits.
@@ -268,10 +268,10 @@ pub async fn update(tx: &mut Tx, actor: &Actor, crypto: &dyn Crypto, scope: &Sco
     audit::record(
         tx,
         actor,
-        "update",
+        "person.update",
         "person",
         Some(id.to_string()),
-        json!({"before": {"name": old_name, "org_id": old_org, "id_number": old_masked}, "after": {"name": input.name, "org_id": input.org_id, "id_number": masked}}),
+        audit::changes(&json!({"name": old_name, "org_id": old_org, "id_number": old_masked}), &json!({"name": input.name, "org_id": input.org_id, "id_number": masked}), &["name", "id_number"]),
     )
     .await
 }

@@ -24,7 +24,7 @@ pub const BASE_TABLES: &[TableDef] = &[
     TableDef { name: "grants", columns: &[("id", I), ("user_id", I), ("role", T), ("org_id", I), ("created_at", I)] },
     TableDef { name: "password_resets", columns: &[("id", I), ("user_id", I), ("requested_by", I), ("requested_at", I), ("status", T), ("decided_by", I), ("decided_at", I)] },
     TableDef { name: "audit_head", columns: &[("id", I), ("seq", I), ("last_hash", T)] },
-    TableDef { name: "audit_log", columns: &[("id", I), ("seq", I), ("at", I), ("actor_id", I), ("actor_name", T), ("action", T), ("entity", T), ("entity_id", T), ("summary", T), ("ip", T), ("prev_hash", T), ("hash", T)] },
+    TableDef { name: "audit_log", columns: &[("id", I), ("seq", I), ("at", I), ("actor_id", I), ("actor_name", T), ("action", T), ("entity", T), ("entity_id", T), ("summary", T), ("ip", T), ("prev_hash", T), ("hash", T), ("scheme", T)] },
     TableDef { name: "jobs", columns: &[("id", I), ("kind", T), ("run_at", I), ("locked_by", T), ("locked_until", I), ("attempts", I), ("last_error", T), ("last_run_at", I), ("payload", T), ("created_at", I)] },
     TableDef { name: "settings", columns: &[("key", T), ("value", T), ("updated_at", I)] },
     TableDef { name: "attachments", columns: &[("id", I), ("org_id", I), ("org_path", T), ("owner_kind", T), ("owner_id", I), ("filename", T), ("content_type", T), ("size", I), ("sm3", T), ("storage_key", T), ("created_by", I), ("created_at", I)] },
@@ -34,6 +34,10 @@ pub const BASE_TABLES: &[TableDef] = &[
 pub fn all_tables() -> impl Iterator<Item = &'static TableDef> {
     BASE_TABLES.iter().chain(crate::duty::lists::TABLES).chain(crate::duty::tasks::TABLES).chain(crate::duty::letters::TABLES)
 }
+
+/// Columns added after archives were first written, with a database default: an older archive
+/// without them still loads (the default fills them in). (table, column)
+pub const ADDED_COLUMNS: &[(&str, &str)] = &[("audit_log", "scheme")];
 
 /// Tables that exist but are deliberately not archived.
 pub const NOT_ARCHIVED: &[&str] = &["sessions"];

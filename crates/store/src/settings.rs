@@ -24,5 +24,5 @@ pub async fn set(tx: &mut Tx, actor: &Actor, key: &str, value: &str) -> Result<(
             .bind(now()),
     )
     .await?;
-    audit::record(tx, actor, "update", "setting", Some(key.to_string()), json!({"before": before.map(|(v,)| v), "after": value})).await
+    audit::record(tx, actor, "setting.update", "setting", Some(key.to_string()), json!({"before": before.map(|(v,)| v), "after": value})).await
 }

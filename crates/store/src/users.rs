@@ -99,7 +99,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, input: &UserInput, password_hash
                 .bind(t),
         )
         .await?;
-    audit::record(tx, actor, "create", "user", Some(id.to_string()), json!({"after": {"username": input.username, "display_name": input.display_name, "org_id": input.org_id}})).await?;
+    audit::record(tx, actor, "user.create", "user", Some(id.to_string()), json!({"after": audit::redact(&json!({"username": input.username, "display_name": input.display_name, "person_id": input.person_id, "org_id": input.org_id}), &["display_name"])})).await?;
     Ok(id)
 }
 
@@ -121,7 +121,7 @@ pub async fn set_password(tx: &mut Tx, actor: &Actor, id: i64, password_hash: &s
     if n == 0 {
         return Err(StoreError::NotFound);
     }
-    audit::record(tx, actor, if must_change { "reset_password" } else { "change_password" }, "user", Some(id.to_string()), json!({"must_change": must_change})).await
+    audit::record(tx, actor, if must_change { "user.reset_password" } else { "user.change_password" }, "user", Some(id.to_string()), json!({"must_change": must_change})).await
 }
 
 pub async fn unlock(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), StoreError> {
@@ -129,7 +129,7 @@ pub async fn unlock(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), StoreErro
     if n == 0 {
         return Err(StoreError::NotFound);
     }
-    audit::record(tx, actor, "unlock", "user", Some(id.to_string()), json!({})).await
+    audit::record(tx, actor, "user.unlock", "user", Some(id.to_string()), json!({})).await
 }
 
 pub async fn set_disabled(tx: &mut Tx, actor: &Actor, id: i64, disabled: bool) -> Result<(), StoreError> {
@@ -140,7 +140,7 @@ pub async fn set_disabled(tx: &mut Tx, actor: &Actor, id: i64, disabled: bool) -
     if disabled {
         tx.execute(q("DELETE FROM sessions WHERE user_id = $1").bind(id)).await?;
     }
-    audit::record(tx, actor, if disabled { "disable" } else { "enable" }, "user", Some(id.to_string()), json!({})).await
+    audit::record(tx, actor, if disabled { "user.disable" } else { "user.enable" }, "user", Some(id.to_string()), json!({})).await
 }
 
 /// What failed at sign-in.
@@ -161,9 +161,9 @@ pub async fn record_failure(tx: &mut Tx, actor: &Actor, id: i64, max_failures: i
         tx.execute(q("UPDATE users SET locked_until = $1, failed_count = 0 WHERE id = $2").bind(now() + lock_secs).bind(id)).await?;
     }
     let action = match (locked, what) {
-        (true, _) => "login_locked",
-        (false, Failure::Password) => "login_failed",
-        (false, Failure::Totp | Failure::TotpReplay) => "totp_failed",
+        (true, _) => "user.login_locked",
+        (false, Failure::Password) => "user.login_failed",
+        (false, Failure::Totp | Failure::TotpReplay) => "user.totp_failed",
     };
     let factor = if what == Failure::Password { "password" } else { "totp" };
     audit::record(tx, actor, action, "user", Some(id.to_string()), json!({"failures": count, "factor": factor, "replay": what == Failure::TotpReplay})).await?;
@@ -172,7 +172,7 @@ pub async fn record_failure(tx: &mut Tx, actor: &Actor, id: i64, max_failures: i
 
 /// A wrong code while binding an authenticator: audited, not counted (the key is not yet a factor).
 pub async fn record_enrolment_failure(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), StoreError> {
-    audit::record(tx, actor, "totp_enrol_failed", "user", Some(id.to_string()), json!({})).await
+    audit::record(tx, actor, "user.totp_enrol_failed", "user", Some(id.to_string()), json!({})).await
 }
 
 /// Takes a TOTP time step as used: true the first time, false when this or a later step was
@@ -193,18 +193,18 @@ pub async fn change_own_password(tx: &mut Tx, actor: &Actor, id: i64, password_h
         return Err(StoreError::NotFound);
     }
     let revoked = tx.execute(q("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2").bind(id).bind(keep_session)).await?;
-    audit::record(tx, actor, "change_password", "user", Some(id.to_string()), json!({"must_change": false, "sessions_revoked": revoked})).await?;
+    audit::record(tx, actor, "user.change_password", "user", Some(id.to_string()), json!({"must_change": false, "sessions_revoked": revoked})).await?;
     Ok(revoked)
 }
 
 pub async fn record_login(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), StoreError> {
     tx.execute(q("UPDATE users SET failed_count = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2").bind(now()).bind(id)).await?;
-    audit::record(tx, actor, "login", "user", Some(id.to_string()), json!({})).await
+    audit::record(tx, actor, "user.login", "user", Some(id.to_string()), json!({})).await
 }
 
 pub async fn set_totp(tx: &mut Tx, actor: &Actor, id: i64, secret_enc: Option<String>, enabled: bool) -> Result<(), StoreError> {
     tx.execute(q("UPDATE users SET totp_secret_enc = $1, totp_enabled = $2, updated_at = $3 WHERE id = $4").bind(secret_enc).bind(enabled).bind(now()).bind(id)).await?;
-    audit::record(tx, actor, if enabled { "totp_enable" } else { "totp_pending" }, "user", Some(id.to_string()), json!({})).await
+    audit::record(tx, actor, if enabled { "user.totp_enable" } else { "user.totp_pending" }, "user", Some(id.to_string()), json!({})).await
 }
 
 /// 密码重置申请: a 系统管理员's request to reset an account's password, which takes effect only
@@ -245,7 +245,7 @@ pub async fn request_reset(tx: &mut Tx, actor: &Actor, user_id: i64) -> Result<i
     let (id,): (i64,) = tx
         .fetch_one(q("INSERT INTO password_resets (user_id, requested_by, requested_at, status) VALUES ($1, $2, $3, 'pending') RETURNING id").bind(user_id).bind(actor.user_id).bind(now()))
         .await?;
-    audit::record(tx, actor, "reset_request", "user", Some(user_id.to_string()), json!({"request_id": id})).await?;
+    audit::record(tx, actor, "user.reset_request", "user", Some(user_id.to_string()), json!({"request_id": id})).await?;
     Ok(id)
 }
 
@@ -291,13 +291,13 @@ pub async fn approve_reset(tx: &mut Tx, actor: &Actor, id: i64, password_hash: &
     let user_id = decide_reset(tx, actor, id, RESET_APPROVED).await?;
     set_password(tx, actor, user_id, password_hash, true).await?;
     let revoked = tx.execute(q("DELETE FROM sessions WHERE user_id = $1").bind(user_id)).await?;
-    audit::record(tx, actor, "reset_approve", "user", Some(user_id.to_string()), json!({"request_id": id, "sessions_revoked": revoked})).await?;
+    audit::record(tx, actor, "user.reset_approve", "user", Some(user_id.to_string()), json!({"request_id": id, "sessions_revoked": revoked})).await?;
     Ok((user_id, revoked))
 }
 
 pub async fn reject_reset(tx: &mut Tx, actor: &Actor, id: i64) -> Result<i64, StoreError> {
     let user_id = decide_reset(tx, actor, id, RESET_REJECTED).await?;
-    audit::record(tx, actor, "reset_reject", "user", Some(user_id.to_string()), json!({"request_id": id})).await?;
+    audit::record(tx, actor, "user.reset_reject", "user", Some(user_id.to_string()), json!({"request_id": id})).await?;
     Ok(user_id)
 }
 
@@ -311,7 +311,7 @@ pub async fn add_grant(tx: &mut Tx, actor: &Actor, user_id: i64, role: Role, org
     }
     let org_id = if role.needs_org() { org_id } else { None };
     tx.execute(q("INSERT INTO grants (user_id, role, org_id, created_at) VALUES ($1, $2, $3, $4)").bind(user_id).bind(role.code()).bind(org_id).bind(now())).await?;
-    audit::record(tx, actor, "grant", "user", Some(user_id.to_string()), json!({"role": role.label(), "org_id": org_id})).await
+    audit::record(tx, actor, "user.grant", "user", Some(user_id.to_string()), json!({"role": role.label(), "org_id": org_id})).await
 }
 
 /// The account a grant belongs to.
@@ -324,7 +324,7 @@ pub async fn remove_grant(tx: &mut Tx, actor: &Actor, grant_id: i64) -> Result<(
     let g: Option<(i64, String, Option<i64>)> = tx.fetch_optional(q("SELECT user_id, role, org_id FROM grants WHERE id = $1").bind(grant_id)).await?;
     let (user_id, role, org_id) = g.ok_or(StoreError::NotFound)?;
     tx.execute(q("DELETE FROM grants WHERE id = $1").bind(grant_id)).await?;
-    audit::record(tx, actor, "revoke", "user", Some(user_id.to_string()), json!({"role": role, "org_id": org_id})).await
+    audit::record(tx, actor, "user.revoke", "user", Some(user_id.to_string()), json!({"role": role, "org_id": org_id})).await
 }
 
 /// The subtrees over which the grants give a permission (business permissions), or everything

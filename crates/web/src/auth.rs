@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, header};
 use lianzheng_core::crypto::sm3_hex;
 use lianzheng_core::org::{Permission, Role, Scope};
 use lianzheng_store::audit::Actor;
-use lianzheng_store::sessions::Session;
+use lianzheng_store::sessions::{self, Session};
 use lianzheng_store::users::{self, Grant, User};
 
 use crate::error::AppError;
@@ -86,6 +86,19 @@ impl FromRequestParts<AppState> for ClientAddr {
     }
 }
 
+/// Who is behind a request's token, without the session checks of the extractor: for logging
+/// a refused request. None without a live session.
+pub async fn actor_of(st: &AppState, headers: &HeaderMap) -> Option<Actor> {
+    let (token, _) = request_token(headers)?;
+    let hash = token_hash(&token);
+    if let Some(p) = st.caches.principals.get(&hash) {
+        return Some(p.actor());
+    }
+    let session = sessions::get(&st.db, &hash).await.ok()??;
+    let user = users::get(&st.db, session.user_id).await.ok()??;
+    Some(Actor { user_id: Some(user.id), name: format!("{}（{}）", user.display_name, user.username), ip: None })
+}
+
 fn peer_ip(parts: &Parts, st: &AppState) -> Option<String> {
     let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
     client_ip(peer, &parts.headers, &st.policy.trusted_proxies)
@@ -124,6 +137,11 @@ impl Principal {
     }
     pub fn actor(&self) -> Actor {
         Actor { user_id: Some(self.user.id), name: format!("{}（{}）", self.user.display_name, self.user.username), ip: self.ip.clone() }
+    }
+    /// Logs a read worth knowing about (a download, an export, a look-up by ID number). If the
+    /// entry cannot be written the read is not served.
+    pub async fn log_read(&self, st: &AppState, action: &str, entity: &str, entity_id: Option<String>, summary: serde_json::Value) -> Result<(), AppError> {
+        lianzheng_store::audit::record_read(&st.db, &self.actor(), action, entity, entity_id, summary).await.map_err(AppError::from)
     }
     /// Admin roles must have passed a second factor in this session before doing anything.
     pub fn needs_second_factor(&self, st: &AppState) -> bool {

@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::invalidate_caches))
         .layer(axum::middleware::from_fn(middleware::page_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::log_denied))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .with_state(state)
 }

@@ -5,6 +5,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use lianzheng_store::audit::{self, Actor};
 use lianzheng_store::sessions;
 
 use crate::auth::{request_token, token_hash};
@@ -28,6 +29,32 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     if !is_asset && !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+/// Every refused request (403) goes to the audit log as `access.denied`: who (when signed in),
+/// the method and the path — never the query string, which may carry search terms. The steps
+/// a person is sent through first (initial password, second factor) are not refusals.
+pub async fn log_denied(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let method = req.method().to_string();
+    let path = req.uri().path().to_string();
+    let headers = req.headers().clone();
+    let peer_addr = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let peer = crate::auth::client_ip(peer_addr, &headers, &st.policy.trusted_proxies);
+    let resp = next.run(req).await;
+    if resp.status() != StatusCode::FORBIDDEN {
+        return resp;
+    }
+    let code = resp.extensions().get::<ErrorBody>().map(|e| e.code);
+    if code == Some("action_required") {
+        return resp;
+    }
+    let mut actor = crate::auth::actor_of(&st, &headers).await.unwrap_or_else(|| Actor { user_id: None, name: "未登录用户".into(), ip: None });
+    actor.ip = peer;
+    let summary = serde_json::json!({"method": method, "path": path, "code": code});
+    if let Err(e) = audit::record_read(&st.db, &actor, "access.denied", "request", None, summary).await {
+        tracing::warn!(error = %e, "could not log a refused request");
     }
     resp
 }

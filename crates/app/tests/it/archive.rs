@@ -33,6 +33,7 @@ async fn round_trip_loses_nothing() {
     let url = fresh_database_url(target_backend, std::env::var("LIANZHENG_TEST_PG_URL").ok(), &dir).await;
     let second = Db::connect(&url).await.unwrap();
     second.migrate().await.unwrap();
+    lianzheng_store::node_key::attach(&second, app.state.crypto.as_ref()).await.unwrap();
     import(&second, &mut bytes.as_slice()).await.unwrap();
     assert_eq!(dump(&second).await, original, "after import into {:?}", target_backend);
 
@@ -46,6 +47,7 @@ async fn round_trip_loses_nothing() {
     std::fs::create_dir_all(&dir3).unwrap();
     let third = Db::connect(&Db::sqlite_url_for(&dir3)).await.unwrap();
     third.migrate().await.unwrap();
+    lianzheng_store::node_key::attach(&third, app.state.crypto.as_ref()).await.unwrap();
     import(&third, &mut again.as_slice()).await.unwrap();
     assert_eq!(dump(&third).await, original);
 
@@ -80,6 +82,7 @@ async fn an_archive_with_band_rows_still_imports() {
     std::fs::create_dir_all(&dir).unwrap();
     let db = Db::connect(&Db::sqlite_url_for(&dir)).await.unwrap();
     db.migrate().await.unwrap();
+    lianzheng_store::node_key::attach(&db, app.state.crypto.as_ref()).await.unwrap();
     import(&db, &mut old.as_bytes()).await.unwrap();
     assert_eq!(dump(&db).await, dump(&app.state.db).await);
 }

@@ -106,15 +106,17 @@ both!(forms_need_csrf_and_headers_are_strict, |app: TestApp| async move {
     let (c, csrf) = app.sign_in("jw_staff").await;
     assert!(!csrf.is_empty());
     let org = app.org_id("XW-D03").await.to_string();
-    // without the token: refused, nothing written
+    // without the token: refused, nothing written but the refusal itself
     let before = app.audit_count().await;
     let r = c.post(app.url("/people")).form(&[("org_id", org.as_str()), ("name", "甲"), ("gender", "male")]).send().await.unwrap();
     assert_eq!(r.status(), 403);
-    assert_eq!(app.audit_count().await, before);
+    assert_eq!(app.audit_count().await, before + 1);
+    let (action,): (String,) = app.state.db.fetch_one(lianzheng_store::q("SELECT action FROM audit_log ORDER BY seq DESC LIMIT 1")).await.unwrap();
+    assert_eq!(action, "access.denied");
     // with it: created
     let r = c.post(app.url("/people")).form(&[("_csrf", csrf.as_str()), ("org_id", org.as_str()), ("name", "甲"), ("gender", "male")]).send().await.unwrap();
     assert_eq!(r.status(), 303);
-    assert_eq!(app.audit_count().await, before + 1);
+    assert_eq!(app.audit_count().await, before + 2);
     let r = c.get(app.url("/people")).send().await.unwrap();
     let h = r.headers();
     assert!(h["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));

@@ -182,7 +182,7 @@ both!(reporting_progress_updates_percent_and_is_audited, |app: TestApp| async mo
     assert_eq!(v["task"]["task"]["progress"], 55);
     assert_eq!(progress(&app, canteen).await, (55, "in_progress".to_string()));
     assert_eq!(app.audit_count().await, before + 1);
-    let (summary,): (String,) = app.state.db.fetch_one(q("SELECT summary FROM audit_log WHERE entity = 'task' AND action = 'report' ORDER BY seq DESC LIMIT 1")).await.unwrap();
+    let (summary,): (String,) = app.state.db.fetch_one(q("SELECT summary FROM audit_log WHERE entity = 'task' AND action = 'task.report' ORDER BY seq DESC LIMIT 1")).await.unwrap();
     assert!(summary.contains("\"percent\":55") && summary.contains("\"progress\":40"), "{summary}");
     let (s, v) = app.send_json(Method::POST, &dw, &format!("/api/v1/duty/tasks/{canteen}/reports"), json!({"percent": 100, "text": "整治完成"})).await;
     assert_eq!(s, 201);
@@ -469,7 +469,7 @@ both!(an_item_is_deleted_with_its_children_until_progress_is_reported, |app: Tes
     assert_eq!(app.get_json(&jw, &format!("/api/v1/duty/tasks/{small}")).await.0, 404);
     assert_eq!(app.audit_count().await, before + 1);
     let (action, entity): (String, String) = app.state.db.fetch_one(q("SELECT action, entity FROM audit_log ORDER BY seq DESC LIMIT 1")).await.unwrap();
-    assert_eq!((action.as_str(), entity.as_str()), ("delete", "task"));
+    assert_eq!((action.as_str(), entity.as_str()), ("task.delete", "task"));
 
     // through the page: a fresh item is deleted and the plan is shown again
     let lone = create(json!({"title": "页面删除的事项"})).await;

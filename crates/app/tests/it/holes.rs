@@ -141,9 +141,9 @@ both!(the_years_copy_check_is_rerun_only_over_all_units_and_audited, |app: TestA
     let r = c.post(app.url("/duty/flags/recheck")).form(&[("_csrf", csrf.as_str()), ("year", "")]).send().await.unwrap();
     assert_eq!(r.status(), 403);
     // the county's 纪委 may, and it is in the audit log
-    let before = app.state.db.scalar_i64(q("SELECT COUNT(*) FROM audit_log WHERE action = 'recheck'")).await.unwrap();
+    let before = app.state.db.scalar_i64(q("SELECT COUNT(*) FROM audit_log WHERE action = 'letter.recheck'")).await.unwrap();
     let (c, csrf) = app.sign_in("jw_staff").await;
     let r = c.post(app.url("/duty/flags/recheck")).form(&[("_csrf", csrf.as_str()), ("year", "")]).send().await.unwrap();
     assert_eq!(r.status(), 303);
-    assert_eq!(app.state.db.scalar_i64(q("SELECT COUNT(*) FROM audit_log WHERE action = 'recheck'")).await.unwrap(), before + 1);
+    assert_eq!(app.state.db.scalar_i64(q("SELECT COUNT(*) FROM audit_log WHERE action = 'letter.recheck'")).await.unwrap(), before + 1);
 });

@@ -94,6 +94,9 @@ both!(command_line_tools, |app: TestApp| async move {
     let archive = app.dir.join("backup.jsonl");
     let (ok, out) = cli(&app, &["backup", "--to", archive.to_str().unwrap()]);
     assert!(ok, "{out}");
+    // the backup holds every table: the owner alone reads it
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&archive).unwrap().permissions().mode() & 0o777, 0o600);
     // restoring into the same (non-empty) database is refused
     let (ok, out) = cli(&app, &["restore", "--from", archive.to_str().unwrap()]);
     assert!(!ok && out.contains("已有数据"), "{out}");

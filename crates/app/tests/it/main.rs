@@ -6,7 +6,10 @@ mod harness;
 
 mod account_rules;
 mod archive;
+mod audit_chain;
+mod audit_log;
 mod auth;
+mod backup;
 mod caches;
 mod config_file;
 mod duty_letters;

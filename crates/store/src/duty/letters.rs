@@ -228,7 +228,7 @@ pub async fn create_template(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i6
                 .bind(t),
         )
         .await?;
-    audit::record(tx, actor, "create", "letter_template", Some(id.to_string()), json!({"after": {"year": year, "kind": kind, "title": title}})).await?;
+    audit::record(tx, actor, "letter_template.create", "letter_template", Some(id.to_string()), json!({"after": {"year": year, "kind": kind, "title": title}})).await?;
     Ok(id)
 }
 
@@ -302,7 +302,7 @@ pub async fn generate(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: i6
             .await?;
         made.push(id);
     }
-    audit::record(tx, actor, "generate", "letter", Some(template_id.to_string()), json!({"template_id": template_id, "letters": made.len()})).await?;
+    audit::record(tx, actor, "letter.generate", "letter", Some(template_id.to_string()), json!({"template_id": template_id, "letters": made.len()})).await?;
     Ok(made)
 }
 
@@ -345,7 +345,7 @@ pub async fn update_body(tx: &mut Tx, actor: &Actor, scope: &Scope, id: i64, ver
     if n == 0 {
         return Err(StoreError::Stale);
     }
-    audit::record(tx, actor, "update", "letter", Some(id.to_string()), json!({"chars": body.chars().count()})).await
+    audit::record(tx, actor, "letter.update", "letter", Some(id.to_string()), json!({"chars": body.chars().count()})).await
 }
 
 /// 签订: by confirmation in the system (the signer's own account) or an uploaded signed scan.
@@ -363,7 +363,7 @@ pub async fn sign(tx: &mut Tx, actor: &Actor, id: i64, method: &str, scan_attach
     if n == 0 {
         return Err(StoreError::Invalid("责任书已签订".into()));
     }
-    audit::record(tx, actor, "sign", "letter", Some(id.to_string()), json!({"method": method, "scan_attachment_id": scan_attachment_id})).await
+    audit::record(tx, actor, "letter.sign", "letter", Some(id.to_string()), json!({"method": method, "scan_attachment_id": scan_attachment_id})).await
 }
 
 // ---- copy detection ----
@@ -864,7 +864,7 @@ pub async fn mark_reviewed(tx: &mut Tx, actor: &Actor, id: i64, note: Option<&st
     if n == 0 {
         return Err(StoreError::Invalid("该提示已标记为已核".into()));
     }
-    audit::record(tx, actor, "review", "letter_flag", Some(id.to_string()), json!({"note": note})).await
+    audit::record(tx, actor, "letter_flag.review", "letter_flag", Some(id.to_string()), json!({"after": audit::redact(&json!({"note": note}), &["note"])})).await
 }
 
 pub async fn phrases(db: &Db) -> Result<Vec<(i64, String, String, Option<String>)>, StoreError> {
@@ -873,7 +873,7 @@ pub async fn phrases(db: &Db) -> Result<Vec<(i64, String, String, Option<String>
 
 pub async fn add_phrase(tx: &mut Tx, actor: &Actor, phrase: &str, allowed: &str, note: Option<&str>) -> Result<(), StoreError> {
     tx.execute(q("INSERT INTO scope_phrases (phrase, allowed_keywords, note, created_at) VALUES ($1, $2, $3, $4)").bind(phrase).bind(allowed).bind(note).bind(now())).await?;
-    audit::record(tx, actor, "create", "scope_phrase", None, json!({"after": {"phrase": phrase, "allowed": allowed}})).await
+    audit::record(tx, actor, "scope_phrase.create", "scope_phrase", None, json!({"after": {"phrase": phrase, "allowed": allowed}})).await
 }
 
 #[cfg(test)]

@@ -323,7 +323,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64, org_id
             .await?;
         }
     }
-    audit::record(tx, actor, "create", "duty_list", Some(id.to_string()), json!({"after": {"year": year, "org_id": org_id, "kind": kind.label(), "person_id": person_id, "common_items": n}})).await?;
+    audit::record(tx, actor, "duty_list.create", "duty_list", Some(id.to_string()), json!({"after": {"year": year, "org_id": org_id, "kind": kind.label(), "person_id": person_id, "common_items": n}})).await?;
     Ok(id)
 }
 
@@ -358,7 +358,7 @@ pub async fn add_item(tx: &mut Tx, actor: &Actor, scope: &Scope, list_id: i64, c
         .fetch_one(q("INSERT INTO duty_items (list_id, seq, scope, category, content, created_at) VALUES ($1, $2, 'specific', $3, $4, $5) RETURNING id").bind(list_id).bind(seq).bind(category.clone()).bind(content).bind(now()))
         .await?;
     touch(tx, list_id).await?;
-    audit::record(tx, actor, "create", "duty_item", Some(id.to_string()), json!({"list_id": list_id, "after": {"category": category, "content": content}})).await?;
+    audit::record(tx, actor, "duty_item.create", "duty_item", Some(id.to_string()), json!({"list_id": list_id, "after": audit::redact(&json!({"category": category, "content": content}), &["category", "content"])})).await?;
     Ok(id)
 }
 
@@ -372,7 +372,7 @@ pub async fn update_item(tx: &mut Tx, actor: &Actor, scope: &Scope, item_id: i64
     }
     tx.execute(q("UPDATE duty_items SET category = $1, content = $2 WHERE id = $3").bind(category).bind(content).bind(item_id)).await?;
     touch(tx, list_id).await?;
-    audit::record(tx, actor, "update", "duty_item", Some(item_id.to_string()), json!({"list_id": list_id, "before": before, "after": content})).await?;
+    audit::record(tx, actor, "duty_item.update", "duty_item", Some(item_id.to_string()), json!({"list_id": list_id, "fields": ["category", "content"], "changes": audit::changes(&json!({"content": before}), &json!({"content": content}), &["content"])})).await?;
     Ok(list_id)
 }
 
@@ -385,7 +385,7 @@ pub async fn delete_item(tx: &mut Tx, actor: &Actor, scope: &Scope, item_id: i64
     }
     tx.execute(q("DELETE FROM duty_items WHERE id = $1").bind(item_id)).await?;
     touch(tx, list_id).await?;
-    audit::record(tx, actor, "delete", "duty_item", Some(item_id.to_string()), json!({"list_id": list_id, "before": before})).await?;
+    audit::record(tx, actor, "duty_item.delete", "duty_item", Some(item_id.to_string()), json!({"list_id": list_id, "before": audit::redact(&json!({"content": before}), &["content"])})).await?;
     Ok(list_id)
 }
 
@@ -429,7 +429,7 @@ pub async fn submit(tx: &mut Tx, actor: &Actor, scope: &Scope, list_id: i64) -> 
     tx.execute(q("UPDATE duty_lists SET status = 'submitted', current_version = $1, submitted_at = $2, updated_at = $2, version = version + 1 WHERE id = $3").bind(version).bind(t).bind(list_id)).await?;
     let snap = snapshot(tx, list_id).await?;
     event(tx, actor, list_id, version, "submitted", None, snap).await?;
-    audit::record(tx, actor, "submit", "duty_list", Some(list_id.to_string()), json!({"version": version, "items": n})).await
+    audit::record(tx, actor, "duty_list.submit", "duty_list", Some(list_id.to_string()), json!({"version": version, "items": n})).await
 }
 
 /// Whether a reviewer's scope covers the list from above (a unit does not approve its own list).
@@ -461,7 +461,7 @@ pub async fn review(tx: &mut Tx, actor: &Actor, review_scope: &Scope, list_id: i
     .await?;
     let snap = snapshot(tx, list_id).await?;
     event(tx, actor, list_id, cur, ev, reason, snap).await?;
-    audit::record(tx, actor, if accept { "accept" } else { "return" }, "duty_list", Some(list_id.to_string()), json!({"version": cur, "reason": reason})).await
+    audit::record(tx, actor, if accept { "duty_list.accept" } else { "duty_list.return" }, "duty_list", Some(list_id.to_string()), json!({"version": cur, "after": audit::redact(&json!({"reason": reason}), &["reason"])})).await
 }
 
 /// 复制上年清单: this year's drafts from last year's lists in the scope (where none exists yet).
@@ -503,7 +503,7 @@ pub async fn copy_last_year(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64
         tx.execute(q("INSERT INTO duty_items (list_id, seq, scope, template_item_id, category, content, created_at) SELECT $1, seq, scope, template_item_id, category, content, $2 FROM duty_items WHERE list_id = $3").bind(id).bind(t).bind(o.id)).await?;
         copied += 1;
     }
-    audit::record(tx, actor, "copy", "duty_list", None, json!({"from_year": year - 1, "to_year": year, "lists": copied})).await?;
+    audit::record(tx, actor, "duty_list.copy", "duty_list", None, json!({"from_year": year - 1, "to_year": year, "lists": copied})).await?;
     Ok(copied)
 }
 
@@ -630,14 +630,14 @@ pub async fn create_template(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i6
                 .bind(t),
         )
         .await?;
-    audit::record(tx, actor, "create", "duty_template", Some(id.to_string()), json!({"after": {"year": year, "kind": kind.label(), "target": target.label(), "title": title}})).await?;
+    audit::record(tx, actor, "duty_template.create", "duty_template", Some(id.to_string()), json!({"after": {"year": year, "kind": kind.label(), "target": target.label(), "title": title}})).await?;
     Ok(id)
 }
 
 pub async fn add_template_item(tx: &mut Tx, actor: &Actor, template_id: i64, category: Option<String>, content: &str) -> Result<(), StoreError> {
     let seq = tx.scalar_i64(q("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM duty_template_items WHERE template_id = $1").bind(template_id)).await?;
     tx.execute(q("INSERT INTO duty_template_items (template_id, seq, category, content) VALUES ($1, $2, $3, $4)").bind(template_id).bind(seq).bind(category.clone()).bind(content)).await?;
-    audit::record(tx, actor, "create", "duty_template_item", Some(template_id.to_string()), json!({"after": {"category": category, "content": content}})).await
+    audit::record(tx, actor, "duty_template_item.create", "duty_template_item", Some(template_id.to_string()), json!({"template_id": template_id, "after": audit::redact(&json!({"category": category, "content": content}), &["category", "content"])})).await
 }
 
 /// Publishing makes the items appear as 共性 in lists created from now on; lists already made keep theirs.
@@ -647,7 +647,7 @@ pub async fn publish_template(tx: &mut Tx, actor: &Actor, template_id: i64) -> R
         return Err(StoreError::Invalid("共性清单没有内容，不能发布".into()));
     }
     tx.execute(q("UPDATE duty_templates SET published = TRUE, updated_at = $1 WHERE id = $2").bind(now()).bind(template_id)).await?;
-    audit::record(tx, actor, "publish", "duty_template", Some(template_id.to_string()), json!({"items": n})).await
+    audit::record(tx, actor, "duty_template.publish", "duty_template", Some(template_id.to_string()), json!({"items": n})).await
 }
 
 #[cfg(test)]

@@ -274,7 +274,7 @@ pub async fn create_plan(tx: &mut Tx, actor: &Actor, scope: &Scope, input: &Plan
                 .bind(t),
         )
         .await?;
-    audit::record(tx, actor, "create", "task_plan", Some(id.to_string()), json!({"after": {"year": input.year, "org_id": input.org_id, "title": input.title, "doc_number": input.doc_number}})).await?;
+    audit::record(tx, actor, "task_plan.create", "task_plan", Some(id.to_string()), json!({"after": {"year": input.year, "org_id": input.org_id, "title": input.title, "doc_number": input.doc_number}})).await?;
     Ok(id)
 }
 
@@ -300,7 +300,7 @@ pub async fn update_plan(tx: &mut Tx, actor: &Actor, plan: &Plan, version: i64, 
     audit::record(
         tx,
         actor,
-        "update",
+        "task_plan.update",
         "task_plan",
         Some(plan.id.to_string()),
         json!({"before": {"title": plan.title, "doc_number": plan.doc_number, "status": plan.status}, "after": {"title": title, "doc_number": doc_number, "status": status}}),
@@ -733,6 +733,9 @@ async fn write_links(tx: &mut Tx, plan_id: i64, task_id: i64, input: &TaskInput,
     Ok(())
 }
 
+/// Business text of an item: named in its audit entries, never copied into them.
+const TASK_TEXT: &[&str] = &["title", "lead_leader", "target"];
+
 fn input_summary(input: &TaskInput) -> serde_json::Value {
     json!({"title": input.title, "parent_id": input.parent_id, "lead_leader": input.lead_leader, "lead_org_id": input.lead_org_id, "deadline": input.deadline, "target": input.target,
            "responsible": input.responsible, "cooperating": input.cooperating, "list_items": input.list_items})
@@ -780,7 +783,7 @@ pub async fn create_task(tx: &mut Tx, actor: &Actor, plan: &Plan, input: &TaskIn
         .await?;
     tx.execute(q("UPDATE tasks SET path = $1 WHERE id = $2").bind(format!("{parent_path}{id}/")).bind(id)).await?;
     write_links(tx, plan.id, id, input, &paths).await?;
-    audit::record(tx, actor, "create", "task", Some(id.to_string()), json!({"plan_id": plan.id, "after": input_summary(input)})).await?;
+    audit::record(tx, actor, "task.create", "task", Some(id.to_string()), json!({"plan_id": plan.id, "after": audit::redact(&input_summary(input), TASK_TEXT)})).await?;
     Ok(id)
 }
 
@@ -813,7 +816,7 @@ pub async fn update_task(tx: &mut Tx, actor: &Actor, view: &TaskView, version: i
     let t = &view.task;
     let before = json!({"title": t.title, "lead_leader": t.lead_leader, "lead_org_id": t.lead_org_id, "deadline": t.deadline, "target": t.target,
                         "responsible": view.responsible().map(|o| o.org_id).collect::<Vec<_>>(), "cooperating": view.cooperating().map(|o| o.org_id).collect::<Vec<_>>()});
-    audit::record(tx, actor, "update", "task", Some(t.id.to_string()), json!({"before": before, "after": input_summary(input)})).await
+    audit::record(tx, actor, "task.update", "task", Some(t.id.to_string()), audit::changes(&before, &input_summary(input), TASK_TEXT)).await
 }
 
 /// `sql` (ending in the plan and path conditions) for an item and everything under it.
@@ -851,7 +854,7 @@ pub async fn delete_task(tx: &mut Tx, actor: &Actor, view: &TaskView) -> Result<
     let (n,): (i64,) = tx.fetch_one(under("SELECT COUNT(*) FROM tasks t", t)).await?;
     tx.execute(under("DELETE FROM tasks AS t", t)).await?;
     let before = json!({"title": t.title, "plan_id": t.plan_id, "parent_id": t.parent_id, "lead_org_id": t.lead_org_id, "deadline": t.deadline, "items_deleted": n});
-    audit::record(tx, actor, "delete", "task", Some(t.id.to_string()), json!({"before": before})).await?;
+    audit::record(tx, actor, "task.delete", "task", Some(t.id.to_string()), json!({"before": audit::redact(&before, TASK_TEXT)})).await?;
     Ok(n)
 }
 
@@ -891,7 +894,7 @@ pub async fn add_report(tx: &mut Tx, actor: &Actor, user_id: Option<i64>, user_n
     audit::record(
         tx,
         actor,
-        "report",
+        "task.report",
         "task",
         Some(view.task.id.to_string()),
         json!({"report_id": id, "org_id": org_id, "percent": percent, "sets_progress": sets_progress, "before": {"progress": view.task.progress, "status": view.task.status}}),
@@ -950,7 +953,7 @@ pub async fn copy_plan(tx: &mut Tx, actor: &Actor, from: &Plan, year: i64) -> Re
             tx.execute(q("INSERT INTO task_orgs (plan_id, task_id, org_id, org_path, role) VALUES ($1, $2, $3, $4, $5)").bind(plan_id).bind(*id).bind(org_id).bind(org_path).bind(role)).await?;
         }
     }
-    audit::record(tx, actor, "copy", "task_plan", Some(plan_id.to_string()), json!({"from": from.id, "year": year, "items": tasks.len()})).await?;
+    audit::record(tx, actor, "task_plan.copy", "task_plan", Some(plan_id.to_string()), json!({"from": from.id, "year": year, "items": tasks.len()})).await?;
     Ok(plan_id)
 }
 

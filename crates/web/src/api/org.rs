@@ -97,7 +97,7 @@ struct PeoplePage<'a> {
 /// Serialised from a struct, not through `serde_json::Value`: this is the busiest list.
 async fn people_list(State(st): State<AppState>, p: Principal, Q(q): Q<crate::pages_api_shared::PeopleQuery>) -> AppResult<Response> {
     let scope = p.require(Permission::ViewPeople)?;
-    let (rows, pager) = people_query(&st, &scope, &q).await?;
+    let (rows, pager) = people_query(&st, &p, &scope, &q).await?;
     Ok(Json(PeoplePage { items: &rows, total: pager.total, page: pager.page, pages: pager.pages }).into_response())
 }
 

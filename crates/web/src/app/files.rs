@@ -141,5 +141,6 @@ pub async fn download(st: &AppState, p: &Principal, id: i64) -> AppResult<(Attac
     let scope = p.require(Permission::UploadAttachments)?;
     let a = attachments::get_in_scope(&st.db, &scope, id).await?;
     let bytes = read_bytes(st, &a)?;
+    p.log_read(st, "attachment.download", "attachment", Some(a.id.to_string()), serde_json::json!({"org_id": a.org_id, "sm3": a.sm3})).await?;
     Ok((a, bytes))
 }

@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use lianzheng_core::audit_labels;
 use lianzheng_core::org::Permission;
 use lianzheng_docs::xlsx::{Column, Table, write_tables};
 use lianzheng_store::audit::{self, AuditEntry, AuditFilter, ChainCheck};
@@ -42,29 +43,9 @@ impl AuditQuery {
     }
 }
 
-pub const ACTIONS: &[(&str, &str)] = &[
-    ("create", "新增"),
-    ("update", "修改"),
-    ("login", "登录"),
-    ("login_failed", "登录失败"),
-    ("login_locked", "账号锁定"),
-    ("unlock", "解锁"),
-    ("reset_password", "重置密码"),
-    ("change_password", "修改密码"),
-    ("grant", "授权"),
-    ("revoke", "撤销授权"),
-    ("disable", "停用账号"),
-    ("enable", "启用账号"),
-    ("totp_enable", "开启双因素"),
-    ("totp_pending", "生成双因素密钥"),
-    ("upload", "上传附件"),
-    ("download", "下载附件"),
-    ("import", "导入"),
-];
-pub const ENTITIES: &[(&str, &str)] = &[("org", "组织"), ("person", "人员"), ("post", "任职"), ("user", "账号"), ("setting", "设置"), ("attachment", "附件")];
-
-fn label(table: &[(&'static str, &'static str)], code: &str) -> String {
-    table.iter().find(|(c, _)| *c == code).map(|(_, l)| l.to_string()).unwrap_or_else(|| code.to_string())
+// the labels live in core (one table per domain area), shared with the export and the tests
+fn entity_label(code: &str) -> String {
+    audit_labels::entity_label(code).map(str::to_string).unwrap_or_else(|| code.to_string())
 }
 
 pub struct Row {
@@ -79,10 +60,11 @@ pub struct Row {
 
 fn row(e: AuditEntry) -> Row {
     let entity = match &e.entity_id {
-        Some(id) => format!("{} #{id}", label(ENTITIES, &e.entity)),
-        None => label(ENTITIES, &e.entity),
+        Some(id) => format!("{} #{id}", entity_label(&e.entity)),
+        None => entity_label(&e.entity),
     };
-    Row { seq: e.seq, time: fmt_time(e.at), actor: e.actor_name, action: label(ACTIONS, &e.action), entity, summary: e.summary, ip: e.ip.unwrap_or_default() }
+    let action = audit_labels::label_for(&e.action, &e.entity).map(str::to_string).unwrap_or(e.action);
+    Row { seq: e.seq, time: fmt_time(e.at), actor: e.actor_name, action, entity, summary: e.summary, ip: e.ip.unwrap_or_default() }
 }
 
 #[derive(Template)]
@@ -103,7 +85,7 @@ async fn page(st: &AppState, p: &Principal, q: AuditQuery, check: Option<ChainCh
     let page = q.page.parse::<i64>().unwrap_or(1).max(1);
     let (entries, total) = audit::list(&st.db, &q.filter(), (page - 1) * 50, 50).await?;
     let (check, check_ok) = match check {
-        Some(ChainCheck::Intact { entries }) => (Some(format!("日志链完整：共 {entries} 条记录，逐条校验通过")), true),
+        Some(ChainCheck::Intact { entries, unkeyed }) => (Some(format!("日志链完整：共 {entries} 条记录，逐条校验通过{}", lianzheng_core::audit_labels::unkeyed_note(unkeyed))), true),
         Some(ChainCheck::Broken { seq, reason }) => (Some(format!("日志链断裂：第一处问题在第 {seq} 条：{reason}")), false),
         None => (None, true),
     };
@@ -112,8 +94,8 @@ async fn page(st: &AppState, p: &Principal, q: AuditQuery, check: Option<ChainCh
         pager: Pager::new(page, 50, total, q.base()),
         f: q,
         rows: entries.into_iter().map(row).collect(),
-        actions: ACTIONS.to_vec(),
-        entities: ENTITIES.to_vec(),
+        actions: audit_labels::all().collect(),
+        entities: audit_labels::ENTITIES.to_vec(),
         check,
         check_ok,
     })
@@ -132,6 +114,7 @@ pub async fn verify(State(st): State<AppState>, p: Principal) -> AppResult<Respo
 pub async fn export(State(st): State<AppState>, p: Principal, crate::forms::Q(q): crate::forms::Q<AuditQuery>) -> AppResult<Response> {
     p.require(Permission::ViewAudit)?;
     let (entries, _) = audit::list(&st.db, &q.filter(), 0, 50_000).await?;
+    p.log_read(&st, "audit.export", "audit_log", None, serde_json::json!({"rows": entries.len()})).await?;
     let rows = entries.into_iter().map(row).map(|r| vec![r.seq.to_string(), r.time, r.actor, r.action, r.entity, r.summary, r.ip]).collect();
     let col = |h: &str, w: f64| Column { header: h.to_string(), width: Some(w), text: false };
     let bytes = write_tables(&[Table {

@@ -249,6 +249,7 @@ pub async fn export(State(st): State<AppState>, p: Principal) -> AppResult<Respo
     let scope = p.require(Permission::ViewOrgs)?;
     let orgs = org::list_in_scope(&st.db, &scope, None, 100_000).await?;
     let bytes = xlsx_io::orgs_xlsx(&st.db, &orgs).await?;
+    p.log_read(&st, "org.export", "org", None, serde_json::json!({"rows": orgs.len()})).await?;
     Ok(xlsx_io::download(bytes, "组织机构.xlsx"))
 }
 

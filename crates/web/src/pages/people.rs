@@ -57,9 +57,10 @@ impl ListQuery {
 
 /// A list page, or the single person whose ID number was typed into the search box. Pages
 /// come from the node's short-lived cache (`cache.rs`); ID-number searches are never cached.
-pub async fn search(st: &AppState, scope: &Scope, q: &ListQuery) -> AppResult<(Arc<Vec<Person>>, Pager)> {
+pub async fn search(st: &AppState, p: &Principal, scope: &Scope, q: &ListQuery) -> AppResult<(Arc<Vec<Person>>, Pager)> {
     if let Ok(id) = IdCardNumber::parse(&q.q) {
         let found = people::find_by_id_number(&st.db, scope, st.crypto.as_ref(), &id).await?;
+        p.log_read(st, "person.id_lookup", "person", found.as_ref().map(|f| f.id.to_string()), serde_json::json!({"found": found.is_some()})).await?;
         let n = found.is_some() as i64;
         return Ok((Arc::new(found.into_iter().collect()), Pager::new(1, PER_PAGE, n, q.base())));
     }
@@ -86,7 +87,7 @@ struct PeoplePage {
 
 pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>) -> AppResult<Response> {
     let scope = p.require(Permission::ViewPeople)?;
-    let (rows, pager) = search(&st, &scope, &q).await?;
+    let (rows, pager) = search(&st, &p, &scope, &q).await?;
     let orgs = scope_org_options(&st.db, &scope).await?;
     render(&PeoplePage {
         l: Layout::new(&st, &p, "人员信息", "/people"),
@@ -279,6 +280,7 @@ pub async fn export(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>
         offset += more.len() as i64;
         all.extend(more);
     }
+    p.log_read(&st, "person.export", "person", None, serde_json::json!({"rows": all.len()})).await?;
     Ok(xlsx_io::download(xlsx_io::people_xlsx(&all)?, "人员信息.xlsx"))
 }
 

@@ -272,7 +272,7 @@ pub async fn recheck(st: &AppState, p: &Principal, year: &str) -> AppResult<(i64
     }
     let n = store::check_year(&st.db, year, st.policy.letter_threshold).await?;
     let mut tx = st.db.begin().await?;
-    audit::record(&mut tx, &p.actor(), "recheck", "letter", None, json!({"year": year, "letters": all.len(), "flags": n})).await?;
+    audit::record(&mut tx, &p.actor(), "letter.recheck", "letter", None, json!({"year": year, "letters": all.len(), "flags": n})).await?;
     tx.commit().await?;
     Ok((year, n))
 }

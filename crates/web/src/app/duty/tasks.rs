@@ -721,6 +721,7 @@ pub async fn report_file(st: &AppState, p: &Principal, id: i64, file: i64) -> Ap
     let ids: Vec<i64> = store::reports(&st.db, &scope, &view).await?.iter().map(|r| r.id).collect();
     let a = store::report_attachments(&st.db, &ids).await?.into_iter().find(|a| a.id == file).ok_or(AppError::NotFound)?;
     let bytes = files::read_bytes(st, &a)?;
+    p.log_read(st, "attachment.download", "attachment", Some(a.id.to_string()), serde_json::json!({"org_id": a.org_id, "sm3": a.sm3, "task_id": view.task.id})).await?;
     Ok((a, bytes))
 }
 
@@ -753,6 +754,7 @@ pub async fn export(st: &AppState, p: &Principal, id: i64, q: &TreeQuery) -> App
     let plan = access.plan;
     let rows = nodes.iter().map(node_cells).collect();
     let bytes = write_tables(&[Table { title: Some(plan.title.clone()), sheet_name: "任务分工".into(), columns: xlsx_columns(), rows }]).map_err(|e| AppError::Internal(format!("生成 Excel：{e}")))?;
+    p.log_read(st, "task_plan.export", "task_plan", Some(plan.id.to_string()), serde_json::json!({"rows": nodes.len()})).await?;
     Ok((format!("{}.xlsx", plan.title), bytes))
 }
 
@@ -915,6 +917,7 @@ fn plan_document(plan: &Plan, nodes: &[Node]) -> AppResult<Vec<u8>> {
 pub async fn document(st: &AppState, p: &Principal, id: i64) -> AppResult<(String, Vec<u8>)> {
     let (access, nodes) = tree(st, p, id, &TreeQuery::default()).await?;
     let bytes = plan_document(&access.plan, &nodes)?;
+    p.log_read(st, "task_plan.document", "task_plan", Some(access.plan.id.to_string()), serde_json::json!({"rows": nodes.len()})).await?;
     Ok((format!("{}.docx", access.plan.title), bytes))
 }
 
