@@ -160,13 +160,10 @@ pub async fn record_failure(tx: &mut Tx, actor: &Actor, id: i64, max_failures: i
     if locked {
         tx.execute(q("UPDATE users SET locked_until = $1, failed_count = 0 WHERE id = $2").bind(now() + lock_secs).bind(id)).await?;
     }
-    let action = match (locked, what) {
-        (true, _) => "user.login_locked",
-        (false, Failure::Password) => "user.login_failed",
-        (false, Failure::Totp | Failure::TotpReplay) => "user.totp_failed",
-    };
     let factor = if what == Failure::Password { "password" } else { "totp" };
-    audit::record(tx, actor, action, "user", Some(id.to_string()), json!({"failures": count, "factor": factor, "replay": what == Failure::TotpReplay})).await?;
+    // the codes stand in the call itself, where the label test finds them
+    #[rustfmt::skip]
+    audit::record(tx, actor, match (locked, what) { (true, _) => "user.login_locked", (false, Failure::Password) => "user.login_failed", (false, Failure::Totp | Failure::TotpReplay) => "user.totp_failed" }, "user", Some(id.to_string()), json!({"failures": count, "factor": factor, "replay": what == Failure::TotpReplay})).await?;
     Ok(locked)
 }
 

@@ -112,7 +112,7 @@ both!(a_reset_takes_effect_only_when_the_security_admin_approves, |app: TestApp|
     assert!(page.contains("您的密码已由管理员于"), "told on the page too");
 
     let actions: Vec<String> = audit_actions(&app, jw_id).await.into_iter().map(|a| a.0).collect();
-    for a in ["reset_request", "reset_password", "reset_approve"] {
+    for a in ["user.reset_request", "user.reset_password", "user.reset_approve"] {
         assert!(actions.iter().any(|x| x == a), "{a} audited: {actions:?}");
     }
 
@@ -124,7 +124,7 @@ both!(a_reset_takes_effect_only_when_the_security_admin_approves, |app: TestApp|
     let (s, _) = app.send_json(Method::POST, &sec, &format!("/api/v1/password-resets/{rid}/reject"), json!({})).await;
     assert_eq!(s, 204);
     assert_eq!(api_login(&app, json!({"username": "dw_jyj", "password": PW})).await.0, 200);
-    assert!(audit_actions(&app, dw_id).await.iter().any(|a| a.0 == "reset_reject"));
+    assert!(audit_actions(&app, dw_id).await.iter().any(|a| a.0 == "user.reset_reject"));
     let (_, v) = app.get_json(&sec, "/api/v1/password-resets").await;
     assert!(v["pending"].as_array().unwrap().is_empty());
     assert!(v["recent"].as_array().unwrap().iter().any(|r| r["id"] == rid && r["status"] == "rejected"));
@@ -210,8 +210,8 @@ both!(totp_codes_count_toward_lockout_and_are_accepted_once, |app: TestApp| asyn
     let good = lianzheng_core::totp::code_at(&secret, unix_now()).unwrap();
     assert_eq!(api_login(&app, json!({"username": "jw_staff", "password": PW, "totp": good})).await.0, 401, "locked");
     let audit = audit_actions(&app, jw_id).await;
-    assert_eq!(audit.iter().filter(|a| a.0 == "totp_failed").count(), 4);
-    assert!(audit.iter().any(|a| a.0 == "login_locked" && a.1.contains("totp")), "{audit:?}");
+    assert_eq!(audit.iter().filter(|a| a.0 == "user.totp_failed").count(), 4);
+    assert!(audit.iter().any(|a| a.0 == "user.login_locked" && a.1.contains("totp")), "{audit:?}");
 
     // a code is accepted once per account
     let secret = app.enrol_totp("dw_jyj").await;
@@ -222,7 +222,7 @@ both!(totp_codes_count_toward_lockout_and_are_accepted_once, |app: TestApp| asyn
     let (s, v) = api_login(&app, body).await;
     assert_eq!(s, 401);
     assert!(v["message"].as_str().unwrap().contains("已使用"), "{v}");
-    assert!(audit_actions(&app, dw_id).await.iter().any(|a| a.0 == "totp_failed" && a.1.contains("\"replay\":true")));
+    assert!(audit_actions(&app, dw_id).await.iter().any(|a| a.0 == "user.totp_failed" && a.1.contains("\"replay\":true")));
     // the next time step's code is fine
     let next = lianzheng_core::totp::code_at(&secret, unix_now() + 30).unwrap();
     assert_eq!(api_login(&app, json!({"username": "dw_jyj", "password": PW, "totp": next})).await.0, 200);
@@ -279,7 +279,7 @@ both!(a_password_change_ends_the_other_sessions, |app: TestApp| async move {
     assert!(r.headers()["location"].to_str().unwrap().starts_with("/login"));
     assert_eq!(app.get_json(&token, "/api/v1/me").await.0, 401, "and the API token");
     let id = user_id(&app, "jw_staff").await;
-    assert!(audit_actions(&app, id).await.iter().any(|a| a.0 == "change_password" && a.1.contains("\"sessions_revoked\":2")));
+    assert!(audit_actions(&app, id).await.iter().any(|a| a.0 == "user.change_password" && a.1.contains("\"sessions_revoked\":2")));
 });
 
 both!(api_tokens_idle_out_and_expire, |app: TestApp| async move {
@@ -327,7 +327,7 @@ fn with_policy(app: &TestApp, f: impl FnOnce(&mut Policy)) -> AppState {
 }
 
 async fn last_login_ip(app: &TestApp) -> Option<String> {
-    app.state.db.fetch_one::<(Option<String>,)>(q("SELECT ip FROM audit_log WHERE action = 'login' ORDER BY seq DESC LIMIT 1")).await.unwrap().0
+    app.state.db.fetch_one::<(Option<String>,)>(q("SELECT ip FROM audit_log WHERE action = 'user.login' ORDER BY seq DESC LIMIT 1")).await.unwrap().0
 }
 
 both!(forwarded_for_is_believed_only_from_trusted_proxies, |app: TestApp| async move {
