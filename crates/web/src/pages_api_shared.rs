@@ -2,4 +2,3 @@
 
 pub use crate::pages::admin::{create_account, grant_role};
 pub use crate::pages::audit_page::{AuditQuery, audit_query};
-pub use crate::pages::people::{ListQuery as PeopleQuery, edit_input as person_edit_input, search as people_query};

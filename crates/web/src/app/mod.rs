@@ -6,3 +6,4 @@
 //! nothing else in this crate touches `lianzheng_store` (the `layers` test keeps that true).
 
 pub mod files;
+pub mod org;
