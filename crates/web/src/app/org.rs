@@ -361,3 +361,19 @@ pub async fn add_post(st: &AppState, p: &Principal, person_id: i64, form: &PostF
     tx.commit().await?;
     Ok(people::posts_of(&st.db, person.id).await?)
 }
+
+#[cfg(test)]
+mod tests {
+    /// The area's pages and API reach the database only through this module, and not each other.
+    #[test]
+    fn pages_and_api_of_the_area_stay_thin() {
+        let pages = [include_str!("../pages/orgs.rs"), include_str!("../pages/people.rs")];
+        let api = include_str!("../api/org.rs");
+        for src in pages.iter().chain([&api]) {
+            assert!(!src.contains("lianzheng_store") && !src.contains("st.db"), "store access outside app::org");
+            assert!(!src.contains("pages_api_shared"));
+        }
+        assert!(pages.iter().all(|s| !s.contains("crate::api")), "a page imports the API");
+        assert!(!api.contains("crate::pages"), "the API imports a page");
+    }
+}
