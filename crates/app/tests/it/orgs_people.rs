@@ -200,3 +200,73 @@ both!(an_organisation_moves_with_everything_under_it, |app: TestApp| async move 
     let summary: (String,) = app.state.db.fetch_one(q("SELECT summary FROM audit_log WHERE entity = 'org' AND entity_id = $1 ORDER BY seq DESC LIMIT 1").bind(edu.to_string())).await.unwrap();
     assert!(summary.0.contains(&format!("\"parent_id\":{target}")), "{}", summary.0);
 });
+
+both!(ids_from_requests_stay_in_scope_and_updates_need_a_version, |app: TestApp| async move {
+    use reqwest::Method;
+    let dw = app.token("dw_jyj").await; // 教育局 (XW-D08) and below
+    let edu = app.org_id("XW-D08").await;
+    let outside = app.org_id("XW-D03").await;
+    let person: i64 = app.state.db.scalar_i64(lianzheng_store::q("SELECT MIN(id) FROM people WHERE org_id = $1").bind(edu)).await.unwrap();
+    let (_, v) = app.get_json(&dw, &format!("/api/v1/people/{person}")).await;
+    let before = v["person"].clone();
+    let posts_before = v["posts"].as_array().unwrap().len();
+    // sign-ins are audited too: count only the writes of this area
+    let writes = || async { app.state.db.scalar_i64(lianzheng_store::q("SELECT COUNT(*) FROM audit_log WHERE entity IN ('person', 'post', 'org')")).await.unwrap() };
+    let writes_before = writes().await;
+
+    // an update without version is a conflict, not an overwrite: API and page alike
+    let body = json!({"org_id": before["org_id"], "name": "改名测试", "gender": before["gender"]});
+    let (s, v) = app.send_json(Method::PUT, &dw, &format!("/api/v1/people/{person}"), body).await;
+    assert_eq!(s, 409, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("version"), "{v}");
+    let (c, csrf) = app.sign_in("dw_jyj").await;
+    let org = before["org_id"].to_string();
+    let r = c.post(app.url(&format!("/people/{person}"))).form(&[("_csrf", csrf.as_str()), ("org_id", org.as_str()), ("name", "改名测试"), ("gender", "male")]).send().await.unwrap();
+    assert_eq!(r.status(), 422, "the form is shown again");
+    assert!(r.text().await.unwrap().contains("请提供版本号"));
+    let (_, v) = app.get_json(&dw, &format!("/api/v1/people/{person}")).await;
+    assert_eq!(v["person"], before, "nothing changed");
+
+    // a post in a unit outside the scope is refused, not quietly moved
+    let (s, v) = app.send_json(Method::POST, &dw, &format!("/api/v1/people/{person}/posts"), json!({"org_id": outside, "kind": "cadre"})).await;
+    assert_eq!(s, 422, "{v}");
+    assert_eq!(v["fields"]["org_id"], "任职单位不存在或不在您的管理范围内");
+    let r = c.post(app.url(&format!("/people/{person}/posts"))).form(&[("_csrf", csrf.as_str()), ("org_id", outside.to_string().as_str()), ("kind", "cadre")]).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    // a new person in a unit outside the scope: refused at the field
+    let (s, v) = app.send_json(Method::POST, &dw, "/api/v1/people", json!({"org_id": outside, "name": "范围外", "gender": "male"})).await;
+    assert_eq!(s, 422, "{v}");
+    assert_eq!(v["fields"]["org_id"], "所属单位不存在或不在您的管理范围内");
+    let (_, v) = app.get_json(&dw, &format!("/api/v1/people/{person}")).await;
+    assert_eq!(v["posts"].as_array().unwrap().len(), posts_before);
+    assert_eq!(writes().await, writes_before, "nothing written");
+
+    // the people list filtered by a unit outside the scope is empty, never that unit's people
+    let (s, v) = app.get_json(&dw, &format!("/api/v1/people?org={outside}")).await;
+    assert_eq!(s, 200);
+    assert_eq!((v["total"].as_i64(), v["items"].as_array().map(Vec::len)), (Some(0), Some(0)), "{v}");
+    let html = c.get(app.url(&format!("/people?org={outside}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("没有符合条件的人员"));
+    let xlsx = c.get(app.url(&format!("/people/export.xlsx?org={outside}"))).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(lianzheng_docs::xlsx::read_rows(&xlsx).unwrap().len(), 2, "title and header only");
+
+    // 机构调整: the new parent must be one the mover manages (for the 系统管理员, one that
+    // exists); an org update without version is a conflict; nothing moves either way
+    let admin = app.token("admin").await;
+    let (_, o) = app.get_json(&admin, &format!("/api/v1/orgs/{edu}")).await;
+    let body = |parent: i64, version: Value| json!({"parent_id": parent, "name": o["org"]["name"], "kind": o["org"]["kind"], "code": "XW-D08", "sort_order": 8, "version": version});
+    let (s, v) = app.send_json(Method::PUT, &admin, &format!("/api/v1/orgs/{edu}"), body(999_999_999, o["org"]["version"].clone())).await;
+    assert_eq!(s, 422, "{v}");
+    assert_eq!(v["fields"]["parent_id"], "上级组织不存在或不在您的管理范围内");
+    let (s, v) = app.send_json(Method::PUT, &admin, &format!("/api/v1/orgs/{edu}"), body(outside, Value::Null)).await;
+    assert_eq!(s, 409, "{v}");
+    let (s, v) = app.send_json(Method::POST, &admin, "/api/v1/orgs", json!({"parent_id": 999_999_999, "name": "新单位", "kind": "unit", "code": "XW-NEW"})).await;
+    assert_eq!(s, 422, "{v}");
+    assert_eq!(v["fields"]["parent_id"], "上级组织不存在或不在您的管理范围内");
+    let (_, after) = app.get_json(&admin, &format!("/api/v1/orgs/{edu}")).await;
+    assert_eq!(after["org"], o["org"], "not moved");
+    // a business role holds no 组织管理 right at all, whatever the parent
+    let (s, _) = app.send_json(Method::PUT, &dw, &format!("/api/v1/orgs/{edu}"), body(outside, o["org"]["version"].clone())).await;
+    assert_eq!(s, 403);
+    assert_eq!(writes().await, writes_before, "nothing written");
+});

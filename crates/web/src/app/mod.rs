@@ -8,6 +8,7 @@
 pub mod account;
 pub mod duty;
 pub mod files;
+pub mod org;
 
 use crate::error::AppResult;
 use crate::state::AppState;

@@ -1,14 +1,14 @@
 //! 组织机构 pages: the tree (children loaded on demand), an organisation's page, add/edit, import/export.
+//! Each handler reads the request, calls `app::org`, and renders.
 
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use lianzheng_core::org::{OrgKind, Permission, Scope};
-use lianzheng_store::org::{self, Org};
-use lianzheng_store::{attachments, people};
+use lianzheng_core::org::{OrgKind, Permission};
 use serde::Deserialize;
 
 use super::{render, render_status};
+use crate::app::org::{self as uc, Attachment, Org, xlsx};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{OrgForm, PageForm, Q, file_field, parse_id};
@@ -41,23 +41,15 @@ pub struct SearchQuery {
 }
 
 pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<SearchQuery>) -> AppResult<Response> {
-    let scope = p.require(Permission::ViewOrgs)?;
-    let found = if q.q.trim().is_empty() { vec![] } else { org::list_in_scope(&st.db, &scope, Some(&q.q), 200).await? };
-    let mut roots = Vec::new();
-    if q.q.trim().is_empty() {
-        for o in org::scope_roots(&st.db, &scope).await? {
-            let children = org::children(&st.db, o.id).await?;
-            roots.push((o, children));
-        }
-    }
+    let searching = !q.q.trim().is_empty();
+    let found = if searching { uc::search_orgs(&st, &p, &q.q).await? } else { vec![] };
+    let roots = if searching { vec![] } else { uc::tree_top(&st, &p).await? };
     render(&OrgsPage { l: Layout::new(&st, &p, "组织机构", "/orgs"), q: q.q, found, roots, can_manage: p.can(Permission::ManageOrgs) })
 }
 
 /// The children of one node, as list items for the tree (htmx).
 pub async fn children(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
-    let scope = p.require(Permission::ViewOrgs)?;
-    let parent = org::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    let nodes = org::children(&st.db, parent.id).await?;
+    let nodes = uc::children(&st, &p, parse_id(&id)?).await?;
     render(&ChildrenPartial { nodes })
 }
 
@@ -72,7 +64,7 @@ struct OrgPage {
     can_manage: bool,
     can_people: bool,
     /// None: no right to see the unit's files
-    files: Option<Vec<lianzheng_store::attachments::Attachment>>,
+    files: Option<Vec<Attachment>>,
     upload_types: String,
     message: Option<String>,
 }
@@ -82,47 +74,35 @@ pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
 }
 
 async fn org_page(st: &AppState, p: &Principal, id: i64, message: Option<String>) -> AppResult<Response> {
-    let st = st.clone();
-    let scope = p.require(Permission::ViewOrgs)?;
-    let o = org::get_in_scope(&st.db, &scope, id).await?;
-    let mut ancestors = org::ancestors(&st.db, &scope, &o).await?;
-    ancestors.retain(|a| a.id != o.id);
-    let children = org::children(&st.db, o.id).await?;
-    let people_count = match p.require(Permission::ViewPeople) {
-        Ok(ps) if ps.contains(&o.path) => people::count_in_scope(&st.db, &ps.within(&o.path)).await?,
-        _ => 0,
-    };
-    let can_people = p.require(Permission::ViewPeople).map(|s| s.contains(&o.path)).unwrap_or(false);
-    let files = match p.require(Permission::UploadAttachments) {
-        Ok(fs) if fs.contains(&o.path) => Some(attachments::list_in_scope(&st.db, &fs, "org", Some(o.id)).await?),
-        _ => None,
-    };
+    let d = uc::org_detail(st, p, id).await?;
     let failed = message.is_some();
-    render_status(&OrgPage {
-        l: Layout::new(&st, p, &o.name, "/orgs"),
-        org: o,
-        ancestors,
-        children,
-        people_count,
-        can_manage: p.can(Permission::ManageOrgs),
-        can_people,
-        files,
-        upload_types: st.policy.upload_types.join("、"),
-        message,
-    }, failed)
+    render_status(
+        &OrgPage {
+            l: Layout::new(st, p, &d.org.name, "/orgs"),
+            org: d.org,
+            ancestors: d.ancestors,
+            children: d.children,
+            people_count: d.people_count,
+            can_manage: p.can(Permission::ManageOrgs),
+            can_people: d.can_people,
+            files: d.files,
+            upload_types: st.policy.upload_types.join("、"),
+            message,
+        },
+        failed,
+    )
 }
 
 /// 单位资料: a file attached to the unit from its page.
 pub async fn upload(State(st): State<AppState>, p: Principal, Path(id): Path<String>, multipart: Multipart) -> AppResult<Response> {
-    let scope = p.require(Permission::UploadAttachments)?;
-    let o = org::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    let upload = match file_field(multipart, st.policy.upload_max_bytes, "请选择要上传的文件").await {
+    let id = parse_id(&id)?;
+    let file = match file_field(multipart, st.policy.upload_max_bytes, "请选择要上传的文件").await {
         Ok(f) => f,
-        Err(m) => return org_page(&st, &p, o.id, Some(m)).await,
+        Err(m) => return org_page(&st, &p, id, Some(m)).await,
     };
-    match crate::app::files::upload(&st, &p, o.id, crate::app::files::Owner::Org, upload).await {
-        Ok(_) => Ok(Redirect::to(&format!("/orgs/{}#files", o.id)).into_response()),
-        Err(AppError::Invalid { message, .. }) => org_page(&st, &p, o.id, Some(message)).await,
+    match uc::upload_org_file(&st, &p, id, file).await {
+        Ok(_) => Ok(Redirect::to(&format!("/orgs/{id}#files")).into_response()),
+        Err(AppError::Invalid { message, .. }) => org_page(&st, &p, id, Some(message)).await,
         Err(e) => Err(e),
     }
 }
@@ -143,31 +123,36 @@ struct OrgFormPage {
 }
 
 async fn form_page(st: &AppState, p: &Principal, editing: Option<i64>, form: OrgForm, errors: Errs, message: Option<String>) -> AppResult<Response> {
-    let scope = p.require(Permission::ManageOrgs)?;
-    // an organisation cannot move below itself or one of its own units
-    let moving = match editing {
-        Some(id) => org::get(&st.db, id).await?.map(|o| o.path),
-        None => None,
-    };
-    let candidates: Vec<org::Org> = org::list_in_scope(&st.db, &scope, None, 5000).await?.into_iter().filter(|o| moving.as_ref().is_none_or(|m| !o.path.starts_with(m.as_str()))).collect();
-    let parents = org_options(&candidates);
+    let parents = org_options(&uc::parent_options(st, p, editing).await?);
     let (heading, action, cancel) = match editing {
         Some(id) => ("编辑组织".to_string(), format!("/orgs/{id}"), format!("/orgs/{id}")),
         None => ("新增组织".to_string(), "/orgs".to_string(), "/orgs".to_string()),
     };
     let failed = !errors.0.is_empty() || message.is_some();
-    render_status(&OrgFormPage {
-        l: Layout::new(st, p, &heading, "/orgs"),
-        heading,
-        action,
-        cancel,
-        editing: editing.is_some(),
-        form,
-        errors,
-        message,
-        parents,
-        kinds: options(OrgKind::ALL, OrgKind::code, OrgKind::label),
-    }, failed)
+    render_status(
+        &OrgFormPage {
+            l: Layout::new(st, p, &heading, "/orgs"),
+            heading,
+            action,
+            cancel,
+            editing: editing.is_some(),
+            form,
+            errors,
+            message,
+            parents,
+            kinds: options(OrgKind::ALL, OrgKind::code, OrgKind::label),
+        },
+        failed,
+    )
+}
+
+/// The form again after a refused save: field errors at their fields, a conflict on top.
+async fn refused(st: &AppState, p: &Principal, editing: Option<i64>, form: OrgForm, e: AppError) -> AppResult<Response> {
+    match e {
+        AppError::Invalid { message, fields } => form_page(st, p, editing, form, Errs(fields), Some(message)).await,
+        AppError::Conflict(m) => form_page(st, p, editing, form, Errs::default(), Some(m)).await,
+        other => Err(other),
+    }
 }
 
 pub async fn new_form(State(st): State<AppState>, p: Principal, Q(q): Q<SearchQuery>) -> AppResult<Response> {
@@ -176,38 +161,14 @@ pub async fn new_form(State(st): State<AppState>, p: Principal, Q(q): Q<SearchQu
 }
 
 pub async fn create(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<OrgForm>) -> AppResult<Response> {
-    p.require(Permission::ManageOrgs)?;
-    let input = match form.validate() {
-        Ok(i) => i,
-        Err(e) => return form_page(&st, &p, None, form, Errs(e), Some("请修改标红的项目".into())).await,
-    };
-    let mut tx = st.db.begin().await?;
-    match org::create(&mut tx, &p.actor(), &input).await {
-        Ok(o) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/orgs/{}", o.id)).into_response())
-        }
-        Err(e) => match AppError::from(e) {
-            AppError::Invalid { message, fields } => form_page(&st, &p, None, form, Errs(fields), Some(message)).await,
-            other => Err(other),
-        },
-    }
-}
-
-/// A move to another parent must stay inside the mover's own scope (the store checks the rest).
-pub async fn check_new_parent(st: &AppState, scope: &Scope, o: &org::Org, input: &org::OrgInput) -> AppResult<()> {
-    match input.parent_id {
-        Some(pid) if input.parent_id != o.parent_id => match org::get_in_scope(&st.db, scope, pid).await {
-            Ok(_) => Ok(()),
-            Err(_) => Err(AppError::field("parent_id", "上级组织不存在或不在您的管理范围内")),
-        },
-        _ => Ok(()),
+    match uc::create_org(&st, &p, &form).await {
+        Ok(o) => Ok(Redirect::to(&format!("/orgs/{}", o.id)).into_response()),
+        Err(e) => refused(&st, &p, None, form, e).await,
     }
 }
 
 pub async fn edit_form(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
-    let scope = p.require(Permission::ManageOrgs)?;
-    let o = org::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
+    let o = uc::org_to_edit(&st, &p, parse_id(&id)?).await?;
     let form = OrgForm {
         parent_id: o.parent_id.map(|v| v.to_string()).unwrap_or_default(),
         name: o.name.clone(),
@@ -221,43 +182,22 @@ pub async fn edit_form(State(st): State<AppState>, p: Principal, Path(id): Path<
 }
 
 pub async fn update(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<OrgForm>) -> AppResult<Response> {
-    let scope = p.require(Permission::ManageOrgs)?;
-    let o = org::get_in_scope(&st.db, &scope, parse_id(&id)?).await?;
-    let input = match form.validate() {
-        Ok(i) => i,
-        Err(e) => return form_page(&st, &p, Some(o.id), form, Errs(e), Some("请修改标红的项目".into())).await,
-    };
-    if let Err(AppError::Invalid { message, fields }) = check_new_parent(&st, &scope, &o, &input).await {
-        return form_page(&st, &p, Some(o.id), form, Errs(fields), Some(message)).await;
-    }
-    let version = form.version.parse().unwrap_or(o.version);
-    let mut tx = st.db.begin().await?;
-    match org::update(&mut tx, &p.actor(), o.id, version, &input).await {
-        Ok(()) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/orgs/{}", o.id)).into_response())
-        }
-        Err(e) => match AppError::from(e) {
-            AppError::Invalid { message, fields } => form_page(&st, &p, Some(o.id), form, Errs(fields), Some(message)).await,
-            AppError::Conflict(m) => form_page(&st, &p, Some(o.id), form, Errs::default(), Some(m)).await,
-            other => Err(other),
-        },
+    let id = parse_id(&id)?;
+    match uc::update_org(&st, &p, id, &form).await {
+        Ok(o) => Ok(Redirect::to(&format!("/orgs/{}", o.id)).into_response()),
+        Err(e) => refused(&st, &p, Some(id), form, e).await,
     }
 }
 
 pub async fn export(State(st): State<AppState>, p: Principal) -> AppResult<Response> {
-    let scope = p.require(Permission::ViewOrgs)?;
-    let orgs = org::list_in_scope(&st.db, &scope, None, 100_000).await?;
-    let bytes = xlsx_io::orgs_xlsx(&st.db, &orgs).await?;
-    p.log_read(&st, "org.export", "org", None, serde_json::json!({"rows": orgs.len()})).await?;
-    Ok(xlsx_io::download(bytes, "组织机构.xlsx"))
+    Ok(xlsx_io::download(xlsx::export_orgs(&st, &p).await?, "组织机构.xlsx"))
 }
 
 pub async fn template(p: Principal) -> AppResult<Response> {
-    p.require(Permission::ManageOrgs)?;
-    Ok(xlsx_io::download(xlsx_io::orgs_template()?, "组织机构导入模板.xlsx"))
+    Ok(xlsx_io::download(xlsx::org_template(&p)?, "组织机构导入模板.xlsx"))
 }
 
+/// The import form with its outcome; 任务分工 imports use it too.
 #[derive(Template)]
 #[template(path = "import.html")]
 pub(super) struct ImportPage {
@@ -269,18 +209,29 @@ pub(super) struct ImportPage {
     pub errors: Vec<String>,
 }
 
+impl ImportPage {
+    /// The page of one import (`base` is its path), before a file is sent or with its outcome.
+    pub(super) fn of(st: &AppState, p: &Principal, heading: &str, base: &str, active: &str, outcome: Option<xlsx::ImportResult>, done: impl Fn(usize) -> String) -> (ImportPage, bool) {
+        let (info, errors) = match outcome {
+            None => (None, vec![]),
+            Some(Ok(n)) => (Some(done(n)), vec![]),
+            Some(Err(errs)) => (None, errs),
+        };
+        let failed = !errors.is_empty();
+        (ImportPage { l: Layout::new(st, p, heading, active), heading: heading.into(), action: base.into(), template_href: format!("{base}/template.xlsx"), info, errors }, failed)
+    }
+}
+
 pub async fn import_page(State(st): State<AppState>, p: Principal) -> AppResult<Response> {
     p.require(Permission::ManageOrgs)?;
-    render(&ImportPage { l: Layout::new(&st, &p, "导入组织机构", "/orgs"), heading: "导入组织机构".into(), action: "/orgs/import".into(), template_href: "/orgs/import/template.xlsx".into(), info: None, errors: vec![] })
+    let (page, _) = ImportPage::of(&st, &p, "导入组织机构", "/orgs/import", "/orgs", None, |_| String::new());
+    render(&page)
 }
 
 pub async fn import(State(st): State<AppState>, p: Principal, multipart: Multipart) -> AppResult<Response> {
     p.require(Permission::ManageOrgs)?;
     let bytes = xlsx_io::read_upload(multipart, st.policy.upload_max_bytes).await?;
-    let (info, errors) = match xlsx_io::import_orgs(&st, &p, &bytes).await? {
-        Ok(n) => (Some(format!("已导入 {n} 个组织")), vec![]),
-        Err(errs) => (None, errs),
-    };
-    let failed = !errors.is_empty();
-    render_status(&ImportPage { l: Layout::new(&st, &p, "导入组织机构", "/orgs"), heading: "导入组织机构".into(), action: "/orgs/import".into(), template_href: "/orgs/import/template.xlsx".into(), info, errors }, failed)
+    let outcome = xlsx::import_orgs(&st, &p, &bytes).await?;
+    let (page, failed) = ImportPage::of(&st, &p, "导入组织机构", "/orgs/import", "/orgs", Some(outcome), |n| format!("已导入 {n} 个组织"));
+    render_status(&page, failed)
 }
