@@ -15,3 +15,4 @@ mod jobs_cli;
 mod orgs_people;
 mod schema;
 mod scope;
+mod scope_matrix;
