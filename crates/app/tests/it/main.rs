@@ -20,3 +20,4 @@ mod jobs_cli;
 mod orgs_people;
 mod schema;
 mod scope;
+mod scope_matrix;

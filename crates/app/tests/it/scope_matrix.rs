@@ -1,0 +1,1018 @@
+//! The scope matrix, generated from the operation table (基座加固, item 4).
+//!
+//! Every API operation of `lianzheng_web::api::all_ops()` and every page GET route is tried by
+//! every demo role (and by nobody signed in) with the id of an object inside the role's scope
+//! and the id of another unit's object; request bodies that carry ids are tried with the other
+//! unit's ids as well. "Inside" is 教育局 (XW-D08), the scope of dw_jyj, sj_jyj, bz_jyj and
+//! gb_jyj; "outside" is an object 教育局 may not see (组织部 XW-D03 where it has one).
+//!
+//! What each case must answer follows from a small table of rules (operation path prefix →
+//! the permission it needs) and from the roles' own grants (`Scope::of_grants`), not from a
+//! per-role list: never 500; without the permission 403; another unit's object never 2xx for a
+//! role whose scope does not cover it; a read inside the scope with the permission 200. Writes
+//! inside the scope change data, so for them only "not 500" is asserted. Listings (API and
+//! pages) must not show the other unit's object, also when its unit is named in the query
+//! (`?org=…&parent=…&org_id=…`). Set SCOPE_MATRIX_LOG=/some/file to get every request and its
+//! answer written to /some/file.sqlite and /some/file.postgres.
+//!
+//! An operation whose path has no permission rule or no resolver here fails the test
+//! ("operation X is not in the scope matrix: add its resolver"), and so does a page GET route
+//! found in the source of `crates/web/src/pages` but missing from `PAGES`: a new operation joins
+//! the matrix the moment it is declared.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use lianzheng_core::org::{Permission as P, Role, Scope, SystemScope};
+use lianzheng_store::audit::Actor;
+use lianzheng_store::users::{self, Grant, UserInput};
+use lianzheng_store::q_built;
+use reqwest::Method;
+use serde_json::{Value, json};
+use tokio::task::JoinSet;
+
+use crate::both;
+use crate::harness::{PW, TestApp};
+
+/// Every demo account, one per role.
+const ROLES: &[&str] = &["jw_staff", "dw_jyj", "sj_jyj", "bz_jyj", "jcz", "gb_jyj", "admin", "secadmin", "auditor"];
+
+/// The unit whose objects are "inside" and the unit preferred for "outside".
+const INSIDE_UNIT: &str = "XW-D08";
+const OUTSIDE_UNIT: &str = "XW-D03";
+
+// ------------------------------------------------------------------------------------ rules
+
+/// What a request needs before it looks at any object.
+#[derive(Clone, Copy, Debug)]
+enum Gate {
+    /// No sign-in needed (sign-in itself).
+    Public,
+    /// Any signed-in account.
+    SignedIn,
+    Perm(P),
+    /// Either of two permissions.
+    Any(P, P),
+}
+
+use Gate::{Any, Perm, Public, SignedIn};
+
+/// The permission an API operation needs: `method` is "get", "write" (post, put, delete), an
+/// exact method or "*"; `path` is exact or a prefix ending in '*'. The first rule that matches
+/// decides. `act` is a second permission checked after the object is found (a plan's items can
+/// be seen with ViewDuty but changed only with EditDuty).
+struct Rule {
+    method: &'static str,
+    path: &'static str,
+    gate: Gate,
+    act: Option<P>,
+}
+
+const fn rule(method: &'static str, path: &'static str, gate: Gate, act: Option<P>) -> Rule {
+    Rule { method, path, gate, act }
+}
+
+const API_RULES: &[Rule] = &[
+    rule("*", "/auth/login", Public, None),
+    rule("*", "/auth/logout", Public, None),
+    rule("get", "/me", SignedIn, None),
+    rule("get", "/users/{id}/grants", Any(P::ManageGrants, P::ManageAccounts), None),
+    rule("post", "/users/{id}/grants", Perm(P::ManageGrants), None),
+    rule("*", "/users*", Perm(P::ManageAccounts), None),
+    rule("*", "/grants*", Perm(P::ManageGrants), None),
+    rule("*", "/audit*", Perm(P::ViewAudit), None),
+    rule("get", "/orgs*", Perm(P::ViewOrgs), None),
+    rule("write", "/orgs*", Perm(P::ManageOrgs), None),
+    rule("get", "/people*", Perm(P::ViewPeople), None),
+    rule("write", "/people*", Perm(P::ManagePeople), None),
+    rule("*", "/attachments*", Perm(P::UploadAttachments), None),
+    rule("*", "/duty/letter-flags*", Perm(P::ReviewDuty), None),
+    rule("*", "/duty/letter-templates*", Perm(P::EditDuty), None),
+    rule("post", "/duty/letters/{id}/sign", Perm(P::SignLetter), None),
+    rule("write", "/duty/letters*", Perm(P::EditDuty), None),
+    rule("post", "/duty/lists/{id}/review", Perm(P::ReviewDuty), None),
+    rule("write", "/duty/lists*", Perm(P::EditDuty), None),
+    rule("write", "/duty/templates*", Perm(P::ReviewDuty), None),
+    rule("post", "/duty/plans", Perm(P::EditDuty), None),
+    rule("post", "/duty/tasks/{id}/reports", Perm(P::ViewDuty), Some(P::ReportProgress)),
+    rule("write", "/duty/plans/*", Perm(P::ViewDuty), Some(P::EditDuty)),
+    rule("write", "/duty/tasks/*", Perm(P::ViewDuty), Some(P::EditDuty)),
+    rule("get", "/duty/*", Perm(P::ViewDuty), None),
+];
+
+/// Page GET routes (there is no table of them in the application: the test reads the source of
+/// `crates/web/src/pages` and fails when a GET route is missing here or listed but gone).
+const PAGES: &[Rule] = &[
+    rule("get", "/", SignedIn, None),
+    rule("get", "/login", Public, None),
+    rule("get", "/login/totp", Public, None),
+    rule("get", "/account", SignedIn, None),
+    rule("get", "/account/password", SignedIn, None),
+    rule("get", "/account/totp", SignedIn, None),
+    rule("get", "/admin/users", Perm(P::ManageAccounts), None),
+    rule("get", "/admin/users/{id}", Any(P::ManageAccounts, P::ManageGrants), None),
+    rule("get", "/admin/grants", Perm(P::ManageGrants), None),
+    rule("get", "/admin/settings", Perm(P::ManageSettings), None),
+    rule("get", "/orgs", Perm(P::ViewOrgs), None),
+    rule("get", "/orgs/new", Perm(P::ManageOrgs), None),
+    rule("get", "/orgs/export.xlsx", Perm(P::ViewOrgs), None),
+    rule("get", "/orgs/import", Perm(P::ManageOrgs), None),
+    rule("get", "/orgs/import/template.xlsx", Perm(P::ManageOrgs), None),
+    rule("get", "/orgs/{id}", Perm(P::ViewOrgs), None),
+    rule("get", "/orgs/{id}/edit", Perm(P::ManageOrgs), None),
+    rule("get", "/orgs/{id}/children", Perm(P::ViewOrgs), None),
+    rule("get", "/people", Perm(P::ViewPeople), None),
+    rule("get", "/people/new", Perm(P::ManagePeople), None),
+    rule("get", "/people/export.xlsx", Perm(P::ViewPeople), None),
+    rule("get", "/people/import", Perm(P::ManagePeople), None),
+    rule("get", "/people/import/template.xlsx", Perm(P::ManagePeople), None),
+    rule("get", "/people/{id}", Perm(P::ViewPeople), None),
+    rule("get", "/people/{id}/edit", Perm(P::ManagePeople), None),
+    rule("get", "/attachments/{id}", Perm(P::UploadAttachments), None),
+    rule("get", "/audit", Perm(P::ViewAudit), None),
+    rule("get", "/audit/export.xlsx", Perm(P::ViewAudit), None),
+    rule("get", "/duty", Perm(P::ViewDuty), None),
+    rule("get", "/duty/lists", Perm(P::ViewDuty), None),
+    rule("get", "/duty/lists/{id}", Perm(P::ViewDuty), None),
+    rule("get", "/duty/coverage", Perm(P::ViewDuty), None),
+    rule("get", "/duty/templates", Perm(P::ReviewDuty), None),
+    rule("get", "/duty/templates/{id}", Perm(P::ReviewDuty), None),
+    rule("get", "/duty/letters", Perm(P::ViewDuty), None),
+    rule("get", "/duty/letters/templates", Perm(P::EditDuty), None),
+    rule("get", "/duty/letters/{id}", Perm(P::ViewDuty), None),
+    rule("get", "/duty/flags", Perm(P::ReviewDuty), None),
+    rule("get", "/duty/flags/{id}", Perm(P::ReviewDuty), None),
+    rule("get", "/duty/phrases", Perm(P::ReviewDuty), None),
+    rule("get", "/duty/plans", Perm(P::ViewDuty), None),
+    rule("get", "/duty/plan-template.xlsx", Perm(P::EditDuty), None),
+    rule("get", "/duty/plans/{id}", Perm(P::ViewDuty), None),
+    rule("get", "/duty/plans/{id}/new", Perm(P::ViewDuty), Some(P::EditDuty)),
+    rule("get", "/duty/plans/{id}/export.xlsx", Perm(P::ViewDuty), None),
+    rule("get", "/duty/plans/{id}/import", Perm(P::ViewDuty), Some(P::EditDuty)),
+    rule("get", "/duty/plans/{id}/document.docx", Perm(P::ViewDuty), None),
+    rule("get", "/duty/tasks/{id}", Perm(P::ViewDuty), None),
+    rule("get", "/duty/tasks/{id}/edit", Perm(P::ViewDuty), Some(P::EditDuty)),
+    rule("get", "/duty/tasks/{id}/files/{file}", Perm(P::ViewDuty), None),
+];
+
+/// Failures that others are fixing right now (issue 基座加固): (role or "*", method, path
+/// template, case label prefix or "*", why). A failure matching an entry is printed, not failed.
+/// Empty: the holes being fixed in /duty/letters*, /duty/flags* and /duty/letter-templates*
+/// (flags naming letters outside the scope, scans uploaded by 检查组成员/班子成员, unit staff
+/// editing the body of the 县委's letter, the year check re-run without audit) are not visible
+/// as status codes of these requests, so the matrix does not trip over them.
+const KNOWN_OPEN: &[(&str, &str, &str, &str, &str)] = &[];
+
+// -------------------------------------------------------------------------------- resolvers
+
+/// A kind of object the matrix can find inside and outside 教育局.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Kind {
+    Org,
+    Person,
+    User,
+    Grant,
+    Attachment,
+    List,
+    ListTemplate,
+    Letter,
+    LetterTemplate,
+    Flag,
+    Plan,
+    Task,
+    /// A progress report's file, with its task: two ids.
+    TaskFile,
+    ListItem,
+    Report,
+}
+
+/// Path prefix (up to the first placeholder) and number of placeholders → the kind of object.
+const PREFIXES: &[(&str, usize, Kind)] = &[
+    ("/orgs", 1, Kind::Org),
+    ("/people", 1, Kind::Person),
+    ("/users", 1, Kind::User),
+    ("/admin/users", 1, Kind::User),
+    ("/grants", 1, Kind::Grant),
+    ("/attachments", 1, Kind::Attachment),
+    ("/duty/lists", 1, Kind::List),
+    ("/duty/templates", 1, Kind::ListTemplate),
+    ("/duty/letters", 1, Kind::Letter),
+    ("/duty/letter-templates", 1, Kind::LetterTemplate),
+    ("/duty/letter-flags", 1, Kind::Flag),
+    ("/duty/flags", 1, Kind::Flag),
+    ("/duty/plans", 1, Kind::Plan),
+    ("/duty/tasks", 1, Kind::Task),
+    ("/duty/tasks", 2, Kind::TaskFile),
+];
+
+/// A plan 教育局 sees: made inside it, or with an item it leads or takes part in.
+const PLAN_SEEN: &str = "(p.org_path LIKE '{in}%' OR EXISTS (SELECT 1 FROM tasks t2 WHERE t2.plan_id = p.id AND COALESCE(t2.lead_org_path, '') LIKE '{in}%') OR EXISTS (SELECT 1 FROM task_orgs x WHERE x.plan_id = p.id AND x.org_path LIKE '{in}%'))";
+/// An item 教育局 sees: of a plan made inside it, or led by it or naming it.
+const TASK_SEEN: &str = "(p.org_path LIKE '{in}%' OR COALESCE(t.lead_org_path, '') LIKE '{in}%' OR EXISTS (SELECT 1 FROM task_orgs x WHERE x.task_id = t.id AND x.org_path LIKE '{in}%'))";
+
+/// SQL finding an object of the kind: (inside 教育局, outside it). Columns: the ids in path
+/// order, then the org path that places the object. `{in}` is 教育局's path, `{out}` the
+/// preferred outside unit's; `{seen_plan}`/`{seen_task}` expand to the need-to-know rules.
+fn sql(kind: Kind) -> (&'static str, &'static str) {
+    match kind {
+        Kind::Org => (
+            "SELECT id, path FROM orgs WHERE path LIKE '{in}%' ORDER BY path, id",
+            "SELECT id, path FROM orgs WHERE path NOT LIKE '{in}%' ORDER BY CASE WHEN path LIKE '{out}%' THEN 0 ELSE 1 END, path, id",
+        ),
+        // people without an account: edits in the matrix must not touch a demo sign-in
+        Kind::Person => (
+            "SELECT p.id, p.org_path FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.org_path LIKE '{in}%' AND p.id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY CASE WHEN o.path = '{in}' THEN 0 ELSE 1 END, p.id",
+            "SELECT id, org_path FROM people WHERE org_path NOT LIKE '{in}%' AND id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY CASE WHEN org_path LIKE '{out}%' THEN 0 ELSE 1 END, id",
+        ),
+        // the matrix's own accounts (mx_*): resetting or revoking a demo account would end its sessions
+        Kind::User => (
+            "SELECT u.id, o.path FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.username LIKE 'mx%' AND o.path LIKE '{in}%' ORDER BY u.id",
+            "SELECT u.id, o.path FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.username LIKE 'mx%' AND o.path NOT LIKE '{in}%' ORDER BY CASE WHEN o.path LIKE '{out}%' THEN 0 ELSE 1 END, u.id",
+        ),
+        Kind::Grant => (
+            "SELECT g.id, o.path FROM grants g JOIN users u ON u.id = g.user_id JOIN orgs o ON o.id = g.org_id WHERE u.username LIKE 'mx%' AND o.path LIKE '{in}%' ORDER BY g.id",
+            "SELECT g.id, o.path FROM grants g JOIN users u ON u.id = g.user_id JOIN orgs o ON o.id = g.org_id WHERE u.username LIKE 'mx%' AND o.path NOT LIKE '{in}%' ORDER BY CASE WHEN o.path LIKE '{out}%' THEN 0 ELSE 1 END, g.id",
+        ),
+        Kind::Attachment => (
+            "SELECT id, org_path FROM attachments WHERE owner_kind = 'general' AND org_path LIKE '{in}%' ORDER BY id",
+            "SELECT id, org_path FROM attachments WHERE owner_kind = 'general' AND org_path NOT LIKE '{in}%' ORDER BY CASE WHEN org_path LIKE '{out}%' THEN 0 ELSE 1 END, id",
+        ),
+        Kind::List => (
+            "SELECT id, org_path FROM duty_lists WHERE org_path LIKE '{in}%' ORDER BY year DESC, id",
+            "SELECT id, org_path FROM duty_lists WHERE org_path NOT LIKE '{in}%' ORDER BY CASE WHEN org_path LIKE '{out}%' THEN 0 ELSE 1 END, year DESC, id",
+        ),
+        Kind::ListTemplate => (
+            "SELECT id, org_path FROM duty_templates WHERE org_path LIKE '{in}%' ORDER BY id",
+            "SELECT id, org_path FROM duty_templates WHERE org_path NOT LIKE '{in}%' ORDER BY CASE WHEN org_path LIKE '{out}%' THEN 0 ELSE 1 END, id",
+        ),
+        Kind::Letter => (
+            "SELECT id, org_path FROM letters WHERE org_path LIKE '{in}%' ORDER BY year DESC, id",
+            "SELECT id, org_path FROM letters WHERE org_path NOT LIKE '{in}%' ORDER BY CASE WHEN org_path LIKE '{out}%' THEN 0 ELSE 1 END, year DESC, id",
+        ),
+        Kind::LetterTemplate => (
+            "SELECT id, org_path FROM letter_templates WHERE org_path LIKE '{in}%' ORDER BY id",
+            "SELECT id, org_path FROM letter_templates WHERE org_path NOT LIKE '{in}%' ORDER BY CASE WHEN org_path LIKE '{out}%' THEN 0 ELSE 1 END, id",
+        ),
+        Kind::Flag => (
+            "SELECT id, org_path FROM letter_flags WHERE org_path LIKE '{in}%' ORDER BY id",
+            "SELECT id, org_path FROM letter_flags WHERE org_path NOT LIKE '{in}%' ORDER BY CASE WHEN org_path LIKE '{out}%' THEN 0 ELSE 1 END, id",
+        ),
+        // plans and items are seen by need-to-know: outside means not seen at all
+        Kind::Plan => (
+            "SELECT p.id, p.org_path FROM task_plans p WHERE {seen_plan} ORDER BY CASE WHEN p.org_path LIKE '{in}%' THEN 0 ELSE 1 END, p.id",
+            "SELECT p.id, p.org_path FROM task_plans p WHERE NOT {seen_plan} ORDER BY CASE WHEN p.org_path LIKE '{out}%' THEN 0 ELSE 1 END, p.id",
+        ),
+        Kind::Task => (
+            "SELECT t.id, p.org_path FROM tasks t JOIN task_plans p ON p.id = t.plan_id WHERE {seen_task} ORDER BY CASE WHEN p.org_path LIKE '{in}%' THEN 0 ELSE 1 END, t.id",
+            "SELECT t.id, p.org_path FROM tasks t JOIN task_plans p ON p.id = t.plan_id WHERE NOT {seen_task} ORDER BY CASE WHEN p.org_path LIKE '{out}%' THEN 0 ELSE 1 END, t.id",
+        ),
+        Kind::TaskFile => (
+            "SELECT r.task_id, a.id, a.org_path FROM attachments a JOIN task_reports r ON r.id = a.owner_id JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE a.owner_kind = 'task_report' AND a.org_path LIKE '{in}%' AND {seen_task} ORDER BY a.id",
+            "SELECT r.task_id, a.id, a.org_path FROM attachments a JOIN task_reports r ON r.id = a.owner_id JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE a.owner_kind = 'task_report' AND a.org_path NOT LIKE '{in}%' AND NOT {seen_task} ORDER BY a.id",
+        ),
+        Kind::ListItem => (
+            "SELECT i.id, l.org_path FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE l.org_path LIKE '{in}%' ORDER BY i.id",
+            "SELECT i.id, l.org_path FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE l.org_path NOT LIKE '{in}%' ORDER BY CASE WHEN l.org_path LIKE '{out}%' THEN 0 ELSE 1 END, i.id",
+        ),
+        Kind::Report => (
+            "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path LIKE '{in}%' ORDER BY r.id",
+            "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path NOT LIKE '{in}%' AND NOT {seen_task} ORDER BY r.id",
+        ),
+    }
+}
+
+/// The table holding the kind's `version` (bodies that need one read it just before sending).
+fn version_table(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Org => Some("orgs"),
+        Kind::Person => Some("people"),
+        Kind::Plan => Some("task_plans"),
+        Kind::Task => Some("tasks"),
+        Kind::Letter => Some("letters"),
+        _ => None,
+    }
+}
+
+/// Bodies that carry ids. For each field the matrix sends the base body with the field set to
+/// an object of the other unit (and, once, to one of 教育局's as a control that must succeed,
+/// so that a refusal of the outside id means the id was checked, not that the body was bad).
+/// `$version`, `$year`, `$next_year` and `$in_org` are filled in when sending.
+struct BodyRule {
+    method: &'static str,
+    path: &'static str,
+    base: &'static str,
+    fields: &'static [(&'static str, IdKind)],
+}
+
+#[derive(Clone, Copy, Debug)]
+enum IdKind {
+    One(Kind),
+    /// A JSON array of one id.
+    List(Kind),
+    /// An item of the plan in the path (inside) or of a plan 教育局 does not see (outside).
+    TaskOfPlan,
+}
+
+const BODIES: &[BodyRule] = &[
+    BodyRule { method: "post", path: "/people", base: r#"{"name":"矩阵测试","gender":"female"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
+    BodyRule { method: "put", path: "/people/{id}", base: r#"{"name":"矩阵测试","gender":"female","version":"$version"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
+    BodyRule { method: "post", path: "/people/{id}/posts", base: r#"{"kind":"cadre","title":"矩阵测试"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
+    BodyRule { method: "post", path: "/duty/lists", base: r#"{"kind":"main","year":"$next_year"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
+    BodyRule { method: "post", path: "/duty/lists", base: r#"{"kind":"main","year":"$next_year","org_id":"$in_org"}"#, fields: &[("person_id", IdKind::One(Kind::Person))] },
+    BodyRule { method: "post", path: "/duty/templates", base: r#"{"kind":"main","target_kind":"branch","year":"$next_year","title":"矩阵测试共性清单"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
+    BodyRule { method: "post", path: "/duty/plans", base: r#"{"year":"$next_year","title":"矩阵测试计划"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
+    BodyRule {
+        method: "post",
+        path: "/duty/plans/{id}/tasks",
+        base: r#"{"title":"矩阵测试事项"}"#,
+        fields: &[
+            ("parent_id", IdKind::TaskOfPlan),
+            ("lead_org", IdKind::One(Kind::Org)),
+            ("responsible", IdKind::List(Kind::Org)),
+            ("cooperating", IdKind::List(Kind::Org)),
+            ("list_items", IdKind::List(Kind::ListItem)),
+        ],
+    },
+    BodyRule {
+        method: "put",
+        path: "/duty/tasks/{id}",
+        base: r#"{"title":"矩阵测试事项","version":"$version"}"#,
+        fields: &[("lead_org", IdKind::One(Kind::Org)), ("responsible", IdKind::List(Kind::Org)), ("cooperating", IdKind::List(Kind::Org)), ("list_items", IdKind::List(Kind::ListItem))],
+    },
+    BodyRule { method: "post", path: "/attachments", base: r#"{"owner_kind":"general"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
+    BodyRule { method: "post", path: "/attachments", base: r#"{"owner_kind":"task_report","org_id":"$in_org"}"#, fields: &[("owner_id", IdKind::One(Kind::Report))] },
+    // system data of the admin roles (system-wide): incomplete bodies, so nothing moves
+    BodyRule { method: "post", path: "/orgs", base: r#"{}"#, fields: &[("parent_id", IdKind::One(Kind::Org))] },
+    BodyRule { method: "put", path: "/orgs/{id}", base: r#"{}"#, fields: &[("parent_id", IdKind::One(Kind::Org))] },
+    BodyRule { method: "post", path: "/users", base: r#"{}"#, fields: &[("org_id", IdKind::One(Kind::Org)), ("person_id", IdKind::One(Kind::Person))] },
+    BodyRule { method: "post", path: "/users/{id}/grants", base: r#"{"role":"cadre"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
+];
+
+/// Body fields that name other objects: an operation whose summary names one must have a body
+/// variant for it in `BODIES`.
+const ID_FIELDS: &[&str] = &["org_id", "parent_id", "person_id", "owner_id", "list_id", "user_id", "plan_id", "task_id", "letter_id", "item_id", "lead_org", "responsible", "cooperating", "list_items"];
+
+/// Operations sent as multipart forms (the JSON body's fields become text parts, plus a file).
+const MULTIPART: &[&str] = &["/attachments"];
+
+// ---------------------------------------------------------------------------------- helpers
+
+#[derive(Clone, Debug)]
+struct Obj {
+    ids: Vec<i64>,
+    path: String,
+}
+
+struct World {
+    in_org: i64,
+    year: i64,
+    objects: HashMap<Kind, (Obj, Obj)>,
+}
+
+struct Account {
+    user: &'static str,
+    grants: Vec<Grant>,
+    token: String,
+    page: reqwest::Client,
+}
+
+impl Account {
+    fn scope(&self, p: P) -> Scope {
+        users::scope_for(&self.grants, p)
+    }
+    fn has(&self, g: Gate) -> bool {
+        match g {
+            Public | SignedIn => true,
+            Perm(p) => !self.scope(p).is_empty(),
+            Any(a, b) => !self.scope(a).is_empty() || !self.scope(b).is_empty(),
+        }
+    }
+    /// Whether the scope the operation acts in covers an object placed at `path`.
+    fn covers(&self, gate: Gate, act: Option<P>, path: &str) -> bool {
+        match (act, gate) {
+            (Some(p), _) | (None, Perm(p)) => self.scope(p).contains(path),
+            (None, Any(a, b)) => self.scope(a).contains(path) || self.scope(b).contains(path),
+            (None, Public | SignedIn) => true,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Expect {
+    Status(u16),
+    OneOf(&'static [u16]),
+    NotServerError,
+}
+
+const REFUSED: &[u16] = &[403, 404, 422];
+const PAGE_REFUSED: &[u16] = &[403, 404];
+const NOT_SIGNED_IN: &[u16] = &[303, 401];
+
+impl Expect {
+    fn holds(self, s: u16) -> bool {
+        s < 500
+            && match self {
+                Expect::Status(e) => s == e,
+                Expect::OneOf(v) => v.contains(&s),
+                Expect::NotServerError => true,
+            }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Case {
+    role: &'static str,
+    label: String,
+    method: &'static str,
+    template: &'static str,
+    path: String,
+    body: Option<Value>,
+    api: bool,
+    expect: Expect,
+    /// Another unit's object that a listing answering 200 must not show.
+    hidden: Option<Hidden>,
+}
+
+#[derive(Clone, Debug)]
+enum Hidden {
+    /// An id among the JSON answer's `items` (the item's `id`, or its one nested object's).
+    Id(i64),
+    /// A text the HTML must not contain (a link to the object's page).
+    Text(String),
+}
+
+/// The ids of a JSON listing's items.
+fn item_ids(v: &Value) -> Vec<i64> {
+    let items = v["items"].as_array().cloned().unwrap_or_default();
+    items
+        .iter()
+        .filter_map(|item| item["id"].as_i64().or_else(|| item.as_object().and_then(|o| o.values().find_map(|x| x.get("id").and_then(Value::as_i64)))))
+        .collect()
+}
+
+impl Case {
+    fn describe(&self, status: u16, answer: &str) -> String {
+        let body = self.body.as_ref().map(|b| format!(" {b}")).unwrap_or_default();
+        let prefix = if self.api { "/api/v1" } else { "" };
+        format!("{} {} {prefix}{}{body} [{}] → {status}, expected {:?}: {}", self.role, self.method.to_uppercase(), self.path, self.label, self.expect, answer.chars().take(160).collect::<String>().replace('\n', " "))
+    }
+    fn known_open(&self) -> Option<&'static str> {
+        KNOWN_OPEN
+            .iter()
+            .find(|(role, method, template, label, _)| (*role == "*" || *role == self.role) && *method == self.method && *template == self.template && (*label == "*" || self.label.starts_with(label)))
+            .map(|k| k.4)
+    }
+}
+
+fn method_matches(pattern: &str, method: &str) -> bool {
+    match pattern {
+        "*" => true,
+        "write" => method != "get",
+        m => m == method,
+    }
+}
+
+fn path_matches(pattern: &str, path: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => path.starts_with(prefix),
+        None => pattern == path,
+    }
+}
+
+fn api_rule(method: &str, path: &str) -> Option<&'static Rule> {
+    API_RULES.iter().find(|r| method_matches(r.method, method) && path_matches(r.path, path))
+}
+
+/// The kind of object a path's placeholders name, if it has any: Ok(None) without placeholders.
+fn path_kind(path: &str) -> Result<Option<Kind>, ()> {
+    let n = path.matches('{').count();
+    if n == 0 {
+        return Ok(None);
+    }
+    let prefix = &path[..path.find("/{").unwrap_or(path.len())];
+    PREFIXES.iter().find(|(p, ids, _)| *p == prefix && *ids == n).map(|(_, _, k)| Some(*k)).ok_or(())
+}
+
+/// The path with its placeholders replaced by `ids`, in order.
+fn fill(template: &str, ids: &[i64]) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    let mut ids = ids.iter();
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('}').map(|e| start + e + 1).unwrap_or(rest.len());
+        out.push_str(&ids.next().map(|i| i.to_string()).unwrap_or_else(|| "0".into()));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn expand(sql: &str, in_path: &str, out_path: &str) -> String {
+    sql.replace("{seen_plan}", PLAN_SEEN).replace("{seen_task}", TASK_SEEN).replace("{in}", in_path).replace("{out}", out_path)
+}
+
+async fn first_row(app: &TestApp, kind: Kind, sql: &str) -> Option<Obj> {
+    let sql = format!("{sql} LIMIT 1");
+    if kind == Kind::TaskFile {
+        let row: Option<(i64, i64, String)> = app.state.db.fetch_optional(q_built(sql)).await.unwrap();
+        row.map(|(a, b, path)| Obj { ids: vec![a, b], path })
+    } else {
+        let row: Option<(i64, String)> = app.state.db.fetch_optional(q_built(sql)).await.unwrap();
+        row.map(|(a, path)| Obj { ids: vec![a], path })
+    }
+}
+
+async fn org_path(app: &TestApp, id: i64) -> String {
+    lianzheng_store::org::get(&app.state.db, id).await.unwrap().unwrap().path
+}
+
+async fn version_of(app: &TestApp, kind: Kind, id: i64) -> i64 {
+    let Some(table) = version_table(kind) else { return 1 };
+    app.state.db.scalar_i64(q_built(format!("SELECT CAST(version AS BIGINT) FROM {table} WHERE id = {id}"))).await.unwrap_or(1)
+}
+
+fn substitute(template: &str, world: &World, version: i64) -> Value {
+    let text = template
+        .replace("\"$version\"", &version.to_string())
+        .replace("\"$next_year\"", &(world.year + 1).to_string())
+        .replace("\"$year\"", &world.year.to_string())
+        .replace("\"$in_org\"", &world.in_org.to_string());
+    serde_json::from_str(&text).unwrap()
+}
+
+fn multipart(body: &Value) -> reqwest::multipart::Form {
+    let mut form = reqwest::multipart::Form::new();
+    if let Some(map) = body.as_object() {
+        for (k, v) in map {
+            let text = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            form = form.text(k.clone(), text);
+        }
+    }
+    form.part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4 scope matrix".to_vec()).file_name("矩阵.pdf"))
+}
+
+async fn send(client: reqwest::Client, base: String, token: Option<String>, case: &Case) -> (u16, String) {
+    let url = if case.api { format!("{base}/api/v1{}", case.path) } else { format!("{base}{}", case.path) };
+    let method = Method::from_bytes(case.method.to_uppercase().as_bytes()).unwrap();
+    let mut rb = client.request(method, url);
+    if let Some(t) = token {
+        rb = rb.bearer_auth(t);
+    }
+    if case.method != "get" {
+        let body = case.body.clone().unwrap_or_else(|| json!({}));
+        rb = if case.api && MULTIPART.contains(&case.template) { rb.multipart(multipart(&body)) } else { rb.json(&body) };
+    }
+    let r = rb.send().await.unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap_or_default();
+    (status, text)
+}
+
+/// Runs the cases (concurrently) and returns the failures, known-open ones apart.
+async fn run(app: &TestApp, account: Option<&Account>, cases: Vec<Case>, report: &mut Report) {
+    let mut set = JoinSet::new();
+    for case in cases {
+        let (client, token) = match (account, case.api) {
+            (Some(a), true) => (app.client(), Some(a.token.clone())),
+            (Some(a), false) => (a.page.clone(), None),
+            (None, _) => (app.client(), None),
+        };
+        let base = app.base.clone();
+        set.spawn(async move {
+            let (status, text) = send(client, base, token, &case).await;
+            (case, status, text)
+        });
+    }
+    while let Some(done) = set.join_next().await {
+        let (case, status, text) = done.unwrap();
+        report.check(&case, status, &text);
+    }
+}
+
+#[derive(Default)]
+struct Report {
+    requests: usize,
+    failures: Vec<String>,
+    known: Vec<String>,
+    /// Every case and its answer, written to the file named by SCOPE_MATRIX_LOG when set.
+    trace: Vec<String>,
+}
+
+impl Report {
+    fn check(&mut self, case: &Case, status: u16, text: &str) {
+        self.requests += 1;
+        let line = case.describe(status, text);
+        self.trace.push(line.clone());
+        let shown = match (&case.hidden, status) {
+            (Some(Hidden::Id(id)), 200) => serde_json::from_str::<Value>(text).map(|v| item_ids(&v).contains(id)).unwrap_or(false),
+            (Some(Hidden::Text(t)), 200) => text.contains(t.as_str()),
+            _ => false,
+        };
+        let line = if shown { format!("{line} — shows another unit's object {:?}", case.hidden) } else { line };
+        if case.expect.holds(status) && !shown {
+            return;
+        }
+        match case.known_open() {
+            Some(why) => self.known.push(format!("{line} — known open: {why}")),
+            None => self.failures.push(line),
+        }
+    }
+}
+
+// ----------------------------------------------------------------------------- expectations
+
+/// What a case must answer, from the rule and the account's grants. `object` is None for an
+/// operation without ids, else the object's placing path and whether it is inside 教育局.
+fn expectation(account: &Account, gate: Gate, act: Option<P>, method: &str, object: Option<&str>, api: bool) -> Expect {
+    let refused = if api { REFUSED } else { PAGE_REFUSED };
+    if !account.has(gate) {
+        return Expect::Status(403);
+    }
+    if let Some(p) = act
+        && !account.has(Perm(p))
+    {
+        return Expect::OneOf(PAGE_REFUSED);
+    }
+    match gate {
+        Public | SignedIn => return Expect::NotServerError,
+        Perm(_) | Any(..) => {}
+    }
+    let covered = object.is_none_or(|path| !path.is_empty() && account.covers(gate, act, path));
+    match (method, covered) {
+        (_, false) => Expect::OneOf(refused),
+        ("get", true) => Expect::Status(200),
+        (_, true) => Expect::NotServerError,
+    }
+}
+
+// -------------------------------------------------------------------------------- the world
+
+async fn account(app: &TestApp, user: &'static str) -> Account {
+    let u = users::get_by_username(&app.state.db, user).await.unwrap().unwrap();
+    let grants = users::grants_of(&app.state.db, u.id).await.unwrap();
+    let admin = grants.iter().filter_map(|g| g.role()).any(|r| r.is_admin());
+    let secret = if admin { Some(app.enrol_totp(user).await) } else { None };
+    let code = || {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        secret.as_deref().map(|s| lianzheng_core::totp::code_at(s, now).unwrap())
+    };
+    // API token
+    let mut body = json!({"username": user, "password": PW});
+    if let Some(c) = code() {
+        body["totp"] = Value::String(c);
+    }
+    let r = app.client().post(app.url("/api/v1/auth/login")).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), 200, "API sign-in of {user}");
+    let token = r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string();
+    // page session (admins pass the second factor)
+    let page = app.browser();
+    let r = page.post(app.url("/login")).form(&[("username", user), ("password", PW), ("next", "/")]).send().await.unwrap();
+    assert_eq!(r.status(), 303, "page sign-in of {user}");
+    if let Some(c) = code() {
+        let html = page.get(app.url("/login/totp?next=/")).send().await.unwrap().text().await.unwrap();
+        let csrf = html.split("name=\"_csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("").to_string();
+        let r = page.post(app.url("/login/totp")).form(&[("code", c.as_str()), ("next", "/"), ("_csrf", csrf.as_str())]).send().await.unwrap();
+        assert_eq!(r.status(), 303, "second factor of {user}");
+    }
+    Account { user, grants, token, page }
+}
+
+async fn post_ok(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+    let (s, v) = app.send_json(Method::POST, token, path, body.clone()).await;
+    assert_eq!(s, 201, "fixture POST {path} {body}: {v}");
+    v
+}
+
+async fn upload(app: &TestApp, token: &str, fields: &[(&str, String)]) {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.clone());
+    }
+    let form = form.part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4 fixture".to_vec()).file_name("附件.pdf"));
+    let r = app.client().post(app.url("/api/v1/attachments")).bearer_auth(token).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), 201, "fixture upload {fields:?}: {}", r.text().await.unwrap());
+}
+
+/// Objects the demo county lacks on one side: the matrix's own accounts, attachments, a 共性清单,
+/// a 责任书 template and a plan (with an item) of 教育局 and of 组织部.
+async fn fixtures(app: &TestApp, jw: &str, dw: &str, in_org: i64, out_org: i64, in_path: &str, year: i64) {
+    let actor = Actor::system("范围矩阵测试");
+    let hash = app.state.hasher.hash(PW).unwrap();
+    let mut tx = app.state.db.begin().await.unwrap();
+    for (name, org) in [("mx_in", in_org), ("mx_out", out_org)] {
+        let uid = users::create(&mut tx, &actor, &UserInput { username: name.into(), display_name: name.into(), person_id: None, org_id: Some(org) }, &hash, false).await.unwrap();
+        users::add_grant(&mut tx, &actor, uid, Role::Cadre, Some(org)).await.unwrap();
+    }
+    let all = Scope::system(SystemScope::Demo);
+    for org in [in_org, out_org] {
+        lianzheng_store::duty::letters::create_template(&mut tx, &actor, &all, year, org, "responsibility", "矩阵测试责任书", lianzheng_web::pages::duty::letters::DEFAULT_BODY).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    for org in [in_org, out_org] {
+        upload(app, jw, &[("org_id", org.to_string()), ("owner_kind", "general".into())]).await;
+        post_ok(app, jw, "/api/v1/duty/templates", json!({"year": year, "org_id": org, "kind": "main", "target_kind": "branch", "title": "矩阵测试共性清单"})).await;
+    }
+    // progress-report files: one of 教育局's own reports, one on an item 教育局 does not see
+    let seen = expand(TASK_SEEN, in_path, in_path);
+    for sql in [
+        format!("SELECT r.id, r.org_id FROM task_reports r WHERE r.org_path LIKE '{in_path}%' ORDER BY r.id LIMIT 1"),
+        format!("SELECT r.id, r.org_id FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path NOT LIKE '{in_path}%' AND NOT {seen} ORDER BY r.id LIMIT 1"),
+    ] {
+        let (report, org): (i64, i64) = app.state.db.fetch_optional(q_built(sql.clone())).await.unwrap().unwrap_or_else(|| panic!("no progress report for the fixture: {sql}"));
+        upload(app, jw, &[("org_id", org.to_string()), ("owner_kind", "task_report".into()), ("owner_id", report.to_string())]).await;
+    }
+    // a plan of each unit, each with an item of its own
+    let v = post_ok(app, dw, "/api/v1/duty/plans", json!({"year": year, "org_id": in_org, "title": "教育局矩阵测试计划"})).await;
+    let plan = v["plan"]["id"].as_i64().unwrap();
+    post_ok(app, dw, &format!("/api/v1/duty/plans/{plan}/tasks"), json!({"title": "教育局矩阵测试事项", "lead_org": in_org})).await;
+    let v = post_ok(app, jw, "/api/v1/duty/plans", json!({"year": year, "org_id": out_org, "title": "组织部矩阵测试计划"})).await;
+    let plan = v["plan"]["id"].as_i64().unwrap();
+    post_ok(app, jw, &format!("/api/v1/duty/plans/{plan}/tasks"), json!({"title": "组织部矩阵测试事项", "lead_org": out_org, "responsible": [out_org]})).await;
+}
+
+/// Sends each `BODIES` rule with one id field set to an object 教育局 does not see, on the
+/// inside object of the path, one request at a time (versions are read just before sending).
+/// `covering`: false for the roles whose scope does not hold that object (each field first
+/// tried once with 教育局's own id as a control that must succeed), true for the others.
+async fn body_ids(app: &TestApp, accounts: &[Account], world: &World, covering: bool, report: &mut Report) {
+    let object = |kind: Kind| world.objects.get(&kind).unwrap();
+    for b in BODIES {
+        let rule = api_rule(b.method, b.path).unwrap();
+        let path_ids = path_kind(b.path).unwrap().map(|k| (k, object(k).0.ids.clone()));
+        let path = fill(b.path, path_ids.as_ref().map(|(_, ids)| ids.as_slice()).unwrap_or(&[]));
+        for (field, id_kind) in b.fields {
+            let (inside_id, outside) = match id_kind {
+                IdKind::One(k) | IdKind::List(k) => (object(*k).0.ids[0], object(*k).1.clone()),
+                IdKind::TaskOfPlan => {
+                    let plan = path_ids.as_ref().map(|(_, ids)| ids[0]).unwrap();
+                    let first = app.state.db.scalar_i64(q_built(format!("SELECT MIN(id) FROM tasks WHERE plan_id = {plan}"))).await.unwrap();
+                    (first, object(Kind::Task).1.clone())
+                }
+            };
+            let body_with = async |id: i64| {
+                let version = match &path_ids {
+                    Some((k, ids)) => version_of(app, *k, ids[0]).await,
+                    None => 1,
+                };
+                let mut body = substitute(b.base, world, version);
+                body[*field] = if matches!(id_kind, IdKind::List(_)) { json!([id]) } else { json!(id) };
+                body
+            };
+            let may = |a: &Account| a.has(rule.gate) && rule.act.is_none_or(|p| a.has(Perm(p)));
+            let sees = |a: &Account| may(a) && a.covers(rule.gate, rule.act, &outside.path);
+            if !covering && let Some(a) = accounts.iter().find(|a| may(a) && !sees(a)) {
+                let case = Case { hidden: None, role: a.user, label: format!("control {field}"), method: b.method, template: b.path, path: path.clone(), body: Some(body_with(inside_id).await), api: true, expect: Expect::OneOf(&[200, 201, 204]) };
+                let (s, text) = send(app.client(), app.base.clone(), Some(a.token.clone()), &case).await;
+                report.check(&case, s, &text);
+            }
+            for a in accounts.iter().filter(|a| sees(a) == covering) {
+                let expect = expectation(a, rule.gate, rule.act, b.method, Some(&outside.path), true);
+                let case = Case { hidden: None, role: a.user, label: format!("outside {field}"), method: b.method, template: b.path, path: path.clone(), body: Some(body_with(outside.ids[0]).await), api: true, expect };
+                let (s, text) = send(app.client(), app.base.clone(), Some(a.token.clone()), &case).await;
+                report.check(&case, s, &text);
+            }
+        }
+    }
+}
+
+/// Every GET route declared in the page modules' source (`.route("…", get(…)…)`).
+fn page_get_routes_in_source() -> BTreeSet<String> {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/src/pages");
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    let mut routes = BTreeSet::new();
+    for f in files {
+        let src = std::fs::read_to_string(&f).unwrap();
+        let mut rest = src.as_str();
+        while let Some(i) = rest.find(".route(\"") {
+            let after = &rest[i + 8..];
+            let Some(end) = after.find('"') else { break };
+            let path = &after[..end];
+            // the handler expression: up to the parenthesis that closes `.route(`
+            let mut depth = 1;
+            let mut stop = after.len();
+            for (j, ch) in after[end + 1..].char_indices() {
+                match ch {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            stop = end + 1 + j;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let expr = &after[end + 1..stop];
+            if expr.contains("get(") {
+                routes.insert(path.to_string());
+            }
+            rest = &after[stop.min(after.len())..];
+        }
+    }
+    routes
+}
+
+// ------------------------------------------------------------------------------- the matrix
+
+both!(scope_matrix, |app: TestApp| async move {
+    let ops: Vec<&'static lianzheng_web::api::Op> = lianzheng_web::api::all_ops().collect();
+
+    // every operation and page route must be known to the matrix
+    let mut missing = Vec::new();
+    for op in &ops {
+        if api_rule(op.method, op.path).is_none() || path_kind(op.path).is_err() {
+            missing.push(format!("operation {} {} is not in the scope matrix: add its resolver", op.method.to_uppercase(), op.path));
+        }
+        if op.method != "get" {
+            for token in op.summary.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                if ID_FIELDS.contains(&token) && !BODIES.iter().any(|b| b.method == op.method && b.path == op.path && b.fields.iter().any(|(f, _)| *f == token)) {
+                    missing.push(format!("operation {} {} takes `{token}`: add a body variant for it to the scope matrix (BODIES)", op.method.to_uppercase(), op.path));
+                }
+            }
+        }
+    }
+    for b in BODIES {
+        if !ops.iter().any(|op| op.method == b.method && op.path == b.path) {
+            missing.push(format!("BODIES names {} {}, which is no longer an operation", b.method, b.path));
+        }
+    }
+    let in_source = page_get_routes_in_source();
+    let listed: BTreeSet<String> = PAGES.iter().map(|r| r.path.to_string()).collect();
+    for p in in_source.difference(&listed) {
+        missing.push(format!("page GET {p} is not in the scope matrix: add it to PAGES (and its resolver)"));
+    }
+    for p in listed.difference(&in_source) {
+        missing.push(format!("PAGES lists GET {p}, which the page modules no longer declare"));
+    }
+    for p in PAGES.iter().map(|r| r.path) {
+        if path_kind(p).is_err() {
+            missing.push(format!("page GET {p} is not in the scope matrix: add its resolver"));
+        }
+    }
+    assert!(missing.is_empty(), "scope matrix incomplete:\n{}", missing.join("\n"));
+
+    // accounts, fixtures, and one object of each kind inside and outside 教育局
+    let mut accounts = Vec::new();
+    for user in ROLES {
+        accounts.push(account(&app, user).await);
+    }
+    let by_name = |n: &str| accounts.iter().find(|a| a.user == n).unwrap();
+    let in_org = app.org_id(INSIDE_UNIT).await;
+    let out_org = app.org_id(OUTSIDE_UNIT).await;
+    let in_path = org_path(&app, in_org).await;
+    let out_path = org_path(&app, out_org).await;
+    let year = i64::from(lianzheng_web::pages::duty::current_year());
+    fixtures(&app, &by_name("jw_staff").token, &by_name("dw_jyj").token, in_org, out_org, &in_path, year).await;
+    let mut objects = HashMap::new();
+    let mut unresolved = Vec::new();
+    for (_, _, kind) in PREFIXES.iter().copied().chain([("", 0, Kind::ListItem), ("", 0, Kind::Report)]) {
+        let (inside, outside) = sql(kind);
+        let i = first_row(&app, kind, &expand(inside, &in_path, &out_path)).await;
+        let o = first_row(&app, kind, &expand(outside, &in_path, &out_path)).await;
+        match (i, o) {
+            // whatever places it, an inside object is one 教育局 sees
+            (Some(mut i), Some(o)) => {
+                i.path = in_path.clone();
+                objects.insert(kind, (i, o));
+            }
+            (i, o) => unresolved.push(format!("{kind:?}: inside {:?}, outside {:?} — add a fixture", i.map(|x| x.ids), o.map(|x| x.ids))),
+        }
+    }
+    assert!(unresolved.is_empty(), "the scope matrix's resolvers found nothing:\n{}", unresolved.join("\n"));
+    let world = World { in_org, year, objects };
+    let object = |kind: Kind| world.objects.get(&kind).unwrap();
+    let mut report = Report::default();
+
+    // cases of one operation or page for one account: (label, path, object path); a path whose
+    // ids do not belong together gets the path "" (no scope holds it)
+    let targets = |template: &str| -> Vec<(String, String, Option<String>)> {
+        match path_kind(template).unwrap() {
+            None => vec![("no id".into(), template.to_string(), None)],
+            Some(kind) => {
+                let (i, o) = object(kind);
+                let mut v = vec![("inside".into(), fill(template, &i.ids), Some(i.path.clone())), ("outside".into(), fill(template, &o.ids), Some(o.path.clone()))];
+                if i.ids.len() > 1 {
+                    // the inside object's first id with the outside object's others
+                    let mixed: Vec<i64> = i.ids.iter().take(1).chain(o.ids.iter().skip(1)).copied().collect();
+                    v.push(("mismatched ids".into(), fill(template, &mixed), Some(String::new())));
+                }
+                v
+            }
+        }
+    };
+
+    // 1. nobody signed in
+    let mut cases = Vec::new();
+    for op in &ops {
+        let rule = api_rule(op.method, op.path).unwrap();
+        if matches!(rule.gate, Public) {
+            continue;
+        }
+        for (label, path, _) in targets(op.path) {
+            cases.push(Case { hidden: None, role: "anonymous", label, method: op.method, template: op.path, path, body: None, api: true, expect: Expect::Status(401) });
+        }
+    }
+    for page in PAGES {
+        if matches!(page.gate, Public) {
+            continue;
+        }
+        let template = page.path;
+        for (label, path, _) in targets(template) {
+            cases.push(Case { hidden: None, role: "anonymous", label, method: "get", template, path, body: None, api: false, expect: Expect::OneOf(NOT_SIGNED_IN) });
+        }
+    }
+    run(&app, None, cases, &mut report).await;
+
+    // 2. reads: every GET operation and page, every role, inside and outside
+    for a in &accounts {
+        let mut cases = Vec::new();
+        let gets = ops.iter().filter(|op| op.method == "get").map(|op| (op.path, api_rule(op.method, op.path).unwrap(), true));
+        let pages = PAGES.iter().map(|r| (r.path, r, false));
+        for (template, rule, api) in gets.chain(pages) {
+            for (label, path, obj) in targets(template) {
+                let expect = expectation(a, rule.gate, rule.act, "get", obj.as_deref(), api);
+                if obj.is_some() {
+                    cases.push(Case { hidden: None, role: a.user, label, method: "get", template, path, body: None, api, expect });
+                    continue;
+                }
+                // a listing: another unit's object must not be in it, not even when its unit is
+                // asked for in the query
+                let hidden = PREFIXES.iter().find(|(p, ids, _)| *p == template && *ids == 1).map(|(_, _, k)| &object(*k).1).filter(|o| a.has(rule.gate) && !a.covers(rule.gate, rule.act, &o.path)).map(|o| {
+                    if api { Hidden::Id(o.ids[0]) } else { Hidden::Text(format!("{template}/{}\"", o.ids[0])) }
+                });
+                cases.push(Case { hidden: hidden.clone(), role: a.user, label, method: "get", template, path: path.clone(), body: None, api, expect });
+                let query = match expect {
+                    Expect::Status(200) => Expect::OneOf(&[200, 404, 422]),
+                    e => e,
+                };
+                cases.push(Case { hidden, role: a.user, label: "query ids".into(), method: "get", template, path: format!("{path}?org={out_org}&parent={out_org}&org_id={out_org}"), body: None, api, expect: query });
+            }
+        }
+        run(&app, Some(a), cases, &mut report).await;
+    }
+
+    // 3. bodies carrying another unit's ids, by the roles that do not see it (with a control
+    // that must succeed first); the roles that see it try the same later, as their writes may
+    // move the inside objects
+    body_ids(&app, &accounts, &world, false, &mut report).await;
+
+    // 4. writes with an empty body, inside and outside; then the bodies with another unit's ids
+    // by the roles that see it; deletions last; sign-out at the very end
+    for deleting in [false, true] {
+        if deleting {
+            body_ids(&app, &accounts, &world, true, &mut report).await;
+        }
+        for a in &accounts {
+            let mut cases = Vec::new();
+            for op in ops.iter().filter(|op| op.method != "get" && (op.method == "delete") == deleting && op.path != "/auth/logout") {
+                let rule = api_rule(op.method, op.path).unwrap();
+                for (label, path, obj) in targets(op.path) {
+                    let expect = expectation(a, rule.gate, rule.act, op.method, obj.as_deref(), true);
+                    cases.push(Case { hidden: None, role: a.user, label, method: op.method, template: op.path, path, body: Some(json!({})), api: true, expect });
+                }
+            }
+            run(&app, Some(a), cases, &mut report).await;
+        }
+    }
+    for a in &accounts {
+        let (s, _) = app.send_json(Method::POST, &a.token, "/api/v1/auth/logout", json!({})).await;
+        assert_eq!(s, 204, "{} logout", a.user);
+        assert_eq!(app.get_json(&a.token, "/api/v1/me").await.0, 401, "{} token after logout", a.user);
+    }
+
+    let pages_with_ids = PAGES.iter().filter(|r| r.path.contains('{')).count();
+    let ops_with_ids = ops.iter().filter(|op| op.path.contains('{')).count();
+    eprintln!(
+        "scope matrix: {} API operations ({ops_with_ids} with ids) and {} page GET routes ({pages_with_ids} with ids) × {} roles + anonymous: {} requests, {} known open",
+        ops.len(),
+        PAGES.len(),
+        ROLES.len(),
+        report.requests,
+        report.known.len()
+    );
+    for k in &report.known {
+        eprintln!("KNOWN OPEN {k}");
+    }
+    if let Ok(file) = std::env::var("SCOPE_MATRIX_LOG") {
+        let objects: Vec<String> = world.objects.iter().map(|(k, (i, o))| format!("{k:?}: inside {:?} outside {:?} at {}", i.ids, o.ids, o.path)).collect();
+        std::fs::write(format!("{file}.{}", app.state.db.backend().name()), format!("{}\n{}\n", objects.join("\n"), report.trace.join("\n"))).unwrap();
+    }
+    assert!(report.failures.is_empty(), "scope matrix: {} failures:\n{}", report.failures.len(), report.failures.join("\n"));
+});
