@@ -8,7 +8,7 @@ use std::time::Instant;
 use std::path::Path;
 
 use lianzheng_core::org::OrgKind;
-use lianzheng_docs::similarity::synthetic_letters;
+use lianzheng_textsim::synthetic_letters;
 use lianzheng_store::audit::Actor;
 use lianzheng_store::org::{self, OrgInput};
 use lianzheng_store::{Db, now, q, q_built};

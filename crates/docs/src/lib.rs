@@ -6,7 +6,6 @@
 
 pub mod gbt9704;
 pub mod numerals;
-pub mod similarity;
 pub mod xlsx;
 
 /// 文档生成与读取中的错误。消息为中文，可直接展示给用户。

@@ -106,7 +106,7 @@ both!(signing_by_the_signer_only, |app: TestApp| async move {
 both!(checks_find_what_comparing_every_pair_finds, |app: TestApp| async move {
     use std::collections::{BTreeSet, HashMap, HashSet};
 
-    use lianzheng_docs::similarity::{jaccard, normalize, shingles};
+    use lianzheng_textsim::{jaccard, normalize, shingles};
     use lianzheng_store::duty::letters::{check_letter, check_year};
     use lianzheng_store::q;
 

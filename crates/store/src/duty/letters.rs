@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use lianzheng_core::org::Scope;
-use lianzheng_docs::similarity::{Exclusion, SCHEME, Signature, TextDoc, band_keys, contains_normalized, count_outside, jaccard, minhash, normalize, shingles, shingles_outside, signature_outside, may_reach, similar_pairs_of_texts};
+use lianzheng_textsim::{Exclusion, SCHEME, Signature, TextDoc, band_keys, contains_normalized, count_outside, jaccard, minhash, normalize, shingles, shingles_outside, signature_outside, may_reach, similar_pairs_of_texts};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
