@@ -148,9 +148,9 @@ pub async fn generate_and_check(st: &AppState, p: &Principal, template_id: i64) 
     let t = store::template_in_scope(&st.db, &scope, template_id).await?;
     let mut tx = st.db.begin().await?;
     let made = store::generate(&mut tx, &p.actor(), &scope, t.id).await?;
-    // all at once: the year's signatures are read once, not once per letter
-    store::check_letters(&mut tx, &made, st.policy.letter_threshold).await?;
     tx.commit().await?;
+    // all at once: the year's signatures are read once, not once per letter
+    store::check_letters(&st.db, &made, st.policy.letter_threshold).await?;
     Ok(made.len())
 }
 
@@ -216,8 +216,9 @@ pub async fn save_body(st: &AppState, p: &Principal, id: i64, version: i64, body
     let scope = p.require(Permission::EditDuty)?;
     let mut tx = st.db.begin().await?;
     store::update_body(&mut tx, &p.actor(), &scope, id, version, body).await?;
-    store::check_letter(&mut tx, id, st.policy.letter_threshold).await?;
     tx.commit().await?;
+    // after the commit: the check computes outside any write transaction
+    store::check_letter(&st.db, id, st.policy.letter_threshold).await?;
     Ok(())
 }
 
