@@ -27,6 +27,11 @@ pub enum DocError {
     #[error("文件不是有效的 Excel（.xlsx）文件")]
     InvalidXlsx { detail: String },
 
+    /// 上传的表格超出读取上限（解压后过大、声明或实际的范围过大），防止“压缩炸弹”耗尽内存。
+    /// 消息说明上限，可直接展示。
+    #[error("{0}")]
+    TooLarge(String),
+
     /// 生成 Excel 文件失败。
     #[error("生成 Excel 文件失败：{0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
