@@ -2,6 +2,7 @@
 
 pub mod crypto;
 pub mod duty;
+pub mod filetype;
 pub mod idcard;
 pub mod names;
 pub mod org;

@@ -344,6 +344,8 @@ pub async fn save_attachment(st: &AppState, p: &Principal, scope: &lianzheng_sto
     if bytes.len() > st.policy.upload_max_bytes {
         return Err(AppError::field("file", format!("文件超过大小上限 {} MB", st.policy.upload_max_bytes / 1024 / 1024)));
     }
+    // by content too: executables, unknown contents and renamed files are refused
+    lianzheng_core::filetype::check_upload(&filename, &bytes).map_err(|m| AppError::field("file", m))?;
     let fingerprint = sm3_hex(&bytes);
     let (key, _) = crate::auth::new_token();
     st.storage.put(&key, &bytes)?;

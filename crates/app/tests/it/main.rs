@@ -5,6 +5,7 @@
 mod harness;
 
 mod archive;
+mod bad_input;
 mod auth;
 mod caches;
 mod config_file;
