@@ -128,7 +128,8 @@ pub fn check_upload(filename: &str, bytes: &[u8]) -> Result<FileKind, String> {
     if name.is_empty() {
         return Err("文件名为空".into());
     }
-    let chars = name.chars().count();
+    // the name as given (spaces included) is what gets stored
+    let chars = filename.chars().count();
     if chars > MAX_FILENAME_CHARS {
         return Err(format!("文件名过长（{chars} 个字符），最多 {MAX_FILENAME_CHARS} 个字符"));
     }
@@ -420,6 +421,7 @@ mod tests {
         let long = format!("{}.pdf", "长".repeat(197));
         assert_eq!(check_upload(&long, PDF), Err("文件名过长（201 个字符），最多 200 个字符".into()));
         assert!(check_upload(&format!("{}.pdf", "长".repeat(196)), PDF).is_ok());
+        assert!(check_upload(&format!(" {}.pdf", "长".repeat(196)), PDF).is_err());
         assert_eq!(FileKind::from_extension("JPEG"), Some(FileKind::Jpeg));
         assert_eq!(FileKind::from_extension("exe"), None);
     }
