@@ -65,14 +65,12 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
     }
     tx.commit().await?;
     // index last year's letter, then check this year's
-    let mut tx = st.db.begin().await?;
-    let old: Vec<(i64,)> = tx.fetch_all(q("SELECT id FROM letters WHERE year = $1").bind(year - 1)).await?;
+    let old: Vec<(i64,)> = st.db.fetch_all(q("SELECT id FROM letters WHERE year = $1").bind(year - 1)).await?;
     for (id,) in old {
-        letters::check_letter(&mut tx, id, threshold).await?;
+        letters::check_letter(&st.db, id, threshold).await?;
     }
     for id in made {
-        letters::check_letter(&mut tx, id, threshold).await?;
+        letters::check_letter(&st.db, id, threshold).await?;
     }
-    tx.commit().await?;
     Ok(())
 }

@@ -4,6 +4,7 @@ pub mod access;
 pub mod audit_labels;
 pub mod crypto;
 pub mod duty;
+pub mod filetype;
 pub mod idcard;
 pub mod names;
 pub mod org;

@@ -6,7 +6,6 @@
 
 pub mod gbt9704;
 pub mod numerals;
-pub mod similarity;
 pub mod xlsx;
 
 /// 文档生成与读取中的错误。消息为中文，可直接展示给用户。
@@ -27,6 +26,11 @@ pub enum DocError {
     /// 上传的文件不是可读取的 XLSX 文件。`detail` 为底层原因，便于记录日志。
     #[error("文件不是有效的 Excel（.xlsx）文件")]
     InvalidXlsx { detail: String },
+
+    /// 上传的表格超出读取上限（解压后过大、声明或实际的范围过大），防止“压缩炸弹”耗尽内存。
+    /// 消息说明上限，可直接展示。
+    #[error("{0}")]
+    TooLarge(String),
 
     /// 生成 Excel 文件失败。
     #[error("生成 Excel 文件失败：{0}")]

@@ -62,7 +62,7 @@ impl Default for Policy {
             password_min_length: 10,
             login_rate_per_minute: 20,
             upload_max_bytes: 20 * 1024 * 1024,
-            upload_types: ["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "doc", "xls", "ofd", "txt", "zip"].iter().map(|s| s.to_string()).collect(),
+            upload_types: ["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "doc", "xls", "ofd"].iter().map(|s| s.to_string()).collect(),
             require_totp_for_admins: true,
             site_name: "党风廉政建设责任制管理平台".to_string(),
             secure_cookies: false,

@@ -18,6 +18,9 @@ use serde_json::Value;
 
 pub const PW: &str = lianzheng::demo::DEMO_PASSWORD;
 
+/// A minimal PDF: uploads are checked by content, not only by name.
+pub const TINY_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
 pub struct TestApp {
     pub base: String,
     pub state: AppState,

@@ -54,14 +54,14 @@ both!(idle_sessions_expire, |app: TestApp| async move {
 both!(unit_files_from_the_org_page, |app: TestApp| async move {
     let (c, csrf) = app.sign_in("dw_jyj").await;
     let org = app.org_id("XW-D08").await;
-    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(b"minutes".to_vec()).file_name("党组会议纪要.pdf"));
+    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(crate::harness::TINY_PDF.to_vec()).file_name("党组会议纪要.pdf"));
     let r = c.post(app.url(&format!("/orgs/{org}/attachments?_csrf={csrf}"))).multipart(form).send().await.unwrap();
     assert_eq!(r.status(), 303);
     let page = c.get(app.url(&format!("/orgs/{org}"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("党组会议纪要.pdf"));
     let href = page.split("href=\"/attachments/").nth(1).unwrap().split('"').next().unwrap().to_string();
     let body = c.get(app.url(&format!("/attachments/{href}"))).send().await.unwrap().bytes().await.unwrap();
-    assert_eq!(&body[..], b"minutes");
+    assert_eq!(&body[..], crate::harness::TINY_PDF);
     // a forbidden type is refused at the field and nothing is stored
     let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(b"x".to_vec()).file_name("run.sh"));
     let r = c.post(app.url(&format!("/orgs/{org}/attachments?_csrf={csrf}"))).multipart(form).send().await.unwrap();

@@ -8,6 +8,7 @@ mod account_rules;
 mod archive;
 mod audit_chain;
 mod audit_log;
+mod bad_input;
 mod auth;
 mod backup;
 mod caches;

@@ -139,7 +139,7 @@ both!(attachments_are_scoped_and_fingerprinted, |app: TestApp| async move {
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["sm3"].as_str().unwrap().len(), 64);
     let id = v["id"].as_i64().unwrap();
-    let r = upload(outside_org, "a.pdf", b"%PDF").await.unwrap();
+    let r = upload(outside_org, "a.pdf", crate::harness::TINY_PDF).await.unwrap();
     assert_eq!(r.status(), 422);
     let r = upload(inside_org, "a.exe", b"MZ").await.unwrap();
     assert_eq!(r.status(), 422);

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use lianzheng_core::org::Scope;
-use lianzheng_docs::similarity::{Exclusion, SCHEME, Signature, TextDoc, band_keys, contains_normalized, count_outside, jaccard, minhash, normalize, shingles, shingles_outside, signature_outside, may_reach, similar_pairs_of_texts};
+use lianzheng_textsim::{Exclusion, SCHEME, Signature, TextDoc, band_keys, contains_normalized, count_outside, jaccard, minhash, normalize, shingles, shingles_outside, signature_outside, may_reach, similar_pairs_of_texts};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
@@ -394,8 +394,8 @@ fn common_of(rows: &[(String,)]) -> Vec<u64> {
     v
 }
 
-async fn common_shingles(tx: &mut Tx, year: i64) -> Result<Vec<u64>, StoreError> {
-    Ok(common_of(&tx.fetch_all(common_query(year)).await?))
+async fn common_shingles(db: &Db, year: i64) -> Result<Vec<u64>, StoreError> {
+    Ok(common_of(&db.fetch_all(common_query(year)).await?))
 }
 
 /// What letters' own text leaves out: their template's text and the year's 共性 items. One
@@ -433,7 +433,7 @@ impl Exclusions {
 }
 
 /// Template bodies by id, for the templates not yet in `have`.
-async fn load_templates(tx: &mut Tx, ids: impl IntoIterator<Item = Option<i64>>, have: &Exclusions) -> Result<Vec<(i64, String)>, StoreError> {
+async fn load_templates(db: &Db, ids: impl IntoIterator<Item = Option<i64>>, have: &Exclusions) -> Result<Vec<(i64, String)>, StoreError> {
     let ids: BTreeSet<i64> = ids.into_iter().flatten().filter(|id| !have.by_template.contains_key(&Some(*id))).collect();
     let ids: Vec<i64> = ids.into_iter().collect();
     let mut out = Vec::new();
@@ -442,7 +442,7 @@ async fn load_templates(tx: &mut Tx, ids: impl IntoIterator<Item = Option<i64>>,
         for id in chunk {
             query = query.bind(*id);
         }
-        out.extend(tx.fetch_all::<(i64, String)>(query).await?);
+        out.extend(db.fetch_all::<(i64, String)>(query).await?);
     }
     Ok(out)
 }
@@ -458,18 +458,19 @@ struct CheckRow {
     person_id: Option<i64>,
     template_id: Option<i64>,
     body: String,
+    version: i64,
 }
 
-const CHECK_SELECT: &str = "SELECT l.id, l.year, l.org_id, l.org_path, o.name AS org_name, l.person_id, l.template_id, l.body FROM letters l JOIN orgs o ON o.id = l.org_id ";
+const CHECK_SELECT: &str = "SELECT l.id, l.year, l.org_id, l.org_path, o.name AS org_name, l.person_id, l.template_id, l.body, l.version FROM letters l JOIN orgs o ON o.id = l.org_id ";
 
-async fn rows_by_id(tx: &mut Tx, ids: &[i64]) -> Result<Vec<CheckRow>, StoreError> {
+async fn rows_by_id(db: &Db, ids: &[i64]) -> Result<Vec<CheckRow>, StoreError> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(MAX_BINDS) {
         let mut query = q_built(format!("{CHECK_SELECT}WHERE l.id IN ({})", placeholders(1, chunk.len())));
         for id in chunk {
             query = query.bind(*id);
         }
-        out.extend(tx.fetch_all::<CheckRow>(query).await?);
+        out.extend(db.fetch_all::<CheckRow>(query).await?);
     }
     out.sort_unstable_by_key(|r| r.id);
     Ok(out)
@@ -489,15 +490,18 @@ async fn compute<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> R
     tokio::task::spawn_blocking(f).await.map_err(|e| StoreError::Internal(format!("雷同检查计算中断：{e}")))
 }
 
-/// Stores signatures (insert or replace), in statements of at most [`MAX_BINDS`] values.
-async fn save_signatures(tx: &mut Tx, sigs: Vec<(i64, i64, Vec<u8>)>) -> Result<(), StoreError> {
+/// Stores signatures, in statements of at most [`MAX_BINDS`] values. With `replace` a stored one
+/// is replaced; without, only one of an older scheme is (a current one stored meanwhile by the
+/// check of a newer text is kept).
+async fn save_signatures(tx: &mut Tx, sigs: Vec<(i64, i64, Vec<u8>)>, replace: bool) -> Result<(), StoreError> {
     let mut sigs = sigs.into_iter().peekable();
     while sigs.peek().is_some() {
         let chunk: Vec<(i64, i64, Vec<u8>)> = sigs.by_ref().take(MAX_BINDS / 4).collect();
         let groups: Vec<String> = (0..chunk.len()).map(|g| format!("(${}, ${}, ${}, ${})", g * 4 + 1, g * 4 + 2, g * 4 + 3, g * 4 + 4)).collect();
         let mut query = q_built(format!(
-            "INSERT INTO letter_signatures (letter_id, year, scheme, signature) VALUES {} ON CONFLICT (letter_id) DO UPDATE SET year = excluded.year, scheme = excluded.scheme, signature = excluded.signature",
-            groups.join(", ")
+            "INSERT INTO letter_signatures (letter_id, year, scheme, signature) VALUES {} ON CONFLICT (letter_id) DO UPDATE SET year = excluded.year, scheme = excluded.scheme, signature = excluded.signature{}",
+            groups.join(", "),
+            if replace { "" } else { " WHERE letter_signatures.scheme <> excluded.scheme" }
         ));
         for (id, year, sig) in chunk {
             query = query.bind(id).bind(year).bind(i64::from(SCHEME)).bind(sig);
@@ -573,43 +577,115 @@ fn phrase_flags(me: &CheckRow, phrases: &Phrases) -> Vec<NewFlag> {
     out
 }
 
-async fn load_phrases_tx(tx: &mut Tx) -> Result<Phrases, StoreError> {
-    Ok(phrases_normalized(tx.fetch_all(q("SELECT id, phrase, allowed_keywords FROM scope_phrases ORDER BY id")).await?))
+async fn load_phrases(db: &Db) -> Result<Phrases, StoreError> {
+    Ok(phrases_normalized(db.fetch_all(q("SELECT id, phrase, allowed_keywords FROM scope_phrases ORDER BY id")).await?))
 }
 
-/// Re-checks one letter (just saved): see [`check_letters`].
-pub async fn check_letter(tx: &mut Tx, id: i64, threshold: f64) -> Result<usize, StoreError> {
-    check_letters(tx, &[id], threshold).await
+/// Re-checks one letter (just saved, committed): see [`check_letters`].
+pub async fn check_letter(db: &Db, id: i64, threshold: f64) -> Result<usize, StoreError> {
+    check_letters(db, &[id], threshold).await
 }
 
-/// Re-checks letters just saved or generated: their signatures, pairs with their year's letters
-/// (candidates: stored signatures sharing an LSH band key and allowing the threshold, see
-/// [`may_reach`]) and with the same signer's earlier letters, and foreign phrases; each candidate
-/// is confirmed by exact Jaccard.
+/// How often a check is computed again because a letter it compared changed meanwhile.
+const CHECK_ATTEMPTS: usize = 5;
+
+/// What a check of saved letters writes, computed before any write transaction opens.
+#[derive(Default)]
+struct CheckWrites {
+    /// Every letter whose text was compared, with the version read.
+    read: BTreeMap<i64, i64>,
+    /// A letter was read twice at different versions (changed between two reads).
+    torn: bool,
+    /// The checked letters' signatures (replacing the stored ones).
+    signatures: Vec<(i64, i64, Vec<u8>)>,
+    /// Signatures of the year's letters that had no current one.
+    missing: Vec<(i64, i64, Vec<u8>)>,
+    /// The checked letters: their open flags are replaced.
+    checked: Vec<i64>,
+    flags: Vec<NewFlag>,
+}
+
+impl CheckWrites {
+    fn saw(&mut self, rows: &[CheckRow]) {
+        for r in rows {
+            if *self.read.entry(r.id).or_insert(r.version) != r.version {
+                self.torn = true;
+            }
+        }
+    }
+
+    /// Whether every compared letter is still there at the version read.
+    async fn still_current(&self, tx: &mut Tx) -> Result<bool, StoreError> {
+        let ids: Vec<i64> = self.read.keys().copied().collect();
+        let mut now_at: BTreeMap<i64, i64> = BTreeMap::new();
+        for chunk in ids.chunks(MAX_BINDS) {
+            let mut query = q_built(format!("SELECT id, version FROM letters WHERE id IN ({})", placeholders(1, chunk.len())));
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            now_at.extend(tx.fetch_all::<(i64, i64)>(query).await?);
+        }
+        Ok(!self.torn && now_at == self.read)
+    }
+
+    async fn write(self, tx: &mut Tx) -> Result<(), StoreError> {
+        save_signatures(tx, self.signatures, true).await?;
+        save_signatures(tx, self.missing, false).await?;
+        for chunk in self.checked.chunks(MAX_BINDS) {
+            let list = placeholders(1, chunk.len());
+            let mut query = q_built(format!("DELETE FROM letter_flags WHERE status = 'open' AND (letter_id IN ({list}) OR other_letter_id IN ({list}))"));
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            tx.execute(query).await?;
+        }
+        insert_flags(tx, self.flags).await
+    }
+}
+
+/// Re-checks letters just saved or generated (committed): their signatures, pairs with their
+/// year's letters (candidates: stored signatures sharing an LSH band key and allowing the
+/// threshold, see [`may_reach`]) and with the same signer's earlier letters, and foreign phrases;
+/// each candidate is confirmed by exact Jaccard.
 /// Their open flags are replaced; reviewed ones stay. Letters of the year that have no current
 /// signature yet (checked before signatures were stored) get one first, so none is missed.
 /// Returns the flags found.
-pub async fn check_letters(tx: &mut Tx, ids: &[i64], threshold: f64) -> Result<usize, StoreError> {
+///
+/// Reading and computing (shingles, signatures, a backlog of missing signatures, Jaccard) happen
+/// outside any transaction, so other writers never wait for them (SQLite has one writer at a
+/// time); one short write transaction then stores the results, provided no compared letter
+/// changed meanwhile. If one did, the check is computed again on the new text.
+pub async fn check_letters(db: &Db, ids: &[i64], threshold: f64) -> Result<usize, StoreError> {
     let wanted: BTreeSet<i64> = ids.iter().copied().collect();
-    let rows = rows_by_id(tx, &wanted.iter().copied().collect::<Vec<_>>()).await?;
-    if rows.len() != wanted.len() {
-        return Err(StoreError::NotFound);
+    let wanted: Vec<i64> = wanted.into_iter().collect();
+    for _ in 0..CHECK_ATTEMPTS {
+        let rows = rows_by_id(db, &wanted).await?;
+        if rows.len() != wanted.len() {
+            return Err(StoreError::NotFound);
+        }
+        let phrases = load_phrases(db).await?;
+        let mut by_year: BTreeMap<i64, Vec<CheckRow>> = BTreeMap::new();
+        for r in rows {
+            by_year.entry(r.year).or_default().push(r);
+        }
+        let mut writes = CheckWrites::default();
+        let mut found = 0;
+        for (year, mine) in by_year {
+            found += check_in_year(db, year, mine, &phrases, threshold, &mut writes).await?;
+        }
+        let mut tx = db.begin().await?;
+        if writes.still_current(&mut tx).await? {
+            writes.write(&mut tx).await?;
+            tx.commit().await?;
+            return Ok(found);
+        }
     }
-    let phrases = load_phrases_tx(tx).await?;
-    let mut by_year: BTreeMap<i64, Vec<CheckRow>> = BTreeMap::new();
-    for r in rows {
-        by_year.entry(r.year).or_default().push(r);
-    }
-    let mut found = 0;
-    for (year, mine) in by_year {
-        found += check_in_year(tx, year, mine, &phrases, threshold).await?;
-    }
-    Ok(found)
+    Err(StoreError::Stale)
 }
 
-async fn check_in_year(tx: &mut Tx, year: i64, mine: Vec<CheckRow>, phrases: &Phrases, threshold: f64) -> Result<usize, StoreError> {
-    let mut excl = Exclusions::new(common_shingles(tx, year).await?);
-    let templates = load_templates(tx, mine.iter().map(|r| r.template_id), &excl).await?;
+async fn check_in_year(db: &Db, year: i64, mine: Vec<CheckRow>, phrases: &Phrases, threshold: f64, out: &mut CheckWrites) -> Result<usize, StoreError> {
+    let mut excl = Exclusions::new(common_shingles(db, year).await?);
+    let templates = load_templates(db, mine.iter().map(|r| r.template_id), &excl).await?;
     excl.add_templates(&templates);
     // my own shingle sets and signatures
     let (mine, excl, sets) = compute(move || {
@@ -618,19 +694,13 @@ async fn check_in_year(tx: &mut Tx, year: i64, mine: Vec<CheckRow>, phrases: &Ph
     })
     .await?;
     let my_sigs: Vec<Signature> = sets.iter().map(|s| minhash(s)).collect();
-    save_signatures(tx, mine.iter().zip(&my_sigs).map(|(r, s)| (r.id, year, s.to_le_bytes())).collect()).await?;
+    out.signatures.extend(mine.iter().zip(&my_sigs).map(|(r, s)| (r.id, year, s.to_le_bytes())));
+    out.saw(&mine);
     let my_ids: Vec<i64> = mine.iter().map(|r| r.id).collect();
-    for chunk in my_ids.chunks(MAX_BINDS) {
-        let list = placeholders(1, chunk.len());
-        let mut query = q_built(format!("DELETE FROM letter_flags WHERE status = 'open' AND (letter_id IN ({list}) OR other_letter_id IN ({list}))"));
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        tx.execute(query).await?;
-    }
+    out.checked.extend(&my_ids);
 
     // the year's signatures; letters without a current one get it now
-    let (others, excl) = year_signatures(tx, year, &my_ids, excl).await?;
+    let (others, excl) = year_signatures(db, year, &my_ids, excl, out).await?;
     // candidates: letters of the year sharing a band key with one of mine whose signatures
     // allow the threshold (套话 alone gives a letter thousands of band-key neighbours, 2,557
     // among 50,000 synthetic letters; the signature test leaves the few worth fetching)
@@ -659,17 +729,18 @@ async fn check_in_year(tx: &mut Tx, year: i64, mine: Vec<CheckRow>, phrases: &Ph
     let mut earlier: Vec<Vec<i64>> = Vec::with_capacity(mine.len());
     for me in &mine {
         let ids: Vec<(i64,)> = match me.person_id {
-            Some(pid) => tx.fetch_all(q("SELECT id FROM letters WHERE year < $1 AND person_id = $2 ORDER BY id").bind(year).bind(pid)).await?,
-            None => tx.fetch_all(q("SELECT id FROM letters WHERE year < $1 AND person_id IS NULL AND org_id = $2 ORDER BY id").bind(year).bind(me.org_id)).await?,
+            Some(pid) => db.fetch_all(q("SELECT id FROM letters WHERE year < $1 AND person_id = $2 ORDER BY id").bind(year).bind(pid)).await?,
+            None => db.fetch_all(q("SELECT id FROM letters WHERE year < $1 AND person_id IS NULL AND org_id = $2 ORDER BY id").bind(year).bind(me.org_id)).await?,
         };
         earlier.push(ids.into_iter().map(|(id,)| id).collect());
     }
     // the candidates' texts, once each
     let mine_by_id: HashMap<i64, usize> = my_ids.iter().enumerate().map(|(k, id)| (*id, k)).collect();
     let need: BTreeSet<i64> = candidates.iter().flatten().chain(earlier.iter().flatten()).copied().filter(|id| !mine_by_id.contains_key(id)).collect();
-    let fetched: HashMap<i64, CheckRow> = rows_by_id(tx, &need.into_iter().collect::<Vec<_>>()).await?.into_iter().map(|r| (r.id, r)).collect();
+    let fetched: HashMap<i64, CheckRow> = rows_by_id(db, &need.into_iter().collect::<Vec<_>>()).await?.into_iter().map(|r| (r.id, r)).collect();
+    out.saw(&fetched.values().cloned().collect::<Vec<_>>());
     let mut excl = excl;
-    let templates = load_templates(tx, fetched.values().filter(|r| r.year == year).map(|r| r.template_id), &excl).await?;
+    let templates = load_templates(db, fetched.values().filter(|r| r.year == year).map(|r| r.template_id), &excl).await?;
     excl.add_templates(&templates);
     let mut flags = Vec::new();
     let mut found = 0;
@@ -704,9 +775,9 @@ async fn check_in_year(tx: &mut Tx, year: i64, mine: Vec<CheckRow>, phrases: &Ph
             }
             // across years both sides drop both years' 共性 text
             let mut both = excl.common.clone();
-            both.extend(common_shingles(tx, other.year).await?);
+            both.extend(common_shingles(db, other.year).await?);
             let mut cross = Exclusions::new(both);
-            let templates = load_templates(tx, [me.template_id, other.template_id], &cross).await?;
+            let templates = load_templates(db, [me.template_id, other.template_id], &cross).await?;
             cross.add_templates(&templates);
             let j = jaccard(&cross.own_shingles(&me.body, me.template_id), &cross.own_shingles(&other.body, other.template_id));
             if j < threshold {
@@ -719,16 +790,16 @@ async fn check_in_year(tx: &mut Tx, year: i64, mine: Vec<CheckRow>, phrases: &Ph
         found += foreign.len();
         flags.extend(foreign);
     }
-    insert_flags(tx, flags).await?;
+    out.flags.extend(flags);
     Ok(found)
 }
 
 /// The stored signatures of a year's letters other than `skip`. Letters without one computed
 /// with the current scheme (checked before signatures were stored, or inserted directly) get
-/// one now and it is stored.
-async fn year_signatures(tx: &mut Tx, year: i64, skip: &[i64], excl: Exclusions) -> Result<(Vec<(i64, Signature)>, Exclusions), StoreError> {
+/// one now, to be stored with the check's other writes.
+async fn year_signatures(db: &Db, year: i64, skip: &[i64], excl: Exclusions, writes: &mut CheckWrites) -> Result<(Vec<(i64, Signature)>, Exclusions), StoreError> {
     let skip: HashSet<i64> = skip.iter().copied().collect();
-    let stored: Vec<(i64, i64, Vec<u8>)> = tx.fetch_all(q("SELECT letter_id, scheme, signature FROM letter_signatures WHERE year = $1").bind(year)).await?;
+    let stored: Vec<(i64, i64, Vec<u8>)> = db.fetch_all(q("SELECT letter_id, scheme, signature FROM letter_signatures WHERE year = $1").bind(year)).await?;
     let mut out: Vec<(i64, Signature)> = Vec::with_capacity(stored.len());
     let mut current: HashSet<i64> = HashSet::with_capacity(stored.len());
     for (id, scheme, bytes) in stored {
@@ -742,18 +813,18 @@ async fn year_signatures(tx: &mut Tx, year: i64, skip: &[i64], excl: Exclusions)
     }
     // a signature row exists only for a letter of that year (ON DELETE CASCADE), so equal counts
     // mean none is missing and the ids need not be read (30 ms for 50,000 letters)
-    let letters = tx.scalar_i64(q("SELECT COUNT(*) FROM letters WHERE year = $1").bind(year)).await?;
+    let letters = db.scalar_i64(q("SELECT COUNT(*) FROM letters WHERE year = $1").bind(year)).await?;
     let missing: Vec<i64> = if usize::try_from(letters).unwrap_or(usize::MAX) == current.len() + skip.len() {
         Vec::new()
     } else {
-        let ids: Vec<(i64,)> = tx.fetch_all(q("SELECT id FROM letters WHERE year = $1").bind(year)).await?;
+        let ids: Vec<(i64,)> = db.fetch_all(q("SELECT id FROM letters WHERE year = $1").bind(year)).await?;
         ids.into_iter().map(|(id,)| id).filter(|id| !skip.contains(id) && !current.contains(id)).collect()
     };
     let mut excl = excl;
     // in slices, so a large backlog is never all in memory at once
     for chunk in missing.chunks(2000) {
-        let rows = rows_by_id(tx, chunk).await?;
-        let templates = load_templates(tx, rows.iter().map(|r| r.template_id), &excl).await?;
+        let rows = rows_by_id(db, chunk).await?;
+        let templates = load_templates(db, rows.iter().map(|r| r.template_id), &excl).await?;
         excl.add_templates(&templates);
         let (sigs, back) = compute(move || {
             let sigs: Vec<(i64, Signature)> = rows.par_iter().map(|r| (r.id, signature_outside(&r.body, excl.own(&r.body, r.template_id)))).collect();
@@ -761,7 +832,7 @@ async fn year_signatures(tx: &mut Tx, year: i64, skip: &[i64], excl: Exclusions)
         })
         .await?;
         excl = back;
-        save_signatures(tx, sigs.iter().map(|(id, s)| (*id, year, s.to_le_bytes())).collect()).await?;
+        writes.missing.extend(sigs.iter().map(|(id, s)| (*id, year, s.to_le_bytes())));
         out.extend(sigs);
     }
     Ok((out, excl))
@@ -826,7 +897,7 @@ pub async fn check_year(db: &Db, year: i64, threshold: f64) -> Result<usize, Sto
     insert_flags(&mut tx, dups).await?;
     insert_flags(&mut tx, foreign).await?;
     tracing::debug!(ms = ms(), "check_year: flags written");
-    save_signatures(&mut tx, changed).await?;
+    save_signatures(&mut tx, changed, true).await?;
     tx.commit().await?;
     tracing::debug!(ms = ms(), "check_year: signatures written, done");
     Ok(n)

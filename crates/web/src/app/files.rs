@@ -83,6 +83,8 @@ pub fn check_file(st: &AppState, f: &Upload) -> AppResult<()> {
     if f.bytes.len() > st.policy.upload_max_bytes {
         return Err(AppError::field("file", format!("文件超过大小上限 {} MB", st.policy.upload_max_bytes / 1024 / 1024)));
     }
+    // by content too: executables, unknown contents and renamed files are refused
+    lianzheng_core::filetype::check_upload(&f.filename, &f.bytes).map_err(|m| AppError::field("file", m))?;
     Ok(())
 }
 

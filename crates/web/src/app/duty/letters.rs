@@ -141,9 +141,9 @@ pub async fn generate(st: &AppState, p: &Principal, template_id: i64) -> AppResu
     let signers = scope.within(&t.org_path);
     let mut tx = st.db.begin().await?;
     let made = store::generate(&mut tx, &p.actor(), &signers, t.id).await?;
-    // all at once: the year's signatures are read once, not once per letter
-    store::check_letters(&mut tx, &made, st.policy.letter_threshold).await?;
     tx.commit().await?;
+    // after the commit, outside any write transaction; all at once: the year's signatures are read once
+    store::check_letters(&st.db, &made, st.policy.letter_threshold).await?;
     Ok((made.len(), t.year))
 }
 
@@ -214,8 +214,9 @@ pub async fn update_body(st: &AppState, p: &Principal, id: i64, version: &str, b
     let scope = p.require(Permission::EditDuty)?;
     let mut tx = st.db.begin().await?;
     store::update_body(&mut tx, &p.actor(), &scope.within(&letter.org_path), letter.id, version, &body).await?;
-    store::check_letter(&mut tx, letter.id, st.policy.letter_threshold).await?;
     tx.commit().await?;
+    // after the commit: the check computes outside any write transaction
+    store::check_letter(&st.db, letter.id, st.policy.letter_threshold).await?;
     let (_, letter) = visible_letter(st, p, id).await?;
     Ok(letter)
 }

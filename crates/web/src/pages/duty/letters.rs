@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use lianzheng_core::org::Permission;
-use lianzheng_docs::similarity::{highlight_html, shared_passages};
+use lianzheng_textsim::{highlight_html, shared_passages};
 use serde::Deserialize;
 
 use super::year_or_current;
