@@ -173,12 +173,12 @@ both!(reads_and_refusals_are_logged_and_the_auditor_reads_labels, |app: TestApp|
     assert_eq!(last(&app, "org.export").await.unwrap().0, Some(staff.id));
     assert_eq!(c.get(app.url("/people/export.xlsx")).send().await.unwrap().status(), 200);
     assert!(last(&app, "person.export").await.unwrap().2["rows"].as_i64().unwrap() > 0);
-    let form = reqwest::multipart::Form::new().text("org_id", org.to_string()).part("file", reqwest::multipart::Part::bytes(b"notes".to_vec()).file_name("纪要.pdf"));
+    let form = reqwest::multipart::Form::new().text("org_id", org.to_string()).part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec()).file_name("纪要.pdf"));
     let r = app.client().post(app.url("/api/v1/attachments")).bearer_auth(&t).multipart(form).send().await.unwrap();
     assert_eq!(r.status(), 201);
     let att = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let r = app.client().get(app.url(&format!("/api/v1/attachments/{att}"))).bearer_auth(&t).send().await.unwrap();
-    assert_eq!(r.bytes().await.unwrap().as_ref(), b"notes");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"%PDF-1.4\n%%EOF\n");
     let (_, entity_id, s) = last(&app, "attachment.download").await.expect("download logged");
     assert_eq!(entity_id, Some(att.to_string()));
     assert_eq!(s["org_id"], org);

@@ -80,6 +80,7 @@ const API_RULES: &[Rule] = &[
     rule("post", "/users/{id}/grants", Perm(P::ManageGrants), None),
     rule("*", "/users*", Perm(P::ManageAccounts), None),
     rule("*", "/grants*", Perm(P::ManageGrants), None),
+    rule("*", "/password-resets*", Perm(P::ManageGrants), None),
     rule("*", "/audit*", Perm(P::ViewAudit), None),
     rule("get", "/orgs*", Perm(P::ViewOrgs), None),
     rule("write", "/orgs*", Perm(P::ManageOrgs), None),
@@ -112,6 +113,7 @@ const PAGES: &[Rule] = &[
     rule("get", "/admin/users", Perm(P::ManageAccounts), None),
     rule("get", "/admin/users/{id}", Any(P::ManageAccounts, P::ManageGrants), None),
     rule("get", "/admin/grants", Perm(P::ManageGrants), None),
+    rule("get", "/admin/resets", Perm(P::ManageGrants), None),
     rule("get", "/admin/settings", Perm(P::ManageSettings), None),
     rule("get", "/orgs", Perm(P::ViewOrgs), None),
     rule("get", "/orgs/new", Perm(P::ManageOrgs), None),
@@ -184,6 +186,8 @@ enum Kind {
     TaskFile,
     ListItem,
     Report,
+    /// A pending password reset of one of the matrix's accounts.
+    Reset,
 }
 
 /// Path prefix (up to the first placeholder) and number of placeholders → the kind of object.
@@ -193,6 +197,7 @@ const PREFIXES: &[(&str, usize, Kind)] = &[
     ("/users", 1, Kind::User),
     ("/admin/users", 1, Kind::User),
     ("/grants", 1, Kind::Grant),
+    ("/password-resets", 1, Kind::Reset),
     ("/attachments", 1, Kind::Attachment),
     ("/duty/lists", 1, Kind::List),
     ("/duty/templates", 1, Kind::ListTemplate),
@@ -232,6 +237,10 @@ fn sql(kind: Kind) -> (&'static str, &'static str) {
         Kind::Grant => (
             "SELECT g.id, o.path FROM grants g JOIN users u ON u.id = g.user_id JOIN orgs o ON o.id = g.org_id WHERE u.username LIKE 'mx%' AND o.path LIKE '{in}%' ORDER BY g.id",
             "SELECT g.id, o.path FROM grants g JOIN users u ON u.id = g.user_id JOIN orgs o ON o.id = g.org_id WHERE u.username LIKE 'mx%' AND o.path NOT LIKE '{in}%' ORDER BY CASE WHEN o.path LIKE '{out}%' THEN 0 ELSE 1 END, g.id",
+        ),
+        Kind::Reset => (
+            "SELECT r.id, o.path FROM password_resets r JOIN users u ON u.id = r.user_id JOIN orgs o ON o.id = u.org_id WHERE u.username LIKE 'mx%' AND o.path LIKE '{in}%' ORDER BY r.id",
+            "SELECT r.id, o.path FROM password_resets r JOIN users u ON u.id = r.user_id JOIN orgs o ON o.id = u.org_id WHERE u.username LIKE 'mx%' AND o.path NOT LIKE '{in}%' ORDER BY CASE WHEN o.path LIKE '{out}%' THEN 0 ELSE 1 END, r.id",
         ),
         Kind::Attachment => (
             "SELECT id, org_path FROM attachments WHERE owner_kind = 'general' AND org_path LIKE '{in}%' ORDER BY id",
@@ -656,10 +665,12 @@ async fn account(app: &TestApp, user: &'static str) -> Account {
     let grants = users::grants_of(&app.state.db, u.id).await.unwrap();
     let admin = grants.iter().filter_map(|g| g.role()).any(|r| r.is_admin());
     let secret = if admin { Some(app.enrol_totp(user).await) } else { None };
-    let code = || {
+    // a code is taken once (replay guard): the page sign-in uses the next time step's code
+    let code_at = |ahead: u64| {
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-        secret.as_deref().map(|s| lianzheng_core::totp::code_at(s, now).unwrap())
+        secret.as_deref().map(|s| lianzheng_core::totp::code_at(s, now + ahead).unwrap())
     };
+    let code = || code_at(0);
     // API token
     let mut body = json!({"username": user, "password": PW});
     if let Some(c) = code() {
@@ -672,7 +683,7 @@ async fn account(app: &TestApp, user: &'static str) -> Account {
     let page = app.browser();
     let r = page.post(app.url("/login")).form(&[("username", user), ("password", PW), ("next", "/")]).send().await.unwrap();
     assert_eq!(r.status(), 303, "page sign-in of {user}");
-    if let Some(c) = code() {
+    if let Some(c) = code_at(30) {
         let html = page.get(app.url("/login/totp?next=/")).send().await.unwrap().text().await.unwrap();
         let csrf = html.split("name=\"_csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("").to_string();
         let r = page.post(app.url("/login/totp")).form(&[("code", c.as_str()), ("next", "/"), ("_csrf", csrf.as_str())]).send().await.unwrap();
@@ -706,6 +717,8 @@ async fn fixtures(app: &TestApp, jw: &str, dw: &str, in_org: i64, out_org: i64, 
     for (name, org) in [("mx_in", in_org), ("mx_out", out_org)] {
         let uid = users::create(&mut tx, &actor, &UserInput { username: name.into(), display_name: name.into(), person_id: None, org_id: Some(org) }, &hash, false).await.unwrap();
         users::add_grant(&mut tx, &actor, uid, Role::Cadre, Some(org)).await.unwrap();
+        // a pending two-person password reset for each, for the /password-resets operations
+        tx.execute(lianzheng_store::q("INSERT INTO password_resets (user_id, requested_at, status) VALUES ($1, 0, 'pending')").bind(uid)).await.unwrap();
     }
     let all = Scope::system(SystemScope::Demo);
     for org in [in_org, out_org] {

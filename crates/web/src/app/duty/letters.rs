@@ -199,6 +199,7 @@ pub async fn show(st: &AppState, p: &Principal, id: i64) -> AppResult<LetterView
 /// Saves a letter's text and re-checks it at once, so a copied text is flagged as it is saved.
 /// `version` is required: without it two editors would overwrite each other silently.
 pub async fn update_body(st: &AppState, p: &Principal, id: i64, version: &str, body: &str) -> AppResult<Letter> {
+    p.require(Permission::EditDuty)?;
     let (_, letter) = visible_letter(st, p, id).await?;
     if !may_edit(st, p, &letter).await? {
         return Err(AppError::Forbidden);
@@ -223,6 +224,7 @@ pub async fn update_body(st: &AppState, p: &Principal, id: i64, version: &str, b
 
 /// 签订 by confirmation in the system.
 pub async fn confirm(st: &AppState, p: &Principal, id: i64) -> AppResult<Letter> {
+    p.require(Permission::SignLetter)?;
     let (_, letter) = visible_letter(st, p, id).await?;
     if !may_confirm(p, &letter) {
         return Err(AppError::invalid("只能由签订人本人在系统内确认；代为签订请由单位党务工作人员上传签字扫描件"));

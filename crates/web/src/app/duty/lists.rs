@@ -308,9 +308,9 @@ pub async fn coverage(st: &AppState, p: &Principal, year: &str, kind: &str) -> A
     Ok((year, kind, store::coverage(&st.db, &scope, year, kind, deadline_passed(st, year)).await?))
 }
 
-/// 共性清单 of a year (the 纪委's).
+/// 共性清单 of a year: the units read what applies to them; the 纪委 keeps them (page).
 pub async fn templates(st: &AppState, p: &Principal, year: &str) -> AppResult<(i64, Vec<Template>)> {
-    let scope = p.require(Permission::ReviewDuty)?;
+    let scope = p.require(Permission::ViewDuty)?;
     let year = i64::from(year_or_current(year));
     Ok((year, store::templates(&st.db, &scope, year).await?))
 }
