@@ -1,5 +1,5 @@
 //! 上传文件按内容识别类型，不只看扩展名：PDF、JPEG、PNG、OFD、DOCX、XLSX、DOC、XLS。
-//! 可执行文件、无法识别的内容、内容与扩展名不符的一律拒绝（docs/decisions/0010-upload-content-check.md）。
+//! 可执行文件、无法识别的内容、内容与扩展名不符的一律拒绝（docs/decisions/0012-upload-content-check.md）。
 //!
 //! 纯计算，无 IO：压缩包（OFD、DOCX、XLSX）的目录由 `zip` 在内存中解析（只读中央目录，
 //! 不解压）；OLE2 复合文档（DOC、XLS）的目录按 [MS-CFB] 读取，看根存储下的主数据流。
