@@ -122,7 +122,13 @@ impl Settings {
                 let key = name.to_lowercase();
                 // test-only switches of other tools share the prefix; only known keys are taken
                 if KNOWN.contains(&key.as_str()) {
-                    let val = if LISTS.contains(&key.as_str()) { toml::Value::Array(v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| toml::Value::String(s.to_string())).collect()) } else if STRINGS.contains(&key.as_str()) { toml::Value::String(v) } else { env_value(&v) };
+                    let val = if LISTS.contains(&key.as_str()) {
+                        toml::Value::Array(v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| toml::Value::String(s.to_string())).collect())
+                    } else if STRINGS.contains(&key.as_str()) {
+                        toml::Value::String(v)
+                    } else {
+                        env_value(&v)
+                    };
                     table.insert(key, val);
                 }
             }
@@ -176,9 +182,34 @@ const STRINGS: &[&str] = &["list_deadline", "data_dir", "bind", "database_url", 
 const KNOWN: &[&str] = &[
     "list_deadline",
     "letter_threshold",
-    "data_dir", "bind", "database_url", "secret_key", "site_name", "lockout_attempts", "lockout_minutes", "idle_timeout_minutes", "session_hours", "api_token_hours", "api_token_idle_minutes", "trusted_proxies", "password_min_length", "login_rate_per_minute",
-    "require_totp_for_admins", "upload_max_mb", "upload_types", "secure_cookies", "argon2_m_cost", "argon2_t_cost", "session_cleanup_minutes", "audit_verify_hours", "jobs_enabled", "log",
-    "task_yellow_days", "task_reminder_days", "principal_cache_seconds", "list_cache_seconds",
+    "data_dir",
+    "bind",
+    "database_url",
+    "secret_key",
+    "site_name",
+    "lockout_attempts",
+    "lockout_minutes",
+    "idle_timeout_minutes",
+    "session_hours",
+    "api_token_hours",
+    "api_token_idle_minutes",
+    "trusted_proxies",
+    "password_min_length",
+    "login_rate_per_minute",
+    "require_totp_for_admins",
+    "upload_max_mb",
+    "upload_types",
+    "secure_cookies",
+    "argon2_m_cost",
+    "argon2_t_cost",
+    "session_cleanup_minutes",
+    "audit_verify_hours",
+    "jobs_enabled",
+    "log",
+    "task_yellow_days",
+    "task_reminder_days",
+    "principal_cache_seconds",
+    "list_cache_seconds",
 ];
 
 #[cfg(test)]

@@ -72,23 +72,16 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
     lists::review(&mut tx, &actor, &all, l, true, None).await?;
     let secretary = person(&mut tx, "王建国").await?;
     let l = lists::create(&mut tx, &actor, &all, year, edu, ListKind::Main, Some(secretary), &format!("王建国同志{year}年落实党风廉政建设第一责任人清单")).await?;
-    for text in [
-        "主持召开党组会议专题研究党风廉政建设工作，全年不少于4次",
-        "带头讲廉政党课，每年至少1次",
-        "对班子成员和下属学校校长开展廉政约谈，每年全覆盖",
-        "亲自督办上级交办的党风廉政建设重要事项和信访件",
-    ] {
+    for text in ["主持召开党组会议专题研究党风廉政建设工作，全年不少于4次", "带头讲廉政党课，每年至少1次", "对班子成员和下属学校校长开展廉政约谈，每年全覆盖", "亲自督办上级交办的党风廉政建设重要事项和信访件"]
+    {
         lists::add_item(&mut tx, &actor, &all, l, Some("第一责任人".into()), text).await?;
     }
     lists::submit(&mut tx, &actor, &all, l).await?;
     lists::review(&mut tx, &actor, &all, l, true, None).await?;
     let member = person(&mut tx, "刘志强").await?;
     let l = lists::create(&mut tx, &actor, &all, year, edu, ListKind::Main, Some(member), &format!("刘志强同志{year}年“一岗双责”清单")).await?;
-    for text in [
-        "对分管的财务、基建工作落实党风廉政建设要求，每半年向党组报告一次",
-        "对分管科室负责人开展廉政谈话，每年不少于1次",
-        "严格执行财务审批制度，大额资金使用提交党组集体研究",
-    ] {
+    for text in ["对分管的财务、基建工作落实党风廉政建设要求，每半年向党组报告一次", "对分管科室负责人开展廉政谈话，每年不少于1次", "严格执行财务审批制度，大额资金使用提交党组集体研究"]
+    {
         lists::add_item(&mut tx, &actor, &all, l, Some("一岗双责".into()), text).await?;
     }
     lists::submit(&mut tx, &actor, &all, l).await?;

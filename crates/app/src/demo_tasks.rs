@@ -45,10 +45,42 @@ const PLAN: &[Big] = &[
         leader: "XW-D01",
         lead: "XW-D01",
         items: &[
-            Item { title: "县委常委会专题研究党风廉政建设工作不少于4次，听取县纪委监委工作汇报", lead: "XW-D01", responsible: &["XW-D01"], cooperating: &["XW-JW"], due: Due::Soon, target: "每季度至少专题研究1次，形成会议纪要，研究解决突出问题", reports: &[("XW-D01", 75, "已召开县委常委会3次专题研究党风廉政建设，第4次已列入12月上旬议程。")] },
-            Item { title: "制定并落实主体责任清单，推动各级党委（党组）责任清单全覆盖", lead: "XW-D01", responsible: &["XW-D01", "XW-D03"], cooperating: &["XW-JW"], due: Due::Done, target: "3月底前县直各单位完成清单制定并报县纪委备案，实现全覆盖", reports: &[("XW-D01", 100, "全县77个党组织主体责任清单已全部制定并报备，实现全覆盖。")] },
-            Item { title: "开展党委（党组）书记述责述廉，县委书记逐一点评", lead: "XW-D03", responsible: &["XW-D03"], cooperating: &["XW-JW"], due: Due::Ahead, target: "年底前完成乡镇和县直部门书记述责述廉，点评意见逐条整改", reports: &[] },
-            Item { title: "层层签订党风廉政建设责任书、承诺书，杜绝内容雷同、照抄照搬", lead: "XW-D01", responsible: &["XW-D08", "XW-D10", "XW-T01"], cooperating: &["XW-JW"], due: Due::Done, target: "责任书结合岗位职责个性化制定，签订率100%", reports: &[("XW-D01", 100, "各单位责任书已签订完毕，县纪委抽查未发现内容雷同问题。")] },
+            Item {
+                title: "县委常委会专题研究党风廉政建设工作不少于4次，听取县纪委监委工作汇报",
+                lead: "XW-D01",
+                responsible: &["XW-D01"],
+                cooperating: &["XW-JW"],
+                due: Due::Soon,
+                target: "每季度至少专题研究1次，形成会议纪要，研究解决突出问题",
+                reports: &[("XW-D01", 75, "已召开县委常委会3次专题研究党风廉政建设，第4次已列入12月上旬议程。")],
+            },
+            Item {
+                title: "制定并落实主体责任清单，推动各级党委（党组）责任清单全覆盖",
+                lead: "XW-D01",
+                responsible: &["XW-D01", "XW-D03"],
+                cooperating: &["XW-JW"],
+                due: Due::Done,
+                target: "3月底前县直各单位完成清单制定并报县纪委备案，实现全覆盖",
+                reports: &[("XW-D01", 100, "全县77个党组织主体责任清单已全部制定并报备，实现全覆盖。")],
+            },
+            Item {
+                title: "开展党委（党组）书记述责述廉，县委书记逐一点评",
+                lead: "XW-D03",
+                responsible: &["XW-D03"],
+                cooperating: &["XW-JW"],
+                due: Due::Ahead,
+                target: "年底前完成乡镇和县直部门书记述责述廉，点评意见逐条整改",
+                reports: &[],
+            },
+            Item {
+                title: "层层签订党风廉政建设责任书、承诺书，杜绝内容雷同、照抄照搬",
+                lead: "XW-D01",
+                responsible: &["XW-D08", "XW-D10", "XW-T01"],
+                cooperating: &["XW-JW"],
+                due: Due::Done,
+                target: "责任书结合岗位职责个性化制定，签订率100%",
+                reports: &[("XW-D01", 100, "各单位责任书已签订完毕，县纪委抽查未发现内容雷同问题。")],
+            },
         ],
     },
     Big {
@@ -56,10 +88,42 @@ const PLAN: &[Big] = &[
         leader: "XW-JW",
         lead: "XW-JW",
         items: &[
-            Item { title: "深化运用监督执纪“四种形态”，抓早抓小、防微杜渐", lead: "XW-JW", responsible: &["XW-JW", "XW-JW-PZ1", "XW-JW-PZ2"], cooperating: &[], due: Due::Ahead, target: "第一种形态占比保持在合理区间，按月统计分析", reports: &[("XW-JW", 60, "1至10月运用“四种形态”批评教育帮助和处理党员干部，第一种形态占比较上年提高。")] },
-            Item { title: "规范问题线索处置，严格执行监督执纪工作规则", lead: "XW-JW", responsible: &["XW-JW"], cooperating: &[], due: Due::Soon, target: "问题线索集中管理、集体排查，处置率100%，按月报送线索月报", reports: &[] },
-            Item { title: "开展对下级党组织落实“两个责任”情况专项检查", lead: "XW-JW", responsible: &["XW-JW-PZ3", "XW-JW-PZ4"], cooperating: &["XW-D03"], due: Due::Late, target: "抽查乡镇和县直部门不少于20个，形成检查通报", reports: &[("XW-JW", 60, "已完成12个单位的实地检查，其余单位检查正在进行。")] },
-            Item { title: "加强对“一把手”和领导班子监督，落实“三重一大”集体决策制度", lead: "XW-JW", responsible: &["XW-JW"], cooperating: &["XW-D03"], due: Due::Ahead, target: "对县直部门“一把手”开展监督谈话全覆盖", reports: &[] },
+            Item {
+                title: "深化运用监督执纪“四种形态”，抓早抓小、防微杜渐",
+                lead: "XW-JW",
+                responsible: &["XW-JW", "XW-JW-PZ1", "XW-JW-PZ2"],
+                cooperating: &[],
+                due: Due::Ahead,
+                target: "第一种形态占比保持在合理区间，按月统计分析",
+                reports: &[("XW-JW", 60, "1至10月运用“四种形态”批评教育帮助和处理党员干部，第一种形态占比较上年提高。")],
+            },
+            Item {
+                title: "规范问题线索处置，严格执行监督执纪工作规则",
+                lead: "XW-JW",
+                responsible: &["XW-JW"],
+                cooperating: &[],
+                due: Due::Soon,
+                target: "问题线索集中管理、集体排查，处置率100%，按月报送线索月报",
+                reports: &[],
+            },
+            Item {
+                title: "开展对下级党组织落实“两个责任”情况专项检查",
+                lead: "XW-JW",
+                responsible: &["XW-JW-PZ3", "XW-JW-PZ4"],
+                cooperating: &["XW-D03"],
+                due: Due::Late,
+                target: "抽查乡镇和县直部门不少于20个，形成检查通报",
+                reports: &[("XW-JW", 60, "已完成12个单位的实地检查，其余单位检查正在进行。")],
+            },
+            Item {
+                title: "加强对“一把手”和领导班子监督，落实“三重一大”集体决策制度",
+                lead: "XW-JW",
+                responsible: &["XW-JW"],
+                cooperating: &["XW-D03"],
+                due: Due::Ahead,
+                target: "对县直部门“一把手”开展监督谈话全覆盖",
+                reports: &[],
+            },
         ],
     },
     Big {
@@ -67,9 +131,33 @@ const PLAN: &[Big] = &[
         leader: "XW-JW",
         lead: "XW-JW",
         items: &[
-            Item { title: "开展违规吃喝、违规收送礼品礼金问题专项整治", lead: "XW-JW", responsible: &["XW-D10", "XW-D18"], cooperating: &["XW-D02"], due: Due::Ahead, target: "节假日前发通知、节日期间明察暗访，查处问题一律通报曝光", reports: &[] },
-            Item { title: "整治形式主义、官僚主义，精简文件会议和督查检查考核", lead: "XW-D01", responsible: &["XW-D01", "XW-D02"], cooperating: &[], due: Due::Late, target: "县级文件、会议数量较上年压减15%以上", reports: &[("XW-D01", 40, "已清理规范督查检查考核事项，文件压减情况正在统计。")] },
-            Item { title: "开展“三公”经费支出和公务用车使用“三个倒查”", lead: "XW-D10", responsible: &["XW-D10"], cooperating: &["XW-JW"], due: Due::Soon, target: "对公车使用记录、公务接待清单和发票逐一比对，问题清单化整改", reports: &[("XW-D10", 80, "已完成县直单位公务用车记录倒查，接待费用比对进行中。")] },
+            Item {
+                title: "开展违规吃喝、违规收送礼品礼金问题专项整治",
+                lead: "XW-JW",
+                responsible: &["XW-D10", "XW-D18"],
+                cooperating: &["XW-D02"],
+                due: Due::Ahead,
+                target: "节假日前发通知、节日期间明察暗访，查处问题一律通报曝光",
+                reports: &[],
+            },
+            Item {
+                title: "整治形式主义、官僚主义，精简文件会议和督查检查考核",
+                lead: "XW-D01",
+                responsible: &["XW-D01", "XW-D02"],
+                cooperating: &[],
+                due: Due::Late,
+                target: "县级文件、会议数量较上年压减15%以上",
+                reports: &[("XW-D01", 40, "已清理规范督查检查考核事项，文件压减情况正在统计。")],
+            },
+            Item {
+                title: "开展“三公”经费支出和公务用车使用“三个倒查”",
+                lead: "XW-D10",
+                responsible: &["XW-D10"],
+                cooperating: &["XW-JW"],
+                due: Due::Soon,
+                target: "对公车使用记录、公务接待清单和发票逐一比对，问题清单化整改",
+                reports: &[("XW-D10", 80, "已完成县直单位公务用车记录倒查，接待费用比对进行中。")],
+            },
         ],
     },
     Big {
@@ -77,9 +165,33 @@ const PLAN: &[Big] = &[
         leader: "XW-JW",
         lead: "XW-JW",
         items: &[
-            Item { title: "开展校园餐管理专项整治", lead: "XW-D08", responsible: &["XW-D08", "XW-D18"], cooperating: &["XW-D17"], due: Due::Ahead, target: "全县中小学食堂排查全覆盖，建立问题台账，年底前完成整改", reports: &[("XW-D08", 40, "已完成全县中小学食堂第一轮排查，发现问题12个，已整改7个。"), ("XW-D18", 30, "配合开展食品安全抽检，已抽检学校食堂15家。")] },
-            Item { title: "开展医药领域腐败问题集中整治", lead: "XW-D17", responsible: &["XW-D17"], cooperating: &["XW-D08", "XW-D18"], due: Due::Soon, target: "聚焦药品耗材采购、医保基金使用等环节，查处一批典型案例", reports: &[] },
-            Item { title: "加强村级“三资”管理监督，规范村级小微权力运行", lead: "XW-D15", responsible: &["XW-T01", "XW-T02"], cooperating: &["XW-JW"], due: Due::Ahead, target: "村级财务公开及时规范，“三资”台账清晰", reports: &[] },
+            Item {
+                title: "开展校园餐管理专项整治",
+                lead: "XW-D08",
+                responsible: &["XW-D08", "XW-D18"],
+                cooperating: &["XW-D17"],
+                due: Due::Ahead,
+                target: "全县中小学食堂排查全覆盖，建立问题台账，年底前完成整改",
+                reports: &[("XW-D08", 40, "已完成全县中小学食堂第一轮排查，发现问题12个，已整改7个。"), ("XW-D18", 30, "配合开展食品安全抽检，已抽检学校食堂15家。")],
+            },
+            Item {
+                title: "开展医药领域腐败问题集中整治",
+                lead: "XW-D17",
+                responsible: &["XW-D17"],
+                cooperating: &["XW-D08", "XW-D18"],
+                due: Due::Soon,
+                target: "聚焦药品耗材采购、医保基金使用等环节，查处一批典型案例",
+                reports: &[],
+            },
+            Item {
+                title: "加强村级“三资”管理监督，规范村级小微权力运行",
+                lead: "XW-D15",
+                responsible: &["XW-T01", "XW-T02"],
+                cooperating: &["XW-JW"],
+                due: Due::Ahead,
+                target: "村级财务公开及时规范，“三资”台账清晰",
+                reports: &[],
+            },
         ],
     },
     Big {
@@ -87,9 +199,27 @@ const PLAN: &[Big] = &[
         leader: "XW-D04",
         lead: "XW-D04",
         items: &[
-            Item { title: "开展党纪学习教育和警示教育", lead: "XW-D04", responsible: &["XW-D04"], cooperating: &["XW-JW"], due: Due::Done, target: "组织观看警示教育片，召开警示教育大会，以案说德、以案说纪", reports: &[("XW-D04", 100, "已召开全县警示教育大会，各单位组织观看警示教育片。")] },
-            Item { title: "组织新任领导干部任前廉政考试和廉政谈话", lead: "XW-D03", responsible: &["XW-D03"], cooperating: &["XW-JW"], due: Due::Ahead, target: "新提拔干部任前廉政考试、廉政谈话全覆盖", reports: &[] },
-            Item { title: "推进清廉学校、清廉医院、清廉村居建设", lead: "XW-D04", responsible: &["XW-D08", "XW-D17", "XW-T01"], cooperating: &[], due: Due::Ahead, target: "每类建成示范点不少于2个", reports: &[("XW-D08", 50, "已确定清廉学校示范点3个，正在推进建设。")] },
+            Item {
+                title: "开展党纪学习教育和警示教育",
+                lead: "XW-D04",
+                responsible: &["XW-D04"],
+                cooperating: &["XW-JW"],
+                due: Due::Done,
+                target: "组织观看警示教育片，召开警示教育大会，以案说德、以案说纪",
+                reports: &[("XW-D04", 100, "已召开全县警示教育大会，各单位组织观看警示教育片。")],
+            },
+            Item {
+                title: "组织新任领导干部任前廉政考试和廉政谈话", lead: "XW-D03", responsible: &["XW-D03"], cooperating: &["XW-JW"], due: Due::Ahead, target: "新提拔干部任前廉政考试、廉政谈话全覆盖", reports: &[]
+            },
+            Item {
+                title: "推进清廉学校、清廉医院、清廉村居建设",
+                lead: "XW-D04",
+                responsible: &["XW-D08", "XW-D17", "XW-T01"],
+                cooperating: &[],
+                due: Due::Ahead,
+                target: "每类建成示范点不少于2个",
+                reports: &[("XW-D08", 50, "已确定清廉学校示范点3个，正在推进建设。")],
+            },
         ],
     },
     Big {
@@ -97,9 +227,27 @@ const PLAN: &[Big] = &[
         leader: "XW-JW",
         lead: "XW-JW",
         items: &[
-            Item { title: "完成对县直部门的常规巡察", lead: "XW-JW", responsible: &["XW-JW"], cooperating: &["XW-D03"], due: Due::Late, target: "全年巡察县直部门不少于10个，发现问题及时移交", reports: &[("XW-JW", 70, "已完成7个部门的巡察，3个部门巡察正在进行。")] },
-            Item { title: "督促巡察反馈问题整改，开展整改“回头看”", lead: "XW-JW", responsible: &["XW-D13", "XW-D07"], cooperating: &[], due: Due::Soon, target: "反馈问题整改率100%，整改情况公开", reports: &[] },
-            Item { title: "建立问题整改台账，实行台账销号管理", lead: "XW-JW", responsible: &["XW-JW"], cooperating: &[], due: Due::Done, target: "问题台账逐项销号，佐证材料齐全", reports: &[("XW-JW", 100, "问题整改台账已建立并全部销号。")] },
+            Item {
+                title: "完成对县直部门的常规巡察",
+                lead: "XW-JW",
+                responsible: &["XW-JW"],
+                cooperating: &["XW-D03"],
+                due: Due::Late,
+                target: "全年巡察县直部门不少于10个，发现问题及时移交",
+                reports: &[("XW-JW", 70, "已完成7个部门的巡察，3个部门巡察正在进行。")],
+            },
+            Item {
+                title: "督促巡察反馈问题整改，开展整改“回头看”", lead: "XW-JW", responsible: &["XW-D13", "XW-D07"], cooperating: &[], due: Due::Soon, target: "反馈问题整改率100%，整改情况公开", reports: &[]
+            },
+            Item {
+                title: "建立问题整改台账，实行台账销号管理",
+                lead: "XW-JW",
+                responsible: &["XW-JW"],
+                cooperating: &[],
+                due: Due::Done,
+                target: "问题台账逐项销号，佐证材料齐全",
+                reports: &[("XW-JW", 100, "问题整改台账已建立并全部销号。")],
+            },
         ],
     },
 ];
@@ -111,7 +259,10 @@ async fn org_id(db: &Db, code: &str) -> anyhow::Result<i64> {
 /// "姓名（职务）" of the unit's secretary (or 纪委书记).
 async fn leader(db: &Db, code: &str) -> anyhow::Result<Option<String>> {
     let row: Option<(String, Option<String>)> = db
-        .fetch_optional(q("SELECT p.name, ps.title FROM people p JOIN posts ps ON ps.person_id = p.id JOIN orgs o ON o.id = ps.org_id WHERE o.code = $1 AND ps.kind IN ('secretary', 'discipline_secretary') ORDER BY ps.id LIMIT 1").bind(code))
+        .fetch_optional(
+            q("SELECT p.name, ps.title FROM people p JOIN posts ps ON ps.person_id = p.id JOIN orgs o ON o.id = ps.org_id WHERE o.code = $1 AND ps.kind IN ('secretary', 'discipline_secretary') ORDER BY ps.id LIMIT 1")
+                .bind(code),
+        )
         .await?;
     Ok(row.map(|(n, t)| match t {
         Some(t) => format!("{n}（{t}）"),
@@ -126,7 +277,13 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
     let actor = Actor::system("演示数据");
     let root = org_id(db, "XW").await?;
     let mut tx = db.begin().await?;
-    let plan_id = tasks::create_plan(&mut tx, &actor, &Scope::system(lianzheng_core::org::SystemScope::Demo), &PlanInput { year, org_id: root, title: format!("{year}年党风廉政建设工作任务分工"), doc_number: Some(format!("某发〔{year}〕5号")) }).await?;
+    let plan_id = tasks::create_plan(
+        &mut tx,
+        &actor,
+        &Scope::system(lianzheng_core::org::SystemScope::Demo),
+        &PlanInput { year, org_id: root, title: format!("{year}年党风廉政建设工作任务分工"), doc_number: Some(format!("某发〔{year}〕5号")) },
+    )
+    .await?;
     tx.execute(q("UPDATE task_plans SET status = 'issued' WHERE id = $1").bind(plan_id)).await?;
     tx.commit().await?;
     let plan = tasks::get_plan(db, &Scope::system(lianzheng_core::org::SystemScope::Demo), plan_id).await?;
@@ -177,7 +334,9 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
         let sets = view.task.lead_org_id == Some(org);
         let mut tx = db.begin().await?;
         let (reporter,): (String,) = db
-            .fetch_optional(q("SELECT p.name FROM people p JOIN posts ps ON ps.person_id = p.id WHERE ps.org_id = $1 ORDER BY CASE ps.kind WHEN 'middle_manager' THEN 0 WHEN 'cadre' THEN 1 ELSE 2 END, p.id LIMIT 1").bind(org))
+            .fetch_optional(
+                q("SELECT p.name FROM people p JOIN posts ps ON ps.person_id = p.id WHERE ps.org_id = $1 ORDER BY CASE ps.kind WHEN 'middle_manager' THEN 0 WHEN 'cadre' THEN 1 ELSE 2 END, p.id LIMIT 1").bind(org),
+            )
             .await?
             .unwrap_or_else(|| ("联络员".to_string(),));
         tasks::add_report(&mut tx, &actor, None, &reporter, &view, org, text, percent, sets).await?;

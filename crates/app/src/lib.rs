@@ -85,7 +85,7 @@ pub fn state(s: &Settings, db: Db) -> anyhow::Result<AppState> {
         crypto,
         hasher: Arc::new(hasher(s)?),
         storage: Arc::new(LocalStorage::new(s.data_dir.join("attachments"))),
-                policy: Arc::new(policy),
+        policy: Arc::new(policy),
         limiter: Arc::new(RateLimiter::default()),
         version: VERSION,
     })

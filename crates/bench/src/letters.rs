@@ -8,10 +8,10 @@ use std::time::Instant;
 use std::path::Path;
 
 use lianzheng_core::org::OrgKind;
-use lianzheng_textsim::synthetic_letters;
 use lianzheng_store::audit::Actor;
 use lianzheng_store::org::{self, OrgInput};
 use lianzheng_store::{Db, now, q, q_built};
+use lianzheng_textsim::synthetic_letters;
 
 /// The timed check: wall time, flags written, and the CPU taken in the window by this process
 /// and by all others (contention on a shared machine), in cores.

@@ -273,13 +273,7 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
             cmd.env_remove(k);
         }
     }
-    cmd.current_dir(&data_dir)
-        .env("LIANZHENG_JOBS_ENABLED", "false")
-        .env("LIANZHENG_LOGIN_RATE_PER_MINUTE", "100000")
-        .env("LIANZHENG_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(stderr_stdio())
-        .stderr(Stdio::inherit());
+    cmd.current_dir(&data_dir).env("LIANZHENG_JOBS_ENABLED", "false").env("LIANZHENG_LOGIN_RATE_PER_MINUTE", "100000").env("LIANZHENG_LOG", "warn").stdin(Stdio::null()).stdout(stderr_stdio()).stderr(Stdio::inherit());
     let t_spawn = Instant::now();
     let child = cmd.spawn().with_context(|| format!("无法启动 {}", server_bin.display()))?;
     let mut server = ServerGuard(child);
@@ -596,10 +590,7 @@ async fn load(addr: SocketAddr, n: usize, warmup: Duration, duration: Duration, 
 
 /// The PostgreSQL backends connected to the bench database (other than the watcher's own).
 async fn pg_backend_pids(db: &Db) -> Vec<u32> {
-    let rows: Vec<(i32,)> = db
-        .fetch_all(lianzheng_store::q("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))
-        .await
-        .unwrap_or_default();
+    let rows: Vec<(i32,)> = db.fetch_all(lianzheng_store::q("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")).await.unwrap_or_default();
     rows.into_iter().filter_map(|(p,)| u32::try_from(p).ok()).collect()
 }
 
@@ -640,11 +631,7 @@ fn system_busy() -> anyhow::Result<(Duration, usize)> {
 /// Peak resident set (VmHWM) of the server process, KiB.
 fn vm_hwm_kb(pid: u32) -> anyhow::Result<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).context("无法读取服务进程内存")?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .context("/proc/PID/status 中没有 VmHWM")
+    status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()).context("/proc/PID/status 中没有 VmHWM")
 }
 
 #[cfg(test)]

@@ -41,12 +41,7 @@ pub const ACCOUNT: &[(&str, &str)] = &[
 ];
 
 /// 审计日志与数据备份.
-pub const AUDIT: &[(&str, &str)] = &[
-    ("audit.keyed", "审计日志链启用密钥"),
-    ("audit.export", "导出审计日志"),
-    ("archive.export", "备份/导出全部数据"),
-    ("archive.import", "恢复/导入全部数据"),
-];
+pub const AUDIT: &[(&str, &str)] = &[("audit.keyed", "审计日志链启用密钥"), ("audit.export", "导出审计日志"), ("archive.export", "备份/导出全部数据"), ("archive.import", "恢复/导入全部数据")];
 
 /// 附件.
 pub const FILES: &[(&str, &str)] = &[("attachment.upload", "上传附件"), ("attachment.download", "下载附件")];

@@ -91,25 +91,17 @@ impl Sm4Crypto {
     pub fn from_key_hex(hex64: &str) -> Result<Self, CryptoError> {
         let hex64 = hex64.trim();
         if hex64.len() != KEY_LEN * 2 {
-            return Err(CryptoError::InvalidKey(format!(
-                "应为{}个十六进制字符，实际为{}个",
-                KEY_LEN * 2,
-                hex64.chars().count()
-            )));
+            return Err(CryptoError::InvalidKey(format!("应为{}个十六进制字符，实际为{}个", KEY_LEN * 2, hex64.chars().count())));
         }
         let mut key = [0u8; KEY_LEN];
-        hex::decode_to_slice(hex64, &mut key)
-            .map_err(|_| CryptoError::InvalidKey("含有非十六进制字符".to_string()))?;
+        hex::decode_to_slice(hex64, &mut key).map_err(|_| CryptoError::InvalidKey("含有非十六进制字符".to_string()))?;
         if key.iter().all(|b| *b == 0) {
             return Err(CryptoError::InvalidKey("密钥不能全为零".to_string()));
         }
         let (enc_key, mac_key) = key.split_at(KEY_LEN / 2);
-        let aead = Sm4Gcm::new_from_slice(enc_key)
-            .map_err(|_| CryptoError::InvalidKey("SM4 密钥长度错误".to_string()))?;
-        let mac = <HmacSm3 as KeyInit>::new_from_slice(mac_key)
-            .map_err(|_| CryptoError::InvalidKey("HMAC 密钥长度错误".to_string()))?;
-        let kdf = <HmacSm3 as KeyInit>::new_from_slice(&key)
-            .map_err(|_| CryptoError::InvalidKey("HMAC 密钥长度错误".to_string()))?;
+        let aead = Sm4Gcm::new_from_slice(enc_key).map_err(|_| CryptoError::InvalidKey("SM4 密钥长度错误".to_string()))?;
+        let mac = <HmacSm3 as KeyInit>::new_from_slice(mac_key).map_err(|_| CryptoError::InvalidKey("HMAC 密钥长度错误".to_string()))?;
+        let kdf = <HmacSm3 as KeyInit>::new_from_slice(&key).map_err(|_| CryptoError::InvalidKey("HMAC 密钥长度错误".to_string()))?;
         Ok(Self { aead, mac, kdf })
     }
 
@@ -144,9 +136,7 @@ impl Crypto for Sm4Crypto {
         }
         let (nonce_bytes, ct) = data.split_at(NONCE_LEN);
         let nonce = Nonce::<Sm4Gcm>::try_from(nonce_bytes).map_err(|_| CryptoError::TooShort)?;
-        self.aead
-            .decrypt(&nonce, ct)
-            .map_err(|_| CryptoError::Decrypt)
+        self.aead.decrypt(&nonce, ct).map_err(|_| CryptoError::Decrypt)
     }
 
     fn keyed_hash(&self, data: &[u8]) -> String {
@@ -216,14 +206,8 @@ mod tests {
     #[test]
     fn sm3_known_answers() {
         // GB/T 32905-2016 附录 A 示例 1、2
-        assert_eq!(
-            sm3_hex(b"abc"),
-            "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
-        );
-        assert_eq!(
-            sm3_hex(&b"abcd".repeat(16)),
-            "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732"
-        );
+        assert_eq!(sm3_hex(b"abc"), "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+        assert_eq!(sm3_hex(&b"abcd".repeat(16)), "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732");
     }
 
     #[test]
@@ -250,24 +234,9 @@ mod tests {
         let aead = Sm4Gcm::new_from_slice(&h("0123456789ABCDEFFEDCBA9876543210")).unwrap();
         let nonce = Nonce::<Sm4Gcm>::try_from(h("00001234567800000000ABCD").as_slice()).unwrap();
         let aad = h("FEEDFACEDEADBEEFFEEDFACEDEADBEEFABADDAD2");
-        let pt = h(concat!(
-            "AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBCCCCCCCCCCCCCCCCDDDDDDDDDDDDDDDD",
-            "EEEEEEEEEEEEEEEEFFFFFFFFFFFFFFFFEEEEEEEEEEEEEEEEAAAAAAAAAAAAAAAA"
-        ));
-        let out = aead
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: &pt,
-                    aad: &aad,
-                },
-            )
-            .unwrap();
-        let expected = concat!(
-            "17F399F08C67D5EE19D0DC9969C4BB7D5FD46FD3756489069157B282BB200735",
-            "D82710CA5C22F0CCFA7CBF93D496AC15A56834CBCF98C397B4024A2691233B8D",
-            "83DE3541E4C2B58177E065A9BF7B62EC"
-        );
+        let pt = h(concat!("AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBCCCCCCCCCCCCCCCCDDDDDDDDDDDDDDDD", "EEEEEEEEEEEEEEEEFFFFFFFFFFFFFFFFEEEEEEEEEEEEEEEEAAAAAAAAAAAAAAAA"));
+        let out = aead.encrypt(&nonce, Payload { msg: &pt, aad: &aad }).unwrap();
+        let expected = concat!("17F399F08C67D5EE19D0DC9969C4BB7D5FD46FD3756489069157B282BB200735", "D82710CA5C22F0CCFA7CBF93D496AC15A56834CBCF98C397B4024A2691233B8D", "83DE3541E4C2B58177E065A9BF7B62EC");
         assert_eq!(hex::encode_upper(&out), expected);
         let mut buf = out.clone();
         aead.decrypt_in_place(&nonce, &aad, &mut buf).unwrap();
@@ -277,12 +246,7 @@ mod tests {
     #[test]
     fn round_trip() {
         let c = Sm4Crypto::from_key_hex(KEY).unwrap();
-        for msg in [
-            &b""[..],
-            b"x",
-            "11010519491231002X".as_bytes(),
-            &[0u8; 1000][..],
-        ] {
+        for msg in [&b""[..], b"x", "11010519491231002X".as_bytes(), &[0u8; 1000][..]] {
             let ct = c.encrypt(msg);
             assert_eq!(ct.len(), NONCE_LEN + msg.len() + TAG_LEN);
             assert_eq!(c.decrypt(&ct).unwrap(), msg);
@@ -308,10 +272,7 @@ mod tests {
         }
         // 截断
         assert_eq!(c.decrypt(&ct[..ct.len() - 1]), Err(CryptoError::Decrypt));
-        assert_eq!(
-            c.decrypt(&ct[..NONCE_LEN + TAG_LEN - 1]),
-            Err(CryptoError::TooShort)
-        );
+        assert_eq!(c.decrypt(&ct[..NONCE_LEN + TAG_LEN - 1]), Err(CryptoError::TooShort));
         assert_eq!(c.decrypt(&[]), Err(CryptoError::TooShort));
         // 错误的密钥
         let other = Sm4Crypto::from_key_hex(&Sm4Crypto::generate_key_hex()).unwrap();
@@ -327,17 +288,9 @@ mod tests {
         let c = Sm4Crypto::from_key_hex(KEY).unwrap();
         let a = c.keyed_hash(b"11010519491231002X");
         assert_eq!(a.len(), 64);
-        assert!(
-            a.bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        );
+        assert!(a.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
         assert_eq!(a, c.keyed_hash(b"11010519491231002X"));
-        assert_eq!(
-            a,
-            Sm4Crypto::from_key_hex(KEY)
-                .unwrap()
-                .keyed_hash(b"11010519491231002X")
-        );
+        assert_eq!(a, Sm4Crypto::from_key_hex(KEY).unwrap().keyed_hash(b"11010519491231002X"));
         assert_ne!(a, c.keyed_hash(b"110105194912310021"));
         let other = Sm4Crypto::from_key_hex(&Sm4Crypto::generate_key_hex()).unwrap();
         assert_ne!(a, other.keyed_hash(b"11010519491231002X"));
@@ -364,24 +317,12 @@ mod tests {
 
     #[test]
     fn bad_keys() {
-        assert!(matches!(
-            Sm4Crypto::from_key_hex(""),
-            Err(CryptoError::InvalidKey(_))
-        ));
-        assert!(matches!(
-            Sm4Crypto::from_key_hex(&KEY[..62]),
-            Err(CryptoError::InvalidKey(_))
-        ));
+        assert!(matches!(Sm4Crypto::from_key_hex(""), Err(CryptoError::InvalidKey(_))));
+        assert!(matches!(Sm4Crypto::from_key_hex(&KEY[..62]), Err(CryptoError::InvalidKey(_))));
         let mut bad = KEY.to_string();
         bad.replace_range(0..1, "g");
-        assert!(matches!(
-            Sm4Crypto::from_key_hex(&bad),
-            Err(CryptoError::InvalidKey(_))
-        ));
-        assert!(matches!(
-            Sm4Crypto::from_key_hex(&"0".repeat(64)),
-            Err(CryptoError::InvalidKey(_))
-        ));
+        assert!(matches!(Sm4Crypto::from_key_hex(&bad), Err(CryptoError::InvalidKey(_))));
+        assert!(matches!(Sm4Crypto::from_key_hex(&"0".repeat(64)), Err(CryptoError::InvalidKey(_))));
         let k = Sm4Crypto::generate_key_hex();
         assert_eq!(k.len(), 64);
         assert_ne!(k, Sm4Crypto::generate_key_hex());
@@ -434,8 +375,7 @@ mod tests {
     fn trait_object_is_send_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Sm4Crypto>();
-        let c: std::sync::Arc<dyn Crypto> =
-            std::sync::Arc::new(Sm4Crypto::from_key_hex(KEY).unwrap());
+        let c: std::sync::Arc<dyn Crypto> = std::sync::Arc::new(Sm4Crypto::from_key_hex(KEY).unwrap());
         let ct = encrypt_str(c.as_ref(), "x");
         assert_eq!(decrypt_str(c.as_ref(), &ct).unwrap(), "x");
     }

@@ -23,16 +23,7 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 8] = [
-        FileKind::Pdf,
-        FileKind::Jpeg,
-        FileKind::Png,
-        FileKind::Ofd,
-        FileKind::Docx,
-        FileKind::Xlsx,
-        FileKind::Doc,
-        FileKind::Xls,
-    ];
+    pub const ALL: [FileKind; 8] = [FileKind::Pdf, FileKind::Jpeg, FileKind::Png, FileKind::Ofd, FileKind::Docx, FileKind::Xlsx, FileKind::Doc, FileKind::Xls];
 
     /// 提示中用的名称。
     pub fn label(self) -> &'static str {

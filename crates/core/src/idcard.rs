@@ -36,22 +36,13 @@ const CHECK_CHARS: [u8; 11] = *b"10X98765432";
 
 /// 由前 17 位数字计算校验码（调用方保证 `digits` 为 17 个 ASCII 数字）。
 fn check_char(digits: &[u8]) -> u8 {
-    let sum: u32 = digits
-        .iter()
-        .zip(WEIGHTS.iter())
-        .map(|(d, w)| u32::from(d.wrapping_sub(b'0')) * w)
-        .sum();
+    let sum: u32 = digits.iter().zip(WEIGHTS.iter()).map(|(d, w)| u32::from(d.wrapping_sub(b'0')) * w).sum();
     // sum % 11 必然 < 11，get 不会失败；为满足“无 panic”仍用 get。
-    CHECK_CHARS
-        .get((sum % 11) as usize)
-        .copied()
-        .unwrap_or(b'?')
+    CHECK_CHARS.get((sum % 11) as usize).copied().unwrap_or(b'?')
 }
 
 fn num(bytes: &[u8]) -> u32 {
-    bytes
-        .iter()
-        .fold(0u32, |acc, b| acc * 10 + u32::from(b.wrapping_sub(b'0')))
+    bytes.iter().fold(0u32, |acc, b| acc * 10 + u32::from(b.wrapping_sub(b'0')))
 }
 
 /// 当前日期（北京时间），用于判断出生日期是否在未来。
@@ -96,11 +87,7 @@ impl IdCardNumber {
         let day = num(&body[12..14]);
         let date = i32::try_from(year)
             .ok()
-            .zip(
-                u8::try_from(month)
-                    .ok()
-                    .and_then(|m| time::Month::try_from(m).ok()),
-            )
+            .zip(u8::try_from(month).ok().and_then(|m| time::Month::try_from(m).ok()))
             .zip(u8::try_from(day).ok())
             .and_then(|((y, m), d)| time::Date::from_calendar_date(y, m, d).ok())
             .ok_or(IdCardError::BirthDate)?;
@@ -172,15 +159,7 @@ impl AsRef<str> for IdCardNumber {
 pub fn mask_any(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let n = chars.len();
-    if (15..=18).contains(&n) {
-        chars
-            .iter()
-            .enumerate()
-            .map(|(i, c)| if i < 6 || i >= n - 4 { *c } else { '*' })
-            .collect()
-    } else {
-        "*".repeat(n)
-    }
+    if (15..=18).contains(&n) { chars.iter().enumerate().map(|(i, c)| if i < 6 || i >= n - 4 { *c } else { '*' }).collect() } else { "*".repeat(n) }
 }
 
 #[cfg(test)]
@@ -208,10 +187,7 @@ mod tests {
     fn second_standard_example() {
         // 另一个标准示例：440524188001010014 年份 1880 < 1900，应拒绝出生日期；
         // 换成 1980 年并重新计算校验位后有效。
-        assert_eq!(
-            IdCardNumber::parse("440524188001010014"),
-            Err(IdCardError::BirthDate)
-        );
+        assert_eq!(IdCardNumber::parse("440524188001010014"), Err(IdCardError::BirthDate));
         // 确认该示例本身的校验位是正确的（只因年份被拒）。
         assert_eq!(with_check("44052418800101001"), "440524188001010014");
         let s = with_check("44052419800101001");
@@ -230,129 +206,61 @@ mod tests {
 
     #[test]
     fn wrong_check_digit() {
-        assert_eq!(
-            IdCardNumber::parse("110105194912310021"),
-            Err(IdCardError::Checksum)
-        );
-        assert_eq!(
-            IdCardNumber::parse("110105194912310029"),
-            Err(IdCardError::Checksum)
-        );
+        assert_eq!(IdCardNumber::parse("110105194912310021"), Err(IdCardError::Checksum));
+        assert_eq!(IdCardNumber::parse("110105194912310029"), Err(IdCardError::Checksum));
     }
 
     #[test]
     fn length_errors() {
         assert_eq!(IdCardNumber::parse(""), Err(IdCardError::Length));
-        assert_eq!(
-            IdCardNumber::parse("110105194912310"),
-            Err(IdCardError::Length)
-        );
-        assert_eq!(
-            IdCardNumber::parse("11010519491231002X1"),
-            Err(IdCardError::Length)
-        );
+        assert_eq!(IdCardNumber::parse("110105194912310"), Err(IdCardError::Length));
+        assert_eq!(IdCardNumber::parse("11010519491231002X1"), Err(IdCardError::Length));
     }
 
     #[test]
     fn char_errors() {
-        assert_eq!(
-            IdCardNumber::parse("1101051949123100AX"),
-            Err(IdCardError::Chars)
-        );
-        assert_eq!(
-            IdCardNumber::parse("X10105194912310020"),
-            Err(IdCardError::Chars)
-        );
-        assert_eq!(
-            IdCardNumber::parse("11010519491231002Y"),
-            Err(IdCardError::Chars)
-        );
+        assert_eq!(IdCardNumber::parse("1101051949123100AX"), Err(IdCardError::Chars));
+        assert_eq!(IdCardNumber::parse("X10105194912310020"), Err(IdCardError::Chars));
+        assert_eq!(IdCardNumber::parse("11010519491231002Y"), Err(IdCardError::Chars));
         // 18 个字符但含汉字
-        assert_eq!(
-            IdCardNumber::parse("11010519491231002号"),
-            Err(IdCardError::Chars)
-        );
+        assert_eq!(IdCardNumber::parse("11010519491231002号"), Err(IdCardError::Chars));
         // 全角数字
-        assert_eq!(
-            IdCardNumber::parse("１1010519491231002X"),
-            Err(IdCardError::Chars)
-        );
+        assert_eq!(IdCardNumber::parse("１1010519491231002X"), Err(IdCardError::Chars));
     }
 
     #[test]
     fn region_errors() {
-        assert_eq!(
-            IdCardNumber::parse(&with_check("00000019800101001")),
-            Err(IdCardError::Region)
-        );
-        assert_eq!(
-            IdCardNumber::parse(&with_check("10010519800101001")),
-            Err(IdCardError::Region)
-        );
-        assert_eq!(
-            IdCardNumber::parse(&with_check("99010519800101001")),
-            Err(IdCardError::Region)
-        );
+        assert_eq!(IdCardNumber::parse(&with_check("00000019800101001")), Err(IdCardError::Region));
+        assert_eq!(IdCardNumber::parse(&with_check("10010519800101001")), Err(IdCardError::Region));
+        assert_eq!(IdCardNumber::parse(&with_check("99010519800101001")), Err(IdCardError::Region));
         assert!(IdCardNumber::parse(&with_check("82000019800101001")).is_ok());
     }
 
     #[test]
     fn birth_date_errors() {
         // 2 月 30 日
-        assert_eq!(
-            IdCardNumber::parse(&with_check("11010519900230001")),
-            Err(IdCardError::BirthDate)
-        );
+        assert_eq!(IdCardNumber::parse(&with_check("11010519900230001")), Err(IdCardError::BirthDate));
         // 非闰年 2 月 29 日 / 闰年 2 月 29 日
-        assert_eq!(
-            IdCardNumber::parse(&with_check("11010519000229001")),
-            Err(IdCardError::BirthDate)
-        );
+        assert_eq!(IdCardNumber::parse(&with_check("11010519000229001")), Err(IdCardError::BirthDate));
         assert!(IdCardNumber::parse(&with_check("11010520000229001")).is_ok());
         // 月份 13、日 00、月 00
-        for s in [
-            "11010519901301001",
-            "11010519900100001",
-            "11010519900001001",
-        ] {
-            assert_eq!(
-                IdCardNumber::parse(&with_check(s)),
-                Err(IdCardError::BirthDate)
-            );
+        for s in ["11010519901301001", "11010519900100001", "11010519900001001"] {
+            assert_eq!(IdCardNumber::parse(&with_check(s)), Err(IdCardError::BirthDate));
         }
         // 1899 年、未来年份
-        assert_eq!(
-            IdCardNumber::parse(&with_check("11010518991231001")),
-            Err(IdCardError::BirthDate)
-        );
-        assert_eq!(
-            IdCardNumber::parse(&with_check("11010599990101001")),
-            Err(IdCardError::BirthDate)
-        );
+        assert_eq!(IdCardNumber::parse(&with_check("11010518991231001")), Err(IdCardError::BirthDate));
+        assert_eq!(IdCardNumber::parse(&with_check("11010599990101001")), Err(IdCardError::BirthDate));
         assert!(IdCardNumber::parse(&with_check("11010519000101001")).is_ok());
     }
 
     #[test]
     fn future_date_rejected_today_accepted() {
         let today = today_beijing();
-        let s = format!(
-            "110105{:04}{:02}{:02}001",
-            today.year(),
-            u8::from(today.month()),
-            today.day()
-        );
+        let s = format!("110105{:04}{:02}{:02}001", today.year(), u8::from(today.month()), today.day());
         assert!(IdCardNumber::parse(&with_check(&s)).is_ok());
         if let Some(tomorrow) = today.next_day() {
-            let s = format!(
-                "110105{:04}{:02}{:02}001",
-                tomorrow.year(),
-                u8::from(tomorrow.month()),
-                tomorrow.day()
-            );
-            assert_eq!(
-                IdCardNumber::parse(&with_check(&s)),
-                Err(IdCardError::BirthDate)
-            );
+            let s = format!("110105{:04}{:02}{:02}001", tomorrow.year(), u8::from(tomorrow.month()), tomorrow.day());
+            assert_eq!(IdCardNumber::parse(&with_check(&s)), Err(IdCardError::BirthDate));
         }
     }
 
@@ -386,10 +294,7 @@ mod tests {
         assert_eq!(mask_any("12345"), "*****");
         assert_eq!(mask_any(""), "");
         assert_eq!(mask_any("1234567890123456789"), "*******************");
-        assert_eq!(
-            mask_any("张三李四王五赵六孙七周八吴九郑十"),
-            "张三李四王五******吴九郑十"
-        );
+        assert_eq!(mask_any("张三李四王五赵六孙七周八吴九郑十"), "张三李四王五******吴九郑十");
     }
 
     #[test]

@@ -52,11 +52,7 @@ enum Token {
 /// 把全角 ASCII（U+FF01..=U+FF5E）转为半角，其余不变。
 fn to_halfwidth(c: char) -> char {
     let u = u32::from(c);
-    if (0xFF01..=0xFF5E).contains(&u) {
-        char::from_u32(u - 0xFEE0).unwrap_or(c)
-    } else {
-        c
-    }
+    if (0xFF01..=0xFF5E).contains(&u) { char::from_u32(u - 0xFEE0).unwrap_or(c) } else { c }
 }
 
 fn tokens(name: &str) -> Vec<Token> {
@@ -108,10 +104,7 @@ pub fn pinyin_full(name: &str) -> String {
 
 /// 查询词规范化：去首尾空白，连续空白（含全角空格）压成一个半角空格，ASCII 字母转小写。
 pub fn normalize_query(q: &str) -> String {
-    q.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_ascii_lowercase()
+    q.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase()
 }
 
 /// 查询词是否像拼音首字母/全拼：非空且全部为 ASCII 字母（不含空格、数字）。

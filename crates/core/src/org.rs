@@ -165,14 +165,7 @@ impl Permission {
     pub fn is_scoped(self) -> bool {
         matches!(
             self,
-            Permission::ViewPeople
-                | Permission::ManagePeople
-                | Permission::UploadAttachments
-                | Permission::ViewDuty
-                | Permission::EditDuty
-                | Permission::ReviewDuty
-                | Permission::ReportProgress
-                | Permission::SignLetter
+            Permission::ViewPeople | Permission::ManagePeople | Permission::UploadAttachments | Permission::ViewDuty | Permission::EditDuty | Permission::ReviewDuty | Permission::ReportProgress | Permission::SignLetter
         )
     }
 }

@@ -63,16 +63,13 @@ impl PasswordHasher {
     /// 自定义参数：内存 `m_cost_kib`（KiB）、迭代次数 `t_cost`、并行度 `p_cost`。
     /// 测试中可用很小的参数（如 `new(8, 1, 1)`）加快速度。
     pub fn new(m_cost_kib: u32, t_cost: u32, p_cost: u32) -> Result<Self, PasswordError> {
-        let params = Params::new(m_cost_kib, t_cost, p_cost, None)
-            .map_err(|e| PasswordError::Params(e.to_string()))?;
+        let params = Params::new(m_cost_kib, t_cost, p_cost, None).map_err(|e| PasswordError::Params(e.to_string()))?;
         Ok(Self { params })
     }
 
     /// 生产参数（OWASP 推荐的 Argon2id 最低配置）：m=19456 KiB，t=2，p=1。
     pub fn production() -> Self {
-        Self {
-            params: Params::DEFAULT,
-        }
+        Self { params: Params::DEFAULT }
     }
 
     fn argon2(&self) -> Argon2<'static> {
@@ -81,10 +78,7 @@ impl PasswordHasher {
 
     /// 计算口令哈希，返回 PHC 字符串。
     pub fn hash(&self, pw: &str) -> Result<String, PasswordError> {
-        self.argon2()
-            .hash_password(pw.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|e| PasswordError::Hash(e.to_string()))
+        self.argon2().hash_password(pw.as_bytes()).map(|h| h.to_string()).map_err(|e| PasswordError::Hash(e.to_string()))
     }
 
     /// 校验口令；哈希串格式错误或不匹配时返回 `false`（比较为常数时间）。
@@ -111,10 +105,7 @@ pub fn generate_one_time_password() -> String {
     let alphabet: Vec<u8> = [OTP_UPPER, OTP_LOWER, OTP_DIGIT].concat();
     let mut rng = rand::rng();
     loop {
-        let pw: String = (0..OTP_LEN)
-            .filter_map(|_| alphabet.get(rng.random_range(0..alphabet.len())))
-            .map(|b| char::from(*b))
-            .collect();
+        let pw: String = (0..OTP_LEN).filter_map(|_| alphabet.get(rng.random_range(0..alphabet.len()))).map(|b| char::from(*b)).collect();
         // 拒绝采样：缺少某一类时重来（概率约 9%），结果在合格口令上均匀分布。
         let has = |set: &[u8]| pw.bytes().any(|b| set.contains(&b));
         if pw.len() == OTP_LEN && has(OTP_UPPER) && has(OTP_LOWER) && has(OTP_DIGIT) {
@@ -130,46 +121,22 @@ mod tests {
 
     #[test]
     fn policy_length() {
-        assert_eq!(
-            check_policy("Ab1!", 10),
-            Err(PasswordError::TooShort { min: 10 })
-        );
-        assert_eq!(
-            PasswordError::TooShort { min: 10 }.to_string(),
-            "密码至少需要10个字符"
-        );
+        assert_eq!(check_policy("Ab1!", 10), Err(PasswordError::TooShort { min: 10 }));
+        assert_eq!(PasswordError::TooShort { min: 10 }.to_string(), "密码至少需要10个字符");
         // 按字符而非字节计数：9 个汉字 + "A1" = 11 个字符
         assert!(check_policy("廉政建设监督平台啊A1", 10).is_ok());
-        assert_eq!(
-            check_policy("廉政建设A1", 10),
-            Err(PasswordError::TooShort { min: 10 })
-        );
+        assert_eq!(check_policy("廉政建设A1", 10), Err(PasswordError::TooShort { min: 10 }));
         let long = "Aa1".repeat(50);
-        assert_eq!(
-            check_policy(&long, 10),
-            Err(PasswordError::TooLong { max: MAX_LEN })
-        );
+        assert_eq!(check_policy(&long, 10), Err(PasswordError::TooLong { max: MAX_LEN }));
     }
 
     #[test]
     fn policy_classes() {
         // 两类
-        assert_eq!(
-            check_policy("abcdefghij12", 10),
-            Err(PasswordError::TooWeak)
-        );
-        assert_eq!(
-            check_policy("ABCDEFGHIJKL", 10),
-            Err(PasswordError::TooWeak)
-        );
-        assert_eq!(
-            check_policy("abcdefgh!!!!", 10),
-            Err(PasswordError::TooWeak)
-        );
-        assert_eq!(
-            PasswordError::TooWeak.to_string(),
-            "密码需包含大写字母、小写字母、数字、符号中的至少三类"
-        );
+        assert_eq!(check_policy("abcdefghij12", 10), Err(PasswordError::TooWeak));
+        assert_eq!(check_policy("ABCDEFGHIJKL", 10), Err(PasswordError::TooWeak));
+        assert_eq!(check_policy("abcdefgh!!!!", 10), Err(PasswordError::TooWeak));
+        assert_eq!(PasswordError::TooWeak.to_string(), "密码需包含大写字母、小写字母、数字、符号中的至少三类");
         // 三类的各种组合
         assert!(check_policy("Abcdefghij12", 10).is_ok());
         assert!(check_policy("abcdefgh12!!", 10).is_ok());
@@ -208,18 +175,9 @@ mod tests {
 
     #[test]
     fn bad_params() {
-        assert!(matches!(
-            PasswordHasher::new(0, 1, 1),
-            Err(PasswordError::Params(_))
-        ));
-        assert!(matches!(
-            PasswordHasher::new(8, 0, 1),
-            Err(PasswordError::Params(_))
-        ));
-        assert!(matches!(
-            PasswordHasher::new(8, 1, 0),
-            Err(PasswordError::Params(_))
-        ));
+        assert!(matches!(PasswordHasher::new(0, 1, 1), Err(PasswordError::Params(_))));
+        assert!(matches!(PasswordHasher::new(8, 0, 1), Err(PasswordError::Params(_))));
+        assert!(matches!(PasswordHasher::new(8, 1, 0), Err(PasswordError::Params(_))));
     }
 
     #[test]

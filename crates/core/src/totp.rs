@@ -19,11 +19,7 @@ pub fn generate_secret() -> String {
 
 /// 规范化用户或存储中的 Base32 密钥：去掉空白、连字符、`=` 填充并转大写。
 fn normalize_secret(secret_b32: &str) -> String {
-    secret_b32
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '=')
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    secret_b32.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != '=').map(|c| c.to_ascii_uppercase()).collect()
 }
 
 fn build(secret_b32: &str) -> Option<Totp> {
@@ -58,11 +54,7 @@ fn percent_encode(s: &str) -> String {
 /// 算法、位数、步长都是默认值（SHA1/6/30），故不另写参数。
 pub fn otpauth_url(secret_b32: &str, account: &str, issuer: &str) -> String {
     let issuer_enc = percent_encode(issuer);
-    format!(
-        "otpauth://totp/{issuer_enc}:{}?secret={}&issuer={issuer_enc}",
-        percent_encode(account),
-        normalize_secret(secret_b32),
-    )
+    format!("otpauth://totp/{issuer_enc}:{}?secret={}&issuer={issuer_enc}", percent_encode(account), normalize_secret(secret_b32),)
 }
 
 /// 指定时刻（Unix 秒）的 6 位验证码；密钥无效时返回 `None`。用于测试与演示。
@@ -88,10 +80,7 @@ pub fn verify(secret_b32: &str, code: &str, unix_time: u64) -> bool {
     };
     let step = unix_time / STEP;
     let mut ok = false;
-    for s in [step.checked_sub(1), Some(step), step.checked_add(1)]
-        .into_iter()
-        .flatten()
-    {
+    for s in [step.checked_sub(1), Some(step), step.checked_add(1)].into_iter().flatten() {
         let Some(t) = s.checked_mul(STEP) else {
             continue;
         };
@@ -112,14 +101,7 @@ mod tests {
     #[test]
     fn rfc6238_vectors() {
         // RFC 给出 8 位值，取后 6 位
-        let cases = [
-            (59u64, "94287082"),
-            (1_111_111_109, "07081804"),
-            (1_111_111_111, "14050471"),
-            (1_234_567_890, "89005924"),
-            (2_000_000_000, "69279037"),
-            (20_000_000_000, "65353130"),
-        ];
+        let cases = [(59u64, "94287082"), (1_111_111_109, "07081804"), (1_111_111_111, "14050471"), (1_234_567_890, "89005924"), (2_000_000_000, "69279037"), (20_000_000_000, "65353130")];
         for (t, expected8) in cases {
             let code = code_at(RFC_SECRET, t).unwrap();
             assert_eq!(code, &expected8[2..], "T={t}");
@@ -134,18 +116,12 @@ mod tests {
         for _ in 0..20 {
             let s = generate_secret();
             assert_eq!(s.len(), 32);
-            assert!(
-                s.bytes()
-                    .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
-            );
+            assert!(s.bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)));
             assert!(code_at(&s, 0).is_some());
             assert!(seen.insert(s));
         }
         // 小写、分组空格、填充都可接受
-        assert_eq!(
-            code_at("gezd gnbv gy3t qojq gezd gnbv gy3t qojq", 59).as_deref(),
-            Some("287082")
-        );
+        assert_eq!(code_at("gezd gnbv gy3t qojq gezd gnbv gy3t qojq", 59).as_deref(), Some("287082"));
     }
 
     #[test]
@@ -168,11 +144,7 @@ mod tests {
         // t = 0 时没有上一个步长，不应出错
         let c0 = code_at(RFC_SECRET, 0).unwrap();
         assert!(verify(RFC_SECRET, &c0, 0));
-        assert!(verify(
-            RFC_SECRET,
-            &code_at(RFC_SECRET, u64::MAX).unwrap(),
-            u64::MAX
-        ));
+        assert!(verify(RFC_SECRET, &code_at(RFC_SECRET, u64::MAX).unwrap(), u64::MAX));
     }
 
     #[test]
@@ -194,15 +166,9 @@ mod tests {
     #[test]
     fn url() {
         let u = otpauth_url(RFC_SECRET, "zhangsan", "Lianzheng");
-        assert_eq!(
-            u,
-            "otpauth://totp/Lianzheng:zhangsan?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Lianzheng"
-        );
+        assert_eq!(u, "otpauth://totp/Lianzheng:zhangsan?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Lianzheng");
         let u = otpauth_url("gezd gnbv", "张三 a@b", "廉政平台");
         assert!(u.starts_with("otpauth://totp/%E5%BB%89"), "{u}");
-        assert!(
-            u.contains(":%E5%BC%A0%E4%B8%89%20a%40b?secret=GEZDGNBV&issuer=%E5%BB%89"),
-            "{u}"
-        );
+        assert!(u.contains(":%E5%BC%A0%E4%B8%89%20a%40b?secret=GEZDGNBV&issuer=%E5%BB%89"), "{u}");
     }
 }

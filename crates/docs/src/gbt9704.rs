@@ -56,11 +56,7 @@ pub enum Block {
     Paragraph(String),
     /// 表格：通栏、带边框，表头行加粗并在每页重复。
     /// `widths` 为各列的相对宽度（按比例分配版心宽度），`None` 时按内容估算。
-    Table {
-        headers: Vec<String>,
-        rows: Vec<Vec<String>>,
-        widths: Option<Vec<u32>>,
-    },
+    Table { headers: Vec<String>, rows: Vec<Vec<String>>, widths: Option<Vec<u32>> },
 }
 
 // ---------------------------------------------------------------------------
@@ -129,22 +125,8 @@ pub fn to_docx(doc: &OfficialDocument) -> Result<Vec<u8>, DocError> {
     let date = format_date(doc.date)?;
     let document = document_xml(doc, &date)?;
 
-    let zip_time = i32_to_u16(doc.date.0)
-        .and_then(|y| {
-            zip::DateTime::from_date_and_time(
-                y,
-                u8::try_from(doc.date.1).ok()?,
-                u8::try_from(doc.date.2).ok()?,
-                0,
-                0,
-                0,
-            )
-            .ok()
-        })
-        .unwrap_or(zip::DateTime::DEFAULT);
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(zip_time);
+    let zip_time = i32_to_u16(doc.date.0).and_then(|y| zip::DateTime::from_date_and_time(y, u8::try_from(doc.date.1).ok()?, u8::try_from(doc.date.2).ok()?, 0, 0, 0).ok()).unwrap_or(zip::DateTime::DEFAULT);
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).last_modified_time(zip_time);
 
     let parts: [(&str, String); 11] = [
         ("[Content_Types].xml", content_types_xml()),
@@ -228,9 +210,7 @@ impl RunProps<'_> {
         let mut s = String::new();
         if let Some(f) = self.font {
             let f = escape_xml(f);
-            s.push_str(&format!(
-                r#"<w:rFonts w:ascii="{f}" w:eastAsia="{f}" w:hAnsi="{f}" w:cs="{f}"/>"#
-            ));
+            s.push_str(&format!(r#"<w:rFonts w:ascii="{f}" w:eastAsia="{f}" w:hAnsi="{f}" w:cs="{f}"/>"#));
         }
         if self.bold {
             s.push_str("<w:b/><w:bCs/>");
@@ -244,11 +224,7 @@ impl RunProps<'_> {
         if let Some(sz) = self.size {
             s.push_str(&format!(r#"<w:sz w:val="{sz}"/><w:szCs w:val="{sz}"/>"#));
         }
-        if s.is_empty() {
-            s
-        } else {
-            format!("<w:rPr>{s}</w:rPr>")
-        }
+        if s.is_empty() { s } else { format!("<w:rPr>{s}</w:rPr>") }
     }
 }
 
@@ -258,10 +234,7 @@ fn run(text: &str, props: RunProps<'_>) -> String {
     let mut buf = String::new();
     let flush = |buf: &mut String, content: &mut String| {
         if !buf.is_empty() {
-            content.push_str(&format!(
-                r#"<w:t xml:space="preserve">{}</w:t>"#,
-                escape_xml(buf)
-            ));
+            content.push_str(&format!(r#"<w:t xml:space="preserve">{}</w:t>"#, escape_xml(buf)));
             buf.clear();
         }
     };
@@ -285,11 +258,7 @@ fn run(text: &str, props: RunProps<'_>) -> String {
 
 /// 一个段落：`ppr` 为 `w:pPr` 的内部内容，`runs` 为已拼好的 run。
 fn para(ppr: &str, runs: &str) -> String {
-    if ppr.is_empty() {
-        format!("<w:p>{runs}</w:p>")
-    } else {
-        format!("<w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p>")
-    }
+    if ppr.is_empty() { format!("<w:p>{runs}</w:p>") } else { format!("<w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p>") }
 }
 
 fn style(id: &str) -> String {
@@ -310,20 +279,14 @@ fn document_xml(doc: &OfficialDocument, date: &str) -> Result<String, DocError> 
     body.push_str(&header_block(doc));
     body.push_str(&title_block(doc));
     if let Some(addr) = &doc.addressee {
-        body.push_str(&para(
-            &style("GwPlain"),
-            &run(&addressee_text(addr), RunProps::default()),
-        ));
+        body.push_str(&para(&style("GwPlain"), &run(&addressee_text(addr), RunProps::default())));
     }
     body.push_str(&body_blocks(&doc.body)?);
     body.push_str(&attachment_block(&doc.attachments));
     body.push_str(&signature_block(doc.signature.as_deref(), date));
     body.push_str(&colophon_block(&doc.cc, doc.printer.as_deref(), date));
     // 最后一段：表格之后必须有段落；浮动的版记表格也锚定在这里。
-    body.push_str(&para(
-        r#"<w:pStyle w:val="GwPlain"/><w:snapToGrid w:val="0"/><w:spacing w:line="20" w:lineRule="exact"/><w:rPr><w:sz w:val="2"/></w:rPr>"#,
-        "",
-    ));
+    body.push_str(&para(r#"<w:pStyle w:val="GwPlain"/><w:snapToGrid w:val="0"/><w:spacing w:line="20" w:lineRule="exact"/><w:rPr><w:sz w:val="2"/></w:rPr>"#, ""));
 
     let sect = format!(
         concat!(
@@ -347,9 +310,7 @@ fn document_xml(doc: &OfficialDocument, date: &str) -> Result<String, DocError> 
         lp = LINE_PITCH,
     );
 
-    Ok(format!(
-        r#"{XML_DECL}<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>{body}{sect}</w:body></w:document>"#
-    ))
+    Ok(format!(r#"{XML_DECL}<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>{body}{sect}</w:body></w:document>"#))
 }
 
 /// 版头：发文机关标志、发文字号、红色分隔线。
@@ -357,38 +318,16 @@ fn header_block(doc: &OfficialDocument) -> String {
     let mut out = String::new();
     let issuer = doc.issuer.trim();
     if !issuer.is_empty() {
-        let mark = if issuer.ends_with("文件") {
-            issuer.to_string()
-        } else {
-            format!("{issuer}文件")
-        };
+        let mark = if issuer.ends_with("文件") { issuer.to_string() } else { format!("{issuer}文件") };
         // 标志用 42pt（初号）小标宋；字数多时横向压缩（w:w）使其不超过版心宽度的 95%。
         const MARK_SZ: u32 = 84;
-        let natural = u32::try_from(display_width(&mark))
-            .unwrap_or(u32::MAX / 2)
-            .saturating_mul(MARK_SZ * 10 / 2); // 半角宽 = 字号/2，单位 twip
+        let natural = u32::try_from(display_width(&mark)).unwrap_or(u32::MAX / 2).saturating_mul(MARK_SZ * 10 / 2); // 半角宽 = 字号/2，单位 twip
         let avail = TEXT_W * 95 / 100;
-        let scale = if natural > avail {
-            (avail * 100 / natural.max(1)).max(33)
-        } else {
-            100
-        };
+        let scale = if natural > avail { (avail * 100 / natural.max(1)).max(33) } else { 100 };
         out.push_str(&para(
             // 标志上边缘至版心上边缘 35mm。
-            &format!(
-                r#"<w:pStyle w:val="GwHead"/><w:spacing w:before="{}" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>"#,
-                mm(35) - 340
-            ),
-            &run(
-                &mark,
-                RunProps {
-                    font: Some(XIAOBIAOSONG),
-                    size: Some(MARK_SZ),
-                    color: Some(RED),
-                    scale: (scale < 100).then_some(scale),
-                    ..RunProps::default()
-                },
-            ),
+            &format!(r#"<w:pStyle w:val="GwHead"/><w:spacing w:before="{}" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>"#, mm(35) - 340),
+            &run(&mark, RunProps { font: Some(XIAOBIAOSONG), size: Some(MARK_SZ), color: Some(RED), scale: (scale < 100).then_some(scale), ..RunProps::default() }),
         ));
     }
     // 发文字号：标志下空二行，居中；其下 4mm 处为红色分隔线（段落下边框，2.25 磅）。
@@ -415,14 +354,7 @@ fn title_block(doc: &OfficialDocument) -> String {
     if title.is_empty() {
         return String::new();
     }
-    para(
-        &format!(
-            r#"<w:pStyle w:val="GwTitle"/><w:spacing w:before="{}" w:after="{}"/>"#,
-            2 * LINE_PITCH,
-            LINE_PITCH
-        ),
-        &run(title, RunProps::default()),
-    )
+    para(&format!(r#"<w:pStyle w:val="GwTitle"/><w:spacing w:before="{}" w:after="{}"/>"#, 2 * LINE_PITCH, LINE_PITCH), &run(title, RunProps::default()))
 }
 
 fn addressee_text(addr: &str) -> String {
@@ -446,24 +378,14 @@ fn body_blocks(blocks: &[Block]) -> Result<String, DocError> {
                     *c = 0;
                 }
                 let text = format!("{}{}", heading_prefix(*level, counters[idx]), text.trim());
-                out.push_str(&para(
-                    &style(&format!("Heading{level}")),
-                    &run(&text, RunProps::default()),
-                ));
+                out.push_str(&para(&style(&format!("Heading{level}")), &run(&text, RunProps::default())));
                 prev_table = false;
             }
             Block::Paragraph(text) => {
-                out.push_str(&para(
-                    &style("GwBody"),
-                    &run(text.trim(), RunProps::default()),
-                ));
+                out.push_str(&para(&style("GwBody"), &run(text.trim(), RunProps::default())));
                 prev_table = false;
             }
-            Block::Table {
-                headers,
-                rows,
-                widths,
-            } => {
+            Block::Table { headers, rows, widths } => {
                 if prev_table {
                     // 相邻两个表格之间必须隔一个段落，否则会被合并。
                     out.push_str(&blank_line());
@@ -477,38 +399,21 @@ fn body_blocks(blocks: &[Block]) -> Result<String, DocError> {
 }
 
 /// 正文表格。
-fn table_xml(
-    headers: &[String],
-    rows: &[Vec<String>],
-    widths: Option<&[u32]>,
-) -> Result<String, DocError> {
-    let ncols = if headers.is_empty() {
-        rows.iter().map(Vec::len).max().unwrap_or(0)
-    } else {
-        headers.len()
-    };
+fn table_xml(headers: &[String], rows: &[Vec<String>], widths: Option<&[u32]>) -> Result<String, DocError> {
+    let ncols = if headers.is_empty() { rows.iter().map(Vec::len).max().unwrap_or(0) } else { headers.len() };
     if ncols == 0 {
         return Ok(String::new());
     }
     if !headers.is_empty()
         && let Some((i, r)) = rows.iter().enumerate().find(|(_, r)| r.len() > ncols)
     {
-        return Err(DocError::InvalidTable(format!(
-            "第{}行有{}列，表头只有{}列",
-            i + 1,
-            r.len(),
-            ncols
-        )));
+        return Err(DocError::InvalidTable(format!("第{}行有{}列，表头只有{}列", i + 1, r.len(), ncols)));
     }
 
     let col_w = match widths {
         Some(w) => {
             if w.len() != ncols {
-                return Err(DocError::InvalidTable(format!(
-                    "列宽有{}项，表格有{}列",
-                    w.len(),
-                    ncols
-                )));
+                return Err(DocError::InvalidTable(format!("列宽有{}项，表格有{}列", w.len(), ncols)));
             }
             if w.iter().all(|&x| x == 0) {
                 return Err(DocError::InvalidTable("列宽不能全为 0".into()));
@@ -533,23 +438,17 @@ fn table_xml(
         }
     };
 
-    let border =
-        |side: &str| format!(r#"<w:{side} w:val="single" w:sz="6" w:space="0" w:color="000000"/>"#);
+    let border = |side: &str| format!(r#"<w:{side} w:val="single" w:sz="6" w:space="0" w:color="000000"/>"#);
     let mut x = String::new();
     x.push_str("<w:tbl><w:tblPr>");
-    x.push_str(&format!(
-        r#"<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:jc w:val="center"/>"#
-    ));
+    x.push_str(&format!(r#"<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:jc w:val="center"/>"#));
     x.push_str("<w:tblBorders>");
     for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
         x.push_str(&border(side));
     }
     x.push_str("</w:tblBorders>");
     x.push_str(r#"<w:tblLayout w:type="fixed"/>"#);
-    x.push_str(&format!(
-        r#"<w:tblCellMar><w:left w:w="{m}" w:type="dxa"/><w:right w:w="{m}" w:type="dxa"/></w:tblCellMar>"#,
-        m = TABLE_CELL_MARGIN
-    ));
+    x.push_str(&format!(r#"<w:tblCellMar><w:left w:w="{m}" w:type="dxa"/><w:right w:w="{m}" w:type="dxa"/></w:tblCellMar>"#, m = TABLE_CELL_MARGIN));
     x.push_str(r#"<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>"#);
     x.push_str("</w:tblPr><w:tblGrid>");
     for w in &col_w {
@@ -559,23 +458,10 @@ fn table_xml(
 
     let cell = |text: &str, width: u32, header: bool| {
         // 表头与短内容居中，长内容两端对齐。
-        let jc = if header || display_width(text) <= 16 {
-            "center"
-        } else {
-            "both"
-        };
+        let jc = if header || display_width(text) <= 16 { "center" } else { "both" };
         format!(
             r#"<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>{}</w:tc>"#,
-            para(
-                &format!(r#"<w:pStyle w:val="GwTable"/><w:jc w:val="{jc}"/>"#),
-                &run(
-                    text.trim(),
-                    RunProps {
-                        bold: header,
-                        ..RunProps::default()
-                    }
-                )
-            )
+            para(&format!(r#"<w:pStyle w:val="GwTable"/><w:jc w:val="{jc}"/>"#), &run(text.trim(), RunProps { bold: header, ..RunProps::default() }))
         )
     };
 
@@ -603,19 +489,13 @@ const TABLE_CELL_MARGIN: u32 = 85;
 /// 表格文字（4号，14pt）的估计宽度（twip）：汉字 280；数字、字母按 0.65 字宽计
 /// （仿宋_GB2312 的数字是半角 0.5 字宽，其他字体的比例数字略宽）。
 fn table_text_twips(s: &str) -> u64 {
-    s.trim()
-        .chars()
-        .map(|c| if crate::is_wide(c) { 280 } else { 182 })
-        .sum()
+    s.trim().chars().map(|c| if crate::is_wide(c) { 280 } else { 182 }).sum()
 }
 
 /// 按相对宽度分配版心宽度，末列补足取整误差。
 fn scale_to_width(weights: &[u64]) -> Vec<u32> {
     let total: u64 = weights.iter().sum::<u64>().max(1);
-    let mut col_w: Vec<u32> = weights
-        .iter()
-        .map(|&w| u32::try_from(u64::from(TEXT_W) * w / total).unwrap_or(0))
-        .collect();
+    let mut col_w: Vec<u32> = weights.iter().map(|&w| u32::try_from(u64::from(TEXT_W) * w / total).unwrap_or(0)).collect();
     let used: u32 = col_w.iter().sum();
     if let Some(last) = col_w.last_mut() {
         *last += TEXT_W.saturating_sub(used);
@@ -632,12 +512,7 @@ fn auto_column_widths(natural: &[u64]) -> Vec<u32> {
     }
     let mut fixed = vec![false; natural.len()];
     loop {
-        let fixed_sum: u64 = natural
-            .iter()
-            .zip(&fixed)
-            .filter(|(_, f)| **f)
-            .map(|(n, _)| n)
-            .sum();
+        let fixed_sum: u64 = natural.iter().zip(&fixed).filter(|(_, f)| **f).map(|(n, _)| n).sum();
         let flex_count = fixed.iter().filter(|f| !**f).count() as u64;
         if flex_count == 0 {
             break;
@@ -654,28 +529,14 @@ fn auto_column_widths(natural: &[u64]) -> Vec<u32> {
             break;
         }
     }
-    let fixed_sum: u64 = natural
-        .iter()
-        .zip(&fixed)
-        .filter(|(_, f)| **f)
-        .map(|(n, _)| n)
-        .sum();
+    let fixed_sum: u64 = natural.iter().zip(&fixed).filter(|(_, f)| **f).map(|(n, _)| n).sum();
     if fixed.iter().all(|f| *f) || fixed_sum >= total {
         // 短列本身就放不下：只能全部等比缩小。
         return scale_to_width(natural);
     }
     let remaining = total - fixed_sum;
-    let flex_nat: u64 = natural
-        .iter()
-        .zip(&fixed)
-        .filter(|(_, f)| !**f)
-        .map(|(n, _)| n)
-        .sum();
-    let weights: Vec<u64> = natural
-        .iter()
-        .zip(&fixed)
-        .map(|(n, f)| if *f { n * flex_nat } else { n * remaining })
-        .collect();
+    let flex_nat: u64 = natural.iter().zip(&fixed).filter(|(_, f)| !**f).map(|(n, _)| n).sum();
+    let weights: Vec<u64> = natural.iter().zip(&fixed).map(|(n, f)| if *f { n * flex_nat } else { n * remaining }).collect();
     // 固定列权重 n×flex_nat、弹性列权重 n×remaining，总和为 flex_nat×版心宽，
     // 所以固定列正好得到 n，弹性列得到 n×remaining/flex_nat。
     scale_to_width(&weights)
@@ -683,11 +544,7 @@ fn auto_column_widths(natural: &[u64]) -> Vec<u32> {
 
 /// 附件说明：正文下空一行、左空二字；多个附件用“1．”编号，回行与附件名称首字对齐。
 fn attachment_block(attachments: &[String]) -> String {
-    let names: Vec<&str> = attachments
-        .iter()
-        .map(|a| a.trim())
-        .filter(|a| !a.is_empty())
-        .collect();
+    let names: Vec<&str> = attachments.iter().map(|a| a.trim()).filter(|a| !a.is_empty()).collect();
     if names.is_empty() {
         return String::new();
     }
@@ -697,27 +554,12 @@ fn attachment_block(attachments: &[String]) -> String {
     let label_w = display_width(label);
     let single = names.len() == 1;
     for (i, name) in names.iter().enumerate() {
-        let number = if single {
-            String::new()
-        } else {
-            format!("{}．", i + 1)
-        };
+        let number = if single { String::new() } else { format!("{}．", i + 1) };
         let num_w = display_width(&number);
         // 回行位置：附件名称首字。
         let left = indent + label_w + num_w;
-        let (text, hanging) = if i == 0 {
-            (format!("{label}{number}{name}"), label_w + num_w)
-        } else {
-            (format!("{number}{name}"), num_w)
-        };
-        out.push_str(&para(
-            &format!(
-                r#"<w:pStyle w:val="GwPlain"/><w:ind w:left="{}" w:hanging="{}"/>"#,
-                half_chars(left),
-                half_chars(hanging)
-            ),
-            &run(&text, RunProps::default()),
-        ));
+        let (text, hanging) = if i == 0 { (format!("{label}{number}{name}"), label_w + num_w) } else { (format!("{number}{name}"), num_w) };
+        out.push_str(&para(&format!(r#"<w:pStyle w:val="GwPlain"/><w:ind w:left="{}" w:hanging="{}"/>"#, half_chars(left), half_chars(hanging)), &run(&text, RunProps::default())));
     }
     out
 }
@@ -726,20 +568,8 @@ fn attachment_block(attachments: &[String]) -> String {
 fn signature_block(signature: Option<&str>, date: &str) -> String {
     let mut out = blank_line();
     let date_w = display_width(date);
-    let right_para = |text: &str, right: u32| {
-        para(
-            &format!(
-                r#"<w:pStyle w:val="GwPlain"/><w:ind w:right="{right}"/><w:jc w:val="right"/>"#
-            ),
-            &run(text, RunProps::default()),
-        )
-    };
-    let left_para = |text: &str, left: u32| {
-        para(
-            &format!(r#"<w:pStyle w:val="GwPlain"/><w:ind w:left="{left}"/><w:jc w:val="left"/>"#),
-            &run(text, RunProps::default()),
-        )
-    };
+    let right_para = |text: &str, right: u32| para(&format!(r#"<w:pStyle w:val="GwPlain"/><w:ind w:right="{right}"/><w:jc w:val="right"/>"#), &run(text, RunProps::default()));
+    let left_para = |text: &str, left: u32| para(&format!(r#"<w:pStyle w:val="GwPlain"/><w:ind w:left="{left}"/><w:jc w:val="left"/>"#), &run(text, RunProps::default()));
     match signature.map(str::trim).filter(|s| !s.is_empty()) {
         // 常见情形：署名（汉字，宽度可靠）右对齐右空二字；日期左对齐，起点 = 署名起点 + 二字。
         // 日期含阿拉伯数字，不同字体下宽度不一，所以不让日期的位置依赖它自己的宽度。
@@ -750,10 +580,7 @@ fn signature_block(signature: Option<&str>, date: &str) -> String {
         }
         // 日期比署名长：日期右空二字，署名首字比日期首字左移二字。
         Some(sig) => {
-            out.push_str(&left_para(
-                sig,
-                TEXT_W.saturating_sub(half_chars(date_w + 8)),
-            ));
+            out.push_str(&left_para(sig, TEXT_W.saturating_sub(half_chars(date_w + 8))));
             out.push_str(&right_para(date, half_chars(4)));
         }
         None => out.push_str(&right_para(date, half_chars(4))),
@@ -764,11 +591,7 @@ fn signature_block(signature: Option<&str>, date: &str) -> String {
 /// 版记：抄送、印发机关和印发日期，用浮动表格固定在最后一页版心底部。
 /// 首末条分隔线为粗线（1 磅），中间为细线（0.75 磅）。
 fn colophon_block(cc: &[String], printer: Option<&str>, date: &str) -> String {
-    let cc: Vec<&str> = cc
-        .iter()
-        .map(|c| c.trim())
-        .filter(|c| !c.is_empty())
-        .collect();
+    let cc: Vec<&str> = cc.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
     let printer = printer.map(str::trim).filter(|p| !p.is_empty());
     if cc.is_empty() && printer.is_none() {
         return String::new();
@@ -777,16 +600,9 @@ fn colophon_block(cc: &[String], printer: Option<&str>, date: &str) -> String {
     const THIN: u32 = 6; // 0.75 磅 ≈ 0.25mm
     let printed = format!("{date}印发");
     // 右栏放印发日期（右空一字），宽度按内容计算，其余给印发机关。
-    let right_w = u32::try_from(display_width(&printed))
-        .unwrap_or(40)
-        .saturating_mul(SMALL_CHAR / 2)
-        .saturating_add(4 * SMALL_CHAR)
-        .min(TEXT_W / 2);
+    let right_w = u32::try_from(display_width(&printed)).unwrap_or(40).saturating_mul(SMALL_CHAR / 2).saturating_add(4 * SMALL_CHAR).min(TEXT_W / 2);
     let left_w = TEXT_W - right_w;
-    let rpr = RunProps {
-        size: Some(28),
-        ..RunProps::default()
-    };
+    let rpr = RunProps { size: Some(28), ..RunProps::default() };
     let borders = |top: u32, bottom: u32| {
         format!(
             concat!(
@@ -798,8 +614,7 @@ fn colophon_block(cc: &[String], printer: Option<&str>, date: &str) -> String {
             top, bottom
         )
     };
-    let row_open =
-        r#"<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="567" w:hRule="atLeast"/></w:trPr>"#;
+    let row_open = r#"<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="567" w:hRule="atLeast"/></w:trPr>"#;
 
     let mut x = String::new();
     x.push_str("<w:tbl><w:tblPr>");
@@ -817,9 +632,7 @@ fn colophon_block(cc: &[String], printer: Option<&str>, date: &str) -> String {
     x.push_str(&format!(r#"<w:tblW w:w="{TEXT_W}" w:type="dxa"/>"#));
     x.push_str(r#"<w:tblLayout w:type="fixed"/>"#);
     x.push_str(r#"<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>"#);
-    x.push_str(&format!(
-        r#"</w:tblPr><w:tblGrid><w:gridCol w:w="{left_w}"/><w:gridCol w:w="{right_w}"/></w:tblGrid>"#
-    ));
+    x.push_str(&format!(r#"</w:tblPr><w:tblGrid><w:gridCol w:w="{left_w}"/><w:gridCol w:w="{right_w}"/></w:tblGrid>"#));
 
     if !cc.is_empty() {
         let bottom = if printer.is_some() { THIN } else { THICK };
@@ -828,15 +641,7 @@ fn colophon_block(cc: &[String], printer: Option<&str>, date: &str) -> String {
         x.push_str(&format!(
             r#"<w:tc><w:tcPr><w:tcW w:w="{TEXT_W}" w:type="dxa"/><w:gridSpan w:val="2"/>{}<w:vAlign w:val="center"/></w:tcPr>{}</w:tc>"#,
             borders(THICK, bottom),
-            para(
-                &format!(
-                    r#"<w:pStyle w:val="GwColophon"/><w:ind w:left="{}" w:right="{}" w:hanging="{}"/>"#,
-                    4 * SMALL_CHAR,
-                    SMALL_CHAR,
-                    3 * SMALL_CHAR
-                ),
-                &run(&text, rpr)
-            )
+            para(&format!(r#"<w:pStyle w:val="GwColophon"/><w:ind w:left="{}" w:right="{}" w:hanging="{}"/>"#, 4 * SMALL_CHAR, SMALL_CHAR, 3 * SMALL_CHAR), &run(&text, rpr))
         ));
         x.push_str("</w:tr>");
     }
@@ -846,20 +651,12 @@ fn colophon_block(cc: &[String], printer: Option<&str>, date: &str) -> String {
         x.push_str(&format!(
             r#"<w:tc><w:tcPr><w:tcW w:w="{left_w}" w:type="dxa"/>{}<w:vAlign w:val="center"/></w:tcPr>{}</w:tc>"#,
             borders(top, THICK),
-            para(
-                &format!(r#"<w:pStyle w:val="GwColophon"/><w:ind w:left="{SMALL_CHAR}"/>"#),
-                &run(p, rpr)
-            )
+            para(&format!(r#"<w:pStyle w:val="GwColophon"/><w:ind w:left="{SMALL_CHAR}"/>"#), &run(p, rpr))
         ));
         x.push_str(&format!(
             r#"<w:tc><w:tcPr><w:tcW w:w="{right_w}" w:type="dxa"/>{}<w:vAlign w:val="center"/></w:tcPr>{}</w:tc>"#,
             borders(top, THICK),
-            para(
-                &format!(
-                    r#"<w:pStyle w:val="GwColophon"/><w:ind w:right="{SMALL_CHAR}"/><w:jc w:val="right"/>"#
-                ),
-                &run(&printed, rpr)
-            )
+            para(&format!(r#"<w:pStyle w:val="GwColophon"/><w:ind w:right="{SMALL_CHAR}"/><w:jc w:val="right"/>"#), &run(&printed, rpr))
         ));
         x.push_str("</w:tr>");
     }
@@ -872,13 +669,8 @@ fn colophon_block(cc: &[String], printer: Option<&str>, date: &str) -> String {
 // ---------------------------------------------------------------------------
 
 fn footer_xml(even: bool) -> String {
-    let ppr = if even {
-        format!(r#"<w:pStyle w:val="GwFooter"/><w:ind w:left="{SMALL_CHAR}"/><w:jc w:val="left"/>"#)
-    } else {
-        format!(
-            r#"<w:pStyle w:val="GwFooter"/><w:ind w:right="{SMALL_CHAR}"/><w:jc w:val="right"/>"#
-        )
-    };
+    let ppr =
+        if even { format!(r#"<w:pStyle w:val="GwFooter"/><w:ind w:left="{SMALL_CHAR}"/><w:jc w:val="left"/>"#) } else { format!(r#"<w:pStyle w:val="GwFooter"/><w:ind w:right="{SMALL_CHAR}"/><w:jc w:val="right"/>"#) };
     let p = RunProps::default();
     let runs = [
         run("— ", p),
@@ -890,15 +682,11 @@ fn footer_xml(even: bool) -> String {
         run(" —", p),
     ]
     .concat();
-    format!(
-        r#"{XML_DECL}<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{}</w:ftr>"#,
-        para(&ppr, &runs)
-    )
+    format!(r#"{XML_DECL}<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{}</w:ftr>"#, para(&ppr, &runs))
 }
 
 fn styles_xml() -> String {
-    let fonts =
-        |f: &str| format!(r#"<w:rFonts w:ascii="{f}" w:eastAsia="{f}" w:hAnsi="{f}" w:cs="{f}"/>"#);
+    let fonts = |f: &str| format!(r#"<w:rFonts w:ascii="{f}" w:eastAsia="{f}" w:hAnsi="{f}" w:cs="{f}"/>"#);
     let first_line = format!(r#"<w:ind w:firstLine="{}"/>"#, half_chars(4));
     let heading = |level: u32, font: &str| {
         format!(
@@ -947,17 +735,11 @@ fn styles_xml() -> String {
     ));
     // 公文正文：首行缩进二字，对齐网格。
     s.push_str(&format!(
-        concat!(
-            r#"<w:style w:type="paragraph" w:customStyle="1" w:styleId="GwBody"><w:name w:val="公文正文"/><w:basedOn w:val="Normal"/><w:qFormat/>"#,
-            r#"<w:pPr>{ind}<w:jc w:val="both"/></w:pPr></w:style>"#
-        ),
+        concat!(r#"<w:style w:type="paragraph" w:customStyle="1" w:styleId="GwBody"><w:name w:val="公文正文"/><w:basedOn w:val="Normal"/><w:qFormat/>"#, r#"<w:pPr>{ind}<w:jc w:val="both"/></w:pPr></w:style>"#),
         ind = first_line
     ));
     // 无缩进的正文行（主送机关、附件说明、落款、空行）。
-    s.push_str(concat!(
-        r#"<w:style w:type="paragraph" w:customStyle="1" w:styleId="GwPlain"><w:name w:val="公文顶格"/><w:basedOn w:val="Normal"/>"#,
-        r#"<w:pPr><w:jc w:val="both"/></w:pPr></w:style>"#
-    ));
+    s.push_str(concat!(r#"<w:style w:type="paragraph" w:customStyle="1" w:styleId="GwPlain"><w:name w:val="公文顶格"/><w:basedOn w:val="Normal"/>"#, r#"<w:pPr><w:jc w:val="both"/></w:pPr></w:style>"#));
     s.push_str(&heading(1, HEITI));
     s.push_str(&heading(2, KAITI));
     s.push_str(&heading(3, FANGSONG));
@@ -1026,18 +808,10 @@ fn settings_xml() -> String {
 }
 
 fn font_table_xml() -> String {
-    let fonts = [
-        (FANGSONG, "仿宋", "modern", "fixed"),
-        (KAITI, "楷体", "modern", "fixed"),
-        (HEITI, "SimHei", "modern", "fixed"),
-        (SONGTI, "SimSun", "auto", "variable"),
-        (XIAOBIAOSONG, "宋体", "script", "fixed"),
-    ];
+    let fonts = [(FANGSONG, "仿宋", "modern", "fixed"), (KAITI, "楷体", "modern", "fixed"), (HEITI, "SimHei", "modern", "fixed"), (SONGTI, "SimSun", "auto", "variable"), (XIAOBIAOSONG, "宋体", "script", "fixed")];
     let mut s = format!(r#"{XML_DECL}<w:fonts xmlns:w="{W_NS}">"#);
     for (name, alt, family, pitch) in fonts {
-        s.push_str(&format!(
-            r#"<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/><w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>"#
-        ));
+        s.push_str(&format!(r#"<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/><w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>"#));
     }
     s.push_str("</w:fonts>");
     s
@@ -1149,11 +923,7 @@ mod tests {
                 Block::Heading(3, "日常监督".into()),
                 Block::Heading(1, "工作要求".into()),
                 Block::Heading(2, "加强领导".into()),
-                Block::Table {
-                    headers: vec!["单位".into(), "时间".into()],
-                    rows: vec![vec!["县委办".into(), "12月1日".into()]],
-                    widths: None,
-                },
+                Block::Table { headers: vec!["单位".into(), "时间".into()], rows: vec![vec!["县委办".into(), "12月1日".into()]], widths: None },
                 Block::Paragraph("A<B & C>D \"引号\"".into()),
             ],
             attachments: vec!["检查评分表".into(), "自查报告提纲".into()],
@@ -1237,10 +1007,7 @@ mod tests {
         assert!(doc.contains("<w:tblHeader/>"));
         assert!(doc.contains(r#"<w:docGrid w:type="lines" w:linePitch="579"/>"#));
         assert!(doc.contains(r#"w:type="even""#));
-        assert!(
-            doc.contains("仿宋_GB2312")
-                || read_part(&bytes, "word/styles.xml").contains("仿宋_GB2312")
-        );
+        assert!(doc.contains("仿宋_GB2312") || read_part(&bytes, "word/styles.xml").contains("仿宋_GB2312"));
 
         let settings = read_part(&bytes, "word/settings.xml");
         assert!(settings.contains("<w:evenAndOddHeaders/>"));
@@ -1274,12 +1041,7 @@ mod tests {
     fn documents_are_well_formed_xml() {
         // 粗略检查：每个部件的标签配对（不依赖 XML 解析库）。
         let bytes = to_docx(&sample()).unwrap();
-        for part in [
-            "word/document.xml",
-            "word/styles.xml",
-            "word/footer1.xml",
-            "word/settings.xml",
-        ] {
+        for part in ["word/document.xml", "word/styles.xml", "word/footer1.xml", "word/settings.xml"] {
             let xml = read_part(&bytes, part);
             let mut stack: Vec<String> = Vec::new();
             let mut rest = xml.as_str();
@@ -1305,10 +1067,7 @@ mod tests {
     fn bad_heading_level_is_error() {
         let mut doc = sample();
         doc.body.push(Block::Heading(5, "x".into()));
-        assert!(matches!(
-            to_docx(&doc),
-            Err(DocError::InvalidHeadingLevel(5))
-        ));
+        assert!(matches!(to_docx(&doc), Err(DocError::InvalidHeadingLevel(5))));
     }
 
     #[test]
@@ -1323,11 +1082,7 @@ mod tests {
     #[test]
     fn table_row_too_long_is_error() {
         let mut doc = sample();
-        doc.body = vec![Block::Table {
-            headers: vec!["a".into()],
-            rows: vec![vec!["1".into(), "2".into()]],
-            widths: None,
-        }];
+        doc.body = vec![Block::Table { headers: vec!["a".into()], rows: vec![vec!["1".into(), "2".into()]], widths: None }];
         assert!(matches!(to_docx(&doc), Err(DocError::InvalidTable(_))));
     }
 

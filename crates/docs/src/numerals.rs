@@ -10,11 +10,7 @@ pub fn chinese_number(n: u32) -> String {
         return DIGITS[0].to_string();
     }
     // 按“亿、万、个”分组，每组 0..=9999。
-    let groups = [
-        (n / 100_000_000, "亿"),
-        ((n / 10_000) % 10_000, "万"),
-        (n % 10_000, ""),
-    ];
+    let groups = [(n / 100_000_000, "亿"), ((n / 10_000) % 10_000, "万"), (n % 10_000, "")];
     let mut out = String::new();
     let mut pending_zero = false;
     for (value, unit) in groups {
@@ -40,12 +36,7 @@ pub fn chinese_number(n: u32) -> String {
 
 /// 0 < value < 10000 的一组数字。
 fn group_to_chinese(value: u32) -> String {
-    let digits = [
-        value / 1000,
-        (value / 100) % 10,
-        (value / 10) % 10,
-        value % 10,
-    ];
+    let digits = [value / 1000, (value / 100) % 10, (value / 10) % 10, value % 10];
     let mut out = String::new();
     let mut pending_zero = false;
     for (i, d) in digits.iter().enumerate() {
@@ -119,10 +110,7 @@ mod tests {
         assert_eq!(chinese_number(12_345_678), "一千二百三十四万五千六百七十八");
         assert_eq!(chinese_number(100_000_000), "一亿");
         assert_eq!(chinese_number(100_000_001), "一亿零一");
-        assert_eq!(
-            chinese_number(u32::MAX),
-            "四十二亿九千四百九十六万七千二百九十五"
-        );
+        assert_eq!(chinese_number(u32::MAX), "四十二亿九千四百九十六万七千二百九十五");
     }
 
     #[test]

@@ -43,40 +43,18 @@ const MAX_WIDTH: f64 = 60.0;
 pub fn write_tables(tables: &[Table]) -> Result<Vec<u8>, DocError> {
     let mut workbook = Workbook::new();
 
-    let title_fmt = Format::new()
-        .set_bold()
-        .set_font_size(14)
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter);
-    let header_fmt = Format::new()
-        .set_bold()
-        .set_background_color(Color::RGB(0xD9D9D9))
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_text_wrap();
-    let cell_fmt = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_text_wrap();
+    let title_fmt = Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
+    let header_fmt = Format::new().set_bold().set_background_color(Color::RGB(0xD9D9D9)).set_border(FormatBorder::Thin).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter).set_text_wrap();
+    let cell_fmt = Format::new().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter).set_text_wrap();
     let text_fmt = cell_fmt.clone().set_num_format("@");
 
     for table in tables {
         let ncols = table.columns.len();
         if ncols == 0 {
-            return Err(DocError::InvalidTable(format!(
-                "工作表“{}”没有列",
-                table.sheet_name
-            )));
+            return Err(DocError::InvalidTable(format!("工作表“{}”没有列", table.sheet_name)));
         }
         if let Some((i, r)) = table.rows.iter().enumerate().find(|(_, r)| r.len() > ncols) {
-            return Err(DocError::InvalidTable(format!(
-                "工作表“{}”第{}行有{}列，表头只有{}列",
-                table.sheet_name,
-                i + 1,
-                r.len(),
-                ncols
-            )));
+            return Err(DocError::InvalidTable(format!("工作表“{}”第{}行有{}列，表头只有{}列", table.sheet_name, i + 1, r.len(), ncols)));
         }
         let last_col = col_num(ncols - 1)?;
 
@@ -96,12 +74,7 @@ pub fn write_tables(tables: &[Table]) -> Result<Vec<u8>, DocError> {
 
         let header_row = row;
         for (c, column) in table.columns.iter().enumerate() {
-            sheet.write_string_with_format(
-                header_row,
-                col_num(c)?,
-                column.header.as_str(),
-                &header_fmt,
-            )?;
+            sheet.write_string_with_format(header_row, col_num(c)?, column.header.as_str(), &header_fmt)?;
         }
         sheet.set_freeze_panes(header_row + 1, 0)?;
 
@@ -142,12 +115,7 @@ fn row_num(r: usize) -> Result<RowNum, DocError> {
 
 /// 自动列宽：最宽内容（中日韩字符计 2）加 2，限制在 6～60。
 fn auto_width<'a>(header: &str, cells: impl Iterator<Item = &'a String>) -> f64 {
-    let widest = cells
-        .flat_map(|c| c.lines())
-        .map(display_width)
-        .chain(std::iter::once(display_width(header)))
-        .max()
-        .unwrap_or(0);
+    let widest = cells.flat_map(|c| c.lines()).map(display_width).chain(std::iter::once(display_width(header))).max().unwrap_or(0);
     // usize → f64：列宽很小，精度不成问题。
     (widest as f64 + 2.0).clamp(MIN_WIDTH, MAX_WIDTH)
 }
@@ -197,15 +165,8 @@ const DIMENSION_WITHIN: usize = 64 * 1024;
 /// 在 calamine 解析之前检查压缩包：条目数、每个条目声明的大小与压缩比、实际解压后的总大小
 /// （逐个解压计数，不信任声明的大小），以及每张工作表声明的范围（`<dimension ref>`）。
 fn check_package(bytes: &[u8], max_total: u64) -> Result<(), DocError> {
-    let invalid = |e: &dyn std::fmt::Display| DocError::InvalidXlsx {
-        detail: e.to_string(),
-    };
-    let too_large = || {
-        DocError::TooLarge(format!(
-            "文件解压后过大，最多 {} MB",
-            max_total / 1024 / 1024
-        ))
-    };
+    let invalid = |e: &dyn std::fmt::Display| DocError::InvalidXlsx { detail: e.to_string() };
+    let too_large = || DocError::TooLarge(format!("文件解压后过大，最多 {} MB", max_total / 1024 / 1024));
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| invalid(&e))?;
     if zip.len() > MAX_ENTRIES {
         return Err(invalid(&format_args!("{} entries", zip.len())));
@@ -219,26 +180,18 @@ fn check_package(bytes: &[u8], max_total: u64) -> Result<(), DocError> {
             return Err(too_large());
         }
         if size > RATIO_FROM && size / entry.compressed_size().max(1) > MAX_RATIO {
-            return Err(DocError::TooLarge(format!(
-                "文件的压缩比异常（{} 倍），不予读取",
-                size / entry.compressed_size().max(1)
-            )));
+            return Err(DocError::TooLarge(format!("文件的压缩比异常（{} 倍），不予读取", size / entry.compressed_size().max(1))));
         }
     }
     let mut total = 0u64;
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|e| invalid(&e))?;
-        let sheet = entry
-            .name()
-            .is_ok_and(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml"));
+        let sheet = entry.name().is_ok_and(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml"));
         // 至多读到总上限再多 1 字节，多出即拒绝
         let mut limited = (&mut entry).take(max_total - total + 1);
         let mut head = Vec::new();
         if sheet {
-            (&mut limited)
-                .take(DIMENSION_WITHIN as u64)
-                .read_to_end(&mut head)
-                .map_err(|e| invalid(&e))?;
+            (&mut limited).take(DIMENSION_WITHIN as u64).read_to_end(&mut head).map_err(|e| invalid(&e))?;
         }
         let rest = std::io::copy(&mut limited, &mut std::io::sink()).map_err(|e| invalid(&e))?;
         total += head.len() as u64 + rest;
@@ -258,8 +211,7 @@ fn declared_dimension(xml: &[u8]) -> Option<String> {
     let at = text.match_indices("dimension").find_map(|(i, _)| {
         let before = text[..i].chars().next_back();
         let after = text[i + "dimension".len()..].chars().next();
-        (matches!(before, Some('<' | ':')) && after.is_some_and(char::is_whitespace))
-            .then_some(i)
+        (matches!(before, Some('<' | ':')) && after.is_some_and(char::is_whitespace)).then_some(i)
     })?;
     let tag = &text[at..];
     let tag = &tag[..tag.find('>')?];
@@ -278,10 +230,7 @@ fn cell_position(r: &str) -> Option<(u32, u32)> {
     if letters == 0 || row.is_empty() || !row.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let col = col.bytes().fold(0u32, |acc, b| {
-        acc.saturating_mul(26)
-            .saturating_add(u32::from(b.to_ascii_uppercase() - b'A') + 1)
-    });
+    let col = col.bytes().fold(0u32, |acc, b| acc.saturating_mul(26).saturating_add(u32::from(b.to_ascii_uppercase() - b'A') + 1));
     let row = row.parse::<u32>().unwrap_or(u32::MAX);
     Some((row.saturating_sub(1), col.saturating_sub(1)))
 }
@@ -295,16 +244,10 @@ fn check_declared(dimension: &str) -> Result<(), DocError> {
     let rows = u64::from(end.0.saturating_sub(start.0)) + 1;
     let cols = u64::from(end.1.saturating_sub(start.1)) + 1;
     if end.0 >= MAX_ROWS || end.1 >= MAX_COLS {
-        return Err(DocError::TooLarge(format!(
-            "文件声明的表格范围过大（{}），最多 {MAX_ROWS} 行、{MAX_COLS} 列",
-            last.trim()
-        )));
+        return Err(DocError::TooLarge(format!("文件声明的表格范围过大（{}），最多 {MAX_ROWS} 行、{MAX_COLS} 列", last.trim())));
     }
     if rows * cols > MAX_CELLS {
-        return Err(DocError::TooLarge(format!(
-            "文件声明的表格范围过大（{}），最多 {MAX_CELLS} 个单元格",
-            dimension.trim()
-        )));
+        return Err(DocError::TooLarge(format!("文件声明的表格范围过大（{}），最多 {MAX_CELLS} 个单元格", dimension.trim())));
     }
     Ok(())
 }
@@ -331,12 +274,9 @@ fn column_name(mut col: u32) -> String {
 /// - 超出 [`MAX_UNCOMPRESSED`]、[`MAX_ROWS`]、[`MAX_COLS`]、[`MAX_CELLS`] 的文件
 ///   （含声明的范围超出的）返回 [`DocError::TooLarge`]，不读取。
 pub fn read_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, DocError> {
-    let invalid = |e: &dyn std::fmt::Display| DocError::InvalidXlsx {
-        detail: e.to_string(),
-    };
+    let invalid = |e: &dyn std::fmt::Display| DocError::InvalidXlsx { detail: e.to_string() };
     check_package(bytes, MAX_UNCOMPRESSED)?;
-    let mut workbook: Xlsx<_> =
-        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| invalid(&e))?;
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| invalid(&e))?;
     let Some(name) = workbook.sheet_names().into_iter().next() else {
         return Ok(Vec::new());
     };
@@ -355,27 +295,18 @@ pub fn read_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, DocError> {
         }
         let (r, c) = cell.get_position();
         if r >= MAX_ROWS || c >= MAX_COLS {
-            return Err(DocError::TooLarge(format!(
-                "表格超出读取范围（{}{}），最多 {MAX_ROWS} 行、{MAX_COLS} 列",
-                column_name(c),
-                u64::from(r) + 1
-            )));
+            return Err(DocError::TooLarge(format!("表格超出读取范围（{}{}），最多 {MAX_ROWS} 行、{MAX_COLS} 列", column_name(c), u64::from(r) + 1)));
         }
         (last_row, last_col) = (last_row.max(r), last_col.max(c));
         if (u64::from(last_row) + 1) * (u64::from(last_col) + 1) > MAX_CELLS {
-            return Err(DocError::TooLarge(format!(
-                "表格范围过大（A1:{}{}），最多 {MAX_CELLS} 个单元格",
-                column_name(last_col),
-                u64::from(last_row) + 1
-            )));
+            return Err(DocError::TooLarge(format!("表格范围过大（A1:{}{}），最多 {MAX_CELLS} 个单元格", column_name(last_col), u64::from(last_row) + 1)));
         }
         cells.push(((r, c), Data::from(cell.get_value().clone())));
     }
     if cells.is_empty() {
         return Ok(Vec::new());
     }
-    let mut rows: Vec<Vec<String>> =
-        vec![vec![String::new(); last_col as usize + 1]; last_row as usize + 1];
+    let mut rows: Vec<Vec<String>> = vec![vec![String::new(); last_col as usize + 1]; last_row as usize + 1];
     for ((r, c), value) in cells {
         if let Some(slot) = rows.get_mut(r as usize).and_then(|row| row.get_mut(c as usize)) {
             *slot = cell_to_string(&value);
@@ -385,11 +316,7 @@ pub fn read_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, DocError> {
     while rows.last().is_some_and(|r| r.iter().all(String::is_empty)) {
         rows.pop();
     }
-    let width = rows
-        .iter()
-        .map(|r| r.iter().rposition(|c| !c.is_empty()).map_or(0, |p| p + 1))
-        .max()
-        .unwrap_or(0);
+    let width = rows.iter().map(|r| r.iter().rposition(|c| !c.is_empty()).map_or(0, |p| p + 1)).max().unwrap_or(0);
     for r in &mut rows {
         r.resize(width, String::new());
     }
@@ -436,11 +363,7 @@ fn format_float(f: f64) -> String {
     // 例如 0.1+0.2 在 Excel 中显示为 0.3。
     let rounded: f64 = format!("{f:.14e}").parse().unwrap_or(f);
     let s = rounded.to_string();
-    if let Some(stripped) = s.strip_suffix(".0") {
-        stripped.to_string()
-    } else {
-        s
-    }
+    if let Some(stripped) = s.strip_suffix(".0") { stripped.to_string() } else { s }
 }
 
 #[cfg(test)]
@@ -453,53 +376,18 @@ mod tests {
                 title: Some("2026年度党风廉政建设责任制检查对象名单".into()),
                 sheet_name: "检查对象".into(),
                 columns: vec![
-                    Column {
-                        header: "姓名".into(),
-                        width: None,
-                        text: false,
-                    },
-                    Column {
-                        header: "身份证号".into(),
-                        width: None,
-                        text: true,
-                    },
-                    Column {
-                        header: "得分".into(),
-                        width: Some(8.0),
-                        text: false,
-                    },
-                    Column {
-                        header: "编号".into(),
-                        width: None,
-                        text: false,
-                    },
+                    Column { header: "姓名".into(), width: None, text: false },
+                    Column { header: "身份证号".into(), width: None, text: true },
+                    Column { header: "得分".into(), width: Some(8.0), text: false },
+                    Column { header: "编号".into(), width: None, text: false },
                 ],
                 rows: vec![
-                    vec![
-                        "张三".into(),
-                        "11010519491231002X".into(),
-                        "95".into(),
-                        "007".into(),
-                    ],
-                    vec![
-                        "李四（县纪委监委）".into(),
-                        "110105194912310021".into(),
-                        "87.5".into(),
-                        "123456789012345678".into(),
-                    ],
+                    vec!["张三".into(), "11010519491231002X".into(), "95".into(), "007".into()],
+                    vec!["李四（县纪委监委）".into(), "110105194912310021".into(), "87.5".into(), "123456789012345678".into()],
                     vec!["王五".into()],
                 ],
             },
-            Table {
-                title: None,
-                sheet_name: "第二页".into(),
-                columns: vec![Column {
-                    header: "备注".into(),
-                    width: None,
-                    text: false,
-                }],
-                rows: vec![vec!["x".into()]],
-            },
+            Table { title: None, sheet_name: "第二页".into(), columns: vec![Column { header: "备注".into(), width: None, text: false }], rows: vec![vec!["x".into()]] },
         ]
     }
 
@@ -510,15 +398,7 @@ mod tests {
         assert_eq!(rows[0][0], "2026年度党风廉政建设责任制检查对象名单");
         assert_eq!(rows[1], vec!["姓名", "身份证号", "得分", "编号"]);
         assert_eq!(rows[2], vec!["张三", "11010519491231002X", "95", "007"]);
-        assert_eq!(
-            rows[3],
-            vec![
-                "李四（县纪委监委）",
-                "110105194912310021",
-                "87.5",
-                "123456789012345678"
-            ]
-        );
+        assert_eq!(rows[3], vec!["李四（县纪委监委）", "110105194912310021", "87.5", "123456789012345678"]);
         assert_eq!(rows[4], vec!["王五", "", "", ""]);
         assert_eq!(rows.len(), 5);
     }
@@ -549,11 +429,7 @@ mod tests {
         assert!(matches!(err, DocError::InvalidXlsx { .. }));
         assert_eq!(err.to_string(), "文件不是有效的 Excel（.xlsx）文件");
         // 合法的 zip 但不是 xlsx
-        let docx = crate::gbt9704::to_docx(&crate::gbt9704::OfficialDocument {
-            date: (2026, 1, 1),
-            ..Default::default()
-        })
-        .unwrap();
+        let docx = crate::gbt9704::to_docx(&crate::gbt9704::OfficialDocument { date: (2026, 1, 1), ..Default::default() }).unwrap();
         let err = read_rows(&docx).unwrap_err();
         assert_eq!(err.to_string(), "文件不是有效的 Excel（.xlsx）文件");
         assert!(read_rows(&[]).is_err());
@@ -594,8 +470,7 @@ mod tests {
         use std::io::Write;
         let mut zip = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
         let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
         for i in 0..zip.len() {
             let mut entry = zip.by_index(i).unwrap();
             let name = entry.name().unwrap().to_string();
@@ -628,47 +503,22 @@ mod tests {
         assert!(bomb.len() < 8 * 1024, "{}", bomb.len());
         let err = read_rows(&bomb).unwrap_err();
         assert!(matches!(err, DocError::TooLarge(_)));
-        assert_eq!(
-            err.to_string(),
-            "文件声明的表格范围过大（XFD1048576），最多 20000 行、200 列"
-        );
+        assert_eq!(err.to_string(), "文件声明的表格范围过大（XFD1048576），最多 20000 行、200 列");
         let wide = with_sheet(&one_cell(), |x| set_dimension(x, "A1:GR20000"));
-        assert_eq!(
-            read_rows(&wide).unwrap_err().to_string(),
-            "文件声明的表格范围过大（A1:GR20000），最多 400000 个单元格"
-        );
+        assert_eq!(read_rows(&wide).unwrap_err().to_string(), "文件声明的表格范围过大（A1:GR20000），最多 400000 个单元格");
         // within the limits, and a namespace prefix
         let fine = with_sheet(&one_cell(), |x| set_dimension(x, "A1:T20000"));
         assert_eq!(read_rows(&fine).unwrap(), vec![vec!["姓名"]]);
-        assert_eq!(
-            declared_dimension(b"<x:worksheet><x:dimension ref='B2:C3'/>").as_deref(),
-            Some("B2:C3")
-        );
+        assert_eq!(declared_dimension(b"<x:worksheet><x:dimension ref='B2:C3'/>").as_deref(), Some("B2:C3"));
         assert_eq!(declared_dimension(b"<dimensions ref=\"A1\"/>"), None);
     }
 
     #[test]
     fn cells_beyond_the_limits_are_refused_whatever_the_dimension_says() {
-        let far = with_sheet(&one_cell(), |x| {
-            x.replace(
-                "</sheetData>",
-                "<row r=\"30000\"><c r=\"B30000\" t=\"inlineStr\"><is><t>x</t></is></c></row></sheetData>",
-            )
-        });
-        assert_eq!(
-            read_rows(&far).unwrap_err().to_string(),
-            "表格超出读取范围（B30000），最多 20000 行、200 列"
-        );
-        let corner = with_sheet(&one_cell(), |x| {
-            x.replace(
-                "</sheetData>",
-                "<row r=\"19999\"><c r=\"GR19999\" t=\"inlineStr\"><is><t>x</t></is></c></row></sheetData>",
-            )
-        });
-        assert_eq!(
-            read_rows(&corner).unwrap_err().to_string(),
-            "表格范围过大（A1:GR19999），最多 400000 个单元格"
-        );
+        let far = with_sheet(&one_cell(), |x| x.replace("</sheetData>", "<row r=\"30000\"><c r=\"B30000\" t=\"inlineStr\"><is><t>x</t></is></c></row></sheetData>"));
+        assert_eq!(read_rows(&far).unwrap_err().to_string(), "表格超出读取范围（B30000），最多 20000 行、200 列");
+        let corner = with_sheet(&one_cell(), |x| x.replace("</sheetData>", "<row r=\"19999\"><c r=\"GR19999\" t=\"inlineStr\"><is><t>x</t></is></c></row></sheetData>"));
+        assert_eq!(read_rows(&corner).unwrap_err().to_string(), "表格范围过大（A1:GR19999），最多 400000 个单元格");
     }
 
     #[test]
@@ -688,10 +538,7 @@ mod tests {
         // the inflated total counts, not the declared sizes
         let plain = one_cell();
         assert!(check_package(&plain, 1024 * 1024).is_ok());
-        assert_eq!(
-            check_package(&plain, 2048).unwrap_err().to_string(),
-            "文件解压后过大，最多 0 MB"
-        );
+        assert_eq!(check_package(&plain, 2048).unwrap_err().to_string(), "文件解压后过大，最多 0 MB");
     }
 
     #[test]

@@ -6,9 +6,9 @@ use std::io::{BufRead, Write};
 
 use serde_json::{Value, json};
 
+use crate::StoreError;
 use crate::db::{Backend, ColType, Db, Val, q_built};
 use crate::schema::{ADDED_COLUMNS, all_tables};
-use crate::StoreError;
 
 const FORMAT: &str = "lianzheng-archive";
 const VERSION: i64 = 1;

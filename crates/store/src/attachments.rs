@@ -6,10 +6,10 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::FromRow;
 
+use crate::StoreError;
 use crate::audit::{self, Actor};
 use crate::builder::SqlBuilder;
 use crate::db::{Db, Tx, now, q};
-use crate::StoreError;
 
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct Attachment {

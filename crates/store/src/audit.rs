@@ -8,9 +8,9 @@ use lianzheng_core::crypto::{chain_hash, chain_hmac};
 use serde::Serialize;
 use sqlx::FromRow;
 
+use crate::StoreError;
 use crate::builder::SqlBuilder;
 use crate::db::{Db, Tx, now, q};
-use crate::StoreError;
 
 /// Who did it. The name is copied into the entry so the log reads on its own.
 #[derive(Debug, Clone)]
@@ -71,9 +71,7 @@ fn canonical(seq: i64, at: i64, actor_id: Option<i64>, actor_name: &str, action:
 pub async fn record(tx: &mut Tx, actor: &Actor, action: &str, entity: &str, entity_id: Option<String>, summary: serde_json::Value) -> Result<(), StoreError> {
     let key = tx.node_keys()?.audit;
     // Taking the head row serialises chain appends (row lock on PostgreSQL; the write lock on SQLite).
-    let (seq, prev): (i64, String) = tx
-        .fetch_one(q("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash"))
-        .await?;
+    let (seq, prev): (i64, String) = tx.fetch_one(q("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash")).await?;
     let at = now();
     let summary = summary.to_string();
     let bytes = canonical(seq, at, actor.user_id, &actor.name, action, entity, entity_id.as_deref(), &summary, actor.ip.as_deref());
@@ -182,9 +180,7 @@ pub async fn verify_chain(db: &Db) -> Result<ChainCheck, StoreError> {
     let mut expected_seq = 1i64;
     let mut last_seq = 0i64;
     loop {
-        let page: Vec<AuditEntry> = db
-            .fetch_all(q("SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 2000").bind(last_seq))
-            .await?;
+        let page: Vec<AuditEntry> = db.fetch_all(q("SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 2000").bind(last_seq)).await?;
         if page.is_empty() {
             break;
         }

@@ -7,8 +7,8 @@
 use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
@@ -201,11 +201,7 @@ impl Db {
             // a write waiting on a lock fails after a while instead of piling up; no statement
             // timeout, since reports and exports may run long
             let opts = PgConnectOptions::from_str(url).map_err(StoreError::from)?.options([("lock_timeout", PG_LOCK_TIMEOUT)]);
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(opts)
-                .await?;
+            let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
             Db { pool: Pool::Postgres(pool), generation: Arc::default(), node_keys: Arc::default() }
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)?
@@ -217,12 +213,7 @@ impl Db {
                 .foreign_keys(true)
                 .pragma("cache_size", "-16000");
             // an embedded connection cannot drop: no ping before each use
-            let pool = SqlitePoolOptions::new()
-                .test_before_acquire(false)
-                .max_connections(8)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(opts)
-                .await?;
+            let pool = SqlitePoolOptions::new().test_before_acquire(false).max_connections(8).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
             Db { pool: Pool::Sqlite(pool), generation: Arc::default(), node_keys: Arc::default() }
         } else {
             return Err(StoreError::Config(format!("不支持的数据库地址：{url}（应以 sqlite:// 或 postgres:// 开头）")));

@@ -3,8 +3,8 @@
 
 use sqlx::FromRow;
 
-use crate::db::{Db, now, q};
 use crate::StoreError;
+use crate::db::{Db, now, q};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Job {
@@ -26,9 +26,7 @@ pub async fn ensure(db: &Db, kind: &str, first_run_at: i64) -> Result<(), StoreE
 /// of two nodes racing for the same row, only one sees a row changed.
 pub async fn claim(db: &Db, worker: &str, lease_secs: i64) -> Result<Option<Job>, StoreError> {
     let t = now();
-    let due: Vec<Job> = db
-        .fetch_all(q("SELECT id, kind, run_at, attempts, last_error, last_run_at FROM jobs WHERE run_at <= $1 AND (locked_until IS NULL OR locked_until < $1) ORDER BY run_at LIMIT 5").bind(t))
-        .await?;
+    let due: Vec<Job> = db.fetch_all(q("SELECT id, kind, run_at, attempts, last_error, last_run_at FROM jobs WHERE run_at <= $1 AND (locked_until IS NULL OR locked_until < $1) ORDER BY run_at LIMIT 5").bind(t)).await?;
     for job in due {
         let n = db
             .execute(

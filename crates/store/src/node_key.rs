@@ -13,9 +13,9 @@
 use lianzheng_core::crypto::{AUDIT_CHAIN_PURPOSE, Crypto, KEY_CHECK_PURPOSE, chain_hmac};
 use serde_json::json;
 
+use crate::StoreError;
 use crate::audit::{self, Actor, SCHEME_SM3};
 use crate::db::{Db, NodeKeys, Tx, now, q};
-use crate::StoreError;
 
 /// settings key of the key check value.
 pub const KEY_CHECK: &str = "node_key_check";
@@ -40,9 +40,7 @@ fn compare(stored: &str, check: &str, whose: &str) -> Result<(), StoreError> {
     if stored.trim() == check {
         return Ok(());
     }
-    Err(StoreError::Config(format!(
-        "secret_key 与{whose}的密钥不一致：数据库中的密钥校验值（{KEY_CHECK}）与本节点的密钥不符。请使用创建该数据库时的 secret_key（或数据目录中原来的 secret.key）"
-    )))
+    Err(StoreError::Config(format!("secret_key 与{whose}的密钥不一致：数据库中的密钥校验值（{KEY_CHECK}）与本节点的密钥不符。请使用创建该数据库时的 secret_key（或数据目录中原来的 secret.key）")))
 }
 
 fn seal(key: &[u8; 32], from: i64) -> String {
@@ -67,8 +65,7 @@ pub(crate) async fn register(tx: &mut Tx, whose: &str) -> Result<(), StoreError>
     let from = seq + 1;
     let t = now();
     tx.execute(q("DELETE FROM settings WHERE key = $1").bind(KEYED_FROM)).await?;
-    tx.execute(q("INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3), ($4, $5, $3)").bind(KEY_CHECK).bind(keys.check.as_str()).bind(t).bind(KEYED_FROM).bind(seal(&keys.audit, from)))
-        .await?;
+    tx.execute(q("INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3), ($4, $5, $3)").bind(KEY_CHECK).bind(keys.check.as_str()).bind(t).bind(KEYED_FROM).bind(seal(&keys.audit, from))).await?;
     audit::record(tx, &Actor::system("首次启动"), "audit.keyed", "audit_log", None, json!({"keyed_from": from, "unkeyed": seq})).await
 }
 

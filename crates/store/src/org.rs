@@ -6,10 +6,10 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::FromRow;
 
+use crate::StoreError;
 use crate::audit::{self, Actor};
 use crate::builder::SqlBuilder;
 use crate::db::{Db, Tx, now, q};
-use crate::StoreError;
 
 #[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
 pub struct Org {
@@ -212,11 +212,7 @@ async fn move_subtree(tx: &mut Tx, org: &Org, new_parent: i64) -> Result<(), Sto
     // paths are ASCII ("/1/5/23/"): the rest after the old prefix starts at this 1-based position
     let rest_at = i64::try_from(org.path.len() + 1).unwrap_or(i64::MAX);
     let rewrite = |table: &str, col: &str, extra: &str| {
-        crate::db::q_built(format!("UPDATE {table} SET {col} = $1 || substr({col}, CAST($2 AS INTEGER)){extra} WHERE {col} >= $3 AND {col} < $4"))
-            .bind(new_path.clone())
-            .bind(rest_at)
-            .bind(lo.clone())
-            .bind(hi.clone())
+        crate::db::q_built(format!("UPDATE {table} SET {col} = $1 || substr({col}, CAST($2 AS INTEGER)){extra} WHERE {col} >= $3 AND {col} < $4")).bind(new_path.clone()).bind(rest_at).bind(lo.clone()).bind(hi.clone())
     };
     tx.execute(rewrite("orgs", "path", &format!(", level = level + ({})", parent_level + 1 - org.level))).await?;
     tx.execute(q("UPDATE orgs SET parent_id = $1 WHERE id = $2").bind(new_parent).bind(org.id)).await?;

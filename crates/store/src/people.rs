@@ -9,10 +9,10 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::FromRow;
 
+use crate::StoreError;
 use crate::audit::{self, Actor};
 use crate::builder::{SqlBuilder, one_in_scope};
 use crate::db::{Db, Tx, now, q};
-use crate::StoreError;
 
 /// A person as listed and shown: never the ID number itself.
 #[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
@@ -160,12 +160,7 @@ fn id_fields(crypto: &dyn Crypto, id: Option<&IdCardNumber>) -> (Option<String>,
     match id {
         Some(id) => {
             let (y, m, d) = id.birth_date();
-            (
-                Some(encrypt_str(crypto, id.as_str())),
-                Some(crypto.keyed_hash(id.as_str().as_bytes())),
-                Some(id.masked()),
-                Some(format!("{y:04}-{m:02}-{d:02}")),
-            )
+            (Some(encrypt_str(crypto, id.as_str())), Some(crypto.keyed_hash(id.as_str().as_bytes())), Some(id.masked()), Some(format!("{y:04}-{m:02}-{d:02}")))
         }
         None => (None, None, None, None),
     }
@@ -239,7 +234,15 @@ async fn add_post(tx: &mut Tx, person_id: i64, p: &PostInput) -> Result<(), Stor
 /// Adds a post to a person already checked to be in scope.
 pub async fn create_post(tx: &mut Tx, actor: &Actor, person_id: i64, p: &PostInput) -> Result<(), StoreError> {
     add_post(tx, person_id, p).await?;
-    audit::record(tx, actor, "post.create", "post", Some(person_id.to_string()), json!({"after": audit::redact(&json!({"kind": p.kind.label(), "org_id": p.org_id, "title": p.title, "duty_areas": p.duty_areas, "start_date": p.start_date}), &["title", "duty_areas"])})).await
+    audit::record(
+        tx,
+        actor,
+        "post.create",
+        "post",
+        Some(person_id.to_string()),
+        json!({"after": audit::redact(&json!({"kind": p.kind.label(), "org_id": p.org_id, "title": p.title, "duty_areas": p.duty_areas, "start_date": p.start_date}), &["title", "duty_areas"])}),
+    )
+    .await
 }
 
 /// Edits a person; the new unit must also lie inside the writer's scope. `version` guards concurrent edits.

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::db::{Backend, ColType, Db, q};
 use crate::StoreError;
+use crate::db::{Backend, ColType, Db, q};
 
 use ColType::{Bool as B, I64 as I, Text as T};
 
@@ -17,17 +17,70 @@ pub struct TableDef {
 /// Tables in dependency order (a row's references come earlier). Sessions are not carried: they
 /// are only valid where they were made.
 pub const BASE_TABLES: &[TableDef] = &[
-    TableDef { name: "orgs", columns: &[("id", I), ("parent_id", I), ("name", T), ("short_name", T), ("kind", T), ("code", T), ("level", I), ("sort_order", I), ("path", T), ("created_at", I), ("updated_at", I), ("version", I)] },
-    TableDef { name: "people", columns: &[("id", I), ("org_id", I), ("org_path", T), ("name", T), ("name_initials", T), ("name_pinyin", T), ("gender", T), ("id_number_enc", T), ("id_number_hash", T), ("id_number_masked", T), ("birth_date", T), ("phone", T), ("political_status", T), ("rank", T), ("sort_order", I), ("created_at", I), ("updated_at", I), ("version", I)] },
+    TableDef {
+        name: "orgs",
+        columns: &[("id", I), ("parent_id", I), ("name", T), ("short_name", T), ("kind", T), ("code", T), ("level", I), ("sort_order", I), ("path", T), ("created_at", I), ("updated_at", I), ("version", I)],
+    },
+    TableDef {
+        name: "people",
+        columns: &[
+            ("id", I),
+            ("org_id", I),
+            ("org_path", T),
+            ("name", T),
+            ("name_initials", T),
+            ("name_pinyin", T),
+            ("gender", T),
+            ("id_number_enc", T),
+            ("id_number_hash", T),
+            ("id_number_masked", T),
+            ("birth_date", T),
+            ("phone", T),
+            ("political_status", T),
+            ("rank", T),
+            ("sort_order", I),
+            ("created_at", I),
+            ("updated_at", I),
+            ("version", I),
+        ],
+    },
     TableDef { name: "posts", columns: &[("id", I), ("person_id", I), ("org_id", I), ("kind", T), ("title", T), ("duty_areas", T), ("start_date", T), ("end_date", T), ("created_at", I)] },
-    TableDef { name: "users", columns: &[("id", I), ("username", T), ("display_name", T), ("person_id", I), ("org_id", I), ("password_hash", T), ("must_change_password", B), ("failed_count", I), ("locked_until", I), ("totp_secret_enc", T), ("totp_enabled", B), ("disabled", B), ("created_at", I), ("updated_at", I), ("last_login_at", I), ("password_changed_at", I), ("totp_last_step", I), ("reset_notice_at", I)] },
+    TableDef {
+        name: "users",
+        columns: &[
+            ("id", I),
+            ("username", T),
+            ("display_name", T),
+            ("person_id", I),
+            ("org_id", I),
+            ("password_hash", T),
+            ("must_change_password", B),
+            ("failed_count", I),
+            ("locked_until", I),
+            ("totp_secret_enc", T),
+            ("totp_enabled", B),
+            ("disabled", B),
+            ("created_at", I),
+            ("updated_at", I),
+            ("last_login_at", I),
+            ("password_changed_at", I),
+            ("totp_last_step", I),
+            ("reset_notice_at", I),
+        ],
+    },
     TableDef { name: "grants", columns: &[("id", I), ("user_id", I), ("role", T), ("org_id", I), ("created_at", I)] },
     TableDef { name: "password_resets", columns: &[("id", I), ("user_id", I), ("requested_by", I), ("requested_at", I), ("status", T), ("decided_by", I), ("decided_at", I)] },
     TableDef { name: "audit_head", columns: &[("id", I), ("seq", I), ("last_hash", T)] },
-    TableDef { name: "audit_log", columns: &[("id", I), ("seq", I), ("at", I), ("actor_id", I), ("actor_name", T), ("action", T), ("entity", T), ("entity_id", T), ("summary", T), ("ip", T), ("prev_hash", T), ("hash", T), ("scheme", T)] },
+    TableDef {
+        name: "audit_log",
+        columns: &[("id", I), ("seq", I), ("at", I), ("actor_id", I), ("actor_name", T), ("action", T), ("entity", T), ("entity_id", T), ("summary", T), ("ip", T), ("prev_hash", T), ("hash", T), ("scheme", T)],
+    },
     TableDef { name: "jobs", columns: &[("id", I), ("kind", T), ("run_at", I), ("locked_by", T), ("locked_until", I), ("attempts", I), ("last_error", T), ("last_run_at", I), ("payload", T), ("created_at", I)] },
     TableDef { name: "settings", columns: &[("key", T), ("value", T), ("updated_at", I)] },
-    TableDef { name: "attachments", columns: &[("id", I), ("org_id", I), ("org_path", T), ("owner_kind", T), ("owner_id", I), ("filename", T), ("content_type", T), ("size", I), ("sm3", T), ("storage_key", T), ("created_by", I), ("created_at", I)] },
+    TableDef {
+        name: "attachments",
+        columns: &[("id", I), ("org_id", I), ("org_path", T), ("owner_kind", T), ("owner_id", I), ("filename", T), ("content_type", T), ("size", I), ("sm3", T), ("storage_key", T), ("created_by", I), ("created_at", I)],
+    },
 ];
 
 /// Every archived table, in dependency order: the base, then each domain area's own list.
@@ -53,14 +106,8 @@ pub struct SchemaInfo {
 pub async fn describe(db: &Db) -> Result<SchemaInfo, StoreError> {
     let mut info = SchemaInfo::default();
     let cols: Vec<(String, String)> = match db.backend() {
-        Backend::Sqlite => {
-            db.fetch_all(q("SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'"))
-                .await?
-        }
-        Backend::Postgres => {
-            db.fetch_all(q("SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations'"))
-                .await?
-        }
+        Backend::Sqlite => db.fetch_all(q("SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'")).await?,
+        Backend::Postgres => db.fetch_all(q("SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations'")).await?,
     };
     for (t, c) in cols {
         info.tables.entry(t).or_default().push(c);
@@ -70,10 +117,7 @@ pub async fn describe(db: &Db) -> Result<SchemaInfo, StoreError> {
     }
     let idx: Vec<(String, String)> = match db.backend() {
         Backend::Sqlite => db.fetch_all(q("SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name <> '_sqlx_migrations'")).await?,
-        Backend::Postgres => {
-            db.fetch_all(q("SELECT tablename::text, indexname::text FROM pg_indexes WHERE schemaname = current_schema() AND indexname NOT LIKE '%_pkey' AND tablename <> '_sqlx_migrations'"))
-                .await?
-        }
+        Backend::Postgres => db.fetch_all(q("SELECT tablename::text, indexname::text FROM pg_indexes WHERE schemaname = current_schema() AND indexname NOT LIKE '%_pkey' AND tablename <> '_sqlx_migrations'")).await?,
     };
     info.indexes = idx.into_iter().collect();
     Ok(info)

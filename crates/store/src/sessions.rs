@@ -3,8 +3,8 @@
 
 use sqlx::FromRow;
 
-use crate::db::{Db, now, q};
 use crate::StoreError;
+use crate::db::{Db, now, q};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Session {

@@ -5,9 +5,9 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::FromRow;
 
+use crate::StoreError;
 use crate::audit::{self, Actor};
 use crate::db::{Db, Tx, now, q};
-use crate::StoreError;
 
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct User {
@@ -99,7 +99,15 @@ pub async fn create(tx: &mut Tx, actor: &Actor, input: &UserInput, password_hash
                 .bind(t),
         )
         .await?;
-    audit::record(tx, actor, "user.create", "user", Some(id.to_string()), json!({"after": audit::redact(&json!({"username": input.username, "display_name": input.display_name, "person_id": input.person_id, "org_id": input.org_id}), &["display_name"])})).await?;
+    audit::record(
+        tx,
+        actor,
+        "user.create",
+        "user",
+        Some(id.to_string()),
+        json!({"after": audit::redact(&json!({"username": input.username, "display_name": input.display_name, "person_id": input.person_id, "org_id": input.org_id}), &["display_name"])}),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -184,7 +192,12 @@ pub async fn use_totp_step(tx: &mut Tx, id: i64, step: i64) -> Result<bool, Stor
 pub async fn change_own_password(tx: &mut Tx, actor: &Actor, id: i64, password_hash: &str, keep_session: &str) -> Result<u64, StoreError> {
     let t = now();
     let n = tx
-        .execute(q("UPDATE users SET password_hash = $1, must_change_password = FALSE, failed_count = 0, locked_until = NULL, password_changed_at = $2, updated_at = $2, reset_notice_at = NULL WHERE id = $3").bind(password_hash).bind(t).bind(id))
+        .execute(
+            q("UPDATE users SET password_hash = $1, must_change_password = FALSE, failed_count = 0, locked_until = NULL, password_changed_at = $2, updated_at = $2, reset_notice_at = NULL WHERE id = $3")
+                .bind(password_hash)
+                .bind(t)
+                .bind(id),
+        )
         .await?;
     if n == 0 {
         return Err(StoreError::NotFound);
@@ -239,9 +252,7 @@ pub async fn request_reset(tx: &mut Tx, actor: &Actor, user_id: i64) -> Result<i
     if open.is_some() {
         return Err(StoreError::Conflict { field: String::new(), message: "该账号已有待审批的密码重置申请".into() });
     }
-    let (id,): (i64,) = tx
-        .fetch_one(q("INSERT INTO password_resets (user_id, requested_by, requested_at, status) VALUES ($1, $2, $3, 'pending') RETURNING id").bind(user_id).bind(actor.user_id).bind(now()))
-        .await?;
+    let (id,): (i64,) = tx.fetch_one(q("INSERT INTO password_resets (user_id, requested_by, requested_at, status) VALUES ($1, $2, $3, 'pending') RETURNING id").bind(user_id).bind(actor.user_id).bind(now())).await?;
     audit::record(tx, actor, "user.reset_request", "user", Some(user_id.to_string()), json!({"request_id": id})).await?;
     Ok(id)
 }

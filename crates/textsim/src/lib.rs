@@ -77,9 +77,7 @@ fn norm_char(c: char) -> Option<char> {
     let u = c as u32;
     if u < 0x80 {
         let b = u as u8;
-        return b
-            .is_ascii_alphanumeric()
-            .then(|| char::from(b.to_ascii_lowercase()));
+        return b.is_ascii_alphanumeric().then(|| char::from(b.to_ascii_lowercase()));
     }
     if (0x4E00..=0x9FFF).contains(&u) {
         return Some(c);
@@ -87,9 +85,7 @@ fn norm_char(c: char) -> Option<char> {
     if (0xFF01..=0xFF5E).contains(&u) {
         // 全角 ASCII：！～ → !~
         let b = (u - 0xFEE0) as u8;
-        return b
-            .is_ascii_alphanumeric()
-            .then(|| char::from(b.to_ascii_lowercase()));
+        return b.is_ascii_alphanumeric().then(|| char::from(b.to_ascii_lowercase()));
     }
     if !c.is_alphanumeric() {
         return None;
@@ -103,9 +99,7 @@ fn norm_char(c: char) -> Option<char> {
 
 /// 规范化字符及其在原文中的字符位置。
 fn normalized(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
-    text.chars()
-        .enumerate()
-        .filter_map(|(i, c)| norm_char(c).map(|n| (i, n)))
+    text.chars().enumerate().filter_map(|(i, c)| norm_char(c).map(|n| (i, n)))
 }
 
 /// 规范化：去掉空白和标点符号（中英文），全角字母数字转半角，字母转小写；
@@ -237,10 +231,7 @@ struct Oph {
 
 impl Oph {
     fn new() -> Self {
-        Oph {
-            bins: [u32::MAX; NUM_HASHES],
-            filled: 0,
-        }
+        Oph { bins: [u32::MAX; NUM_HASHES], filled: 0 }
     }
 
     #[inline]
@@ -276,12 +267,7 @@ impl Oph {
                 }
             }
             // 概率可忽略的兜底：向后找最近的非空桶（非空桶至少有一个）。
-            let j = source.unwrap_or_else(|| {
-                (1..NUM_HASHES)
-                    .map(|d| (i + d) % NUM_HASHES)
-                    .find(|&j| (self.filled >> j) & 1 == 1)
-                    .unwrap_or(i)
-            });
+            let j = source.unwrap_or_else(|| (1..NUM_HASHES).map(|d| (i + d) % NUM_HASHES).find(|&j| (self.filled >> j) & 1 == 1).unwrap_or(i));
             *slot = self.bins[j];
         }
         (Signature(out), nonempty)
@@ -355,11 +341,7 @@ pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
         j += usize::from(y <= x);
     }
     let union = a.len() + b.len() - inter;
-    if union == 0 {
-        0.0
-    } else {
-        inter as f64 / union as f64
-    }
+    if union == 0 { 0.0 } else { inter as f64 / union as f64 }
 }
 
 // ---------------------------------------------------------------------------
@@ -393,11 +375,7 @@ pub fn shared_passages(a: &str, b: &str, min_chars: usize) -> Vec<Passage> {
         return Vec::new();
     }
     let ha = window_hashes(&ca);
-    let mut hb: Vec<(u64, usize)> = window_hashes(&cb)
-        .into_iter()
-        .enumerate()
-        .map(|(j, h)| (h, j))
-        .collect();
+    let mut hb: Vec<(u64, usize)> = window_hashes(&cb).into_iter().enumerate().map(|(j, h)| (h, j)).collect();
     hb.sort_unstable();
 
     // 所有极大公共子串（向左不能再延伸的起点），长度 ≥ min_len。
@@ -411,11 +389,7 @@ pub fn shared_passages(a: &str, b: &str, min_chars: usize) -> Vec<Passage> {
             if i > 0 && j > 0 && ca[i - 1] == cb[j - 1] {
                 continue; // 属于从更左边开始的同一段
             }
-            let len = ca[i..]
-                .iter()
-                .zip(&cb[j..])
-                .take_while(|(x, y)| x == y)
-                .count();
+            let len = ca[i..].iter().zip(&cb[j..]).take_while(|(x, y)| x == y).count();
             if len >= min_len {
                 heap.push((len, Reverse(i), Reverse(j)));
             }
@@ -431,12 +405,7 @@ pub fn shared_passages(a: &str, b: &str, min_chars: usize) -> Vec<Passage> {
         if (0..len).all(free) {
             used_a[i..i + len].fill(true);
             used_b[j..j + len].fill(true);
-            out.push(Passage {
-                a_start: ma[i],
-                a_end: ma[i + len - 1] + 1,
-                b_start: mb[j],
-                b_end: mb[j + len - 1] + 1,
-            });
+            out.push(Passage { a_start: ma[i], a_end: ma[i + len - 1] + 1, b_start: mb[j], b_end: mb[j + len - 1] + 1 });
             continue;
         }
         let mut k = 0;
@@ -463,11 +432,7 @@ pub fn shared_passages(a: &str, b: &str, min_chars: usize) -> Vec<Passage> {
 /// 合并为一个 `<mark>`。换行原样保留（页面上用 `white-space: pre-wrap` 显示）。
 pub fn highlight_html(text: &str, ranges: &[(usize, usize)]) -> String {
     let n = text.chars().count();
-    let mut rs: Vec<(usize, usize)> = ranges
-        .iter()
-        .map(|&(s, e)| (s.min(n), e.min(n)))
-        .filter(|(s, e)| s < e)
-        .collect();
+    let mut rs: Vec<(usize, usize)> = ranges.iter().map(|&(s, e)| (s.min(n), e.min(n))).filter(|(s, e)| s < e).collect();
     rs.sort_unstable();
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(rs.len());
     for (s, e) in rs {
@@ -640,11 +605,7 @@ impl Source<'_> {
     /// 第 i、j 篇的片段集合是否必然相同（同一排除集合下规范化文本相同，或逐个相等）。
     fn same(&self, i: usize, j: usize) -> bool {
         let (a, b) = (&self.0[i], &self.0[j]);
-        if std::ptr::eq(a.exclude, b.exclude) {
-            same_normalized(a.text, b.text)
-        } else {
-            self.set(i) == self.set(j)
-        }
+        if std::ptr::eq(a.exclude, b.exclude) { same_normalized(a.text, b.text) } else { self.set(i) == self.set(j) }
     }
 }
 
@@ -667,14 +628,7 @@ impl Reps {
     /// 代表，以及每篇文档（按输入顺序）的签名；没有可比较内容的为 [`Signature::EMPTY`]。
     fn build(source: &Source) -> (Reps, Vec<Signature>) {
         let n = source.len();
-        let mut reps = Reps {
-            doc: Vec::with_capacity(n),
-            keys: Vec::with_capacity(n),
-            sketch: Vec::with_capacity(n),
-            filled: Vec::with_capacity(n),
-            fine: Vec::with_capacity(n),
-            copies: Vec::with_capacity(n),
-        };
+        let mut reps = Reps { doc: Vec::with_capacity(n), keys: Vec::with_capacity(n), sketch: Vec::with_capacity(n), filled: Vec::with_capacity(n), fine: Vec::with_capacity(n), copies: Vec::with_capacity(n) };
         // 每篇的签名与草图互不相关，在各核上并行计算；去重按输入顺序依次进行。
         // (内容哈希, 非空桶数, 细草图)，没有可比较内容的为 None
         type Sketched = Option<(u64, u32, Fine)>;
@@ -739,31 +693,18 @@ impl Reps {
         let threshold = threshold.clamp(0.0, 1.0);
         let sketch_required = required_sketch_matches(threshold);
         // 各分段互不相关（一对只在其第一个相同的分段里产生），在各核上并行。
-        let mut out: Vec<(u32, u32)> = (0..BANDS)
-            .into_par_iter()
-            .flat_map_iter(|band| self.band_candidates(band, threshold, &sketch_required))
-            .collect();
+        let mut out: Vec<(u32, u32)> = (0..BANDS).into_par_iter().flat_map_iter(|band| self.band_candidates(band, threshold, &sketch_required)).collect();
         out.sort_unstable();
         out
     }
 
     /// 第 `band` 段的候选对，见 [`Reps::candidates`]。
-    fn band_candidates(
-        &self,
-        band: usize,
-        threshold: f64,
-        sketch_required: &[u32; NUM_HASHES + 1],
-    ) -> Vec<(u32, u32)> {
+    fn band_candidates(&self, band: usize, threshold: f64, sketch_required: &[u32; NUM_HASHES + 1]) -> Vec<(u32, u32)> {
         let mut out = Vec::new();
         let mut bucket: Vec<(u64, u32)> = Vec::with_capacity(self.len());
         // 桶内成员的紧凑副本（连续存放）：草图、非空桶数、下标、各段键的低 16 位。
         let mut local: Vec<([u64; 4], u32, u32, [u16; BANDS])> = Vec::new();
-        bucket.extend(
-            self.keys
-                .iter()
-                .enumerate()
-                .map(|(r, k)| (k[band], r as u32)),
-        );
+        bucket.extend(self.keys.iter().enumerate().map(|(r, k)| (k[band], r as u32)));
         bucket.sort_unstable();
         for run in bucket.chunk_by(|p, q| p.0 == q.0) {
             if run.len() < 2 {
@@ -804,9 +745,7 @@ impl Reps {
 }
 
 fn same_normalized(a: &str, b: &str) -> bool {
-    normalized(a)
-        .map(|(_, c)| c)
-        .eq(normalized(b).map(|(_, c)| c))
+    normalized(a).map(|(_, c)| c).eq(normalized(b).map(|(_, c)| c))
 }
 
 const FINE_BINS: usize = 1024;
@@ -947,11 +886,7 @@ fn pairs_and_signatures(source: &Source, threshold: f64) -> (Vec<Pair>, Vec<Sign
         involved[x as usize] = true;
         involved[y as usize] = true;
     }
-    let sets: Vec<Option<Vec<u64>>> = involved
-        .par_iter()
-        .enumerate()
-        .map(|(r, &used)| used.then(|| source.set(reps.doc[r])))
-        .collect();
+    let sets: Vec<Option<Vec<u64>>> = involved.par_iter().enumerate().map(|(r, &used)| used.then(|| source.set(reps.doc[r]))).collect();
     let scored: Vec<(usize, usize, f64)> = candidates
         .par_iter()
         .map(|&(x, y)| {
@@ -982,14 +917,7 @@ fn pairs_and_signatures(source: &Source, threshold: f64) -> (Vec<Pair>, Vec<Sign
         }
     }
     found.sort_unstable_by_key(|&(p, q, _)| (p, q));
-    let pairs = found
-        .into_iter()
-        .map(|(p, q, jaccard)| Pair {
-            a: source.id(p),
-            b: source.id(q),
-            jaccard,
-        })
-        .collect();
+    let pairs = found.into_iter().map(|(p, q, jaccard)| Pair { a: source.id(p), b: source.id(q), jaccard }).collect();
     (pairs, sigs)
 }
 
@@ -999,13 +927,7 @@ mod tests {
     use crate::synthetic::{Rng, new_name, new_unit, synthetic_letters_with_truth};
 
     fn text_docs<'a>(docs: &'a [Doc], exclude: &'a Exclusion) -> Vec<TextDoc<'a>> {
-        docs.iter()
-            .map(|d| TextDoc {
-                id: d.id,
-                text: &d.text,
-                exclude,
-            })
-            .collect()
+        docs.iter().map(|d| TextDoc { id: d.id, text: &d.text, exclude }).collect()
     }
 
     /// Every document under the same exclusion (a shared template), as a list of pairs.
@@ -1037,10 +959,7 @@ mod tests {
 
     /// `set \ exclude`, both sorted and deduplicated.
     fn without(set: &[u64], exclude: &[u64]) -> Vec<u64> {
-        set.iter()
-            .copied()
-            .filter(|h| exclude.binary_search(h).is_err())
-            .collect()
+        set.iter().copied().filter(|h| exclude.binary_search(h).is_err()).collect()
     }
 
     /// Pairs at or above the threshold by comparing every pair exactly.
@@ -1050,11 +969,7 @@ mod tests {
             for j in i + 1..sets.len() {
                 let jaccard = jaccard(&sets[i].1, &sets[j].1);
                 if jaccard >= threshold {
-                    out.push(Pair {
-                        a: sets[i].0,
-                        b: sets[j].0,
-                        jaccard,
-                    });
+                    out.push(Pair { a: sets[i].0, b: sets[j].0, jaccard });
                 }
             }
         }
@@ -1063,29 +978,17 @@ mod tests {
 
     fn brute_force(docs: &[Doc], threshold: f64) -> Vec<(i64, i64)> {
         let sets: Vec<(i64, Vec<u64>)> = docs.iter().map(|d| (d.id, shingles(&d.text))).collect();
-        brute_force_sets(&sets, threshold)
-            .iter()
-            .map(|p| (p.a, p.b))
-            .collect()
+        brute_force_sets(&sets, threshold).iter().map(|p| (p.a, p.b)).collect()
     }
 
     fn doc(id: i64, text: &str) -> Doc {
-        Doc {
-            id,
-            text: text.to_string(),
-        }
+        Doc { id, text: text.to_string() }
     }
 
     #[test]
     fn normalize_drops_punctuation_and_folds_width() {
-        assert_eq!(
-            normalize("２０２６年，  党风廉政ＡＢＣ！"),
-            "2026年党风廉政abc"
-        );
-        assert_eq!(
-            normalize("“一岗双责”、《责任书》（试行）——Hello, World…"),
-            "一岗双责责任书试行helloworld"
-        );
+        assert_eq!(normalize("２０２６年，  党风廉政ＡＢＣ！"), "2026年党风廉政abc");
+        assert_eq!(normalize("“一岗双责”、《责任书》（试行）——Hello, World…"), "一岗双责责任书试行helloworld");
         assert_eq!(normalize("\u{3000}\t\r\n 。，；：？！"), "");
     }
 
@@ -1120,11 +1023,7 @@ mod tests {
     fn copy_with_name_changed_is_flagged() {
         let docs = synthetic_letters(2, 0.0, 7);
         let original = &docs[0].text;
-        let name = original
-            .lines()
-            .find_map(|l| l.strip_prefix("责任人："))
-            .map(str::to_string)
-            .unwrap();
+        let name = original.lines().find_map(|l| l.strip_prefix("责任人：")).map(str::to_string).unwrap();
         let copy = original.replace(&name, "欧阳修远");
         assert_ne!(&copy, original);
         let j = jaccard(&shingles(original), &shingles(&copy));
@@ -1156,17 +1055,11 @@ mod tests {
         let (docs, truth) = synthetic_letters_with_truth(300, 0.1, 5);
         assert!(truth.len() > 15, "{}", truth.len());
         for threshold in [0.6, DEFAULT_THRESHOLD, 0.85] {
-            let got: Vec<(i64, i64)> = similar_pairs(&docs, threshold)
-                .iter()
-                .map(|p| (p.a, p.b))
-                .collect();
+            let got: Vec<(i64, i64)> = similar_pairs(&docs, threshold).iter().map(|p| (p.a, p.b)).collect();
             assert_eq!(got, brute_force(&docs, threshold), "threshold {threshold}");
         }
         // 抄件都被发现（改动最多 5 句，Jaccard 仍高于 0.7）。
-        let got: Vec<(i64, i64)> = similar_pairs(&docs, DEFAULT_THRESHOLD)
-            .iter()
-            .map(|p| (p.a, p.b))
-            .collect();
+        let got: Vec<(i64, i64)> = similar_pairs(&docs, DEFAULT_THRESHOLD).iter().map(|p| (p.a, p.b)).collect();
         for t in &truth {
             assert!(got.contains(t), "{t:?}");
         }
@@ -1177,15 +1070,7 @@ mod tests {
         let base = synthetic_letters(2, 0.0, 9);
         let text = &base[0].text;
         let spaced = text.replace('，', " , ");
-        let docs = vec![
-            doc(1, text),
-            doc(2, ""),
-            doc(3, &spaced),
-            doc(4, "。。，"),
-            doc(5, &base[1].text),
-            doc(6, text),
-            doc(7, ""),
-        ];
+        let docs = vec![doc(1, text), doc(2, ""), doc(3, &spaced), doc(4, "。。，"), doc(5, &base[1].text), doc(6, text), doc(7, "")];
         let pairs = similar_pairs(&docs, 0.9);
         let ids: Vec<(i64, i64, f64)> = pairs.iter().map(|p| (p.a, p.b, p.jaccard)).collect();
         assert_eq!(ids, vec![(1, 3, 1.0), (1, 6, 1.0), (3, 6, 1.0)]);
@@ -1202,28 +1087,14 @@ mod tests {
         let letters = synthetic_letters(4, 0.0, 23);
         let template: String = letters[0].text.chars().take(900).collect();
         let own = |d: &Doc| d.text.chars().skip(900).collect::<String>();
-        let docs = vec![
-            doc(1, &format!("{template}{}", own(&letters[1]))),
-            doc(2, &format!("{template}{}", own(&letters[2]))),
-            doc(
-                3,
-                &format!("{template}{}", own(&letters[1]).replace("要", "须")),
-            ),
-            doc(4, &template),
-        ];
+        let docs = vec![doc(1, &format!("{template}{}", own(&letters[1]))), doc(2, &format!("{template}{}", own(&letters[2]))), doc(3, &format!("{template}{}", own(&letters[1]).replace("要", "须"))), doc(4, &template)];
         let excluded = shingles(&template);
         // 不排除模板：四篇互相“雷同”。
         assert_eq!(similar_pairs(&docs, 0.5).len(), 6);
         // 排除模板：只剩真正抄袭的 1、3；只有模板的 4 不参与比较。
         let pairs = similar_pairs_excluding(&docs, &excluded, 0.5);
-        assert_eq!(
-            pairs.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>(),
-            vec![(1, 3)]
-        );
-        let j = jaccard(
-            &without(&shingles(&docs[0].text), &excluded),
-            &without(&shingles(&docs[2].text), &excluded),
-        );
+        assert_eq!(pairs.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>(), vec![(1, 3)]);
+        let j = jaccard(&without(&shingles(&docs[0].text), &excluded), &without(&shingles(&docs[2].text), &excluded));
         assert_eq!(pairs[0].jaccard, j);
         // 原样照抄模板的比例
         let s4 = shingles(&docs[3].text);
@@ -1258,19 +1129,8 @@ mod tests {
             1 => &e2,
             _ => &none,
         };
-        let each: Vec<TextDoc> = docs
-            .iter()
-            .enumerate()
-            .map(|(k, d)| TextDoc {
-                id: d.id,
-                text: &d.text,
-                exclude: if d.id == 2000 { &e2 } else { pick(k) },
-            })
-            .collect();
-        let sets: Vec<(i64, Vec<u64>)> = each
-            .iter()
-            .map(|d| (d.id, shingles_outside(d.text, d.exclude)))
-            .collect();
+        let each: Vec<TextDoc> = docs.iter().enumerate().map(|(k, d)| TextDoc { id: d.id, text: &d.text, exclude: if d.id == 2000 { &e2 } else { pick(k) } }).collect();
+        let sets: Vec<(i64, Vec<u64>)> = each.iter().map(|d| (d.id, shingles_outside(d.text, d.exclude))).collect();
         let (pairs, sigs) = similar_pairs_of_texts(&each, DEFAULT_THRESHOLD);
         assert_eq!(pairs, brute_force_sets(&sets, DEFAULT_THRESHOLD));
         assert!(pairs.iter().any(|p| (p.a, p.b) == (5, 2001)), "{pairs:?}");
@@ -1280,49 +1140,20 @@ mod tests {
         }
         assert!(sigs.last().is_some_and(Signature::is_empty));
         // with nothing excluded it is the plain text input
-        let plain: Vec<TextDoc> = docs
-            .iter()
-            .map(|d| TextDoc {
-                id: d.id,
-                text: &d.text,
-                exclude: &none,
-            })
-            .collect();
-        let plain: Vec<(i64, i64)> = similar_pairs_of_texts(&plain, DEFAULT_THRESHOLD)
-            .0
-            .iter()
-            .map(|p| (p.a, p.b))
-            .collect();
+        let plain: Vec<TextDoc> = docs.iter().map(|d| TextDoc { id: d.id, text: &d.text, exclude: &none }).collect();
+        let plain: Vec<(i64, i64)> = similar_pairs_of_texts(&plain, DEFAULT_THRESHOLD).0.iter().map(|p| (p.a, p.b)).collect();
         assert_eq!(plain, brute_force(&docs, DEFAULT_THRESHOLD));
     }
 
     #[test]
     fn contains_normalized_agrees_with_normalizing_the_text() {
-        let texts = [
-            "严格执行“不办人情案、金钱案、关系案”的要求",
-            "不办人情案，金钱案，关 系 案",
-            "不办人情案金钱案",
-            "不不办人情案、金钱案、关系案",
-            "",
-            "ＡＢＣ不办人情案、金钱案、关系案ｘ",
-            "某某局：加强教育经费监管",
-        ];
-        let phrases = [
-            "不办人情案、金钱案、关系案",
-            "严禁违规插手干预司法活动",
-            "ABC不办",
-            "abc",
-            "案",
-            "",
-        ];
+        let texts =
+            ["严格执行“不办人情案、金钱案、关系案”的要求", "不办人情案，金钱案，关 系 案", "不办人情案金钱案", "不不办人情案、金钱案、关系案", "", "ＡＢＣ不办人情案、金钱案、关系案ｘ", "某某局：加强教育经费监管"];
+        let phrases = ["不办人情案、金钱案、关系案", "严禁违规插手干预司法活动", "ABC不办", "abc", "案", ""];
         for t in texts {
             for p in phrases {
                 let p = normalize(p);
-                assert_eq!(
-                    contains_normalized(t, &p),
-                    normalize(t).contains(&p),
-                    "{t} / {p}"
-                );
+                assert_eq!(contains_normalized(t, &p), normalize(t).contains(&p), "{t} / {p}");
             }
         }
         for d in synthetic_letters(50, 0.0, 4) {
@@ -1355,9 +1186,7 @@ mod tests {
         for a in 0..300 {
             let ka = band_keys(&sigs[a]);
             for b in a + 1..docs.len() {
-                if band_keys(&sigs[b]).iter().zip(&ka).any(|(x, y)| x == y)
-                    && jaccard(&sets[a], &sets[b]) < 0.5
-                {
+                if band_keys(&sigs[b]).iter().zip(&ka).any(|(x, y)| x == y) && jaccard(&sets[a], &sets[b]) < 0.5 {
                     shared += 1;
                     passed += usize::from(may_reach(&sigs[a], &sigs[b], 0.7));
                 }
@@ -1392,10 +1221,7 @@ mod tests {
         assert_eq!(count_outside("廉政", &Exclusion::none(), 20), 1);
         assert_eq!(count_outside("", &Exclusion::none(), 20), 0);
         assert_eq!(signature_outside(&text, &e), minhash(&outside));
-        assert_eq!(
-            signature_outside(&text, &Exclusion::none()),
-            signature(&text)
-        );
+        assert_eq!(signature_outside(&text, &Exclusion::none()), signature(&text));
     }
 
     #[test]
@@ -1424,10 +1250,7 @@ mod tests {
         let (docs, truth) = synthetic_letters_with_truth(400, 0.2, 13);
         let sets: Vec<Vec<u64>> = docs.iter().map(|d| shingles(&d.text)).collect();
         let sigs: Vec<Signature> = sets.iter().map(|s| minhash(s)).collect();
-        let mut pairs: Vec<(usize, usize)> = truth
-            .iter()
-            .map(|&(a, b)| (a as usize - 1, b as usize - 1))
-            .collect();
+        let mut pairs: Vec<(usize, usize)> = truth.iter().map(|&(a, b)| (a as usize - 1, b as usize - 1)).collect();
         pairs.extend((0..100).map(|k| (k, k + 100)));
         for (i, j) in pairs {
             let exact = jaccard(&sets[i], &sets[j]);
@@ -1449,20 +1272,10 @@ mod tests {
         let reps = reps_of(&docs);
         assert_eq!(reps.len(), docs.len());
         let sets: Vec<Vec<u64>> = docs.iter().map(|d| shingles(&d.text)).collect();
-        let mut pairs: Vec<(usize, usize)> = truth
-            .iter()
-            .map(|&(a, b)| (a as usize - 1, b as usize - 1))
-            .collect();
+        let mut pairs: Vec<(usize, usize)> = truth.iter().map(|&(a, b)| (a as usize - 1, b as usize - 1)).collect();
         pairs.extend((0..300).map(|k| (k, k + 300)));
         // 短文本：空桶很多
-        let short: Vec<Doc> = docs
-            .iter()
-            .take(40)
-            .map(|d| Doc {
-                id: d.id,
-                text: d.text.chars().take(60 + d.id as usize).collect(),
-            })
-            .collect();
+        let short: Vec<Doc> = docs.iter().take(40).map(|d| Doc { id: d.id, text: d.text.chars().take(60 + d.id as usize).collect() }).collect();
         let short_reps = reps_of(&short);
         let short_sets: Vec<Vec<u64>> = short.iter().map(|d| shingles(&d.text)).collect();
         let mut rejected_background = 0;
@@ -1471,10 +1284,7 @@ mod tests {
             // 阈值恰为真实 Jaccard（最不利情形）时两道粗筛都须通过。
             let req = required_sketch_matches(exact);
             let samples = reps.filled[i].min(reps.filled[j]) as usize;
-            assert!(
-                sketch_matches(&reps.sketch[i], &reps.sketch[j]) >= req[samples],
-                "{exact}"
-            );
+            assert!(sketch_matches(&reps.sketch[i], &reps.sketch[j]) >= req[samples], "{exact}");
             assert!(reps.fine[i].may_reach(&reps.fine[j], exact), "{exact}");
             if exact < 0.4 && !reps.fine[i].may_reach(&reps.fine[j], DEFAULT_THRESHOLD) {
                 rejected_background += 1;
@@ -1488,10 +1298,7 @@ mod tests {
                 let samples = short_reps.filled[i].min(short_reps.filled[j]) as usize;
                 let sm = sketch_matches(&short_reps.sketch[i], &short_reps.sketch[j]);
                 assert!(sm >= req[samples], "{exact}");
-                assert!(
-                    short_reps.fine[i].may_reach(&short_reps.fine[j], exact),
-                    "{exact}"
-                );
+                assert!(short_reps.fine[i].may_reach(&short_reps.fine[j], exact), "{exact}");
             }
         }
     }
@@ -1507,16 +1314,8 @@ mod tests {
         let mut distinct = keys.clone();
         distinct.sort_unstable();
         distinct.dedup();
-        assert_eq!(
-            distinct.len(),
-            BANDS,
-            "bands must not collide with each other"
-        );
-        assert_eq!(
-            (s[0], sig.0[0], keys[0]),
-            (GOLDEN_SHINGLE, GOLDEN_SIG0, GOLDEN_KEY0),
-            "hash scheme changed: bump SCHEME"
-        );
+        assert_eq!(distinct.len(), BANDS, "bands must not collide with each other");
+        assert_eq!((s[0], sig.0[0], keys[0]), (GOLDEN_SHINGLE, GOLDEN_SIG0, GOLDEN_KEY0), "hash scheme changed: bump SCHEME");
         let bytes = sig.to_le_bytes();
         assert_eq!(bytes.len(), 512);
         assert_eq!(Signature::from_le_bytes(&bytes), Some(sig));
@@ -1539,12 +1338,8 @@ mod tests {
     fn shared_passages_of_copied_paragraph() {
         let para = "各级党组织要认真落实党风廉政建设主体责任，坚持把纪律和规矩挺在前面，\
                     切实筑牢拒腐防变思想防线。";
-        let a =
-            format!("（一）领导班子要带头执行中央八项规定精神。{para}每年至少召开两次专题会议。");
-        let b = format!(
-            "第二条　{}\n本人承诺：严守廉洁纪律，自觉接受监督。",
-            para.replace('，', ", ")
-        );
+        let a = format!("（一）领导班子要带头执行中央八项规定精神。{para}每年至少召开两次专题会议。");
+        let b = format!("第二条　{}\n本人承诺：严守廉洁纪律，自觉接受监督。", para.replace('，', ", "));
         let ps = shared_passages(&a, &b, 8);
         assert_eq!(ps.len(), 1, "{ps:?}");
         let slice = |t: &str, s: usize, e: usize| t.chars().skip(s).take(e - s).collect::<String>();
@@ -1570,23 +1365,7 @@ mod tests {
                 assert!(p.b_end <= q.b_start || q.b_end <= p.b_start);
             }
         }
-        assert_eq!(
-            ps,
-            vec![
-                Passage {
-                    a_start: 0,
-                    a_end: 8,
-                    b_start: 7,
-                    b_end: 15
-                },
-                Passage {
-                    a_start: 18,
-                    a_end: 24,
-                    b_start: 0,
-                    b_end: 6
-                },
-            ]
-        );
+        assert_eq!(ps, vec![Passage { a_start: 0, a_end: 8, b_start: 7, b_end: 15 }, Passage { a_start: 18, a_end: 24, b_start: 0, b_end: 6 },]);
         assert!(shared_passages("完全不同的内容", "另外一些文字", 5).is_empty());
         assert!(shared_passages("", "", 0).is_empty());
         // min_chars 过滤
@@ -1614,27 +1393,12 @@ mod tests {
 
     #[test]
     fn highlight_escapes_and_wraps() {
-        assert_eq!(
-            highlight_html("a<b>&\"c'", &[]),
-            "a&lt;b&gt;&amp;&quot;c&#39;"
-        );
-        assert_eq!(
-            highlight_html("党风廉政<建设>责任书", &[(2, 4), (8, 10)]),
-            "党风<mark>廉政</mark>&lt;建设&gt;<mark>责任</mark>书"
-        );
+        assert_eq!(highlight_html("a<b>&\"c'", &[]), "a&lt;b&gt;&amp;&quot;c&#39;");
+        assert_eq!(highlight_html("党风廉政<建设>责任书", &[(2, 4), (8, 10)]), "党风<mark>廉政</mark>&lt;建设&gt;<mark>责任</mark>书");
         // 无序、重叠、相接、越界、空区间
-        assert_eq!(
-            highlight_html(
-                "一二三四五六七",
-                &[(5, 100), (1, 3), (2, 4), (4, 5), (0, 0), (6, 2)]
-            ),
-            "一<mark>二三四五六七</mark>"
-        );
+        assert_eq!(highlight_html("一二三四五六七", &[(5, 100), (1, 3), (2, 4), (4, 5), (0, 0), (6, 2)]), "一<mark>二三四五六七</mark>");
         assert_eq!(highlight_html("甲乙丙", &[(0, 3)]), "<mark>甲乙丙</mark>");
-        assert_eq!(
-            highlight_html("甲乙丙", &[(0, 1), (2, 3)]),
-            "<mark>甲</mark>乙<mark>丙</mark>"
-        );
+        assert_eq!(highlight_html("甲乙丙", &[(0, 1), (2, 3)]), "<mark>甲</mark>乙<mark>丙</mark>");
         assert_eq!(highlight_html("", &[(0, 3)]), "");
     }
 
@@ -1646,15 +1410,9 @@ mod tests {
         assert_eq!(ps.len(), 1);
         let ra: Vec<(usize, usize)> = ps.iter().map(|p| (p.a_start, p.a_end)).collect();
         let rb: Vec<(usize, usize)> = ps.iter().map(|p| (p.b_start, p.b_end)).collect();
-        assert_eq!(
-            highlight_html(a, &ra),
-            "本人承诺：<mark>严格执行中央八项规定精神</mark> &amp; 廉洁自律。"
-        );
+        assert_eq!(highlight_html(a, &ra), "本人承诺：<mark>严格执行中央八项规定精神</mark> &amp; 廉洁自律。");
         // 标签里的字母 p 也参与比较，但与 a 中相邻的字不同，段落仍从“严”开始。
-        assert_eq!(
-            highlight_html(b, &rb),
-            "&lt;p&gt;<mark>严格执行中央八项规定精神</mark>&lt;/p&gt;"
-        );
+        assert_eq!(highlight_html(b, &rb), "&lt;p&gt;<mark>严格执行中央八项规定精神</mark>&lt;/p&gt;");
     }
 
     #[test]
@@ -1665,10 +1423,7 @@ mod tests {
         assert_eq!(ta, tb);
         assert!((4..=20).contains(&ta.len()), "{}", ta.len());
         assert_ne!(a, synthetic_letters(200, 0.05, 43));
-        assert_eq!(
-            a.iter().map(|d| d.id).collect::<Vec<_>>(),
-            (1..=200).collect::<Vec<_>>()
-        );
+        assert_eq!(a.iter().map(|d| d.id).collect::<Vec<_>>(), (1..=200).collect::<Vec<_>>());
     }
 
     /// 压力测试：(1) 每篇一半是同一段套话；(2) 3,000 篇只改了单位和姓名的模板文书。
@@ -1676,78 +1431,38 @@ mod tests {
     #[ignore]
     fn stress_templates() {
         use std::time::Instant;
-        let n = std::env::var("STRESS_N")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(50_000);
+        let n = std::env::var("STRESS_N").ok().and_then(|v| v.parse().ok()).unwrap_or(50_000);
         let base = synthetic_letters(n, 0.05, 77);
         let template: String = base[0].text.chars().take(750).collect();
-        let half: Vec<Doc> = base
-            .iter()
-            .map(|d| Doc {
-                id: d.id,
-                text: format!("{template}{}", d.text.chars().skip(750).collect::<String>()),
-            })
-            .collect();
+        let half: Vec<Doc> = base.iter().map(|d| Doc { id: d.id, text: format!("{template}{}", d.text.chars().skip(750).collect::<String>()) }).collect();
         let sets: Vec<Vec<u64>> = half[1..200].iter().map(|d| shingles(&d.text)).collect();
-        println!(
-            "half-template background J ~ {:.3}",
-            jaccard(&sets[10], &sets[20])
-        );
+        println!("half-template background J ~ {:.3}", jaccard(&sets[10], &sets[20]));
         let t = Instant::now();
         let reps = reps_of(&half);
         let c = reps.candidates(DEFAULT_THRESHOLD);
-        println!(
-            "half template: {} candidates in {:.2?}",
-            c.len(),
-            t.elapsed()
-        );
+        println!("half template: {} candidates in {:.2?}", c.len(), t.elapsed());
         let t = Instant::now();
         let pairs = similar_pairs(&half, DEFAULT_THRESHOLD);
-        println!(
-            "half template: {} pairs in {:.2?}",
-            pairs.len(),
-            t.elapsed()
-        );
+        println!("half template: {} pairs in {:.2?}", pairs.len(), t.elapsed());
         let t = Instant::now();
         let excl = similar_pairs_excluding(&half, &shingles(&template), DEFAULT_THRESHOLD);
-        println!(
-            "half template, excluded: {} pairs in {:.2?}",
-            excl.len(),
-            t.elapsed()
-        );
+        println!("half template, excluded: {} pairs in {:.2?}", excl.len(), t.elapsed());
 
         let mut filled = base.clone();
         let src = &base[1].text;
-        let unit = src
-            .lines()
-            .find_map(|l| l.strip_prefix("责任单位："))
-            .unwrap_or("");
-        let name = src
-            .lines()
-            .find_map(|l| l.strip_prefix("责任人："))
-            .unwrap_or("");
+        let unit = src.lines().find_map(|l| l.strip_prefix("责任单位：")).unwrap_or("");
+        let name = src.lines().find_map(|l| l.strip_prefix("责任人：")).unwrap_or("");
         let mut rng = Rng(5);
         for d in filled.iter_mut().take(n / 16) {
-            d.text = src
-                .replace(unit, &new_unit(&mut rng))
-                .replace(name, &new_name(&mut rng));
+            d.text = src.replace(unit, &new_unit(&mut rng)).replace(name, &new_name(&mut rng));
         }
         let t = Instant::now();
         let reps = reps_of(&filled);
         let c = reps.candidates(DEFAULT_THRESHOLD);
-        println!(
-            "n/16 filled-in templates: {} candidates in {:.2?}",
-            c.len(),
-            t.elapsed()
-        );
+        println!("n/16 filled-in templates: {} candidates in {:.2?}", c.len(), t.elapsed());
         let t = Instant::now();
         let pairs = similar_pairs(&filled, DEFAULT_THRESHOLD);
-        println!(
-            "n/16 filled-in templates: {} pairs in {:.2?}",
-            pairs.len(),
-            t.elapsed()
-        );
+        println!("n/16 filled-in templates: {} pairs in {:.2?}", pairs.len(), t.elapsed());
     }
 
     /// 50,000 篇、5% 抄件的计时（release 下运行：
@@ -1760,20 +1475,12 @@ mod tests {
         let t0 = Instant::now();
         let (docs, truth) = synthetic_letters_with_truth(n, 0.05, 2026);
         let chars: usize = docs.iter().map(|d| d.text.chars().count()).sum();
-        println!(
-            "generated {n} letters ({} copies, avg {} chars) in {:.2?}",
-            truth.len(),
-            chars / n,
-            t0.elapsed()
-        );
+        println!("generated {n} letters ({} copies, avg {} chars) in {:.2?}", truth.len(), chars / n, t0.elapsed());
 
         let t1 = Instant::now();
         let pairs = similar_pairs(&docs, DEFAULT_THRESHOLD);
         let elapsed = t1.elapsed();
-        println!(
-            "similar_pairs(threshold {DEFAULT_THRESHOLD}): {} pairs in {elapsed:.2?}",
-            pairs.len()
-        );
+        println!("similar_pairs(threshold {DEFAULT_THRESHOLD}): {} pairs in {elapsed:.2?}", pairs.len());
 
         // 分阶段耗时
         let t = Instant::now();
@@ -1781,31 +1488,19 @@ mod tests {
         let build = t.elapsed();
         let t = Instant::now();
         let candidates = reps.candidates(DEFAULT_THRESHOLD);
-        println!(
-            "  phases: shingles+signatures {build:.2?}, LSH candidates {:.2?} ({} candidates)",
-            t.elapsed(),
-            candidates.len()
-        );
+        println!("  phases: shingles+signatures {build:.2?}, LSH candidates {:.2?} ({} candidates)", t.elapsed(), candidates.len());
 
         // the single-letter pre-filter keeps every pair found
         let sigs: Vec<Signature> = docs.par_iter().map(|d| signature(&d.text)).collect();
-        assert!(pairs.iter().all(|p| may_reach(
-            &sigs[p.a as usize - 1],
-            &sigs[p.b as usize - 1],
-            DEFAULT_THRESHOLD
-        )));
+        assert!(pairs.iter().all(|p| may_reach(&sigs[p.a as usize - 1], &sigs[p.b as usize - 1], DEFAULT_THRESHOLD)));
 
         // 检出率：真实抄袭关系中 Jaccard ≥ 阈值的都应被发现。
-        let found: std::collections::HashSet<(i64, i64)> =
-            pairs.iter().map(|p| (p.a, p.b)).collect();
+        let found: std::collections::HashSet<(i64, i64)> = pairs.iter().map(|p| (p.a, p.b)).collect();
         let mut above = 0;
         let mut missed = 0;
         let mut min_j = 1.0f64;
         for &(a, b) in &truth {
-            let j = jaccard(
-                &shingles(&docs[a as usize - 1].text),
-                &shingles(&docs[b as usize - 1].text),
-            );
+            let j = jaccard(&shingles(&docs[a as usize - 1].text), &shingles(&docs[b as usize - 1].text));
             min_j = min_j.min(j);
             if j >= DEFAULT_THRESHOLD {
                 above += 1;
@@ -1814,10 +1509,7 @@ mod tests {
                 }
             }
         }
-        println!(
-            "truth: {} copies, {above} with J >= {DEFAULT_THRESHOLD} (min J {min_j:.3}), missed {missed}",
-            truth.len()
-        );
+        println!("truth: {} copies, {above} with J >= {DEFAULT_THRESHOLD} (min J {min_j:.3}), missed {missed}", truth.len());
         assert!(pairs.iter().all(|p| p.jaccard >= DEFAULT_THRESHOLD));
         assert_eq!(missed, 0);
         assert!(elapsed.as_secs_f64() < 10.0, "{elapsed:?}");

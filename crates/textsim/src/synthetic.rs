@@ -32,24 +32,7 @@ impl Rng {
     }
 }
 
-const REGIONS: &[&str] = &[
-    "城关区",
-    "高新区",
-    "经开区",
-    "东城区",
-    "西城区",
-    "南湖区",
-    "北山县",
-    "清河县",
-    "临江县",
-    "云岭县",
-    "青石镇",
-    "白沙镇",
-    "柳溪乡",
-    "金川区",
-    "长宁县",
-    "安平县",
-];
+const REGIONS: &[&str] = &["城关区", "高新区", "经开区", "东城区", "西城区", "南湖区", "北山县", "清河县", "临江县", "云岭县", "青石镇", "白沙镇", "柳溪乡", "金川区", "长宁县", "安平县"];
 const AGENCIES: &[&str] = &[
     "财政局",
     "教育局",
@@ -80,29 +63,9 @@ const AGENCIES: &[&str] = &[
     "城市管理局",
     "行政审批局",
 ];
-const OFFICES: &[&str] = &[
-    "",
-    "",
-    "",
-    "办公室",
-    "人事科",
-    "财务科",
-    "综合科",
-    "法规科",
-    "监督科",
-    "规划科",
-    "执法大队",
-    "服务中心",
-    "党建办",
-];
-const SURNAMES: &[&str] = &[
-    "张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
-    "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹",
-];
-const GIVEN: &[&str] = &[
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超",
-    "秀英", "建华", "志强", "海燕", "国庆", "立新", "文博", "晓东", "春梅", "红霞", "建军", "永刚",
-];
+const OFFICES: &[&str] = &["", "", "", "办公室", "人事科", "财务科", "综合科", "法规科", "监督科", "规划科", "执法大队", "服务中心", "党建办"];
+const SURNAMES: &[&str] = &["张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹"];
+const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英", "建华", "志强", "海燕", "国庆", "立新", "文博", "晓东", "春梅", "红霞", "建军", "永刚"];
 const SUBJECTS: &[&str] = &[
     "单位主要负责人",
     "领导班子成员",
@@ -220,22 +183,8 @@ const CLAUSES: &[&str] = &[
     "把严的基调、严的措施、严的氛围长期坚持下去",
 ];
 const PERIODS: &[&str] = &["每年", "每半年", "每季度", "每月"];
-const MEETINGS: &[&str] = &[
-    "召开党风廉政建设专题会议",
-    "开展廉政谈话",
-    "组织警示教育活动",
-    "听取班子成员履行“一岗双责”情况汇报",
-    "开展廉政风险点排查",
-    "研究部署党风廉政建设工作",
-    "开展作风纪律专项检查",
-    "讲授廉政党课",
-];
-const HEADINGS: &[&str] = &[
-    "一、责任目标",
-    "二、主要任务",
-    "三、监督检查",
-    "四、考核与责任追究",
-];
+const MEETINGS: &[&str] = &["召开党风廉政建设专题会议", "开展廉政谈话", "组织警示教育活动", "听取班子成员履行“一岗双责”情况汇报", "开展廉政风险点排查", "研究部署党风廉政建设工作", "开展作风纪律专项检查", "讲授廉政党课"];
+const HEADINGS: &[&str] = &["一、责任目标", "二、主要任务", "三、监督检查", "四、考核与责任追究"];
 const CHINESE_NUM: &[&str] = &["一", "两", "三", "四", "五", "六"];
 
 /// 一篇合成责任书的“结构化”形式，便于生成抄件时替换姓名和句子。
@@ -251,50 +200,16 @@ struct Letter {
 
 fn sentence(rng: &mut Rng, unit: &str, name: &str) -> String {
     match rng.below(10) {
-        0..=4 => format!(
-            "{}要{}{}，{}。",
-            rng.pick(SUBJECTS),
-            rng.pick(VERBS),
-            rng.pick(OBJECTS),
-            rng.pick(CLAUSES)
-        ),
-        5 | 6 => format!(
-            "{}{}，{}，{}。",
-            rng.pick(VERBS),
-            rng.pick(OBJECTS),
-            rng.pick(CLAUSES),
-            rng.pick(CLAUSES)
-        ),
-        7 => format!(
-            "{}至少{}{}次，{}。",
-            rng.pick(PERIODS),
-            rng.pick(MEETINGS),
-            rng.pick(CHINESE_NUM),
-            rng.pick(CLAUSES)
-        ),
-        8 => format!(
-            "对{}中发现的问题，{}，{}。",
-            rng.pick(OBJECTS),
-            rng.pick(CLAUSES),
-            rng.pick(CLAUSES)
-        ),
-        _ => format!(
-            "{name}同志对{unit}{}负总责，{}{}，{}。",
-            rng.pick(OBJECTS),
-            rng.pick(VERBS),
-            rng.pick(OBJECTS),
-            rng.pick(CLAUSES)
-        ),
+        0..=4 => format!("{}要{}{}，{}。", rng.pick(SUBJECTS), rng.pick(VERBS), rng.pick(OBJECTS), rng.pick(CLAUSES)),
+        5 | 6 => format!("{}{}，{}，{}。", rng.pick(VERBS), rng.pick(OBJECTS), rng.pick(CLAUSES), rng.pick(CLAUSES)),
+        7 => format!("{}至少{}{}次，{}。", rng.pick(PERIODS), rng.pick(MEETINGS), rng.pick(CHINESE_NUM), rng.pick(CLAUSES)),
+        8 => format!("对{}中发现的问题，{}，{}。", rng.pick(OBJECTS), rng.pick(CLAUSES), rng.pick(CLAUSES)),
+        _ => format!("{name}同志对{unit}{}负总责，{}{}，{}。", rng.pick(OBJECTS), rng.pick(VERBS), rng.pick(OBJECTS), rng.pick(CLAUSES)),
     }
 }
 
 pub(crate) fn new_unit(rng: &mut Rng) -> String {
-    format!(
-        "{}{}{}",
-        rng.pick(REGIONS),
-        rng.pick(AGENCIES),
-        rng.pick(OFFICES)
-    )
+    format!("{}{}{}", rng.pick(REGIONS), rng.pick(AGENCIES), rng.pick(OFFICES))
 }
 
 pub(crate) fn new_name(rng: &mut Rng) -> String {
@@ -313,13 +228,7 @@ fn new_letter(rng: &mut Rng) -> Letter {
         chars += text.chars().count();
         sections[s].push(text);
     }
-    Letter {
-        year: 2020 + rng.below(6) as u32,
-        unit,
-        name,
-        sections,
-        date: (1 + rng.below(3) as u32, 1 + rng.below(28) as u32),
-    }
+    Letter { year: 2020 + rng.below(6) as u32, unit, name, sections, date: (1 + rng.below(3) as u32, 1 + rng.below(28) as u32) }
 }
 
 /// 抄件：换单位、换责任人，约四分之一换年份（照抄上一年），改动 1～5 句。
@@ -377,10 +286,7 @@ fn render(l: &Letter) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&format!(
-        "五、附则\n本责任书一式两份，双方各执一份，自签订之日起生效。\n\n责任单位：{}\n责任人：{}\n{}年{}月{}日\n",
-        l.unit, l.name, l.year, l.date.0, l.date.1
-    ));
+    out.push_str(&format!("五、附则\n本责任书一式两份，双方各执一份，自签订之日起生效。\n\n责任单位：{}\n责任人：{}\n{}年{}月{}日\n", l.unit, l.name, l.year, l.date.0, l.date.1));
     out
 }
 
@@ -393,11 +299,7 @@ pub fn synthetic_letters(n: usize, copy_rate: f64, seed: u64) -> Vec<Doc> {
 
 /// 同 [`synthetic_letters`]，另返回抄袭关系 `(原件 id, 抄件 id)`，用于核对检出率。
 /// 抄件的改动大小不一，个别与原件的 Jaccard 可能低于阈值。
-pub(crate) fn synthetic_letters_with_truth(
-    n: usize,
-    copy_rate: f64,
-    seed: u64,
-) -> (Vec<Doc>, Vec<(i64, i64)>) {
+pub(crate) fn synthetic_letters_with_truth(n: usize, copy_rate: f64, seed: u64) -> (Vec<Doc>, Vec<(i64, i64)>) {
     let mut rng = Rng(seed ^ 0x5eed_1e77_e125_0000);
     let mut letters: Vec<Letter> = Vec::with_capacity(n);
     let mut truth = Vec::new();
@@ -411,13 +313,6 @@ pub(crate) fn synthetic_letters_with_truth(
         };
         letters.push(letter);
     }
-    let docs = letters
-        .iter()
-        .enumerate()
-        .map(|(i, l)| Doc {
-            id: i as i64 + 1,
-            text: render(l),
-        })
-        .collect();
+    let docs = letters.iter().enumerate().map(|(i, l)| Doc { id: i as i64 + 1, text: render(l) }).collect();
     (docs, truth)
 }

@@ -14,8 +14,8 @@ use std::hash::Hash;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use lianzheng_store::duty::tasks::{Plan, PlanData, Reminder};
 use lianzheng_store::Generation;
+use lianzheng_store::duty::tasks::{Plan, PlanData, Reminder};
 use lianzheng_store::people::Person;
 use quick_cache::sync::Cache;
 

@@ -22,11 +22,17 @@ pub enum AppError {
     /// Missing, or outside the person's scope (the two look the same from outside).
     NotFound,
     /// Bad input, with a message per field.
-    Invalid { message: String, fields: BTreeMap<String, String> },
+    Invalid {
+        message: String,
+        fields: BTreeMap<String, String>,
+    },
     Conflict(String),
     TooManyRequests,
     /// A step the person must take first (change the initial password, second factor).
-    Gate { page: &'static str, message: String },
+    Gate {
+        page: &'static str,
+        message: String,
+    },
     Internal(String),
 }
 

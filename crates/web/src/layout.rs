@@ -31,11 +31,7 @@ impl Layout {
         nav.push(("/admin/settings", "系统设置", Some(Permission::ManageSettings)));
         nav.push(("/audit", "审计日志", Some(Permission::ViewAudit)));
         nav.push(("/account", "我的账号", None));
-        let nav = nav
-            .into_iter()
-            .filter(|(_, _, perm)| perm.is_none_or(|pm| p.can(pm)))
-            .map(|(href, label, _)| NavItem { href, label, active: href == active })
-            .collect();
+        let nav = nav.into_iter().filter(|(_, _, perm)| perm.is_none_or(|pm| p.can(pm))).map(|(href, label, _)| NavItem { href, label, active: href == active }).collect();
         Layout {
             title: title.to_string(),
             site_name: st.policy.site_name.clone(),

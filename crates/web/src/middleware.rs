@@ -138,11 +138,7 @@ pub async fn page_errors(req: Request, next: Next) -> Response {
     let htmx = req.headers().contains_key("hx-request");
     let resp = next.run(req).await;
     let Some(e) = resp.extensions().get::<ErrorBody>().cloned() else { return resp };
-    let target = if e.status == StatusCode::UNAUTHORIZED {
-        Some(format!("/login?next={}", urlencode(&path)))
-    } else {
-        e.gate.map(str::to_string)
-    };
+    let target = if e.status == StatusCode::UNAUTHORIZED { Some(format!("/login?next={}", urlencode(&path))) } else { e.gate.map(str::to_string) };
     match (target, htmx) {
         (Some(t), true) => {
             let mut r = StatusCode::NO_CONTENT.into_response();

@@ -13,9 +13,19 @@ type Entry = (i64, i64, Option<i64>, String, String, String, Option<String>, Str
 /// What a writer who knows the format (but not the key) hashes: the fields joined by 0x1e.
 fn canonical(e: &Entry) -> Vec<u8> {
     let (seq, at, actor_id, actor_name, action, entity, entity_id, summary, ip) = e;
-    [seq.to_string(), at.to_string(), actor_id.map(|v| v.to_string()).unwrap_or_default(), actor_name.clone(), action.clone(), entity.clone(), entity_id.clone().unwrap_or_default(), summary.clone(), ip.clone().unwrap_or_default()]
-        .join("\u{1e}")
-        .into_bytes()
+    [
+        seq.to_string(),
+        at.to_string(),
+        actor_id.map(|v| v.to_string()).unwrap_or_default(),
+        actor_name.clone(),
+        action.clone(),
+        entity.clone(),
+        entity_id.clone().unwrap_or_default(),
+        summary.clone(),
+        ip.clone().unwrap_or_default(),
+    ]
+    .join("\u{1e}")
+    .into_bytes()
 }
 
 /// Edits entry `seq`'s summary, then recomputes the unkeyed SM3 chain over it and every entry

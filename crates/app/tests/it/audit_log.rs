@@ -129,8 +129,7 @@ async fn sign_in_admin(app: &TestApp, username: &str) -> reqwest::Client {
 }
 
 async fn last(app: &TestApp, action: &str) -> Option<(Option<i64>, Option<String>, Value)> {
-    let row: Option<(Option<i64>, Option<String>, String)> =
-        app.state.db.fetch_optional(q("SELECT actor_id, entity_id, summary FROM audit_log WHERE action = $1 ORDER BY seq DESC LIMIT 1").bind(action)).await.unwrap();
+    let row: Option<(Option<i64>, Option<String>, String)> = app.state.db.fetch_optional(q("SELECT actor_id, entity_id, summary FROM audit_log WHERE action = $1 ORDER BY seq DESC LIMIT 1").bind(action)).await.unwrap();
     row.map(|(a, e, s)| (a, e, serde_json::from_str(&s).unwrap()))
 }
 

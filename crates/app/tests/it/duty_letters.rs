@@ -106,18 +106,16 @@ both!(signing_by_the_signer_only, |app: TestApp| async move {
 both!(checks_find_what_comparing_every_pair_finds, |app: TestApp| async move {
     use std::collections::{BTreeSet, HashMap, HashSet};
 
-    use lianzheng_textsim::{jaccard, normalize, shingles};
     use lianzheng_store::duty::letters::{check_letter, check_year};
     use lianzheng_store::q;
+    use lianzheng_textsim::{jaccard, normalize, shingles};
 
     let db = &app.state.db;
     let year = i64::from(lianzheng_web::pages::duty::current_year());
     // more to find: near-copies of unit letters (under the template, and without one: then the
     // template's text counts as their own), letters that are only boilerplate, a foreign phrase
-    let units: Vec<(i64, i64, i64, String, i64, String)> = db
-        .fetch_all(q("SELECT id, template_id, org_id, org_path, upper_org_id, body FROM letters WHERE year = $1 AND person_id IS NULL AND template_id IS NOT NULL ORDER BY id").bind(year))
-        .await
-        .unwrap();
+    let units: Vec<(i64, i64, i64, String, i64, String)> =
+        db.fetch_all(q("SELECT id, template_id, org_id, org_path, upper_org_id, body FROM letters WHERE year = $1 AND person_id IS NULL AND template_id IS NOT NULL ORDER BY id").bind(year)).await.unwrap();
     assert!(units.len() >= 6, "{}", units.len());
     let mut tx = db.begin().await.unwrap();
     for (k, (_, template_id, org_id, org_path, upper, body)) in units.iter().take(6).enumerate() {

@@ -30,7 +30,8 @@ both!(a_tasks_links_and_filters_stay_in_scope, |app: TestApp| async move {
     let plan = demo_plan(&app).await;
     // an item of 教育局's list and one of another unit's
     let (mine,): (i64,) = app.state.db.fetch_one(q("SELECT MIN(i.id) FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE l.org_path = $1").bind(edu.clone())).await.unwrap();
-    let (theirs,): (i64,) = app.state.db.fetch_one(q("SELECT MIN(i.id) FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE l.org_path NOT LIKE $1 AND l.org_path <> '/1/'").bind(format!("{edu}%"))).await.unwrap();
+    let (theirs,): (i64,) =
+        app.state.db.fetch_one(q("SELECT MIN(i.id) FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE l.org_path NOT LIKE $1 AND l.org_path <> '/1/'").bind(format!("{edu}%"))).await.unwrap();
     let body = json!({"title": "联合检查", "lead_org": "XW-D08", "responsible": ["XW-D08"], "deadline": "2026-12-20", "list_items": [mine, theirs]});
     let (s, v) = app.send_json(Method::POST, &jw, &format!("/api/v1/duty/plans/{plan}/tasks"), body).await;
     assert_eq!(s, 201, "{v}");
@@ -54,7 +55,12 @@ both!(a_tasks_links_and_filters_stay_in_scope, |app: TestApp| async move {
     let (report,): (i64,) = app
         .state
         .db
-        .fetch_one(q("INSERT INTO task_reports (task_id, org_id, org_path, user_id, user_name, text, percent, created_at) VALUES ($1, $2, $3, NULL, '组织部', '进展', 10, 0) RETURNING id").bind(task_id).bind(org_id).bind(org_path))
+        .fetch_one(
+            q("INSERT INTO task_reports (task_id, org_id, org_path, user_id, user_name, text, percent, created_at) VALUES ($1, $2, $3, NULL, '组织部', '进展', 10, 0) RETURNING id")
+                .bind(task_id)
+                .bind(org_id)
+                .bind(org_path),
+        )
         .await
         .unwrap();
     let edu_id = app.org_id("XW-D08").await;

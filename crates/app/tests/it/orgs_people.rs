@@ -28,35 +28,20 @@ both!(person_form_keeps_input_and_explains, |app: TestApp| async move {
     let (c, csrf) = app.sign_in("jw_staff").await;
     let org = app.org_id("XW-D05").await.to_string();
     let before = app.audit_count().await;
-    let r = c
-        .post(app.url("/people"))
-        .form(&[("_csrf", csrf.as_str()), ("org_id", org.as_str()), ("name", "欧阳明"), ("id_number", "110105194912310021"), ("phone", "13900001111")])
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(app.url("/people")).form(&[("_csrf", csrf.as_str()), ("org_id", org.as_str()), ("name", "欧阳明"), ("id_number", "110105194912310021"), ("phone", "13900001111")]).send().await.unwrap();
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains("身份证号 校验位错误"), "field message");
     assert!(html.contains("value=\"欧阳明\"") && html.contains("value=\"13900001111\"") && html.contains("value=\"110105194912310021\""), "input kept");
     assert_eq!(app.audit_count().await, before, "nothing written");
     // corrected: saved, gender taken from the ID number, number masked on the page
-    let r = c
-        .post(app.url("/people"))
-        .form(&[("_csrf", csrf.as_str()), ("org_id", org.as_str()), ("name", "欧阳明"), ("id_number", "11010519491231002X"), ("phone", "13900001111")])
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(app.url("/people")).form(&[("_csrf", csrf.as_str()), ("org_id", org.as_str()), ("name", "欧阳明"), ("id_number", "11010519491231002X"), ("phone", "13900001111")]).send().await.unwrap();
     assert_eq!(r.status(), 303);
     let loc = r.headers()["location"].to_str().unwrap().to_string();
     let page = c.get(app.url(&loc)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("110105********002X") && !page.contains("11010519491231002X"));
     // the same number again: a clear conflict at the field
-    let r = c
-        .post(app.url("/people"))
-        .form(&[("_csrf", csrf.as_str()), ("org_id", org.as_str()), ("name", "欧阳明二"), ("id_number", "11010519491231002X")])
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(app.url("/people")).form(&[("_csrf", csrf.as_str()), ("org_id", org.as_str()), ("name", "欧阳明二"), ("id_number", "11010519491231002X")]).send().await.unwrap();
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("该身份证号已登记"));
     // found by exact ID number and by pinyin initials
@@ -211,7 +196,9 @@ both!(ids_from_requests_stay_in_scope_and_updates_need_a_version, |app: TestApp|
     let before = v["person"].clone();
     let posts_before = v["posts"].as_array().unwrap().len();
     // sign-ins are audited too: count only the writes of this area
-    let writes = || async { app.state.db.scalar_i64(lianzheng_store::q("SELECT COUNT(*) FROM audit_log WHERE entity IN ('person', 'post', 'org') AND action NOT LIKE '%.export' AND action NOT LIKE '%.id_lookup'")).await.unwrap() };
+    let writes = || async {
+        app.state.db.scalar_i64(lianzheng_store::q("SELECT COUNT(*) FROM audit_log WHERE entity IN ('person', 'post', 'org') AND action NOT LIKE '%.export' AND action NOT LIKE '%.id_lookup'")).await.unwrap()
+    };
     let writes_before = writes().await;
 
     // an update without version is a conflict, not an overwrite: API and page alike

@@ -56,7 +56,13 @@ both!(route_role_scope_matrix, |app: TestApp| async move {
         // read one: inside / outside (guessing ids)
         for (id, is_inside) in [(inside, true), (outside, county_wide)] {
             let (s, v) = app.get_json(&t, &format!("/api/v1/people/{id}")).await;
-            let expected = if !can_view { 403 } else if is_inside { 200 } else { 404 };
+            let expected = if !can_view {
+                403
+            } else if is_inside {
+                200
+            } else {
+                404
+            };
             assert_eq!(s, expected, "{user} GET person {id}");
             if s == 200 {
                 assert!(v["person"]["id_number_masked"].as_str().map(|m| m.contains("********")).unwrap_or(true), "masked");
@@ -76,19 +82,37 @@ both!(route_role_scope_matrix, |app: TestApp| async move {
                 json!({"org_id": inside_org, "name": "某", "gender": "male", "version": 1})
             };
             let (s, _) = app.send_json(Method::PUT, &t, &format!("/api/v1/people/{id}"), body).await;
-            let expected = if !can_edit { 403 } else if is_inside { 200 } else { 404 };
+            let expected = if !can_edit {
+                403
+            } else if is_inside {
+                200
+            } else {
+                404
+            };
             assert_eq!(s, expected, "{user} PUT person {id}");
         }
 
         // create into a unit outside the scope
         let (s, _) = app.send_json(Method::POST, &t, "/api/v1/people", json!({"org_id": outside_org, "name": "某某", "gender": "female"})).await;
-        let expected = if !can_edit { 403 } else if county_wide { 201 } else { 422 };
+        let expected = if !can_edit {
+            403
+        } else if county_wide {
+            201
+        } else {
+            422
+        };
         assert_eq!(s, expected, "{user} POST person outside");
 
         // organisations
         for (id, is_inside) in [(inside_org, true), (outside_org, county_wide || admin)] {
             let (s, _) = app.get_json(&t, &format!("/api/v1/orgs/{id}")).await;
-            let expected = if !can_orgs { 403 } else if is_inside || admin { 200 } else { 404 };
+            let expected = if !can_orgs {
+                403
+            } else if is_inside || admin {
+                200
+            } else {
+                404
+            };
             assert_eq!(s, expected, "{user} GET org {id}");
         }
         let (s, _) = app.get_json(&t, "/api/v1/orgs/999999").await;

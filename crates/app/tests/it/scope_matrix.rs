@@ -25,8 +25,8 @@ use std::path::Path;
 
 use lianzheng_core::org::{Permission as P, Role, Scope, SystemScope};
 use lianzheng_store::audit::Actor;
-use lianzheng_store::users::{self, Grant, UserInput};
 use lianzheng_store::q_built;
+use lianzheng_store::users::{self, Grant, UserInput};
 use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::task::JoinSet;
@@ -220,10 +220,7 @@ const TASK_SEEN: &str = "(p.org_path LIKE '{in}%' OR COALESCE(t.lead_org_path, '
 /// preferred outside unit's; `{seen_plan}`/`{seen_task}` expand to the need-to-know rules.
 fn sql(kind: Kind) -> (&'static str, &'static str) {
     match kind {
-        Kind::Org => (
-            "SELECT id, path FROM orgs WHERE path LIKE '{in}%' ORDER BY path, id",
-            "SELECT id, path FROM orgs WHERE path NOT LIKE '{in}%' ORDER BY CASE WHEN path LIKE '{out}%' THEN 0 ELSE 1 END, path, id",
-        ),
+        Kind::Org => ("SELECT id, path FROM orgs WHERE path LIKE '{in}%' ORDER BY path, id", "SELECT id, path FROM orgs WHERE path NOT LIKE '{in}%' ORDER BY CASE WHEN path LIKE '{out}%' THEN 0 ELSE 1 END, path, id"),
         // people without an account: edits in the matrix must not touch a demo sign-in
         Kind::Person => (
             "SELECT p.id, p.org_path FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.org_path LIKE '{in}%' AND p.id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY CASE WHEN o.path = '{in}' THEN 0 ELSE 1 END, p.id",
@@ -453,10 +450,7 @@ enum Hidden {
 /// The ids of a JSON listing's items.
 fn item_ids(v: &Value) -> Vec<i64> {
     let items = v["items"].as_array().cloned().unwrap_or_default();
-    items
-        .iter()
-        .filter_map(|item| item["id"].as_i64().or_else(|| item.as_object().and_then(|o| o.values().find_map(|x| x.get("id").and_then(Value::as_i64)))))
-        .collect()
+    items.iter().filter_map(|item| item["id"].as_i64().or_else(|| item.as_object().and_then(|o| o.values().find_map(|x| x.get("id").and_then(Value::as_i64))))).collect()
 }
 
 impl Case {
@@ -542,11 +536,8 @@ async fn version_of(app: &TestApp, kind: Kind, id: i64) -> i64 {
 }
 
 fn substitute(template: &str, world: &World, version: i64) -> Value {
-    let text = template
-        .replace("\"$version\"", &version.to_string())
-        .replace("\"$next_year\"", &(world.year + 1).to_string())
-        .replace("\"$year\"", &world.year.to_string())
-        .replace("\"$in_org\"", &world.in_org.to_string());
+    let text =
+        template.replace("\"$version\"", &version.to_string()).replace("\"$next_year\"", &(world.year + 1).to_string()).replace("\"$year\"", &world.year.to_string()).replace("\"$in_org\"", &world.in_org.to_string());
     serde_json::from_str(&text).unwrap()
 }
 
@@ -779,7 +770,17 @@ async fn body_ids(app: &TestApp, accounts: &[Account], world: &World, covering: 
             let may = |a: &Account| a.has(rule.gate) && rule.act.is_none_or(|p| a.has(Perm(p)));
             let sees = |a: &Account| may(a) && a.covers(rule.gate, rule.act, &outside.path);
             if !covering && let Some(a) = accounts.iter().find(|a| may(a) && !sees(a)) {
-                let case = Case { hidden: None, role: a.user, label: format!("control {field}"), method: b.method, template: b.path, path: path.clone(), body: Some(body_with(inside_id).await), api: true, expect: Expect::OneOf(&[200, 201, 204]) };
+                let case = Case {
+                    hidden: None,
+                    role: a.user,
+                    label: format!("control {field}"),
+                    method: b.method,
+                    template: b.path,
+                    path: path.clone(),
+                    body: Some(body_with(inside_id).await),
+                    api: true,
+                    expect: Expect::OneOf(&[200, 201, 204]),
+                };
                 let (s, text) = send(app.client(), app.base.clone(), Some(a.token.clone()), &case).await;
                 report.check(&case, s, &text);
             }
@@ -967,9 +968,12 @@ both!(scope_matrix, |app: TestApp| async move {
                 }
                 // a listing: another unit's object must not be in it, not even when its unit is
                 // asked for in the query
-                let hidden = PREFIXES.iter().find(|(p, ids, _)| *p == template && *ids == 1).map(|(_, _, k)| &object(*k).1).filter(|o| a.has(rule.gate) && !a.covers(rule.gate, rule.act, &o.path)).map(|o| {
-                    if api { Hidden::Id(o.ids[0]) } else { Hidden::Text(format!("{template}/{}\"", o.ids[0])) }
-                });
+                let hidden = PREFIXES
+                    .iter()
+                    .find(|(p, ids, _)| *p == template && *ids == 1)
+                    .map(|(_, _, k)| &object(*k).1)
+                    .filter(|o| a.has(rule.gate) && !a.covers(rule.gate, rule.act, &o.path))
+                    .map(|o| if api { Hidden::Id(o.ids[0]) } else { Hidden::Text(format!("{template}/{}\"", o.ids[0])) });
                 cases.push(Case { hidden: hidden.clone(), role: a.user, label, method: "get", template, path: path.clone(), body: None, api, expect });
                 let query = match expect {
                     Expect::Status(200) => Expect::OneOf(&[200, 404, 422]),

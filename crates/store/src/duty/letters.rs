@@ -8,7 +8,9 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use lianzheng_core::org::Scope;
-use lianzheng_textsim::{Exclusion, SCHEME, Signature, TextDoc, band_keys, contains_normalized, count_outside, jaccard, minhash, normalize, shingles, shingles_outside, signature_outside, may_reach, similar_pairs_of_texts};
+use lianzheng_textsim::{
+    Exclusion, SCHEME, Signature, TextDoc, band_keys, contains_normalized, count_outside, jaccard, may_reach, minhash, normalize, shingles, shingles_outside, signature_outside, similar_pairs_of_texts,
+};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
@@ -234,22 +236,19 @@ pub async fn create_template(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i6
 
 /// The template text with the signer's particulars and own list items filled in.
 pub fn render(body: &str, signer: &str, unit: &str, upper: &str, year: i64, items: &[String]) -> String {
-    let list = if items.is_empty() {
-        "（签订人尚无本年度责任清单内容）".to_string()
-    } else {
-        items.iter().enumerate().map(|(i, t)| format!("{}．{}", i + 1, t)).collect::<Vec<_>>().join("\n")
-    };
+    let list = if items.is_empty() { "（签订人尚无本年度责任清单内容）".to_string() } else { items.iter().enumerate().map(|(i, t)| format!("{}．{}", i + 1, t)).collect::<Vec<_>>().join("\n") };
     body.replace("{签订人}", signer).replace("{单位}", unit).replace("{上级}", upper).replace("{年度}", &year.to_string()).replace("{责任内容}", &list)
 }
 
 /// 生成责任书: one letter per signer in scope — each leader with a personal list, and each unit
 /// with a unit list — from that signer's own list items. Existing letters are kept.
 pub async fn generate(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: i64) -> Result<Vec<i64>, StoreError> {
-    let t: Option<(i64, i64, String, String, String, String)> = tx
-        .fetch_optional(q("SELECT t.year, t.org_id, t.kind, t.title, t.body, o.name FROM letter_templates t JOIN orgs o ON o.id = t.org_id WHERE t.id = $1").bind(template_id))
-        .await?;
+    let t: Option<(i64, i64, String, String, String, String)> =
+        tx.fetch_optional(q("SELECT t.year, t.org_id, t.kind, t.title, t.body, o.name FROM letter_templates t JOIN orgs o ON o.id = t.org_id WHERE t.id = $1").bind(template_id)).await?;
     let (year, upper_id, kind, title, body, upper_name) = t.ok_or(StoreError::NotFound)?;
-    let mut b = SqlBuilder::new("SELECT l.id AS list_id, l.org_id, l.org_path, o.name AS org_name, l.person_id, p.name AS person_name FROM duty_lists l JOIN orgs o ON o.id = l.org_id LEFT JOIN people p ON p.id = l.person_id WHERE l.year = ");
+    let mut b = SqlBuilder::new(
+        "SELECT l.id AS list_id, l.org_id, l.org_path, o.name AS org_name, l.person_id, p.name AS person_name FROM duty_lists l JOIN orgs o ON o.id = l.org_id LEFT JOIN people p ON p.id = l.person_id WHERE l.year = ",
+    );
     b.bind(year).push(" AND l.kind = 'main' AND ").scope("l.org_path", scope).push(" ORDER BY l.org_path, l.holder_id");
     #[derive(FromRow)]
     struct Signer {

@@ -318,7 +318,13 @@ pub async fn create(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64, org_id
         for (tid, category, content) in rows {
             n += 1;
             tx.execute(
-                q("INSERT INTO duty_items (list_id, seq, scope, template_item_id, category, content, created_at) VALUES ($1, $2, 'common', $3, $4, $5, $6)").bind(id).bind(n).bind(tid).bind(category).bind(content).bind(t),
+                q("INSERT INTO duty_items (list_id, seq, scope, template_item_id, category, content, created_at) VALUES ($1, $2, 'common', $3, $4, $5, $6)")
+                    .bind(id)
+                    .bind(n)
+                    .bind(tid)
+                    .bind(category)
+                    .bind(content)
+                    .bind(t),
             )
             .await?;
         }
@@ -355,10 +361,13 @@ pub async fn add_item(tx: &mut Tx, actor: &Actor, scope: &Scope, list_id: i64, c
     editable(tx, scope, list_id).await?;
     let seq = tx.scalar_i64(q("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM duty_items WHERE list_id = $1").bind(list_id)).await?;
     let (id,): (i64,) = tx
-        .fetch_one(q("INSERT INTO duty_items (list_id, seq, scope, category, content, created_at) VALUES ($1, $2, 'specific', $3, $4, $5) RETURNING id").bind(list_id).bind(seq).bind(category.clone()).bind(content).bind(now()))
+        .fetch_one(
+            q("INSERT INTO duty_items (list_id, seq, scope, category, content, created_at) VALUES ($1, $2, 'specific', $3, $4, $5) RETURNING id").bind(list_id).bind(seq).bind(category.clone()).bind(content).bind(now()),
+        )
         .await?;
     touch(tx, list_id).await?;
-    audit::record(tx, actor, "duty_item.create", "duty_item", Some(id.to_string()), json!({"list_id": list_id, "after": audit::redact(&json!({"category": category, "content": content}), &["category", "content"])})).await?;
+    audit::record(tx, actor, "duty_item.create", "duty_item", Some(id.to_string()), json!({"list_id": list_id, "after": audit::redact(&json!({"category": category, "content": content}), &["category", "content"])}))
+        .await?;
     Ok(id)
 }
 
@@ -372,7 +381,15 @@ pub async fn update_item(tx: &mut Tx, actor: &Actor, scope: &Scope, item_id: i64
     }
     tx.execute(q("UPDATE duty_items SET category = $1, content = $2 WHERE id = $3").bind(category).bind(content).bind(item_id)).await?;
     touch(tx, list_id).await?;
-    audit::record(tx, actor, "duty_item.update", "duty_item", Some(item_id.to_string()), json!({"list_id": list_id, "fields": ["category", "content"], "changes": audit::changes(&json!({"content": before}), &json!({"content": content}), &["content"])})).await?;
+    audit::record(
+        tx,
+        actor,
+        "duty_item.update",
+        "duty_item",
+        Some(item_id.to_string()),
+        json!({"list_id": list_id, "fields": ["category", "content"], "changes": audit::changes(&json!({"content": before}), &json!({"content": content}), &["content"])}),
+    )
+    .await?;
     Ok(list_id)
 }
 
@@ -395,7 +412,8 @@ async fn touch(tx: &mut Tx, list_id: i64) -> Result<(), StoreError> {
 }
 
 async fn snapshot(tx: &mut Tx, list_id: i64) -> Result<String, StoreError> {
-    let items: Vec<(String, Option<String>, String)> = tx.fetch_all(q("SELECT scope, category, content FROM duty_items WHERE list_id = $1 ORDER BY CASE WHEN scope = 'common' THEN 0 ELSE 1 END, seq, id").bind(list_id)).await?;
+    let items: Vec<(String, Option<String>, String)> =
+        tx.fetch_all(q("SELECT scope, category, content FROM duty_items WHERE list_id = $1 ORDER BY CASE WHEN scope = 'common' THEN 0 ELSE 1 END, seq, id").bind(list_id)).await?;
     Ok(serde_json::Value::Array(items.into_iter().map(|(s, c, t)| json!({"scope": s, "category": c, "content": t})).collect()).to_string())
 }
 
@@ -456,12 +474,18 @@ pub async fn review(tx: &mut Tx, actor: &Actor, review_scope: &Scope, list_id: i
     let t = now();
     let (new_status, ev) = if accept { ("accepted", "accepted") } else { ("returned", "returned") };
     tx.execute(
-        q("UPDATE duty_lists SET status = $1, return_reason = $2, reviewed_at = $3, reviewed_by = $4, updated_at = $3, version = version + 1 WHERE id = $5").bind(new_status).bind(reason).bind(t).bind(actor.user_id).bind(list_id),
+        q("UPDATE duty_lists SET status = $1, return_reason = $2, reviewed_at = $3, reviewed_by = $4, updated_at = $3, version = version + 1 WHERE id = $5")
+            .bind(new_status)
+            .bind(reason)
+            .bind(t)
+            .bind(actor.user_id)
+            .bind(list_id),
     )
     .await?;
     let snap = snapshot(tx, list_id).await?;
     event(tx, actor, list_id, cur, ev, reason, snap).await?;
-    audit::record(tx, actor, if accept { "duty_list.accept" } else { "duty_list.return" }, "duty_list", Some(list_id.to_string()), json!({"version": cur, "after": audit::redact(&json!({"reason": reason}), &["reason"])})).await
+    audit::record(tx, actor, if accept { "duty_list.accept" } else { "duty_list.return" }, "duty_list", Some(list_id.to_string()), json!({"version": cur, "after": audit::redact(&json!({"reason": reason}), &["reason"])}))
+        .await
 }
 
 /// 复制上年清单: this year's drafts from last year's lists in the scope (where none exists yet).
@@ -482,7 +506,8 @@ pub async fn copy_last_year(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64
     let t = now();
     let mut copied = 0i64;
     for o in old {
-        let exists: Option<(i64,)> = tx.fetch_optional(q("SELECT id FROM duty_lists WHERE year = $1 AND org_id = $2 AND kind = $3 AND holder_id = $4").bind(year).bind(o.org_id).bind(o.kind.as_str()).bind(o.holder_id)).await?;
+        let exists: Option<(i64,)> =
+            tx.fetch_optional(q("SELECT id FROM duty_lists WHERE year = $1 AND org_id = $2 AND kind = $3 AND holder_id = $4").bind(year).bind(o.org_id).bind(o.kind.as_str()).bind(o.holder_id)).await?;
         if exists.is_some() {
             continue;
         }
@@ -500,7 +525,13 @@ pub async fn copy_last_year(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64
                     .bind(t),
             )
             .await?;
-        tx.execute(q("INSERT INTO duty_items (list_id, seq, scope, template_item_id, category, content, created_at) SELECT $1, seq, scope, template_item_id, category, content, $2 FROM duty_items WHERE list_id = $3").bind(id).bind(t).bind(o.id)).await?;
+        tx.execute(
+            q("INSERT INTO duty_items (list_id, seq, scope, template_item_id, category, content, created_at) SELECT $1, seq, scope, template_item_id, category, content, $2 FROM duty_items WHERE list_id = $3")
+                .bind(id)
+                .bind(t)
+                .bind(o.id),
+        )
+        .await?;
         copied += 1;
     }
     audit::record(tx, actor, "duty_list.copy", "duty_list", None, json!({"from_year": year - 1, "to_year": year, "lists": copied})).await?;
@@ -637,7 +668,15 @@ pub async fn create_template(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i6
 pub async fn add_template_item(tx: &mut Tx, actor: &Actor, template_id: i64, category: Option<String>, content: &str) -> Result<(), StoreError> {
     let seq = tx.scalar_i64(q("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM duty_template_items WHERE template_id = $1").bind(template_id)).await?;
     tx.execute(q("INSERT INTO duty_template_items (template_id, seq, category, content) VALUES ($1, $2, $3, $4)").bind(template_id).bind(seq).bind(category.clone()).bind(content)).await?;
-    audit::record(tx, actor, "duty_template_item.create", "duty_template_item", Some(template_id.to_string()), json!({"template_id": template_id, "after": audit::redact(&json!({"category": category, "content": content}), &["category", "content"])})).await
+    audit::record(
+        tx,
+        actor,
+        "duty_template_item.create",
+        "duty_template_item",
+        Some(template_id.to_string()),
+        json!({"template_id": template_id, "after": audit::redact(&json!({"category": category, "content": content}), &["category", "content"])}),
+    )
+    .await
 }
 
 /// Publishing makes the items appear as 共性 in lists created from now on; lists already made keep theirs.

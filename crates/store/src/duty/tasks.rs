@@ -363,9 +363,7 @@ pub struct PlanData {
 
 pub async fn plan_data(db: &Db, plan_id: i64) -> Result<PlanData, StoreError> {
     let tasks: Vec<Task> = db.fetch_all(q_built(format!("{TASK_SELECT}WHERE t.plan_id = $1")).bind(plan_id)).await?;
-    let rows: Vec<TaskOrg> = db
-        .fetch_all(q("SELECT x.task_id, x.org_id, x.org_path, o.name AS org_name, x.role FROM task_orgs x JOIN orgs o ON o.id = x.org_id WHERE x.plan_id = $1 ORDER BY x.id").bind(plan_id))
-        .await?;
+    let rows: Vec<TaskOrg> = db.fetch_all(q("SELECT x.task_id, x.org_id, x.org_path, o.name AS org_name, x.role FROM task_orgs x JOIN orgs o ON o.id = x.org_id WHERE x.plan_id = $1 ORDER BY x.id").bind(plan_id)).await?;
     Ok(PlanData::new(tasks, rows))
 }
 
@@ -631,11 +629,7 @@ pub async fn find_unit(db: &Db, plan: &Plan, token: &str) -> Result<Option<i64>,
         db.fetch_all(q("SELECT id FROM orgs WHERE id = $1 AND path >= $2 AND path < $3").bind(id).bind(lo.as_str()).bind(hi.as_str())).await?
     } else {
         let by_code: Vec<(i64,)> = db.fetch_all(q("SELECT id FROM orgs WHERE code = $1 AND path >= $2 AND path < $3").bind(token).bind(lo.as_str()).bind(hi.as_str())).await?;
-        if by_code.is_empty() {
-            db.fetch_all(q("SELECT id FROM orgs WHERE (name = $1 OR short_name = $1) AND path >= $2 AND path < $3 LIMIT 2").bind(token).bind(lo.as_str()).bind(hi.as_str())).await?
-        } else {
-            by_code
-        }
+        if by_code.is_empty() { db.fetch_all(q("SELECT id FROM orgs WHERE (name = $1 OR short_name = $1) AND path >= $2 AND path < $3 LIMIT 2").bind(token).bind(lo.as_str()).bind(hi.as_str())).await? } else { by_code }
     };
     Ok(match found.as_slice() {
         [(id,)] => Some(*id),
@@ -647,7 +641,8 @@ pub async fn find_unit(db: &Db, plan: &Plan, token: &str) -> Result<Option<i64>,
 /// (id, name, level) in tree order.
 pub async fn unit_options(db: &Db, plan: &Plan) -> Result<Vec<(i64, String, i64)>, StoreError> {
     let (lo, hi) = subtree_range(&plan.org_path);
-    db.fetch_all(q("SELECT o.id, o.name, o.level FROM orgs o WHERE o.path >= $1 AND o.path < $2 AND o.level <= (SELECT level FROM orgs WHERE id = $3) + 2 ORDER BY o.path LIMIT 400").bind(lo).bind(hi).bind(plan.org_id)).await
+    db.fetch_all(q("SELECT o.id, o.name, o.level FROM orgs o WHERE o.path >= $1 AND o.path < $2 AND o.level <= (SELECT level FROM orgs WHERE id = $3) + 2 ORDER BY o.path LIMIT 400").bind(lo).bind(hi).bind(plan.org_id))
+        .await
 }
 
 /// The plan page's unit filter: the owner and the units directly under it, as (id, name,
@@ -754,10 +749,7 @@ pub async fn create_task(tx: &mut Tx, actor: &Actor, plan: &Plan, input: &TaskIn
     };
     let seq = tx
         .scalar_i64(
-            q("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM tasks WHERE plan_id = $1 AND ((parent_id IS NULL AND $2 IS NULL) OR parent_id = $3)")
-                .bind(plan.id)
-                .bind(input.parent_id)
-                .bind(input.parent_id),
+            q("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM tasks WHERE plan_id = $1 AND ((parent_id IS NULL AND $2 IS NULL) OR parent_id = $3)").bind(plan.id).bind(input.parent_id).bind(input.parent_id),
         )
         .await?;
     let lead_path = input.lead_org_id.and_then(|id| paths.get(&id).cloned());
@@ -881,15 +873,8 @@ pub async fn add_report(tx: &mut Tx, actor: &Actor, user_id: Option<i64>, user_n
     if sets_progress {
         let status = TaskStatus::from_progress(percent);
         let completed = if status == TaskStatus::Done { Some(t) } else { None };
-        tx.execute(
-            q("UPDATE tasks SET progress = $1, status = $2, completed_at = $3, updated_at = $4, version = version + 1 WHERE id = $5")
-                .bind(percent)
-                .bind(status.code())
-                .bind(completed)
-                .bind(t)
-                .bind(view.task.id),
-        )
-        .await?;
+        tx.execute(q("UPDATE tasks SET progress = $1, status = $2, completed_at = $3, updated_at = $4, version = version + 1 WHERE id = $5").bind(percent).bind(status.code()).bind(completed).bind(t).bind(view.task.id))
+            .await?;
     }
     audit::record(
         tx,
@@ -986,7 +971,9 @@ pub async fn run_reminders(db: &Db, today: Date, days: i64) -> Result<u64, Store
 
 /// Today's reminders for units inside the scope, on items still not done (optionally of one plan).
 pub async fn pending_reminders(db: &Db, scope: &Scope, plan_id: Option<i64>) -> Result<Vec<Reminder>, StoreError> {
-    let mut b = SqlBuilder::new("SELECT r.id, r.task_id, t.plan_id, t.title AS task_title, t.deadline, t.progress, r.org_id, o.name AS org_name, r.kind, r.for_date FROM task_reminders r JOIN tasks t ON t.id = r.task_id JOIN orgs o ON o.id = r.org_id WHERE r.for_date = ");
+    let mut b = SqlBuilder::new(
+        "SELECT r.id, r.task_id, t.plan_id, t.title AS task_title, t.deadline, t.progress, r.org_id, o.name AS org_name, r.kind, r.for_date FROM task_reminders r JOIN tasks t ON t.id = r.task_id JOIN orgs o ON o.id = r.org_id WHERE r.for_date = ",
+    );
     b.bind(format_date(today())).push(" AND t.status <> 'done' AND ").scope("r.org_path", scope);
     if let Some(p) = plan_id {
         b.push(" AND t.plan_id = ").bind(p);

@@ -1,8 +1,8 @@
 //! API of the audit log (安全审计员).
 
+use axum::Json;
 use axum::extract::State;
 use axum::routing::{get, post};
-use axum::Json;
 use lianzheng_core::org::Permission;
 use lianzheng_store::audit;
 use serde_json::{Value, json};

@@ -1,10 +1,10 @@
 //! API of attachments.
 
+use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::Json;
 use serde_json::{Value, json};
 
 use super::Op;

@@ -542,7 +542,8 @@ pub async fn unlock(st: &AppState, p: &Principal, user_id: i64) -> AppResult<()>
 /// Disables (ending every session) or enables an account.
 pub async fn set_disabled(st: &AppState, p: &Principal, user_id: i64, disabled: bool) -> AppResult<()> {
     p.require(Permission::ManageAccounts)?;
-    let (own, admin) = if disabled { ("不能停用自己的账号", "三员（管理员）账号不能由其他管理员停用") } else { ("不能启用自己的账号", "三员（管理员）账号不能由其他管理员启用") };
+    let (own, admin) =
+        if disabled { ("不能停用自己的账号", "三员（管理员）账号不能由其他管理员停用") } else { ("不能启用自己的账号", "三员（管理员）账号不能由其他管理员启用") };
     target_account(st, p, user_id, own, admin).await?;
     let mut tx = st.db.begin().await?;
     users::set_disabled(&mut tx, &p.actor(), user_id, disabled).await?;

@@ -250,7 +250,8 @@ pub struct PeopleQuery {
 impl PeopleQuery {
     /// The query string without the page (for page links), ending in `&` or empty.
     pub fn base(&self) -> String {
-        let pairs: Vec<(&str, &str)> = [("q", self.q.as_str()), ("org", self.org.as_str()), ("post", self.post.as_str()), ("political", self.political.as_str()), ("rank", self.rank.as_str())].into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        let pairs: Vec<(&str, &str)> =
+            [("q", self.q.as_str()), ("org", self.org.as_str()), ("post", self.post.as_str()), ("political", self.political.as_str()), ("rank", self.rank.as_str())].into_iter().filter(|(_, v)| !v.is_empty()).collect();
         let s = serde_urlencoded::to_string(pairs).unwrap_or_default();
         if s.is_empty() { s } else { format!("{s}&") }
     }

@@ -140,11 +140,7 @@ async fn user_page_msg(st: &AppState, p: &Principal, id: i64, one_time: Option<S
     let v = accounts::account(st, p, id).await?;
     let can_manage_account = p.can(Permission::ManageAccounts);
     let can_grant = p.can(Permission::ManageGrants);
-    let grants = v
-        .grants
-        .iter()
-        .map(|g| (g.id, g.role().map(Role::label).unwrap_or("未知角色"), g.org_name.clone().map(|n| format!("{n}及下级")).unwrap_or_else(|| "全系统（不含业务数据）".into())))
-        .collect();
+    let grants = v.grants.iter().map(|g| (g.id, g.role().map(Role::label).unwrap_or("未知角色"), g.org_name.clone().map(|n| format!("{n}及下级")).unwrap_or_else(|| "全系统（不含业务数据）".into()))).collect();
     let orgs = if can_grant { accounts::org_choices(st, p).await? } else { vec![] };
     let base = if can_manage_account { "/admin/users" } else { "/admin/grants" };
     let pending_reset = v.pending_reset.map(|r| (fmt_time(r.requested_at), r.requested_by_name.unwrap_or_default()));
@@ -255,7 +251,13 @@ async fn resets_page(st: &AppState, p: &Principal, approved: Option<ApprovedRese
     let (pending, recent) = accounts::reset_requests(st, p).await?;
     render(&ResetsPage {
         l: Layout::new(st, p, "密码重置审批", "/admin/grants"),
-        pending: pending.into_iter().map(|r| { let t = fmt_time(r.requested_at); (r, t) }).collect(),
+        pending: pending
+            .into_iter()
+            .map(|r| {
+                let t = fmt_time(r.requested_at);
+                (r, t)
+            })
+            .collect(),
         recent: recent
             .into_iter()
             .map(|r| {

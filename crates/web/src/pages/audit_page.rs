@@ -28,16 +28,13 @@ pub struct AuditQuery {
 
 impl AuditQuery {
     pub fn filter(&self) -> AuditFilter {
-        AuditFilter {
-            actor: Some(self.actor.clone()),
-            action: Some(self.action.clone()),
-            entity: Some(self.entity.clone()),
-            from: parse_day(&self.from),
-            to: parse_day(&self.to).map(|t| t + 86400),
-        }
+        AuditFilter { actor: Some(self.actor.clone()), action: Some(self.action.clone()), entity: Some(self.entity.clone()), from: parse_day(&self.from), to: parse_day(&self.to).map(|t| t + 86400) }
     }
     fn base(&self) -> String {
-        let pairs: Vec<(&str, &str)> = [("actor", self.actor.as_str()), ("action", self.action.as_str()), ("entity", self.entity.as_str()), ("from", self.from.as_str()), ("to", self.to.as_str())].into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        let pairs: Vec<(&str, &str)> = [("actor", self.actor.as_str()), ("action", self.action.as_str()), ("entity", self.entity.as_str()), ("from", self.from.as_str()), ("to", self.to.as_str())]
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
         let s = serde_urlencoded::to_string(pairs).unwrap_or_default();
         if s.is_empty() { s } else { format!("{s}&") }
     }

@@ -88,8 +88,5 @@ pub fn files_routes() -> Router<AppState> {
 
 /// 审计.
 pub fn audit_routes() -> Router<AppState> {
-    Router::new()
-        .route("/audit", get(audit_page::index))
-        .route("/audit/export.xlsx", get(audit_page::export))
-        .route("/audit/verify", post(audit_page::verify))
+    Router::new().route("/audit", get(audit_page::index)).route("/audit/export.xlsx", get(audit_page::export)).route("/audit/verify", post(audit_page::verify))
 }

@@ -130,18 +130,7 @@ async fn form_page(st: &AppState, p: &Principal, editing: Option<i64>, form: Org
     };
     let failed = !errors.0.is_empty() || message.is_some();
     render_status(
-        &OrgFormPage {
-            l: Layout::new(st, p, &heading, "/orgs"),
-            heading,
-            action,
-            cancel,
-            editing: editing.is_some(),
-            form,
-            errors,
-            message,
-            parents,
-            kinds: options(OrgKind::ALL, OrgKind::code, OrgKind::label),
-        },
+        &OrgFormPage { l: Layout::new(st, p, &heading, "/orgs"), heading, action, cancel, editing: editing.is_some(), form, errors, message, parents, kinds: options(OrgKind::ALL, OrgKind::code, OrgKind::label) },
         failed,
     )
 }

@@ -65,7 +65,16 @@ async fn person_page(st: &AppState, p: &Principal, id: i64, post_form: PostForm,
     let d = uc::get_person(st, p, id).await?;
     let failed = !errors.0.is_empty() || message.is_some();
     render_status(
-        &PersonPage { l: Layout::new(st, p, &d.person.name, "/people"), person: d.person, posts: d.posts, can_manage: d.can_manage, post_form, errors, message, post_kinds: options(PostKind::ALL, PostKind::code, PostKind::label) },
+        &PersonPage {
+            l: Layout::new(st, p, &d.person.name, "/people"),
+            person: d.person,
+            posts: d.posts,
+            can_manage: d.can_manage,
+            post_form,
+            errors,
+            message,
+            post_kinds: options(PostKind::ALL, PostKind::code, PostKind::label),
+        },
         failed,
     )
 }

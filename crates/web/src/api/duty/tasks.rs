@@ -20,12 +20,20 @@ pub const OPS: &[Op] = &[
     Op { method: "post", path: "/duty/plans", summary: "新建任务分工计划（year, org_id, title, doc_number）", tag: "定责·任务分工", route: || post(plans_create) },
     Op { method: "get", path: "/duty/plans/{id}", summary: "计划的事项树（按范围；org=单位，colour=green/blue/yellow/red 筛选）", tag: "定责·任务分工", route: || get(plans_get) },
     Op { method: "put", path: "/duty/plans/{id}", summary: "修改计划名称、发文字号、状态（draft/issued；需 version）", tag: "定责·任务分工", route: || put(plans_update) },
-    Op { method: "post", path: "/duty/plans/{id}/tasks", summary: "添加大项或小项（parent_id, title, lead_leader, lead_org, deadline, target, responsible[], cooperating[], list_items[]）", tag: "定责·任务分工", route: || post(tasks_create) },
+    Op {
+        method: "post",
+        path: "/duty/plans/{id}/tasks",
+        summary: "添加大项或小项（parent_id, title, lead_leader, lead_org, deadline, target, responsible[], cooperating[], list_items[]）",
+        tag: "定责·任务分工",
+        route: || post(tasks_create),
+    },
     Op { method: "post", path: "/duty/plans/{id}/copy", summary: "复制计划到下一年（year 可选）：时限顺延一年，进度与状态清零", tag: "定责·任务分工", route: || post(plans_copy) },
     Op { method: "get", path: "/duty/tasks/{id}", summary: "事项详情、单位、清单事项与可见的进展报送", tag: "定责·任务分工", route: || get(tasks_get) },
     Op { method: "put", path: "/duty/tasks/{id}", summary: "修改事项（需 version）", tag: "定责·任务分工", route: || put(tasks_update) },
     Op { method: "delete", path: "/duty/tasks/{id}", summary: "删除事项及其下级小项（计划制定单位；已有进展报送的不能删除）", tag: "定责·任务分工", route: || delete(tasks_delete) },
-    Op { method: "post", path: "/duty/tasks/{id}/reports", summary: "报送进展（percent 0～100, text）；牵头、责任单位的报送更新事项进度", tag: "定责·任务分工", route: || post(reports_create) },
+    Op {
+        method: "post", path: "/duty/tasks/{id}/reports", summary: "报送进展（percent 0～100, text）；牵头、责任单位的报送更新事项进度", tag: "定责·任务分工", route: || post(reports_create)
+    },
     Op { method: "get", path: "/duty/reminders", summary: "今日到期提醒（范围内的牵头、责任单位）", tag: "定责·任务分工", route: || get(reminders_list) },
 ];
 
@@ -68,11 +76,7 @@ struct CopyBody {
 
 async fn plans_copy(State(st): State<AppState>, p: Principal, Path(id): Path<String>, body: axum::body::Bytes) -> AppResult<(StatusCode, Json<Value>)> {
     // the body is optional: empty means "the next year"
-    let year = if body.iter().all(u8::is_ascii_whitespace) {
-        String::new()
-    } else {
-        serde_json::from_slice::<CopyBody>(&body).map_err(|_| AppError::invalid("请求体不是有效的 JSON"))?.year
-    };
+    let year = if body.iter().all(u8::is_ascii_whitespace) { String::new() } else { serde_json::from_slice::<CopyBody>(&body).map_err(|_| AppError::invalid("请求体不是有效的 JSON"))?.year };
     let plan = uc::copy_plan(&st, &p, parse_id(&id)?, &year).await?;
     Ok((StatusCode::CREATED, Json(json!({"plan": plan}))))
 }

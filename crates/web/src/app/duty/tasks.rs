@@ -897,7 +897,9 @@ fn plan_document(plan: &Plan, nodes: &[Node]) -> AppResult<Vec<u8>> {
         addressee: Some("各乡镇党委，县委各部委，县直各单位党组（党委）".into()),
         body: vec![
             Block::Paragraph(format!("为深入推进全面从严治党，落实党风廉政建设主体责任和监督责任，经研究，现将《{}》印发给你们，请结合实际认真抓好落实。", plan.title)),
-            Block::Paragraph(format!("全年工作任务分解为{big}大项、{small}小项，明确了牵头领导、牵头单位、责任单位和完成时限。各牵头单位要切实履行牵头抓总职责，会同责任单位、配合单位细化措施、按时推进，并按要求报送工作进展情况；县纪委监委将加强督促检查，对工作推进不力、逾期未完成的予以通报。")),
+            Block::Paragraph(format!(
+                "全年工作任务分解为{big}大项、{small}小项，明确了牵头领导、牵头单位、责任单位和完成时限。各牵头单位要切实履行牵头抓总职责，会同责任单位、配合单位细化措施、按时推进，并按要求报送工作进展情况；县纪委监委将加强督促检查，对工作推进不力、逾期未完成的予以通报。"
+            )),
             Block::Heading(1, "任务分工表".into()),
             Block::Table { headers: ["序号", "任务内容", "牵头领导", "牵头单位", "责任单位", "时限"].iter().map(|s| s.to_string()).collect(), rows, widths: Some(vec![8, 30, 10, 11, 17, 11]) },
         ],

@@ -59,10 +59,7 @@ pub fn org_template(p: &Principal) -> AppResult<Vec<u8>> {
     let kinds = OrgKind::ALL.iter().map(|k| k.label()).collect::<Vec<_>>().join("、");
     xlsx(&[
         Table {
-            title: None,
-            sheet_name: "组织机构".into(),
-            columns: org_columns(),
-            rows: vec![vec!["中共某某县纪律检查委员会".into(), "县纪委".into(), "纪委".into(), "XW-JW".into(), "XW".into(), "1".into()]],
+            title: None, sheet_name: "组织机构".into(), columns: org_columns(), rows: vec![vec!["中共某某县纪律检查委员会".into(), "县纪委".into(), "纪委".into(), "XW-JW".into(), "XW".into(), "1".into()]]
         },
         Table {
             title: None,
@@ -133,7 +130,19 @@ pub fn people_template(p: &Principal) -> AppResult<Vec<u8>> {
         title: None,
         sheet_name: "人员".into(),
         columns,
-        rows: vec![vec!["张三".into(), "男".into(), "11010519491231002X".into(), "XW-JW".into(), "13800000000".into(), "中共党员".into(), "乡科级".into(), "班子成员".into(), "副主任".into(), "党风政风监督".into(), "2024-03-01".into()]],
+        rows: vec![vec![
+            "张三".into(),
+            "男".into(),
+            "11010519491231002X".into(),
+            "XW-JW".into(),
+            "13800000000".into(),
+            "中共党员".into(),
+            "乡科级".into(),
+            "班子成员".into(),
+            "副主任".into(),
+            "党风政风监督".into(),
+            "2024-03-01".into(),
+        ]],
     }])
 }
 

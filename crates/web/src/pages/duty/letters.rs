@@ -2,10 +2,10 @@
 //! (confirmation or scan), and the 雷同检查 flags with a side-by-side comparison.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use lianzheng_core::org::Permission;
 use lianzheng_textsim::{highlight_html, shared_passages};
 use serde::Deserialize;
@@ -268,10 +268,12 @@ fn find_char_ranges(text: &str, needle: &str) -> Vec<(usize, usize)> {
         return vec![];
     }
     let n = needle.chars().count();
-    text.match_indices(needle).map(|(byte, _)| {
-        let start = text[..byte].chars().count();
-        (start, start + n)
-    }).collect()
+    text.match_indices(needle)
+        .map(|(byte, _)| {
+            let start = text[..byte].chars().count();
+            (start, start + n)
+        })
+        .collect()
 }
 
 pub async fn review_flag(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<BodyForm>) -> AppResult<Response> {

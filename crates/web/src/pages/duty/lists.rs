@@ -2,10 +2,10 @@
 //! 全覆盖 (coverage) and 共性 templates.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use lianzheng_core::org::{OrgKind, Permission};
 use serde::Deserialize;
 
@@ -107,20 +107,7 @@ async fn lists_page(st: &AppState, p: &Principal, q: YearQuery, form: NewListFor
         n => Some(format!("已复制上年清单 {n} 份（草稿），请逐份核对后报送")),
     };
     let failed = !errors.is_empty() || message.is_some();
-    render_status(&ListsPage {
-        l: Layout::new(st, p, "责任清单", "/duty"),
-        year,
-        q,
-        rows,
-        kinds: kinds(),
-        orgs,
-        can_edit: edit_scope.is_some(),
-        form,
-        errors: Errs(errors),
-        message,
-        info,
-        holders,
-    }, failed)
+    render_status(&ListsPage { l: Layout::new(st, p, "责任清单", "/duty"), year, q, rows, kinds: kinds(), orgs, can_edit: edit_scope.is_some(), form, errors: Errs(errors), message, info, holders }, failed)
 }
 
 pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
@@ -280,17 +267,10 @@ async fn templates_page(st: &AppState, p: &Principal, form: TemplateForm, errors
     let (year, rows) = uc::templates(st, p, &form.year).await?;
     let orgs = scope_org_options(&st.db, &scope).await?;
     let failed = !errors.is_empty() || message.is_some();
-    render_status(&TemplatesPage {
-        l: Layout::new(st, p, "共性清单", "/duty"),
-        year,
-        rows,
-        kinds: kinds(),
-        targets: OrgKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
-        orgs,
-        form,
-        errors: Errs(errors),
-        message,
-    }, failed)
+    render_status(
+        &TemplatesPage { l: Layout::new(st, p, "共性清单", "/duty"), year, rows, kinds: kinds(), targets: OrgKind::ALL.iter().map(|k| (k.code(), k.label())).collect(), orgs, form, errors: Errs(errors), message },
+        failed,
+    )
 }
 
 pub async fn templates(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
