@@ -22,6 +22,9 @@ use quick_cache::sync::Cache;
 use crate::auth::Principal;
 use crate::state::Policy;
 
+/// A unit a plan page may be filtered by: (id, name, path).
+pub type UnitOption = (i64, String, String);
+
 /// The caches of one node.
 pub struct Caches {
     pub generation: Arc<Generation>,
@@ -34,7 +37,7 @@ pub struct Caches {
     /// A plan's row as one scope may see it (the access check of every plan page), by scope and id.
     pub plan_rows: Fresh<String, Plan>,
     /// The unit filter of a plan page (the owner and the units directly under it), by owner id.
-    pub plan_units: Fresh<i64, Arc<Vec<(i64, String, String)>>>,
+    pub plan_units: Fresh<i64, Arc<Vec<UnitOption>>>,
     /// Today's 到期提醒 by scope and plan (a county's reminders are thousands of rows to sort).
     pub reminders: Fresh<String, Arc<Vec<Reminder>>>,
 }
