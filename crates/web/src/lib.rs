@@ -12,7 +12,6 @@ pub mod middleware;
 pub mod modules;
 pub mod openapi;
 pub mod pages;
-pub mod pages_api_shared;
 pub mod state;
 pub mod storage;
 pub mod xlsx_io;

@@ -6,6 +6,7 @@
 //! nothing else in this crate touches `lianzheng_store` (the `layers` test keeps that true).
 
 pub mod account;
+pub mod audit;
 pub mod duty;
 pub mod files;
 pub mod org;
