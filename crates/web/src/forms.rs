@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 
+use crate::app::account::UserInput;
+use crate::app::org::{OrgInput, PersonInput, PostInput};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::request::Parts;
 use lianzheng_core::idcard::IdCardNumber;
 use lianzheng_core::org::{Gender, OrgKind, PoliticalStatus, PostKind, Rank};
-use lianzheng_store::org::OrgInput;
-use lianzheng_store::people::{PersonInput, PostInput};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -340,7 +340,7 @@ pub struct UserForm {
 }
 
 impl UserForm {
-    pub fn validate(&self) -> Result<lianzheng_store::users::UserInput, FieldErrors> {
+    pub fn validate(&self) -> Result<UserInput, FieldErrors> {
         let mut e = FieldErrors::new();
         let username = required(&mut e, "username", "用户名", &self.username, 32);
         if !username.is_empty() && (username.len() < 3 || !username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')) {
@@ -349,6 +349,6 @@ impl UserForm {
         let display_name = required(&mut e, "display_name", "姓名", &self.display_name, 30);
         let org_id = opt(&self.org_id).map(|v| int(&mut e, "org_id", "所在单位", &v, None));
         let person_id = opt(&self.person_id).map(|v| int(&mut e, "person_id", "关联人员", &v, None));
-        if e.is_empty() { Ok(lianzheng_store::users::UserInput { username, display_name, org_id, person_id }) } else { Err(e) }
+        if e.is_empty() { Ok(UserInput { username, display_name, org_id, person_id }) } else { Err(e) }
     }
 }

@@ -105,13 +105,8 @@ pub fn parse_day(s: &str) -> Option<i64> {
     Some(d.midnight().assume_offset(time::macros::offset!(+8)).unix_timestamp())
 }
 
-/// Every organisation in the scope (at most 5,000) as indented select options.
-pub async fn scope_org_options(db: &lianzheng_store::Db, scope: &lianzheng_core::org::Scope) -> crate::error::AppResult<Vec<(i64, String)>> {
-    Ok(org_options(&lianzheng_store::org::list_in_scope(db, scope, None, 5000).await?))
-}
-
 /// Indented organisation names for a select, in tree order.
-pub fn org_options(orgs: &[lianzheng_store::org::Org]) -> Vec<(i64, String)> {
+pub fn org_options(orgs: &[crate::app::org::Org]) -> Vec<(i64, String)> {
     let base = orgs.iter().map(|o| o.level).min().unwrap_or(1);
     orgs.iter().map(|o| (o.id, format!("{}{}", "　".repeat((o.level - base).max(0) as usize), o.name))).collect()
 }

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 /// read caches.
 const INFRASTRUCTURE: &[&str] = &["error.rs", "state.rs", "auth.rs", "cache.rs", "middleware.rs"];
 
-/// Not yet moved into app/ (each move removes its lines here).
-const NOT_YET_MOVED: &[&str] = &["forms.rs", "layout.rs", "pages/home.rs"];
+/// Not yet moved into app/ (each move removes its lines here). Empty: every file has moved;
+/// keep it so a temporary exception stays visible and can only shrink.
+const NOT_YET_MOVED: &[&str] = &[];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };

@@ -431,7 +431,8 @@ pub async fn list_accounts(st: &AppState, p: &Principal, perm: Permission, q: &s
 /// Organisations to choose from (an account's unit, a grant's scope).
 pub async fn org_choices(st: &AppState, p: &Principal) -> AppResult<Vec<(i64, String)>> {
     require_account_view(p)?;
-    crate::layout::scope_org_options(&st.db, &Scope::system(lianzheng_core::org::SystemScope::OrgTree)).await
+    let all = Scope::system(lianzheng_core::org::SystemScope::OrgTree);
+    Ok(crate::layout::org_options(&lianzheng_store::org::list_in_scope(&st.db, &all, None, 5000).await?))
 }
 
 /// One account as the admin pages show it.

@@ -14,8 +14,8 @@ use lianzheng_store::{attachments, org, people};
 use serde::{Deserialize, Serialize};
 
 pub use lianzheng_store::attachments::Attachment;
-pub use lianzheng_store::org::Org;
-pub use lianzheng_store::people::{Person, Post};
+pub use lianzheng_store::org::{Org, OrgInput};
+pub use lianzheng_store::people::{Person, PersonInput, Post, PostInput};
 
 use crate::app::files::{self, Saved, Upload};
 use crate::auth::Principal;
@@ -186,6 +186,37 @@ pub async fn parent_options(st: &AppState, p: &Principal, moving: Option<i64>) -
 pub async fn units(st: &AppState, p: &Principal, perm: Permission) -> AppResult<Vec<Org>> {
     let scope = p.require(perm)?;
     Ok(org::list_in_scope(&st.db, &scope, None, UNITS_LIMIT).await?)
+}
+
+/// What the 工作台 shows of the caller's place: the unit, the scope's roots, counts in scope.
+pub struct Whereabouts {
+    pub unit_name: String,
+    pub scope_names: Vec<String>,
+    pub stats: Vec<(&'static str, i64)>,
+}
+
+pub async fn whereabouts(st: &AppState, p: &Principal) -> AppResult<Whereabouts> {
+    let unit_name = match p.user.org_id {
+        Some(id) => org::get(&st.db, id).await?.map(|o| o.name).unwrap_or_default(),
+        None => String::new(),
+    };
+    let mut stats = Vec::new();
+    let mut scope_names = Vec::new();
+    if let Ok(scope) = p.require(Permission::ViewPeople) {
+        for o in org::scope_roots(&st.db, &scope).await? {
+            scope_names.push(format!("{}及下级", o.name));
+        }
+        stats.push(("范围内组织", org::count_in_scope(&st.db, &scope).await?));
+        stats.push(("范围内人员", people::count_in_scope(&st.db, &scope).await?));
+    } else if p.is_admin() {
+        scope_names.push("系统管理（不含业务数据）".to_string());
+    }
+    Ok(Whereabouts { unit_name, scope_names, stats })
+}
+
+/// The units the caller holds `perm` over, as indented select options.
+pub async fn unit_options(st: &AppState, p: &Principal, perm: Permission) -> AppResult<Vec<(i64, String)>> {
+    Ok(crate::layout::org_options(&units(st, p, perm).await?))
 }
 
 /// A parent named in a request must lie inside the writer's scope; a top-level organisation

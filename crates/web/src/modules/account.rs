@@ -9,4 +9,5 @@ pub static MODULE: Module = Module {
     api_ops: &[crate::api::account::OPS],
     pages: crate::pages::account_routes,
     permissions: &[Permission::ManageAccounts, Permission::ManageGrants, Permission::ManageSettings],
+    audit_labels: lianzheng_core::audit_labels::ACCOUNT,
 };

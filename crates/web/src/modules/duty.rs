@@ -9,4 +9,5 @@ pub static MODULE: Module = Module {
     api_ops: &[crate::api::duty::lists::OPS, crate::api::duty::tasks::OPS, crate::api::duty::letters::OPS],
     pages: crate::pages::duty::routes,
     permissions: &[Permission::ViewDuty, Permission::EditDuty, Permission::ReviewDuty, Permission::ReportProgress, Permission::SignLetter],
+    audit_labels: lianzheng_core::audit_labels::DUTY,
 };

@@ -3,4 +3,5 @@ use lianzheng_core::org::Permission;
 
 use super::Module;
 
-pub static MODULE: Module = Module { name: "files", label: "附件", api_ops: &[crate::api::files::OPS], pages: crate::pages::files_routes, permissions: &[Permission::UploadAttachments] };
+pub static MODULE: Module =
+    Module { name: "files", label: "附件", api_ops: &[crate::api::files::OPS], pages: crate::pages::files_routes, permissions: &[Permission::UploadAttachments], audit_labels: lianzheng_core::audit_labels::FILES };

@@ -28,6 +28,8 @@ pub struct Module {
     pub pages: fn() -> Router<AppState>,
     /// Permissions the module's operations check.
     pub permissions: &'static [Permission],
+    /// The Chinese labels of the audit actions it writes (`对象.动作` → 中文).
+    pub audit_labels: &'static [(&'static str, &'static str)],
 }
 
 pub static MODULES: &[&Module] = &[&account::MODULE, &org::MODULE, &files::MODULE, &audit::MODULE, &duty::MODULE];
@@ -35,4 +37,21 @@ pub static MODULES: &[&Module] = &[&account::MODULE, &org::MODULE, &files::MODUL
 /// Every page route of every module.
 pub fn page_routes() -> Router<AppState> {
     MODULES.iter().fold(Router::new(), |r, m| r.merge((m.pages)()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MODULES;
+
+    #[test]
+    fn every_audit_label_table_belongs_to_one_module_and_names_are_unique() {
+        for table in lianzheng_core::audit_labels::AREAS {
+            let owners = MODULES.iter().filter(|m| m.audit_labels == *table).count();
+            assert_eq!(owners, 1, "an audit label table claimed by {owners} modules");
+        }
+        let mut names: Vec<&str> = MODULES.iter().map(|m| m.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), MODULES.len(), "module names are unique");
+    }
 }

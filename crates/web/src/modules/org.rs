@@ -9,4 +9,5 @@ pub static MODULE: Module = Module {
     api_ops: &[crate::api::org::OPS],
     pages: crate::pages::org_routes,
     permissions: &[Permission::ViewOrgs, Permission::ManageOrgs, Permission::ViewPeople, Permission::ManagePeople],
+    audit_labels: lianzheng_core::audit_labels::ORG,
 };

@@ -4,7 +4,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use lianzheng_core::org::Permission;
-use lianzheng_store::{org, people};
 
 use super::render;
 use crate::auth::Principal;
@@ -37,28 +36,11 @@ const MODULES: &[(&str, &str, Option<&str>)] = &[
 ];
 
 pub async fn home(State(st): State<AppState>, p: Principal) -> AppResult<Response> {
-    let unit_name = match p.user.org_id {
-        Some(id) => org::get(&st.db, id).await?.map(|o| o.name).unwrap_or_default(),
-        None => String::new(),
-    };
-    let mut stats = Vec::new();
-    let mut scope_names = Vec::new();
-    if let Ok(scope) = p.require(Permission::ViewPeople) {
-        for o in org::scope_roots(&st.db, &scope).await? {
-            scope_names.push(format!("{}及下级", o.name));
-        }
-        stats.push(("范围内组织", org::count_in_scope(&st.db, &scope).await?));
-        stats.push(("范围内人员", people::count_in_scope(&st.db, &scope).await?));
-    } else if p.is_admin() {
-        scope_names.push("系统管理（不含业务数据）".to_string());
-    }
+    let crate::app::org::Whereabouts { unit_name, scope_names, stats } = crate::app::org::whereabouts(&st, &p).await?;
     let reminders = match p.require(Permission::ViewDuty) {
-        Ok(scope) => crate::app::duty::tasks::reminders(&st, &scope, None)
-            .await?
-            .iter()
-            .take(10)
-            .map(|r| (r.task_id, r.task_title.clone(), r.org_name.clone(), r.kind == "overdue", r.deadline.clone().unwrap_or_default()))
-            .collect(),
+        Ok(_) => {
+            crate::app::duty::tasks::my_reminders(&st, &p).await?.iter().take(10).map(|r| (r.task_id, r.task_title.clone(), r.org_name.clone(), r.kind == "overdue", r.deadline.clone().unwrap_or_default())).collect()
+        }
         Err(_) => vec![],
     };
     render(&HomePage { l: Layout::new(&st, &p, "工作台", "/"), unit_name, scope_names, stats, modules: MODULES.to_vec(), must_enrol_totp: !p.user.totp_enabled, reminders })

@@ -12,10 +12,11 @@ use serde::Deserialize;
 
 use super::year_or_current;
 use crate::app::duty::letters::{self as uc, Flag, KINDS, Letter, LetterTemplate, PLACEHOLDERS};
+use crate::app::org::unit_options;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FieldErrors, PageForm, Q, file_field, parse_id};
-use crate::layout::{Errs, Layout, fmt_time, scope_org_options};
+use crate::layout::{Errs, Layout, fmt_time};
 use crate::pages::{render, render_status};
 use crate::state::AppState;
 
@@ -97,10 +98,10 @@ pub struct TemplateForm {
 }
 
 async fn templates_page(st: &AppState, p: &Principal, form: TemplateForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
-    let scope = p.require(Permission::EditDuty)?;
+    p.require(Permission::EditDuty)?;
     let year = i64::from(year_or_current(&form.year));
     let rows = uc::templates(st, p, year).await?;
-    let orgs = scope_org_options(&st.db, &scope).await?;
+    let orgs = unit_options(st, p, Permission::EditDuty).await?;
     let failed = !errors.is_empty() || message.is_some();
     render_status(&TemplatesPage { l: Layout::new(st, p, "责任书模板", "/duty"), year, rows, orgs, kinds: KINDS.to_vec(), placeholders: PLACEHOLDERS.to_vec(), form, errors: Errs(errors), message }, failed)
 }

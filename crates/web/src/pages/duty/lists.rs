@@ -11,10 +11,11 @@ use serde::Deserialize;
 
 use super::year_or_current;
 use crate::app::duty::lists::{self as uc, Coverage, DutyItem, DutyList, ItemInput, ListKind, ListStatus, ListVersion, Template as CommonTemplate};
+use crate::app::org::unit_options;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FieldErrors, PageForm, Q, parse_id};
-use crate::layout::{Errs, Layout, fmt_time, scope_org_options};
+use crate::layout::{Errs, Layout, fmt_time};
 use crate::pages::{render, render_status};
 use crate::state::AppState;
 
@@ -97,10 +98,10 @@ pub struct NewListForm {
 }
 
 async fn lists_page(st: &AppState, p: &Principal, q: YearQuery, form: NewListForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
-    let scope = p.require(Permission::ViewDuty)?;
+    p.require(Permission::ViewDuty)?;
     let (year, rows) = uc::list(st, p, &uc::ListQuery { year: q.year.clone(), kind: q.kind.clone(), status: q.status.clone(), org: q.org.clone() }).await?;
     let edit_scope = p.require(Permission::EditDuty).ok();
-    let orgs = scope_org_options(&st.db, edit_scope.as_ref().unwrap_or(&scope)).await?;
+    let orgs = unit_options(st, p, if edit_scope.is_some() { Permission::EditDuty } else { Permission::ViewDuty }).await?;
     let holders = if edit_scope.is_some() { uc::holders(st, p).await? } else { vec![] };
     let info = match q.done.as_str() {
         "" => None,
@@ -263,9 +264,9 @@ pub struct TemplateForm {
 }
 
 async fn templates_page(st: &AppState, p: &Principal, form: TemplateForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
-    let scope = p.require(Permission::ReviewDuty)?;
+    p.require(Permission::ReviewDuty)?;
     let (year, rows) = uc::templates(st, p, &form.year).await?;
-    let orgs = scope_org_options(&st.db, &scope).await?;
+    let orgs = unit_options(st, p, Permission::ReviewDuty).await?;
     let failed = !errors.is_empty() || message.is_some();
     render_status(
         &TemplatesPage { l: Layout::new(st, p, "共性清单", "/duty"), year, rows, kinds: kinds(), targets: OrgKind::ALL.iter().map(|k| (k.code(), k.label())).collect(), orgs, form, errors: Errs(errors), message },
