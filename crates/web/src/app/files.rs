@@ -102,7 +102,8 @@ pub async fn upload(st: &AppState, p: &Principal, org_id: i64, owner: Owner, fil
                 return Err(AppError::field("org_id", "附件所属单位须与进展报送的单位一致"));
             }
         }
-        Owner::Letter(_) => {}
+        // a scan signs the letter: only the letters use case (signer or unit staff) files one
+        Owner::Letter(_) => return Err(AppError::field("owner_kind", "责任书扫描件请在责任书页面上传（签署）")),
     }
     store(st, p, &scope, org_id, owner, file).await
 }
