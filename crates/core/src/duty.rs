@@ -126,6 +126,21 @@ pub fn parse_number(s: &str) -> Option<Vec<u32>> {
     Some(out)
 }
 
+labelled_enum!(
+    /// 责任书 status.
+    LetterStatus { Draft = "draft", "待签订"; Signed = "signed", "已签订"; }
+);
+
+labelled_enum!(
+    /// 雷同提示 status: open until the 纪委 has looked at it.
+    FlagStatus { Open = "open", "待核"; Reviewed = "reviewed", "已核"; }
+);
+
+labelled_enum!(
+    /// 任务分工 plan status.
+    PlanStatus { Draft = "draft", "草稿"; Issued = "issued", "已印发"; }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use lianzheng_core::duty::{FlagStatus, LetterStatus};
 use lianzheng_core::org::Scope;
 use lianzheng_textsim::{
     Exclusion, SCHEME, Signature, TextDoc, band_keys, contains_normalized, count_outside, jaccard, may_reach, minhash, normalize, shingles, shingles_outside, signature_outside, similar_pairs_of_texts,
@@ -119,11 +120,18 @@ pub struct Letter {
 }
 
 impl Letter {
+    /// The status as stored; an unknown code reads as not yet signed.
+    pub fn status(&self) -> LetterStatus {
+        LetterStatus::from_code(&self.status).unwrap_or(LetterStatus::Draft)
+    }
+    pub fn is_signed(&self) -> bool {
+        self.status() == LetterStatus::Signed
+    }
     pub fn status_label(&self) -> &'static str {
-        if self.status == "signed" { "已签订" } else { "待签订" }
+        self.status().label()
     }
     pub fn status_tag(&self) -> &'static str {
-        if self.status == "signed" { "tag-green" } else { "tag-yellow" }
+        if self.is_signed() { "tag-green" } else { "tag-yellow" }
     }
     pub fn sign_label(&self) -> &'static str {
         match self.sign_method.as_deref() {
@@ -181,7 +189,7 @@ impl Flag {
         self.score_pm / 10
     }
     pub fn reviewed(&self) -> bool {
-        self.status == "reviewed"
+        FlagStatus::from_code(&self.status) == Some(FlagStatus::Reviewed)
     }
 }
 
@@ -337,7 +345,7 @@ pub async fn update_body(tx: &mut Tx, actor: &Actor, scope: &Scope, id: i64, ver
     if !scope.contains(&path) {
         return Err(StoreError::NotFound);
     }
-    if status == "signed" {
+    if LetterStatus::from_code(&status) == Some(LetterStatus::Signed) {
         return Err(StoreError::Invalid("责任书已签订，不能再修改".into()));
     }
     let n = tx.execute(q("UPDATE letters SET body = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4").bind(body).bind(now()).bind(id).bind(version)).await?;

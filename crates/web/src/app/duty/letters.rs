@@ -188,7 +188,7 @@ async fn visible_letter(st: &AppState, p: &Principal, id: i64) -> AppResult<(Vie
 pub async fn show(st: &AppState, p: &Principal, id: i64) -> AppResult<LetterView> {
     let (v, letter) = visible_letter(st, p, id).await?;
     let flags = if v.flags == Sees::Nothing { vec![] } else { store::flags_of_letter(&st.db, letter.id).await?.into_iter().map(|f| v.mask(f)).collect() };
-    let unsigned = letter.status != "signed";
+    let unsigned = !letter.is_signed();
     let can_edit = unsigned && may_edit(st, p, &letter).await?;
     let can_confirm = unsigned && may_confirm(p, &letter);
     let can_scan = unsigned && may_scan(p, &letter);
@@ -241,7 +241,7 @@ pub async fn sign_with_scan(st: &AppState, p: &Principal, id: i64, file: Upload)
     if !may_scan(p, &letter) {
         return Err(AppError::Forbidden);
     }
-    if letter.status == "signed" {
+    if letter.is_signed() {
         return Err(AppError::invalid("责任书已签订"));
     }
     if !["pdf", "jpg", "jpeg", "png", "ofd"].iter().any(|e| file.filename.to_lowercase().ends_with(&format!(".{e}"))) {

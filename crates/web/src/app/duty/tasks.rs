@@ -419,7 +419,7 @@ pub async fn edit_plan(st: &AppState, p: &Principal, id: i64, f: &PlanEditForm) 
     let title = text(&mut e, "title", "计划名称", &f.title, PLAN_TITLE_MAX, true).unwrap_or_default();
     let doc_number = text(&mut e, "doc_number", "发文字号", &f.doc_number, DOC_NUMBER_MAX, false);
     let status = if f.status.trim().is_empty() { plan.status.clone() } else { f.status.trim().to_string() };
-    if !matches!(status.as_str(), "draft" | "issued") {
+    if lianzheng_core::duty::PlanStatus::from_code(&status).is_none() {
         e.insert("status".into(), "状态只能是草稿（draft）或已印发（issued）".into());
     }
     if !e.is_empty() {

@@ -63,7 +63,7 @@ struct LettersPage {
 
 pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<LettersQuery>) -> AppResult<Response> {
     let (year, rows) = uc::list(&st, &p, &q.year, &q.status, q.flagged == "1").await?;
-    let signed = rows.iter().filter(|l| l.status == "signed").count();
+    let signed = rows.iter().filter(|l| l.is_signed()).count();
     let can_edit = p.can(Permission::EditDuty);
     let templates = if can_edit { uc::templates(&st, &p, year).await? } else { vec![] };
     let info = match q.done.as_str() {
