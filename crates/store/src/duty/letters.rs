@@ -928,8 +928,13 @@ pub async fn flags(db: &Db, scope: &Scope, f: &FlagFilter) -> Result<Vec<Flag>, 
     db.fetch_all(b.build()).await
 }
 
-pub async fn flags_of_letter(db: &Db, letter_id: i64) -> Result<Vec<Flag>, StoreError> {
-    db.fetch_all(q_built(format!("{FLAG_SELECT}WHERE f.letter_id = $1 OR f.other_letter_id = $1 ORDER BY f.id")).bind(letter_id)).await
+/// The flags on either side of a letter, when the letter lies inside the scope (the other
+/// side may not: callers mask it).
+pub async fn flags_of_letter(db: &Db, scope: &Scope, letter_id: i64) -> Result<Vec<Flag>, StoreError> {
+    let mut b = SqlBuilder::new(FLAG_SELECT);
+    b.push("WHERE (f.letter_id = ").bind(letter_id).push(" OR f.other_letter_id = ").bind(letter_id).push(") AND EXISTS (SELECT 1 FROM letters x WHERE x.id = ").bind(letter_id).push(" AND ");
+    b.scope("x.org_path", scope).push(") ORDER BY f.id");
+    db.fetch_all(b.build()).await
 }
 
 pub async fn flag_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<Flag, StoreError> {

@@ -243,8 +243,11 @@ pub async fn get_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<DutyList, S
     one_in_scope(db, LIST_SELECT, "l", scope, id).await
 }
 
-pub async fn items(db: &Db, list_id: i64) -> Result<Vec<DutyItem>, StoreError> {
-    db.fetch_all(q("SELECT id, list_id, seq, scope, template_item_id, category, content FROM duty_items WHERE list_id = $1 ORDER BY CASE WHEN scope = 'common' THEN 0 ELSE 1 END, seq, id").bind(list_id)).await
+/// A list's items, when the list lies inside the scope (nothing otherwise).
+pub async fn items(db: &Db, scope: &Scope, list_id: i64) -> Result<Vec<DutyItem>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT i.id, i.list_id, i.seq, i.scope, i.template_item_id, i.category, i.content FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE i.list_id = ");
+    b.bind(list_id).push(" AND ").scope("l.org_path", scope).push(" ORDER BY CASE WHEN i.scope = 'common' THEN 0 ELSE 1 END, i.seq, i.id");
+    db.fetch_all(b.build()).await
 }
 
 /// Items of several lists at once (letters, exports).
@@ -257,8 +260,11 @@ pub async fn items_of_person(db: &Db, person_id: i64, year: i64) -> Result<Vec<D
     .await
 }
 
-pub async fn versions(db: &Db, list_id: i64) -> Result<Vec<ListVersion>, StoreError> {
-    db.fetch_all(q("SELECT id, list_id, version, event, reason, snapshot, actor_name, at FROM duty_list_versions WHERE list_id = $1 ORDER BY id DESC").bind(list_id)).await
+/// A list's filing and review snapshots, when the list lies inside the scope.
+pub async fn versions(db: &Db, scope: &Scope, list_id: i64) -> Result<Vec<ListVersion>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT v.id, v.list_id, v.version, v.event, v.reason, v.snapshot, v.actor_name, v.at FROM duty_list_versions v JOIN duty_lists l ON l.id = v.list_id WHERE v.list_id = ");
+    b.bind(list_id).push(" AND ").scope("l.org_path", scope).push(" ORDER BY v.id DESC");
+    db.fetch_all(b.build()).await
 }
 
 async fn lock_list(tx: &mut Tx, id: i64) -> Result<(String, String, i64, i64), StoreError> {
@@ -637,8 +643,11 @@ pub async fn template_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<Templa
     one_in_scope(db, TEMPLATE_SELECT, "t", scope, id).await
 }
 
-pub async fn template_items(db: &Db, template_id: i64) -> Result<Vec<(i64, Option<String>, String)>, StoreError> {
-    db.fetch_all(q("SELECT id, category, content FROM duty_template_items WHERE template_id = $1 ORDER BY seq, id").bind(template_id)).await
+/// A 共性清单's items, when the template lies inside the scope.
+pub async fn template_items(db: &Db, scope: &Scope, template_id: i64) -> Result<Vec<(i64, Option<String>, String)>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT i.id, i.category, i.content FROM duty_template_items i JOIN duty_templates t ON t.id = i.template_id WHERE i.template_id = ");
+    b.bind(template_id).push(" AND ").scope("t.org_path", scope).push(" ORDER BY i.seq, i.id");
+    db.fetch_all(b.build()).await
 }
 
 #[allow(clippy::too_many_arguments)] // a template is that many things

@@ -187,7 +187,7 @@ async fn visible_letter(st: &AppState, p: &Principal, id: i64) -> AppResult<(Vie
 
 pub async fn show(st: &AppState, p: &Principal, id: i64) -> AppResult<LetterView> {
     let (v, letter) = visible_letter(st, p, id).await?;
-    let flags = if v.flags == Sees::Nothing { vec![] } else { store::flags_of_letter(&st.db, letter.id).await?.into_iter().map(|f| v.mask(f)).collect() };
+    let flags = if v.flags == Sees::Nothing { vec![] } else { store::flags_of_letter(&st.db, &v.scope, letter.id).await?.into_iter().map(|f| v.mask(f)).collect() };
     let unsigned = !letter.is_signed();
     let can_edit = unsigned && may_edit(st, p, &letter).await?;
     let can_confirm = unsigned && may_confirm(p, &letter);

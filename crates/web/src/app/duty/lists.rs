@@ -200,8 +200,9 @@ pub struct ListView {
 
 pub async fn show(st: &AppState, p: &Principal, id: i64) -> AppResult<ListView> {
     let list = visible_list(st, p, id).await?;
-    let items = store::items(&st.db, list.id).await?;
-    let versions = store::versions(&st.db, list.id).await?;
+    let scope = p.require(Permission::ViewDuty)?;
+    let items = store::items(&st.db, &scope, list.id).await?;
+    let versions = store::versions(&st.db, &scope, list.id).await?;
     let can_edit = list.status().editable() && p.require(Permission::EditDuty).is_ok_and(|s| s.contains(&list.org_path));
     let can_review = list.status == "submitted" && p.require(Permission::ReviewDuty).is_ok_and(|s| store::may_review(&s, &list.org_path));
     Ok(ListView { list, items, versions, can_edit, can_review })
@@ -241,8 +242,8 @@ async fn kept_list(st: &AppState, p: &Principal, id: i64) -> AppResult<(Scope, D
 }
 
 /// An item id from a path must be one of this list's items.
-async fn item_of(st: &AppState, list_id: i64, item_id: i64) -> AppResult<()> {
-    if store::items(&st.db, list_id).await?.iter().any(|i| i.id == item_id) { Ok(()) } else { Err(AppError::NotFound) }
+async fn item_of(st: &AppState, scope: &Scope, list_id: i64, item_id: i64) -> AppResult<()> {
+    if store::items(&st.db, scope, list_id).await?.iter().any(|i| i.id == item_id) { Ok(()) } else { Err(AppError::NotFound) }
 }
 
 pub async fn add_item(st: &AppState, p: &Principal, list_id: i64, input: &ItemInput) -> AppResult<i64> {
@@ -256,7 +257,7 @@ pub async fn add_item(st: &AppState, p: &Principal, list_id: i64, input: &ItemIn
 
 pub async fn update_item(st: &AppState, p: &Principal, list_id: i64, item_id: i64, input: &ItemInput) -> AppResult<()> {
     let (scope, list) = kept_list(st, p, list_id).await?;
-    item_of(st, list.id, item_id).await?;
+    item_of(st, &scope, list.id, item_id).await?;
     let (category, content) = input.check()?;
     let mut tx = st.db.begin().await?;
     store::update_item(&mut tx, &p.actor(), &scope, item_id, category, &content).await?;
@@ -266,7 +267,7 @@ pub async fn update_item(st: &AppState, p: &Principal, list_id: i64, item_id: i6
 
 pub async fn delete_item(st: &AppState, p: &Principal, list_id: i64, item_id: i64) -> AppResult<()> {
     let (scope, list) = kept_list(st, p, list_id).await?;
-    item_of(st, list.id, item_id).await?;
+    item_of(st, &scope, list.id, item_id).await?;
     let mut tx = st.db.begin().await?;
     store::delete_item(&mut tx, &p.actor(), &scope, item_id).await?;
     tx.commit().await?;
@@ -361,7 +362,7 @@ pub type TemplateItem = (i64, Option<String>, String);
 pub async fn template(st: &AppState, p: &Principal, id: i64) -> AppResult<(Template, Vec<TemplateItem>)> {
     let scope = p.require(Permission::ReviewDuty)?;
     let t = store::template_in_scope(&st.db, &scope, id).await?;
-    let items = store::template_items(&st.db, t.id).await?;
+    let items = store::template_items(&st.db, &scope, t.id).await?;
     Ok((t, items))
 }
 
@@ -375,7 +376,7 @@ pub async fn add_template_item(st: &AppState, p: &Principal, id: i64, input: &It
     let mut tx = st.db.begin().await?;
     store::add_template_item(&mut tx, &p.actor(), t.id, category, &content).await?;
     tx.commit().await?;
-    Ok(store::template_items(&st.db, t.id).await?.len())
+    Ok(store::template_items(&st.db, &scope, t.id).await?.len())
 }
 
 pub async fn publish_template(st: &AppState, p: &Principal, id: i64) -> AppResult<i64> {
