@@ -75,21 +75,27 @@ pub async fn scope_roots(db: &Db, scope: &Scope) -> Result<Vec<Org>, StoreError>
 }
 
 /// Direct children of an organisation, with how many children each has in turn.
-pub async fn children(db: &Db, parent_id: i64) -> Result<Vec<(Org, i64)>, StoreError> {
+/// Direct children of an organisation that lie inside the scope, with how many children each has.
+pub async fn children(db: &Db, scope: &Scope, parent_id: i64) -> Result<Vec<(Org, i64)>, StoreError> {
     #[derive(FromRow)]
     struct Row {
         #[sqlx(flatten)]
         org: Org,
         child_count: i64,
     }
-    let rows: Vec<Row> = db
-        .fetch_all(q("SELECT o.id, o.parent_id, o.name, o.short_name, o.kind, o.code, o.level, o.sort_order, o.path, o.version, (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) AS child_count FROM orgs o WHERE o.parent_id = $1 ORDER BY o.sort_order, o.id").bind(parent_id))
-        .await?;
+    let mut b = SqlBuilder::new(
+        "SELECT o.id, o.parent_id, o.name, o.short_name, o.kind, o.code, o.level, o.sort_order, o.path, o.version, (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) AS child_count FROM orgs o WHERE o.parent_id = ",
+    );
+    b.bind(parent_id).push(" AND ").scope("o.path", scope).push(" ORDER BY o.sort_order, o.id");
+    let rows: Vec<Row> = db.fetch_all(b.build()).await?;
     Ok(rows.into_iter().map(|r| (r.org, r.child_count)).collect())
 }
 
-pub async fn child_count(db: &Db, id: i64) -> Result<i64, StoreError> {
-    db.scalar_i64(q("SELECT COUNT(*) FROM orgs WHERE parent_id = $1").bind(id)).await
+/// How many direct children of an organisation lie inside the scope.
+pub async fn child_count(db: &Db, scope: &Scope, id: i64) -> Result<i64, StoreError> {
+    let mut b = SqlBuilder::new("SELECT COUNT(*) FROM orgs WHERE parent_id = ");
+    b.bind(id).push(" AND ").scope("path", scope);
+    db.scalar_i64(b.build()).await
 }
 
 /// Every organisation in the scope, in tree order (path order), optionally filtered by name.

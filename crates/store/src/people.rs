@@ -147,8 +147,13 @@ pub async fn find_by_id_number(db: &Db, scope: &Scope, crypto: &dyn Crypto, id: 
     db.fetch_optional(b.build()).await
 }
 
-pub async fn posts_of(db: &Db, person_id: i64) -> Result<Vec<Post>, StoreError> {
-    db.fetch_all(q("SELECT ps.id, ps.person_id, ps.org_id, o.name AS org_name, ps.kind, ps.title, ps.duty_areas, ps.start_date, ps.end_date FROM posts ps JOIN orgs o ON o.id = ps.org_id WHERE ps.person_id = $1 ORDER BY ps.end_date IS NOT NULL, ps.start_date DESC, ps.id").bind(person_id)).await
+/// A person's posts, when the person lies inside the scope (a post may be held in a unit outside it).
+pub async fn posts_of(db: &Db, scope: &Scope, person_id: i64) -> Result<Vec<Post>, StoreError> {
+    let mut b = SqlBuilder::new(
+        "SELECT ps.id, ps.person_id, ps.org_id, o.name AS org_name, ps.kind, ps.title, ps.duty_areas, ps.start_date, ps.end_date FROM posts ps JOIN orgs o ON o.id = ps.org_id JOIN people pe ON pe.id = ps.person_id WHERE ps.person_id = ",
+    );
+    b.bind(person_id).push(" AND ").scope("pe.org_path", scope).push(" ORDER BY ps.end_date IS NOT NULL, ps.start_date DESC, ps.id");
+    db.fetch_all(b.build()).await
 }
 
 async fn org_path(tx: &mut Tx, org_id: i64) -> Result<String, StoreError> {

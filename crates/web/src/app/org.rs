@@ -85,7 +85,7 @@ pub async fn roots(st: &AppState, p: &Principal) -> AppResult<Vec<(Org, i64)>> {
     let scope = p.require(Permission::ViewOrgs)?;
     let mut out = Vec::new();
     for o in org::scope_roots(&st.db, &scope).await? {
-        let n = org::child_count(&st.db, o.id).await?;
+        let n = org::child_count(&st.db, &scope, o.id).await?;
         out.push((o, n));
     }
     Ok(out)
@@ -97,7 +97,7 @@ pub async fn tree_top(st: &AppState, p: &Principal) -> AppResult<Vec<(Org, Vec<(
     let scope = p.require(Permission::ViewOrgs)?;
     let mut out = Vec::new();
     for o in org::scope_roots(&st.db, &scope).await? {
-        let children = org::children(&st.db, o.id).await?;
+        let children = org::children(&st.db, &scope, o.id).await?;
         out.push((o, children));
     }
     Ok(out)
@@ -107,7 +107,7 @@ pub async fn tree_top(st: &AppState, p: &Principal) -> AppResult<Vec<(Org, Vec<(
 pub async fn children(st: &AppState, p: &Principal, parent_id: i64) -> AppResult<Vec<(Org, i64)>> {
     let scope = p.require(Permission::ViewOrgs)?;
     let parent = org::get_in_scope(&st.db, &scope, parent_id).await?;
-    Ok(org::children(&st.db, parent.id).await?)
+    Ok(org::children(&st.db, &scope, parent.id).await?)
 }
 
 /// Organisations in scope whose name contains `q`.
@@ -144,7 +144,7 @@ pub async fn org_detail(st: &AppState, p: &Principal, id: i64) -> AppResult<OrgD
     let o = org::get_in_scope(&st.db, &scope, id).await?;
     let mut ancestors = org::ancestors(&st.db, &scope, &o).await?;
     ancestors.retain(|a| a.id != o.id);
-    let children = org::children(&st.db, o.id).await?;
+    let children = org::children(&st.db, &scope, o.id).await?;
     let people_scope = p.require(Permission::ViewPeople).ok().filter(|s| s.contains(&o.path));
     let people_count = match &people_scope {
         Some(ps) => people::count_in_scope(&st.db, &ps.within(&o.path)).await?,
@@ -337,7 +337,7 @@ pub struct PersonDetail {
 pub async fn get_person(st: &AppState, p: &Principal, id: i64) -> AppResult<PersonDetail> {
     let scope = p.require(Permission::ViewPeople)?;
     let person = people::get_in_scope(&st.db, &scope, id).await?;
-    let posts = people::posts_of(&st.db, person.id).await?;
+    let posts = people::posts_of(&st.db, &scope, person.id).await?;
     let can_manage = p.require(Permission::ManagePeople).map(|s| s.contains(&person.org_path)).unwrap_or(false);
     Ok(PersonDetail { person, posts, can_manage })
 }
@@ -392,7 +392,7 @@ pub async fn add_post(st: &AppState, p: &Principal, person_id: i64, form: &PostF
     let mut tx = st.db.begin().await?;
     people::create_post(&mut tx, &p.actor(), person.id, &input).await?;
     tx.commit().await?;
-    Ok(people::posts_of(&st.db, person.id).await?)
+    Ok(people::posts_of(&st.db, &scope, person.id).await?)
 }
 
 #[cfg(test)]
