@@ -86,17 +86,21 @@ impl FromRequestParts<AppState> for ClientAddr {
     }
 }
 
+/// An account as the audit log names it: "display name（username）".
+pub fn user_actor(user: &User, ip: Option<String>) -> Actor {
+    Actor { user_id: Some(user.id), name: format!("{}（{}）", user.display_name, user.username), ip }
+}
+
 /// Who is behind a request's token, without the session checks of the extractor: for logging
 /// a refused request. None without a live session.
-pub async fn actor_of(st: &AppState, headers: &HeaderMap) -> Option<Actor> {
-    let (token, _) = request_token(headers)?;
-    let hash = token_hash(&token);
+pub async fn actor_of_token(st: &AppState, token: &str) -> Option<Actor> {
+    let hash = token_hash(token);
     if let Some(p) = st.caches.principals.get(&hash) {
         return Some(p.actor());
     }
     let session = sessions::get(&st.db, &hash).await.ok()??;
     let user = users::get(&st.db, session.user_id).await.ok()??;
-    Some(Actor { user_id: Some(user.id), name: format!("{}（{}）", user.display_name, user.username), ip: None })
+    Some(user_actor(&user, None))
 }
 
 fn peer_ip(parts: &Parts, st: &AppState) -> Option<String> {
@@ -136,7 +140,7 @@ impl Principal {
         if scope.is_empty() { Err(AppError::Forbidden) } else { Ok(scope) }
     }
     pub fn actor(&self) -> Actor {
-        Actor { user_id: Some(self.user.id), name: format!("{}（{}）", self.user.display_name, self.user.username), ip: self.ip.clone() }
+        user_actor(&self.user, self.ip.clone())
     }
     /// Logs a read worth knowing about (a download, an export, a look-up by ID number). If the
     /// entry cannot be written the read is not served.

@@ -37,11 +37,12 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
 /// the method and the path — never the query string, which may carry search terms. The steps
 /// a person is sent through first (initial password, second factor) are not refusals.
 pub async fn log_denied(State(st): State<AppState>, req: Request, next: Next) -> Response {
-    let method = req.method().to_string();
-    let path = req.uri().path().to_string();
-    let headers = req.headers().clone();
+    // every request passes here: keep only what a refusal would need (no header map copy)
+    let method = req.method().clone();
+    let uri = req.uri().clone();
+    let token = request_token(req.headers()).map(|(t, _)| t);
+    let forwarded = req.headers().get("x-forwarded-for").cloned();
     let peer_addr = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
-    let peer = crate::auth::client_ip(peer_addr, &headers, &st.policy.trusted_proxies);
     let resp = next.run(req).await;
     if resp.status() != StatusCode::FORBIDDEN {
         return resp;
@@ -50,8 +51,17 @@ pub async fn log_denied(State(st): State<AppState>, req: Request, next: Next) ->
     if code == Some("action_required") {
         return resp;
     }
-    let mut actor = crate::auth::actor_of(&st, &headers).await.unwrap_or_else(|| Actor { user_id: None, name: "未登录用户".into(), ip: None });
-    actor.ip = peer;
+    let mut headers = axum::http::HeaderMap::new();
+    if let Some(v) = forwarded {
+        headers.insert("x-forwarded-for", v);
+    }
+    let actor = match &token {
+        Some(t) => crate::auth::actor_of_token(&st, t).await,
+        None => None,
+    };
+    let mut actor = actor.unwrap_or_else(|| Actor { user_id: None, name: "未登录用户".into(), ip: None });
+    actor.ip = crate::auth::client_ip(peer_addr, &headers, &st.policy.trusted_proxies);
+    let (method, path) = (method.to_string(), uri.path().to_string());
     let summary = serde_json::json!({"method": method, "path": path, "code": code});
     if let Err(e) = audit::record_read(&st.db, &actor, "access.denied", "request", None, summary).await {
         tracing::warn!(error = %e, "could not log a refused request");

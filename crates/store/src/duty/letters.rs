@@ -333,6 +333,13 @@ pub async fn list(db: &Db, scope: &Scope, f: &LetterFilter) -> Result<Vec<Letter
     db.fetch_all(b.build()).await
 }
 
+/// How many letters of a year lie outside the scope (0: the scope holds the whole year).
+pub async fn letters_outside(db: &Db, scope: &Scope, year: i64) -> Result<i64, StoreError> {
+    let mut b = SqlBuilder::new("SELECT COUNT(*) FROM letters WHERE year = ");
+    b.bind(year).push(" AND NOT ").scope("org_path", scope);
+    db.scalar_i64(b.build()).await
+}
+
 pub async fn get_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<Letter, StoreError> {
     one_in_scope(db, LETTER_SELECT, "l", scope, id).await
 }

@@ -89,7 +89,7 @@ pub fn reset_notice(user: &User) -> Option<String> {
 }
 
 fn actor_of(user: &User, ip: Option<String>) -> Actor {
-    Actor { user_id: Some(user.id), name: format!("{}（{}）", user.display_name, user.username), ip }
+    crate::auth::user_actor(user, ip)
 }
 
 fn locked_message(st: &AppState) -> String {

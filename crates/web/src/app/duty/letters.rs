@@ -34,6 +34,10 @@ impl Viewer {
         let roles = p.roles();
         Ok(Viewer { scope, letters: access::sees_any(&roles, Record::Letter), flags: access::sees_any(&roles, Record::LetterFlag), person_id: p.user.person_id })
     }
+    /// A 纪委 reviewer: every letter and flag of the review scope.
+    fn reviewer(p: &Principal) -> AppResult<Viewer> {
+        Ok(Viewer { scope: p.require(Permission::ReviewDuty)?, letters: Sees::All, flags: Sees::All, person_id: p.user.person_id })
+    }
     fn sees(&self, l: &Letter) -> bool {
         self.scope.contains(&l.org_path) && access::visible(self.letters, l.person_id, self.person_id)
     }
@@ -257,10 +261,9 @@ pub async fn sign_with_scan(st: &AppState, p: &Principal, id: i64, file: Upload)
 
 /// The flags of a year in the reviewer's scope, the other side named only inside it.
 pub async fn flags(st: &AppState, p: &Principal, year: &str, kind: &str, status: &str) -> AppResult<(i64, Vec<Flag>)> {
-    let scope = p.require(Permission::ReviewDuty)?;
-    let v = Viewer { scope: scope.clone(), letters: Sees::All, flags: Sees::All, person_id: p.user.person_id };
+    let v = Viewer::reviewer(p)?;
     let year = i64::from(year_or_current(year));
-    let rows = store::flags(&st.db, &scope, &FlagFilter { year, kind: Some(kind.to_string()), status: Some(status.to_string()) }).await?;
+    let rows = store::flags(&st.db, &v.scope, &FlagFilter { year, kind: Some(kind.to_string()), status: Some(status.to_string()) }).await?;
     Ok((year, rows.into_iter().map(|f| v.mask(f)).collect()))
 }
 
@@ -269,13 +272,12 @@ pub async fn flags(st: &AppState, p: &Principal, year: &str, kind: &str, status:
 pub async fn recheck(st: &AppState, p: &Principal, year: &str) -> AppResult<(i64, usize)> {
     let scope = p.require(Permission::ReviewDuty)?;
     let year = i64::from(year_or_current(year));
-    let all = store::list(&st.db, &Scope::system(lianzheng_core::org::SystemScope::Job), &LetterFilter { year, status: None, flagged: false }).await?;
-    if all.iter().any(|l| !scope.contains(&l.org_path)) {
-        return Err(AppError::Forbidden);
+    if store::letters_outside(&st.db, &scope, year).await? > 0 {
+        return Err(AppError::Refused("全年雷同检查比对本年度全部责任书，须由管辖全部签订单位的纪委发起".into()));
     }
     let n = store::check_year(&st.db, year, st.policy.letter_threshold).await?;
     let mut tx = st.db.begin().await?;
-    audit::record(&mut tx, &p.actor(), "letter.recheck", "letter", None, json!({"year": year, "letters": all.len(), "flags": n})).await?;
+    audit::record(&mut tx, &p.actor(), "letter.recheck", "letter", None, json!({"year": year, "flags": n})).await?;
     tx.commit().await?;
     Ok((year, n))
 }
@@ -288,12 +290,11 @@ pub struct Comparison {
 }
 
 pub async fn flag(st: &AppState, p: &Principal, id: i64) -> AppResult<Comparison> {
-    let scope = p.require(Permission::ReviewDuty)?;
-    let v = Viewer { scope: scope.clone(), letters: Sees::All, flags: Sees::All, person_id: p.user.person_id };
-    let flag = v.mask(store::flag_in_scope(&st.db, &scope, id).await?);
-    let left = store::get_in_scope(&st.db, &scope, flag.letter_id).await?;
+    let v = Viewer::reviewer(p)?;
+    let flag = v.mask(store::flag_in_scope(&st.db, &v.scope, id).await?);
+    let left = store::get_in_scope(&st.db, &v.scope, flag.letter_id).await?;
     let right = match flag.other_letter_id {
-        Some(o) => store::get_in_scope(&st.db, &scope, o).await.ok(),
+        Some(o) => store::get_in_scope(&st.db, &v.scope, o).await.ok(),
         None => None,
     };
     Ok(Comparison { flag, left, right })
@@ -301,17 +302,16 @@ pub async fn flag(st: &AppState, p: &Principal, id: i64) -> AppResult<Comparison
 
 /// 标记已核.
 pub async fn review_flag(st: &AppState, p: &Principal, id: i64, note: &str) -> AppResult<Flag> {
-    let scope = p.require(Permission::ReviewDuty)?;
+    let v = Viewer::reviewer(p)?;
     let note = note.trim();
     if note.chars().count() > NOTE_MAX {
         return Err(AppError::field("note", format!("核查说明最多 {NOTE_MAX} 字")));
     }
-    let flag = store::flag_in_scope(&st.db, &scope, id).await?;
+    let flag = store::flag_in_scope(&st.db, &v.scope, id).await?;
     let mut tx = st.db.begin().await?;
     store::mark_reviewed(&mut tx, &p.actor(), flag.id, Some(note).filter(|n| !n.is_empty())).await?;
     tx.commit().await?;
-    let v = Viewer { scope: scope.clone(), letters: Sees::All, flags: Sees::All, person_id: p.user.person_id };
-    Ok(v.mask(store::flag_in_scope(&st.db, &scope, flag.id).await?))
+    Ok(v.mask(store::flag_in_scope(&st.db, &v.scope, flag.id).await?))
 }
 
 pub type Phrase = (i64, String, String, Option<String>);
