@@ -54,10 +54,12 @@ const DEPARTMENTS: &[(&str, OrgKind)] = &[
 const TOWNSHIPS: &[&str] = &["城关镇", "东关镇", "西河乡", "南山镇", "北塬乡", "柳林镇", "石门乡", "青龙镇", "白水乡", "红星街道"];
 const VILLAGES: &[&str] = &["东村", "西村", "南庄", "北堡", "河湾", "新民", "和平社区", "幸福社区"];
 const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹"];
-const GIVEN: &[&str] = &[
-    "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "淑珍", "书文", "世杰", "思远", "晓东", "建华", "红梅", "志刚", "海燕",
-    "国庆", "文静", "少华", "春生",
-];
+/// Given names by the gender they are usually borne by, so that a 女 in the register is not
+/// called 志刚.
+const GIVEN_MALE: &[&str] = &["伟", "强", "磊", "军", "洋", "勇", "杰", "涛", "明", "超", "平", "刚", "书文", "世杰", "思远", "晓东", "建华", "志刚", "国庆", "少华", "春生", "建军", "文博", "振华"];
+const GIVEN_FEMALE: &[&str] = &["芳", "娜", "秀英", "敏", "静", "丽", "艳", "娟", "秀兰", "霞", "桂英", "淑珍", "红梅", "海燕", "文静", "玉兰", "雪梅", "慧"];
+/// The named demo people and whether they are men.
+const NAMED: &[(&str, bool)] = &[("孙正平", true), ("张淑芬", false), ("陈立新", true), ("王建国", true), ("刘志强", true), ("李文华", false), ("赵晓燕", false)];
 const DUTY_AREAS: &[&str] = &["党风廉政建设", "财务与资产", "人事与组织", "项目建设", "行政审批", "安全生产", "教育培训", "信访维稳", "后勤保障"];
 
 /// A valid 18-digit ID number (GB 11643 check digit computed here).
@@ -101,10 +103,10 @@ impl Loader<'_> {
 
     async fn person(&mut self, tx: &mut lianzheng_store::Tx, org_id: i64, name: Option<&str>, post: PostKind, title: Option<&str>, rank: Rank, duty: Option<&str>) -> Result<i64, StoreError> {
         self.seq += 1;
-        let male = !self.rng.next().is_multiple_of(3);
-        let name = match name {
-            Some(n) => n.to_string(),
-            None => format!("{}{}", self.rng.pick(SURNAMES), self.rng.pick(GIVEN)),
+        let drawn_male = !self.rng.next().is_multiple_of(3);
+        let (name, male) = match name {
+            Some(n) => (n.to_string(), NAMED.iter().find(|(named, _)| *named == n).map_or(drawn_male, |(_, m)| *m)),
+            None => (format!("{}{}", self.rng.pick(SURNAMES), self.rng.pick(if drawn_male { GIVEN_MALE } else { GIVEN_FEMALE })), drawn_male),
         };
         let y = 1965 + (self.rng.next() % 35) as i32;
         let m = 1 + self.rng.next() % 12;
@@ -205,6 +207,15 @@ async fn org_id_by_code(tx: &mut lianzheng_store::Tx, code: &str) -> Result<i64,
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_named_demo_person_has_a_gender() {
+        for (_, name, role, _) in super::ACCOUNTS {
+            if !role.is_admin() {
+                assert!(super::NAMED.iter().any(|(n, _)| n == name), "{name}");
+            }
+        }
+    }
+
     #[test]
     fn generated_id_numbers_are_valid() {
         for seq in 0..50 {

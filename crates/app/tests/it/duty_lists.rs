@@ -61,6 +61,11 @@ both!(common_items_scope_and_coverage, |app: TestApp| async move {
     assert_eq!(items.len(), 8);
     assert!(items.iter().all(|i| i["scope"] == "common"));
     let id = v["list"]["id"].as_i64().unwrap();
+    // a leader's personal list starts empty: the unit's 共性 items belong to the unit's list
+    let leader = app.state.db.scalar_i64(lianzheng_store::q("SELECT MIN(id) FROM people WHERE org_id = $1").bind(d06)).await.unwrap();
+    let (s, v) = app.send_json(Method::POST, &jw, "/api/v1/duty/lists", json!({"year": year(), "org_id": d06, "kind": "main", "person_id": leader.to_string()})).await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["items"].as_array().unwrap().len(), 0, "{v}");
     // a duplicate is a clear conflict
     let (s, v) = app.send_json(Method::POST, &jw, "/api/v1/duty/lists", json!({"year": year(), "org_id": d06, "kind": "main"})).await;
     assert_eq!(s, 422, "{v}");

@@ -308,8 +308,9 @@ pub async fn create(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64, org_id
                 .bind(t),
         )
         .await?;
-    // 共性 items: published templates for this kind of unit from the unit itself or any ancestor
-    let ancestors: Vec<String> = ancestor_paths(&path);
+    // 共性 items: published templates for this kind of unit from the unit itself or any ancestor.
+    // A leader's personal list holds his own duties; the unit's 共性 items belong to the unit's list.
+    let ancestors: Vec<String> = if person_id.is_none() { ancestor_paths(&path) } else { Vec::new() };
     let mut n = 0i64;
     for a in &ancestors {
         let rows: Vec<(i64, Option<String>, String)> = tx
