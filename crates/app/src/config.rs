@@ -52,6 +52,8 @@ pub struct Settings {
     /// other nodes' changes show within this time (docs/decisions/0009-read-caches.md).
     pub principal_cache_seconds: u64,
     pub list_cache_seconds: u64,
+    /// `/metrics` (cache hits and misses, Prometheus text) answers requests from this machine.
+    pub metrics_enabled: bool,
 }
 
 impl Default for Settings {
@@ -88,6 +90,7 @@ impl Default for Settings {
             task_reminder_days: p.task_reminder_days,
             principal_cache_seconds: p.principal_cache_seconds,
             list_cache_seconds: p.list_cache_seconds,
+            metrics_enabled: p.metrics_enabled,
         }
     }
 }
@@ -172,6 +175,7 @@ impl Settings {
             task_reminder_days: self.task_reminder_days,
             principal_cache_seconds: self.principal_cache_seconds,
             list_cache_seconds: self.list_cache_seconds,
+            metrics_enabled: self.metrics_enabled,
         }
     }
 }
@@ -210,6 +214,7 @@ const KNOWN: &[&str] = &[
     "task_reminder_days",
     "principal_cache_seconds",
     "list_cache_seconds",
+    "metrics_enabled",
 ];
 
 #[cfg(test)]

@@ -123,6 +123,12 @@ pub fn get_request(host: &str, path: &str, bearer: Option<&str>) -> Vec<u8> {
     format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: */*\r\n{auth}\r\n").into_bytes()
 }
 
+/// A request with a JSON body, signed in by `bearer` when given.
+pub fn json_request(method: &str, host: &str, path: &str, json: &str, bearer: Option<&str>) -> Vec<u8> {
+    let auth = bearer.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\n\r\n{json}", json.len()).into_bytes()
+}
+
 pub fn post_json_request(host: &str, path: &str, json: &str) -> Vec<u8> {
     format!("POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{json}", json.len()).into_bytes()
 }

@@ -14,6 +14,7 @@
 mod generate;
 mod http;
 mod letters;
+mod workday;
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -91,6 +92,11 @@ struct Cli {
     /// apart (e.g. /api/v1/me costs the principal lookup alone); repeatable
     #[arg(long, value_name = "PATH")]
     probe: Vec<String>,
+    /// Also replay a working day: this many accounts over the province (1,000 when given
+    /// without a number), home with 待办, lists, people, plans, letters and 10 % writes; then
+    /// writes alone and the people list with its cache off
+    #[arg(long, num_args = 0..=1, default_missing_value = "1000", value_name = "ACCOUNTS")]
+    workday: Option<usize>,
 }
 
 fn main() {
@@ -251,6 +257,19 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
         }
     };
     let plan_s = plan_t0.elapsed().as_secs_f64();
+    let year = i64::from(lianzheng_store::duty::tasks::today().year());
+    let day = match cli.workday {
+        Some(n) if !cli.reuse => {
+            let t = Instant::now();
+            let d = workday::seed(&db, n, year).await.context("工作日压测数据生成失败")?;
+            eprintln!("  工作日压测：{} 个账号及其清单、责任书、任务分工已生成（{:.1} 秒）", d.accounts.len(), t.elapsed().as_secs_f64());
+            Some(d)
+        }
+        Some(_) => bail!("--workday 不能与 --reuse 同用（账号与令牌需新生成）"),
+        None => None,
+    };
+    let write_org: Option<(i64,)> =
+        db.fetch_optional(lianzheng_store::q("SELECT id FROM orgs WHERE parent_id = $1 AND kind = $2 ORDER BY id LIMIT 1").bind(g.county_id).bind(lianzheng_core::org::OrgKind::PartyGroup.code())).await?;
     db.close().await;
     let generate_s = t0.elapsed().as_secs_f64() - plan_s;
     if !cli.reuse {
@@ -259,26 +278,7 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
     eprintln!("  组织 {} 个，人员 {} 人，任职 {} 条；压测账号 {} 的范围：{}（组织 id {}，{} 人）", g.orgs, g.people, g.posts, generate::BENCH_USERNAME, g.county_name, g.county_id, g.county_people);
 
     // 2. start the server
-    let port = free_port()?;
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let host = addr.to_string();
-    let mut cmd = Command::new(server_bin);
-    cmd.arg("serve").arg("--data").arg(&data_dir).arg("--bind").arg(&host);
-    if cli.database_url.is_some() {
-        cmd.arg("--database-url").arg(&db_url);
-    }
-    // the settings come from the command line and these only: no stray ./lianzheng.toml or LIANZHENG_* of the caller
-    for (k, _) in std::env::vars() {
-        if k.starts_with("LIANZHENG_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.current_dir(&data_dir).env("LIANZHENG_JOBS_ENABLED", "false").env("LIANZHENG_LOGIN_RATE_PER_MINUTE", "100000").env("LIANZHENG_LOG", "warn").stdin(Stdio::null()).stdout(stderr_stdio()).stderr(Stdio::inherit());
-    let t_spawn = Instant::now();
-    let child = cmd.spawn().with_context(|| format!("无法启动 {}", server_bin.display()))?;
-    let mut server = ServerGuard(child);
-    wait_healthy(addr, &host, &mut server.0).await?;
-    let startup_ms = t_spawn.elapsed().as_secs_f64() * 1000.0;
+    let (server, addr, host, startup_ms) = start_server(cli, server_bin, &data_dir, &db_url, &[]).await?;
     println!("BENCH startup_ms {startup_ms:.0} ms");
     let pid = server.0.id();
 
@@ -324,9 +324,27 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
         eprintln!("PROBE {path}：{}", p.describe());
     }
 
+    if let Some(day) = day {
+        workday_phases(cli, day, &db_url, &data_dir, addr, &host, pid, &token, write_org.map(|(id,)| id), year, st.rps()).await?;
+    }
+
     drop(server);
     if let Some(w) = pg_watch {
         w.close().await;
+    }
+
+    if cli.workday.is_some() {
+        // the people list with the list cache off: what a cold or fast-changing list costs
+        let (server, addr, host, _) = start_server(cli, server_bin, &data_dir, &db_url, &[("LIANZHENG_LIST_CACHE_SECONDS", "0")]).await?;
+        let pid = server.0.id();
+        let token = login(addr, &host).await?;
+        let reqs: Vec<Vec<u8>> = (1..=pages).map(|k| http::get_request(&host, &format!("/api/v1/people?page={k}"), Some(&token))).collect();
+        let un = load(addr, n, warmup, duration, Arc::new(reqs), pid, None).await.context("人员列表（无缓存）压测失败")?;
+        let r = if st.rps() > 0.0 { un.rps() / st.rps() } else { 0.0 };
+        println!("BENCH people_list_uncached_rps {:.1} req/s", un.rps());
+        println!("BENCH people_list_uncached_ratio {r:.3} ratio");
+        eprintln!("  人员列表（列表缓存关闭）：{}", un.describe());
+        drop(server);
     }
 
     // 5. 责任书 copy detection over a year of 50,000 letters (~1,500 characters, 5 % near-copies),
@@ -348,8 +366,102 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
     Ok(())
 }
 
+/// Starts `lianzheng serve` on the data with the bench's settings (and `env`), waits for it.
+async fn start_server(cli: &Cli, server_bin: &Path, data_dir: &Path, db_url: &str, env: &[(&str, &str)]) -> anyhow::Result<(ServerGuard, SocketAddr, String, f64)> {
+    let port = free_port()?;
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let host = addr.to_string();
+    let mut cmd = Command::new(server_bin);
+    cmd.arg("serve").arg("--data").arg(data_dir).arg("--bind").arg(&host);
+    if cli.database_url.is_some() {
+        cmd.arg("--database-url").arg(db_url);
+    }
+    // the settings come from the command line and these only: no stray ./lianzheng.toml or LIANZHENG_* of the caller
+    for (k, _) in std::env::vars() {
+        if k.starts_with("LIANZHENG_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.current_dir(data_dir)
+        .env("LIANZHENG_JOBS_ENABLED", "false")
+        .env("LIANZHENG_LOGIN_RATE_PER_MINUTE", "100000")
+        .env("LIANZHENG_LOG", "warn")
+        // the cache counters the workday reports (answered on loopback only)
+        .env("LIANZHENG_METRICS_ENABLED", "true")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(stderr_stdio())
+        .stderr(Stdio::inherit());
+    let t_spawn = Instant::now();
+    let child = cmd.spawn().with_context(|| format!("无法启动 {}", server_bin.display()))?;
+    let mut server = ServerGuard(child);
+    wait_healthy(addr, &host, &mut server.0).await?;
+    Ok((server, addr, host, t_spawn.elapsed().as_secs_f64() * 1000.0))
+}
+
 fn backend_name(b: Backend) -> &'static str {
     b.name()
+}
+
+/// The working day, then writes alone (see `workday`).
+#[allow(clippy::too_many_arguments)] // the phases share the first server's run
+async fn workday_phases(cli: &Cli, mut day: workday::Day, db_url: &str, data_dir: &Path, addr: SocketAddr, host: &str, pid: u32, token: &str, write_org: Option<i64>, year: i64, static_rps: f64) -> anyhow::Result<()> {
+    let db = Db::connect(db_url).await?;
+    let t = Instant::now();
+    workday::prepare(&mut day, &db, addr, host, year).await?;
+    db.close().await;
+    eprintln!("  工作日账号登录与探查用时 {:.1} 秒", t.elapsed().as_secs_f64());
+    let n = cli.connections;
+    let duration = Duration::from_secs_f64(cli.duration);
+    let warmup = Duration::from_secs_f64(cli.warmup.max(0.0));
+    let before = workday::cache_counts(addr, host).await?;
+    let (srv0, sys0) = (proc_cpu(pid)?, system_busy()?);
+    let lat = workday::play(Arc::new(day), addr, Arc::new(host.to_string()), n, warmup, duration).await?;
+    let (srv1, sys1) = (proc_cpu(pid)?, system_busy()?);
+    let after = workday::cache_counts(addr, host).await?;
+    let total = lat.reads.len() + lat.writes.len();
+    let rps = total as f64 / duration.as_secs_f64();
+    let mut all: Vec<u32> = lat.reads.iter().chain(lat.writes.iter()).copied().collect();
+    all.sort_unstable();
+    let p99 = workday::percentile_ms(&all, 0.99);
+    let (per_cache, hit_rate) = workday::hit_rates(&before, &after);
+    println!("BENCH workday_rps {rps:.1} req/s");
+    println!("BENCH workday_p99_ms {p99:.2} ms");
+    println!("BENCH workday_ratio {:.3} ratio", if static_rps > 0.0 { rps / static_rps } else { 0.0 });
+    println!("BENCH workday_cache_hit_rate {hit_rate:.3} ratio");
+    // the window includes the warm-up: a rough share of the machine the rest of it took
+    let window = (warmup + duration).as_secs_f64();
+    let other = (sys1.0.saturating_sub(sys0.0).saturating_sub(srv1.saturating_sub(srv0))).as_secs_f64() / window;
+    eprintln!(
+        "  工作日：{n} 个连接，{total} 次请求（写 {} 次，{:.1}%）；读 p50 {:.2} / p99 {:.2} 毫秒，写 p50 {:.2} / p99 {:.2} 毫秒；服务端 {:.0} 微秒 CPU/次；压测端与其他进程 {other:.2} 核（共 {} 核）\n  缓存命中：{per_cache}",
+        lat.writes.len(),
+        lat.writes.len() as f64 * 100.0 / total.max(1) as f64,
+        workday::percentile_ms(&lat.reads, 0.5),
+        workday::percentile_ms(&lat.reads, 0.99),
+        workday::percentile_ms(&lat.writes, 0.5),
+        workday::percentile_ms(&lat.writes, 0.99),
+        srv1.saturating_sub(srv0).as_secs_f64() * 1e6 / total.max(1) as f64,
+        sys1.1,
+    );
+
+    // writes alone: 16 clients creating people in one unit
+    let org = write_org.context("压测县没有部门可新增人员")?;
+    let w = workday::create_people(addr, Arc::new(host.to_string()), Arc::new(token.to_string()), org, 16, warmup, duration).await?;
+    let write_rps = w.len() as f64 / duration.as_secs_f64();
+    println!("BENCH write_p99_ms {:.2} ms", workday::percentile_ms(&w, 0.99));
+    println!("BENCH write_rps {write_rps:.1} req/s");
+    // plain durable inserts, 16 at once, on the same disk / server: the ceiling of a write
+    let scratch = match cli.database_url {
+        Some(_) => Db::connect(db_url).await?,
+        None => Db::connect(&format!("sqlite://{}", data_dir.join("scratch.db").display())).await?,
+    };
+    let ceiling = workday::durable_inserts(&scratch, 16, duration).await?;
+    scratch.close().await;
+    let _ = std::fs::remove_file(data_dir.join("scratch.db"));
+    println!("BENCH write_ceiling_rps {ceiling:.1} req/s");
+    println!("BENCH write_ratio {:.3} ratio", if ceiling > 0.0 { write_rps / ceiling } else { 0.0 });
+    eprintln!("  写入（16 个客户端新增人员）：p50 {:.2} 毫秒，p99 {:.2} 毫秒，{write_rps:.0} 次/秒；同盘直接持久化插入 {ceiling:.0} 次/秒", workday::percentile_ms(&w, 0.5), workday::percentile_ms(&w, 0.99));
+    Ok(())
 }
 
 /// The admin URL with its database name replaced.

@@ -12,6 +12,7 @@
 
 use std::hash::Hash;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use lianzheng_store::Generation;
@@ -57,6 +58,18 @@ impl Caches {
             generation,
         }
     }
+
+    /// Hits and misses of each cache since start: (name, hits, misses). Read by `/metrics`.
+    pub fn stats(&self) -> [(&'static str, u64, u64); 6] {
+        [
+            ("principals", self.principals.hits(), self.principals.misses()),
+            ("people_pages", self.people_pages.hits(), self.people_pages.misses()),
+            ("plans", self.plans.hits(), self.plans.misses()),
+            ("plan_rows", self.plan_rows.hits(), self.plan_rows.misses()),
+            ("plan_units", self.plan_units.hits(), self.plan_units.misses()),
+            ("reminders", self.reminders.hits(), self.reminders.misses()),
+        ]
+    }
 }
 
 /// Values that stay fresh for `ttl` and until the next write on this node. Entries are keyed
@@ -65,11 +78,26 @@ pub struct Fresh<K, V> {
     entries: Cache<(K, u64), (Instant, V)>,
     ttl: Duration,
     generation: Arc<Generation>,
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
 impl<K: Eq + Hash + Clone, V: Clone> Fresh<K, V> {
     pub fn new(generation: Arc<Generation>, capacity: usize, ttl: Duration) -> Self {
-        Fresh { entries: Cache::new(capacity.max(1)), ttl, generation }
+        Fresh { entries: Cache::new(capacity.max(1)), ttl, generation, hits: AtomicU64::new(0), misses: AtomicU64::new(0) }
+    }
+
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
+    }
+
+    pub fn misses(&self) -> u64 {
+        self.misses.load(Ordering::Relaxed)
+    }
+
+    fn count(&self, hit: bool) {
+        let c = if hit { &self.hits } else { &self.misses };
+        c.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The generation to tag a value with: take it before reading, so that a write committed
@@ -80,10 +108,12 @@ impl<K: Eq + Hash + Clone, V: Clone> Fresh<K, V> {
 
     pub fn get(&self, key: &K) -> Option<V> {
         if self.ttl.is_zero() {
+            self.count(false);
             return None;
         }
-        let (at, v) = self.entries.get(&(key.clone(), self.generation.current()))?;
-        (at.elapsed() < self.ttl).then_some(v)
+        let fresh = self.entries.get(&(key.clone(), self.generation.current())).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v);
+        self.count(fresh.is_some());
+        fresh
     }
 
     /// Kept under the generation it was read in: unreachable if a write has committed since.
@@ -101,12 +131,17 @@ impl<K: Eq + Hash + Clone, V: Clone> Fresh<K, V> {
     /// single load rather than all reading the database at once when an entry expires.
     pub async fn get_or_load<E, F: Future<Output = Result<V, E>>>(&self, key: K, load: impl FnOnce() -> F) -> Result<V, E> {
         if self.ttl.is_zero() {
+            self.count(false);
             return load().await;
         }
         let slot = (key, self.generation.current());
         let guard = loop {
             match self.entries.get_value_or_guard_async(&slot).await {
-                Ok((at, v)) if at.elapsed() < self.ttl => return Ok(v),
+                Ok((at, v)) if at.elapsed() < self.ttl => {
+                    // a caller that waited on another's load counts as a hit: it did not read
+                    self.count(true);
+                    return Ok(v);
+                }
                 // expired: whoever removes it first loads; the others wait on that load
                 Ok(_) => {
                     self.entries.remove_if(&slot, |(at, _)| at.elapsed() >= self.ttl);
@@ -114,6 +149,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Fresh<K, V> {
                 Err(guard) => break guard,
             }
         };
+        self.count(false);
         let v = load().await?;
         // kept under the generation it was read in: if a write committed meanwhile, only the
         // callers already waiting (who asked before the write finished) get it

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod error;
 pub mod forms;
 pub mod layout;
+pub mod metrics;
 pub mod middleware;
 pub mod modules;
 pub mod openapi;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/healthz", get(api::healthz))
+        .route("/metrics", get(metrics::metrics))
         .route("/assets/htmx.min.js", get(|| async { asset(HTMX, "text/javascript; charset=utf-8") }))
         .route("/assets/app.js", get(|| async { asset(APP_JS, "text/javascript; charset=utf-8") }))
         .route("/assets/app.css", get(|| async { asset(APP_CSS, "text/css; charset=utf-8") }))

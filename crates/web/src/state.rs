@@ -45,6 +45,8 @@ pub struct Policy {
     /// Seconds a principal / a list page stays cached on one node (0: off).
     pub principal_cache_seconds: u64,
     pub list_cache_seconds: u64,
+    /// `/metrics` answers requests from this machine (loopback) only when on.
+    pub metrics_enabled: bool,
 }
 
 impl Default for Policy {
@@ -70,6 +72,7 @@ impl Default for Policy {
             task_reminder_days: 7,
             principal_cache_seconds: 5,
             list_cache_seconds: 2,
+            metrics_enabled: false,
         }
     }
 }

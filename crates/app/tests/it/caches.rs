@@ -53,3 +53,29 @@ both!(a_write_made_while_serving_a_page_is_seen_by_the_next_request, |app: TestA
     assert_eq!(r.status(), 303, "the code of the secret just shown is accepted");
     assert_eq!(r.headers()["location"], "/account?done=totp");
 });
+
+both!(metrics_are_off_unless_enabled_and_writers_take_turns, |app: TestApp| async move {
+    // the cache counters are not published by default
+    let r = app.client().get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    // sixteen writers at once all commit (on SQLite they queue in this process, in order)
+    let db = app.state.db.clone();
+    db.execute_script("CREATE TABLE writer_turns (v BIGINT)".to_string()).await.unwrap();
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..16i64 {
+        let db = db.clone();
+        set.spawn(async move {
+            for k in 0..5i64 {
+                let mut tx = db.begin().await?;
+                tx.execute(lianzheng_store::q("INSERT INTO writer_turns (v) VALUES ($1)").bind(i * 100 + k)).await?;
+                tx.commit().await?;
+            }
+            Ok::<(), lianzheng_store::StoreError>(())
+        });
+    }
+    while let Some(r) = set.join_next().await {
+        r.unwrap().unwrap();
+    }
+    assert_eq!(db.scalar_i64(lianzheng_store::q("SELECT COUNT(*) FROM writer_turns")).await.unwrap(), 80);
+    db.execute_script("DROP TABLE writer_turns".to_string()).await.unwrap();
+});
