@@ -6,7 +6,7 @@
 // creation in the audit log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, baseUrl, shot, totp } from './lib.mjs';
+import { launch, baseUrl, shot, totp, assertNoOverflow } from './lib.mjs';
 
 const base = baseUrl();
 const url = (p) => base + p;
@@ -14,6 +14,27 @@ let browser;
 
 before(async () => { browser = await launch(); });
 after(async () => { if (browser) await browser.close(); });
+
+/** The admin role's pages (its navigation, and the first account page offered) at 390 and
+ *  1366 px: nothing may stick out sideways (see phone.test.mjs, which cannot sign in admins). */
+async function noOverflow(page, who) {
+  await page.goto(url('/'));
+  const paths = await page.locator('.sidenav a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  if (paths.includes('/admin/users')) {
+    await page.goto(url('/admin/users'));
+    paths.push(await page.locator('.main table.data a[href^="/admin/users/"]').first().getAttribute('href'));
+  }
+  for (const p of paths) {
+    for (const width of [390, 1366]) {
+      await page.setViewportSize({ width, height: 900 });
+      const res = await page.goto(url(p));
+      assert.equal(res.status(), 200, `${who} ${p}`);
+      await assertNoOverflow(page, `${who} ${p}`);
+      await shot(page, `admin-${width}-${who}${p.replace(/\//g, '_')}`);
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
 
 async function signInAdmin(username) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
@@ -70,6 +91,7 @@ test('系统管理员 enrols a second factor and creates an account', { timeout:
   // admins see no business data
   const res = await page.goto(url('/people'));
   assert.equal(res.status(), 403);
+  await noOverflow(page, 'admin');
 });
 
 test('安全保密管理员 approves the reset; the account is told at its next sign-in', { timeout: 60_000 }, async () => {
@@ -100,6 +122,7 @@ test('安全保密管理员 approves the reset; the account is told at its next 
   await Promise.all([clerk.waitForURL((u) => new URL(u).pathname === '/account'), clerk.click('form.form button[type=submit]')]);
   assert.match(await clerk.locator('.alert-success').innerText(), /密码已修改/);
   await ctx.close();
+  await noOverflow(page, 'secadmin');
 });
 
 test('安全审计员 sees the account creation in the audit log and verifies the chain', { timeout: 60_000 }, async () => {
@@ -111,4 +134,5 @@ test('安全审计员 sees the account creation in the audit log and verifies th
   await page.waitForSelector('.alert');
   assert.match(await page.locator('.alert').first().innerText(), /日志链完整/);
   await shot(page, 'admin-03-audit');
+  await noOverflow(page, 'auditor');
 });

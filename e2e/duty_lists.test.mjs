@@ -26,7 +26,7 @@ async function signIn(username) {
 test('file a list, then the 纪委 accepts it', { timeout: 90_000 }, async () => {
   const unit = await signIn('dw_jyj');
   await unit.click('a[href="/duty"]');
-  await unit.click('.breadcrumb a[href="/duty/lists"]');
+  await unit.click('.tabs a[href="/duty/lists"]');
   const branch = await unit.locator('#org_id option', { hasText: '机关党支部' }).first().getAttribute('value');
   await unit.selectOption('#org_id', branch);
   await unit.selectOption('#kind', 'supervision');
@@ -38,12 +38,14 @@ test('file a list, then the 纪委 accepts it', { timeout: 90_000 }, async () =>
   assert.match(await unit.locator('table.data').first().innerText(), /支部纪检委员/);
   await Promise.all([unit.waitForURL(listUrl), unit.click('form[action$="/submit"] button')]);
   assert.match(await unit.locator('.page-title .tag').innerText(), /待审核/);
+  assert.match(await unit.locator('#toasts .toast').first().innerText(), /报送成功/, 'a toast after filing');
   await shot(unit, 'lists-01-submitted');
 
   const jw = await signIn('jw_staff');
   await jw.goto(listUrl);
   await Promise.all([jw.waitForURL(listUrl), jw.click('button[value="accept"]')]);
   assert.match(await jw.locator('.page-title .tag').innerText(), /已备案/);
+  assert.match(await jw.locator('#toasts .toast').first().innerText(), /已备案/, 'a toast after accepting');
 
   await unit.reload();
   assert.match(await unit.locator('.page-title .tag').innerText(), /已备案/);

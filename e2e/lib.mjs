@@ -62,3 +62,52 @@ export async function totp(secretB32, when = Date.now()) {
   const n = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
   return String(n % 1_000_000).padStart(6, '0');
 }
+
+/**
+ * What sticks out sideways on the page as it is laid out now: the document's scroll width
+ * against the window, and every visible element whose right edge passes the window's (an
+ * element inside a box that clips, `overflow-x: hidden|clip`, is not counted: it cannot be
+ * scrolled to). A box that scrolls sideways (`overflow: auto`) does count: on a phone a table
+ * that must be scrolled sideways hides its columns.
+ * Returns { width, scrollWidth, offenders: ["tag.class 'text' right=…", …] } (at most 8).
+ */
+export async function overflow(page) {
+  return page.evaluate(() => {
+    const width = window.innerWidth;
+    const clipped = (el) => {
+      for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+        const x = getComputedStyle(a).overflowX;
+        if (x === 'hidden' || x === 'clip') return true;
+      }
+      return false;
+    };
+    const name = (el) => {
+      const cls = typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).join('.') : '';
+      const text = (el.innerText || el.value || '').replace(/\s+/g, ' ').trim().slice(0, 30);
+      return `${el.tagName.toLowerCase()}${cls} '${text}'`;
+    };
+    const offenders = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || r.right <= width + 1) continue;
+      if (getComputedStyle(el).visibility === 'hidden' || clipped(el)) continue;
+      // report the outermost offender only
+      if (offenders.some((o) => o.el.contains(el))) continue;
+      offenders.push({ el, text: `${name(el)} right=${Math.round(r.right)}` });
+    }
+    return { width, scrollWidth: document.scrollingElement.scrollWidth, offenders: offenders.slice(0, 8).map((o) => o.text) };
+  });
+}
+
+/** Fails (assert) when `overflow(page)` finds anything; `what` names the page in the message. */
+export async function assertNoOverflow(page, what) {
+  const { width, scrollWidth, offenders } = await overflow(page);
+  const problems = [];
+  if (scrollWidth > width) problems.push(`document ${scrollWidth}px wide in a ${width}px window`);
+  problems.push(...offenders);
+  if (problems.length) {
+    const err = new Error(`${what} overflows sideways at ${width}px:\n  ${problems.join('\n  ')}`);
+    err.code = 'ERR_ASSERTION';
+    throw err;
+  }
+}

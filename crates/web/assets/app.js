@@ -9,6 +9,8 @@
  *  - htmx:responseError → toast with JSON {"message": ...} or a default text
  *  - <form data-confirm="..."> / <button data-confirm="..."> ask confirm() first
  *  - <button data-open-dialog="id">, <button data-close-dialog>
+ *  - <a href="/" data-back> goes back in the history (error pages)
+ *  - a toast rendered by the server into #toasts (the message after a save) fades too
  *  - <dialog data-close-on-success> closes after a successful htmx request inside it
  *  - select inside a .filters form submits the form on change
  *    (opt out with data-no-autosubmit on the select)
@@ -218,6 +220,16 @@
     if (!d.successful || !d.elt || !d.elt.closest) return;
     var dialog = d.elt.closest('dialog[data-close-on-success]');
     if (dialog) closeDialog(dialog);
+  });
+
+  // ------------------------------------------------------------ way back
+  // <a href="/" data-back>返回上一页</a>: back in the history when there is one, else the href.
+  document.addEventListener('click', function (evt) {
+    var target = evt.target instanceof Element ? evt.target : null;
+    var el = target && target.closest('[data-back]');
+    if (!el || window.history.length < 2) return;
+    evt.preventDefault();
+    window.history.back();
   });
 
   // ------------------------------------------------- filters auto-submit

@@ -119,18 +119,51 @@ impl IntoResponse for AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
-/// HTML for an error on a page request.
-pub fn error_html(status: StatusCode, message: &str) -> Response {
-    let title = match status {
-        StatusCode::NOT_FOUND => "未找到",
+fn error_title(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "页面不存在",
         StatusCode::FORBIDDEN => "无权访问",
         StatusCode::UNAUTHORIZED => "请先登录",
         StatusCode::TOO_MANY_REQUESTS => "操作过于频繁",
+        StatusCode::CONFLICT => "操作未完成",
         s if s.is_server_error() => "系统错误",
         _ => "请求有误",
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    l: crate::layout::Layout,
+    status: u16,
+    message: &'a str,
+    hint: &'static str,
+}
+
+/// The error page for a page request: inside the layout, with the person's navigation, when
+/// someone is signed in (`p`); a page of its own otherwise. `at` is the path asked for.
+pub fn error_page(st: &crate::state::AppState, p: Option<&crate::auth::Principal>, at: &str, status: StatusCode, message: &str) -> Response {
+    let Some(p) = p else { return error_html(status, message) };
+    let title = error_title(status);
+    let hint = match status {
+        StatusCode::FORBIDDEN => "您的角色不能打开这个页面。如确需办理，请联系本单位管理员调整授权。",
+        _ => "",
     };
+    let page = ErrorPage { l: crate::layout::Layout::new(st, p, title, at), status: status.as_u16(), message, hint };
+    match askama::Template::render(&page) {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "error page");
+            error_html(status, message)
+        }
+    }
+}
+
+/// HTML for an error on a page request by someone not signed in (no layout to show).
+pub fn error_html(status: StatusCode, message: &str) -> Response {
+    let title = error_title(status);
     let body = format!(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"stylesheet\" href=\"/assets/app.css\"></head><body class=\"login-page\"><main class=\"card\"><h1 class=\"card-title\">{title}</h1><p>{}</p><p><a class=\"btn btn-secondary\" href=\"/\">返回首页</a></p></main></body></html>",
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"stylesheet\" href=\"/assets/app.css\"><script src=\"/assets/app.js\" defer></script></head><body class=\"login-page\"><main class=\"card error-page\"><h1 class=\"card-title\">{title}</h1><p>{}</p><p class=\"btn-group\"><a class=\"btn btn-secondary\" href=\"/\" data-back>返回上一页</a><a class=\"btn btn-primary\" href=\"/\">回到首页</a></p></main></body></html>",
         askama_escape(message)
     );
     (status, Html(body)).into_response()

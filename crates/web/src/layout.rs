@@ -14,14 +14,32 @@ pub struct NavItem {
 pub struct Layout {
     pub title: String,
     pub site_name: String,
+    /// The name in the top bar on a phone.
+    pub site_short: String,
     pub user_name: String,
     pub roles: String,
     pub csrf: String,
     pub nav: Vec<NavItem>,
+    /// The tab bar of the module the page belongs to: only the tabs the person may open.
+    pub tabs: Vec<NavItem>,
+    /// The way from 首页 to the page, without the page itself: (link, label).
+    pub crumbs: Vec<(String, String)>,
+    /// A message left by the save that led here (see `crate::flash`).
+    pub flash: Option<&'static str>,
+}
+
+/// Whether `href` is the place `at` or a place above it.
+fn covers(href: &str, at: &str) -> bool {
+    if href == "/" {
+        return at == "/";
+    }
+    at == href || at.strip_prefix(href).is_some_and(|rest| rest.starts_with('/'))
 }
 
 impl Layout {
-    pub fn new(st: &AppState, p: &Principal, title: &str, active: &str) -> Layout {
+    /// `at` is where the page sits in the navigation (a nav or tab link, e.g. `/duty/lists`
+    /// for a list): it lights the link and starts the breadcrumbs; add steps between with `crumb`.
+    pub fn new(st: &AppState, p: &Principal, title: &str, at: &str) -> Layout {
         let mut nav = vec![("/", "首页", None)];
         nav.push(("/duty", "定责", Some(Permission::ViewDuty)));
         nav.push(("/orgs", "组织机构", Some(Permission::ViewOrgs)));
@@ -31,15 +49,46 @@ impl Layout {
         nav.push(("/admin/settings", "系统设置", Some(Permission::ManageSettings)));
         nav.push(("/audit", "审计日志", Some(Permission::ViewAudit)));
         nav.push(("/account", "我的账号", None));
-        let nav = nav.into_iter().filter(|(_, _, perm)| perm.is_none_or(|pm| p.can(pm))).map(|(href, label, _)| NavItem { href, label, active: href == active }).collect();
+        let nav: Vec<NavItem> = nav.into_iter().filter(|(_, _, perm)| perm.is_none_or(|pm| p.can(pm))).map(|(href, label, _)| NavItem { href, label, active: covers(href, at) }).collect();
+        // the module whose landing tab holds the page, and the deepest tab that does
+        let module_tabs = crate::modules::MODULES.iter().map(|m| m.tabs).find(|tabs| tabs.first().is_some_and(|t| covers(t.href, at))).unwrap_or(&[]);
+        let here = module_tabs.iter().filter(|t| covers(t.href, at)).max_by_key(|t| t.href.len()).map(|t| t.href);
+        let tabs: Vec<NavItem> = module_tabs.iter().filter(|t| (t.may_open)(p)).map(|t| NavItem { href: t.href, label: t.label, active: Some(t.href) == here }).collect();
+        let mut crumbs = Vec::new();
+        if at != "/" {
+            crumbs.push(("/".to_string(), "首页".to_string()));
+            let section = nav.iter().filter(|n| n.href != "/" && covers(n.href, at)).max_by_key(|n| n.href.len());
+            if let Some(n) = section
+                && !(n.href == at && n.label == title)
+            {
+                crumbs.push((n.href.to_string(), n.label.to_string()));
+            }
+            if let Some(t) = module_tabs.iter().skip(1).find(|t| Some(t.href) == here)
+                && t.label != title
+            {
+                crumbs.push((t.href.to_string(), t.label.to_string()));
+            }
+        }
+        let site_name = st.policy.site_name.clone();
+        let site_short = if site_name.chars().count() <= 6 { site_name.clone() } else { "廉政".to_string() };
         Layout {
             title: title.to_string(),
-            site_name: st.policy.site_name.clone(),
+            site_name,
+            site_short,
             user_name: p.user.display_name.clone(),
             roles: p.roles().iter().map(|r| r.label()).collect::<Vec<_>>().join("、"),
             csrf: p.session.csrf_token.clone(),
             nav,
+            tabs,
+            crumbs,
+            flash: crate::flash::current(),
         }
+    }
+
+    /// A step between the nav (or tab) link and the page itself.
+    pub fn crumb(mut self, href: impl Into<String>, label: impl Into<String>) -> Layout {
+        self.crumbs.push((href.into(), label.into()));
+        self
     }
 }
 

@@ -6,6 +6,7 @@ pub mod app;
 pub mod auth;
 pub mod cache;
 pub mod error;
+pub mod flash;
 pub mod forms;
 pub mod layout;
 pub mod metrics;
@@ -50,9 +51,11 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/htmx.min.js", get(|| async { asset(HTMX, "text/javascript; charset=utf-8") }))
         .route("/assets/app.js", get(|| async { asset(APP_JS, "text/javascript; charset=utf-8") }))
         .route("/assets/app.css", get(|| async { asset(APP_CSS, "text/css; charset=utf-8") }))
+        .fallback(|| async { error::AppError::NotFound })
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::invalidate_caches))
-        .layer(axum::middleware::from_fn(middleware::page_errors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), flash::carry))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::page_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::log_denied))
         .layer(axum::middleware::from_fn(middleware::security_headers))

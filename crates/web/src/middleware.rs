@@ -9,7 +9,7 @@ use lianzheng_store::audit::{self, Actor};
 use lianzheng_store::sessions;
 
 use crate::auth::{request_token, token_hash};
-use crate::error::{AppError, ErrorBody, error_html};
+use crate::error::{AppError, ErrorBody, error_page};
 use crate::state::AppState;
 
 /// Strict headers on every response. Pages use no inline script or style, so the CSP can forbid both.
@@ -138,14 +138,16 @@ impl WithStatus for Response {
 }
 
 /// For people (not `/api`): "sign in first" becomes a redirect to the sign-in page, a gate
-/// (initial password, second factor) a redirect to that page, any other error a Chinese page.
-/// htmx requests get the redirect as `HX-Redirect` and errors as JSON for a toast.
-pub async fn page_errors(req: Request, next: Next) -> Response {
+/// (initial password, second factor) a redirect to that page, any other error a Chinese page
+/// in the layout (with the person's navigation when signed in). htmx requests get the
+/// redirect as `HX-Redirect` and errors as JSON for a toast.
+pub async fn page_errors(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if path.starts_with("/api/") || path == "/healthz" {
         return next.run(req).await;
     }
     let htmx = req.headers().contains_key("hx-request");
+    let token = request_token(req.headers()).map(|(t, _)| t);
     let resp = next.run(req).await;
     let Some(e) = resp.extensions().get::<ErrorBody>().cloned() else { return resp };
     let target = if e.status == StatusCode::UNAUTHORIZED { Some(format!("/login?next={}", urlencode(&path))) } else { e.gate.map(str::to_string) };
@@ -159,7 +161,13 @@ pub async fn page_errors(req: Request, next: Next) -> Response {
         }
         (Some(t), false) => Redirect::to(&t).into_response(),
         (None, true) => resp,
-        (None, false) => error_html(e.status, &e.message),
+        (None, false) => {
+            let p = match token {
+                Some(t) => crate::app::account::load_principal(&st, &t).await.ok(),
+                None => None,
+            };
+            error_page(&st, p.as_ref(), &path, e.status, &e.message)
+        }
     }
 }
 

@@ -23,6 +23,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
+use lianzheng_core::access::{Record, Sees, sees_any};
 use lianzheng_core::org::{Permission as P, Role, Scope, SystemScope};
 use lianzheng_store::audit::Actor;
 use lianzheng_store::q_built;
@@ -53,9 +54,12 @@ enum Gate {
     Perm(P),
     /// Either of two permissions.
     Any(P, P),
+    /// A permission, and a role that sees every record of a kind in its scope (need-to-know:
+    /// 全覆盖 shows every unit's filing, so not for a role that sees only its own lists).
+    SeesAll(P, Record),
 }
 
-use Gate::{Any, Perm, Public, SignedIn};
+use Gate::{Any, Perm, Public, SeesAll, SignedIn};
 
 /// The permission an API operation needs: `method` is "get", "write" (post, put, delete), an
 /// exact method or "*"; `path` is exact or a prefix ending in '*'. The first rule that matches
@@ -91,6 +95,7 @@ const API_RULES: &[Rule] = &[
     rule("*", "/duty/letter-templates*", Perm(P::EditDuty), None),
     rule("post", "/duty/letters/{id}/sign", Perm(P::SignLetter), None),
     rule("write", "/duty/letters*", Perm(P::EditDuty), None),
+    rule("get", "/duty/coverage", SeesAll(P::ViewDuty, Record::DutyList), None),
     rule("post", "/duty/lists/{id}/review", Perm(P::ReviewDuty), None),
     rule("write", "/duty/lists*", Perm(P::EditDuty), None),
     rule("write", "/duty/templates*", Perm(P::ReviewDuty), None),
@@ -136,7 +141,7 @@ const PAGES: &[Rule] = &[
     rule("get", "/duty", Perm(P::ViewDuty), None),
     rule("get", "/duty/lists", Perm(P::ViewDuty), None),
     rule("get", "/duty/lists/{id}", Perm(P::ViewDuty), None),
-    rule("get", "/duty/coverage", Perm(P::ViewDuty), None),
+    rule("get", "/duty/coverage", SeesAll(P::ViewDuty, Record::DutyList), None),
     rule("get", "/duty/templates", Perm(P::ReviewDuty), None),
     rule("get", "/duty/templates/{id}", Perm(P::ReviewDuty), None),
     rule("get", "/duty/letters", Perm(P::ViewDuty), None),
@@ -391,12 +396,13 @@ impl Account {
             Public | SignedIn => true,
             Perm(p) => !self.scope(p).is_empty(),
             Any(a, b) => !self.scope(a).is_empty() || !self.scope(b).is_empty(),
+            SeesAll(p, record) => !self.scope(p).is_empty() && sees_any(&self.grants.iter().filter_map(Grant::role).collect::<Vec<Role>>(), record) == Sees::All,
         }
     }
     /// Whether the scope the operation acts in covers an object placed at `path`.
     fn covers(&self, gate: Gate, act: Option<P>, path: &str) -> bool {
         match (act, gate) {
-            (Some(p), _) | (None, Perm(p)) => self.scope(p).contains(path),
+            (Some(p), _) | (None, Perm(p) | SeesAll(p, _)) => self.scope(p).contains(path),
             (None, Any(a, b)) => self.scope(a).contains(path) || self.scope(b).contains(path),
             (None, Public | SignedIn) => true,
         }
@@ -639,7 +645,7 @@ fn expectation(account: &Account, gate: Gate, act: Option<P>, method: &str, obje
     }
     match gate {
         Public | SignedIn => return Expect::NotServerError,
-        Perm(_) | Any(..) => {}
+        Perm(_) | Any(..) | SeesAll(..) => {}
     }
     let covered = object.is_none_or(|path| !path.is_empty() && account.covers(gate, act, path));
     match (method, covered) {

@@ -10,4 +10,5 @@ pub static MODULE: Module = Module {
     pages: crate::pages::account_routes,
     permissions: &[Permission::ManageAccounts, Permission::ManageGrants, Permission::ManageSettings],
     audit_labels: lianzheng_core::audit_labels::ACCOUNT,
+    tabs: &[],
 };

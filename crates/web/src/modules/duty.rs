@@ -1,7 +1,8 @@
 //! 定责: responsibility lists, the year's task split, responsibility letters.
 use lianzheng_core::org::Permission;
 
-use super::Module;
+use super::{Module, Tab};
+use crate::app::duty::{Part, open};
 
 pub static MODULE: Module = Module {
     name: "duty",
@@ -10,4 +11,15 @@ pub static MODULE: Module = Module {
     pages: crate::pages::duty::routes,
     permissions: &[Permission::ViewDuty, Permission::EditDuty, Permission::ReviewDuty, Permission::ReportProgress, Permission::SignLetter],
     audit_labels: lianzheng_core::audit_labels::DUTY,
+    tabs: &[
+        Tab { href: "/duty", label: "概览", may_open: |p| open(p, Part::Overview).is_ok() },
+        Tab { href: "/duty/lists", label: "责任清单", may_open: |p| open(p, Part::Lists).is_ok() },
+        Tab { href: "/duty/coverage", label: "全覆盖", may_open: |p| open(p, Part::Coverage).is_ok() },
+        Tab { href: "/duty/templates", label: "共性清单", may_open: |p| open(p, Part::CommonLists).is_ok() },
+        Tab { href: "/duty/plans", label: "任务分工", may_open: |p| open(p, Part::Plans).is_ok() },
+        Tab { href: "/duty/letters", label: "责任书", may_open: |p| open(p, Part::Letters).is_ok() },
+        Tab { href: "/duty/letters/templates", label: "责任书模板", may_open: |p| open(p, Part::LetterTemplates).is_ok() },
+        Tab { href: "/duty/flags", label: "雷同检查", may_open: |p| open(p, Part::Flags).is_ok() },
+        Tab { href: "/duty/phrases", label: "职责用语", may_open: |p| open(p, Part::Phrases).is_ok() },
+    ],
 };

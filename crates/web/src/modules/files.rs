@@ -3,5 +3,12 @@ use lianzheng_core::org::Permission;
 
 use super::Module;
 
-pub static MODULE: Module =
-    Module { name: "files", label: "附件", api_ops: &[crate::api::files::OPS], pages: crate::pages::files_routes, permissions: &[Permission::UploadAttachments], audit_labels: lianzheng_core::audit_labels::FILES };
+pub static MODULE: Module = Module {
+    name: "files",
+    label: "附件",
+    api_ops: &[crate::api::files::OPS],
+    pages: crate::pages::files_routes,
+    permissions: &[Permission::UploadAttachments],
+    audit_labels: lianzheng_core::audit_labels::FILES,
+    tabs: &[],
+};

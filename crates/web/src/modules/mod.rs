@@ -14,6 +14,7 @@ use axum::Router;
 use lianzheng_core::org::Permission;
 
 use crate::api::Op;
+use crate::auth::Principal;
 use crate::state::AppState;
 
 /// One domain area's contribution.
@@ -30,6 +31,16 @@ pub struct Module {
     pub permissions: &'static [Permission],
     /// The Chinese labels of the audit actions it writes (`对象.动作` → 中文).
     pub audit_labels: &'static [(&'static str, &'static str)],
+    /// The module's tab bar, first tab its landing page; shown on every page under it.
+    pub tabs: &'static [Tab],
+}
+
+/// One tab of a module's tab bar. `may_open` is the same rule the page's handler applies
+/// (a function of the use-case layer), so a tab is shown exactly when its page would open.
+pub struct Tab {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub may_open: fn(&Principal) -> bool,
 }
 
 pub static MODULES: &[&Module] = &[&account::MODULE, &org::MODULE, &files::MODULE, &audit::MODULE, &duty::MODULE];

@@ -10,4 +10,5 @@ pub static MODULE: Module = Module {
     pages: crate::pages::org_routes,
     permissions: &[Permission::ViewOrgs, Permission::ManageOrgs, Permission::ViewPeople, Permission::ManagePeople],
     audit_labels: lianzheng_core::audit_labels::ORG,
+    tabs: &[],
 };

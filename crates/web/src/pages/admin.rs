@@ -12,6 +12,7 @@ use super::{render, render_status};
 use crate::app::account::{self as accounts, ApprovedReset, ResetRequest, User};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
+use crate::flash::{self, Flash};
 use crate::forms::{PageForm, Q, UserForm, parse_id};
 use crate::layout::{Errs, Layout, Pager, fmt_time};
 use crate::state::AppState;
@@ -116,7 +117,6 @@ pub async fn create_user(State(st): State<AppState>, p: Principal, PageForm(form
 #[template(path = "admin_user.html")]
 struct UserPage {
     l: Layout,
-    base: String,
     user: User,
     grants: Vec<(i64, &'static str, String)>,
     one_time: Option<String>,
@@ -146,7 +146,6 @@ async fn user_page_msg(st: &AppState, p: &Principal, id: i64, one_time: Option<S
     let pending_reset = v.pending_reset.map(|r| (fmt_time(r.requested_at), r.requested_by_name.unwrap_or_default()));
     render(&UserPage {
         l: Layout::new(st, p, &v.user.display_name, base),
-        base: base.to_string(),
         user: v.user,
         grants,
         one_time,
@@ -220,7 +219,7 @@ pub async fn grant(State(st): State<AppState>, p: Principal, PageForm(f): PageFo
 
 pub async fn revoke(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(f): PageForm<GrantForm>) -> AppResult<Response> {
     match accounts::revoke_grant(&st, &p, parse_id(&id)?).await {
-        Ok(uid) => Ok(Redirect::to(&format!("/admin/users/{uid}")).into_response()),
+        Ok(uid) => Ok(flash::redirect(&st, &format!("/admin/users/{uid}"), Flash::Revoked)),
         Err(e) => match parse_id(&f.user_id) {
             Ok(uid) => after(&st, &p, uid, Err(e), "").await,
             Err(_) => Err(e),

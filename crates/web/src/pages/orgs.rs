@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use lianzheng_core::org::{OrgKind, Permission};
 use serde::Deserialize;
 
@@ -11,6 +11,7 @@ use super::{render, render_status};
 use crate::app::org::{self as uc, Attachment, Org, xlsx};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
+use crate::flash::{self, Flash};
 use crate::forms::{OrgForm, PageForm, Q, file_field, parse_id};
 use crate::layout::{Errs, Layout, options, org_options};
 use crate::state::AppState;
@@ -58,7 +59,6 @@ pub async fn children(State(st): State<AppState>, p: Principal, Path(id): Path<S
 struct OrgPage {
     l: Layout,
     org: Org,
-    ancestors: Vec<Org>,
     children: Vec<(Org, i64)>,
     people_count: i64,
     can_manage: bool,
@@ -78,9 +78,8 @@ async fn org_page(st: &AppState, p: &Principal, id: i64, message: Option<String>
     let failed = message.is_some();
     render_status(
         &OrgPage {
-            l: Layout::new(st, p, &d.org.name, "/orgs"),
+            l: d.ancestors.iter().fold(Layout::new(st, p, &d.org.name, "/orgs"), |l, a| l.crumb(format!("/orgs/{}", a.id), a.name.clone())),
             org: d.org,
-            ancestors: d.ancestors,
             children: d.children,
             people_count: d.people_count,
             can_manage: p.can(Permission::ManageOrgs),
@@ -101,7 +100,7 @@ pub async fn upload(State(st): State<AppState>, p: Principal, Path(id): Path<Str
         Err(m) => return org_page(&st, &p, id, Some(m)).await,
     };
     match uc::upload_org_file(&st, &p, id, file).await {
-        Ok(_) => Ok(Redirect::to(&format!("/orgs/{id}#files")).into_response()),
+        Ok(_) => Ok(flash::redirect(&st, &format!("/orgs/{id}#files"), Flash::Uploaded)),
         Err(AppError::Invalid { message, .. }) => org_page(&st, &p, id, Some(message)).await,
         Err(e) => Err(e),
     }
@@ -151,7 +150,7 @@ pub async fn new_form(State(st): State<AppState>, p: Principal, Q(q): Q<SearchQu
 
 pub async fn create(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<OrgForm>) -> AppResult<Response> {
     match uc::create_org(&st, &p, &form).await {
-        Ok(o) => Ok(Redirect::to(&format!("/orgs/{}", o.id)).into_response()),
+        Ok(o) => Ok(flash::redirect(&st, &format!("/orgs/{}", o.id), Flash::Created)),
         Err(e) => refused(&st, &p, None, form, e).await,
     }
 }
@@ -173,7 +172,7 @@ pub async fn edit_form(State(st): State<AppState>, p: Principal, Path(id): Path<
 pub async fn update(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<OrgForm>) -> AppResult<Response> {
     let id = parse_id(&id)?;
     match uc::update_org(&st, &p, id, &form).await {
-        Ok(o) => Ok(Redirect::to(&format!("/orgs/{}", o.id)).into_response()),
+        Ok(o) => Ok(flash::redirect(&st, &format!("/orgs/{}", o.id), Flash::Saved)),
         Err(e) => refused(&st, &p, Some(id), form, e).await,
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use lianzheng_core::org::{Gender, Permission, PoliticalStatus, PostKind, Rank};
 
 use super::orgs::ImportPage;
@@ -13,6 +13,7 @@ use super::{render, render_status};
 use crate::app::org::{self as uc, PER_PAGE, PeopleQuery, Person, Post, xlsx};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
+use crate::flash::{self, Flash};
 use crate::forms::{PageForm, PersonForm, PostForm, Q, parse_id};
 use crate::layout::{Errs, Layout, Pager, options, org_options};
 use crate::state::AppState;
@@ -66,7 +67,7 @@ async fn person_page(st: &AppState, p: &Principal, id: i64, post_form: PostForm,
     let failed = !errors.0.is_empty() || message.is_some();
     render_status(
         &PersonPage {
-            l: Layout::new(st, p, &d.person.name, "/people"),
+            l: Layout::new(st, p, &d.person.name, "/people").crumb("", d.person.org_name.clone()),
             person: d.person,
             posts: d.posts,
             can_manage: d.can_manage,
@@ -86,7 +87,7 @@ pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
 pub async fn add_post(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<PostForm>) -> AppResult<Response> {
     let id = parse_id(&id)?;
     match uc::add_post(&st, &p, id, &form).await {
-        Ok(_) => Ok(Redirect::to(&format!("/people/{id}")).into_response()),
+        Ok(_) => Ok(flash::redirect(&st, &format!("/people/{id}"), Flash::Added)),
         Err(AppError::Invalid { message, fields }) => person_page(&st, &p, id, form, Errs(fields), Some(message)).await,
         Err(e) => Err(e),
     }
@@ -156,7 +157,7 @@ pub async fn new_form(State(st): State<AppState>, p: Principal) -> AppResult<Res
 
 pub async fn create(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<PersonForm>) -> AppResult<Response> {
     match uc::create_person(&st, &p, &form).await {
-        Ok(person) => Ok(Redirect::to(&format!("/people/{}", person.id)).into_response()),
+        Ok(person) => Ok(flash::redirect(&st, &format!("/people/{}", person.id), Flash::Created)),
         Err(e) => refused(&st, &p, None, form, e).await,
     }
 }
@@ -181,7 +182,7 @@ pub async fn update(State(st): State<AppState>, p: Principal, Path(id): Path<Str
     let person = uc::person_to_edit(&st, &p, parse_id(&id)?).await?;
     let editing = Some((person.id, person.id_number_masked.clone()));
     match uc::update_person(&st, &p, person.id, &form).await {
-        Ok(saved) => Ok(Redirect::to(&format!("/people/{}", saved.id)).into_response()),
+        Ok(saved) => Ok(flash::redirect(&st, &format!("/people/{}", saved.id), Flash::Saved)),
         Err(e) => refused(&st, &p, editing, form, e).await,
     }
 }

@@ -36,7 +36,7 @@ impl Viewer {
     }
     /// A 纪委 reviewer: every letter and flag of the review scope.
     fn reviewer(p: &Principal) -> AppResult<Viewer> {
-        Ok(Viewer { scope: p.require(Permission::ReviewDuty)?, letters: Sees::All, flags: Sees::All, person_id: p.user.person_id })
+        Ok(Viewer { scope: super::open(p, super::Part::Flags)?, letters: Sees::All, flags: Sees::All, person_id: p.user.person_id })
     }
     fn sees(&self, l: &Letter) -> bool {
         self.scope.contains(&l.org_path) && access::visible(self.letters, l.person_id, self.person_id)
@@ -74,7 +74,7 @@ pub async fn list(st: &AppState, p: &Principal, year: &str, status: &str, flagge
 
 /// Templates of a year the caller keeps, and the units a new one may be issued by.
 pub async fn templates(st: &AppState, p: &Principal, year: i64) -> AppResult<Vec<LetterTemplate>> {
-    let scope = p.require(Permission::EditDuty)?;
+    let scope = super::open(p, super::Part::LetterTemplates)?;
     Ok(store::templates(&st.db, &scope, year).await?)
 }
 
@@ -318,12 +318,12 @@ pub type Phrase = (i64, String, String, Option<String>);
 
 /// 职责范围用语 (phrases foreign to units outside the named ones).
 pub async fn phrases(st: &AppState, p: &Principal) -> AppResult<Vec<Phrase>> {
-    p.require(Permission::ReviewDuty)?;
+    super::open(p, super::Part::Phrases)?;
     Ok(store::phrases(&st.db).await?)
 }
 
 pub async fn add_phrase(st: &AppState, p: &Principal, phrase: &str, allowed: &str, note: &str) -> AppResult<()> {
-    p.require(Permission::ReviewDuty)?;
+    super::open(p, super::Part::Phrases)?;
     let mut e = FieldErrors::new();
     let (phrase, allowed, note) = (phrase.trim(), allowed.trim(), note.trim());
     if phrase.chars().count() < 4 {

@@ -303,7 +303,7 @@ pub async fn review(st: &AppState, p: &Principal, list_id: i64, decision: &str, 
 
 /// 全覆盖: which units of the scope have filed the year's list of a kind.
 pub async fn coverage(st: &AppState, p: &Principal, year: &str, kind: &str) -> AppResult<(i64, ListKind, Vec<Coverage>)> {
-    let scope = p.require(Permission::ViewDuty)?;
+    let scope = super::open(p, super::Part::Coverage)?;
     let year = i64::from(year_or_current(year));
     let kind = ListKind::parse(kind).unwrap_or(ListKind::Main);
     Ok((year, kind, store::coverage(&st.db, &scope, year, kind, deadline_passed(st, year)).await?))

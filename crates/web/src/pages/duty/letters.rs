@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Multipart, Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use lianzheng_core::org::Permission;
 use lianzheng_textsim::{highlight_html, shared_passages};
@@ -15,6 +15,7 @@ use crate::app::duty::letters::{self as uc, Flag, KINDS, Letter, LetterTemplate,
 use crate::app::org::unit_options;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
+use crate::flash::{self, Flash};
 use crate::forms::{FieldErrors, PageForm, Q, file_field, parse_id};
 use crate::layout::{Errs, Layout, fmt_time};
 use crate::pages::{render, render_status};
@@ -70,7 +71,7 @@ pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<LettersQuer
         "" => None,
         n => Some(format!("已生成责任书 {n} 份，并完成雷同检查")),
     };
-    render(&LettersPage { l: Layout::new(&st, &p, "责任书", "/duty"), year, q, rows, templates, signed, can_edit, can_review: p.can(Permission::ReviewDuty), info })
+    render(&LettersPage { l: Layout::new(&st, &p, "责任书", "/duty/letters"), year, q, rows, templates, signed, can_edit, can_review: p.can(Permission::ReviewDuty), info })
 }
 
 #[derive(Template)]
@@ -103,7 +104,10 @@ async fn templates_page(st: &AppState, p: &Principal, form: TemplateForm, errors
     let rows = uc::templates(st, p, year).await?;
     let orgs = unit_options(st, p, Permission::EditDuty).await?;
     let failed = !errors.is_empty() || message.is_some();
-    render_status(&TemplatesPage { l: Layout::new(st, p, "责任书模板", "/duty"), year, rows, orgs, kinds: KINDS.to_vec(), placeholders: PLACEHOLDERS.to_vec(), form, errors: Errs(errors), message }, failed)
+    render_status(
+        &TemplatesPage { l: Layout::new(st, p, "责任书模板", "/duty/letters/templates"), year, rows, orgs, kinds: KINDS.to_vec(), placeholders: PLACEHOLDERS.to_vec(), form, errors: Errs(errors), message },
+        failed,
+    )
 }
 
 pub async fn templates(State(st): State<AppState>, p: Principal, Q(q): Q<LettersQuery>) -> AppResult<Response> {
@@ -115,7 +119,7 @@ pub async fn templates(State(st): State<AppState>, p: Principal, Q(q): Q<Letters
 pub async fn create_template(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<TemplateForm>) -> AppResult<Response> {
     let input = uc::NewTemplate { year: form.year.clone(), org_id: form.org_id.clone(), kind: form.kind.clone(), title: form.title.clone(), body: form.body.clone() };
     match uc::create_template(&st, &p, &input).await {
-        Ok((_, year)) => Ok(Redirect::to(&format!("/duty/letters?year={year}")).into_response()),
+        Ok((_, year)) => Ok(flash::redirect(&st, &format!("/duty/letters/templates?year={year}"), Flash::Created)),
         Err(AppError::Invalid { message, fields }) => templates_page(&st, &p, form, fields, Some(message)).await,
         Err(e) => Err(e),
     }
@@ -123,7 +127,7 @@ pub async fn create_template(State(st): State<AppState>, p: Principal, PageForm(
 
 pub async fn generate(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
     let (n, year) = uc::generate(&st, &p, parse_id(&id)?).await?;
-    Ok(Redirect::to(&format!("/duty/letters?year={year}&done={n}")).into_response())
+    Ok(flash::redirect(&st, &format!("/duty/letters?year={year}&done={n}"), Flash::Generated))
 }
 
 #[derive(Template)]
@@ -149,7 +153,7 @@ async fn letter_page(st: &AppState, p: &Principal, id: i64, body: Option<String>
     let version = letter.version;
     let body = body.unwrap_or_else(|| letter.body.clone());
     let signed_at = letter.signed_at.map(fmt_time).unwrap_or_default();
-    render_status(&LetterPage { l: Layout::new(st, p, &letter.title, "/duty"), letter, flags, signed_at, can_edit, can_confirm, can_scan, can_review, body, version, errors: Errs(errors), message }, failed)
+    render_status(&LetterPage { l: Layout::new(st, p, &letter.title, "/duty/letters"), letter, flags, signed_at, can_edit, can_confirm, can_scan, can_review, body, version, errors: Errs(errors), message }, failed)
 }
 
 pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
@@ -179,7 +183,7 @@ async fn letter_error(st: &AppState, p: &Principal, id: i64, body: Option<String
 pub async fn update(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<BodyForm>) -> AppResult<Response> {
     let id = parse_id(&id)?;
     match uc::update_body(&st, &p, id, &form.version, &form.body).await {
-        Ok(_) => Ok(Redirect::to(&format!("/duty/letters/{id}")).into_response()),
+        Ok(_) => Ok(flash::redirect(&st, &format!("/duty/letters/{id}"), Flash::Saved)),
         Err(e) => letter_error(&st, &p, id, Some(form.body.replace("\r\n", "\n")), e).await,
     }
 }
@@ -187,7 +191,7 @@ pub async fn update(State(st): State<AppState>, p: Principal, Path(id): Path<Str
 pub async fn sign(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
     let id = parse_id(&id)?;
     match uc::confirm(&st, &p, id).await {
-        Ok(_) => Ok(Redirect::to(&format!("/duty/letters/{id}")).into_response()),
+        Ok(_) => Ok(flash::redirect(&st, &format!("/duty/letters/{id}"), Flash::Confirmed)),
         Err(e) => letter_error(&st, &p, id, None, e).await,
     }
 }
@@ -199,7 +203,7 @@ pub async fn scan(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
         Err(m) => return letter_page(&st, &p, id, None, FieldErrors::new(), Some(m)).await,
     };
     match uc::sign_with_scan(&st, &p, id, upload).await {
-        Ok(_) => Ok(Redirect::to(&format!("/duty/letters/{id}")).into_response()),
+        Ok(_) => Ok(flash::redirect(&st, &format!("/duty/letters/{id}"), Flash::Signed)),
         Err(e) => letter_error(&st, &p, id, None, e).await,
     }
 }
@@ -224,12 +228,12 @@ pub async fn flags(State(st): State<AppState>, p: Principal, Q(q): Q<LettersQuer
         "" => None,
         n => Some(format!("已重新检查本年度全部责任书，发现 {n} 处问题")),
     };
-    render(&FlagsPage { l: Layout::new(&st, &p, "雷同检查", "/duty"), year, q, rows, open, info })
+    render(&FlagsPage { l: Layout::new(&st, &p, "雷同检查", "/duty/flags"), year, q, rows, open, info })
 }
 
 pub async fn recheck(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<BodyForm>) -> AppResult<Response> {
     let (year, n) = uc::recheck(&st, &p, &form.year).await?;
-    Ok(Redirect::to(&format!("/duty/flags?year={year}&done={n}")).into_response())
+    Ok(flash::redirect(&st, &format!("/duty/flags?year={year}&done={n}"), Flash::Checked))
 }
 
 #[derive(Template)]
@@ -261,7 +265,7 @@ pub async fn flag(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
             (highlight_html(&left.body, &ranges), String::new(), 0)
         }
     };
-    render(&FlagPage { l: Layout::new(&st, &p, "雷同检查", "/duty"), flag, left, right, left_html, right_html, shared_chars })
+    render(&FlagPage { l: Layout::new(&st, &p, "对照查看", "/duty/flags"), flag, left, right, left_html, right_html, shared_chars })
 }
 
 fn find_char_ranges(text: &str, needle: &str) -> Vec<(usize, usize)> {
@@ -279,7 +283,7 @@ fn find_char_ranges(text: &str, needle: &str) -> Vec<(usize, usize)> {
 
 pub async fn review_flag(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<BodyForm>) -> AppResult<Response> {
     let flag = uc::review_flag(&st, &p, parse_id(&id)?, &form.note).await?;
-    Ok(Redirect::to(&format!("/duty/flags?year={}", flag.year)).into_response())
+    Ok(flash::redirect(&st, &format!("/duty/flags?year={}", flag.year), Flash::Reviewed))
 }
 
 #[derive(Template)]
@@ -292,13 +296,13 @@ struct PhrasesPage {
 }
 
 pub async fn phrases(State(st): State<AppState>, p: Principal) -> AppResult<Response> {
-    render(&PhrasesPage { l: Layout::new(&st, &p, "职责范围用语", "/duty"), rows: uc::phrases(&st, &p).await?, form: BodyForm::default(), errors: Errs::default() })
+    render(&PhrasesPage { l: Layout::new(&st, &p, "职责用语", "/duty/phrases"), rows: uc::phrases(&st, &p).await?, form: BodyForm::default(), errors: Errs::default() })
 }
 
 pub async fn add_phrase(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<BodyForm>) -> AppResult<Response> {
     match uc::add_phrase(&st, &p, &form.phrase, &form.allowed, &form.note).await {
-        Ok(()) => Ok(Redirect::to("/duty/phrases").into_response()),
-        Err(AppError::Invalid { fields, .. }) => render_status(&PhrasesPage { l: Layout::new(&st, &p, "职责范围用语", "/duty"), rows: uc::phrases(&st, &p).await?, form, errors: Errs(fields) }, true),
+        Ok(()) => Ok(flash::redirect(&st, "/duty/phrases", Flash::Added)),
+        Err(AppError::Invalid { fields, .. }) => render_status(&PhrasesPage { l: Layout::new(&st, &p, "职责用语", "/duty/phrases"), rows: uc::phrases(&st, &p).await?, form, errors: Errs(fields) }, true),
         Err(e) => Err(e),
     }
 }

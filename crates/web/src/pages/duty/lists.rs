@@ -14,6 +14,7 @@ use crate::app::duty::lists::{self as uc, Coverage, DutyItem, DutyList, ItemInpu
 use crate::app::org::unit_options;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
+use crate::flash::{self, Flash};
 use crate::forms::{FieldErrors, PageForm, Q, parse_id};
 use crate::layout::{Errs, Layout, fmt_time};
 use crate::pages::{render, render_status};
@@ -65,7 +66,7 @@ pub struct YearQuery {
 
 pub async fn home(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
     let uc::Overview { year, counts, coverage } = uc::overview(&st, &p, &q.year).await?;
-    render(&HomePage { l: Layout::new(&st, &p, "定责", "/duty"), year, counts, coverage, can_review: p.can(Permission::ReviewDuty) })
+    render(&HomePage { l: Layout::new(&st, &p, "定责", "/duty"), year, counts, coverage, can_review: crate::app::duty::open(&p, crate::app::duty::Part::CommonLists).is_ok() })
 }
 
 // ---- lists ----
@@ -108,7 +109,7 @@ async fn lists_page(st: &AppState, p: &Principal, q: YearQuery, form: NewListFor
         n => Some(format!("已复制上年清单 {n} 份（草稿），请逐份核对后报送")),
     };
     let failed = !errors.is_empty() || message.is_some();
-    render_status(&ListsPage { l: Layout::new(st, p, "责任清单", "/duty"), year, q, rows, kinds: kinds(), orgs, can_edit: edit_scope.is_some(), form, errors: Errs(errors), message, info, holders }, failed)
+    render_status(&ListsPage { l: Layout::new(st, p, "责任清单", "/duty/lists"), year, q, rows, kinds: kinds(), orgs, can_edit: edit_scope.is_some(), form, errors: Errs(errors), message, info, holders }, failed)
 }
 
 pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
@@ -120,7 +121,7 @@ pub async fn create(State(st): State<AppState>, p: Principal, PageForm(form): Pa
     let input = uc::NewList { year: form.year.clone(), org_id: form.org_id.clone(), kind: form.kind.clone(), person_id: form.person_id.clone(), title: form.title.clone() };
     let q = YearQuery { year: form.year.clone(), ..YearQuery::default() };
     match uc::create(&st, &p, &input).await {
-        Ok(id) => Ok(Redirect::to(&format!("/duty/lists/{id}")).into_response()),
+        Ok(id) => Ok(flash::redirect(&st, &format!("/duty/lists/{id}"), Flash::Created)),
         Err(AppError::Invalid { message, fields }) => lists_page(&st, &p, q, form, fields, Some(message)).await,
         Err(AppError::Conflict(m)) => lists_page(&st, &p, q, form, FieldErrors::new(), Some(m)).await,
         Err(e) => Err(e),
@@ -160,7 +161,7 @@ async fn list_page(st: &AppState, p: &Principal, id: i64, form: ItemForm, errors
     let uc::ListView { list, items, versions, can_edit, can_review } = uc::show(st, p, id).await?;
     let version_times = versions.iter().map(|v| fmt_time(v.at)).collect();
     let failed = !errors.is_empty() || message.is_some();
-    render_status(&ListPage { l: Layout::new(st, p, &list.title, "/duty"), list, items, versions, version_times, can_edit, can_review, form, errors: Errs(errors), message }, failed)
+    render_status(&ListPage { l: Layout::new(st, p, &list.title, "/duty/lists"), list, items, versions, version_times, can_edit, can_review, form, errors: Errs(errors), message }, failed)
 }
 
 pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
@@ -174,9 +175,9 @@ impl ItemForm {
 }
 
 /// After a write: back to the list, or the list again with the refusal and what was typed.
-async fn then_show<T>(st: &AppState, p: &Principal, list_id: i64, form: ItemForm, r: AppResult<T>) -> AppResult<Response> {
+async fn then_show<T>(st: &AppState, p: &Principal, list_id: i64, form: ItemForm, r: AppResult<T>, done: Flash) -> AppResult<Response> {
     match r {
-        Ok(_) => Ok(Redirect::to(&format!("/duty/lists/{list_id}")).into_response()),
+        Ok(_) => Ok(flash::redirect(st, &format!("/duty/lists/{list_id}"), done)),
         Err(AppError::Invalid { message, fields }) => list_page(st, p, list_id, form, fields, Some(message)).await,
         Err(AppError::Conflict(m)) => list_page(st, p, list_id, form, FieldErrors::new(), Some(m)).await,
         Err(e) => Err(e),
@@ -186,31 +187,32 @@ async fn then_show<T>(st: &AppState, p: &Principal, list_id: i64, form: ItemForm
 pub async fn add_item(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<ItemForm>) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let r = uc::add_item(&st, &p, id, &form.input()).await;
-    then_show(&st, &p, id, form, r).await
+    then_show(&st, &p, id, form, r, Flash::Added).await
 }
 
 pub async fn update_item(State(st): State<AppState>, p: Principal, Path((id, item)): Path<(String, String)>, PageForm(form): PageForm<ItemForm>) -> AppResult<Response> {
     let (id, item) = (parse_id(&id)?, parse_id(&item)?);
     let r = uc::update_item(&st, &p, id, item, &form.input()).await;
-    then_show(&st, &p, id, form, r).await
+    then_show(&st, &p, id, form, r, Flash::Saved).await
 }
 
 pub async fn delete_item(State(st): State<AppState>, p: Principal, Path((id, item)): Path<(String, String)>) -> AppResult<Response> {
     let (id, item) = (parse_id(&id)?, parse_id(&item)?);
     let r = uc::delete_item(&st, &p, id, item).await;
-    then_show(&st, &p, id, ItemForm::default(), r).await
+    then_show(&st, &p, id, ItemForm::default(), r, Flash::Deleted).await
 }
 
 pub async fn submit(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let r = uc::submit(&st, &p, id).await;
-    then_show(&st, &p, id, ItemForm::default(), r).await
+    then_show(&st, &p, id, ItemForm::default(), r, Flash::Submitted).await
 }
 
 pub async fn review(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<ItemForm>) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let r = uc::review(&st, &p, id, &form.decision, &form.reason).await;
-    then_show(&st, &p, id, form, r).await
+    let done = if form.decision.trim() == "return" { Flash::Returned } else { Flash::Accepted };
+    then_show(&st, &p, id, form, r, done).await
 }
 
 // ---- coverage ----
@@ -234,7 +236,7 @@ pub async fn coverage(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuer
     let filed = rows.iter().filter(|r| matches!(r.status, Some(ListStatus::Submitted | ListStatus::Accepted))).count();
     let late = rows.iter().filter(|r| r.late).count();
     let only_common = rows.iter().filter(|r| r.only_common()).count();
-    render(&CoveragePage { l: Layout::new(&st, &p, "全覆盖", "/duty"), year, kind: kind.code(), kinds: kinds(), rows, filed, late, only_common, deadline: format!("{year}-{}", st.policy.list_deadline) })
+    render(&CoveragePage { l: Layout::new(&st, &p, "全覆盖", "/duty/coverage"), year, kind: kind.code(), kinds: kinds(), rows, filed, late, only_common, deadline: format!("{year}-{}", st.policy.list_deadline) })
 }
 
 // ---- 共性 templates ----
@@ -264,12 +266,22 @@ pub struct TemplateForm {
 }
 
 async fn templates_page(st: &AppState, p: &Principal, form: TemplateForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
-    p.require(Permission::ReviewDuty)?;
+    crate::app::duty::open(p, crate::app::duty::Part::CommonLists)?;
     let (year, rows) = uc::templates(st, p, &form.year).await?;
     let orgs = unit_options(st, p, Permission::ReviewDuty).await?;
     let failed = !errors.is_empty() || message.is_some();
     render_status(
-        &TemplatesPage { l: Layout::new(st, p, "共性清单", "/duty"), year, rows, kinds: kinds(), targets: OrgKind::ALL.iter().map(|k| (k.code(), k.label())).collect(), orgs, form, errors: Errs(errors), message },
+        &TemplatesPage {
+            l: Layout::new(st, p, "共性清单", "/duty/templates"),
+            year,
+            rows,
+            kinds: kinds(),
+            targets: OrgKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+            orgs,
+            form,
+            errors: Errs(errors),
+            message,
+        },
         failed,
     )
 }
@@ -282,7 +294,7 @@ pub async fn templates(State(st): State<AppState>, p: Principal, Q(q): Q<YearQue
 pub async fn create_template(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<TemplateForm>) -> AppResult<Response> {
     let input = uc::NewTemplate { year: form.year.clone(), org_id: form.org_id.clone(), kind: form.kind.clone(), target_kind: form.target_kind.clone(), title: form.title.clone() };
     match uc::create_template(&st, &p, &input).await {
-        Ok(id) => Ok(Redirect::to(&format!("/duty/templates/{id}")).into_response()),
+        Ok(id) => Ok(flash::redirect(&st, &format!("/duty/templates/{id}"), Flash::Created)),
         Err(AppError::Invalid { message, fields }) => templates_page(&st, &p, form, fields, Some(message)).await,
         Err(e) => Err(e),
     }
@@ -302,7 +314,7 @@ struct TemplatePage {
 async fn template_page(st: &AppState, p: &Principal, id: i64, form: ItemForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
     let (t, items) = uc::template(st, p, id).await?;
     let failed = !errors.is_empty() || message.is_some();
-    render_status(&TemplatePage { l: Layout::new(st, p, &t.title, "/duty"), t, items, form, errors: Errs(errors), message }, failed)
+    render_status(&TemplatePage { l: Layout::new(st, p, &t.title, "/duty/templates"), t, items, form, errors: Errs(errors), message }, failed)
 }
 
 pub async fn template(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
@@ -310,9 +322,9 @@ pub async fn template(State(st): State<AppState>, p: Principal, Path(id): Path<S
 }
 
 /// After a write on a template: back to it, or it again with the refusal and what was typed.
-async fn then_template<T>(st: &AppState, p: &Principal, id: i64, form: ItemForm, r: AppResult<T>) -> AppResult<Response> {
+async fn then_template<T>(st: &AppState, p: &Principal, id: i64, form: ItemForm, r: AppResult<T>, done: Flash) -> AppResult<Response> {
     match r {
-        Ok(_) => Ok(Redirect::to(&format!("/duty/templates/{id}")).into_response()),
+        Ok(_) => Ok(flash::redirect(st, &format!("/duty/templates/{id}"), done)),
         Err(AppError::Invalid { message, fields }) => template_page(st, p, id, form, fields, Some(message)).await,
         Err(e) => Err(e),
     }
@@ -321,11 +333,11 @@ async fn then_template<T>(st: &AppState, p: &Principal, id: i64, form: ItemForm,
 pub async fn add_template_item(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<ItemForm>) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let r = uc::add_template_item(&st, &p, id, &form.input()).await;
-    then_template(&st, &p, id, form, r).await
+    then_template(&st, &p, id, form, r, Flash::Added).await
 }
 
 pub async fn publish_template(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let r = uc::publish_template(&st, &p, id).await;
-    then_template(&st, &p, id, ItemForm::default(), r).await
+    then_template(&st, &p, id, ItemForm::default(), r, Flash::Published).await
 }

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use lianzheng_core::duty::Colour;
 
@@ -16,6 +16,7 @@ use crate::app::duty::tasks::{self as uc, Attachment, LinkedItem, Node, Plan, Pl
 use crate::app::files::Upload;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
+use crate::flash::{self, Flash};
 use crate::forms::{FieldErrors, PageForm, Q, parse_id};
 use crate::layout::{Errs, Layout, Pager, fmt_time};
 use crate::pages::orgs::ImportPage;
@@ -98,7 +99,7 @@ async fn plans_page(st: &AppState, p: &Principal, year: &str, form: Option<PlanF
         doc_number: String::new(),
     });
     let failed = !errors.is_empty();
-    let r = render(&PlansPage { l: Layout::new(st, p, "任务分工", "/duty"), year, plans: v.plans, last_year: v.last_year, reminders: v.reminders, can_edit: v.can_edit, form, errors: Errs(errors), orgs })?;
+    let r = render(&PlansPage { l: Layout::new(st, p, "任务分工", "/duty/plans"), year, plans: v.plans, last_year: v.last_year, reminders: v.reminders, can_edit: v.can_edit, form, errors: Errs(errors), orgs })?;
     Ok(with_status(r, failed))
 }
 
@@ -108,7 +109,7 @@ pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>)
 
 pub async fn create_plan(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<PlanForm>) -> AppResult<Response> {
     match uc::create_plan(&st, &p, &form).await {
-        Ok(plan) => Ok(Redirect::to(&format!("/duty/plans/{}", plan.id)).into_response()),
+        Ok(plan) => Ok(flash::redirect(&st, &format!("/duty/plans/{}", plan.id), Flash::Created)),
         Err(AppError::Invalid { fields, .. }) => plans_page(&st, &p, &form.year.clone(), Some(form), fields).await,
         Err(e) => Err(e),
     }
@@ -116,12 +117,12 @@ pub async fn create_plan(State(st): State<AppState>, p: Principal, PageForm(form
 
 pub async fn edit_plan(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<PlanEditForm>) -> AppResult<Response> {
     let plan = uc::edit_plan(&st, &p, parse_id(&id)?, &form).await?;
-    Ok(Redirect::to(&format!("/duty/plans/{}", plan.id)).into_response())
+    Ok(flash::redirect(&st, &format!("/duty/plans/{}", plan.id), Flash::Saved))
 }
 
 pub async fn copy(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
     let plan = uc::copy_plan(&st, &p, parse_id(&id)?, "").await?;
-    Ok(Redirect::to(&format!("/duty/plans/{}", plan.id)).into_response())
+    Ok(flash::redirect(&st, &format!("/duty/plans/{}", plan.id), Flash::Copied))
 }
 
 #[derive(Template)]
@@ -156,7 +157,7 @@ pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
     let counts = t.counts.iter().map(|(c, n)| (c.code(), c.label(), *n)).collect();
     let plan = t.access.plan;
     render(&PlanPage {
-        l: Layout::new(&st, &p, &plan.title, "/duty"),
+        l: Layout::new(&st, &p, &plan.title, "/duty/plans").crumb(format!("/duty/plans?year={}", plan.year), format!("{}年", plan.year)),
         plan,
         rows: t.nodes.into_iter().map(NodeRow::of).collect(),
         total: t.total,
@@ -178,7 +179,6 @@ pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
 #[template(path = "duty_task_form.html")]
 struct TaskFormPage {
     l: Layout,
-    plan: Plan,
     heading: String,
     action: String,
     cancel: String,
@@ -199,7 +199,19 @@ async fn task_form_page(st: &AppState, p: &Principal, plan: Plan, editing: Optio
         None => (if parent.is_some() { "添加小项" } else { "添加大项" }.to_string(), format!("/duty/plans/{}/tasks", plan.id), format!("/duty/plans/{}", plan.id)),
     };
     let failed = !errors.is_empty() || message.is_some();
-    let r = render(&TaskFormPage { l: Layout::new(st, p, &heading, "/duty"), plan, heading, action, cancel, parent, form, errors: Errs(errors), message, orgs: o.orgs, leaders: o.leaders, items: o.items })?;
+    let r = render(&TaskFormPage {
+        l: Layout::new(st, p, &heading, "/duty/plans").crumb(format!("/duty/plans/{}", plan.id), plan.title.clone()),
+        heading,
+        action,
+        cancel,
+        parent,
+        form,
+        errors: Errs(errors),
+        message,
+        orgs: o.orgs,
+        leaders: o.leaders,
+        items: o.items,
+    })?;
     Ok(with_status(r, failed))
 }
 
@@ -227,7 +239,7 @@ pub async fn create_task(State(st): State<AppState>, p: Principal, Path(id): Pat
     let id = parse_id(&id)?;
     let form = TaskForm::from_pairs(pairs);
     match uc::create_task(&st, &p, id, &form).await {
-        Ok(v) => Ok(Redirect::to(&format!("/duty/tasks/{}", v.task.id)).into_response()),
+        Ok(v) => Ok(flash::redirect(&st, &format!("/duty/tasks/{}", v.task.id), Flash::Added)),
         Err(e) => {
             let (fields, message) = form_error(e)?;
             let plan = uc::plan_to_edit(&st, &p, id).await?;
@@ -245,14 +257,14 @@ pub async fn edit_form(State(st): State<AppState>, p: Principal, Path(id): Path<
 
 pub async fn delete_task(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
     let (plan, _) = uc::delete_task(&st, &p, parse_id(&id)?).await?;
-    Ok(Redirect::to(&format!("/duty/plans/{plan}")).into_response())
+    Ok(flash::redirect(&st, &format!("/duty/plans/{plan}"), Flash::Deleted))
 }
 
 pub async fn update_task(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(pairs): PageForm<Vec<(String, String)>>) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let form = TaskForm::from_pairs(pairs);
     match uc::update_task(&st, &p, id, &form).await {
-        Ok(v) => Ok(Redirect::to(&format!("/duty/tasks/{}", v.task.id)).into_response()),
+        Ok(v) => Ok(flash::redirect(&st, &format!("/duty/tasks/{}", v.task.id), Flash::Saved)),
         Err(e) => {
             let (fields, message) = form_error(e)?;
             let (plan, _) = uc::edit_task_form(&st, &p, id).await?;
@@ -272,7 +284,6 @@ pub struct ReportRow {
 struct TaskPage {
     l: Layout,
     v: TaskView,
-    number_path: Vec<(i64, String)>,
     colour: Colour,
     items: Vec<LinkedItem>,
     reports: Vec<ReportRow>,
@@ -295,9 +306,8 @@ async fn task_page_with(st: &AppState, p: &Principal, id: i64, form: ReportForm,
     let failed = !errors.is_empty();
     let updated = fmt_time(d.view.task.updated_at);
     let r = render(&TaskPage {
-        l: Layout::new(st, p, &d.view.task.title, "/duty"),
+        l: d.number_path.iter().fold(Layout::new(st, p, &d.view.task.title, "/duty/plans").crumb(format!("/duty/plans/{}", d.view.plan.id), d.view.plan.title.clone()), |l, a| l.crumb("", a.1.clone())),
         v: d.view,
-        number_path: d.number_path,
         colour: d.colour,
         items: d.items,
         reports,
@@ -359,7 +369,7 @@ pub async fn report(State(st): State<AppState>, p: Principal, Path(id): Path<Str
         return task_page_with(&st, &p, id, form, errors).await;
     }
     match uc::report(&st, &p, id, &form, file).await {
-        Ok(_) => Ok(Redirect::to(&format!("/duty/tasks/{id}#reports")).into_response()),
+        Ok(_) => Ok(flash::redirect(&st, &format!("/duty/tasks/{id}#reports"), Flash::Reported)),
         Err(AppError::Invalid { fields, message }) => {
             let mut fields = fields;
             if fields.is_empty() {
@@ -391,7 +401,7 @@ pub async fn template(p: Principal) -> AppResult<Response> {
 fn import_page_of(st: &AppState, p: &Principal, plan: &Plan, info: Option<String>, errors: Vec<String>) -> AppResult<Response> {
     let failed = !errors.is_empty();
     let r = render(&ImportPage {
-        l: Layout::new(st, p, "导入任务分工", "/duty"),
+        l: Layout::new(st, p, "导入任务分工", "/duty/plans").crumb(format!("/duty/plans/{}", plan.id), plan.title.clone()),
         heading: format!("导入任务分工：{}", plan.title),
         action: format!("/duty/plans/{}/import", plan.id),
         template_href: "/duty/plan-template.xlsx".into(),
