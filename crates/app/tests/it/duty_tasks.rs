@@ -94,7 +94,7 @@ both!(a_unit_sees_only_its_items, |app: TestApp| async move {
     let edu_id = app.org_id("XW-D08").await;
     let page = tree_of(jc.get(app.url(&format!("/duty/plans/{plan}?org={edu_id}"))).send().await.unwrap().text().await.unwrap());
     assert!(page.contains("开展校园餐管理专项整治") && !page.contains("完成对县直部门的常规巡察"));
-    assert!(page.contains("<td class=\"mono\">4.1</td>"), "numbers stay those of the whole plan");
+    assert!(page.contains("<td class=\"mono\" data-label=\"序号\">4.1</td>"), "numbers stay those of the whole plan");
     assert_eq!(app.get_json(&dw, "/api/v1/duty/tasks/999999").await.0, 404);
     assert_eq!(app.get_json(&dw, "/api/v1/duty/plans/999999").await.0, 404);
     // a reporter outside cannot report on it either
