@@ -55,33 +55,12 @@ pub fn colour(done: bool, progress: i64, deadline: Option<Date>, today: Date, ye
     }
 }
 
-/// 任务状态.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskStatus {
-    NotStarted,
-    InProgress,
-    Done,
-}
+labelled_enum!(
+    /// 任务状态.
+    TaskStatus { NotStarted = "not_started", "未开始"; InProgress = "in_progress", "推进中"; Done = "done", "已完成"; }
+);
 
 impl TaskStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            TaskStatus::NotStarted => "not_started",
-            TaskStatus::InProgress => "in_progress",
-            TaskStatus::Done => "done",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            TaskStatus::NotStarted => "未开始",
-            TaskStatus::InProgress => "推进中",
-            TaskStatus::Done => "已完成",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<TaskStatus> {
-        [TaskStatus::NotStarted, TaskStatus::InProgress, TaskStatus::Done].into_iter().find(|t| t.code() == s)
-    }
     /// The status a progress percentage implies.
     pub fn from_progress(p: i64) -> TaskStatus {
         if p >= 100 {
@@ -137,9 +116,37 @@ labelled_enum!(
 );
 
 labelled_enum!(
+    /// Where a 责任清单 is in its filing (备案).
+    ListStatus { Draft = "draft", "草稿"; Submitted = "submitted", "待审核"; Accepted = "accepted", "已备案"; Returned = "returned", "已退回"; }
+);
+
+impl ListStatus {
+    /// Tag colour on pages.
+    pub fn tag(self) -> &'static str {
+        match self {
+            ListStatus::Draft => "tag-grey",
+            ListStatus::Submitted => "tag-blue",
+            ListStatus::Accepted => "tag-green",
+            ListStatus::Returned => "tag-red",
+        }
+    }
+    /// The unit may change items only before filing or after a return.
+    pub fn editable(self) -> bool {
+        matches!(self, ListStatus::Draft | ListStatus::Returned)
+    }
+}
+
+labelled_enum!(
     /// 任务分工 plan status.
     PlanStatus { Draft = "draft", "草稿"; Issued = "issued", "已印发"; }
 );
+
+#[allow(clippy::derivable_impls)] // labelled_enum! takes no attributes per variant
+impl Default for PlanStatus {
+    fn default() -> Self {
+        PlanStatus::Draft
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -114,6 +114,11 @@ pub fn generate_one_time_password() -> String {
     }
 }
 
+labelled_enum!(
+    /// 密码重置申请 status: the 安全保密管理员 approves or rejects what the 系统管理员 asked.
+    ResetStatus { Pending = "pending", "待审批"; Approved = "approved", "已批准"; Rejected = "rejected", "已驳回"; }
+);
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
