@@ -4,6 +4,7 @@
 
 use lianzheng_core::crypto::Crypto;
 use lianzheng_core::idcard::IdCardNumber;
+use lianzheng_core::ids::{OrgId, PersonId};
 use lianzheng_core::org::{Gender, OrgKind, PoliticalStatus, PostKind, Rank, Role, Scope};
 use lianzheng_core::password::PasswordHasher;
 use lianzheng_store::audit::Actor;
@@ -96,12 +97,12 @@ struct Loader<'a> {
 
 #[allow(clippy::too_many_arguments)] // sample rows are clearer spelled out
 impl Loader<'_> {
-    async fn org(&mut self, tx: &mut lianzheng_store::Tx, parent: Option<i64>, name: &str, short: Option<&str>, kind: OrgKind, code: &str, order: i64) -> Result<i64, StoreError> {
+    async fn org(&mut self, tx: &mut lianzheng_store::Tx, parent: Option<OrgId>, name: &str, short: Option<&str>, kind: OrgKind, code: &str, order: i64) -> Result<OrgId, StoreError> {
         let input = OrgInput { parent_id: parent, name: name.to_string(), short_name: short.map(str::to_string), kind, code: code.to_string(), sort_order: order };
         Ok(org::create(tx, &self.actor, &input).await?.id)
     }
 
-    async fn person(&mut self, tx: &mut lianzheng_store::Tx, org_id: i64, name: Option<&str>, post: PostKind, title: Option<&str>, rank: Rank, duty: Option<&str>) -> Result<i64, StoreError> {
+    async fn person(&mut self, tx: &mut lianzheng_store::Tx, org_id: OrgId, name: Option<&str>, post: PostKind, title: Option<&str>, rank: Rank, duty: Option<&str>) -> Result<PersonId, StoreError> {
         self.seq += 1;
         let drawn_male = !self.rng.next().is_multiple_of(3);
         let (name, male) = match name {
@@ -127,7 +128,7 @@ impl Loader<'_> {
     }
 
     /// A unit's leadership and staff.
-    async fn staff(&mut self, tx: &mut lianzheng_store::Tx, org_id: i64, secretary: Option<&str>, members: usize, others: usize, rank: Rank) -> Result<(), StoreError> {
+    async fn staff(&mut self, tx: &mut lianzheng_store::Tx, org_id: OrgId, secretary: Option<&str>, members: usize, others: usize, rank: Rank) -> Result<(), StoreError> {
         self.person(tx, org_id, secretary, PostKind::Secretary, Some("党组书记"), rank, None).await?;
         for _ in 0..members {
             let duty = self.rng.pick(DUTY_AREAS);
@@ -192,7 +193,7 @@ pub async fn load(db: &Db, crypto: &dyn Crypto, hasher: &PasswordHasher) -> anyh
     for (username, name, role, code) in ACCOUNTS {
         let scope_org = org_id_by_code(&mut tx, code).await?;
         // business accounts belong to the demo person of that name in that unit (signing one's own letter needs it)
-        let person: Option<(i64,)> = tx.fetch_optional(lianzheng_store::q("SELECT MIN(id) FROM people WHERE name = $1 AND org_id = $2 HAVING COUNT(*) > 0").bind(*name).bind(scope_org)).await?;
+        let person: Option<(PersonId,)> = tx.fetch_optional(lianzheng_store::q("SELECT MIN(id) FROM people WHERE name = $1 AND org_id = $2 HAVING COUNT(*) > 0").bind(*name).bind(scope_org)).await?;
         let person_id = if role.is_admin() { None } else { person.map(|(id,)| id) };
         let uid = users::create(&mut tx, &l.actor, &UserInput { username: username.to_string(), display_name: name.to_string(), person_id, org_id: Some(scope_org) }, &hash, false).await?;
         users::add_grant(&mut tx, &l.actor, uid, *role, if role.needs_org() { Some(scope_org) } else { None }).await?;
@@ -201,8 +202,8 @@ pub async fn load(db: &Db, crypto: &dyn Crypto, hasher: &PasswordHasher) -> anyh
     Ok(true)
 }
 
-async fn org_id_by_code(tx: &mut lianzheng_store::Tx, code: &str) -> Result<i64, StoreError> {
-    tx.scalar_i64(lianzheng_store::q("SELECT id FROM orgs WHERE code = $1").bind(code)).await
+async fn org_id_by_code(tx: &mut lianzheng_store::Tx, code: &str) -> Result<OrgId, StoreError> {
+    tx.scalar_i64(lianzheng_store::q("SELECT id FROM orgs WHERE code = $1").bind(code)).await.map(OrgId::new)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! another unit's, one copied from the signer's own letter of last year, and one carrying
 //! "不办人情案、金钱案、关系案" in a non-judicial unit.
 
+use lianzheng_core::ids::{LetterId, OrgId, PersonId};
 use lianzheng_core::org::Scope;
 use lianzheng_store::audit::Actor;
 use lianzheng_store::duty::letters;
@@ -14,7 +15,7 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
     let actor = Actor::system("演示数据");
     let all = Scope::system(lianzheng_core::org::SystemScope::Demo);
     let year = i64::from(lianzheng_web::pages::duty::current_year());
-    let county = st.db.scalar_i64(q("SELECT id FROM orgs WHERE code = 'XW'")).await?;
+    let county = OrgId::new(st.db.scalar_i64(q("SELECT id FROM orgs WHERE code = 'XW'")).await?);
     let threshold = st.policy.letter_threshold;
 
     // last year's letter of 王建国 (from last year's list text), signed
@@ -28,7 +29,7 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
     tx.commit().await?;
 
     // the defects
-    let letter_of = |sql: &'static str| async move { st.db.fetch_optional::<(i64, String, i64)>(q(sql)).await };
+    let letter_of = |sql: &'static str| async move { st.db.fetch_optional::<(LetterId, String, i64)>(q(sql)).await };
     let d01 = letter_of("SELECT l.id, l.body, l.version FROM letters l JOIN orgs o ON o.id = l.org_id WHERE o.code = 'XW-D01' AND l.person_id IS NULL").await?;
     let d05 = letter_of("SELECT l.id, l.body, l.version FROM letters l JOIN orgs o ON o.id = l.org_id WHERE o.code = 'XW-D05' AND l.person_id IS NULL").await?;
     let edu = letter_of("SELECT l.id, l.body, l.version FROM letters l JOIN orgs o ON o.id = l.org_id WHERE o.code = 'XW-D08' AND l.person_id IS NULL").await?;
@@ -45,8 +46,8 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
     }
     if let Some((_, body, _)) = &wang {
         // last year's letter with the same personal content
-        let person = tx.scalar_i64(q("SELECT MIN(id) FROM people WHERE name = '王建国'")).await?;
-        let edu_org = tx.scalar_i64(q("SELECT id FROM orgs WHERE code = 'XW-D08'")).await?;
+        let person = PersonId::new(tx.scalar_i64(q("SELECT MIN(id) FROM people WHERE name = '王建国'")).await?);
+        let edu_org = OrgId::new(tx.scalar_i64(q("SELECT id FROM orgs WHERE code = 'XW-D08'")).await?);
         let edu_path: (String,) = tx.fetch_one(q("SELECT path FROM orgs WHERE id = $1").bind(edu_org)).await?;
         let old_body = body.replace(&year.to_string(), &(year - 1).to_string());
         tx.execute(
@@ -65,7 +66,7 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
     }
     tx.commit().await?;
     // index last year's letter, then check this year's
-    let old: Vec<(i64,)> = st.db.fetch_all(q("SELECT id FROM letters WHERE year = $1").bind(year - 1)).await?;
+    let old: Vec<(LetterId,)> = st.db.fetch_all(q("SELECT id FROM letters WHERE year = $1").bind(year - 1)).await?;
     for (id,) in old {
         letters::check_letter(&st.db, id, threshold).await?;
     }

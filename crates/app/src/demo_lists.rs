@@ -1,6 +1,7 @@
 //! Demo data for 定责 — 责任清单: published 共性 items, unit lists in every state, the
 //! 教育局 leaders' personal lists (their letters are made from them), and last year's lists.
 
+use lianzheng_core::ids::{OrgId, PersonId};
 use lianzheng_core::org::{OrgKind, Scope};
 use lianzheng_store::audit::Actor;
 use lianzheng_store::duty::lists::{self, ListKind};
@@ -36,12 +37,12 @@ fn specifics(code: &str) -> &'static [&'static str] {
     }
 }
 
-async fn org(tx: &mut Tx, code: &str) -> anyhow::Result<i64> {
-    Ok(tx.scalar_i64(q("SELECT id FROM orgs WHERE code = $1").bind(code)).await?)
+async fn org(tx: &mut Tx, code: &str) -> anyhow::Result<OrgId> {
+    Ok(OrgId::new(tx.scalar_i64(q("SELECT id FROM orgs WHERE code = $1").bind(code)).await?))
 }
 
-async fn person(tx: &mut Tx, name: &str) -> anyhow::Result<i64> {
-    Ok(tx.scalar_i64(q("SELECT MIN(id) FROM people WHERE name = $1").bind(name)).await?)
+async fn person(tx: &mut Tx, name: &str) -> anyhow::Result<PersonId> {
+    Ok(PersonId::new(tx.scalar_i64(q("SELECT MIN(id) FROM people WHERE name = $1").bind(name)).await?))
 }
 
 pub async fn load(st: &AppState) -> anyhow::Result<()> {

@@ -3,6 +3,7 @@
 //! so that all four colours (绿/蓝/黄/红) show, and today's reminders are made.
 
 use lianzheng_core::duty::format_date;
+use lianzheng_core::ids::{OrgId, TaskId};
 use lianzheng_core::org::Scope;
 use lianzheng_store::audit::Actor;
 use lianzheng_store::duty::tasks::{self, PlanInput, TaskInput};
@@ -252,8 +253,8 @@ const PLAN: &[Big] = &[
     },
 ];
 
-async fn org_id(db: &Db, code: &str) -> anyhow::Result<i64> {
-    Ok(db.scalar_i64(q("SELECT id FROM orgs WHERE code = $1").bind(code)).await?)
+async fn org_id(db: &Db, code: &str) -> anyhow::Result<OrgId> {
+    Ok(OrgId::new(db.scalar_i64(q("SELECT id FROM orgs WHERE code = $1").bind(code)).await?))
 }
 
 /// "姓名（职务）" of the unit's secretary (or 纪委书记).
@@ -356,7 +357,7 @@ async fn last_year(db: &Db, actor: &Actor, plan: &tasks::Plan) -> anyhow::Result
     db.execute(q("UPDATE task_plans SET status = 'issued', doc_number = $1 WHERE id = $2").bind(format!("某发〔{}〕4号", plan.year - 1)).bind(id)).await?;
     db.execute(q("UPDATE tasks SET progress = 100, status = 'done', completed_at = $1 WHERE plan_id = $2").bind(done_at).bind(id)).await?;
     // the copy moved deadlines a year on; last year's were two years before that
-    let rows: Vec<(i64, Option<String>)> = db.fetch_all(q("SELECT id, deadline FROM tasks WHERE plan_id = $1").bind(id)).await?;
+    let rows: Vec<(TaskId, Option<String>)> = db.fetch_all(q("SELECT id, deadline FROM tasks WHERE plan_id = $1").bind(id)).await?;
     for (task, deadline) in rows {
         let Some(d) = deadline.as_deref().and_then(lianzheng_core::duty::parse_date) else { continue };
         let back = time::Date::from_calendar_date(d.year() - 2, d.month(), d.day()).or_else(|_| time::Date::from_calendar_date(d.year() - 2, time::Month::February, 28))?;

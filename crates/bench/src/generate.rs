@@ -366,8 +366,9 @@ pub async fn generate(db: &Db, scale: Scale, crypto: &Sm4Crypto) -> anyhow::Resu
     let hash = PasswordHasher::production().hash(BENCH_PASSWORD).map_err(|e| anyhow::anyhow!(e.to_string()))?;
     let actor = Actor::system("压测数据");
     let mut tx = db.begin().await?;
-    let uid = users::create(&mut tx, &actor, &UserInput { username: BENCH_USERNAME.into(), display_name: "压测纪委干部".into(), person_id: None, org_id: Some(county) }, &hash, false).await?;
-    users::add_grant(&mut tx, &actor, uid, Role::DisciplineStaff, Some(county)).await?;
+    let uid =
+        users::create(&mut tx, &actor, &UserInput { username: BENCH_USERNAME.into(), display_name: "压测纪委干部".into(), person_id: None, org_id: Some(lianzheng_core::ids::OrgId::new(county)) }, &hash, false).await?;
+    users::add_grant(&mut tx, &actor, uid, Role::DisciplineStaff, Some(lianzheng_core::ids::OrgId::new(county))).await?;
     tx.commit().await?;
 
     if db.backend() == Backend::Postgres {

@@ -72,7 +72,7 @@ pub async fn letter_similarity(db: &Db, n: usize) -> anyhow::Result<LettersRun> 
     let again = again.elapsed().as_secs_f64();
     let one = Instant::now();
     let last = db.scalar_i64(q("SELECT MAX(id) FROM letters WHERE year = $1").bind(year)).await?;
-    lianzheng_store::duty::letters::check_letter(db, last, 0.7).await?;
+    lianzheng_store::duty::letters::check_letter(db, lianzheng_core::ids::LetterId::new(last), 0.7).await?;
     eprintln!("  再次检查全年（签名已存）{again:.2} 秒；保存一份时的单份检查 {:.0} 毫秒", one.elapsed().as_secs_f64() * 1000.0);
     Ok(LettersRun { seconds, flags, own_cores: own.as_secs_f64() / window, other_cores: other.as_secs_f64() / window, cores: sys1.1 })
 }

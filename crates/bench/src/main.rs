@@ -249,7 +249,7 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
     };
     // a 2,000-item 任务分工 plan owned by the bench account's county (not counted in generate_s)
     let plan_t0 = Instant::now();
-    let plan_id = match lianzheng_store::duty::tasks::generate_bench_plan(&db, g.county_id, 2000).await {
+    let plan_id = match lianzheng_store::duty::tasks::generate_bench_plan(&db, lianzheng_core::ids::OrgId::new(g.county_id), 2000).await {
         Ok(id) => Some(id),
         Err(e) => {
             eprintln!("  任务分工压测数据生成失败：{e}");

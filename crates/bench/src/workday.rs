@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use lianzheng_core::ids::{DutyListId, OrgId, PersonId};
 use lianzheng_core::org::{Gender, OrgKind, PoliticalStatus, PostKind, Rank, Role, Scope, SystemScope};
 use lianzheng_core::password::PasswordHasher;
 use lianzheng_store::audit::Actor;
@@ -33,7 +34,7 @@ const WRITE_SHARE: u32 = 10;
 pub struct Account {
     pub username: String,
     pub role: Role,
-    pub org_id: i64,
+    pub org_id: OrgId,
     token: String,
     reads: Vec<String>,
 }
@@ -44,7 +45,7 @@ enum Write {
     /// 报送进展 on a task of the account's unit.
     Report { task_id: i64, n: u32 },
     /// 增加个性内容 to the unit's own draft list.
-    ListItem { list_id: i64, n: u32 },
+    ListItem { list_id: DutyListId, n: u32 },
     /// Edit a person of the account's unit (the phone number), with the version last seen.
     Person { person_id: i64, body: Value, n: u32 },
 }
@@ -79,7 +80,7 @@ const PATTERN: &[(Role, i32)] = &[
 /// Creates the accounts and each county's 定责 data, straight into the database (before the
 /// server starts). Returns the accounts without tokens.
 pub async fn seed(db: &Db, n_accounts: usize, year: i64) -> anyhow::Result<Day> {
-    let counties: Vec<(i64, String)> = db.fetch_all(q("SELECT id, path FROM orgs WHERE kind = $1 AND (code LIKE 'X__' OR code LIKE '%-X__') ORDER BY id").bind(OrgKind::PartyCommittee.code())).await?;
+    let counties: Vec<(OrgId, String)> = db.fetch_all(q("SELECT id, path FROM orgs WHERE kind = $1 AND (code LIKE 'X__' OR code LIKE '%-X__') ORDER BY id").bind(OrgKind::PartyCommittee.code())).await?;
     anyhow::ensure!(!counties.is_empty(), "数据中没有县");
     let per_county = PATTERN.len();
     let n_counties = n_accounts.div_ceil(per_county).min(counties.len());
@@ -90,13 +91,13 @@ pub async fn seed(db: &Db, n_accounts: usize, year: i64) -> anyhow::Result<Day> 
     let mut accounts = Vec::with_capacity(n_accounts);
     let mut writes = Vec::new();
     for (ci, (county, _)) in counties.iter().take(n_counties).enumerate() {
-        let depts: Vec<(i64,)> = db.fetch_all(q("SELECT id FROM orgs WHERE parent_id = $1 AND kind = $2 ORDER BY sort_order, id").bind(*county).bind(OrgKind::PartyGroup.code())).await?;
-        let towns: Vec<(i64,)> = db.fetch_all(q("SELECT id FROM orgs WHERE parent_id = $1 AND kind = $2 ORDER BY sort_order, id").bind(*county).bind(OrgKind::Township.code())).await?;
+        let depts: Vec<(OrgId,)> = db.fetch_all(q("SELECT id FROM orgs WHERE parent_id = $1 AND kind = $2 ORDER BY sort_order, id").bind(*county).bind(OrgKind::PartyGroup.code())).await?;
+        let towns: Vec<(OrgId,)> = db.fetch_all(q("SELECT id FROM orgs WHERE parent_id = $1 AND kind = $2 ORDER BY sort_order, id").bind(*county).bind(OrgKind::Township.code())).await?;
         anyhow::ensure!(depts.len() >= 3 && towns.len() >= 2, "县 {county} 的部门或乡镇不足");
         let mut tx = db.begin().await?;
         // unit lists: departments 1 and 2 and the townships keep a draft (their staff add items
         // all day); department 3 has filed; the 书记 and 班子成员 have accepted personal lists
-        let mut unit_lists: HashMap<i64, i64> = HashMap::new();
+        let mut unit_lists: HashMap<OrgId, DutyListId> = HashMap::new();
         for (k, (org,)) in depts.iter().take(3).chain(towns.iter().take(2)).enumerate() {
             let l = lists::create(&mut tx, &actor, &all, year, *org, lists::ListKind::Main, None, &format!("{year}年党风廉政建设主体责任清单（压测{ci}-{k}）")).await?;
             for i in 0..3 {
@@ -123,7 +124,7 @@ pub async fn seed(db: &Db, n_accounts: usize, year: i64) -> anyhow::Result<Day> 
                 _ => None,
             };
             let person_id = match post {
-                Some(kind) => Some(tx.scalar_i64(q("SELECT MIN(person_id) FROM posts WHERE org_id = $1 AND kind = $2").bind(org_id).bind(kind.code())).await?),
+                Some(kind) => Some(PersonId::new(tx.scalar_i64(q("SELECT MIN(person_id) FROM posts WHERE org_id = $1 AND kind = $2").bind(org_id).bind(kind.code())).await?)),
                 None => None,
             };
             let username = format!("wd{:04}", accounts.len());

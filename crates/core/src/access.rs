@@ -43,7 +43,7 @@ pub fn sees_any(roles: &[Role], record: Record) -> Sees {
 
 /// Whether a record held by `holder` (None: the unit's own) is visible to a person who sees
 /// `view` and is `me`.
-pub fn visible(view: Sees, holder: Option<i64>, me: Option<i64>) -> bool {
+pub fn visible(view: Sees, holder: Option<crate::ids::PersonId>, me: Option<crate::ids::PersonId>) -> bool {
     match view {
         Sees::All => true,
         Sees::Own => holder.is_none() || (holder.is_some() && holder == me),
@@ -54,15 +54,16 @@ pub fn visible(view: Sees, holder: Option<i64>, me: Option<i64>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::PersonId;
 
     #[test]
     fn a_cadre_sees_his_own_letter_not_the_secretarys() {
         let v = sees(Role::Cadre, Record::Letter);
-        assert!(visible(v, Some(7), Some(7)));
-        assert!(visible(v, None, Some(7)), "the unit's own letter");
-        assert!(!visible(v, Some(1), Some(7)), "the 书记's letter");
-        assert!(!visible(v, Some(1), None));
-        assert!(visible(sees(Role::Secretary, Record::Letter), Some(7), Some(1)));
+        assert!(visible(v, Some(PersonId::new(7)), Some(PersonId::new(7))));
+        assert!(visible(v, None, Some(PersonId::new(7))), "the unit's own letter");
+        assert!(!visible(v, Some(PersonId::new(1)), Some(PersonId::new(7))), "the 书记's letter");
+        assert!(!visible(v, Some(PersonId::new(1)), None));
+        assert!(visible(sees(Role::Secretary, Record::Letter), Some(PersonId::new(7)), Some(PersonId::new(1))));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! 附件: file metadata. The bytes live behind a storage trait (local folder by default); the
 //! row keeps the SM3 fingerprint and the owning unit's path so downloads are scope-checked.
 
+use lianzheng_core::ids::{AttachmentId, OrgId, UserId};
 use lianzheng_core::org::Scope;
 use serde::Serialize;
 use serde_json::json;
@@ -13,8 +14,8 @@ use crate::db::{Db, Tx, now, q};
 
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct Attachment {
-    pub id: i64,
-    pub org_id: i64,
+    pub id: AttachmentId,
+    pub org_id: OrgId,
     pub org_path: String,
     pub owner_kind: String,
     pub owner_id: Option<i64>,
@@ -23,13 +24,13 @@ pub struct Attachment {
     pub size: i64,
     pub sm3: String,
     pub storage_key: String,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     pub created_at: i64,
 }
 
 #[derive(Debug, Clone)]
 pub struct AttachmentInput {
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub owner_kind: String,
     pub owner_id: Option<i64>,
     pub filename: String,
@@ -39,13 +40,13 @@ pub struct AttachmentInput {
     pub storage_key: String,
 }
 
-pub async fn create(tx: &mut Tx, actor: &Actor, scope: &Scope, a: &AttachmentInput) -> Result<i64, StoreError> {
+pub async fn create(tx: &mut Tx, actor: &Actor, scope: &Scope, a: &AttachmentInput) -> Result<AttachmentId, StoreError> {
     let p: Option<(String,)> = tx.fetch_optional(q("SELECT path FROM orgs WHERE id = $1").bind(a.org_id)).await?;
     let (path,) = p.ok_or_else(|| StoreError::Invalid("所属单位不存在".into()))?;
     if !scope.contains(&path) {
         return Err(StoreError::Invalid("所属单位不在您的管理范围内".into()));
     }
-    let (id,): (i64,) = tx
+    let (id,): (AttachmentId,) = tx
         .fetch_one(
             q("INSERT INTO attachments (org_id, org_path, owner_kind, owner_id, filename, content_type, size, sm3, storage_key, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id")
                 .bind(a.org_id)
@@ -65,7 +66,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, scope: &Scope, a: &AttachmentInp
     Ok(id)
 }
 
-pub async fn get_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<Attachment, StoreError> {
+pub async fn get_in_scope(db: &Db, scope: &Scope, id: AttachmentId) -> Result<Attachment, StoreError> {
     let mut b = SqlBuilder::new("SELECT * FROM attachments WHERE id = ");
     b.bind(id).push(" AND ").scope("org_path", scope);
     db.fetch_optional(b.build()).await?.ok_or(StoreError::NotFound)

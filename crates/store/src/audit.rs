@@ -5,6 +5,7 @@
 //! keyed part begins is sealed with the key (crate::node_key).
 
 use lianzheng_core::crypto::{chain_hash, chain_hmac};
+use lianzheng_core::ids::UserId;
 use serde::Serialize;
 use sqlx::FromRow;
 
@@ -15,7 +16,7 @@ use crate::db::{Db, Tx, now, q};
 /// Who did it. The name is copied into the entry so the log reads on its own.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub name: String,
     pub ip: Option<String>,
 }
@@ -74,7 +75,7 @@ pub async fn record(tx: &mut Tx, actor: &Actor, action: &str, entity: &str, enti
     let (seq, prev): (i64, String) = tx.fetch_one(q("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash")).await?;
     let at = now();
     let summary = summary.to_string();
-    let bytes = canonical(seq, at, actor.user_id, &actor.name, action, entity, entity_id.as_deref(), &summary, actor.ip.as_deref());
+    let bytes = canonical(seq, at, actor.user_id.map(UserId::get), &actor.name, action, entity, entity_id.as_deref(), &summary, actor.ip.as_deref());
     let hash = chain_hmac(&key, &prev, &bytes);
     tx.execute(
         q("INSERT INTO audit_log (seq, at, actor_id, actor_name, action, entity, entity_id, summary, ip, prev_hash, hash, scheme) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")

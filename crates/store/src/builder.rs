@@ -80,7 +80,7 @@ impl SqlBuilder {
 
 /// Row `id` of `select` (which names its table `alias`), only if the row's `alias.org_path` lies
 /// in the scope; otherwise "not found", so ids outside the scope tell nothing.
-pub async fn one_in_scope<T: Row>(db: &Db, select: &str, alias: &str, scope: &Scope, id: i64) -> Result<T, StoreError> {
+pub async fn one_in_scope<T: Row>(db: &Db, select: &str, alias: &str, scope: &Scope, id: impl Into<Val>) -> Result<T, StoreError> {
     let mut b = SqlBuilder::new(select);
     b.push(&format!("WHERE {alias}.id = ")).bind(id).push(" AND ").scope(&format!("{alias}.org_path"), scope);
     db.fetch_optional(b.build()).await?.ok_or(StoreError::NotFound)

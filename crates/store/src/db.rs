@@ -15,6 +15,10 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, FromRow, Postgres, Sqlite, Transaction};
 
+use lianzheng_core::duty::{FlagStatus, LetterStatus, ListStatus, PlanStatus, TaskStatus};
+use lianzheng_core::ids;
+use lianzheng_core::password::ResetStatus;
+
 use crate::StoreError;
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -141,6 +145,21 @@ val_from!(Option<String>, v, Val::Text(v));
 val_from!(Option<&str>, v, Val::Text(v.map(str::to_string)));
 val_from!(&Option<String>, v, Val::Text(v.clone()));
 val_from!(Vec<u8>, v, Val::Bytes(Some(v)));
+
+/// Typed ids bind as their integer, statuses as their code.
+macro_rules! val_from_typed {
+    (ids: $($id:ident),+; codes: $($code:ident),+) => {
+        $(
+            val_from!(ids::$id, v, Val::I64(Some(v.get())));
+            val_from!(Option<ids::$id>, v, Val::I64(v.map(ids::$id::get)));
+        )+
+        $(val_from!($code, v, Val::Text(Some(v.code().to_string())));)+
+    };
+}
+val_from_typed!(
+    ids: OrgId, PersonId, PostId, UserId, GrantId, ResetId, AttachmentId, DutyListId, ListItemId, ListTemplateId, TemplateItemId, PlanId, TaskId, ReportId, ReminderId, LetterTemplateId, LetterId, FlagId;
+    codes: ListStatus, TaskStatus, PlanStatus, LetterStatus, FlagStatus, ResetStatus
+);
 
 /// A query: SQL text with `$n` parameters and the values to bind, in order.
 #[derive(Debug, Clone)]
@@ -490,4 +509,36 @@ impl Tx {
 /// A cheap round trip, for the health check.
 pub async fn ping(db: &Db) -> Result<(), StoreError> {
     db.scalar_i64(q("SELECT CAST(1 AS BIGINT)")).await.map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use lianzheng_core::duty::LetterStatus;
+    use lianzheng_core::ids::{OrgId, PersonId};
+
+    use super::*;
+
+    /// Typed ids and statuses read from either database; a status code this build does not
+    /// know is a decode error, not a panic and not a silent default.
+    async fn typed_columns(db: &Db) {
+        let (id, person, status): (OrgId, Option<PersonId>, LetterStatus) =
+            db.fetch_one(q("SELECT CAST($1 AS BIGINT), CAST(NULL AS BIGINT), CAST($2 AS TEXT)").bind(OrgId::new(42)).bind(LetterStatus::Signed)).await.unwrap();
+        assert_eq!((id, person, status), (OrgId::new(42), None, LetterStatus::Signed));
+        let bad = db.fetch_one::<(LetterStatus,)>(q("SELECT CAST('lost' AS TEXT)")).await;
+        match bad {
+            Err(StoreError::Db(sqlx::Error::ColumnDecode { source, .. })) => assert!(source.to_string().contains("lost"), "{source}"),
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn typed_columns_sqlite() {
+        typed_columns(&Db::connect("sqlite::memory:").await.unwrap()).await;
+    }
+
+    #[tokio::test]
+    async fn typed_columns_postgres() {
+        let Ok(url) = std::env::var("LIANZHENG_TEST_PG_URL") else { return };
+        typed_columns(&Db::connect(&url).await.unwrap()).await;
+    }
 }

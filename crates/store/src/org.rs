@@ -1,6 +1,7 @@
 //! 组织机构: the organisation tree, kept as materialised paths ("/1/5/23/") so that a
 //! subtree is one index range on either database.
 
+use lianzheng_core::ids::OrgId;
 use lianzheng_core::org::{OrgKind, Scope, subtree_range};
 use serde::Serialize;
 use serde_json::json;
@@ -13,8 +14,8 @@ use crate::db::{Db, Tx, now, q};
 
 #[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
 pub struct Org {
-    pub id: i64,
-    pub parent_id: Option<i64>,
+    pub id: OrgId,
+    pub parent_id: Option<OrgId>,
     pub name: String,
     pub short_name: Option<String>,
     pub kind: String,
@@ -34,7 +35,7 @@ impl Org {
 /// An organisation as entered (form, API, import), already validated.
 #[derive(Debug, Clone)]
 pub struct OrgInput {
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<OrgId>,
     pub name: String,
     pub short_name: Option<String>,
     pub kind: OrgKind,
@@ -44,12 +45,12 @@ pub struct OrgInput {
 
 const COLS: &str = "id, parent_id, name, short_name, kind, code, level, sort_order, path, version";
 
-pub async fn get(db: &Db, id: i64) -> Result<Option<Org>, StoreError> {
+pub async fn get(db: &Db, id: OrgId) -> Result<Option<Org>, StoreError> {
     db.fetch_optional(q("SELECT id, parent_id, name, short_name, kind, code, level, sort_order, path, version FROM orgs WHERE id = $1").bind(id)).await
 }
 
 /// An organisation, only if it lies inside the scope (otherwise "not found", so ids cannot be probed).
-pub async fn get_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<Org, StoreError> {
+pub async fn get_in_scope(db: &Db, scope: &Scope, id: OrgId) -> Result<Org, StoreError> {
     match get(db, id).await? {
         Some(o) if scope.contains(&o.path) => Ok(o),
         _ => Err(StoreError::NotFound),
@@ -76,7 +77,7 @@ pub async fn scope_roots(db: &Db, scope: &Scope) -> Result<Vec<Org>, StoreError>
 
 /// Direct children of an organisation, with how many children each has in turn.
 /// Direct children of an organisation that lie inside the scope, with how many children each has.
-pub async fn children(db: &Db, scope: &Scope, parent_id: i64) -> Result<Vec<(Org, i64)>, StoreError> {
+pub async fn children(db: &Db, scope: &Scope, parent_id: OrgId) -> Result<Vec<(Org, i64)>, StoreError> {
     #[derive(FromRow)]
     struct Row {
         #[sqlx(flatten)]
@@ -92,7 +93,7 @@ pub async fn children(db: &Db, scope: &Scope, parent_id: i64) -> Result<Vec<(Org
 }
 
 /// How many direct children of an organisation lie inside the scope.
-pub async fn child_count(db: &Db, scope: &Scope, id: i64) -> Result<i64, StoreError> {
+pub async fn child_count(db: &Db, scope: &Scope, id: OrgId) -> Result<i64, StoreError> {
     let mut b = SqlBuilder::new("SELECT COUNT(*) FROM orgs WHERE parent_id = ");
     b.bind(id).push(" AND ").scope("path", scope);
     db.scalar_i64(b.build()).await
@@ -111,7 +112,7 @@ pub async fn list_in_scope(db: &Db, scope: &Scope, name_like: Option<&str>, limi
 
 /// The chain from the root down to this organisation (for breadcrumbs), limited to the scope.
 pub async fn ancestors(db: &Db, scope: &Scope, org: &Org) -> Result<Vec<Org>, StoreError> {
-    let ids: Vec<i64> = org.path.split('/').filter_map(|s| s.parse().ok()).collect();
+    let ids: Vec<OrgId> = org.path.split('/').filter_map(|s| s.parse().ok()).collect();
     let mut out = Vec::new();
     for id in ids {
         if let Some(o) = get(db, id).await?
@@ -135,7 +136,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, input: &OrgInput) -> Result<Org,
     let t = now();
     // The path needs the new id; insert with a placeholder unique to this row, then set it.
     let placeholder = format!("#new:{}:{}", input.code, t);
-    let (id,): (i64,) = tx
+    let (id,): (OrgId,) = tx
         .fetch_one(
             q("INSERT INTO orgs (parent_id, name, short_name, kind, code, level, sort_order, path, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
                 .bind(input.parent_id)
@@ -168,7 +169,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, input: &OrgInput) -> Result<Org,
 
 /// Edits name, kind, code and order. Moving within the tree is not offered (paths of every
 /// descendant, person and record would change); `version` guards against a concurrent edit.
-pub async fn update(tx: &mut Tx, actor: &Actor, id: i64, version: i64, input: &OrgInput) -> Result<(), StoreError> {
+pub async fn update(tx: &mut Tx, actor: &Actor, id: OrgId, version: i64, input: &OrgInput) -> Result<(), StoreError> {
     let sql = format!("SELECT id, parent_id, name, short_name, kind, code, level, sort_order, path, version FROM orgs WHERE id = $1{}", tx.for_update());
     let before: Org = tx.fetch_optional(crate::db::q_built(sql).bind(id)).await?.ok_or(StoreError::NotFound)?;
     let n = tx
@@ -207,7 +208,7 @@ pub async fn update(tx: &mut Tx, actor: &Actor, id: i64, version: i64, input: &O
 /// stored copy of an organisation path under it is rewritten in the same transaction: the
 /// tree's own, and the `org_path` / `…_org_path` columns other tables keep for scope filters
 /// (found from the archive's table list, so a new module's columns are included by name).
-async fn move_subtree(tx: &mut Tx, org: &Org, new_parent: i64) -> Result<(), StoreError> {
+async fn move_subtree(tx: &mut Tx, org: &Org, new_parent: OrgId) -> Result<(), StoreError> {
     let parent: Option<(String, i64)> = tx.fetch_optional(q("SELECT path, level FROM orgs WHERE id = $1").bind(new_parent)).await?;
     let (parent_path, parent_level) = parent.ok_or_else(|| StoreError::Conflict { field: "parent_id".into(), message: "上级组织不存在".into() })?;
     if parent_path.starts_with(&org.path) {

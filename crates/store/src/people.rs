@@ -3,6 +3,7 @@
 
 use lianzheng_core::crypto::{Crypto, encrypt_str};
 use lianzheng_core::idcard::IdCardNumber;
+use lianzheng_core::ids::{OrgId, PersonId, PostId};
 use lianzheng_core::names::{looks_like_initials, normalize_query, pinyin_full, pinyin_initials};
 use lianzheng_core::org::{Gender, PoliticalStatus, PostKind, Rank, Scope};
 use serde::Serialize;
@@ -17,8 +18,8 @@ use crate::db::{Db, Tx, now, q};
 /// A person as listed and shown: never the ID number itself.
 #[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
 pub struct Person {
-    pub id: i64,
-    pub org_id: i64,
+    pub id: PersonId,
+    pub org_id: OrgId,
     pub org_path: String,
     pub org_name: String,
     pub name: String,
@@ -47,9 +48,9 @@ impl Person {
 
 #[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
 pub struct Post {
-    pub id: i64,
-    pub person_id: i64,
-    pub org_id: i64,
+    pub id: PostId,
+    pub person_id: PersonId,
+    pub org_id: OrgId,
     pub org_name: String,
     pub kind: String,
     pub title: Option<String>,
@@ -70,7 +71,7 @@ impl Post {
 /// A person as entered, already validated.
 #[derive(Debug, Clone)]
 pub struct PersonInput {
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub name: String,
     pub gender: Gender,
     pub id_number: Option<IdCardNumber>,
@@ -82,7 +83,7 @@ pub struct PersonInput {
 
 #[derive(Debug, Clone)]
 pub struct PostInput {
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub kind: PostKind,
     pub title: Option<String>,
     pub duty_areas: Option<String>,
@@ -136,7 +137,7 @@ pub async fn list(db: &Db, scope: &Scope, f: &PeopleFilter, offset: i64, limit: 
 }
 
 /// A person, only if inside the scope (otherwise "not found").
-pub async fn get_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<Person, StoreError> {
+pub async fn get_in_scope(db: &Db, scope: &Scope, id: PersonId) -> Result<Person, StoreError> {
     one_in_scope(db, &format!("{SELECT}FROM people p JOIN orgs o ON o.id = p.org_id "), "p", scope, id).await
 }
 
@@ -148,7 +149,7 @@ pub async fn find_by_id_number(db: &Db, scope: &Scope, crypto: &dyn Crypto, id: 
 }
 
 /// A person's posts, when the person lies inside the scope (a post may be held in a unit outside it).
-pub async fn posts_of(db: &Db, scope: &Scope, person_id: i64) -> Result<Vec<Post>, StoreError> {
+pub async fn posts_of(db: &Db, scope: &Scope, person_id: PersonId) -> Result<Vec<Post>, StoreError> {
     let mut b = SqlBuilder::new(
         "SELECT ps.id, ps.person_id, ps.org_id, o.name AS org_name, ps.kind, ps.title, ps.duty_areas, ps.start_date, ps.end_date FROM posts ps JOIN orgs o ON o.id = ps.org_id JOIN people pe ON pe.id = ps.person_id WHERE ps.person_id = ",
     );
@@ -156,7 +157,7 @@ pub async fn posts_of(db: &Db, scope: &Scope, person_id: i64) -> Result<Vec<Post
     db.fetch_all(b.build()).await
 }
 
-async fn org_path(tx: &mut Tx, org_id: i64) -> Result<String, StoreError> {
+async fn org_path(tx: &mut Tx, org_id: OrgId) -> Result<String, StoreError> {
     let p: Option<(String,)> = tx.fetch_optional(q("SELECT path FROM orgs WHERE id = $1").bind(org_id)).await?;
     p.map(|(p,)| p).ok_or_else(|| StoreError::Invalid("所属单位不存在".into()))
 }
@@ -192,14 +193,14 @@ fn person_values(query: crate::Q, input: &PersonInput, path: String, crypto: &dy
 }
 
 /// Adds a person; `scope` is the writer's: the target unit must lie inside it.
-pub async fn create(tx: &mut Tx, actor: &Actor, crypto: &dyn Crypto, scope: &Scope, input: &PersonInput, posts: &[PostInput]) -> Result<i64, StoreError> {
+pub async fn create(tx: &mut Tx, actor: &Actor, crypto: &dyn Crypto, scope: &Scope, input: &PersonInput, posts: &[PostInput]) -> Result<PersonId, StoreError> {
     let path = org_path(tx, input.org_id).await?;
     if !scope.contains(&path) {
         return Err(StoreError::Invalid("所属单位不在您的管理范围内".into()));
     }
     let masked = input.id_number.as_ref().map(IdCardNumber::masked);
     let t = now();
-    let (id,): (i64,) = tx
+    let (id,): (PersonId,) = tx
         .fetch_one(
             person_values(q("INSERT INTO people (org_id, org_path, name, name_initials, name_pinyin, gender, id_number_enc, id_number_hash, id_number_masked, birth_date, phone, political_status, rank, sort_order, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id"), input, path, crypto)
                 .bind(t),
@@ -220,7 +221,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, crypto: &dyn Crypto, scope: &Sco
     Ok(id)
 }
 
-async fn add_post(tx: &mut Tx, person_id: i64, p: &PostInput) -> Result<(), StoreError> {
+async fn add_post(tx: &mut Tx, person_id: PersonId, p: &PostInput) -> Result<(), StoreError> {
     tx.execute(
         q("INSERT INTO posts (person_id, org_id, kind, title, duty_areas, start_date, end_date, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(person_id)
@@ -237,7 +238,7 @@ async fn add_post(tx: &mut Tx, person_id: i64, p: &PostInput) -> Result<(), Stor
 }
 
 /// Adds a post to a person already checked to be in scope.
-pub async fn create_post(tx: &mut Tx, actor: &Actor, person_id: i64, p: &PostInput) -> Result<(), StoreError> {
+pub async fn create_post(tx: &mut Tx, actor: &Actor, person_id: PersonId, p: &PostInput) -> Result<(), StoreError> {
     add_post(tx, person_id, p).await?;
     audit::record(
         tx,
@@ -251,8 +252,8 @@ pub async fn create_post(tx: &mut Tx, actor: &Actor, person_id: i64, p: &PostInp
 }
 
 /// Edits a person; the new unit must also lie inside the writer's scope. `version` guards concurrent edits.
-pub async fn update(tx: &mut Tx, actor: &Actor, crypto: &dyn Crypto, scope: &Scope, id: i64, version: i64, input: &PersonInput) -> Result<(), StoreError> {
-    let before: Option<(String, String, i64, Option<String>)> = tx.fetch_optional(q("SELECT org_path, name, org_id, id_number_masked FROM people WHERE id = $1").bind(id)).await?;
+pub async fn update(tx: &mut Tx, actor: &Actor, crypto: &dyn Crypto, scope: &Scope, id: PersonId, version: i64, input: &PersonInput) -> Result<(), StoreError> {
+    let before: Option<(String, String, OrgId, Option<String>)> = tx.fetch_optional(q("SELECT org_path, name, org_id, id_number_masked FROM people WHERE id = $1").bind(id)).await?;
     let (old_path, old_name, old_org, old_masked) = before.ok_or(StoreError::NotFound)?;
     if !scope.contains(&old_path) {
         return Err(StoreError::NotFound);
@@ -291,7 +292,7 @@ pub async fn count_in_scope(db: &Db, scope: &Scope) -> Result<i64, StoreError> {
 }
 
 /// The stored (encrypted) ID number of a person, to keep it when an edit leaves the field blank.
-pub async fn id_number_enc(db: &Db, id: i64) -> Result<Option<String>, StoreError> {
+pub async fn id_number_enc(db: &Db, id: PersonId) -> Result<Option<String>, StoreError> {
     let v: Option<(Option<String>,)> = db.fetch_optional(q("SELECT id_number_enc FROM people WHERE id = $1").bind(id)).await?;
     Ok(v.and_then(|(e,)| e))
 }

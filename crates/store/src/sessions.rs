@@ -1,6 +1,7 @@
 //! 会话: sign-in sessions and API tokens, kept in the database so that any app node serves any request.
 //! Only a hash of the token is stored.
 
+use lianzheng_core::ids::UserId;
 use sqlx::FromRow;
 
 use crate::StoreError;
@@ -9,7 +10,7 @@ use crate::db::{Db, now, q};
 #[derive(Debug, Clone, FromRow)]
 pub struct Session {
     pub token_hash: String,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub kind: String,
     pub csrf_token: String,
     pub second_factor_ok: bool,
@@ -19,7 +20,7 @@ pub struct Session {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub async fn create(db: &Db, token_hash: &str, user_id: i64, kind: &str, csrf: &str, second_factor_ok: bool, ttl_secs: i64, ip: Option<String>) -> Result<(), StoreError> {
+pub async fn create(db: &Db, token_hash: &str, user_id: UserId, kind: &str, csrf: &str, second_factor_ok: bool, ttl_secs: i64, ip: Option<String>) -> Result<(), StoreError> {
     let t = now();
     db.execute(
         q("INSERT INTO sessions (token_hash, user_id, kind, csrf_token, second_factor_ok, created_at, last_seen_at, expires_at, ip) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)")
@@ -56,7 +57,7 @@ pub async fn delete(db: &Db, token_hash: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-pub async fn delete_for_user(db: &Db, user_id: i64) -> Result<(), StoreError> {
+pub async fn delete_for_user(db: &Db, user_id: UserId) -> Result<(), StoreError> {
     db.execute(q("DELETE FROM sessions WHERE user_id = $1").bind(user_id)).await?;
     Ok(())
 }

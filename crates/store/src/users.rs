@@ -1,6 +1,8 @@
 //! 账号与授权: accounts, their sign-in state, and role grants bound to organisation subtrees.
 
+use lianzheng_core::ids::{GrantId, OrgId, PersonId, ResetId, UserId};
 use lianzheng_core::org::{Permission, Role, Scope};
+pub use lianzheng_core::password::ResetStatus;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::FromRow;
@@ -11,11 +13,11 @@ use crate::db::{Db, Tx, now, q};
 
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
-    pub person_id: Option<i64>,
-    pub org_id: Option<i64>,
+    pub person_id: Option<PersonId>,
+    pub org_id: Option<OrgId>,
     #[serde(skip)]
     pub password_hash: String,
     pub must_change_password: bool,
@@ -39,10 +41,10 @@ const COLS: &str = user_cols!();
 
 #[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
 pub struct Grant {
-    pub id: i64,
-    pub user_id: i64,
+    pub id: GrantId,
+    pub user_id: UserId,
     pub role: String,
-    pub org_id: Option<i64>,
+    pub org_id: Option<OrgId>,
     pub org_name: Option<String>,
     pub org_path: Option<String>,
 }
@@ -53,7 +55,7 @@ impl Grant {
     }
 }
 
-pub async fn get(db: &Db, id: i64) -> Result<Option<User>, StoreError> {
+pub async fn get(db: &Db, id: UserId) -> Result<Option<User>, StoreError> {
     db.fetch_optional(q(concat!("SELECT ", user_cols!(), " FROM users WHERE id = $1")).bind(id)).await
 }
 
@@ -81,13 +83,13 @@ pub async fn count(db: &Db) -> Result<i64, StoreError> {
 pub struct UserInput {
     pub username: String,
     pub display_name: String,
-    pub person_id: Option<i64>,
-    pub org_id: Option<i64>,
+    pub person_id: Option<PersonId>,
+    pub org_id: Option<OrgId>,
 }
 
-pub async fn create(tx: &mut Tx, actor: &Actor, input: &UserInput, password_hash: &str, must_change: bool) -> Result<i64, StoreError> {
+pub async fn create(tx: &mut Tx, actor: &Actor, input: &UserInput, password_hash: &str, must_change: bool) -> Result<UserId, StoreError> {
     let t = now();
-    let (id,): (i64,) = tx
+    let (id,): (UserId,) = tx
         .fetch_one(
             q("INSERT INTO users (username, display_name, person_id, org_id, password_hash, must_change_password, created_at, updated_at, password_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7) RETURNING id")
                 .bind(input.username.as_str())
@@ -113,7 +115,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, input: &UserInput, password_hash
 
 /// Sets a password. `must_change`: an administrator's reset (a one-time password), which is
 /// also told to the person at their next sign-in; otherwise the person's own, which ends that notice.
-pub async fn set_password(tx: &mut Tx, actor: &Actor, id: i64, password_hash: &str, must_change: bool) -> Result<(), StoreError> {
+pub async fn set_password(tx: &mut Tx, actor: &Actor, id: UserId, password_hash: &str, must_change: bool) -> Result<(), StoreError> {
     let t = now();
     let notice = if must_change { Some(t) } else { None };
     let n = tx
@@ -132,7 +134,7 @@ pub async fn set_password(tx: &mut Tx, actor: &Actor, id: i64, password_hash: &s
     audit::record(tx, actor, if must_change { "user.reset_password" } else { "user.change_password" }, "user", Some(id.to_string()), json!({"must_change": must_change})).await
 }
 
-pub async fn unlock(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), StoreError> {
+pub async fn unlock(tx: &mut Tx, actor: &Actor, id: UserId) -> Result<(), StoreError> {
     let n = tx.execute(q("UPDATE users SET failed_count = 0, locked_until = NULL, updated_at = $1 WHERE id = $2").bind(now()).bind(id)).await?;
     if n == 0 {
         return Err(StoreError::NotFound);
@@ -140,7 +142,7 @@ pub async fn unlock(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), StoreErro
     audit::record(tx, actor, "user.unlock", "user", Some(id.to_string()), json!({})).await
 }
 
-pub async fn set_disabled(tx: &mut Tx, actor: &Actor, id: i64, disabled: bool) -> Result<(), StoreError> {
+pub async fn set_disabled(tx: &mut Tx, actor: &Actor, id: UserId, disabled: bool) -> Result<(), StoreError> {
     let n = tx.execute(q("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3").bind(disabled).bind(now()).bind(id)).await?;
     if n == 0 {
         return Err(StoreError::NotFound);
@@ -162,7 +164,7 @@ pub enum Failure {
 }
 
 /// A failed sign-in (password or second factor): counts up and locks the account once the limit is reached.
-pub async fn record_failure(tx: &mut Tx, actor: &Actor, id: i64, max_failures: i64, lock_secs: i64, what: Failure) -> Result<bool, StoreError> {
+pub async fn record_failure(tx: &mut Tx, actor: &Actor, id: UserId, max_failures: i64, lock_secs: i64, what: Failure) -> Result<bool, StoreError> {
     let (count,): (i64,) = tx.fetch_one(q("UPDATE users SET failed_count = failed_count + 1 WHERE id = $1 RETURNING failed_count").bind(id)).await?;
     let locked = count >= max_failures;
     if locked {
@@ -176,20 +178,20 @@ pub async fn record_failure(tx: &mut Tx, actor: &Actor, id: i64, max_failures: i
 }
 
 /// A wrong code while binding an authenticator: audited, not counted (the key is not yet a factor).
-pub async fn record_enrolment_failure(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), StoreError> {
+pub async fn record_enrolment_failure(tx: &mut Tx, actor: &Actor, id: UserId) -> Result<(), StoreError> {
     audit::record(tx, actor, "user.totp_enrol_failed", "user", Some(id.to_string()), json!({})).await
 }
 
 /// Takes a TOTP time step as used: true the first time, false when this or a later step was
 /// already used by the account (a replayed code). Atomic, so two nodes cannot both accept it.
-pub async fn use_totp_step(tx: &mut Tx, id: i64, step: i64) -> Result<bool, StoreError> {
+pub async fn use_totp_step(tx: &mut Tx, id: UserId, step: i64) -> Result<bool, StoreError> {
     let n = tx.execute(q("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)").bind(step).bind(id)).await?;
     Ok(n == 1)
 }
 
 /// The person's own password change: ends every other session and API token of the account
 /// (the one in use stays), in the same transaction.
-pub async fn change_own_password(tx: &mut Tx, actor: &Actor, id: i64, password_hash: &str, keep_session: &str) -> Result<u64, StoreError> {
+pub async fn change_own_password(tx: &mut Tx, actor: &Actor, id: UserId, password_hash: &str, keep_session: &str) -> Result<u64, StoreError> {
     let t = now();
     let n = tx
         .execute(
@@ -207,12 +209,12 @@ pub async fn change_own_password(tx: &mut Tx, actor: &Actor, id: i64, password_h
     Ok(revoked)
 }
 
-pub async fn record_login(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), StoreError> {
+pub async fn record_login(tx: &mut Tx, actor: &Actor, id: UserId) -> Result<(), StoreError> {
     tx.execute(q("UPDATE users SET failed_count = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2").bind(now()).bind(id)).await?;
     audit::record(tx, actor, "user.login", "user", Some(id.to_string()), json!({})).await
 }
 
-pub async fn set_totp(tx: &mut Tx, actor: &Actor, id: i64, secret_enc: Option<String>, enabled: bool) -> Result<(), StoreError> {
+pub async fn set_totp(tx: &mut Tx, actor: &Actor, id: UserId, secret_enc: Option<String>, enabled: bool) -> Result<(), StoreError> {
     tx.execute(q("UPDATE users SET totp_secret_enc = $1, totp_enabled = $2, updated_at = $3 WHERE id = $4").bind(secret_enc).bind(enabled).bind(now()).bind(id)).await?;
     audit::record(tx, actor, if enabled { "user.totp_enable" } else { "user.totp_pending" }, "user", Some(id.to_string()), json!({})).await
 }
@@ -221,23 +223,18 @@ pub async fn set_totp(tx: &mut Tx, actor: &Actor, id: i64, secret_enc: Option<St
 /// when the 安全保密管理员 approves it (two-person rule, docs/decisions/0011-two-person-reset.md).
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct ResetRequest {
-    pub id: i64,
-    pub user_id: i64,
+    pub id: ResetId,
+    pub user_id: UserId,
     pub username: String,
     pub display_name: String,
-    pub requested_by: Option<i64>,
+    pub requested_by: Option<UserId>,
     pub requested_by_name: Option<String>,
     pub requested_at: i64,
-    /// pending, approved, rejected
-    pub status: String,
-    pub decided_by: Option<i64>,
+    pub status: ResetStatus,
+    pub decided_by: Option<UserId>,
     pub decided_by_name: Option<String>,
     pub decided_at: Option<i64>,
 }
-
-pub const RESET_PENDING: &str = "pending";
-pub const RESET_APPROVED: &str = "approved";
-pub const RESET_REJECTED: &str = "rejected";
 
 macro_rules! reset_select {
     () => {
@@ -247,22 +244,22 @@ macro_rules! reset_select {
 }
 
 /// Files a reset request for an account; one open request per account.
-pub async fn request_reset(tx: &mut Tx, actor: &Actor, user_id: i64) -> Result<i64, StoreError> {
-    let open: Option<(i64,)> = tx.fetch_optional(q("SELECT id FROM password_resets WHERE user_id = $1 AND status = 'pending'").bind(user_id)).await?;
+pub async fn request_reset(tx: &mut Tx, actor: &Actor, user_id: UserId) -> Result<ResetId, StoreError> {
+    let open: Option<(ResetId,)> = tx.fetch_optional(q("SELECT id FROM password_resets WHERE user_id = $1 AND status = 'pending'").bind(user_id)).await?;
     if open.is_some() {
         return Err(StoreError::Conflict { field: String::new(), message: "该账号已有待审批的密码重置申请".into() });
     }
-    let (id,): (i64,) = tx.fetch_one(q("INSERT INTO password_resets (user_id, requested_by, requested_at, status) VALUES ($1, $2, $3, 'pending') RETURNING id").bind(user_id).bind(actor.user_id).bind(now())).await?;
+    let (id,): (ResetId,) = tx.fetch_one(q("INSERT INTO password_resets (user_id, requested_by, requested_at, status) VALUES ($1, $2, $3, 'pending') RETURNING id").bind(user_id).bind(actor.user_id).bind(now())).await?;
     audit::record(tx, actor, "user.reset_request", "user", Some(user_id.to_string()), json!({"request_id": id})).await?;
     Ok(id)
 }
 
-pub async fn get_reset(db: &Db, id: i64) -> Result<Option<ResetRequest>, StoreError> {
+pub async fn get_reset(db: &Db, id: ResetId) -> Result<Option<ResetRequest>, StoreError> {
     db.fetch_optional(q(concat!(reset_select!(), "WHERE r.id = $1")).bind(id)).await
 }
 
 /// The open request for an account, if any.
-pub async fn pending_reset_for(db: &Db, user_id: i64) -> Result<Option<ResetRequest>, StoreError> {
+pub async fn pending_reset_for(db: &Db, user_id: UserId) -> Result<Option<ResetRequest>, StoreError> {
     db.fetch_optional(q(concat!(reset_select!(), "WHERE r.user_id = $1 AND r.status = 'pending'")).bind(user_id)).await
 }
 
@@ -277,8 +274,8 @@ pub async fn reset_requests(db: &Db, pending: bool, limit: i64) -> Result<Vec<Re
 
 /// Closes an open request (approved or rejected) by the deciding administrator. Only one
 /// decision wins when two arrive together; the other gets a conflict.
-async fn decide_reset(tx: &mut Tx, actor: &Actor, id: i64, status: &str) -> Result<i64, StoreError> {
-    let row: Option<(i64,)> = tx
+async fn decide_reset(tx: &mut Tx, actor: &Actor, id: ResetId, status: ResetStatus) -> Result<UserId, StoreError> {
+    let row: Option<(UserId,)> = tx
         .fetch_optional(q("UPDATE password_resets SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'pending' RETURNING user_id").bind(status).bind(actor.user_id).bind(now()).bind(id))
         .await?;
     match row {
@@ -295,25 +292,25 @@ async fn decide_reset(tx: &mut Tx, actor: &Actor, id: i64, status: &str) -> Resu
 
 /// Approves a request: the new (one-time) password takes effect, and every session and API
 /// token of the account ends. Returns the account and how many sessions ended.
-pub async fn approve_reset(tx: &mut Tx, actor: &Actor, id: i64, password_hash: &str) -> Result<(i64, u64), StoreError> {
-    let user_id = decide_reset(tx, actor, id, RESET_APPROVED).await?;
+pub async fn approve_reset(tx: &mut Tx, actor: &Actor, id: ResetId, password_hash: &str) -> Result<(UserId, u64), StoreError> {
+    let user_id = decide_reset(tx, actor, id, ResetStatus::Approved).await?;
     set_password(tx, actor, user_id, password_hash, true).await?;
     let revoked = tx.execute(q("DELETE FROM sessions WHERE user_id = $1").bind(user_id)).await?;
     audit::record(tx, actor, "user.reset_approve", "user", Some(user_id.to_string()), json!({"request_id": id, "sessions_revoked": revoked})).await?;
     Ok((user_id, revoked))
 }
 
-pub async fn reject_reset(tx: &mut Tx, actor: &Actor, id: i64) -> Result<i64, StoreError> {
-    let user_id = decide_reset(tx, actor, id, RESET_REJECTED).await?;
+pub async fn reject_reset(tx: &mut Tx, actor: &Actor, id: ResetId) -> Result<UserId, StoreError> {
+    let user_id = decide_reset(tx, actor, id, ResetStatus::Rejected).await?;
     audit::record(tx, actor, "user.reset_reject", "user", Some(user_id.to_string()), json!({"request_id": id})).await?;
     Ok(user_id)
 }
 
-pub async fn grants_of(db: &Db, user_id: i64) -> Result<Vec<Grant>, StoreError> {
+pub async fn grants_of(db: &Db, user_id: UserId) -> Result<Vec<Grant>, StoreError> {
     db.fetch_all(q("SELECT g.id, g.user_id, g.role, g.org_id, o.name AS org_name, o.path AS org_path FROM grants g LEFT JOIN orgs o ON o.id = g.org_id WHERE g.user_id = $1 ORDER BY g.id").bind(user_id)).await
 }
 
-pub async fn add_grant(tx: &mut Tx, actor: &Actor, user_id: i64, role: Role, org_id: Option<i64>) -> Result<(), StoreError> {
+pub async fn add_grant(tx: &mut Tx, actor: &Actor, user_id: UserId, role: Role, org_id: Option<OrgId>) -> Result<(), StoreError> {
     if role.needs_org() && org_id.is_none() {
         return Err(StoreError::Invalid("业务角色必须绑定组织范围".into()));
     }
@@ -323,13 +320,13 @@ pub async fn add_grant(tx: &mut Tx, actor: &Actor, user_id: i64, role: Role, org
 }
 
 /// The account a grant belongs to.
-pub async fn grant_owner(db: &Db, grant_id: i64) -> Result<Option<i64>, StoreError> {
-    let row: Option<(i64,)> = db.fetch_optional(q("SELECT user_id FROM grants WHERE id = $1").bind(grant_id)).await?;
+pub async fn grant_owner(db: &Db, grant_id: GrantId) -> Result<Option<UserId>, StoreError> {
+    let row: Option<(UserId,)> = db.fetch_optional(q("SELECT user_id FROM grants WHERE id = $1").bind(grant_id)).await?;
     Ok(row.map(|r| r.0))
 }
 
-pub async fn remove_grant(tx: &mut Tx, actor: &Actor, grant_id: i64) -> Result<(), StoreError> {
-    let g: Option<(i64, String, Option<i64>)> = tx.fetch_optional(q("SELECT user_id, role, org_id FROM grants WHERE id = $1").bind(grant_id)).await?;
+pub async fn remove_grant(tx: &mut Tx, actor: &Actor, grant_id: GrantId) -> Result<(), StoreError> {
+    let g: Option<(UserId, String, Option<OrgId>)> = tx.fetch_optional(q("SELECT user_id, role, org_id FROM grants WHERE id = $1").bind(grant_id)).await?;
     let (user_id, role, org_id) = g.ok_or(StoreError::NotFound)?;
     tx.execute(q("DELETE FROM grants WHERE id = $1").bind(grant_id)).await?;
     audit::record(tx, actor, "user.revoke", "user", Some(user_id.to_string()), json!({"role": role, "org_id": org_id})).await

@@ -24,7 +24,7 @@ use crate::auth::Principal;
 use crate::state::Policy;
 
 /// A unit a plan page may be filtered by: (id, name, path).
-pub type UnitOption = (i64, String, String);
+pub type UnitOption = (lianzheng_core::ids::OrgId, String, String);
 
 /// The caches of one node.
 pub struct Caches {
@@ -34,11 +34,11 @@ pub struct Caches {
     /// A page of the people list and the total, by scope, filter and page.
     pub people_pages: Fresh<String, (Arc<Vec<Person>>, i64)>,
     /// A 任务分工 plan's items and units by plan id (every viewer's tree is computed from it).
-    pub plans: Fresh<i64, Arc<PlanData>>,
+    pub plans: Fresh<lianzheng_core::ids::PlanId, Arc<PlanData>>,
     /// A plan's row as one scope may see it (the access check of every plan page), by scope and id.
     pub plan_rows: Fresh<String, Plan>,
     /// The unit filter of a plan page (the owner and the units directly under it), by owner id.
-    pub plan_units: Fresh<i64, Arc<Vec<UnitOption>>>,
+    pub plan_units: Fresh<lianzheng_core::ids::OrgId, Arc<Vec<UnitOption>>>,
     /// Today's 到期提醒 by scope and plan (a county's reminders are thousands of rows to sort).
     pub reminders: Fresh<String, Arc<Vec<Reminder>>>,
 }

@@ -10,6 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::request::Parts;
 use lianzheng_core::idcard::IdCardNumber;
+use lianzheng_core::ids::Id;
 use lianzheng_core::org::{Gender, OrgKind, PoliticalStatus, PostKind, Rank};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -91,8 +92,9 @@ pub async fn file_field(mut multipart: Multipart, max_bytes: usize, missing: &st
     file.filter(|f| !f.filename.is_empty()).ok_or_else(|| missing.to_string())
 }
 
-pub fn parse_id(s: &str) -> Result<i64, AppError> {
-    s.parse::<i64>().ok().filter(|v| *v > 0).ok_or(AppError::NotFound)
+/// A typed id from a path segment; anything but a positive whole number is "not found".
+pub fn parse_id<T: lianzheng_core::ids::Id>(s: &str) -> Result<T, AppError> {
+    s.parse::<T>().map_err(|_| AppError::NotFound)
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -126,6 +128,19 @@ fn int(errors: &mut FieldErrors, field: &str, label: &str, v: &str, default: Opt
             0
         }
     }
+}
+
+/// A chosen id (unit, person): required, a positive whole number.
+fn id<T: Id + Default>(errors: &mut FieldErrors, field: &str, label: &str, v: &str) -> T {
+    let t = v.trim();
+    if t.is_empty() {
+        errors.insert(field.into(), format!("请选择{label}"));
+        return T::default();
+    }
+    t.parse::<T>().unwrap_or_else(|_| {
+        errors.insert(field.into(), format!("{label}无效"));
+        T::default()
+    })
 }
 
 /// `YYYY-MM-DD`, or empty.
@@ -175,7 +190,7 @@ impl OrgForm {
         if kind.is_none() {
             e.insert("kind".into(), "请选择组织类型".into());
         }
-        let parent_id = opt(&self.parent_id).map(|p| int(&mut e, "parent_id", "上级组织", &p, None));
+        let parent_id = opt(&self.parent_id).map(|p| id(&mut e, "parent_id", "上级组织", &p));
         let sort_order = int(&mut e, "sort_order", "排序号", &self.sort_order, Some(0));
         match kind {
             Some(kind) if e.is_empty() => Ok(OrgInput { parent_id, name, short_name: opt(&self.short_name), kind, code, sort_order }),
@@ -219,7 +234,7 @@ pub struct PersonForm {
 impl PersonForm {
     pub fn validate(&self) -> Result<(PersonInput, Option<PostInput>), FieldErrors> {
         let mut e = FieldErrors::new();
-        let org_id = int(&mut e, "org_id", "所属单位", &self.org_id, None);
+        let org_id = id(&mut e, "org_id", "所属单位", &self.org_id);
         let name = required(&mut e, "name", "姓名", &self.name, 30);
         let id_number = match opt(&self.id_number) {
             Some(s) => match IdCardNumber::parse(&s) {
@@ -307,7 +322,7 @@ pub struct PostForm {
 impl PostForm {
     pub fn validate(&self) -> Result<PostInput, FieldErrors> {
         let mut e = FieldErrors::new();
-        let org_id = int(&mut e, "org_id", "任职单位", &self.org_id, None);
+        let org_id = id(&mut e, "org_id", "任职单位", &self.org_id);
         let kind = PostKind::parse(&self.kind);
         if kind.is_none() {
             e.insert("kind".into(), "请选择职务".into());
@@ -347,8 +362,8 @@ impl UserForm {
             e.insert("username".into(), "用户名为3至32位字母、数字或 _ . -".into());
         }
         let display_name = required(&mut e, "display_name", "姓名", &self.display_name, 30);
-        let org_id = opt(&self.org_id).map(|v| int(&mut e, "org_id", "所在单位", &v, None));
-        let person_id = opt(&self.person_id).map(|v| int(&mut e, "person_id", "关联人员", &v, None));
+        let org_id = opt(&self.org_id).map(|v| id(&mut e, "org_id", "所在单位", &v));
+        let person_id = opt(&self.person_id).map(|v| id(&mut e, "person_id", "关联人员", &v));
         if e.is_empty() { Ok(UserInput { username, display_name, org_id, person_id }) } else { Err(e) }
     }
 }

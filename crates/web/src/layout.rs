@@ -155,7 +155,7 @@ pub fn parse_day(s: &str) -> Option<i64> {
 }
 
 /// Indented organisation names for a select, in tree order.
-pub fn org_options(orgs: &[crate::app::org::Org]) -> Vec<(i64, String)> {
+pub fn org_options(orgs: &[crate::app::org::Org]) -> Vec<(lianzheng_core::ids::OrgId, String)> {
     let base = orgs.iter().map(|o| o.level).min().unwrap_or(1);
     orgs.iter().map(|o| (o.id, format!("{}{}", "　".repeat((o.level - base).max(0) as usize), o.name))).collect()
 }

@@ -16,7 +16,7 @@ use crate::both;
 use crate::harness::{PW, TestApp};
 
 async fn user_id(app: &TestApp, username: &str) -> i64 {
-    lianzheng_store::users::get_by_username(&app.state.db, username).await.unwrap().unwrap().id
+    lianzheng_store::users::get_by_username(&app.state.db, username).await.unwrap().unwrap().id.get()
 }
 
 fn unix_now() -> u64 {

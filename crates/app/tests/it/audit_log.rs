@@ -140,7 +140,7 @@ both!(reads_and_refusals_are_logged_and_the_auditor_reads_labels, |app: TestApp|
     // a refused request: who, method and path, never the query string
     assert_eq!(app.get_json(&t, "/api/v1/audit?actor=secret-term").await.0, 403);
     let (actor, _, s) = last(&app, "access.denied").await.expect("refusal logged");
-    assert_eq!(actor, Some(staff.id));
+    assert_eq!(actor, Some(staff.id.get()));
     assert_eq!(s, json!({"method": "GET", "path": "/api/v1/audit", "code": "forbidden"}));
     let (c, _) = app.sign_in("jw_staff").await;
     assert_eq!(c.get(app.url("/audit?actor=x")).send().await.unwrap().status(), 403);
@@ -160,7 +160,7 @@ both!(reads_and_refusals_are_logged_and_the_auditor_reads_labels, |app: TestApp|
     let (_, v) = app.get_json(&t, "/api/v1/people?q=11010519491231002X").await;
     let id = v["items"][0]["id"].as_i64().unwrap();
     let (actor, entity_id, s) = last(&app, "person.id_lookup").await.expect("look-up logged");
-    assert_eq!((actor, entity_id, s), (Some(staff.id), Some(id.to_string()), json!({"found": true})));
+    assert_eq!((actor, entity_id, s), (Some(staff.id.get()), Some(id.to_string()), json!({"found": true})));
     // the person's name is business text: the entry names the field only
     let (_, _, s) = last(&app, "person.create").await.unwrap();
     assert_eq!(s["after"]["fields"], json!(["id_number", "name"]), "{s}");
@@ -169,7 +169,7 @@ both!(reads_and_refusals_are_logged_and_the_auditor_reads_labels, |app: TestApp|
 
     // exports and downloads
     assert_eq!(c.get(app.url("/orgs/export.xlsx")).send().await.unwrap().status(), 200);
-    assert_eq!(last(&app, "org.export").await.unwrap().0, Some(staff.id));
+    assert_eq!(last(&app, "org.export").await.unwrap().0, Some(staff.id.get()));
     assert_eq!(c.get(app.url("/people/export.xlsx")).send().await.unwrap().status(), 200);
     assert!(last(&app, "person.export").await.unwrap().2["rows"].as_i64().unwrap() > 0);
     let form = reqwest::multipart::Form::new().text("org_id", org.to_string()).part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec()).file_name("纪要.pdf"));

@@ -196,7 +196,7 @@ both!(checks_find_what_comparing_every_pair_finds, |app: TestApp| async move {
     db.execute(q("DELETE FROM letter_signatures")).await.unwrap();
     db.execute(q("DELETE FROM letter_flags WHERE status = 'open'")).await.unwrap();
     for (id, ..) in &letters {
-        check_letter(db, *id, 0.7).await.unwrap();
+        check_letter(db, lianzheng_core::ids::LetterId::new(*id), 0.7).await.unwrap();
     }
     assert_eq!(flags("duplicate").await, expected);
     assert_eq!(flags("foreign").await, foreign);

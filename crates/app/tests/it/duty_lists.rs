@@ -89,7 +89,7 @@ both!(common_items_scope_and_coverage, |app: TestApp| async move {
     assert_eq!(row("某某县教育局")["status"], "accepted");
     assert_eq!(row("某某县财政局")["status"], Value::Null);
     assert_eq!(row("某某县人力资源和社会保障局")["list_id"], Value::Null);
-    assert_eq!(row(&lianzheng_store::org::get(&app.state.db, d06).await.unwrap().unwrap().name)["only_common"], true);
+    assert_eq!(row(&lianzheng_store::org::get(&app.state.db, lianzheng_core::ids::OrgId::new(d06)).await.unwrap().unwrap().name)["only_common"], true);
     assert!(rows.iter().all(|r| r["org_kind"] != "党支部"), "branches do not file unit lists");
     // 复制上年清单: last year's two lists become drafts once
     let (_, v) = app.send_json(Method::POST, &jw, "/api/v1/duty/lists/copy", json!({"year": year()})).await;

@@ -400,7 +400,7 @@ both!(reminder_job_is_idempotent, |app: TestApp| async move {
 
 both!(bench_plan_generates_a_large_tree, |app: TestApp| async move {
     let root = app.org_id("XW").await;
-    let plan = tasks::generate_bench_plan(&app.state.db, root, 2000).await.unwrap();
+    let plan = tasks::generate_bench_plan(&app.state.db, lianzheng_core::ids::OrgId::new(root), 2000).await.unwrap();
     assert_eq!(app.state.db.scalar_i64(q("SELECT COUNT(*) FROM tasks WHERE plan_id = $1").bind(plan)).await.unwrap(), 2000);
     assert_eq!(app.state.db.scalar_i64(q("SELECT COUNT(*) FROM tasks WHERE plan_id = $1 AND path LIKE '#%'").bind(plan)).await.unwrap(), 0);
     assert_eq!(app.state.db.scalar_i64(q("SELECT MAX(level) FROM tasks WHERE plan_id = $1").bind(plan)).await.unwrap(), 4);

@@ -248,7 +248,7 @@ impl TestApp {
     }
 
     pub async fn org_id(&self, code: &str) -> i64 {
-        lianzheng_store::org::get_by_code(&self.state.db, code).await.unwrap().unwrap().id
+        lianzheng_store::org::get_by_code(&self.state.db, code).await.unwrap().unwrap().id.get()
     }
 
     pub async fn audit_count(&self) -> i64 {

@@ -150,7 +150,7 @@ both!(an_organisation_moves_with_everything_under_it, |app: TestApp| async move 
     let dw = app.token("dw_jyj").await;
     let edu = app.org_id("XW-D08").await;
     let target = app.org_id("XW-D07").await;
-    let old_path = lianzheng_store::org::get(&app.state.db, edu).await.unwrap().unwrap().path;
+    let old_path = lianzheng_store::org::get(&app.state.db, lianzheng_core::ids::OrgId::new(edu)).await.unwrap().unwrap().path;
     let (_, people_before) = app.get_json(&dw, "/api/v1/people").await;
     let (_, o) = app.get_json(&admin, &format!("/api/v1/orgs/{edu}")).await;
     let body = |parent: i64, version: &Value| json!({"parent_id": parent, "name": o["org"]["name"], "kind": o["org"]["kind"], "code": "XW-D08", "sort_order": 8, "version": version});
@@ -163,11 +163,11 @@ both!(an_organisation_moves_with_everything_under_it, |app: TestApp| async move 
 
     let (s, v) = app.send_json(reqwest::Method::PUT, &admin, &format!("/api/v1/orgs/{edu}"), body(target, &o["org"]["version"])).await;
     assert_eq!(s, 200, "{v}");
-    let moved = lianzheng_store::org::get(&app.state.db, edu).await.unwrap().unwrap();
-    let target_path = lianzheng_store::org::get(&app.state.db, target).await.unwrap().unwrap().path;
+    let moved = lianzheng_store::org::get(&app.state.db, lianzheng_core::ids::OrgId::new(edu)).await.unwrap().unwrap();
+    let target_path = lianzheng_store::org::get(&app.state.db, lianzheng_core::ids::OrgId::new(target)).await.unwrap().unwrap().path;
     assert_eq!(moved.path, format!("{target_path}{edu}/"));
-    assert_eq!((moved.parent_id, moved.level), (Some(target), 3));
-    let b = lianzheng_store::org::get(&app.state.db, branch).await.unwrap().unwrap();
+    assert_eq!((moved.parent_id, moved.level), (Some(lianzheng_core::ids::OrgId::new(target)), 3));
+    let b = lianzheng_store::org::get(&app.state.db, lianzheng_core::ids::OrgId::new(branch)).await.unwrap().unwrap();
     assert_eq!((b.path, b.level), (format!("{target_path}{edu}/{branch}/"), 4));
 
     // no stored path is left under the old one, in any table

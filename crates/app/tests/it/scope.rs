@@ -40,7 +40,7 @@ both!(route_role_scope_matrix, |app: TestApp| async move {
         let (s, v) = app.get_json(&t, "/api/v1/people").await;
         if *can_view {
             assert_eq!(s, 200, "{user} list");
-            let edu_path = lianzheng_store::org::get(&app.state.db, inside_org).await.unwrap().unwrap().path;
+            let edu_path = lianzheng_store::org::get(&app.state.db, lianzheng_core::ids::OrgId::new(inside_org)).await.unwrap().unwrap().path;
             for row in v["items"].as_array().unwrap() {
                 let p = row["org_path"].as_str().unwrap();
                 assert!(county_wide || p.starts_with(&edu_path), "{user} sees {p} outside scope");

@@ -533,7 +533,7 @@ async fn first_row(app: &TestApp, kind: Kind, sql: &str) -> Option<Obj> {
 }
 
 async fn org_path(app: &TestApp, id: i64) -> String {
-    lianzheng_store::org::get(&app.state.db, id).await.unwrap().unwrap().path
+    lianzheng_store::org::get(&app.state.db, lianzheng_core::ids::OrgId::new(id)).await.unwrap().unwrap().path
 }
 
 async fn version_of(app: &TestApp, kind: Kind, id: i64) -> i64 {
@@ -712,14 +712,16 @@ async fn fixtures(app: &TestApp, jw: &str, dw: &str, in_org: i64, out_org: i64, 
     let hash = app.state.hasher.hash(PW).unwrap();
     let mut tx = app.state.db.begin().await.unwrap();
     for (name, org) in [("mx_in", in_org), ("mx_out", out_org)] {
-        let uid = users::create(&mut tx, &actor, &UserInput { username: name.into(), display_name: name.into(), person_id: None, org_id: Some(org) }, &hash, false).await.unwrap();
-        users::add_grant(&mut tx, &actor, uid, Role::Cadre, Some(org)).await.unwrap();
+        let uid = users::create(&mut tx, &actor, &UserInput { username: name.into(), display_name: name.into(), person_id: None, org_id: Some(lianzheng_core::ids::OrgId::new(org)) }, &hash, false).await.unwrap();
+        users::add_grant(&mut tx, &actor, uid, Role::Cadre, Some(lianzheng_core::ids::OrgId::new(org))).await.unwrap();
         // a pending two-person password reset for each, for the /password-resets operations
         tx.execute(lianzheng_store::q("INSERT INTO password_resets (user_id, requested_at, status) VALUES ($1, 0, 'pending')").bind(uid)).await.unwrap();
     }
     let all = Scope::system(SystemScope::Demo);
     for org in [in_org, out_org] {
-        lianzheng_store::duty::letters::create_template(&mut tx, &actor, &all, year, org, "responsibility", "矩阵测试责任书", lianzheng_web::pages::duty::letters::DEFAULT_BODY).await.unwrap();
+        lianzheng_store::duty::letters::create_template(&mut tx, &actor, &all, year, lianzheng_core::ids::OrgId::new(org), "responsibility", "矩阵测试责任书", lianzheng_web::pages::duty::letters::DEFAULT_BODY)
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
 

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use lianzheng_core::duty::{FlagStatus, LetterStatus};
+use lianzheng_core::ids::{AttachmentId, DutyListId, FlagId, LetterId, LetterTemplateId, OrgId, PersonId};
 use lianzheng_core::org::Scope;
 use lianzheng_textsim::{
     Exclusion, SCHEME, Signature, TextDoc, band_keys, contains_normalized, count_outside, jaccard, may_reach, minhash, normalize, shingles, shingles_outside, signature_outside, similar_pairs_of_texts,
@@ -85,9 +86,9 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[("{签订人}", "签订人姓名或�
 
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct LetterTemplate {
-    pub id: i64,
+    pub id: LetterTemplateId,
     pub year: i64,
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_path: String,
     pub org_name: String,
     pub kind: String,
@@ -98,31 +99,30 @@ pub struct LetterTemplate {
 
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct Letter {
-    pub id: i64,
+    pub id: LetterId,
     pub year: i64,
-    pub template_id: Option<i64>,
+    pub template_id: Option<LetterTemplateId>,
     pub kind: String,
-    pub upper_org_id: i64,
+    pub upper_org_id: OrgId,
     pub upper_org_name: String,
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_path: String,
     pub org_name: String,
-    pub person_id: Option<i64>,
+    pub person_id: Option<PersonId>,
     pub signer_name: String,
     pub title: String,
     pub body: String,
-    pub status: String,
+    pub status: LetterStatus,
     pub sign_method: Option<String>,
     pub signed_at: Option<i64>,
-    pub scan_attachment_id: Option<i64>,
+    pub scan_attachment_id: Option<AttachmentId>,
     pub version: i64,
     pub open_flags: i64,
 }
 
 impl Letter {
-    /// The status as stored; an unknown code reads as not yet signed.
     pub fn status(&self) -> LetterStatus {
-        LetterStatus::from_code(&self.status).unwrap_or(LetterStatus::Draft)
+        self.status
     }
     pub fn is_signed(&self) -> bool {
         self.status() == LetterStatus::Signed
@@ -147,14 +147,14 @@ impl Letter {
 
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct Flag {
-    pub id: i64,
+    pub id: FlagId,
     pub year: i64,
     pub kind: String,
-    pub letter_id: i64,
-    pub other_letter_id: Option<i64>,
+    pub letter_id: LetterId,
+    pub other_letter_id: Option<LetterId>,
     pub score_pm: i64,
     pub detail: Option<String>,
-    pub status: String,
+    pub status: FlagStatus,
     pub note: Option<String>,
     pub letter_title: String,
     pub letter_org: String,
@@ -189,7 +189,7 @@ impl Flag {
         self.score_pm / 10
     }
     pub fn reviewed(&self) -> bool {
-        FlagStatus::from_code(&self.status) == Some(FlagStatus::Reviewed)
+        self.status == FlagStatus::Reviewed
     }
 }
 
@@ -211,12 +211,12 @@ pub async fn templates(db: &Db, scope: &Scope, year: i64) -> Result<Vec<LetterTe
     db.fetch_all(b.build()).await
 }
 
-pub async fn template_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<LetterTemplate, StoreError> {
+pub async fn template_in_scope(db: &Db, scope: &Scope, id: LetterTemplateId) -> Result<LetterTemplate, StoreError> {
     one_in_scope(db, TEMPLATE_SELECT, "t", scope, id).await
 }
 
 #[allow(clippy::too_many_arguments)] // a template is that many things
-pub async fn create_template(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64, org_id: i64, kind: &str, title: &str, body: &str) -> Result<i64, StoreError> {
+pub async fn create_template(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64, org_id: OrgId, kind: &str, title: &str, body: &str) -> Result<LetterTemplateId, StoreError> {
     let p: Option<(String,)> = tx.fetch_optional(q("SELECT path FROM orgs WHERE id = $1").bind(org_id)).await?;
     let (path,) = p.ok_or_else(|| StoreError::Invalid("发出单位不存在".into()))?;
     if !scope.contains(&path) {
@@ -226,7 +226,7 @@ pub async fn create_template(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i6
         return Err(StoreError::Conflict { field: "kind".into(), message: "请选择责任书或承诺书".into() });
     }
     let t = now();
-    let (id,): (i64,) = tx
+    let (id,): (LetterTemplateId,) = tx
         .fetch_one(
             q("INSERT INTO letter_templates (year, org_id, org_path, kind, title, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id")
                 .bind(year)
@@ -250,8 +250,8 @@ pub fn render(body: &str, signer: &str, unit: &str, upper: &str, year: i64, item
 
 /// 生成责任书: one letter per signer in scope — each leader with a personal list, and each unit
 /// with a unit list — from that signer's own list items. Existing letters are kept.
-pub async fn generate(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: i64) -> Result<Vec<i64>, StoreError> {
-    let t: Option<(i64, i64, String, String, String, String)> =
+pub async fn generate(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: LetterTemplateId) -> Result<Vec<LetterId>, StoreError> {
+    let t: Option<(i64, OrgId, String, String, String, String)> =
         tx.fetch_optional(q("SELECT t.year, t.org_id, t.kind, t.title, t.body, o.name FROM letter_templates t JOIN orgs o ON o.id = t.org_id WHERE t.id = $1").bind(template_id)).await?;
     let (year, upper_id, kind, title, body, upper_name) = t.ok_or(StoreError::NotFound)?;
     let mut b = SqlBuilder::new(
@@ -260,11 +260,11 @@ pub async fn generate(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: i6
     b.bind(year).push(" AND l.kind = 'main' AND ").scope("l.org_path", scope).push(" ORDER BY l.org_path, l.holder_id");
     #[derive(FromRow)]
     struct Signer {
-        list_id: i64,
-        org_id: i64,
+        list_id: DutyListId,
+        org_id: OrgId,
         org_path: String,
         org_name: String,
-        person_id: Option<i64>,
+        person_id: Option<PersonId>,
         person_name: Option<String>,
     }
     let signers: Vec<Signer> = tx.fetch_all(b.build()).await?;
@@ -291,7 +291,7 @@ pub async fn generate(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: i6
             Some(n) => format!("{title}（{org_name} {n}）"),
             None => format!("{title}（{org_name}）"),
         };
-        let (id,): (i64,) = tx
+        let (id,): (LetterId,) = tx
             .fetch_one(
                 q("INSERT INTO letters (year, template_id, kind, upper_org_id, org_id, org_path, person_id, signer_name, title, body, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $11) RETURNING id")
                     .bind(year)
@@ -340,19 +340,19 @@ pub async fn letters_outside(db: &Db, scope: &Scope, year: i64) -> Result<i64, S
     db.scalar_i64(b.build()).await
 }
 
-pub async fn get_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<Letter, StoreError> {
+pub async fn get_in_scope(db: &Db, scope: &Scope, id: LetterId) -> Result<Letter, StoreError> {
     one_in_scope(db, LETTER_SELECT, "l", scope, id).await
 }
 
 /// Edits the text of an unsigned letter; `version` guards concurrent edits.
-pub async fn update_body(tx: &mut Tx, actor: &Actor, scope: &Scope, id: i64, version: i64, body: &str) -> Result<(), StoreError> {
+pub async fn update_body(tx: &mut Tx, actor: &Actor, scope: &Scope, id: LetterId, version: i64, body: &str) -> Result<(), StoreError> {
     let sql = format!("SELECT org_path, status FROM letters WHERE id = $1{}", tx.for_update());
-    let row: Option<(String, String)> = tx.fetch_optional(q_built(sql).bind(id)).await?;
+    let row: Option<(String, LetterStatus)> = tx.fetch_optional(q_built(sql).bind(id)).await?;
     let (path, status) = row.ok_or(StoreError::NotFound)?;
     if !scope.contains(&path) {
         return Err(StoreError::NotFound);
     }
-    if LetterStatus::from_code(&status) == Some(LetterStatus::Signed) {
+    if status == LetterStatus::Signed {
         return Err(StoreError::Invalid("责任书已签订，不能再修改".into()));
     }
     let n = tx.execute(q("UPDATE letters SET body = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4").bind(body).bind(now()).bind(id).bind(version)).await?;
@@ -363,7 +363,7 @@ pub async fn update_body(tx: &mut Tx, actor: &Actor, scope: &Scope, id: i64, ver
 }
 
 /// 签订: by confirmation in the system (the signer's own account) or an uploaded signed scan.
-pub async fn sign(tx: &mut Tx, actor: &Actor, id: i64, method: &str, scan_attachment_id: Option<i64>) -> Result<(), StoreError> {
+pub async fn sign(tx: &mut Tx, actor: &Actor, id: LetterId, method: &str, scan_attachment_id: Option<AttachmentId>) -> Result<(), StoreError> {
     let n = tx
         .execute(
             q("UPDATE letters SET status = 'signed', sign_method = $1, signed_at = $2, signed_by = $3, scan_attachment_id = $4, updated_at = $2, version = version + 1 WHERE id = $5 AND status <> 'signed'")
@@ -596,7 +596,7 @@ async fn load_phrases(db: &Db) -> Result<Phrases, StoreError> {
 }
 
 /// Re-checks one letter (just saved, committed): see [`check_letters`].
-pub async fn check_letter(db: &Db, id: i64, threshold: f64) -> Result<usize, StoreError> {
+pub async fn check_letter(db: &Db, id: LetterId, threshold: f64) -> Result<usize, StoreError> {
     check_letters(db, &[id], threshold).await
 }
 
@@ -669,8 +669,8 @@ impl CheckWrites {
 /// outside any transaction, so other writers never wait for them (SQLite has one writer at a
 /// time); one short write transaction then stores the results, provided no compared letter
 /// changed meanwhile. If one did, the check is computed again on the new text.
-pub async fn check_letters(db: &Db, ids: &[i64], threshold: f64) -> Result<usize, StoreError> {
-    let wanted: BTreeSet<i64> = ids.iter().copied().collect();
+pub async fn check_letters(db: &Db, ids: &[LetterId], threshold: f64) -> Result<usize, StoreError> {
+    let wanted: BTreeSet<i64> = ids.iter().map(|id| id.get()).collect();
     let wanted: Vec<i64> = wanted.into_iter().collect();
     for _ in 0..CHECK_ATTEMPTS {
         let rows = rows_by_id(db, &wanted).await?;
@@ -937,19 +937,19 @@ pub async fn flags(db: &Db, scope: &Scope, f: &FlagFilter) -> Result<Vec<Flag>, 
 
 /// The flags on either side of a letter, when the letter lies inside the scope (the other
 /// side may not: callers mask it).
-pub async fn flags_of_letter(db: &Db, scope: &Scope, letter_id: i64) -> Result<Vec<Flag>, StoreError> {
+pub async fn flags_of_letter(db: &Db, scope: &Scope, letter_id: LetterId) -> Result<Vec<Flag>, StoreError> {
     let mut b = SqlBuilder::new(FLAG_SELECT);
     b.push("WHERE (f.letter_id = ").bind(letter_id).push(" OR f.other_letter_id = ").bind(letter_id).push(") AND EXISTS (SELECT 1 FROM letters x WHERE x.id = ").bind(letter_id).push(" AND ");
     b.scope("x.org_path", scope).push(") ORDER BY f.id");
     db.fetch_all(b.build()).await
 }
 
-pub async fn flag_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<Flag, StoreError> {
+pub async fn flag_in_scope(db: &Db, scope: &Scope, id: FlagId) -> Result<Flag, StoreError> {
     one_in_scope(db, FLAG_SELECT, "f", scope, id).await
 }
 
 /// 标记已核: the 纪委 has looked at it (a note says what was found or done).
-pub async fn mark_reviewed(tx: &mut Tx, actor: &Actor, id: i64, note: Option<&str>) -> Result<(), StoreError> {
+pub async fn mark_reviewed(tx: &mut Tx, actor: &Actor, id: FlagId, note: Option<&str>) -> Result<(), StoreError> {
     let n = tx.execute(q("UPDATE letter_flags SET status = 'reviewed', note = $1, reviewed_by = $2, reviewed_at = $3 WHERE id = $4 AND status = 'open'").bind(note).bind(actor.user_id).bind(now()).bind(id)).await?;
     if n == 0 {
         return Err(StoreError::Invalid("该提示已标记为已核".into()));

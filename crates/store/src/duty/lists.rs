@@ -36,6 +36,8 @@ pub const TABLES: &[TableDef] = &[
     TableDef { name: "duty_list_versions", columns: &[("id", I), ("list_id", I), ("version", I), ("event", T), ("reason", T), ("snapshot", T), ("actor_id", I), ("actor_name", T), ("at", I)] },
 ];
 
+pub use lianzheng_core::duty::ListStatus;
+use lianzheng_core::ids::{DutyListId, ListItemId, ListTemplateId, OrgId, PersonId, TemplateItemId};
 use lianzheng_core::org::{OrgKind, Scope};
 use serde::Serialize;
 use serde_json::json;
@@ -80,67 +82,23 @@ impl ListKind {
     }
 }
 
-/// Where a list is in its filing (备案).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum ListStatus {
-    Draft,
-    Submitted,
-    Accepted,
-    Returned,
-}
-
-impl ListStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            ListStatus::Draft => "draft",
-            ListStatus::Submitted => "submitted",
-            ListStatus::Accepted => "accepted",
-            ListStatus::Returned => "returned",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            ListStatus::Draft => "草稿",
-            ListStatus::Submitted => "待审核",
-            ListStatus::Accepted => "已备案",
-            ListStatus::Returned => "已退回",
-        }
-    }
-    /// Tag colour on pages.
-    pub fn tag(self) -> &'static str {
-        match self {
-            ListStatus::Draft => "tag-grey",
-            ListStatus::Submitted => "tag-blue",
-            ListStatus::Accepted => "tag-green",
-            ListStatus::Returned => "tag-red",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<ListStatus> {
-        [ListStatus::Draft, ListStatus::Submitted, ListStatus::Accepted, ListStatus::Returned].into_iter().find(|v| v.code() == s)
-    }
-    /// The unit may change items only before filing or after a return.
-    pub fn editable(self) -> bool {
-        matches!(self, ListStatus::Draft | ListStatus::Returned)
-    }
-}
-
 /// 共性 (from a published template) or 个性 (the unit's own).
 pub const COMMON: &str = "common";
 pub const SPECIFIC: &str = "specific";
 
 #[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
 pub struct DutyList {
-    pub id: i64,
+    pub id: DutyListId,
     pub year: i64,
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_path: String,
     pub org_name: String,
     pub kind: String,
     pub holder_id: i64,
-    pub person_id: Option<i64>,
+    pub person_id: Option<PersonId>,
     pub person_name: Option<String>,
     pub title: String,
-    pub status: String,
+    pub status: ListStatus,
     pub current_version: i64,
     pub return_reason: Option<String>,
     pub submitted_at: Option<i64>,
@@ -152,7 +110,7 @@ pub struct DutyList {
 
 impl DutyList {
     pub fn status(&self) -> ListStatus {
-        ListStatus::from_code(&self.status).unwrap_or(ListStatus::Draft)
+        self.status
     }
     pub fn kind_label(&self) -> &'static str {
         ListKind::parse(&self.kind).map(ListKind::label).unwrap_or("")
@@ -167,11 +125,11 @@ impl DutyList {
 
 #[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
 pub struct DutyItem {
-    pub id: i64,
-    pub list_id: i64,
+    pub id: ListItemId,
+    pub list_id: DutyListId,
     pub seq: i64,
     pub scope: String,
-    pub template_item_id: Option<i64>,
+    pub template_item_id: Option<TemplateItemId>,
     pub category: Option<String>,
     pub content: String,
 }
@@ -185,7 +143,7 @@ impl DutyItem {
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct ListVersion {
     pub id: i64,
-    pub list_id: i64,
+    pub list_id: DutyListId,
     pub version: i64,
     pub event: String,
     pub reason: Option<String>,
@@ -239,19 +197,19 @@ pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Vec<DutyList
     db.fetch_all(b.build()).await
 }
 
-pub async fn get_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<DutyList, StoreError> {
+pub async fn get_in_scope(db: &Db, scope: &Scope, id: DutyListId) -> Result<DutyList, StoreError> {
     one_in_scope(db, LIST_SELECT, "l", scope, id).await
 }
 
 /// A list's items, when the list lies inside the scope (nothing otherwise).
-pub async fn items(db: &Db, scope: &Scope, list_id: i64) -> Result<Vec<DutyItem>, StoreError> {
+pub async fn items(db: &Db, scope: &Scope, list_id: DutyListId) -> Result<Vec<DutyItem>, StoreError> {
     let mut b = SqlBuilder::new("SELECT i.id, i.list_id, i.seq, i.scope, i.template_item_id, i.category, i.content FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE i.list_id = ");
     b.bind(list_id).push(" AND ").scope("l.org_path", scope).push(" ORDER BY CASE WHEN i.scope = 'common' THEN 0 ELSE 1 END, i.seq, i.id");
     db.fetch_all(b.build()).await
 }
 
 /// Items of several lists at once (letters, exports).
-pub async fn items_of_person(db: &Db, person_id: i64, year: i64) -> Result<Vec<DutyItem>, StoreError> {
+pub async fn items_of_person(db: &Db, person_id: PersonId, year: i64) -> Result<Vec<DutyItem>, StoreError> {
     db.fetch_all(
         q("SELECT i.id, i.list_id, i.seq, i.scope, i.template_item_id, i.category, i.content FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE l.person_id = $1 AND l.year = $2 ORDER BY l.kind, CASE WHEN i.scope = 'common' THEN 0 ELSE 1 END, i.seq, i.id")
             .bind(person_id)
@@ -261,41 +219,41 @@ pub async fn items_of_person(db: &Db, person_id: i64, year: i64) -> Result<Vec<D
 }
 
 /// A list's filing and review snapshots, when the list lies inside the scope.
-pub async fn versions(db: &Db, scope: &Scope, list_id: i64) -> Result<Vec<ListVersion>, StoreError> {
+pub async fn versions(db: &Db, scope: &Scope, list_id: DutyListId) -> Result<Vec<ListVersion>, StoreError> {
     let mut b = SqlBuilder::new("SELECT v.id, v.list_id, v.version, v.event, v.reason, v.snapshot, v.actor_name, v.at FROM duty_list_versions v JOIN duty_lists l ON l.id = v.list_id WHERE v.list_id = ");
     b.bind(list_id).push(" AND ").scope("l.org_path", scope).push(" ORDER BY v.id DESC");
     db.fetch_all(b.build()).await
 }
 
-async fn lock_list(tx: &mut Tx, id: i64) -> Result<(String, String, i64, i64), StoreError> {
+async fn lock_list(tx: &mut Tx, id: DutyListId) -> Result<(String, ListStatus, i64, i64), StoreError> {
     let sql = format!("SELECT org_path, status, version, current_version FROM duty_lists WHERE id = $1{}", tx.for_update());
-    let r: Option<(String, String, i64, i64)> = tx.fetch_optional(q_built(sql).bind(id)).await?;
+    let r: Option<(String, ListStatus, i64, i64)> = tx.fetch_optional(q_built(sql).bind(id)).await?;
     r.ok_or(StoreError::NotFound)
 }
 
 /// A new list for a unit (or one of its leaders), with the 共性 items published for units of its kind
 /// by any body above it (or itself) for that year.
 #[allow(clippy::too_many_arguments)] // the list's identity is that many things
-pub async fn create(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64, org_id: i64, kind: ListKind, person_id: Option<i64>, title: &str) -> Result<i64, StoreError> {
+pub async fn create(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64, org_id: OrgId, kind: ListKind, person_id: Option<PersonId>, title: &str) -> Result<DutyListId, StoreError> {
     let org: Option<(String, String, String)> = tx.fetch_optional(q("SELECT path, kind, name FROM orgs WHERE id = $1").bind(org_id)).await?;
     let (path, org_kind, org_name) = org.ok_or_else(|| StoreError::Invalid("单位不存在".into()))?;
     if !scope.contains(&path) {
         return Err(StoreError::Invalid("单位不在您的管理范围内".into()));
     }
     if let Some(pid) = person_id {
-        let p: Option<(i64,)> = tx.fetch_optional(q("SELECT org_id FROM people WHERE id = $1").bind(pid)).await?;
+        let p: Option<(OrgId,)> = tx.fetch_optional(q("SELECT org_id FROM people WHERE id = $1").bind(pid)).await?;
         match p {
             Some((oid,)) if oid == org_id => {}
             _ => return Err(StoreError::Invalid("责任人须为本单位人员".into())),
         }
     }
-    let holder = person_id.unwrap_or(0);
+    let holder = person_id.map_or(0, PersonId::get);
     let exists: Option<(i64,)> = tx.fetch_optional(q("SELECT id FROM duty_lists WHERE year = $1 AND org_id = $2 AND kind = $3 AND holder_id = $4").bind(year).bind(org_id).bind(kind.code()).bind(holder)).await?;
     if exists.is_some() {
         return Err(StoreError::Conflict { field: "kind".into(), message: format!("{org_name}{year}年的该类清单已存在") });
     }
     let t = now();
-    let (id,): (i64,) = tx
+    let (id,): (DutyListId,) = tx
         .fetch_one(
             q("INSERT INTO duty_lists (year, org_id, org_path, kind, holder_id, person_id, title, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $8) RETURNING id")
                 .bind(year)
@@ -313,7 +271,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64, org_id
     let ancestors: Vec<String> = if person_id.is_none() { ancestor_paths(&path) } else { Vec::new() };
     let mut n = 0i64;
     for a in &ancestors {
-        let rows: Vec<(i64, Option<String>, String)> = tx
+        let rows: Vec<(TemplateItemId, Option<String>, String)> = tx
             .fetch_all(
                 q("SELECT ti.id, ti.category, ti.content FROM duty_template_items ti JOIN duty_templates t ON t.id = ti.template_id WHERE t.published = TRUE AND t.year = $1 AND t.kind = $2 AND t.target_kind = $3 AND t.org_path = $4 ORDER BY t.id, ti.seq, ti.id")
                     .bind(year)
@@ -353,21 +311,21 @@ fn ancestor_paths(path: &str) -> Vec<String> {
 }
 
 /// Checks the list is in the writer's scope and still editable.
-async fn editable(tx: &mut Tx, scope: &Scope, list_id: i64) -> Result<(), StoreError> {
+async fn editable(tx: &mut Tx, scope: &Scope, list_id: DutyListId) -> Result<(), StoreError> {
     let (path, status, _, _) = lock_list(tx, list_id).await?;
     if !scope.contains(&path) {
         return Err(StoreError::NotFound);
     }
-    if !ListStatus::from_code(&status).is_some_and(ListStatus::editable) {
+    if !status.editable() {
         return Err(StoreError::Invalid("清单已报送或已备案，不能修改；如需修改请由审核单位退回".into()));
     }
     Ok(())
 }
 
-pub async fn add_item(tx: &mut Tx, actor: &Actor, scope: &Scope, list_id: i64, category: Option<String>, content: &str) -> Result<i64, StoreError> {
+pub async fn add_item(tx: &mut Tx, actor: &Actor, scope: &Scope, list_id: DutyListId, category: Option<String>, content: &str) -> Result<ListItemId, StoreError> {
     editable(tx, scope, list_id).await?;
     let seq = tx.scalar_i64(q("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM duty_items WHERE list_id = $1").bind(list_id)).await?;
-    let (id,): (i64,) = tx
+    let (id,): (ListItemId,) = tx
         .fetch_one(
             q("INSERT INTO duty_items (list_id, seq, scope, category, content, created_at) VALUES ($1, $2, 'specific', $3, $4, $5) RETURNING id").bind(list_id).bind(seq).bind(category.clone()).bind(content).bind(now()),
         )
@@ -379,8 +337,8 @@ pub async fn add_item(tx: &mut Tx, actor: &Actor, scope: &Scope, list_id: i64, c
 }
 
 /// Edits a 个性 item (共性 items come from the higher body and are not the unit's to change).
-pub async fn update_item(tx: &mut Tx, actor: &Actor, scope: &Scope, item_id: i64, category: Option<String>, content: &str) -> Result<i64, StoreError> {
-    let row: Option<(i64, String, String)> = tx.fetch_optional(q("SELECT list_id, scope, content FROM duty_items WHERE id = $1").bind(item_id)).await?;
+pub async fn update_item(tx: &mut Tx, actor: &Actor, scope: &Scope, item_id: ListItemId, category: Option<String>, content: &str) -> Result<DutyListId, StoreError> {
+    let row: Option<(DutyListId, String, String)> = tx.fetch_optional(q("SELECT list_id, scope, content FROM duty_items WHERE id = $1").bind(item_id)).await?;
     let (list_id, item_scope, before) = row.ok_or(StoreError::NotFound)?;
     editable(tx, scope, list_id).await?;
     if item_scope == COMMON {
@@ -400,8 +358,8 @@ pub async fn update_item(tx: &mut Tx, actor: &Actor, scope: &Scope, item_id: i64
     Ok(list_id)
 }
 
-pub async fn delete_item(tx: &mut Tx, actor: &Actor, scope: &Scope, item_id: i64) -> Result<i64, StoreError> {
-    let row: Option<(i64, String, String)> = tx.fetch_optional(q("SELECT list_id, scope, content FROM duty_items WHERE id = $1").bind(item_id)).await?;
+pub async fn delete_item(tx: &mut Tx, actor: &Actor, scope: &Scope, item_id: ListItemId) -> Result<DutyListId, StoreError> {
+    let row: Option<(DutyListId, String, String)> = tx.fetch_optional(q("SELECT list_id, scope, content FROM duty_items WHERE id = $1").bind(item_id)).await?;
     let (list_id, item_scope, before) = row.ok_or(StoreError::NotFound)?;
     editable(tx, scope, list_id).await?;
     if item_scope == COMMON {
@@ -413,19 +371,19 @@ pub async fn delete_item(tx: &mut Tx, actor: &Actor, scope: &Scope, item_id: i64
     Ok(list_id)
 }
 
-async fn touch(tx: &mut Tx, list_id: i64) -> Result<(), StoreError> {
+async fn touch(tx: &mut Tx, list_id: DutyListId) -> Result<(), StoreError> {
     tx.execute(q("UPDATE duty_lists SET updated_at = $1, version = version + 1 WHERE id = $2").bind(now()).bind(list_id)).await?;
     Ok(())
 }
 
-async fn snapshot(tx: &mut Tx, list_id: i64) -> Result<String, StoreError> {
+async fn snapshot(tx: &mut Tx, list_id: DutyListId) -> Result<String, StoreError> {
     let items: Vec<(String, Option<String>, String)> =
         tx.fetch_all(q("SELECT scope, category, content FROM duty_items WHERE list_id = $1 ORDER BY CASE WHEN scope = 'common' THEN 0 ELSE 1 END, seq, id").bind(list_id)).await?;
     Ok(serde_json::Value::Array(items.into_iter().map(|(s, c, t)| json!({"scope": s, "category": c, "content": t})).collect()).to_string())
 }
 
 #[allow(clippy::too_many_arguments)] // one event: who, which list, what and why
-async fn event(tx: &mut Tx, actor: &Actor, list_id: i64, version: i64, event: &str, reason: Option<&str>, snap: String) -> Result<(), StoreError> {
+async fn event(tx: &mut Tx, actor: &Actor, list_id: DutyListId, version: i64, event: &str, reason: Option<&str>, snap: String) -> Result<(), StoreError> {
     tx.execute(
         q("INSERT INTO duty_list_versions (list_id, version, event, reason, snapshot, actor_id, actor_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(list_id)
@@ -442,7 +400,7 @@ async fn event(tx: &mut Tx, actor: &Actor, list_id: i64, version: i64, event: &s
 }
 
 /// 报送备案: the unit files its list with the higher 纪委. Each filing is a new version.
-pub async fn submit(tx: &mut Tx, actor: &Actor, scope: &Scope, list_id: i64) -> Result<(), StoreError> {
+pub async fn submit(tx: &mut Tx, actor: &Actor, scope: &Scope, list_id: DutyListId) -> Result<(), StoreError> {
     editable(tx, scope, list_id).await?;
     let n = tx.scalar_i64(q("SELECT COUNT(*) FROM duty_items WHERE list_id = $1").bind(list_id)).await?;
     if n == 0 {
@@ -451,7 +409,8 @@ pub async fn submit(tx: &mut Tx, actor: &Actor, scope: &Scope, list_id: i64) -> 
     let (_, _, _, cur) = lock_list(tx, list_id).await?;
     let version = cur + 1;
     let t = now();
-    tx.execute(q("UPDATE duty_lists SET status = 'submitted', current_version = $1, submitted_at = $2, updated_at = $2, version = version + 1 WHERE id = $3").bind(version).bind(t).bind(list_id)).await?;
+    tx.execute(q("UPDATE duty_lists SET status = $4, current_version = $1, submitted_at = $2, updated_at = $2, version = version + 1 WHERE id = $3").bind(version).bind(t).bind(list_id).bind(ListStatus::Submitted))
+        .await?;
     let snap = snapshot(tx, list_id).await?;
     event(tx, actor, list_id, version, "submitted", None, snap).await?;
     audit::record(tx, actor, "duty_list.submit", "duty_list", Some(list_id.to_string()), json!({"version": version, "items": n})).await
@@ -463,7 +422,7 @@ pub fn may_review(review_scope: &Scope, list_path: &str) -> bool {
 }
 
 /// 审核: accept, or return with a reason. Only a submitted list, only from above.
-pub async fn review(tx: &mut Tx, actor: &Actor, review_scope: &Scope, list_id: i64, accept: bool, reason: Option<&str>) -> Result<(), StoreError> {
+pub async fn review(tx: &mut Tx, actor: &Actor, review_scope: &Scope, list_id: DutyListId, accept: bool, reason: Option<&str>) -> Result<(), StoreError> {
     let (path, status, _, cur) = lock_list(tx, list_id).await?;
     if !review_scope.contains(&path) {
         return Err(StoreError::NotFound);
@@ -471,7 +430,7 @@ pub async fn review(tx: &mut Tx, actor: &Actor, review_scope: &Scope, list_id: i
     if !may_review(review_scope, &path) {
         return Err(StoreError::Invalid("本单位的清单须报上级纪委审核".into()));
     }
-    if status != ListStatus::Submitted.code() {
+    if status != ListStatus::Submitted {
         return Err(StoreError::Invalid("只能审核已报送的清单".into()));
     }
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
@@ -479,7 +438,8 @@ pub async fn review(tx: &mut Tx, actor: &Actor, review_scope: &Scope, list_id: i
         return Err(StoreError::Conflict { field: "reason".into(), message: "退回时请填写退回原因".into() });
     }
     let t = now();
-    let (new_status, ev) = if accept { ("accepted", "accepted") } else { ("returned", "returned") };
+    let new_status = if accept { ListStatus::Accepted } else { ListStatus::Returned };
+    let ev = new_status.code();
     tx.execute(
         q("UPDATE duty_lists SET status = $1, return_reason = $2, reviewed_at = $3, reviewed_by = $4, updated_at = $3, version = version + 1 WHERE id = $5")
             .bind(new_status)
@@ -501,12 +461,12 @@ pub async fn copy_last_year(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64
     b.bind(year - 1).push(" AND ").scope("org_path", scope).push(" ORDER BY id");
     #[derive(FromRow)]
     struct Old {
-        id: i64,
-        org_id: i64,
+        id: DutyListId,
+        org_id: OrgId,
         org_path: String,
         kind: String,
         holder_id: i64,
-        person_id: Option<i64>,
+        person_id: Option<PersonId>,
         title: String,
     }
     let old: Vec<Old> = tx.fetch_all(b.build()).await?;
@@ -519,7 +479,7 @@ pub async fn copy_last_year(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64
             continue;
         }
         let title = o.title.replace(&(year - 1).to_string(), &year.to_string());
-        let (id,): (i64,) = tx
+        let (id,): (DutyListId,) = tx
             .fetch_one(
                 q("INSERT INTO duty_lists (year, org_id, org_path, kind, holder_id, person_id, title, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $8) RETURNING id")
                     .bind(year)
@@ -548,10 +508,10 @@ pub async fn copy_last_year(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64
 /// One row of the 全覆盖 page.
 #[derive(Debug, Clone, Serialize)]
 pub struct Coverage {
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_name: String,
     pub org_kind: String,
-    pub list_id: Option<i64>,
+    pub list_id: Option<DutyListId>,
     pub status: Option<ListStatus>,
     pub common: i64,
     pub specific: i64,
@@ -569,12 +529,12 @@ impl Coverage {
 pub async fn coverage(db: &Db, scope: &Scope, year: i64, kind: ListKind, deadline_passed: bool) -> Result<Vec<Coverage>, StoreError> {
     #[derive(FromRow)]
     struct Row {
-        id: i64,
+        id: OrgId,
         path: String,
         name: String,
         kind: String,
-        list_id: Option<i64>,
-        status: Option<String>,
+        list_id: Option<DutyListId>,
+        status: Option<ListStatus>,
         common: Option<i64>,
         specific: Option<i64>,
     }
@@ -591,7 +551,7 @@ pub async fn coverage(db: &Db, scope: &Scope, year: i64, kind: ListKind, deadlin
         .into_iter()
         .filter(|r| OrgKind::from_code(&r.kind).is_some_and(|k| kind.expected_of(k)))
         .map(|r| {
-            let status = r.status.as_deref().and_then(ListStatus::from_code);
+            let status = r.status;
             let filed = matches!(status, Some(ListStatus::Submitted | ListStatus::Accepted));
             Coverage {
                 org_id: r.id,
@@ -611,9 +571,9 @@ pub async fn coverage(db: &Db, scope: &Scope, year: i64, kind: ListKind, deadlin
 
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct Template {
-    pub id: i64,
+    pub id: ListTemplateId,
     pub year: i64,
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_path: String,
     pub org_name: String,
     pub kind: String,
@@ -640,26 +600,26 @@ pub async fn templates(db: &Db, scope: &Scope, year: i64) -> Result<Vec<Template
     db.fetch_all(b.build()).await
 }
 
-pub async fn template_in_scope(db: &Db, scope: &Scope, id: i64) -> Result<Template, StoreError> {
+pub async fn template_in_scope(db: &Db, scope: &Scope, id: ListTemplateId) -> Result<Template, StoreError> {
     one_in_scope(db, TEMPLATE_SELECT, "t", scope, id).await
 }
 
 /// A 共性清单's items, when the template lies inside the scope.
-pub async fn template_items(db: &Db, scope: &Scope, template_id: i64) -> Result<Vec<(i64, Option<String>, String)>, StoreError> {
+pub async fn template_items(db: &Db, scope: &Scope, template_id: ListTemplateId) -> Result<Vec<(TemplateItemId, Option<String>, String)>, StoreError> {
     let mut b = SqlBuilder::new("SELECT i.id, i.category, i.content FROM duty_template_items i JOIN duty_templates t ON t.id = i.template_id WHERE i.template_id = ");
     b.bind(template_id).push(" AND ").scope("t.org_path", scope).push(" ORDER BY i.seq, i.id");
     db.fetch_all(b.build()).await
 }
 
 #[allow(clippy::too_many_arguments)] // a template is that many things
-pub async fn create_template(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64, org_id: i64, kind: ListKind, target: OrgKind, title: &str) -> Result<i64, StoreError> {
+pub async fn create_template(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64, org_id: OrgId, kind: ListKind, target: OrgKind, title: &str) -> Result<ListTemplateId, StoreError> {
     let p: Option<(String,)> = tx.fetch_optional(q("SELECT path FROM orgs WHERE id = $1").bind(org_id)).await?;
     let (path,) = p.ok_or_else(|| StoreError::Invalid("发布单位不存在".into()))?;
     if !scope.contains(&path) {
         return Err(StoreError::Invalid("发布单位不在您的管理范围内".into()));
     }
     let t = now();
-    let (id,): (i64,) = tx
+    let (id,): (ListTemplateId,) = tx
         .fetch_one(
             q("INSERT INTO duty_templates (year, org_id, org_path, kind, target_kind, title, published, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $7) RETURNING id")
                 .bind(year)
@@ -675,7 +635,7 @@ pub async fn create_template(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i6
     Ok(id)
 }
 
-pub async fn add_template_item(tx: &mut Tx, actor: &Actor, template_id: i64, category: Option<String>, content: &str) -> Result<(), StoreError> {
+pub async fn add_template_item(tx: &mut Tx, actor: &Actor, template_id: ListTemplateId, category: Option<String>, content: &str) -> Result<(), StoreError> {
     let seq = tx.scalar_i64(q("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM duty_template_items WHERE template_id = $1").bind(template_id)).await?;
     tx.execute(q("INSERT INTO duty_template_items (template_id, seq, category, content) VALUES ($1, $2, $3, $4)").bind(template_id).bind(seq).bind(category.clone()).bind(content)).await?;
     audit::record(
@@ -690,7 +650,7 @@ pub async fn add_template_item(tx: &mut Tx, actor: &Actor, template_id: i64, cat
 }
 
 /// Publishing makes the items appear as 共性 in lists created from now on; lists already made keep theirs.
-pub async fn publish_template(tx: &mut Tx, actor: &Actor, template_id: i64) -> Result<(), StoreError> {
+pub async fn publish_template(tx: &mut Tx, actor: &Actor, template_id: ListTemplateId) -> Result<(), StoreError> {
     let n = tx.scalar_i64(q("SELECT COUNT(*) FROM duty_template_items WHERE template_id = $1").bind(template_id)).await?;
     if n == 0 {
         return Err(StoreError::Invalid("共性清单没有内容，不能发布".into()));

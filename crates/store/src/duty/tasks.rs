@@ -10,7 +10,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use lianzheng_core::duty::{Colour, TaskStatus, colour, format_date, next_year, parse_date};
+use lianzheng_core::duty::{Colour, PlanStatus, TaskStatus, colour, format_date, next_year, parse_date};
+use lianzheng_core::ids::{ListItemId, OrgId, PersonId, PlanId, ReminderId, ReportId, TaskId, UserId};
 use lianzheng_core::org::{Scope, subtree_range};
 use serde::Serialize;
 use serde_json::json;
@@ -83,15 +84,15 @@ pub fn role_label(role: &str) -> &'static str {
 
 #[derive(Debug, Clone, Default, FromRow, Serialize, PartialEq)]
 pub struct Plan {
-    pub id: i64,
+    pub id: PlanId,
     pub year: i64,
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_path: String,
     pub org_name: String,
     pub title: String,
     pub doc_number: Option<String>,
-    pub status: String,
-    pub copied_from: Option<i64>,
+    pub status: PlanStatus,
+    pub copied_from: Option<PlanId>,
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i64,
@@ -99,10 +100,7 @@ pub struct Plan {
 
 impl Plan {
     pub fn status_label(&self) -> &'static str {
-        match self.status.as_str() {
-            "issued" => "已印发",
-            _ => "草稿",
-        }
+        self.status.label()
     }
 }
 
@@ -118,22 +116,22 @@ pub struct PlanRow {
 
 #[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
 pub struct Task {
-    pub id: i64,
-    pub plan_id: i64,
-    pub parent_id: Option<i64>,
+    pub id: TaskId,
+    pub plan_id: PlanId,
+    pub parent_id: Option<TaskId>,
     pub path: String,
     pub level: i64,
     pub seq: i64,
     pub title: String,
-    pub lead_leader_id: Option<i64>,
+    pub lead_leader_id: Option<PersonId>,
     pub lead_leader: Option<String>,
-    pub lead_org_id: Option<i64>,
+    pub lead_org_id: Option<OrgId>,
     pub lead_org_path: Option<String>,
     pub lead_org_name: Option<String>,
     pub deadline: Option<String>,
     pub target: Option<String>,
     pub progress: i64,
-    pub status: String,
+    pub status: TaskStatus,
     pub completed_at: Option<i64>,
     pub updated_at: i64,
     pub version: i64,
@@ -141,20 +139,20 @@ pub struct Task {
 
 impl Task {
     pub fn is_done(&self) -> bool {
-        self.status == TaskStatus::Done.code()
+        self.status == TaskStatus::Done
     }
     pub fn colour(&self, today: Date, yellow_days: i64) -> Colour {
         colour(self.is_done(), self.progress, self.deadline.as_deref().and_then(parse_date), today, yellow_days)
     }
     pub fn status_label(&self) -> &'static str {
-        TaskStatus::from_code(&self.status).map(TaskStatus::label).unwrap_or("")
+        self.status.label()
     }
 }
 
 #[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
 pub struct TaskOrg {
-    pub task_id: i64,
-    pub org_id: i64,
+    pub task_id: TaskId,
+    pub org_id: OrgId,
     pub org_path: String,
     pub org_name: String,
     pub role: String,
@@ -162,9 +160,9 @@ pub struct TaskOrg {
 
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct Report {
-    pub id: i64,
-    pub task_id: i64,
-    pub org_id: i64,
+    pub id: ReportId,
+    pub task_id: TaskId,
+    pub org_id: OrgId,
     pub org_path: String,
     pub org_name: String,
     pub user_name: String,
@@ -175,20 +173,20 @@ pub struct Report {
 
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct LinkedItem {
-    pub item_id: i64,
+    pub item_id: ListItemId,
     pub list_title: String,
     pub content: String,
 }
 
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct Reminder {
-    pub id: i64,
-    pub task_id: i64,
-    pub plan_id: i64,
+    pub id: ReminderId,
+    pub task_id: TaskId,
+    pub plan_id: PlanId,
     pub task_title: String,
     pub deadline: Option<String>,
     pub progress: i64,
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_name: String,
     pub kind: String,
     pub for_date: String,
@@ -204,7 +202,7 @@ impl Reminder {
 #[derive(Debug, Clone)]
 pub struct PlanInput {
     pub year: i64,
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub title: String,
     pub doc_number: Option<String>,
 }
@@ -212,15 +210,15 @@ pub struct PlanInput {
 /// An item as entered, validated (org ids are checked against the plan here).
 #[derive(Debug, Clone, Default)]
 pub struct TaskInput {
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<TaskId>,
     pub title: String,
     pub lead_leader: Option<String>,
-    pub lead_org_id: Option<i64>,
+    pub lead_org_id: Option<OrgId>,
     pub deadline: Option<String>,
     pub target: Option<String>,
-    pub responsible: Vec<i64>,
-    pub cooperating: Vec<i64>,
-    pub list_items: Vec<i64>,
+    pub responsible: Vec<OrgId>,
+    pub cooperating: Vec<OrgId>,
+    pub list_items: Vec<ListItemId>,
 }
 
 const PLAN_SELECT: &str = "SELECT p.id, p.year, p.org_id, p.org_path, o.name AS org_name, p.title, p.doc_number, p.status, p.copied_from, p.created_at, p.updated_at, p.version ";
@@ -244,26 +242,26 @@ pub async fn list_plans(db: &Db, scope: &Scope, year: i64) -> Result<Vec<PlanRow
 }
 
 /// A plan the scope sees; "not found" otherwise.
-pub async fn get_plan(db: &Db, scope: &Scope, id: i64) -> Result<Plan, StoreError> {
+pub async fn get_plan(db: &Db, scope: &Scope, id: PlanId) -> Result<Plan, StoreError> {
     let mut b = SqlBuilder::new(PLAN_SELECT);
     b.push("FROM task_plans p JOIN orgs o ON o.id = p.org_id WHERE p.id = ").bind(id).push(" AND ");
     push_plan_visible(&mut b, scope);
     db.fetch_optional(b.build()).await?.ok_or(StoreError::NotFound)
 }
 
-async fn org_path_tx(tx: &mut Tx, org_id: i64) -> Result<Option<String>, StoreError> {
+async fn org_path_tx(tx: &mut Tx, org_id: OrgId) -> Result<Option<String>, StoreError> {
     let p: Option<(String,)> = tx.fetch_optional(q("SELECT path FROM orgs WHERE id = $1").bind(org_id)).await?;
     Ok(p.map(|(p,)| p))
 }
 
 /// Creates a plan for a unit inside the writer's (EditDuty) scope.
-pub async fn create_plan(tx: &mut Tx, actor: &Actor, scope: &Scope, input: &PlanInput) -> Result<i64, StoreError> {
+pub async fn create_plan(tx: &mut Tx, actor: &Actor, scope: &Scope, input: &PlanInput) -> Result<PlanId, StoreError> {
     let path = org_path_tx(tx, input.org_id).await?.ok_or_else(|| StoreError::Invalid("制定单位不存在".into()))?;
     if !scope.contains(&path) {
         return Err(StoreError::Invalid("制定单位不在您的管理范围内".into()));
     }
     let t = now();
-    let (id,): (i64,) = tx
+    let (id,): (PlanId,) = tx
         .fetch_one(
             q("INSERT INTO task_plans (year, org_id, org_path, title, doc_number, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'draft', $6, $6) RETURNING id")
                 .bind(input.year)
@@ -279,10 +277,7 @@ pub async fn create_plan(tx: &mut Tx, actor: &Actor, scope: &Scope, input: &Plan
 }
 
 /// Edits a plan's title, 发文字号 and status ("draft" / "issued"); `version` guards concurrent edits.
-pub async fn update_plan(tx: &mut Tx, actor: &Actor, plan: &Plan, version: i64, title: &str, doc_number: Option<&str>, status: &str) -> Result<(), StoreError> {
-    if !matches!(status, "draft" | "issued") {
-        return Err(StoreError::Conflict { field: "status".into(), message: "状态只能是草稿或已印发".into() });
-    }
+pub async fn update_plan(tx: &mut Tx, actor: &Actor, plan: &Plan, version: i64, title: &str, doc_number: Option<&str>, status: PlanStatus) -> Result<(), StoreError> {
     let n = tx
         .execute(
             q("UPDATE task_plans SET title = $1, doc_number = $2, status = $3, updated_at = $4, version = version + 1 WHERE id = $5 AND version = $6")
@@ -361,7 +356,7 @@ pub struct PlanData {
     order: Vec<Pos>,
 }
 
-pub async fn plan_data(db: &Db, plan_id: i64) -> Result<PlanData, StoreError> {
+pub async fn plan_data(db: &Db, plan_id: PlanId) -> Result<PlanData, StoreError> {
     let tasks: Vec<Task> = db.fetch_all(q_built(format!("{TASK_SELECT}WHERE t.plan_id = $1")).bind(plan_id)).await?;
     let rows: Vec<TaskOrg> = db.fetch_all(q("SELECT x.task_id, x.org_id, x.org_path, o.name AS org_name, x.role FROM task_orgs x JOIN orgs o ON o.id = x.org_id WHERE x.plan_id = $1 ORDER BY x.id").bind(plan_id)).await?;
     Ok(PlanData::new(tasks, rows))
@@ -369,14 +364,14 @@ pub async fn plan_data(db: &Db, plan_id: i64) -> Result<PlanData, StoreError> {
 
 impl PlanData {
     pub fn new(tasks: Vec<Task>, rows: Vec<TaskOrg>) -> PlanData {
-        let index: HashMap<i64, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+        let index: HashMap<TaskId, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
         let mut orgs = vec![Vec::new(); tasks.len()];
         for o in rows {
             if let Some(&i) = index.get(&o.task_id) {
                 orgs[i].push(o);
             }
         }
-        let shape: Vec<(i64, Option<i64>, i64)> = tasks.iter().map(|t| (t.id, t.parent_id, t.seq)).collect();
+        let shape: Vec<(TaskId, Option<TaskId>, i64)> = tasks.iter().map(|t| (t.id, t.parent_id, t.seq)).collect();
         let order = tree_positions(&shape);
         let deadlines = tasks.iter().map(|t| t.deadline.as_deref().and_then(parse_date)).collect();
         PlanData { tasks, orgs, deadlines, order }
@@ -474,8 +469,8 @@ struct Pos {
     sibling: usize,
 }
 
-fn tree_positions(items: &[(i64, Option<i64>, i64)]) -> Vec<Pos> {
-    let mut children: HashMap<Option<i64>, Vec<usize>> = HashMap::with_capacity(items.len());
+fn tree_positions(items: &[(TaskId, Option<TaskId>, i64)]) -> Vec<Pos> {
+    let mut children: HashMap<Option<TaskId>, Vec<usize>> = HashMap::with_capacity(items.len());
     for (i, t) in items.iter().enumerate() {
         children.entry(t.1).or_default().push(i);
     }
@@ -540,7 +535,7 @@ impl TaskView {
     /// The unit a reporter with `scope` reports for, and whether that report sets the item's
     /// progress: the lead unit's and the owner's do (a responsible unit's when there is no lead
     /// unit); the other units report their part, which the lead unit sees.
-    pub fn reporting_unit(&self, scope: &Scope) -> Option<(i64, String, bool)> {
+    pub fn reporting_unit(&self, scope: &Scope) -> Option<(OrgId, String, bool)> {
         if let (Some(id), Some(path)) = (self.task.lead_org_id, self.task.lead_org_path.as_ref())
             && scope.contains(path)
         {
@@ -558,12 +553,12 @@ impl TaskView {
     }
 }
 
-async fn task_orgs_of(db: &Db, task_id: i64) -> Result<Vec<TaskOrg>, StoreError> {
+async fn task_orgs_of(db: &Db, task_id: TaskId) -> Result<Vec<TaskOrg>, StoreError> {
     db.fetch_all(q("SELECT x.task_id, x.org_id, x.org_path, o.name AS org_name, x.role FROM task_orgs x JOIN orgs o ON o.id = x.org_id WHERE x.task_id = $1 ORDER BY x.id").bind(task_id)).await
 }
 
 /// An item the scope may open (owner, lead, responsible or cooperating); "not found" otherwise.
-pub async fn get_task(db: &Db, scope: &Scope, id: i64) -> Result<TaskView, StoreError> {
+pub async fn get_task(db: &Db, scope: &Scope, id: TaskId) -> Result<TaskView, StoreError> {
     let task: Task = db.fetch_optional(q_built(format!("{TASK_SELECT}WHERE t.id = $1")).bind(id)).await?.ok_or(StoreError::NotFound)?;
     let plan: Plan = db.fetch_optional(q_built(format!("{PLAN_SELECT}FROM task_plans p JOIN orgs o ON o.id = p.org_id WHERE p.id = $1")).bind(task.plan_id)).await?.ok_or(StoreError::NotFound)?;
     let orgs = task_orgs_of(db, id).await?;
@@ -588,14 +583,14 @@ pub async fn reports(db: &Db, scope: &Scope, view: &TaskView) -> Result<Vec<Repo
 }
 
 /// One report made by a unit inside the scope (the unit that filed it, not the reader's view).
-pub async fn get_report(db: &Db, scope: &Scope, id: i64) -> Result<Report, StoreError> {
+pub async fn get_report(db: &Db, scope: &Scope, id: ReportId) -> Result<Report, StoreError> {
     let mut b = SqlBuilder::new("SELECT r.id, r.task_id, r.org_id, r.org_path, o.name AS org_name, r.user_name, r.text, r.percent, r.created_at FROM task_reports r JOIN orgs o ON o.id = r.org_id WHERE r.id = ");
     b.bind(id).push(" AND ").scope("r.org_path", scope);
     db.fetch_optional(b.build()).await?.ok_or(StoreError::NotFound)
 }
 
 /// Attachments of the given reports (the reports were already checked to be readable).
-pub async fn report_attachments(db: &Db, report_ids: &[i64]) -> Result<Vec<Attachment>, StoreError> {
+pub async fn report_attachments(db: &Db, report_ids: &[ReportId]) -> Result<Vec<Attachment>, StoreError> {
     if report_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -608,7 +603,7 @@ pub async fn report_attachments(db: &Db, report_ids: &[i64]) -> Result<Vec<Attac
 
 /// Items of the responsibility lists linked to a task that the viewer's scope sees: a link to
 /// another unit's list must not show that unit's items.
-pub async fn linked_items(db: &Db, scope: &Scope, task_id: i64) -> Result<Vec<LinkedItem>, StoreError> {
+pub async fn linked_items(db: &Db, scope: &Scope, task_id: TaskId) -> Result<Vec<LinkedItem>, StoreError> {
     let mut b = SqlBuilder::new("SELECT i.id AS item_id, l.title AS list_title, i.content FROM task_list_items x JOIN duty_items i ON i.id = x.item_id JOIN duty_lists l ON l.id = i.list_id WHERE x.task_id = ");
     b.bind(task_id).push(" AND ").scope("l.org_path", scope).push(" ORDER BY l.id, i.seq");
     db.fetch_all(b.build()).await
@@ -623,12 +618,12 @@ pub async fn linkable_items(db: &Db, scope: &Scope, year: i64) -> Result<Vec<Lin
 
 /// A unit named by id, code, name or short name inside the plan owner's subtree; `None` when
 /// there is none or the name is ambiguous.
-pub async fn find_unit(db: &Db, plan: &Plan, token: &str) -> Result<Option<i64>, StoreError> {
+pub async fn find_unit(db: &Db, plan: &Plan, token: &str) -> Result<Option<OrgId>, StoreError> {
     let (lo, hi) = subtree_range(&plan.org_path);
-    let found: Vec<(i64,)> = if let Ok(id) = token.parse::<i64>() {
+    let found: Vec<(OrgId,)> = if let Ok(id) = token.parse::<OrgId>() {
         db.fetch_all(q("SELECT id FROM orgs WHERE id = $1 AND path >= $2 AND path < $3").bind(id).bind(lo.as_str()).bind(hi.as_str())).await?
     } else {
-        let by_code: Vec<(i64,)> = db.fetch_all(q("SELECT id FROM orgs WHERE code = $1 AND path >= $2 AND path < $3").bind(token).bind(lo.as_str()).bind(hi.as_str())).await?;
+        let by_code: Vec<(OrgId,)> = db.fetch_all(q("SELECT id FROM orgs WHERE code = $1 AND path >= $2 AND path < $3").bind(token).bind(lo.as_str()).bind(hi.as_str())).await?;
         if by_code.is_empty() { db.fetch_all(q("SELECT id FROM orgs WHERE (name = $1 OR short_name = $1) AND path >= $2 AND path < $3 LIMIT 2").bind(token).bind(lo.as_str()).bind(hi.as_str())).await? } else { by_code }
     };
     Ok(match found.as_slice() {
@@ -639,7 +634,7 @@ pub async fn find_unit(db: &Db, plan: &Plan, token: &str) -> Result<Option<i64>,
 
 /// Units an item of the plan may name: the owner and two levels below (at most 400), as
 /// (id, name, level) in tree order.
-pub async fn unit_options(db: &Db, plan: &Plan) -> Result<Vec<(i64, String, i64)>, StoreError> {
+pub async fn unit_options(db: &Db, plan: &Plan) -> Result<Vec<(OrgId, String, i64)>, StoreError> {
     let (lo, hi) = subtree_range(&plan.org_path);
     db.fetch_all(q("SELECT o.id, o.name, o.level FROM orgs o WHERE o.path >= $1 AND o.path < $2 AND o.level <= (SELECT level FROM orgs WHERE id = $3) + 2 ORDER BY o.path LIMIT 400").bind(lo).bind(hi).bind(plan.org_id))
         .await
@@ -647,7 +642,7 @@ pub async fn unit_options(db: &Db, plan: &Plan) -> Result<Vec<(i64, String, i64)
 
 /// The plan page's unit filter: the owner and the units directly under it, as (id, name,
 /// path); the caller keeps those in the viewer's scope.
-pub async fn unit_filter_options(db: &Db, owner_org_id: i64) -> Result<Vec<(i64, String, String)>, StoreError> {
+pub async fn unit_filter_options(db: &Db, owner_org_id: OrgId) -> Result<Vec<(OrgId, String, String)>, StoreError> {
     db.fetch_all(q("SELECT id, name, path FROM orgs WHERE id = $1 OR parent_id = $1 ORDER BY parent_id IS NOT NULL, sort_order, id LIMIT 400").bind(owner_org_id)).await
 }
 
@@ -664,14 +659,14 @@ pub async fn leader_names(db: &Db, plan: &Plan) -> Result<Vec<(String, Option<St
 }
 
 /// The title of an item of this plan (`None` for an item of another plan).
-pub async fn task_title(db: &Db, plan_id: i64, id: i64) -> Result<Option<String>, StoreError> {
+pub async fn task_title(db: &Db, plan_id: PlanId, id: TaskId) -> Result<Option<String>, StoreError> {
     let row: Option<(String,)> = db.fetch_optional(q("SELECT title FROM tasks WHERE id = $1 AND plan_id = $2").bind(id).bind(plan_id)).await?;
     Ok(row.map(|(t,)| t))
 }
 
 /// Checks the units and list items of an input against the plan owner's subtree; returns the
 /// org paths by id.
-async fn check_input(tx: &mut Tx, plan: &Plan, input: &TaskInput) -> Result<HashMap<i64, String>, StoreError> {
+async fn check_input(tx: &mut Tx, plan: &Plan, input: &TaskInput) -> Result<HashMap<OrgId, String>, StoreError> {
     let owner = plan.org_path.as_str();
     let mut paths = HashMap::new();
     let ids = input.lead_org_id.iter().chain(&input.responsible).chain(&input.cooperating);
@@ -697,18 +692,18 @@ async fn check_input(tx: &mut Tx, plan: &Plan, input: &TaskInput) -> Result<Hash
 }
 
 /// Finds the person named as 牵头领导 ("孙正平" or "孙正平（县纪委书记）") inside the plan owner's subtree.
-async fn leader_id(tx: &mut Tx, plan: &Plan, leader: Option<&str>) -> Result<Option<i64>, StoreError> {
+async fn leader_id(tx: &mut Tx, plan: &Plan, leader: Option<&str>) -> Result<Option<PersonId>, StoreError> {
     let Some(text) = leader else { return Ok(None) };
     let name = text.split(['（', '(', ' ', '、']).next().unwrap_or("").trim();
     if name.is_empty() {
         return Ok(None);
     }
     let (lo, hi) = subtree_range(&plan.org_path);
-    let found: Vec<(i64,)> = tx.fetch_all(q("SELECT id FROM people WHERE name = $1 AND org_path >= $2 AND org_path < $3 LIMIT 2").bind(name).bind(lo).bind(hi)).await?;
+    let found: Vec<(PersonId,)> = tx.fetch_all(q("SELECT id FROM people WHERE name = $1 AND org_path >= $2 AND org_path < $3 LIMIT 2").bind(name).bind(lo).bind(hi)).await?;
     Ok(if found.len() == 1 { Some(found[0].0) } else { None })
 }
 
-async fn write_links(tx: &mut Tx, plan_id: i64, task_id: i64, input: &TaskInput, paths: &HashMap<i64, String>) -> Result<(), StoreError> {
+async fn write_links(tx: &mut Tx, plan_id: PlanId, task_id: TaskId, input: &TaskInput, paths: &HashMap<OrgId, String>) -> Result<(), StoreError> {
     for (role, ids) in [(ROLE_RESPONSIBLE, &input.responsible), (ROLE_COOPERATING, &input.cooperating)] {
         let mut seen = HashSet::new();
         for id in ids {
@@ -737,7 +732,7 @@ fn input_summary(input: &TaskInput) -> serde_json::Value {
 }
 
 /// Adds an item (大项 without a parent, 小项 under one) at the end of its siblings.
-pub async fn create_task(tx: &mut Tx, actor: &Actor, plan: &Plan, input: &TaskInput) -> Result<i64, StoreError> {
+pub async fn create_task(tx: &mut Tx, actor: &Actor, plan: &Plan, input: &TaskInput) -> Result<TaskId, StoreError> {
     let paths = check_input(tx, plan, input).await?;
     let (parent_path, level) = match input.parent_id {
         Some(pid) => {
@@ -755,7 +750,7 @@ pub async fn create_task(tx: &mut Tx, actor: &Actor, plan: &Plan, input: &TaskIn
     let lead_path = input.lead_org_id.and_then(|id| paths.get(&id).cloned());
     let leader = leader_id(tx, plan, input.lead_leader.as_deref()).await?;
     let t = now();
-    let (id,): (i64,) = tx
+    let (id,): (TaskId,) = tx
         .fetch_one(
             q("INSERT INTO tasks (plan_id, parent_id, path, level, seq, title, lead_leader_id, lead_leader, lead_org_id, lead_org_path, deadline, target, progress, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, 'not_started', $13, $13) RETURNING id")
                 .bind(plan.id)
@@ -825,7 +820,7 @@ pub async fn reports_under(db: &Db, task: &Task) -> Result<i64, StoreError> {
 }
 
 /// Locks an item's row until the transaction ends (PostgreSQL; SQLite holds its write lock).
-async fn lock_task(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
+async fn lock_task(tx: &mut Tx, id: TaskId) -> Result<(), StoreError> {
     let sql = format!("SELECT id FROM tasks WHERE id = $1{}", tx.for_update());
     let found: Option<(i64,)> = tx.fetch_optional(q_built(sql).bind(id)).await?;
     found.map(|_| ()).ok_or(StoreError::NotFound)
@@ -853,11 +848,11 @@ pub async fn delete_task(tx: &mut Tx, actor: &Actor, view: &TaskView) -> Result<
 /// A progress report by `org_id`. When `sets_progress`, the item takes the percentage and the
 /// status it implies. Returns the report id.
 #[allow(clippy::too_many_arguments)]
-pub async fn add_report(tx: &mut Tx, actor: &Actor, user_id: Option<i64>, user_name: &str, view: &TaskView, org_id: i64, text: &str, percent: i64, sets_progress: bool) -> Result<i64, StoreError> {
+pub async fn add_report(tx: &mut Tx, actor: &Actor, user_id: Option<UserId>, user_name: &str, view: &TaskView, org_id: OrgId, text: &str, percent: i64, sets_progress: bool) -> Result<ReportId, StoreError> {
     lock_task(tx, view.task.id).await?;
     let path = org_path_tx(tx, org_id).await?.ok_or(StoreError::NotFound)?;
     let t = now();
-    let (id,): (i64,) = tx
+    let (id,): (ReportId,) = tx
         .fetch_one(
             q("INSERT INTO task_reports (task_id, org_id, org_path, user_id, user_name, text, percent, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
                 .bind(view.task.id)
@@ -873,8 +868,7 @@ pub async fn add_report(tx: &mut Tx, actor: &Actor, user_id: Option<i64>, user_n
     if sets_progress {
         let status = TaskStatus::from_progress(percent);
         let completed = if status == TaskStatus::Done { Some(t) } else { None };
-        tx.execute(q("UPDATE tasks SET progress = $1, status = $2, completed_at = $3, updated_at = $4, version = version + 1 WHERE id = $5").bind(percent).bind(status.code()).bind(completed).bind(t).bind(view.task.id))
-            .await?;
+        tx.execute(q("UPDATE tasks SET progress = $1, status = $2, completed_at = $3, updated_at = $4, version = version + 1 WHERE id = $5").bind(percent).bind(status).bind(completed).bind(t).bind(view.task.id)).await?;
     }
     audit::record(
         tx,
@@ -890,12 +884,12 @@ pub async fn add_report(tx: &mut Tx, actor: &Actor, user_id: Option<i64>, user_n
 
 /// 复制上年计划: the plan again for `year`, every item with its units and targets, deadlines a
 /// year later, progress and status reset. Returns the new plan's id.
-pub async fn copy_plan(tx: &mut Tx, actor: &Actor, from: &Plan, year: i64) -> Result<i64, StoreError> {
+pub async fn copy_plan(tx: &mut Tx, actor: &Actor, from: &Plan, year: i64) -> Result<PlanId, StoreError> {
     let tasks: Vec<Task> = tx.fetch_all(q_built(format!("{TASK_SELECT}WHERE t.plan_id = $1 ORDER BY t.level, t.id")).bind(from.id)).await?;
-    let orgs: Vec<(i64, i64, String, String)> = tx.fetch_all(q("SELECT task_id, org_id, org_path, role FROM task_orgs WHERE plan_id = $1 ORDER BY id").bind(from.id)).await?;
+    let orgs: Vec<(TaskId, OrgId, String, String)> = tx.fetch_all(q("SELECT task_id, org_id, org_path, role FROM task_orgs WHERE plan_id = $1 ORDER BY id").bind(from.id)).await?;
     let title = from.title.replace(&from.year.to_string(), &year.to_string());
     let t = now();
-    let (plan_id,): (i64,) = tx
+    let (plan_id,): (PlanId,) = tx
         .fetch_one(
             q("INSERT INTO task_plans (year, org_id, org_path, title, doc_number, status, copied_from, created_at, updated_at) VALUES ($1, $2, $3, $4, NULL, 'draft', $5, $6, $6) RETURNING id")
                 .bind(year)
@@ -907,11 +901,11 @@ pub async fn copy_plan(tx: &mut Tx, actor: &Actor, from: &Plan, year: i64) -> Re
         )
         .await?;
     // parents come first (by level), so their new ids and paths are known
-    let mut new_ids: HashMap<i64, (i64, String)> = HashMap::new();
+    let mut new_ids: HashMap<TaskId, (TaskId, String)> = HashMap::new();
     for task in &tasks {
         let parent = task.parent_id.and_then(|p| new_ids.get(&p).cloned());
         let deadline = task.deadline.as_deref().and_then(parse_date).map(|d| format_date(next_year(d)));
-        let (id,): (i64,) = tx
+        let (id,): (TaskId,) = tx
             .fetch_one(
                 q("INSERT INTO tasks (plan_id, parent_id, path, level, seq, title, lead_leader_id, lead_leader, lead_org_id, lead_org_path, deadline, target, progress, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, 'not_started', $13, $13) RETURNING id")
                     .bind(plan_id)
@@ -970,7 +964,7 @@ pub async fn run_reminders(db: &Db, today: Date, days: i64) -> Result<u64, Store
 }
 
 /// Today's reminders for units inside the scope, on items still not done (optionally of one plan).
-pub async fn pending_reminders(db: &Db, scope: &Scope, plan_id: Option<i64>) -> Result<Vec<Reminder>, StoreError> {
+pub async fn pending_reminders(db: &Db, scope: &Scope, plan_id: Option<PlanId>) -> Result<Vec<Reminder>, StoreError> {
     let mut b = SqlBuilder::new(
         "SELECT r.id, r.task_id, t.plan_id, t.title AS task_title, t.deadline, t.progress, r.org_id, o.name AS org_name, r.kind, r.for_date FROM task_reminders r JOIN tasks t ON t.id = r.task_id JOIN orgs o ON o.id = r.org_id WHERE r.for_date = ",
     );
@@ -985,7 +979,7 @@ pub async fn pending_reminders(db: &Db, scope: &Scope, plan_id: Option<i64>) -> 
 /// Bench data: a plan of about `n_items` items over four levels for `owner_org_id`, with
 /// responsible and cooperating units spread over the owner's subtree. Bulk inserts, no audit
 /// (a generated load, like `restore`). Returns the plan id.
-pub async fn generate_bench_plan(db: &Db, owner_org_id: i64, n_items: usize) -> Result<i64, StoreError> {
+pub async fn generate_bench_plan(db: &Db, owner_org_id: OrgId, n_items: usize) -> Result<PlanId, StoreError> {
     let (owner_path,): (String,) = db.fetch_optional(q("SELECT path FROM orgs WHERE id = $1").bind(owner_org_id)).await?.ok_or(StoreError::NotFound)?;
     let (lo, hi) = lianzheng_core::org::subtree_range(&owner_path);
     let units: Vec<(i64, String)> = db.fetch_all(q("SELECT id, path FROM orgs WHERE path >= $1 AND path < $2 ORDER BY path LIMIT 5000").bind(lo).bind(hi)).await?;
@@ -995,7 +989,7 @@ pub async fn generate_bench_plan(db: &Db, owner_org_id: i64, n_items: usize) -> 
     let year = i64::from(today().year());
     let t = now();
     let mut tx = db.begin().await?;
-    let (plan_id,): (i64,) = tx
+    let (plan_id,): (PlanId,) = tx
         .fetch_one(
             q("INSERT INTO task_plans (year, org_id, org_path, title, doc_number, status, created_at, updated_at) VALUES ($1, $2, $3, $4, NULL, 'issued', $5, $5) RETURNING id")
                 .bind(year)
@@ -1111,22 +1105,22 @@ mod tests {
 
     fn task(id: i64, parent: Option<i64>, path: &str, seq: i64, lead: Option<&str>) -> Task {
         Task {
-            id,
-            plan_id: 1,
-            parent_id: parent,
+            id: TaskId::new(id),
+            plan_id: PlanId::new(1),
+            parent_id: parent.map(TaskId::new),
             path: path.into(),
             level: path.matches('/').count() as i64 - 1,
             seq,
             title: format!("t{id}"),
             lead_leader_id: None,
             lead_leader: None,
-            lead_org_id: lead.map(|_| 9),
+            lead_org_id: lead.map(|_| OrgId::new(9)),
             lead_org_path: lead.map(str::to_string),
             lead_org_name: None,
             deadline: Some("2026-12-31".into()),
             target: None,
             progress: 0,
-            status: "not_started".into(),
+            status: TaskStatus::NotStarted,
             completed_at: None,
             updated_at: 0,
             version: 1,
@@ -1140,13 +1134,13 @@ mod tests {
         let data = PlanData::new(tasks, vec![]);
         let plan = Plan { org_path: "/1/".into(), ..Plan::default() };
         let all = data.page(&Scope::system(lianzheng_core::org::SystemScope::Job), &plan, &TreeFilter::default(), today, 7, 0, usize::MAX).nodes;
-        let nums: Vec<(i64, &str)> = all.iter().map(|n| (n.task.id, n.number.as_str())).collect();
+        let nums: Vec<(i64, &str)> = all.iter().map(|n| (n.task.id.get(), n.number.as_str())).collect();
         assert_eq!(nums, vec![(1, "1"), (2, "1.1"), (4, "1.2"), (3, "2")]);
         // a unit sees its item, with the 大项 above it as context only
         let unit = Scope::system(lianzheng_core::org::SystemScope::Job).within("/1/9/");
         let plan = Plan { org_path: "/0/".into(), ..plan };
         let seen = data.page(&unit, &plan, &TreeFilter::default(), today, 7, 0, usize::MAX).nodes;
-        let v: Vec<(i64, bool, &str)> = seen.iter().map(|n| (n.task.id, n.open, n.number.as_str())).collect();
+        let v: Vec<(i64, bool, &str)> = seen.iter().map(|n| (n.task.id.get(), n.open, n.number.as_str())).collect();
         assert_eq!(v, vec![(1, false, "1"), (2, true, "1.1")]);
     }
 
@@ -1154,7 +1148,7 @@ mod tests {
     fn a_parent_rolls_up_its_leaves() {
         let today = time::macros::date!(2026 - 06 - 01);
         let mut done = task(2, Some(1), "/1/2/", 1, None);
-        (done.progress, done.status) = (100, "done".into());
+        (done.progress, done.status) = (100, TaskStatus::Done);
         let mut late = task(3, Some(1), "/1/3/", 2, None);
         (late.progress, late.deadline) = (40, Some("2026-05-01".into()));
         let mut mid = task(4, Some(1), "/1/4/", 3, None);
@@ -1169,9 +1163,9 @@ mod tests {
         // the counts and the colour filter follow the shown colours
         assert_eq!(page.counts, vec![(Colour::Green, 1), (Colour::Blue, 1), (Colour::Yellow, 0), (Colour::Red, 2)]);
         let red = data.page(&Scope::system(lianzheng_core::org::SystemScope::Job), &plan, &TreeFilter { colour: Some(Colour::Red), ..TreeFilter::default() }, today, 7, 0, usize::MAX);
-        assert_eq!(red.nodes.iter().map(|n| n.task.id).collect::<Vec<_>>(), vec![1, 3]);
+        assert_eq!(red.nodes.iter().map(|n| n.task.id.get()).collect::<Vec<_>>(), vec![1, 3]);
         // an item's own page: the item and what is under it
         let sub = data.page(&Scope::system(lianzheng_core::org::SystemScope::Job), &plan, &TreeFilter { under: Some("/1/3/".into()), ..TreeFilter::default() }, today, 7, 0, usize::MAX);
-        assert_eq!(sub.nodes.iter().map(|n| n.task.id).collect::<Vec<_>>(), vec![3]);
+        assert_eq!(sub.nodes.iter().map(|n| n.task.id.get()).collect::<Vec<_>>(), vec![3]);
     }
 }

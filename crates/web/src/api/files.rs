@@ -20,12 +20,12 @@ pub const OPS: &[Op] = &[
 ];
 
 /// An optional id field: empty means none, anything else must be a number.
-fn opt_id(field: &str, v: &str) -> AppResult<Option<i64>> {
+fn opt_id<T: std::str::FromStr>(field: &str, v: &str) -> AppResult<Option<T>> {
     let v = v.trim();
     if v.is_empty() {
         return Ok(None);
     }
-    v.parse::<i64>().map(Some).map_err(|_| AppError::field(field, format!("{field} 须为数字")))
+    v.parse::<T>().map(Some).map_err(|_| AppError::field(field, format!("{field} 须为数字")))
 }
 
 async fn attachments_upload(State(st): State<AppState>, p: Principal, mut mp: Multipart) -> AppResult<(StatusCode, Json<Value>)> {
@@ -45,7 +45,7 @@ async fn attachments_upload(State(st): State<AppState>, p: Principal, mut mp: Mu
             match name.as_str() {
                 "org_id" => org_id = opt_id("org_id", &v)?,
                 "owner_kind" => owner_kind = v,
-                "owner_id" => owner_id = opt_id("owner_id", &v)?,
+                "owner_id" => owner_id = opt_id::<i64>("owner_id", &v)?,
                 _ => {}
             }
         }

@@ -42,7 +42,7 @@ struct OrgsQuery {
 
 async fn orgs_list(State(st): State<AppState>, p: Principal, Q(q): Q<OrgsQuery>) -> AppResult<Json<Value>> {
     let with_count = |(o, n): (uc::Org, i64)| json!({"org": o, "child_count": n});
-    let items: Vec<Value> = if let Ok(pid) = q.parent.parse::<i64>() {
+    let items: Vec<Value> = if let Ok(pid) = q.parent.parse::<i64>().map(lianzheng_core::ids::OrgId::new) {
         uc::children(&st, &p, pid).await?.into_iter().map(with_count).collect()
     } else if !q.q.trim().is_empty() {
         uc::search_orgs(&st, &p, &q.q).await?.into_iter().map(|o| json!({"org": o})).collect()

@@ -11,6 +11,7 @@
 use std::sync::LazyLock;
 
 use lianzheng_core::crypto::{decrypt_str, encrypt_str};
+use lianzheng_core::ids::*;
 use lianzheng_core::org::{Permission, Role, Scope};
 use lianzheng_core::password::{check_policy, generate_one_time_password};
 use lianzheng_store::audit::Actor;
@@ -406,7 +407,7 @@ fn require_account_view(p: &Principal) -> AppResult<()> {
 
 /// An account another administrator may act on: it exists, is not the caller's own, and holds
 /// no admin role (三员 watch each other; the break-glass path is the command line).
-async fn target_account(st: &AppState, p: &Principal, id: i64, own: &str, admin: &str) -> AppResult<(User, Vec<Grant>)> {
+async fn target_account(st: &AppState, p: &Principal, id: UserId, own: &str, admin: &str) -> AppResult<(User, Vec<Grant>)> {
     let user = users::get(&st.db, id).await?.ok_or(AppError::NotFound)?;
     if id == p.user.id {
         return Err(AppError::Refused(own.to_string()));
@@ -429,7 +430,7 @@ pub async fn list_accounts(st: &AppState, p: &Principal, perm: Permission, q: &s
 }
 
 /// Organisations to choose from (an account's unit, a grant's scope).
-pub async fn org_choices(st: &AppState, p: &Principal) -> AppResult<Vec<(i64, String)>> {
+pub async fn org_choices(st: &AppState, p: &Principal) -> AppResult<Vec<(OrgId, String)>> {
     require_account_view(p)?;
     let all = Scope::system(lianzheng_core::org::SystemScope::OrgTree);
     Ok(crate::layout::org_options(&lianzheng_store::org::list_in_scope(&st.db, &all, None, 5000).await?))
@@ -445,7 +446,7 @@ pub struct AccountView {
     pub admin_account: bool,
 }
 
-pub async fn account(st: &AppState, p: &Principal, id: i64) -> AppResult<AccountView> {
+pub async fn account(st: &AppState, p: &Principal, id: UserId) -> AppResult<AccountView> {
     require_account_view(p)?;
     let user = users::get(&st.db, id).await?.ok_or(AppError::NotFound)?;
     let grants = users::grants_of(&st.db, id).await?;
@@ -455,14 +456,14 @@ pub async fn account(st: &AppState, p: &Principal, id: i64) -> AppResult<Account
 }
 
 /// The roles of an account.
-pub async fn grants(st: &AppState, p: &Principal, user_id: i64) -> AppResult<Vec<Grant>> {
+pub async fn grants(st: &AppState, p: &Principal, user_id: UserId) -> AppResult<Vec<Grant>> {
     require_account_view(p)?;
     users::get(&st.db, user_id).await?.ok_or(AppError::NotFound)?;
     Ok(users::grants_of(&st.db, user_id).await?)
 }
 
 /// Creates an account with a one-time password that must be changed at first sign-in.
-pub async fn create_account(st: &AppState, p: &Principal, input: &UserInput) -> AppResult<(i64, String)> {
+pub async fn create_account(st: &AppState, p: &Principal, input: &UserInput) -> AppResult<(UserId, String)> {
     p.require(Permission::ManageAccounts)?;
     let pw = generate_one_time_password();
     let hash = hash_password(st, &pw).await?;
@@ -473,7 +474,7 @@ pub async fn create_account(st: &AppState, p: &Principal, input: &UserInput) -> 
 }
 
 /// The 系统管理员 asks for a password reset. Nothing changes until the 安全保密管理员 approves.
-pub async fn request_reset(st: &AppState, p: &Principal, user_id: i64) -> AppResult<i64> {
+pub async fn request_reset(st: &AppState, p: &Principal, user_id: UserId) -> AppResult<ResetId> {
     p.require(Permission::ManageAccounts)?;
     target_account(st, p, user_id, "不能重置自己的密码，请在“我的账号”中修改", "三员（管理员）账号的密码不能由其他管理员重置；确需重置，请由运维人员在服务器上执行 lianzheng user reset-password").await?;
     let mut tx = st.db.begin().await?;
@@ -490,7 +491,7 @@ pub async fn reset_requests(st: &AppState, p: &Principal) -> AppResult<(Vec<Rese
 
 /// A reset that took effect; the one-time password is shown once, to the approver.
 pub struct ApprovedReset {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub username: String,
     pub display_name: String,
     pub one_time_password: String,
@@ -500,10 +501,10 @@ pub struct ApprovedReset {
 /// The 安全保密管理员 approves a reset: a one-time password is made now (it never existed
 /// before both agreed, and the requester never sees it), every session and API token of the
 /// account ends, and the account is told at its next sign-in.
-pub async fn approve_reset(st: &AppState, p: &Principal, request_id: i64) -> AppResult<ApprovedReset> {
+pub async fn approve_reset(st: &AppState, p: &Principal, request_id: ResetId) -> AppResult<ApprovedReset> {
     p.require(Permission::ManageGrants)?;
     let r = users::get_reset(&st.db, request_id).await?.ok_or(AppError::NotFound)?;
-    if r.status != users::RESET_PENDING {
+    if r.status != users::ResetStatus::Pending {
         return Err(AppError::Conflict("该申请已处理，请刷新页面".into()));
     }
     if r.requested_by == Some(p.user.id) {
@@ -519,7 +520,7 @@ pub async fn approve_reset(st: &AppState, p: &Principal, request_id: i64) -> App
     Ok(ApprovedReset { user_id, username: r.username, display_name: r.display_name, one_time_password: pw, sessions_revoked })
 }
 
-pub async fn reject_reset(st: &AppState, p: &Principal, request_id: i64) -> AppResult<i64> {
+pub async fn reject_reset(st: &AppState, p: &Principal, request_id: ResetId) -> AppResult<UserId> {
     p.require(Permission::ManageGrants)?;
     let r = users::get_reset(&st.db, request_id).await?.ok_or(AppError::NotFound)?;
     if r.requested_by == Some(p.user.id) {
@@ -532,7 +533,7 @@ pub async fn reject_reset(st: &AppState, p: &Principal, request_id: i64) -> AppR
 }
 
 /// Clears a lockout. Allowed on any account: it only ends a wait that would end anyway.
-pub async fn unlock(st: &AppState, p: &Principal, user_id: i64) -> AppResult<()> {
+pub async fn unlock(st: &AppState, p: &Principal, user_id: UserId) -> AppResult<()> {
     p.require(Permission::ManageAccounts)?;
     let mut tx = st.db.begin().await?;
     users::unlock(&mut tx, &p.actor(), user_id).await?;
@@ -541,7 +542,7 @@ pub async fn unlock(st: &AppState, p: &Principal, user_id: i64) -> AppResult<()>
 }
 
 /// Disables (ending every session) or enables an account.
-pub async fn set_disabled(st: &AppState, p: &Principal, user_id: i64, disabled: bool) -> AppResult<()> {
+pub async fn set_disabled(st: &AppState, p: &Principal, user_id: UserId, disabled: bool) -> AppResult<()> {
     p.require(Permission::ManageAccounts)?;
     let (own, admin) =
         if disabled { ("不能停用自己的账号", "三员（管理员）账号不能由其他管理员停用") } else { ("不能启用自己的账号", "三员（管理员）账号不能由其他管理员启用") };
@@ -555,7 +556,7 @@ pub async fn set_disabled(st: &AppState, p: &Principal, user_id: i64, disabled: 
 /// Grants a role. Three-way separation: nobody grants to themself, an account holds one admin
 /// role at most and never mixes admin and business roles, and an administrator's roles are not
 /// changed by another administrator.
-pub async fn grant_role(st: &AppState, p: &Principal, user_id: i64, role: &str, org_id: Option<i64>) -> AppResult<()> {
+pub async fn grant_role(st: &AppState, p: &Principal, user_id: UserId, role: &str, org_id: Option<OrgId>) -> AppResult<()> {
     p.require(Permission::ManageGrants)?;
     let role = Role::parse(role).ok_or_else(|| AppError::field("role", "请选择角色"))?;
     let (_, existing) = target_account(st, p, user_id, "不能给自己授权", "三员（管理员）账号的角色授权不能由其他管理员变更").await?;
@@ -574,7 +575,7 @@ pub async fn grant_role(st: &AppState, p: &Principal, user_id: i64, role: &str, 
 }
 
 /// Revokes a grant; returns the account it belonged to.
-pub async fn revoke_grant(st: &AppState, p: &Principal, grant_id: i64) -> AppResult<i64> {
+pub async fn revoke_grant(st: &AppState, p: &Principal, grant_id: GrantId) -> AppResult<UserId> {
     p.require(Permission::ManageGrants)?;
     let user_id = users::grant_owner(&st.db, grant_id).await?.ok_or(AppError::NotFound)?;
     target_account(st, p, user_id, "不能撤销自己的授权", "三员（管理员）账号的角色授权不能由其他管理员变更").await?;

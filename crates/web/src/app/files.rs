@@ -1,6 +1,7 @@
 //! 附件: upload with its owner checked, download within the scope.
 
 use lianzheng_core::crypto::sm3_hex;
+use lianzheng_core::ids::*;
 use lianzheng_core::org::Permission;
 use lianzheng_store::attachments::{self, Attachment};
 use lianzheng_store::duty::tasks as task_store;
@@ -18,9 +19,9 @@ pub enum Owner {
     /// An organisation's own documents (owner id = the unit).
     Org,
     /// A 任务分工 progress report (owner id = the report).
-    TaskReport(i64),
+    TaskReport(ReportId),
     /// A responsibility letter's signed scan (owner id = the letter); only the letters use case files these.
-    Letter(i64),
+    Letter(LetterId),
 }
 
 impl Owner {
@@ -32,11 +33,12 @@ impl Owner {
             Owner::Letter(_) => "letter",
         }
     }
-    fn id(self, org_id: i64) -> Option<i64> {
+    fn id(self, org_id: OrgId) -> Option<i64> {
         match self {
             Owner::General => None,
-            Owner::Org => Some(org_id),
-            Owner::TaskReport(id) | Owner::Letter(id) => Some(id),
+            Owner::Org => Some(org_id.get()),
+            Owner::TaskReport(id) => Some(id.get()),
+            Owner::Letter(id) => Some(id.get()),
         }
     }
     /// The owner as a request names it (`owner_kind`, `owner_id`); letters are not filed this way.
@@ -45,7 +47,7 @@ impl Owner {
             ("" | "general", None) => Ok(Owner::General),
             ("" | "general", Some(_)) => Err(AppError::field("owner_id", "一般附件不能指定 owner_id")),
             ("org", _) => Ok(Owner::Org),
-            ("task_report", Some(id)) => Ok(Owner::TaskReport(id)),
+            ("task_report", Some(id)) => Ok(Owner::TaskReport(ReportId::new(id))),
             ("task_report", None) => Err(AppError::field("owner_id", "请指定进展报送 owner_id")),
             ("letter", _) => Err(AppError::field("owner_kind", "责任书扫描件请在责任书页面上传（签署）")),
             _ => Err(AppError::field("owner_kind", "owner_kind 只能是 general、org 或 task_report")),
@@ -61,7 +63,7 @@ pub struct Upload {
 }
 
 pub struct Saved {
-    pub id: i64,
+    pub id: AttachmentId,
     pub sm3: String,
     pub size: i64,
 }
@@ -89,7 +91,7 @@ pub fn check_file(st: &AppState, f: &Upload) -> AppResult<()> {
 }
 
 /// Files an upload under `org_id` and `owner`, after checking both against the caller.
-pub async fn upload(st: &AppState, p: &Principal, org_id: i64, owner: Owner, file: Upload) -> AppResult<Saved> {
+pub async fn upload(st: &AppState, p: &Principal, org_id: OrgId, owner: Owner, file: Upload) -> AppResult<Saved> {
     let scope = p.require(Permission::UploadAttachments)?;
     match owner {
         Owner::General | Owner::Org => {}
@@ -108,7 +110,7 @@ pub async fn upload(st: &AppState, p: &Principal, org_id: i64, owner: Owner, fil
 }
 
 /// Checks the file, stores the bytes and records the row. Callers have checked the owner.
-pub(crate) async fn store(st: &AppState, p: &Principal, scope: &lianzheng_core::org::Scope, org_id: i64, owner: Owner, file: Upload) -> AppResult<Saved> {
+pub(crate) async fn store(st: &AppState, p: &Principal, scope: &lianzheng_core::org::Scope, org_id: OrgId, owner: Owner, file: Upload) -> AppResult<Saved> {
     check_file(st, &file)?;
     let fingerprint = sm3_hex(&file.bytes);
     let (key, _) = crate::auth::new_token();
@@ -139,7 +141,7 @@ pub fn read_bytes(st: &AppState, a: &Attachment) -> AppResult<Vec<u8>> {
 }
 
 /// An attachment within the caller's scope.
-pub async fn download(st: &AppState, p: &Principal, id: i64) -> AppResult<(Attachment, Vec<u8>)> {
+pub async fn download(st: &AppState, p: &Principal, id: AttachmentId) -> AppResult<(Attachment, Vec<u8>)> {
     let scope = p.require(Permission::UploadAttachments)?;
     let a = attachments::get_in_scope(&st.db, &scope, id).await?;
     let bytes = read_bytes(st, &a)?;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use lianzheng_core::crypto::decrypt_str;
 use lianzheng_core::idcard::IdCardNumber;
+use lianzheng_core::ids::*;
 use lianzheng_core::org::{Permission, Scope};
 use lianzheng_store::{attachments, org, people};
 use serde::{Deserialize, Serialize};
@@ -104,7 +105,7 @@ pub async fn tree_top(st: &AppState, p: &Principal) -> AppResult<Vec<(Org, Vec<(
 }
 
 /// The direct children of an organisation in scope (a subtree's children are in it too).
-pub async fn children(st: &AppState, p: &Principal, parent_id: i64) -> AppResult<Vec<(Org, i64)>> {
+pub async fn children(st: &AppState, p: &Principal, parent_id: OrgId) -> AppResult<Vec<(Org, i64)>> {
     let scope = p.require(Permission::ViewOrgs)?;
     let parent = org::get_in_scope(&st.db, &scope, parent_id).await?;
     Ok(org::children(&st.db, &scope, parent.id).await?)
@@ -120,7 +121,7 @@ pub async fn search_orgs(st: &AppState, p: &Principal, q: &str) -> AppResult<Vec
 }
 
 /// One organisation in scope.
-pub async fn get_org(st: &AppState, p: &Principal, id: i64) -> AppResult<Org> {
+pub async fn get_org(st: &AppState, p: &Principal, id: OrgId) -> AppResult<Org> {
     let scope = p.require(Permission::ViewOrgs)?;
     Ok(org::get_in_scope(&st.db, &scope, id).await?)
 }
@@ -139,7 +140,7 @@ pub struct OrgDetail {
     pub files: Option<Vec<Attachment>>,
 }
 
-pub async fn org_detail(st: &AppState, p: &Principal, id: i64) -> AppResult<OrgDetail> {
+pub async fn org_detail(st: &AppState, p: &Principal, id: OrgId) -> AppResult<OrgDetail> {
     let scope = p.require(Permission::ViewOrgs)?;
     let o = org::get_in_scope(&st.db, &scope, id).await?;
     let mut ancestors = org::ancestors(&st.db, &scope, &o).await?;
@@ -151,28 +152,28 @@ pub async fn org_detail(st: &AppState, p: &Principal, id: i64) -> AppResult<OrgD
         None => 0,
     };
     let files = match p.require(Permission::UploadAttachments) {
-        Ok(fs) if fs.contains(&o.path) => Some(attachments::list_in_scope(&st.db, &fs, "org", Some(o.id)).await?),
+        Ok(fs) if fs.contains(&o.path) => Some(attachments::list_in_scope(&st.db, &fs, "org", Some(o.id.get())).await?),
         _ => None,
     };
     Ok(OrgDetail { org: o, ancestors, children, people_count, can_people: people_scope.is_some(), files })
 }
 
 /// 单位资料: a file filed under a unit the caller may upload to.
-pub async fn upload_org_file(st: &AppState, p: &Principal, org_id: i64, file: Upload) -> AppResult<Saved> {
+pub async fn upload_org_file(st: &AppState, p: &Principal, org_id: OrgId, file: Upload) -> AppResult<Saved> {
     let scope = p.require(Permission::UploadAttachments)?;
     let o = org::get_in_scope(&st.db, &scope, org_id).await?;
     files::upload(st, p, o.id, files::Owner::Org, file).await
 }
 
 /// An organisation the caller may edit, as stored (for the edit form).
-pub async fn org_to_edit(st: &AppState, p: &Principal, id: i64) -> AppResult<Org> {
+pub async fn org_to_edit(st: &AppState, p: &Principal, id: OrgId) -> AppResult<Org> {
     let scope = p.require(Permission::ManageOrgs)?;
     Ok(org::get_in_scope(&st.db, &scope, id).await?)
 }
 
 /// The parents an organisation may be created under or moved to: the caller's scope, without
 /// the moving organisation and its own units (nothing moves below itself).
-pub async fn parent_options(st: &AppState, p: &Principal, moving: Option<i64>) -> AppResult<Vec<Org>> {
+pub async fn parent_options(st: &AppState, p: &Principal, moving: Option<OrgId>) -> AppResult<Vec<Org>> {
     let scope = p.require(Permission::ManageOrgs)?;
     let moving = match moving {
         Some(id) => Some(org::get_in_scope(&st.db, &scope, id).await?.path),
@@ -215,13 +216,13 @@ pub async fn whereabouts(st: &AppState, p: &Principal) -> AppResult<Whereabouts>
 }
 
 /// The units the caller holds `perm` over, as indented select options.
-pub async fn unit_options(st: &AppState, p: &Principal, perm: Permission) -> AppResult<Vec<(i64, String)>> {
+pub async fn unit_options(st: &AppState, p: &Principal, perm: Permission) -> AppResult<Vec<(OrgId, String)>> {
     Ok(crate::layout::org_options(&units(st, p, perm).await?))
 }
 
 /// A parent named in a request must lie inside the writer's scope; a top-level organisation
 /// only for a writer over the whole tree.
-async fn check_parent(st: &AppState, scope: &Scope, parent_id: Option<i64>) -> AppResult<()> {
+async fn check_parent(st: &AppState, scope: &Scope, parent_id: Option<OrgId>) -> AppResult<()> {
     match parent_id {
         Some(pid) => match org::get_in_scope(&st.db, scope, pid).await {
             Ok(_) => Ok(()),
@@ -245,7 +246,7 @@ pub async fn create_org(st: &AppState, p: &Principal, form: &OrgForm) -> AppResu
 
 /// 修改组织. A parent other than the current one is 机构调整: the unit moves with everything
 /// under it. An empty `parent_id` keeps the current parent. `version` is required.
-pub async fn update_org(st: &AppState, p: &Principal, id: i64, form: &OrgForm) -> AppResult<Org> {
+pub async fn update_org(st: &AppState, p: &Principal, id: OrgId, form: &OrgForm) -> AppResult<Org> {
     let scope = p.require(Permission::ManageOrgs)?;
     let o = org::get_in_scope(&st.db, &scope, id).await?;
     let mut input = org_input(form).map_err(into_error)?;
@@ -289,7 +290,7 @@ impl PeopleQuery {
 
     /// The filter within the scope; an `org` outside it becomes a path nothing lies under.
     async fn filter(&self, st: &AppState, scope: &Scope) -> AppResult<people::PeopleFilter> {
-        let org_path = match self.org.trim().parse::<i64>() {
+        let org_path = match self.org.trim().parse::<i64>().map(OrgId::new) {
             Ok(id) => Some(match org::get_in_scope(&st.db, scope, id).await {
                 Ok(o) => o.path,
                 Err(_) => "/none/".to_string(),
@@ -334,7 +335,7 @@ pub struct PersonDetail {
     pub can_manage: bool,
 }
 
-pub async fn get_person(st: &AppState, p: &Principal, id: i64) -> AppResult<PersonDetail> {
+pub async fn get_person(st: &AppState, p: &Principal, id: PersonId) -> AppResult<PersonDetail> {
     let scope = p.require(Permission::ViewPeople)?;
     let person = people::get_in_scope(&st.db, &scope, id).await?;
     let posts = people::posts_of(&st.db, &scope, person.id).await?;
@@ -343,7 +344,7 @@ pub async fn get_person(st: &AppState, p: &Principal, id: i64) -> AppResult<Pers
 }
 
 /// A person the caller may edit, as stored (for the edit form).
-pub async fn person_to_edit(st: &AppState, p: &Principal, id: i64) -> AppResult<Person> {
+pub async fn person_to_edit(st: &AppState, p: &Principal, id: PersonId) -> AppResult<Person> {
     let scope = p.require(Permission::ManagePeople)?;
     Ok(people::get_in_scope(&st.db, &scope, id).await?)
 }
@@ -362,7 +363,7 @@ pub async fn create_person(st: &AppState, p: &Principal, form: &PersonForm) -> A
 
 /// 修改人员. A blank ID number keeps the stored one; the new unit must lie in the scope;
 /// `version` is required.
-pub async fn update_person(st: &AppState, p: &Principal, id: i64, form: &PersonForm) -> AppResult<Person> {
+pub async fn update_person(st: &AppState, p: &Principal, id: PersonId, form: &PersonForm) -> AppResult<Person> {
     let scope = p.require(Permission::ManagePeople)?;
     let person = people::get_in_scope(&st.db, &scope, id).await?;
     let (mut input, _) = person_input(form).map_err(into_error)?;
@@ -384,7 +385,7 @@ pub async fn update_person(st: &AppState, p: &Principal, id: i64, form: &PersonF
 }
 
 /// 添加任职: the post's unit must lie in the writer's scope. Returns the person's posts.
-pub async fn add_post(st: &AppState, p: &Principal, person_id: i64, form: &PostForm) -> AppResult<Vec<Post>> {
+pub async fn add_post(st: &AppState, p: &Principal, person_id: PersonId, form: &PostForm) -> AppResult<Vec<Post>> {
     let scope = p.require(Permission::ManagePeople)?;
     let person = people::get_in_scope(&st.db, &scope, person_id).await?;
     let input = post_input(form).map_err(into_error)?;

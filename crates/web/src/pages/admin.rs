@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use lianzheng_core::ids::{GrantId, OrgId, UserId};
 use lianzheng_core::org::{Permission, Role};
 use serde::Deserialize;
 
@@ -44,7 +45,7 @@ struct UsersPage {
     can_create: bool,
     form: UserForm,
     errors: Errs,
-    orgs: Vec<(i64, String)>,
+    orgs: Vec<(OrgId, String)>,
     info: Option<String>,
     message: Option<String>,
     /// For the 安全保密管理员: reset requests waiting for approval.
@@ -118,7 +119,7 @@ pub async fn create_user(State(st): State<AppState>, p: Principal, PageForm(form
 struct UserPage {
     l: Layout,
     user: User,
-    grants: Vec<(i64, &'static str, String)>,
+    grants: Vec<(GrantId, &'static str, String)>,
     one_time: Option<String>,
     info: Option<String>,
     message: Option<String>,
@@ -129,14 +130,14 @@ struct UserPage {
     /// (requested at, by whom) of a reset waiting for the 安全保密管理员.
     pending_reset: Option<(String, String)>,
     roles: Vec<(&'static str, &'static str)>,
-    orgs: Vec<(i64, String)>,
+    orgs: Vec<(OrgId, String)>,
 }
 
-async fn user_page(st: &AppState, p: &Principal, id: i64, one_time: Option<String>, info: Option<String>) -> AppResult<Response> {
+async fn user_page(st: &AppState, p: &Principal, id: UserId, one_time: Option<String>, info: Option<String>) -> AppResult<Response> {
     user_page_msg(st, p, id, one_time, info, None).await
 }
 
-async fn user_page_msg(st: &AppState, p: &Principal, id: i64, one_time: Option<String>, info: Option<String>, message: Option<String>) -> AppResult<Response> {
+async fn user_page_msg(st: &AppState, p: &Principal, id: UserId, one_time: Option<String>, info: Option<String>, message: Option<String>) -> AppResult<Response> {
     let v = accounts::account(st, p, id).await?;
     let can_manage_account = p.can(Permission::ManageAccounts);
     let can_grant = p.can(Permission::ManageGrants);
@@ -161,7 +162,7 @@ async fn user_page_msg(st: &AppState, p: &Principal, id: i64, one_time: Option<S
 }
 
 /// The account page again, with what was done or why it was refused.
-async fn after(st: &AppState, p: &Principal, id: i64, done: AppResult<()>, info: &str) -> AppResult<Response> {
+async fn after(st: &AppState, p: &Principal, id: UserId, done: AppResult<()>, info: &str) -> AppResult<Response> {
     match done {
         Ok(()) => user_page(st, p, id, None, Some(info.to_string())).await,
         Err(e) => {
@@ -212,7 +213,7 @@ pub struct GrantForm {
 
 pub async fn grant(State(st): State<AppState>, p: Principal, PageForm(f): PageForm<GrantForm>) -> AppResult<Response> {
     let user_id = parse_id(&f.user_id)?;
-    let org_id = f.org_id.trim().parse::<i64>().ok();
+    let org_id = f.org_id.trim().parse::<i64>().ok().map(OrgId::new);
     let done = accounts::grant_role(&st, &p, user_id, &f.role, org_id).await;
     after(&st, &p, user_id, done, "已授权").await
 }
@@ -261,7 +262,7 @@ async fn resets_page(st: &AppState, p: &Principal, approved: Option<ApprovedRese
             .into_iter()
             .map(|r| {
                 let t = r.decided_at.map(fmt_time).unwrap_or_default();
-                let outcome = if r.status == "approved" { "已批准" } else { "已驳回" };
+                let outcome = r.status.label();
                 (r, t, outcome)
             })
             .collect(),

@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use lianzheng_core::ids::TaskId;
 use lianzheng_core::org::Permission;
 
 use super::render;
@@ -22,7 +23,7 @@ struct HomePage {
     modules: Vec<(&'static str, &'static str, Option<&'static str>)>,
     must_enrol_totp: bool,
     /// today's 任务分工 reminders for units in scope: (task id, title, unit, overdue?, deadline)
-    reminders: Vec<(i64, String, String, bool, String)>,
+    reminders: Vec<(TaskId, String, String, bool, String)>,
 }
 
 const MODULES: &[(&str, &str, Option<&str>)] = &[

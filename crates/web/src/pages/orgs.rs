@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::response::Response;
+use lianzheng_core::ids::OrgId;
 use lianzheng_core::org::{OrgKind, Permission};
 use serde::Deserialize;
 
@@ -73,7 +74,7 @@ pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
     org_page(&st, &p, parse_id(&id)?, None).await
 }
 
-async fn org_page(st: &AppState, p: &Principal, id: i64, message: Option<String>) -> AppResult<Response> {
+async fn org_page(st: &AppState, p: &Principal, id: OrgId, message: Option<String>) -> AppResult<Response> {
     let d = uc::org_detail(st, p, id).await?;
     let failed = message.is_some();
     render_status(
@@ -117,11 +118,11 @@ struct OrgFormPage {
     form: OrgForm,
     errors: Errs,
     message: Option<String>,
-    parents: Vec<(i64, String)>,
+    parents: Vec<(OrgId, String)>,
     kinds: Vec<(&'static str, &'static str)>,
 }
 
-async fn form_page(st: &AppState, p: &Principal, editing: Option<i64>, form: OrgForm, errors: Errs, message: Option<String>) -> AppResult<Response> {
+async fn form_page(st: &AppState, p: &Principal, editing: Option<OrgId>, form: OrgForm, errors: Errs, message: Option<String>) -> AppResult<Response> {
     let parents = org_options(&uc::parent_options(st, p, editing).await?);
     let (heading, action, cancel) = match editing {
         Some(id) => ("编辑组织".to_string(), format!("/orgs/{id}"), format!("/orgs/{id}")),
@@ -135,7 +136,7 @@ async fn form_page(st: &AppState, p: &Principal, editing: Option<i64>, form: Org
 }
 
 /// The form again after a refused save: field errors at their fields, a conflict on top.
-async fn refused(st: &AppState, p: &Principal, editing: Option<i64>, form: OrgForm, e: AppError) -> AppResult<Response> {
+async fn refused(st: &AppState, p: &Principal, editing: Option<OrgId>, form: OrgForm, e: AppError) -> AppResult<Response> {
     match e {
         AppError::Invalid { message, fields } => form_page(st, p, editing, form, Errs(fields), Some(message)).await,
         AppError::Conflict(m) => form_page(st, p, editing, form, Errs::default(), Some(m)).await,

@@ -1,6 +1,7 @@
 //! 人员信息 pages: the scoped list with filters and paging, a person's page, add/edit, posts, import/export.
 //! Each handler reads the request, calls `app::org`, and renders.
 
+use lianzheng_core::ids::{OrgId, PersonId};
 use std::sync::Arc;
 
 use askama::Template;
@@ -26,7 +27,7 @@ struct PeoplePage {
     f: PeopleQuery,
     rows: Arc<Vec<Person>>,
     pager: Pager,
-    orgs: Vec<(i64, String)>,
+    orgs: Vec<(OrgId, String)>,
     posts: Vec<(&'static str, &'static str)>,
     politicals: Vec<(&'static str, &'static str)>,
     ranks: Vec<(&'static str, &'static str)>,
@@ -62,7 +63,7 @@ struct PersonPage {
     post_kinds: Vec<(&'static str, &'static str)>,
 }
 
-async fn person_page(st: &AppState, p: &Principal, id: i64, post_form: PostForm, errors: Errs, message: Option<String>) -> AppResult<Response> {
+async fn person_page(st: &AppState, p: &Principal, id: PersonId, post_form: PostForm, errors: Errs, message: Option<String>) -> AppResult<Response> {
     let d = uc::get_person(st, p, id).await?;
     let failed = !errors.0.is_empty() || message.is_some();
     render_status(
@@ -105,7 +106,7 @@ struct PersonFormPage {
     errors: Errs,
     message: Option<String>,
     id_placeholder: String,
-    orgs: Vec<(i64, String)>,
+    orgs: Vec<(OrgId, String)>,
     genders: Vec<(&'static str, &'static str)>,
     politicals: Vec<(&'static str, &'static str)>,
     ranks: Vec<(&'static str, &'static str)>,
@@ -113,7 +114,7 @@ struct PersonFormPage {
 }
 
 /// `editing`: the person's id and masked ID number (the placeholder of the blank field).
-async fn form_page(st: &AppState, p: &Principal, editing: Option<(i64, Option<String>)>, form: PersonForm, errors: Errs, message: Option<String>) -> AppResult<Response> {
+async fn form_page(st: &AppState, p: &Principal, editing: Option<(PersonId, Option<String>)>, form: PersonForm, errors: Errs, message: Option<String>) -> AppResult<Response> {
     let orgs = org_options(&uc::units(st, p, Permission::ManagePeople).await?);
     let (heading, action, cancel, id_placeholder) = match &editing {
         Some((id, masked)) => ("编辑人员".to_string(), format!("/people/{id}"), format!("/people/{id}"), masked.clone().unwrap_or_default()),
@@ -142,7 +143,7 @@ async fn form_page(st: &AppState, p: &Principal, editing: Option<(i64, Option<St
 }
 
 /// The form again after a refused save: field errors at their fields, a conflict on top.
-async fn refused(st: &AppState, p: &Principal, editing: Option<(i64, Option<String>)>, form: PersonForm, e: AppError) -> AppResult<Response> {
+async fn refused(st: &AppState, p: &Principal, editing: Option<(PersonId, Option<String>)>, form: PersonForm, e: AppError) -> AppResult<Response> {
     match e {
         AppError::Invalid { message, fields } => form_page(st, p, editing, form, Errs(fields), Some(message)).await,
         AppError::Conflict(m) => form_page(st, p, editing, form, Errs::default(), Some(m)).await,

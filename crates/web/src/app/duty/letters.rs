@@ -3,6 +3,7 @@
 //! and the 雷同检查 flags (the 纪委 and the unit's 党务 staff).
 
 use lianzheng_core::access::{self, Record, Sees};
+use lianzheng_core::ids::*;
 use lianzheng_core::org::{Permission, Scope};
 use lianzheng_store::audit;
 use lianzheng_store::duty::letters::{self as store, FlagFilter, LetterFilter};
@@ -25,7 +26,7 @@ struct Viewer {
     scope: Scope,
     letters: Sees,
     flags: Sees,
-    person_id: Option<i64>,
+    person_id: Option<PersonId>,
 }
 
 impl Viewer {
@@ -103,11 +104,11 @@ fn unknown_placeholders(body: &str) -> Vec<String> {
 }
 
 /// A new letter template. Field errors come back as `Invalid` with the fields.
-pub async fn create_template(st: &AppState, p: &Principal, f: &NewTemplate) -> AppResult<(i64, i64)> {
+pub async fn create_template(st: &AppState, p: &Principal, f: &NewTemplate) -> AppResult<(LetterTemplateId, i64)> {
     let scope = p.require(Permission::EditDuty)?;
     let mut e = FieldErrors::new();
     let year = i64::from(year_or_current(&f.year));
-    let org_id = f.org_id.trim().parse::<i64>().ok();
+    let org_id = f.org_id.trim().parse::<i64>().ok().map(OrgId::new);
     if org_id.is_none() {
         e.insert("org_id".into(), "请选择发出责任书的单位".into());
     }
@@ -139,7 +140,7 @@ pub async fn create_template(st: &AppState, p: &Principal, f: &NewTemplate) -> A
 
 /// Generates the letters of a template (signers under the issuing unit, within the caller's
 /// scope) and checks each new one for copies. Returns how many and the year.
-pub async fn generate(st: &AppState, p: &Principal, template_id: i64) -> AppResult<(usize, i64)> {
+pub async fn generate(st: &AppState, p: &Principal, template_id: LetterTemplateId) -> AppResult<(usize, i64)> {
     let scope = p.require(Permission::EditDuty)?;
     let t = store::template_in_scope(&st.db, &scope, template_id).await?;
     let signers = scope.within(&t.org_path);
@@ -180,7 +181,7 @@ fn may_confirm(p: &Principal, letter: &Letter) -> bool {
     p.require(Permission::SignLetter).is_ok_and(|s| s.contains(&letter.org_path)) && letter.person_id.is_none_or(|pid| p.user.person_id == Some(pid))
 }
 
-async fn visible_letter(st: &AppState, p: &Principal, id: i64) -> AppResult<(Viewer, Letter)> {
+async fn visible_letter(st: &AppState, p: &Principal, id: LetterId) -> AppResult<(Viewer, Letter)> {
     let v = Viewer::of(p)?;
     let letter = store::get_in_scope(&st.db, &v.scope, id).await?;
     if !v.sees(&letter) {
@@ -189,7 +190,7 @@ async fn visible_letter(st: &AppState, p: &Principal, id: i64) -> AppResult<(Vie
     Ok((v, letter))
 }
 
-pub async fn show(st: &AppState, p: &Principal, id: i64) -> AppResult<LetterView> {
+pub async fn show(st: &AppState, p: &Principal, id: LetterId) -> AppResult<LetterView> {
     let (v, letter) = visible_letter(st, p, id).await?;
     let flags = if v.flags == Sees::Nothing { vec![] } else { store::flags_of_letter(&st.db, &v.scope, letter.id).await?.into_iter().map(|f| v.mask(f)).collect() };
     let unsigned = !letter.is_signed();
@@ -202,7 +203,7 @@ pub async fn show(st: &AppState, p: &Principal, id: i64) -> AppResult<LetterView
 
 /// Saves a letter's text and re-checks it at once, so a copied text is flagged as it is saved.
 /// `version` is required: without it two editors would overwrite each other silently.
-pub async fn update_body(st: &AppState, p: &Principal, id: i64, version: &str, body: &str) -> AppResult<Letter> {
+pub async fn update_body(st: &AppState, p: &Principal, id: LetterId, version: &str, body: &str) -> AppResult<Letter> {
     p.require(Permission::EditDuty)?;
     let (_, letter) = visible_letter(st, p, id).await?;
     if !may_edit(st, p, &letter).await? {
@@ -227,7 +228,7 @@ pub async fn update_body(st: &AppState, p: &Principal, id: i64, version: &str, b
 }
 
 /// 签订 by confirmation in the system.
-pub async fn confirm(st: &AppState, p: &Principal, id: i64) -> AppResult<Letter> {
+pub async fn confirm(st: &AppState, p: &Principal, id: LetterId) -> AppResult<Letter> {
     p.require(Permission::SignLetter)?;
     let (_, letter) = visible_letter(st, p, id).await?;
     if !may_confirm(p, &letter) {
@@ -240,7 +241,7 @@ pub async fn confirm(st: &AppState, p: &Principal, id: i64) -> AppResult<Letter>
 }
 
 /// 签订 by a signed scan: the signer, or the unit's staff.
-pub async fn sign_with_scan(st: &AppState, p: &Principal, id: i64, file: Upload) -> AppResult<Letter> {
+pub async fn sign_with_scan(st: &AppState, p: &Principal, id: LetterId, file: Upload) -> AppResult<Letter> {
     let (_, letter) = visible_letter(st, p, id).await?;
     if !may_scan(p, &letter) {
         return Err(AppError::Forbidden);
@@ -289,7 +290,7 @@ pub struct Comparison {
     pub right: Option<Letter>,
 }
 
-pub async fn flag(st: &AppState, p: &Principal, id: i64) -> AppResult<Comparison> {
+pub async fn flag(st: &AppState, p: &Principal, id: FlagId) -> AppResult<Comparison> {
     let v = Viewer::reviewer(p)?;
     let flag = v.mask(store::flag_in_scope(&st.db, &v.scope, id).await?);
     let left = store::get_in_scope(&st.db, &v.scope, flag.letter_id).await?;
@@ -301,7 +302,7 @@ pub async fn flag(st: &AppState, p: &Principal, id: i64) -> AppResult<Comparison
 }
 
 /// 标记已核.
-pub async fn review_flag(st: &AppState, p: &Principal, id: i64, note: &str) -> AppResult<Flag> {
+pub async fn review_flag(st: &AppState, p: &Principal, id: FlagId, note: &str) -> AppResult<Flag> {
     let v = Viewer::reviewer(p)?;
     let note = note.trim();
     if note.chars().count() > NOTE_MAX {

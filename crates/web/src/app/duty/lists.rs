@@ -3,6 +3,7 @@
 //! and API (year, default title, length limits).
 
 use lianzheng_core::access::{self, Record, Sees};
+use lianzheng_core::ids::*;
 use lianzheng_core::org::{OrgKind, Permission, PostKind, Scope};
 use lianzheng_store::duty::lists::{self as store, ListFilter};
 pub use lianzheng_store::duty::lists::{Coverage, DutyItem, DutyList, ListKind, ListStatus, ListVersion, Template};
@@ -37,7 +38,7 @@ fn invalid(fields: FieldErrors) -> AppError {
 struct Viewer {
     scope: Scope,
     sees: Sees,
-    person_id: Option<i64>,
+    person_id: Option<PersonId>,
 }
 
 impl Viewer {
@@ -49,7 +50,7 @@ impl Viewer {
     }
 }
 
-async fn visible_list(st: &AppState, p: &Principal, id: i64) -> AppResult<DutyList> {
+async fn visible_list(st: &AppState, p: &Principal, id: DutyListId) -> AppResult<DutyList> {
     let v = Viewer::of(p)?;
     let list = store::get_in_scope(&st.db, &v.scope, id).await?;
     if !v.sees(&list) {
@@ -68,8 +69,7 @@ pub struct Overview {
 
 pub async fn overview(st: &AppState, p: &Principal, year: &str) -> AppResult<Overview> {
     let (year, lists) = list(st, p, &ListQuery { year: year.to_string(), ..ListQuery::default() }).await?;
-    let count = |s: &str| lists.iter().filter(|l| l.status == s).count();
-    let counts = vec![("草稿", "tag-grey", count("draft")), ("待审核", "tag-blue", count("submitted")), ("已备案", "tag-green", count("accepted")), ("已退回", "tag-red", count("returned"))];
+    let counts = ListStatus::ALL.iter().map(|s| (s.label(), s.tag(), lists.iter().filter(|l| l.status == *s).count())).collect();
     let coverage = match p.require(Permission::ReviewDuty) {
         Ok(scope) => {
             let rows = store::coverage(&st.db, &scope, year, ListKind::Main, deadline_passed(st, year)).await?;
@@ -93,7 +93,7 @@ pub struct ListQuery {
 pub async fn list(st: &AppState, p: &Principal, q: &ListQuery) -> AppResult<(i64, Vec<DutyList>)> {
     let v = Viewer::of(p)?;
     let year = i64::from(year_or_current(&q.year));
-    let org_path = match q.org.trim().parse::<i64>() {
+    let org_path = match q.org.trim().parse::<i64>().map(OrgId::new) {
         Ok(id) => Some(lianzheng_store::org::get_in_scope(&st.db, &v.scope, id).await.map(|o| o.path).unwrap_or_else(|_| "/none/".into())),
         Err(_) => None,
     };
@@ -103,7 +103,7 @@ pub async fn list(st: &AppState, p: &Principal, q: &ListQuery) -> AppResult<(i64
 }
 
 /// 书记 and 班子成员 (current posts) of units the caller keeps: the holders of personal lists.
-pub async fn holders(st: &AppState, p: &Principal) -> AppResult<Vec<(i64, String)>> {
+pub async fn holders(st: &AppState, p: &Principal) -> AppResult<Vec<(PersonId, String)>> {
     let scope = p.require(Permission::EditDuty)?;
     let mut out = Vec::new();
     for kind in [PostKind::Secretary, PostKind::TeamMember] {
@@ -125,7 +125,7 @@ pub struct NewList {
 
 /// A new list (with the published 共性 items of its kind); the default title names the unit,
 /// the holder and the year.
-pub async fn create(st: &AppState, p: &Principal, f: &NewList) -> AppResult<i64> {
+pub async fn create(st: &AppState, p: &Principal, f: &NewList) -> AppResult<DutyListId> {
     let scope = p.require(Permission::EditDuty)?;
     let mut e = FieldErrors::new();
     let year = if f.year.trim().is_empty() { Some(i64::from(year_or_current(""))) } else { f.year.trim().parse::<i64>().ok().filter(|y| (2000..=2100).contains(y)) };
@@ -136,7 +136,7 @@ pub async fn create(st: &AppState, p: &Principal, f: &NewList) -> AppResult<i64>
     if kind.is_none() {
         e.insert("kind".into(), "请选择清单类型（main 主体责任 / supervision 监督责任）".into());
     }
-    let org = match f.org_id.trim().parse::<i64>() {
+    let org = match f.org_id.trim().parse::<i64>().map(OrgId::new) {
         Ok(id) => lianzheng_store::org::get_in_scope(&st.db, &scope, id).await.ok(),
         Err(_) => None,
     };
@@ -145,7 +145,7 @@ pub async fn create(st: &AppState, p: &Principal, f: &NewList) -> AppResult<i64>
     }
     let person = match f.person_id.trim() {
         "" => None,
-        s => match s.parse::<i64>() {
+        s => match s.parse::<i64>().map(PersonId::new) {
             Ok(pid) => match lianzheng_store::people::get_in_scope(&st.db, &scope, pid).await {
                 Ok(person) => Some(person),
                 Err(_) => {
@@ -198,13 +198,13 @@ pub struct ListView {
     pub can_review: bool,
 }
 
-pub async fn show(st: &AppState, p: &Principal, id: i64) -> AppResult<ListView> {
+pub async fn show(st: &AppState, p: &Principal, id: DutyListId) -> AppResult<ListView> {
     let list = visible_list(st, p, id).await?;
     let scope = p.require(Permission::ViewDuty)?;
     let items = store::items(&st.db, &scope, list.id).await?;
     let versions = store::versions(&st.db, &scope, list.id).await?;
     let can_edit = list.status().editable() && p.require(Permission::EditDuty).is_ok_and(|s| s.contains(&list.org_path));
-    let can_review = list.status == "submitted" && p.require(Permission::ReviewDuty).is_ok_and(|s| store::may_review(&s, &list.org_path));
+    let can_review = list.status == ListStatus::Submitted && p.require(Permission::ReviewDuty).is_ok_and(|s| store::may_review(&s, &list.org_path));
     Ok(ListView { list, items, versions, can_edit, can_review })
 }
 
@@ -235,18 +235,18 @@ impl ItemInput {
 }
 
 /// The list, kept by the caller (EditDuty over its unit).
-async fn kept_list(st: &AppState, p: &Principal, id: i64) -> AppResult<(Scope, DutyList)> {
+async fn kept_list(st: &AppState, p: &Principal, id: DutyListId) -> AppResult<(Scope, DutyList)> {
     let scope = p.require(Permission::EditDuty)?;
     let list = store::get_in_scope(&st.db, &scope, id).await?;
     Ok((scope, list))
 }
 
 /// An item id from a path must be one of this list's items.
-async fn item_of(st: &AppState, scope: &Scope, list_id: i64, item_id: i64) -> AppResult<()> {
+async fn item_of(st: &AppState, scope: &Scope, list_id: DutyListId, item_id: ListItemId) -> AppResult<()> {
     if store::items(&st.db, scope, list_id).await?.iter().any(|i| i.id == item_id) { Ok(()) } else { Err(AppError::NotFound) }
 }
 
-pub async fn add_item(st: &AppState, p: &Principal, list_id: i64, input: &ItemInput) -> AppResult<i64> {
+pub async fn add_item(st: &AppState, p: &Principal, list_id: DutyListId, input: &ItemInput) -> AppResult<ListItemId> {
     let (scope, list) = kept_list(st, p, list_id).await?;
     let (category, content) = input.check()?;
     let mut tx = st.db.begin().await?;
@@ -255,7 +255,7 @@ pub async fn add_item(st: &AppState, p: &Principal, list_id: i64, input: &ItemIn
     Ok(id)
 }
 
-pub async fn update_item(st: &AppState, p: &Principal, list_id: i64, item_id: i64, input: &ItemInput) -> AppResult<()> {
+pub async fn update_item(st: &AppState, p: &Principal, list_id: DutyListId, item_id: ListItemId, input: &ItemInput) -> AppResult<()> {
     let (scope, list) = kept_list(st, p, list_id).await?;
     item_of(st, &scope, list.id, item_id).await?;
     let (category, content) = input.check()?;
@@ -265,7 +265,7 @@ pub async fn update_item(st: &AppState, p: &Principal, list_id: i64, item_id: i6
     Ok(())
 }
 
-pub async fn delete_item(st: &AppState, p: &Principal, list_id: i64, item_id: i64) -> AppResult<()> {
+pub async fn delete_item(st: &AppState, p: &Principal, list_id: DutyListId, item_id: ListItemId) -> AppResult<()> {
     let (scope, list) = kept_list(st, p, list_id).await?;
     item_of(st, &scope, list.id, item_id).await?;
     let mut tx = st.db.begin().await?;
@@ -275,7 +275,7 @@ pub async fn delete_item(st: &AppState, p: &Principal, list_id: i64, item_id: i6
 }
 
 /// 报送备案.
-pub async fn submit(st: &AppState, p: &Principal, list_id: i64) -> AppResult<DutyList> {
+pub async fn submit(st: &AppState, p: &Principal, list_id: DutyListId) -> AppResult<DutyList> {
     let (scope, list) = kept_list(st, p, list_id).await?;
     let mut tx = st.db.begin().await?;
     store::submit(&mut tx, &p.actor(), &scope, list.id).await?;
@@ -284,7 +284,7 @@ pub async fn submit(st: &AppState, p: &Principal, list_id: i64) -> AppResult<Dut
 }
 
 /// 审核: the higher 纪委 accepts or returns (with a reason) a filed list.
-pub async fn review(st: &AppState, p: &Principal, list_id: i64, decision: &str, reason: &str) -> AppResult<DutyList> {
+pub async fn review(st: &AppState, p: &Principal, list_id: DutyListId, decision: &str, reason: &str) -> AppResult<DutyList> {
     let scope = p.require(Permission::ReviewDuty)?;
     let list = store::get_in_scope(&st.db, &scope, list_id).await?;
     let accept = match decision.trim() {
@@ -325,7 +325,7 @@ pub struct NewTemplate {
     pub title: String,
 }
 
-pub async fn create_template(st: &AppState, p: &Principal, f: &NewTemplate) -> AppResult<i64> {
+pub async fn create_template(st: &AppState, p: &Principal, f: &NewTemplate) -> AppResult<ListTemplateId> {
     let scope = p.require(Permission::ReviewDuty)?;
     let mut e = FieldErrors::new();
     let year = i64::from(year_or_current(&f.year));
@@ -337,7 +337,7 @@ pub async fn create_template(st: &AppState, p: &Principal, f: &NewTemplate) -> A
     if target.is_none() {
         e.insert("target_kind".into(), "请选择适用的单位类型".into());
     }
-    let org_id = f.org_id.trim().parse::<i64>().ok();
+    let org_id = f.org_id.trim().parse::<i64>().ok().map(OrgId::new);
     if org_id.is_none() {
         e.insert("org_id".into(), "请选择发布单位".into());
     }
@@ -357,16 +357,16 @@ pub async fn create_template(st: &AppState, p: &Principal, f: &NewTemplate) -> A
     Ok(id)
 }
 
-pub type TemplateItem = (i64, Option<String>, String);
+pub type TemplateItem = (TemplateItemId, Option<String>, String);
 
-pub async fn template(st: &AppState, p: &Principal, id: i64) -> AppResult<(Template, Vec<TemplateItem>)> {
+pub async fn template(st: &AppState, p: &Principal, id: ListTemplateId) -> AppResult<(Template, Vec<TemplateItem>)> {
     let scope = p.require(Permission::ReviewDuty)?;
     let t = store::template_in_scope(&st.db, &scope, id).await?;
     let items = store::template_items(&st.db, &scope, t.id).await?;
     Ok((t, items))
 }
 
-pub async fn add_template_item(st: &AppState, p: &Principal, id: i64, input: &ItemInput) -> AppResult<usize> {
+pub async fn add_template_item(st: &AppState, p: &Principal, id: ListTemplateId, input: &ItemInput) -> AppResult<usize> {
     let scope = p.require(Permission::ReviewDuty)?;
     let t = store::template_in_scope(&st.db, &scope, id).await?;
     let (category, content) = input.check()?;
@@ -379,7 +379,7 @@ pub async fn add_template_item(st: &AppState, p: &Principal, id: i64, input: &It
     Ok(store::template_items(&st.db, &scope, t.id).await?.len())
 }
 
-pub async fn publish_template(st: &AppState, p: &Principal, id: i64) -> AppResult<i64> {
+pub async fn publish_template(st: &AppState, p: &Principal, id: ListTemplateId) -> AppResult<ListTemplateId> {
     let scope = p.require(Permission::ReviewDuty)?;
     let t = store::template_in_scope(&st.db, &scope, id).await?;
     let mut tx = st.db.begin().await?;

@@ -9,7 +9,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use lianzheng_core::duty::{Colour, parse_date, parse_number};
+use lianzheng_core::duty::{Colour, PlanStatus, parse_date, parse_number};
+use lianzheng_core::ids::*;
 use lianzheng_core::org::{Permission, Scope};
 use lianzheng_docs::gbt9704::{Block, OfficialDocument, to_docx};
 use lianzheng_docs::xlsx::{Column, Table, read_rows, write_tables};
@@ -108,10 +109,10 @@ impl PlanForm {
         }
         let year = i64::from(year_or_current(typed));
         let org_id = match self.org_id.trim().parse::<i64>() {
-            Ok(v) => v,
+            Ok(v) => OrgId::new(v),
             Err(_) => {
                 e.insert("org_id".into(), "请选择制定单位".into());
-                0
+                OrgId::default()
             }
         };
         let title = text(&mut e, "title", "计划名称", &self.title, PLAN_TITLE_MAX, false).unwrap_or_else(|| default_plan_title(year));
@@ -189,16 +190,16 @@ impl TaskForm {
         }
         f
     }
-    fn has(list: &str, id: i64) -> bool {
+    fn has(list: &str, id: impl std::fmt::Display) -> bool {
         split_list(list).any(|s| s == id.to_string())
     }
-    pub fn has_responsible(&self, id: &i64) -> bool {
+    pub fn has_responsible(&self, id: &OrgId) -> bool {
         Self::has(&self.responsible, *id)
     }
-    pub fn has_cooperating(&self, id: &i64) -> bool {
+    pub fn has_cooperating(&self, id: &OrgId) -> bool {
         Self::has(&self.cooperating, *id)
     }
-    pub fn has_item(&self, id: &i64) -> bool {
+    pub fn has_item(&self, id: &ListItemId) -> bool {
         Self::has(&self.list_items, *id)
     }
 }
@@ -244,14 +245,14 @@ pub struct TreeQuery {
 /// request or import, since an XLSX names the same units on many rows).
 struct UnitResolver<'a> {
     plan: &'a Plan,
-    cache: HashMap<String, Option<i64>>,
+    cache: HashMap<String, Option<OrgId>>,
 }
 
 impl<'a> UnitResolver<'a> {
     fn new(plan: &'a Plan) -> Self {
         UnitResolver { plan, cache: HashMap::new() }
     }
-    async fn find(&mut self, st: &AppState, token: &str) -> AppResult<Option<i64>> {
+    async fn find(&mut self, st: &AppState, token: &str) -> AppResult<Option<OrgId>> {
         if let Some(v) = self.cache.get(token) {
             return Ok(*v);
         }
@@ -260,7 +261,7 @@ impl<'a> UnitResolver<'a> {
         Ok(v)
     }
     /// Every unit named in `list`; unknown names go to the field's error.
-    async fn list(&mut self, st: &AppState, list: &str, field: &str, label: &str, e: &mut FieldErrors) -> AppResult<Vec<i64>> {
+    async fn list(&mut self, st: &AppState, list: &str, field: &str, label: &str, e: &mut FieldErrors) -> AppResult<Vec<OrgId>> {
         let mut out = Vec::new();
         let mut bad = Vec::new();
         for token in split_list(list) {
@@ -294,7 +295,7 @@ async fn task_input(st: &AppState, f: &TaskForm, units: &mut UnitResolver<'_>) -
         }
     }
     let parent_id = match opt(&f.parent_id) {
-        Some(p) => match p.parse::<i64>() {
+        Some(p) => match p.parse::<i64>().map(TaskId::new) {
             Ok(v) if store::task_title(&st.db, plan.id, v).await?.is_some() => Some(v),
             _ => {
                 e.insert("parent_id".into(), "上级事项不存在或不属于本计划".into());
@@ -317,7 +318,7 @@ async fn task_input(st: &AppState, f: &TaskForm, units: &mut UnitResolver<'_>) -
     let cooperating = units.list(st, &f.cooperating, "cooperating", "配合单位", &mut e).await?;
     let mut list_items = Vec::new();
     for t in split_list(&f.list_items) {
-        match t.parse::<i64>() {
+        match t.parse::<i64>().map(ListItemId::new) {
             Ok(v) => list_items.push(v),
             Err(_) => {
                 e.insert("list_items".into(), "清单事项无效".into());
@@ -344,7 +345,7 @@ pub struct PlansView {
     pub last_year: Vec<PlanRow>,
     pub reminders: Arc<Vec<Reminder>>,
     pub can_edit: bool,
-    pub orgs: Vec<(i64, String)>,
+    pub orgs: Vec<(OrgId, String)>,
 }
 
 pub async fn plans_view(st: &AppState, p: &Principal, year: &str) -> AppResult<PlansView> {
@@ -360,7 +361,7 @@ pub async fn plans_view(st: &AppState, p: &Principal, year: &str) -> AppResult<P
 }
 
 /// Units a plan may be made for: the top levels of the editor's scope.
-async fn editable_orgs(st: &AppState, scope: &Scope) -> AppResult<Vec<(i64, String)>> {
+async fn editable_orgs(st: &AppState, scope: &Scope) -> AppResult<Vec<(OrgId, String)>> {
     let mut orgs = lianzheng_store::org::list_in_scope(&st.db, scope, None, 400).await?;
     let top = orgs.iter().map(|o| o.level).min().unwrap_or(1);
     orgs.retain(|o| o.level <= top + 1);
@@ -388,7 +389,7 @@ pub struct PlanAccess {
     pub owner: bool,
 }
 
-async fn plan_for(st: &AppState, p: &Principal, id: i64) -> AppResult<(Plan, Scope, bool)> {
+async fn plan_for(st: &AppState, p: &Principal, id: PlanId) -> AppResult<(Plan, Scope, bool)> {
     let scope = p.require(Permission::ViewDuty)?;
     let key = format!("{scope:?}|{id}");
     let plan = st.caches.plan_rows.get_or_load(key, || store::get_plan(&st.db, &scope, id)).await?;
@@ -396,14 +397,14 @@ async fn plan_for(st: &AppState, p: &Principal, id: i64) -> AppResult<(Plan, Sco
     Ok((plan, scope, can_edit))
 }
 
-pub async fn plan(st: &AppState, p: &Principal, id: i64) -> AppResult<PlanAccess> {
+pub async fn plan(st: &AppState, p: &Principal, id: PlanId) -> AppResult<PlanAccess> {
     let (plan, scope, can_edit) = plan_for(st, p, id).await?;
     let owner = scope.contains(&plan.org_path);
     Ok(PlanAccess { plan, can_edit, owner })
 }
 
 /// A plan the caller may edit; refused otherwise.
-pub async fn plan_to_edit(st: &AppState, p: &Principal, id: i64) -> AppResult<Plan> {
+pub async fn plan_to_edit(st: &AppState, p: &Principal, id: PlanId) -> AppResult<Plan> {
     let (plan, _, can_edit) = plan_for(st, p, id).await?;
     if !can_edit {
         return Err(AppError::Forbidden);
@@ -413,28 +414,29 @@ pub async fn plan_to_edit(st: &AppState, p: &Principal, id: i64) -> AppResult<Pl
 
 /// Edits a plan's title, 发文字号 and status. `version` is required: without it two editors
 /// would overwrite each other silently.
-pub async fn edit_plan(st: &AppState, p: &Principal, id: i64, f: &PlanEditForm) -> AppResult<Plan> {
+pub async fn edit_plan(st: &AppState, p: &Principal, id: PlanId, f: &PlanEditForm) -> AppResult<Plan> {
     let plan = plan_to_edit(st, p, id).await?;
     let mut e = FieldErrors::new();
     let title = text(&mut e, "title", "计划名称", &f.title, PLAN_TITLE_MAX, true).unwrap_or_default();
     let doc_number = text(&mut e, "doc_number", "发文字号", &f.doc_number, DOC_NUMBER_MAX, false);
-    let status = if f.status.trim().is_empty() { plan.status.clone() } else { f.status.trim().to_string() };
-    if lianzheng_core::duty::PlanStatus::from_code(&status).is_none() {
+    let status = if f.status.trim().is_empty() { Some(plan.status) } else { PlanStatus::from_code(f.status.trim()) };
+    if status.is_none() {
         e.insert("status".into(), "状态只能是草稿（draft）或已印发（issued）".into());
     }
+    let status = status.unwrap_or(plan.status);
     if !e.is_empty() {
         return Err(into_error(e));
     }
     let version = version_of(&f.version)?;
     let mut tx = st.db.begin().await?;
-    store::update_plan(&mut tx, &p.actor(), &plan, version, &title, doc_number.as_deref(), &status).await?;
+    store::update_plan(&mut tx, &p.actor(), &plan, version, &title, doc_number.as_deref(), status).await?;
     tx.commit().await?;
     Ok(store::get_plan(&st.db, &p.require(Permission::ViewDuty)?, plan.id).await?)
 }
 
 /// Copies a plan the caller may edit into a later year (blank: the next). The target must be
 /// after the source year and at most next year: plans are not made for the distant future.
-pub async fn copy_plan(st: &AppState, p: &Principal, id: i64, year: &str) -> AppResult<Plan> {
+pub async fn copy_plan(st: &AppState, p: &Principal, id: PlanId, year: &str) -> AppResult<Plan> {
     let plan = plan_to_edit(st, p, id).await?;
     let latest = i64::from(current_year()) + 1;
     let year = match year.trim() {
@@ -453,12 +455,12 @@ pub async fn copy_plan(st: &AppState, p: &Principal, id: i64, year: &str) -> App
 // ----------------------------------------------------------------------------------- tree
 
 /// A plan's items and units, from the node's short-lived cache (`cache.rs`).
-async fn plan_data(st: &AppState, plan_id: i64) -> AppResult<Arc<PlanData>> {
+async fn plan_data(st: &AppState, plan_id: PlanId) -> AppResult<Arc<PlanData>> {
     Ok(st.caches.plans.get_or_load(plan_id, || async { store::plan_data(&st.db, plan_id).await.map(Arc::new) }).await?)
 }
 
 /// Today's 到期提醒 within the scope (of one plan, or all), from the node's short-lived cache.
-pub async fn reminders(st: &AppState, scope: &Scope, plan_id: Option<i64>) -> AppResult<Arc<Vec<Reminder>>> {
+pub async fn reminders(st: &AppState, scope: &Scope, plan_id: Option<PlanId>) -> AppResult<Arc<Vec<Reminder>>> {
     let key = format!("{scope:?}|{plan_id:?}");
     Ok(st.caches.reminders.get_or_load(key, || async { store::pending_reminders(&st.db, scope, plan_id).await.map(Arc::new) }).await?)
 }
@@ -468,7 +470,7 @@ pub async fn reminders(st: &AppState, scope: &Scope, plan_id: Option<i64>) -> Ap
 async fn tree_filter(st: &AppState, q: &TreeQuery) -> AppResult<TreeFilter> {
     let org_path = match q.org.trim() {
         "" => None,
-        s => match s.parse::<i64>() {
+        s => match s.parse::<i64>().map(OrgId::new) {
             Ok(id) => Some(lianzheng_store::org::get(&st.db, id).await?.map(|o| o.path).unwrap_or_else(|| "/none/".into())),
             Err(_) => Some("/none/".into()),
         },
@@ -477,7 +479,7 @@ async fn tree_filter(st: &AppState, q: &TreeQuery) -> AppResult<TreeFilter> {
 }
 
 /// The whole tree as the caller sees it, with the query's filters (API, export).
-pub async fn tree(st: &AppState, p: &Principal, id: i64, q: &TreeQuery) -> AppResult<(PlanAccess, Vec<Node>)> {
+pub async fn tree(st: &AppState, p: &Principal, id: PlanId, q: &TreeQuery) -> AppResult<(PlanAccess, Vec<Node>)> {
     let (plan, scope, can_edit) = plan_for(st, p, id).await?;
     let f = tree_filter(st, q).await?;
     let nodes = plan_data(st, plan.id).await?.page(&scope, &plan, &f, store::today(), st.policy.task_yellow_days, 0, usize::MAX).nodes;
@@ -495,11 +497,11 @@ pub struct PlanTree {
     pub page: usize,
     pub counts: Vec<(Colour, usize)>,
     /// The unit filter: the owner and the units directly under it, those the caller sees.
-    pub orgs: Vec<(i64, String)>,
+    pub orgs: Vec<(OrgId, String)>,
     pub reminders: Arc<Vec<Reminder>>,
 }
 
-pub async fn tree_page(st: &AppState, p: &Principal, id: i64, q: &TreeQuery) -> AppResult<PlanTree> {
+pub async fn tree_page(st: &AppState, p: &Principal, id: PlanId, q: &TreeQuery) -> AppResult<PlanTree> {
     let (plan, scope, can_edit) = plan_for(st, p, id).await?;
     let f = tree_filter(st, q).await?;
     let data = plan_data(st, plan.id).await?;
@@ -523,7 +525,7 @@ pub async fn tree_page(st: &AppState, p: &Principal, id: i64, q: &TreeQuery) -> 
 // ---------------------------------------------------------------------------------- items
 
 /// The item the caller may open, and whether they may edit it and report on it.
-async fn task_for(st: &AppState, p: &Principal, id: i64) -> AppResult<(TaskView, Scope, bool, Option<(i64, String, bool)>)> {
+async fn task_for(st: &AppState, p: &Principal, id: TaskId) -> AppResult<(TaskView, Scope, bool, Option<(OrgId, String, bool)>)> {
     let scope = p.require(Permission::ViewDuty)?;
     let view = store::get_task(&st.db, &scope, id).await?;
     let can_edit = p.require(Permission::EditDuty).map(|s| s.contains(&view.plan.org_path)).unwrap_or(false);
@@ -534,7 +536,7 @@ async fn task_for(st: &AppState, p: &Principal, id: i64) -> AppResult<(TaskView,
 /// What the item form offers: units of the owner's subtree (two levels), leaders for the
 /// 牵头领导 suggestions, and the list items the editor may link.
 pub struct FormOptions {
-    pub orgs: Vec<(i64, String)>,
+    pub orgs: Vec<(OrgId, String)>,
     pub leaders: Vec<String>,
     pub items: Vec<LinkedItem>,
 }
@@ -553,13 +555,13 @@ pub async fn form_options(st: &AppState, p: &Principal, plan: &Plan) -> AppResul
 }
 
 /// The parent named in a form or query, when it is an item of this plan.
-pub async fn parent_of(st: &AppState, plan: &Plan, parent: &str) -> AppResult<Option<(i64, String)>> {
-    let Ok(pid) = parent.trim().parse::<i64>() else { return Ok(None) };
+pub async fn parent_of(st: &AppState, plan: &Plan, parent: &str) -> AppResult<Option<(TaskId, String)>> {
+    let Ok(pid) = parent.trim().parse::<i64>().map(TaskId::new) else { return Ok(None) };
     Ok(store::task_title(&st.db, plan.id, pid).await?.map(|t| (pid, t)))
 }
 
 /// A new item's form: the plan, its parent (if any) and the defaults.
-pub async fn new_task(st: &AppState, p: &Principal, plan_id: i64, parent: &str) -> AppResult<(Plan, Option<(i64, String)>, TaskForm)> {
+pub async fn new_task(st: &AppState, p: &Principal, plan_id: PlanId, parent: &str) -> AppResult<(Plan, Option<(TaskId, String)>, TaskForm)> {
     let plan = plan_to_edit(st, p, plan_id).await?;
     let parent = parent_of(st, &plan, parent).await?;
     let form = TaskForm { parent_id: parent.as_ref().map(|p| p.0.to_string()).unwrap_or_default(), deadline: format!("{}-12-31", plan.year), ..TaskForm::default() };
@@ -567,7 +569,7 @@ pub async fn new_task(st: &AppState, p: &Principal, plan_id: i64, parent: &str) 
 }
 
 /// Adds an item to a plan the caller may edit. Returns it as the caller sees it.
-pub async fn create_task(st: &AppState, p: &Principal, plan_id: i64, f: &TaskForm) -> AppResult<TaskView> {
+pub async fn create_task(st: &AppState, p: &Principal, plan_id: PlanId, f: &TaskForm) -> AppResult<TaskView> {
     let plan = plan_to_edit(st, p, plan_id).await?;
     let mut units = UnitResolver::new(&plan);
     let input = task_input(st, f, &mut units).await?.map_err(into_error)?;
@@ -578,7 +580,7 @@ pub async fn create_task(st: &AppState, p: &Principal, plan_id: i64, f: &TaskFor
 }
 
 /// An item's edit form, filled from the item; the plan comes with it.
-pub async fn edit_task_form(st: &AppState, p: &Principal, id: i64) -> AppResult<(Plan, TaskForm)> {
+pub async fn edit_task_form(st: &AppState, p: &Principal, id: TaskId) -> AppResult<(Plan, TaskForm)> {
     let (view, scope, can_edit, _) = task_for(st, p, id).await?;
     if !can_edit {
         return Err(AppError::Forbidden);
@@ -602,7 +604,7 @@ pub async fn edit_task_form(st: &AppState, p: &Principal, id: i64) -> AppResult<
 
 /// Edits an item (its place in the tree stays: a different parent is refused). `version` is
 /// required.
-pub async fn update_task(st: &AppState, p: &Principal, id: i64, f: &TaskForm) -> AppResult<TaskView> {
+pub async fn update_task(st: &AppState, p: &Principal, id: TaskId, f: &TaskForm) -> AppResult<TaskView> {
     let (view, scope, can_edit, _) = task_for(st, p, id).await?;
     if !can_edit {
         return Err(AppError::Forbidden);
@@ -624,7 +626,7 @@ pub async fn update_task(st: &AppState, p: &Principal, id: i64, f: &TaskForm) ->
 
 /// Deletes an item and its 小项 (the plan's owner only; refused once progress is reported).
 /// Returns the plan's id and the number of items deleted.
-pub async fn delete_task(st: &AppState, p: &Principal, id: i64) -> AppResult<(i64, i64)> {
+pub async fn delete_task(st: &AppState, p: &Principal, id: TaskId) -> AppResult<(PlanId, i64)> {
     let (view, _, can_edit, _) = task_for(st, p, id).await?;
     if !can_edit {
         return Err(AppError::Forbidden);
@@ -639,7 +641,7 @@ pub async fn delete_task(st: &AppState, p: &Principal, id: i64) -> AppResult<(i6
 pub struct TaskDetail {
     pub view: TaskView,
     /// The ancestors, for the breadcrumb.
-    pub number_path: Vec<(i64, String)>,
+    pub number_path: Vec<(TaskId, String)>,
     pub colour: Colour,
     pub rollup: Option<Rollup>,
     /// The item's 小项 as the caller sees them.
@@ -649,24 +651,24 @@ pub struct TaskDetail {
     pub reports: Vec<(Report, Vec<Attachment>)>,
     pub can_edit: bool,
     /// (unit, role, whether its report sets the item's progress) when the caller may report.
-    pub reporting: Option<(i64, String, bool)>,
+    pub reporting: Option<(OrgId, String, bool)>,
     pub reporting_label: String,
     /// Some(items in the subtree) when the caller may delete the item now.
     pub deletable: Option<i64>,
 }
 
-pub async fn task(st: &AppState, p: &Principal, id: i64) -> AppResult<TaskDetail> {
+pub async fn task(st: &AppState, p: &Principal, id: TaskId) -> AppResult<TaskDetail> {
     let (view, scope, can_edit, reporting) = task_for(st, p, id).await?;
     let items = store::linked_items(&st.db, &scope, view.task.id).await?;
     let reports = store::reports(&st.db, &scope, &view).await?;
-    let ids: Vec<i64> = reports.iter().map(|r| r.id).collect();
-    let mut files: HashMap<i64, Vec<Attachment>> = HashMap::new();
+    let ids: Vec<ReportId> = reports.iter().map(|r| r.id).collect();
+    let mut files: HashMap<ReportId, Vec<Attachment>> = HashMap::new();
     for a in store::report_attachments(&st.db, &ids).await? {
-        files.entry(a.owner_id.unwrap_or(0)).or_default().push(a);
+        files.entry(ReportId::new(a.owner_id.unwrap_or(0))).or_default().push(a);
     }
     let reports = reports.into_iter().map(|r| (files.remove(&r.id).unwrap_or_default(), r)).map(|(f, r)| (r, f)).collect();
     let mut number_path = Vec::new();
-    for a in view.task.path.split('/').filter_map(|s| s.parse::<i64>().ok()).filter(|a| *a != view.task.id) {
+    for a in view.task.path.split('/').filter_map(|s| s.parse::<TaskId>().ok()).filter(|a| *a != view.task.id) {
         if let Some(t) = store::task_title(&st.db, view.task.plan_id, a).await? {
             number_path.push((a, t));
         }
@@ -692,7 +694,7 @@ pub async fn task(st: &AppState, p: &Principal, id: i64) -> AppResult<TaskDetail
 
 /// 进展报送: percent, text and an optional file. The reporting unit follows from the
 /// reporter's scope; the file is checked before anything is written. Returns the report id.
-pub async fn report(st: &AppState, p: &Principal, id: i64, f: &ReportForm, file: Option<Upload>) -> AppResult<i64> {
+pub async fn report(st: &AppState, p: &Principal, id: TaskId, f: &ReportForm, file: Option<Upload>) -> AppResult<ReportId> {
     let (view, _, _, reporting) = task_for(st, p, id).await?;
     let Some((org_id, _, sets)) = reporting else { return Err(AppError::Forbidden) };
     let mut e = FieldErrors::new();
@@ -719,10 +721,10 @@ pub async fn report(st: &AppState, p: &Principal, id: i64, f: &ReportForm, file:
 }
 
 /// A report's file, for whoever may read the report; checked against its fingerprint.
-pub async fn report_file(st: &AppState, p: &Principal, id: i64, file: i64) -> AppResult<(Attachment, Vec<u8>)> {
+pub async fn report_file(st: &AppState, p: &Principal, id: TaskId, file: AttachmentId) -> AppResult<(Attachment, Vec<u8>)> {
     let scope = p.require(Permission::ViewDuty)?;
     let view = store::get_task(&st.db, &scope, id).await?;
-    let ids: Vec<i64> = store::reports(&st.db, &scope, &view).await?.iter().map(|r| r.id).collect();
+    let ids: Vec<ReportId> = store::reports(&st.db, &scope, &view).await?.iter().map(|r| r.id).collect();
     let a = store::report_attachments(&st.db, &ids).await?.into_iter().find(|a| a.id == file).ok_or(AppError::NotFound)?;
     let bytes = files::read_bytes(st, &a)?;
     p.log_read(st, "attachment.download", "attachment", Some(a.id.to_string()), serde_json::json!({"org_id": a.org_id, "sm3": a.sm3, "task_id": view.task.id})).await?;
@@ -753,7 +755,7 @@ fn node_cells(n: &Node) -> Vec<String> {
 }
 
 /// The tree as the caller sees it (with the query's filters) as XLSX: (file name, bytes).
-pub async fn export(st: &AppState, p: &Principal, id: i64, q: &TreeQuery) -> AppResult<(String, Vec<u8>)> {
+pub async fn export(st: &AppState, p: &Principal, id: PlanId, q: &TreeQuery) -> AppResult<(String, Vec<u8>)> {
     let (access, nodes) = tree(st, p, id, q).await?;
     let plan = access.plan;
     let rows = nodes.iter().map(node_cells).collect();
@@ -789,7 +791,7 @@ pub fn import_template(p: &Principal) -> AppResult<Vec<u8>> {
 
 /// Imports items into a plan the caller may edit: Ok(count) or Err(messages "第N行 …"); with
 /// any bad row nothing is written.
-pub async fn import(st: &AppState, p: &Principal, plan_id: i64, bytes: &[u8]) -> AppResult<Result<usize, Vec<String>>> {
+pub async fn import(st: &AppState, p: &Principal, plan_id: PlanId, bytes: &[u8]) -> AppResult<Result<usize, Vec<String>>> {
     let plan = plan_to_edit(st, p, plan_id).await?;
     let rows = match read_rows(bytes) {
         Ok(r) => r,
@@ -842,7 +844,7 @@ pub async fn import(st: &AppState, p: &Principal, plan_id: i64, bytes: &[u8]) ->
     }
     let actor = p.actor();
     let mut tx = st.db.begin().await?;
-    let mut ids: HashMap<Vec<u32>, i64> = HashMap::new();
+    let mut ids: HashMap<Vec<u32>, TaskId> = HashMap::new();
     let n = parsed.len();
     for (line, number, mut input) in parsed {
         input.parent_id = if number.len() > 1 { ids.get(&number[..number.len() - 1]).copied() } else { None };
@@ -920,7 +922,7 @@ fn plan_document(plan: &Plan, nodes: &[Node]) -> AppResult<Vec<u8>> {
 }
 
 /// The 责任分工 DOCX of the tree as the caller sees it: (file name, bytes).
-pub async fn document(st: &AppState, p: &Principal, id: i64) -> AppResult<(String, Vec<u8>)> {
+pub async fn document(st: &AppState, p: &Principal, id: PlanId) -> AppResult<(String, Vec<u8>)> {
     let (access, nodes) = tree(st, p, id, &TreeQuery::default()).await?;
     let bytes = plan_document(&access.plan, &nodes)?;
     p.log_read(st, "task_plan.document", "task_plan", Some(access.plan.id.to_string()), serde_json::json!({"rows": nodes.len()})).await?;

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use lianzheng_core::ids::OrgId;
 use lianzheng_core::org::{OrgKind, Permission, Scope};
 use lianzheng_docs::xlsx::{Column, Table, read_rows, write_tables};
 use lianzheng_store::StoreError;
@@ -42,7 +43,7 @@ fn org_columns() -> Vec<Column> {
 pub async fn export_orgs(st: &AppState, p: &Principal) -> AppResult<Vec<u8>> {
     let scope = p.require(Permission::ViewOrgs)?;
     let orgs: Vec<Org> = org::list_in_scope(&st.db, &scope, None, EXPORT_LIMIT).await?;
-    let codes: HashMap<i64, &str> = orgs.iter().map(|o| (o.id, o.code.as_str())).collect();
+    let codes: HashMap<OrgId, &str> = orgs.iter().map(|o| (o.id, o.code.as_str())).collect();
     let rows = orgs
         .iter()
         .map(|o| {
@@ -227,7 +228,7 @@ pub async fn import_orgs(st: &AppState, p: &Principal, bytes: &[u8]) -> AppResul
     }
     let mut errors = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut existing: HashMap<String, i64> = HashMap::new();
+    let mut existing: HashMap<String, OrgId> = HashMap::new();
     let mut parsed = Vec::new();
     for (line, r) in &rows {
         let form = OrgForm { parent_id: String::new(), name: cell(r, 0), short_name: cell(r, 1), kind: cell(r, 2), code: cell(r, 3), sort_order: cell(r, 5), version: String::new() };
@@ -259,7 +260,7 @@ pub async fn import_orgs(st: &AppState, p: &Principal, bytes: &[u8]) -> AppResul
     }
     let actor = p.actor();
     let mut tx = st.db.begin().await?;
-    let mut ids: HashMap<String, i64> = HashMap::new();
+    let mut ids: HashMap<String, OrgId> = HashMap::new();
     for (line, mut input, parent_code) in parsed {
         input.parent_id = if parent_code.is_empty() { None } else { ids.get(&parent_code).or_else(|| existing.get(&parent_code)).copied() };
         match org::create(&mut tx, &actor, &input).await {
@@ -292,7 +293,7 @@ pub async fn import_people(st: &AppState, p: &Principal, bytes: &[u8]) -> AppRes
     }
     let mut errors = Vec::new();
     let mut parsed = Vec::new();
-    let mut org_cache: HashMap<String, Option<i64>> = HashMap::new();
+    let mut org_cache: HashMap<String, Option<OrgId>> = HashMap::new();
     let mut seen_ids: HashMap<String, usize> = HashMap::new();
     for (line, r) in &rows {
         let code = cell(r, 3).trim().to_string();

@@ -6,6 +6,7 @@ use axum::Router;
 use axum::extract::{Multipart, Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
+use lianzheng_core::ids::{LetterId, OrgId};
 use lianzheng_core::org::Permission;
 use lianzheng_textsim::{highlight_html, shared_passages};
 use serde::Deserialize;
@@ -80,7 +81,7 @@ struct TemplatesPage {
     l: Layout,
     year: i64,
     rows: Vec<LetterTemplate>,
-    orgs: Vec<(i64, String)>,
+    orgs: Vec<(OrgId, String)>,
     kinds: Vec<(&'static str, &'static str)>,
     placeholders: Vec<(&'static str, &'static str)>,
     form: TemplateForm,
@@ -147,7 +148,7 @@ struct LetterPage {
     message: Option<String>,
 }
 
-async fn letter_page(st: &AppState, p: &Principal, id: i64, body: Option<String>, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
+async fn letter_page(st: &AppState, p: &Principal, id: LetterId, body: Option<String>, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
     let uc::LetterView { letter, flags, can_edit, can_confirm, can_scan, can_review } = uc::show(st, p, id).await?;
     let failed = !errors.is_empty() || message.is_some();
     let version = letter.version;
@@ -172,7 +173,7 @@ pub struct BodyForm {
 }
 
 /// A use case's refusal shown on the letter's page, with what was typed kept.
-async fn letter_error(st: &AppState, p: &Principal, id: i64, body: Option<String>, e: AppError) -> AppResult<Response> {
+async fn letter_error(st: &AppState, p: &Principal, id: LetterId, body: Option<String>, e: AppError) -> AppResult<Response> {
     match e {
         AppError::Invalid { message, fields } => letter_page(st, p, id, body, fields, Some(message)).await,
         AppError::Conflict(m) => letter_page(st, p, id, body, FieldErrors::new(), Some(m)).await,

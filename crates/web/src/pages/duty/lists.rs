@@ -6,6 +6,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use lianzheng_core::ids::{DutyListId, ListTemplateId, OrgId, PersonId};
 use lianzheng_core::org::{OrgKind, Permission};
 use serde::Deserialize;
 
@@ -79,13 +80,13 @@ struct ListsPage {
     q: YearQuery,
     rows: Vec<DutyList>,
     kinds: Vec<(&'static str, &'static str)>,
-    orgs: Vec<(i64, String)>,
+    orgs: Vec<(OrgId, String)>,
     can_edit: bool,
     form: NewListForm,
     errors: Errs,
     message: Option<String>,
     info: Option<String>,
-    holders: Vec<(i64, String)>,
+    holders: Vec<(PersonId, String)>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -157,7 +158,7 @@ pub struct ItemForm {
     decision: String,
 }
 
-async fn list_page(st: &AppState, p: &Principal, id: i64, form: ItemForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
+async fn list_page(st: &AppState, p: &Principal, id: DutyListId, form: ItemForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
     let uc::ListView { list, items, versions, can_edit, can_review } = uc::show(st, p, id).await?;
     let version_times = versions.iter().map(|v| fmt_time(v.at)).collect();
     let failed = !errors.is_empty() || message.is_some();
@@ -175,7 +176,7 @@ impl ItemForm {
 }
 
 /// After a write: back to the list, or the list again with the refusal and what was typed.
-async fn then_show<T>(st: &AppState, p: &Principal, list_id: i64, form: ItemForm, r: AppResult<T>, done: Flash) -> AppResult<Response> {
+async fn then_show<T>(st: &AppState, p: &Principal, list_id: DutyListId, form: ItemForm, r: AppResult<T>, done: Flash) -> AppResult<Response> {
     match r {
         Ok(_) => Ok(flash::redirect(st, &format!("/duty/lists/{list_id}"), done)),
         Err(AppError::Invalid { message, fields }) => list_page(st, p, list_id, form, fields, Some(message)).await,
@@ -249,7 +250,7 @@ struct TemplatesPage {
     rows: Vec<CommonTemplate>,
     kinds: Vec<(&'static str, &'static str)>,
     targets: Vec<(&'static str, &'static str)>,
-    orgs: Vec<(i64, String)>,
+    orgs: Vec<(OrgId, String)>,
     form: TemplateForm,
     errors: Errs,
     message: Option<String>,
@@ -311,7 +312,7 @@ struct TemplatePage {
     message: Option<String>,
 }
 
-async fn template_page(st: &AppState, p: &Principal, id: i64, form: ItemForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
+async fn template_page(st: &AppState, p: &Principal, id: ListTemplateId, form: ItemForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
     let (t, items) = uc::template(st, p, id).await?;
     let failed = !errors.is_empty() || message.is_some();
     render_status(&TemplatePage { l: Layout::new(st, p, &t.title, "/duty/templates"), t, items, form, errors: Errs(errors), message }, failed)
@@ -322,7 +323,7 @@ pub async fn template(State(st): State<AppState>, p: Principal, Path(id): Path<S
 }
 
 /// After a write on a template: back to it, or it again with the refusal and what was typed.
-async fn then_template<T>(st: &AppState, p: &Principal, id: i64, form: ItemForm, r: AppResult<T>, done: Flash) -> AppResult<Response> {
+async fn then_template<T>(st: &AppState, p: &Principal, id: ListTemplateId, form: ItemForm, r: AppResult<T>, done: Flash) -> AppResult<Response> {
     match r {
         Ok(_) => Ok(flash::redirect(st, &format!("/duty/templates/{id}"), done)),
         Err(AppError::Invalid { message, fields }) => template_page(st, p, id, form, fields, Some(message)).await,

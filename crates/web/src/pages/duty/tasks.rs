@@ -2,6 +2,7 @@
 //! editing items, progress reports with attachments, copy last year's plan, XLSX import and
 //! export, and the 责任分工 document. Form → `app::duty::tasks` → template.
 
+use lianzheng_core::ids::{OrgId, TaskId};
 use std::sync::Arc;
 
 use askama::Template;
@@ -79,7 +80,7 @@ struct PlansPage {
     can_edit: bool,
     form: PlanForm,
     errors: Errs,
-    orgs: Vec<(i64, String)>,
+    orgs: Vec<(OrgId, String)>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -135,7 +136,7 @@ struct PlanPage {
     counts: Vec<(&'static str, &'static str, usize)>,
     pager: Pager,
     f: TreeQuery,
-    orgs: Vec<(i64, String)>,
+    orgs: Vec<(OrgId, String)>,
     colours: Vec<(&'static str, &'static str)>,
     reminders: Arc<Vec<Reminder>>,
     owner: bool,
@@ -182,17 +183,17 @@ struct TaskFormPage {
     heading: String,
     action: String,
     cancel: String,
-    parent: Option<(i64, String)>,
+    parent: Option<(TaskId, String)>,
     form: TaskForm,
     errors: Errs,
     message: Option<String>,
-    orgs: Vec<(i64, String)>,
+    orgs: Vec<(OrgId, String)>,
     leaders: Vec<String>,
     items: Vec<LinkedItem>,
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn task_form_page(st: &AppState, p: &Principal, plan: Plan, editing: Option<i64>, parent: Option<(i64, String)>, form: TaskForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
+async fn task_form_page(st: &AppState, p: &Principal, plan: Plan, editing: Option<TaskId>, parent: Option<(TaskId, String)>, form: TaskForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
     let o = uc::form_options(st, p, &plan).await?;
     let (heading, action, cancel) = match editing {
         Some(id) => ("编辑事项".to_string(), format!("/duty/tasks/{id}"), format!("/duty/tasks/{id}")),
@@ -288,7 +289,7 @@ struct TaskPage {
     items: Vec<LinkedItem>,
     reports: Vec<ReportRow>,
     can_edit: bool,
-    reporting: Option<(i64, String, bool)>,
+    reporting: Option<(OrgId, String, bool)>,
     reporting_label: String,
     form: ReportForm,
     errors: Errs,
@@ -300,7 +301,7 @@ struct TaskPage {
     children: Vec<NodeRow>,
 }
 
-async fn task_page_with(st: &AppState, p: &Principal, id: i64, form: ReportForm, errors: FieldErrors) -> AppResult<Response> {
+async fn task_page_with(st: &AppState, p: &Principal, id: TaskId, form: ReportForm, errors: FieldErrors) -> AppResult<Response> {
     let d = uc::task(st, p, id).await?;
     let reports = d.reports.into_iter().map(|(r, files)| ReportRow { at: fmt_time(r.created_at), files, report: r }).collect();
     let failed = !errors.is_empty();
