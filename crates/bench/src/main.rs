@@ -443,6 +443,7 @@ async fn workday_phases(cli: &Cli, mut day: workday::Day, db_url: &str, data_dir
         srv1.saturating_sub(srv0).as_secs_f64() * 1e6 / total.max(1) as f64,
         sys1.1,
     );
+    eprintln!("  按页面与写操作：\n{}", lat.describe_kinds());
 
     // writes alone: 16 clients creating people in one unit
     let org = write_org.context("压测县没有部门可新增人员")?;

@@ -318,6 +318,47 @@ impl Rng {
 pub struct Lat {
     pub reads: Vec<u32>,
     pub writes: Vec<u32>,
+    /// By kind of page or write (see `kind_of`): latencies µs.
+    pub by_kind: HashMap<&'static str, Vec<u32>>,
+}
+
+/// The kind of a page, to tell which costs what.
+fn kind_of(url: &str) -> &'static str {
+    let path = url.split('?').next().unwrap_or(url);
+    let id = |p: &str| path.strip_prefix(p).is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit()));
+    match path {
+        "/" => "首页",
+        "/people" if url.contains("q=") => "人员检索",
+        "/people" => "人员列表",
+        "/duty/lists" => "清单列表",
+        "/duty/letters" => "责任书列表",
+        "/duty/plans" => "计划列表",
+        "/duty/reminders" => "到期提醒",
+        _ if id("/people/") => "人员详情",
+        _ if id("/duty/lists/") => "清单详情",
+        _ if id("/duty/letters/") => "责任书详情",
+        _ if id("/duty/plans/") && url.contains("org=") => "计划（按单位）",
+        _ if id("/duty/plans/") => "计划",
+        _ if id("/duty/tasks/") => "事项详情",
+        _ => "其他",
+    }
+}
+
+impl Lat {
+    /// One line per kind: count, p50, p99 (ms), the slowest p99 first.
+    pub fn describe_kinds(&self) -> String {
+        let mut rows: Vec<(&str, usize, f64, f64)> = self
+            .by_kind
+            .iter()
+            .map(|(k, v)| {
+                let mut v = v.clone();
+                v.sort_unstable();
+                (*k, v.len(), percentile_ms(&v, 0.5), percentile_ms(&v, 0.99))
+            })
+            .collect();
+        rows.sort_by(|a, b| b.3.total_cmp(&a.3));
+        rows.iter().map(|(k, n, p50, p99)| format!("    {k}：{n} 次，p50 {p50:.2} / p99 {p99:.2} 毫秒")).collect::<Vec<_>>().join("\n")
+    }
 }
 
 /// `n` connections play the day for `warmup` + `duration`; returns the measured latencies.
@@ -340,10 +381,12 @@ pub async fn play(day: Arc<Day>, addr: SocketAddr, host: Arc<String>, n: usize, 
                     return Ok::<Lat, anyhow::Error>(lat);
                 }
                 let write = !mine.is_empty() && rng.below(100) < WRITE_SHARE as usize;
+                let kind;
                 if write {
                     let k = rng.below(mine.len());
                     let (account, w) = &mut mine[k];
                     let (req, expect) = write_request(&host, &day.accounts[*account].token, w);
+                    kind = self::kind(w);
                     let r = c.send(&req).await?;
                     if r.status != expect {
                         bail!("写操作 {} 返回 HTTP {}：{}", describe(w), r.status, String::from_utf8_lossy(&r.body[..r.body.len().min(300)]));
@@ -358,6 +401,7 @@ pub async fn play(day: Arc<Day>, addr: SocketAddr, host: Arc<String>, n: usize, 
                         continue;
                     }
                     let url = &a.reads[rng.below(a.reads.len())];
+                    kind = kind_of(url);
                     let r = c.send(&http::get_request(&host, url, Some(&a.token))).await?;
                     if r.status != 200 {
                         bail!("{} 打开 {url} 返回 HTTP {}", a.username, r.status);
@@ -366,7 +410,12 @@ pub async fn play(day: Arc<Day>, addr: SocketAddr, host: Arc<String>, n: usize, 
                 let e = Instant::now();
                 if e >= start && e < end {
                     let us = u32::try_from((e - s).as_micros()).unwrap_or(u32::MAX);
-                    if write { lat.writes.push(us) } else { lat.reads.push(us) }
+                    if write {
+                        lat.writes.push(us)
+                    } else {
+                        lat.reads.push(us)
+                    }
+                    lat.by_kind.entry(kind).or_default().push(us);
                 }
             }
         });
@@ -376,6 +425,9 @@ pub async fn play(day: Arc<Day>, addr: SocketAddr, host: Arc<String>, n: usize, 
         let l = r.context("压测任务异常结束")??;
         all.reads.extend(l.reads);
         all.writes.extend(l.writes);
+        for (k, v) in l.by_kind {
+            all.by_kind.entry(k).or_default().extend(v);
+        }
     }
     all.reads.sort_unstable();
     all.writes.sort_unstable();
