@@ -181,16 +181,10 @@ pub async fn seed(db: &Db, n_accounts: usize, year: i64) -> anyhow::Result<Day> 
 
 /// Signs every account in (API tokens) and lists what each may open, keeping what answers 200.
 pub async fn prepare(day: &mut Day, db: &Db, addr: SocketAddr, host: &str, year: i64) -> anyhow::Result<()> {
-    let mut c = Conn::connect(addr).await?;
+    // what each account might open, from the database
     let pinyin = ["w", "zh", "li", "wj", "zhang", "chen", "l", "y"];
-    for (i, a) in day.accounts.iter_mut().enumerate() {
-        let body = json!({"username": a.username, "password": PASSWORD}).to_string();
-        let r = c.send(&http::post_json_request(host, "/api/v1/auth/login", &body)).await?;
-        if r.status != 200 {
-            bail!("{} 登录失败：HTTP {}：{}", a.username, r.status, String::from_utf8_lossy(r.body));
-        }
-        let v: Value = serde_json::from_slice(r.body).context("登录响应不是 JSON")?;
-        a.token = v["token"].as_str().context("登录响应中没有 token")?.to_string();
+    let mut candidates: Vec<(String, Vec<String>)> = Vec::with_capacity(day.accounts.len());
+    for a in &day.accounts {
         let path: (String,) = db.fetch_one(q("SELECT path FROM orgs WHERE id = $1").bind(a.org_id)).await?;
         let (lo, hi) = lianzheng_core::org::subtree_range(&path.0);
         let mut urls = vec!["/".to_string(), "/duty/lists".into(), "/duty/letters".into(), "/duty/plans".into(), "/duty/reminders".into()];
@@ -218,16 +212,44 @@ pub async fn prepare(day: &mut Day, db: &Db, addr: SocketAddr, host: &str, year:
         }
         let tasks: Vec<(i64,)> = db.fetch_all(q("SELECT id FROM tasks WHERE lead_org_id = $1 ORDER BY id LIMIT 3").bind(a.org_id)).await?;
         urls.extend(tasks.iter().map(|(id,)| format!("/duty/tasks/{id}")));
-        for u in urls {
-            let r = c.send(&http::get_request(host, &u, Some(&a.token))).await?;
-            if r.status == 200 {
-                a.reads.push(u);
+        candidates.push((a.username.clone(), urls));
+    }
+    // sign in and try every page as its account, 16 accounts at a time
+    let host_arc = Arc::new(host.to_string());
+    let workers = 16usize;
+    let mut set = tokio::task::JoinSet::new();
+    for w in 0..workers {
+        let mine: Vec<(usize, String, Vec<String>)> = candidates.iter().enumerate().filter(|(i, _)| i % workers == w).map(|(i, (u, urls))| (i, u.clone(), urls.clone())).collect();
+        let host = host_arc.clone();
+        let mut c = Conn::connect(addr).await?;
+        set.spawn(async move {
+            let mut out = Vec::with_capacity(mine.len());
+            for (i, username, urls) in mine {
+                let body = json!({"username": username, "password": PASSWORD}).to_string();
+                let r = c.send(&http::post_json_request(&host, "/api/v1/auth/login", &body)).await?;
+                if r.status != 200 {
+                    bail!("{username} 登录失败：HTTP {}：{}", r.status, String::from_utf8_lossy(r.body));
+                }
+                let v: Value = serde_json::from_slice(r.body).context("登录响应不是 JSON")?;
+                let token = v["token"].as_str().context("登录响应中没有 token")?.to_string();
+                let mut kept = Vec::new();
+                for u in urls {
+                    if c.send(&http::get_request(&host, &u, Some(&token))).await?.status == 200 {
+                        kept.push(u);
+                    }
+                }
+                out.push((i, token, kept));
             }
-        }
-        if i % 100 == 99 {
-            eprintln!("  已登录并探查 {} 个账号", i + 1);
+            Ok::<_, anyhow::Error>(out)
+        });
+    }
+    while let Some(r) = set.join_next().await {
+        for (i, token, kept) in r.context("探查任务异常结束")?? {
+            day.accounts[i].token = token;
+            day.accounts[i].reads = kept;
         }
     }
+    let mut c = Conn::connect(addr).await?;
     let mut kept = Vec::with_capacity(day.writes.len());
     for mut w in std::mem::take(&mut day.writes) {
         let token = day.accounts[w.account].token.clone();
