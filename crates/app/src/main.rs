@@ -73,6 +73,8 @@ enum Cmd {
         #[arg(long)]
         from: PathBuf,
     },
+    /// The background jobs: when each runs next, when it last ran, how it went
+    Jobs,
 }
 
 #[derive(Subcommand)]
@@ -164,7 +166,7 @@ async fn run() -> anyhow::Result<()> {
             let db = lianzheng::open_db(&s).await?;
             let f = lianzheng::create_private_file(&to).with_context(|| format!("无法创建 {}", to.display()))?;
             let mut w = BufWriter::new(f);
-            let counts = archive::export(&db, &mut w).await?;
+            let counts = archive::export(&db, &lianzheng_web::modules::tables(), &mut w).await?;
             let total: i64 = counts.iter().map(|c| c.1).sum();
             audit::record_alone(&db, &cli_actor(), "archive.export", "archive", None, serde_json::json!({"tables": counts.len(), "rows": total})).await?;
             println!("已写出 {}：{} 张表，{} 行", to.display(), counts.len(), total);
@@ -173,10 +175,23 @@ async fn run() -> anyhow::Result<()> {
         Cmd::Restore { from } | Cmd::Import { from } => {
             let db = lianzheng::open_db(&s).await?;
             let f = std::fs::File::open(&from).with_context(|| format!("无法打开 {}", from.display()))?;
-            let counts = archive::import(&db, &mut BufReader::new(f)).await?;
+            let counts = archive::import(&db, &lianzheng_web::modules::tables(), &mut BufReader::new(f)).await?;
             let total: i64 = counts.iter().map(|c| c.1).sum();
             audit::record_alone(&db, &cli_actor(), "archive.import", "archive", None, serde_json::json!({"tables": counts.len(), "rows": total})).await?;
             println!("已导入 {}：{} 张表，{} 行", from.display(), counts.len(), total);
+            Ok(())
+        }
+        Cmd::Jobs => {
+            let db = lianzheng::open_db(&s).await?;
+            let rows = lianzheng_store::jobs::list(&db).await?;
+            if rows.is_empty() {
+                println!("尚无后台任务（服务首次启动时排定）");
+            }
+            for j in rows {
+                let last = j.last_run_at.map(lianzheng_web::layout::fmt_time).unwrap_or_else(|| "未运行".into());
+                let state = j.last_error.map(|e| format!("失败：{e}")).unwrap_or_else(|| "正常".into());
+                println!("{}：下次 {}，上次 {last}，{state}", lianzheng_web::modules::job_label(&j.kind), lianzheng_web::layout::fmt_time(j.run_at));
+            }
             Ok(())
         }
         Cmd::Audit(AuditCmd::Verify) => {

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::StoreError;
 use crate::db::{Backend, ColType, Db, Val, q_built};
-use crate::schema::{ADDED_COLUMNS, all_tables};
+use crate::schema::{ADDED_COLUMNS, Tables};
 
 const FORMAT: &str = "lianzheng-archive";
 const VERSION: i64 = 1;
@@ -47,13 +47,14 @@ fn from_json(v: &Value, t: ColType) -> Result<Val, StoreError> {
 pub type Counts = Vec<(String, i64)>;
 
 /// Writes every table from one consistent snapshot (one read transaction for the whole export),
-/// so rows written meanwhile are either all in or all out.
-pub async fn export(db: &Db, out: &mut dyn Write) -> Result<Counts, StoreError> {
+/// so rows written meanwhile are either all in or all out. `tables`: the module registry's, in
+/// dependency order.
+pub async fn export(db: &Db, tables: Tables<'_>, out: &mut dyn Write) -> Result<Counts, StoreError> {
     let io = |e: std::io::Error| StoreError::Invalid(format!("写入迁移包失败：{e}"));
     let mut tx = db.begin_read().await?;
     writeln!(out, "{}", json!({"format": FORMAT, "version": VERSION, "source": db.backend().name()})).map_err(io)?;
     let mut counts = Vec::new();
-    for t in all_tables() {
+    for t in tables {
         let names: Vec<&str> = t.columns.iter().map(|c| c.0).collect();
         let types: Vec<ColType> = t.columns.iter().map(|c| c.1).collect();
         writeln!(out, "{}", json!({"table": t.name, "columns": names})).map_err(io)?;
@@ -79,7 +80,8 @@ pub async fn export(db: &Db, out: &mut dyn Write) -> Result<Counts, StoreError> 
 }
 
 /// Reads an archive into a database that holds no organisations yet (a fresh one). All or nothing.
-pub async fn import(db: &Db, input: &mut dyn BufRead) -> Result<Counts, StoreError> {
+/// `tables`: the module registry's, in dependency order.
+pub async fn import(db: &Db, tables: Tables<'_>, input: &mut dyn BufRead) -> Result<Counts, StoreError> {
     let existing = db.scalar_i64(crate::q("SELECT COUNT(*) FROM orgs")).await?;
     if existing > 0 {
         return Err(StoreError::Invalid("目标数据库已有数据，只能导入到新建的空数据库".into()));
@@ -94,9 +96,8 @@ pub async fn import(db: &Db, input: &mut dyn BufRead) -> Result<Counts, StoreErr
     }
     let mut tx = db.begin().await?;
     // Fresh databases carry seed rows (the audit head, default phrases…); the archive brings its own.
-    let tables: Vec<&'static str> = all_tables().map(|t| t.name).collect();
-    for name in tables.iter().rev() {
-        tx.execute(q_built(format!("DELETE FROM {name}"))).await?;
+    for t in tables.iter().rev() {
+        tx.execute(q_built(format!("DELETE FROM {}", t.name))).await?;
     }
     let mut counts: Counts = Vec::new();
     let mut current: Option<(&'static crate::schema::TableDef, Vec<ColType>, String)> = None;
@@ -113,7 +114,7 @@ pub async fn import(db: &Db, input: &mut dyn BufRead) -> Result<Counts, StoreErr
                 continue;
             }
             skipping = false;
-            let def = all_tables().find(|t| t.name == name).ok_or_else(|| StoreError::Invalid(format!("迁移包含有未知的表：{name}")))?;
+            let def = tables.iter().copied().find(|t| t.name == name).ok_or_else(|| StoreError::Invalid(format!("迁移包含有未知的表：{name}")))?;
             let cols: Vec<String> = v["columns"].as_array().map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect()).unwrap_or_default();
             // the archive's columns in this version's order; only columns added since (with a default) may be missing
             let known: Vec<&str> = def.columns.iter().map(|c| c.0).filter(|c| cols.iter().any(|a| a == c) || !ADDED_COLUMNS.contains(&(name, *c))).collect();
@@ -146,7 +147,7 @@ pub async fn import(db: &Db, input: &mut dyn BufRead) -> Result<Counts, StoreErr
     }
     if tx.backend() == Backend::Postgres {
         // identity columns must continue after the imported ids
-        for t in all_tables() {
+        for t in tables {
             if t.columns[0].0 == "id" && t.name != "audit_head" {
                 tx.execute(q_built(format!("SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE((SELECT MAX(id) FROM {0}), 0) + 1, false)", t.name))).await?;
             }

@@ -223,10 +223,20 @@ async fn move_subtree(tx: &mut Tx, org: &Org, new_parent: OrgId) -> Result<(), S
     };
     tx.execute(rewrite("orgs", "path", &format!(", level = level + ({})", parent_level + 1 - org.level))).await?;
     tx.execute(q("UPDATE orgs SET parent_id = $1 WHERE id = $2").bind(new_parent).bind(org.id)).await?;
-    for t in crate::schema::all_tables() {
-        for (col, _) in t.columns.iter().filter(|(c, _)| *c == "org_path" || c.ends_with("_org_path")) {
-            tx.execute(rewrite(t.name, col, "")).await?;
+    // every column that places a row under an organisation, whichever module's table holds it
+    let placed: Vec<(String, String)> = match tx.backend() {
+        crate::db::Backend::Sqlite => {
+            tx.fetch_all(q("SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND (p.name = 'org_path' OR p.name LIKE '%\\_org\\_path' ESCAPE '\\')")).await?
         }
+        crate::db::Backend::Postgres => {
+            tx.fetch_all(q(
+                "SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND (column_name = 'org_path' OR column_name LIKE '%\\_org\\_path' ESCAPE '\\')",
+            ))
+            .await?
+        }
+    };
+    for (table, col) in &placed {
+        tx.execute(rewrite(table, col, "")).await?;
     }
     Ok(())
 }

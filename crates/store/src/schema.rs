@@ -1,5 +1,7 @@
-//! What the schema is, read back from the database, and the list of tables the portable
-//! archive carries. A test checks both databases against each other and against this list.
+//! What the schema is, read back from the database, and the tables each area owns. The list of
+//! tables the portable archive carries is the module registry's (`lianzheng_web::modules`),
+//! which chains these per-area lists with the duty areas' own; a test checks both databases
+//! against each other and against that list.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,9 +16,12 @@ pub struct TableDef {
     pub columns: &'static [(&'static str, ColType)],
 }
 
-/// Tables in dependency order (a row's references come earlier). Sessions are not carried: they
-/// are only valid where they were made.
-pub const BASE_TABLES: &[TableDef] = &[
+/// Each list is in dependency order (a row's references come earlier); the registry keeps the
+/// areas in an order that holds across them. Sessions are not carried: they are only valid
+/// where they were made.
+///
+/// 组织与人员.
+pub const ORG_TABLES: &[TableDef] = &[
     TableDef {
         name: "orgs",
         columns: &[("id", I), ("parent_id", I), ("name", T), ("short_name", T), ("kind", T), ("code", T), ("level", I), ("sort_order", I), ("path", T), ("created_at", I), ("updated_at", I), ("version", I)],
@@ -45,6 +50,10 @@ pub const BASE_TABLES: &[TableDef] = &[
         ],
     },
     TableDef { name: "posts", columns: &[("id", I), ("person_id", I), ("org_id", I), ("kind", T), ("title", T), ("duty_areas", T), ("start_date", T), ("end_date", T), ("created_at", I)] },
+];
+
+/// 账号与授权 (after the organisations and people the accounts name).
+pub const ACCOUNT_TABLES: &[TableDef] = &[
     TableDef {
         name: "users",
         columns: &[
@@ -70,23 +79,31 @@ pub const BASE_TABLES: &[TableDef] = &[
     },
     TableDef { name: "grants", columns: &[("id", I), ("user_id", I), ("role", T), ("org_id", I), ("created_at", I)] },
     TableDef { name: "password_resets", columns: &[("id", I), ("user_id", I), ("requested_by", I), ("requested_at", I), ("status", T), ("decided_by", I), ("decided_at", I)] },
+];
+
+/// 审计.
+pub const AUDIT_TABLES: &[TableDef] = &[
     TableDef { name: "audit_head", columns: &[("id", I), ("seq", I), ("last_hash", T)] },
     TableDef {
         name: "audit_log",
         columns: &[("id", I), ("seq", I), ("at", I), ("actor_id", I), ("actor_name", T), ("action", T), ("entity", T), ("entity_id", T), ("summary", T), ("ip", T), ("prev_hash", T), ("hash", T), ("scheme", T)],
     },
-    TableDef { name: "jobs", columns: &[("id", I), ("kind", T), ("run_at", I), ("locked_by", T), ("locked_until", I), ("attempts", I), ("last_error", T), ("last_run_at", I), ("payload", T), ("created_at", I)] },
-    TableDef { name: "settings", columns: &[("key", T), ("value", T), ("updated_at", I)] },
-    TableDef {
-        name: "attachments",
-        columns: &[("id", I), ("org_id", I), ("org_path", T), ("owner_kind", T), ("owner_id", I), ("filename", T), ("content_type", T), ("size", I), ("sm3", T), ("storage_key", T), ("created_by", I), ("created_at", I)],
-    },
 ];
 
-/// Every archived table, in dependency order: the base, then each domain area's own list.
-pub fn all_tables() -> impl Iterator<Item = &'static TableDef> {
-    BASE_TABLES.iter().chain(crate::duty::lists::TABLES).chain(crate::duty::tasks::TABLES).chain(crate::duty::letters::TABLES)
-}
+/// 系统运行: the background jobs and the stored settings (the node key's check value).
+pub const SYSTEM_TABLES: &[TableDef] = &[
+    TableDef { name: "jobs", columns: &[("id", I), ("kind", T), ("run_at", I), ("locked_by", T), ("locked_until", I), ("attempts", I), ("last_error", T), ("last_run_at", I), ("payload", T), ("created_at", I)] },
+    TableDef { name: "settings", columns: &[("key", T), ("value", T), ("updated_at", I)] },
+];
+
+/// 附件.
+pub const FILES_TABLES: &[TableDef] = &[TableDef {
+    name: "attachments",
+    columns: &[("id", I), ("org_id", I), ("org_path", T), ("owner_kind", T), ("owner_id", I), ("filename", T), ("content_type", T), ("size", I), ("sm3", T), ("storage_key", T), ("created_by", I), ("created_at", I)],
+}];
+
+/// The archived tables, in dependency order, as the module registry lists them.
+pub type Tables<'a> = &'a [&'static TableDef];
 
 /// Columns added after archives were first written, with a database default: an older archive
 /// without them still loads (the default fills them in). (table, column)
@@ -121,4 +138,16 @@ pub async fn describe(db: &Db) -> Result<SchemaInfo, StoreError> {
     };
     info.indexes = idx.into_iter().collect();
     Ok(info)
+}
+
+/// The foreign keys, read back from the database: (table, the table it references), without
+/// a table's references to itself.
+pub async fn references(db: &Db) -> Result<BTreeSet<(String, String)>, StoreError> {
+    let rows: Vec<(String, String)> = match db.backend() {
+        Backend::Sqlite => db.fetch_all(q("SELECT m.name, f.\"table\" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'")).await?,
+        Backend::Postgres => {
+            db.fetch_all(q("SELECT a.relname::text, b.relname::text FROM pg_constraint k JOIN pg_class a ON a.oid = k.conrelid JOIN pg_class b ON b.oid = k.confrelid JOIN pg_namespace n ON n.oid = k.connamespace WHERE k.contype = 'f' AND n.nspname = current_schema()")).await?
+        }
+    };
+    Ok(rows.into_iter().filter(|(a, b)| a != b).collect())
 }

@@ -2,12 +2,13 @@
 
 use lianzheng_store::archive::{export, import};
 use lianzheng_store::{Backend, Db};
+use lianzheng_web::modules;
 
 use crate::harness::{fresh_database_url, spawn_app};
 
 async fn dump(db: &Db) -> String {
     let mut out = Vec::new();
-    export(db, &mut out).await.unwrap();
+    export(db, &modules::tables(), &mut out).await.unwrap();
     // the header names the source database; the rest must be identical
     String::from_utf8(out).unwrap().split_once('\n').unwrap().1.to_string()
 }
@@ -24,7 +25,7 @@ async fn round_trip_loses_nothing() {
     assert!(original.contains("\"table\":\"people\""));
 
     let mut bytes = Vec::new();
-    export(&app.state.db, &mut bytes).await.unwrap();
+    export(&app.state.db, &modules::tables(), &mut bytes).await.unwrap();
 
     // into a second database: PostgreSQL when available, else another SQLite file
     let target_backend = if std::env::var("LIANZHENG_TEST_PG_URL").is_ok() { Backend::Postgres } else { Backend::Sqlite };
@@ -34,7 +35,7 @@ async fn round_trip_loses_nothing() {
     let second = Db::connect(&url).await.unwrap();
     second.migrate().await.unwrap();
     lianzheng_store::node_key::attach(&second, app.state.crypto.as_ref()).await.unwrap();
-    import(&second, &mut bytes.as_slice()).await.unwrap();
+    import(&second, &modules::tables(), &mut bytes.as_slice()).await.unwrap();
     assert_eq!(dump(&second).await, original, "after import into {:?}", target_backend);
 
     // the chain still verifies where it landed, and new writes continue it
@@ -42,20 +43,20 @@ async fn round_trip_loses_nothing() {
 
     // and back into a fresh SQLite database
     let mut again = Vec::new();
-    export(&second, &mut again).await.unwrap();
+    export(&second, &modules::tables(), &mut again).await.unwrap();
     let dir3 = app.dir.join("third");
     std::fs::create_dir_all(&dir3).unwrap();
     let third = Db::connect(&Db::sqlite_url_for(&dir3)).await.unwrap();
     third.migrate().await.unwrap();
     lianzheng_store::node_key::attach(&third, app.state.crypto.as_ref()).await.unwrap();
-    import(&third, &mut again.as_slice()).await.unwrap();
+    import(&third, &modules::tables(), &mut again.as_slice()).await.unwrap();
     assert_eq!(dump(&third).await, original);
 
     // importing twice is refused and changes nothing
-    let err = import(&third, &mut again.as_slice()).await.unwrap_err();
+    let err = import(&third, &modules::tables(), &mut again.as_slice()).await.unwrap_err();
     assert!(err.to_string().contains("已有数据"));
     // a broken archive is refused
-    let err = import(&second, &mut "not an archive\n".as_bytes()).await.unwrap_err();
+    let err = import(&second, &modules::tables(), &mut "not an archive\n".as_bytes()).await.unwrap_err();
     assert!(err.to_string().contains("迁移包") || err.to_string().contains("已有数据"));
 }
 
@@ -65,7 +66,7 @@ async fn round_trip_loses_nothing() {
 async fn an_archive_with_band_rows_still_imports() {
     let app = spawn_app(Backend::Sqlite).await;
     let mut bytes = Vec::new();
-    export(&app.state.db, &mut bytes).await.unwrap();
+    export(&app.state.db, &modules::tables(), &mut bytes).await.unwrap();
     let text = String::from_utf8(bytes).unwrap();
     assert!(text.contains("\"table\":\"letter_signatures\""));
     // as an old archive: band rows where the signatures are
@@ -83,6 +84,6 @@ async fn an_archive_with_band_rows_still_imports() {
     let db = Db::connect(&Db::sqlite_url_for(&dir)).await.unwrap();
     db.migrate().await.unwrap();
     lianzheng_store::node_key::attach(&db, app.state.crypto.as_ref()).await.unwrap();
-    import(&db, &mut old.as_bytes()).await.unwrap();
+    import(&db, &modules::tables(), &mut old.as_bytes()).await.unwrap();
     assert_eq!(dump(&db).await, dump(&app.state.db).await);
 }

@@ -125,7 +125,7 @@ async fn entries_from_before_the_key_still_verify() {
     db.execute(q("UPDATE audit_head SET seq = 3, last_hash = $1 WHERE id = 1").bind(prev)).await.unwrap();
     // an archive as the old version wrote it: no scheme column, no key check
     let mut archive = Vec::new();
-    lianzheng_store::archive::export(&db, &mut archive).await.unwrap();
+    lianzheng_store::archive::export(&db, &lianzheng_web::modules::tables(), &mut archive).await.unwrap();
     let mut in_audit_log = false;
     let old_archive: String = String::from_utf8(archive)
         .unwrap()
@@ -157,18 +157,18 @@ async fn entries_from_before_the_key_still_verify() {
     let restored = Db::connect(&Db::sqlite_url_for(&dir2)).await.unwrap();
     restored.migrate().await.unwrap();
     lianzheng_store::node_key::attach(&restored, &crypto).await.unwrap();
-    lianzheng_store::archive::import(&restored, &mut old_archive.as_bytes()).await.unwrap();
+    lianzheng_store::archive::import(&restored, &lianzheng_web::modules::tables(), &mut old_archive.as_bytes()).await.unwrap();
     assert_eq!(verify_chain(&restored).await.unwrap(), ChainCheck::Intact { entries: 4, unkeyed: 3 });
     // an archive from a node with another key is refused, and nothing is loaded
     let mut keyed = Vec::new();
-    lianzheng_store::archive::export(&restored, &mut keyed).await.unwrap();
+    lianzheng_store::archive::export(&restored, &lianzheng_web::modules::tables(), &mut keyed).await.unwrap();
     restored.close().await;
     let dir3 = dir.join("other-key");
     std::fs::create_dir_all(&dir3).unwrap();
     let other = Db::connect(&Db::sqlite_url_for(&dir3)).await.unwrap();
     other.migrate().await.unwrap();
     lianzheng_store::node_key::attach(&other, &Sm4Crypto::from_key_hex(&Sm4Crypto::generate_key_hex()).unwrap()).await.unwrap();
-    let err = lianzheng_store::archive::import(&other, &mut keyed.as_slice()).await.unwrap_err().to_string();
+    let err = lianzheng_store::archive::import(&other, &lianzheng_web::modules::tables(), &mut keyed.as_slice()).await.unwrap_err().to_string();
     assert!(err.contains("secret_key 与迁移包所来自的数据库的密钥不一致"), "{err}");
     assert_eq!(other.scalar_i64(q("SELECT COUNT(*) FROM audit_log")).await.unwrap(), 1, "only its own first-start entry");
     other.close().await;

@@ -42,7 +42,7 @@ impl Write for WriteMidway {
 
 both!(a_backup_reads_one_snapshot, |app: TestApp| async move {
     let mut w = WriteMidway { out: Vec::new(), url: app.settings.database_url(), done: false };
-    lianzheng_store::archive::export(&app.state.db, &mut w).await.unwrap();
+    lianzheng_store::archive::export(&app.state.db, &lianzheng_web::modules::tables(), &mut w).await.unwrap();
     assert!(w.done);
     let text = String::from_utf8(w.out).unwrap();
     assert!(text.contains("\"table\":\"settings\""));

@@ -370,7 +370,7 @@ both!(reminder_job_is_idempotent, |app: TestApp| async move {
     // through the job queue as well
     let sched = lianzheng::schedule(&app.settings);
     lianzheng::jobs::ensure_scheduled(db, &sched).await.unwrap();
-    lianzheng_store::jobs::run_soon(db, lianzheng::jobs::TASK_REMINDERS).await.unwrap();
+    lianzheng_store::jobs::run_soon(db, "task_reminders").await.unwrap();
     assert_eq!(lianzheng::jobs::run_once(db, "node-t", &sched).await.unwrap().as_deref(), Some("task_reminders"));
     let job = lianzheng_store::jobs::list(db).await.unwrap().into_iter().find(|j| j.kind == "task_reminders").unwrap();
     assert!(job.last_error.is_none(), "{:?}", job.last_error);

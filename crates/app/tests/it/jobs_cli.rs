@@ -10,8 +10,8 @@ use crate::harness::TestApp;
 both!(a_job_is_claimed_by_one_worker_only, |app: TestApp| async move {
     let sched = lianzheng::schedule(&app.settings);
     lianzheng::jobs::ensure_scheduled(&app.state.db, &sched).await.unwrap();
-    jobs::run_soon(&app.state.db, lianzheng::jobs::AUDIT_VERIFY).await.unwrap();
-    jobs::run_soon(&app.state.db, lianzheng::jobs::SESSION_CLEANUP).await.unwrap();
+    jobs::run_soon(&app.state.db, "audit_verify").await.unwrap();
+    jobs::run_soon(&app.state.db, "session_cleanup").await.unwrap();
     let a = jobs::claim(&app.state.db, "node-a", 600).await.unwrap().unwrap();
     let b = jobs::claim(&app.state.db, "node-b", 600).await.unwrap().unwrap();
     assert_ne!(a.id, b.id, "two nodes never hold the same job");
@@ -33,10 +33,18 @@ both!(a_job_is_claimed_by_one_worker_only, |app: TestApp| async move {
     }
     // a tampered log makes the daily check record the broken link
     app.state.db.execute(q("UPDATE audit_log SET actor_name = 'x' WHERE seq = 3")).await.unwrap();
-    jobs::run_soon(&app.state.db, lianzheng::jobs::AUDIT_VERIFY).await.unwrap();
+    jobs::run_soon(&app.state.db, "audit_verify").await.unwrap();
     lianzheng::jobs::run_once(&app.state.db, "node-x", &sched).await.unwrap();
     let j = jobs::list(&app.state.db).await.unwrap().into_iter().find(|j| j.kind == "audit_verify").unwrap();
     assert!(j.last_error.unwrap().contains("第3条"));
+    // people read the jobs by their labels, and a kind no module declares is named as unknown
+    let (ok, out) = cli(&app, &["jobs"]);
+    assert!(ok && out.contains("审计日志链校验") && out.contains("会话清理") && out.contains("任务到期提醒") && out.contains("失败：日志链断裂"), "{out}");
+    assert!(!out.contains("audit_verify"), "{out}");
+    jobs::ensure(&app.state.db, "retired_kind", 0).await.unwrap();
+    assert_eq!(lianzheng::jobs::run_once(&app.state.db, "node-x", &sched).await.unwrap().as_deref(), Some("retired_kind"));
+    let j = jobs::list(&app.state.db).await.unwrap().into_iter().find(|j| j.kind == "retired_kind").unwrap();
+    assert_eq!(j.last_error.as_deref(), Some("未知任务类型：retired_kind"));
 });
 
 both!(idle_sessions_expire, |app: TestApp| async move {

@@ -172,7 +172,7 @@ both!(an_organisation_moves_with_everything_under_it, |app: TestApp| async move 
 
     // no stored path is left under the old one, in any table
     let (lo, hi) = lianzheng_core::org::subtree_range(&old_path);
-    for t in lianzheng_store::schema::all_tables() {
+    for t in lianzheng_web::modules::tables() {
         for (col, _) in t.columns.iter().filter(|(c, _)| *c == "path" && t.name == "orgs" || *c == "org_path" || c.ends_with("_org_path")) {
             let n = app.state.db.scalar_i64(lianzheng_store::q_built(format!("SELECT COUNT(*) FROM {} WHERE {col} >= $1 AND {col} < $2", t.name)).bind(lo.clone()).bind(hi.clone())).await.unwrap();
             assert_eq!(n, 0, "{}.{col} still under {old_path}", t.name);

@@ -8,6 +8,7 @@
 //! account's other sessions; API tokens have an idle timeout and a lifetime; argon2 runs on the
 //! blocking pool, at most one per core.
 
+pub use lianzheng_store::schema::ACCOUNT_TABLES as TABLES;
 use std::sync::LazyLock;
 
 use lianzheng_core::crypto::{decrypt_str, encrypt_str};
@@ -589,6 +590,20 @@ pub async fn revoke_grant(st: &AppState, p: &Principal, grant_id: GrantId) -> Ap
 pub async fn job_status(st: &AppState, p: &Principal) -> AppResult<Vec<Job>> {
     p.require(Permission::ManageSettings)?;
     Ok(jobs::list(&st.db).await?)
+}
+
+/// Job 会话清理: sessions and tokens idle or past their lifetime are removed.
+pub async fn session_cleanup_job(db: &lianzheng_store::Db, s: &crate::app::system::Schedule) -> crate::app::system::Ran {
+    use crate::app::system::Ran;
+    match sessions::delete_stale(db, s.idle_secs).await {
+        Ok(n) => {
+            if n > 0 {
+                tracing::info!(removed = n, "expired sessions removed");
+            }
+            Ran { next_at: now() + s.session_cleanup_secs, error: None }
+        }
+        Err(e) => Ran { next_at: now() + 60, error: Some(e.to_string()) },
+    }
 }
 
 #[cfg(test)]

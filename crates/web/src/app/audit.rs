@@ -6,6 +6,7 @@ use lianzheng_core::org::Permission;
 use lianzheng_docs::xlsx::{Column, Table, write_tables};
 use lianzheng_store::audit::{self, AuditFilter};
 pub use lianzheng_store::audit::{AuditEntry, ChainCheck};
+pub use lianzheng_store::schema::AUDIT_TABLES as TABLES;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Principal;
@@ -89,4 +90,21 @@ pub async fn export(st: &AppState, p: &Principal, q: &AuditQuery) -> AppResult<V
         rows,
     }])
     .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Job 审计日志链校验: the whole chain is walked and the first broken link recorded.
+pub async fn verify_job(db: &lianzheng_store::Db, s: &crate::app::system::Schedule) -> crate::app::system::Ran {
+    use crate::app::system::Ran;
+    use lianzheng_store::now;
+    match audit::verify_chain(db).await {
+        Ok(ChainCheck::Intact { entries, unkeyed }) => {
+            tracing::info!(entries, unkeyed, "audit chain intact");
+            Ran { next_at: now() + s.audit_verify_secs, error: None }
+        }
+        Ok(ChainCheck::Broken { seq, reason }) => {
+            tracing::error!(seq, %reason, "AUDIT CHAIN BROKEN");
+            Ran { next_at: now() + s.audit_verify_secs, error: Some(format!("日志链断裂：第{seq}条：{reason}")) }
+        }
+        Err(e) => Ran { next_at: now() + 600, error: Some(e.to_string()) },
+    }
 }

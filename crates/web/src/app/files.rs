@@ -5,6 +5,7 @@ use lianzheng_core::ids::*;
 use lianzheng_core::org::Permission;
 use lianzheng_store::attachments::{self, Attachment};
 use lianzheng_store::duty::tasks as task_store;
+pub use lianzheng_store::schema::FILES_TABLES as TABLES;
 
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};

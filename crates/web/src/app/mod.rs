@@ -10,6 +10,9 @@ pub mod audit;
 pub mod duty;
 pub mod files;
 pub mod org;
+pub mod system;
+
+pub use lianzheng_store::schema::TableDef;
 
 use crate::error::AppResult;
 use crate::state::AppState;

@@ -5,6 +5,7 @@
 
 pub mod xlsx;
 
+pub use lianzheng_store::schema::ORG_TABLES as TABLES;
 use std::sync::Arc;
 
 use lianzheng_core::crypto::decrypt_str;

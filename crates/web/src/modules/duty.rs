@@ -3,6 +3,7 @@ use lianzheng_core::org::Permission;
 
 use super::{Module, Tab};
 use crate::app::duty::{Part, open};
+use crate::app::system::Job;
 
 pub static MODULE: Module = Module {
     name: "duty",
@@ -22,4 +23,9 @@ pub static MODULE: Module = Module {
         Tab { href: "/duty/flags", label: "雷同检查", may_open: |p| open(p, Part::Flags).is_ok() },
         Tab { href: "/duty/phrases", label: "职责用语", may_open: |p| open(p, Part::Phrases).is_ok() },
     ],
+    tables: &[crate::app::duty::lists::TABLES, crate::app::duty::tasks::TABLES, crate::app::duty::letters::TABLES],
+    jobs: &[&REMINDERS_JOB],
 };
+
+/// 任务到期提醒: the day's reminders before and after deadlines (任务分工).
+static REMINDERS_JOB: Job = Job { kind: "task_reminders", label: "任务到期提醒", first_in: |_| 300, run: |db, s| Box::pin(crate::app::duty::tasks::reminders_job(db, s)) };

@@ -11,4 +11,6 @@ pub static MODULE: Module = Module {
     permissions: &[Permission::UploadAttachments],
     audit_labels: lianzheng_core::audit_labels::FILES,
     tabs: &[],
+    tables: &[crate::app::files::TABLES],
+    jobs: &[],
 };

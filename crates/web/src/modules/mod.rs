@@ -1,19 +1,23 @@
 //! The module registry: each domain area declares, in one file of this folder, what it adds
-//! to the application — API operations (which also make the OpenAPI document and the scope
-//! matrix), page routes, and the permissions it checks. The central lists (router, OpenAPI,
-//! the scope matrix test) loop over `MODULES`, so a new module is one file here and one line
-//! below.
+//! to the application — its tables (the archive, backup and restore, the schema check), API
+//! operations (which also make the OpenAPI document and the scope matrix), page routes and
+//! page form actions (the scope matrix), background jobs (the worker and the scheduler), the
+//! permissions it checks and its audit labels. The central lists loop over `MODULES`, so a new
+//! module is one file here and one line below.
 
 mod account;
 mod audit;
 mod duty;
 mod files;
 mod org;
+mod system;
 
 use axum::Router;
 use lianzheng_core::org::Permission;
 
 use crate::api::Op;
+use crate::app::TableDef;
+use crate::app::system::Job;
 use crate::auth::Principal;
 use crate::state::AppState;
 
@@ -33,6 +37,10 @@ pub struct Module {
     pub audit_labels: &'static [(&'static str, &'static str)],
     /// The module's tab bar, first tab its landing page; shown on every page under it.
     pub tabs: &'static [Tab],
+    /// Its tables, each list in dependency order (a row's references come earlier).
+    pub tables: &'static [&'static [TableDef]],
+    /// Its background jobs.
+    pub jobs: &'static [&'static Job],
 }
 
 /// One tab of a module's tab bar. `may_open` is the same rule the page's handler applies
@@ -43,7 +51,28 @@ pub struct Tab {
     pub may_open: fn(&Principal) -> bool,
 }
 
-pub static MODULES: &[&Module] = &[&account::MODULE, &org::MODULE, &files::MODULE, &audit::MODULE, &duty::MODULE];
+/// In dependency order: a module's tables may reference only its own and earlier modules'.
+pub static MODULES: &[&Module] = &[&org::MODULE, &account::MODULE, &audit::MODULE, &system::MODULE, &files::MODULE, &duty::MODULE];
+
+/// Every archived table, in dependency order.
+pub fn tables() -> Vec<&'static TableDef> {
+    MODULES.iter().flat_map(|m| m.tables.iter().flat_map(|t| t.iter())).collect()
+}
+
+/// Every background job.
+pub fn jobs() -> impl Iterator<Item = &'static Job> {
+    MODULES.iter().flat_map(|m| m.jobs.iter().copied())
+}
+
+/// The job of a kind.
+pub fn job(kind: &str) -> Option<&'static Job> {
+    jobs().find(|j| j.kind == kind)
+}
+
+/// A job kind as people read it: its label, or the code itself when no module declares it.
+pub fn job_label(kind: &str) -> &str {
+    job(kind).map_or(kind, |j| j.label)
+}
 
 /// Every page route of every module.
 pub fn page_routes() -> Router<AppState> {
@@ -64,5 +93,21 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), MODULES.len(), "module names are unique");
+    }
+
+    #[test]
+    fn tables_and_jobs_are_declared_once() {
+        let mut tables: Vec<&str> = super::tables().iter().map(|t| t.name).collect();
+        let n = tables.len();
+        tables.sort_unstable();
+        tables.dedup();
+        assert_eq!(tables.len(), n, "a table claimed by two modules");
+        let mut kinds: Vec<&str> = super::jobs().map(|j| j.kind).collect();
+        let n = kinds.len();
+        kinds.sort_unstable();
+        kinds.dedup();
+        assert_eq!(kinds.len(), n, "a job kind declared twice");
+        assert_eq!(super::job_label("audit_verify"), "审计日志链校验");
+        assert_eq!(super::job_label("no_such_job"), "no_such_job");
     }
 }

@@ -11,4 +11,6 @@ pub static MODULE: Module = Module {
     permissions: &[Permission::ViewOrgs, Permission::ManageOrgs, Permission::ViewPeople, Permission::ManagePeople],
     audit_labels: lianzheng_core::audit_labels::ORG,
     tabs: &[],
+    tables: &[crate::app::org::TABLES],
+    jobs: &[],
 };

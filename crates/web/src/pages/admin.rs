@@ -311,14 +311,7 @@ pub async fn settings(State(st): State<AppState>, p: Principal) -> AppResult<Res
     let jobs = accounts::job_status(&st, &p)
         .await?
         .into_iter()
-        .map(|j| {
-            let name = match j.kind.as_str() {
-                "session_cleanup" => "清理过期会话",
-                "audit_verify" => "审计日志链校验",
-                other => other,
-            };
-            (name.to_string(), fmt_time(j.run_at), j.last_run_at.map(fmt_time).unwrap_or_default(), j.last_error.unwrap_or_else(|| "正常".into()))
-        })
+        .map(|j| (crate::modules::job_label(&j.kind).to_string(), fmt_time(j.run_at), j.last_run_at.map(fmt_time).unwrap_or_default(), j.last_error.unwrap_or_else(|| "正常".into())))
         .collect();
     let pol = &st.policy;
     let proxies = if pol.trusted_proxies.is_empty() { "无（不采信 X-Forwarded-For）".to_string() } else { pol.trusted_proxies.iter().map(|ip| ip.to_string()).collect::<Vec<_>>().join("、") };

@@ -6,6 +6,7 @@ use lianzheng_core::access::{self, Record, Sees};
 use lianzheng_core::ids::*;
 use lianzheng_core::org::{Permission, Scope};
 use lianzheng_store::audit;
+pub use lianzheng_store::duty::letters::TABLES;
 use lianzheng_store::duty::letters::{self as store, FlagFilter, LetterFilter};
 pub use lianzheng_store::duty::letters::{Flag, KINDS, Letter, LetterTemplate, PLACEHOLDERS};
 use serde_json::json;

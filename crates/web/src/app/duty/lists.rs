@@ -5,6 +5,7 @@
 use lianzheng_core::access::{self, Record, Sees};
 use lianzheng_core::ids::*;
 use lianzheng_core::org::{OrgKind, Permission, PostKind, Scope};
+pub use lianzheng_store::duty::lists::TABLES;
 use lianzheng_store::duty::lists::{self as store, ListFilter};
 pub use lianzheng_store::duty::lists::{Coverage, DutyItem, DutyList, ListKind, ListStatus, ListVersion, Template};
 

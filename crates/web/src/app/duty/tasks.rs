@@ -6,6 +6,7 @@
 //! here or in the store against the plan owner's subtree and the caller's scope, like ids in
 //! the path. Text longer than a field allows is refused, never cut.
 
+pub use lianzheng_store::duty::tasks::TABLES;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -933,4 +934,16 @@ pub async fn document(st: &AppState, p: &Principal, id: PlanId) -> AppResult<(St
 pub async fn my_reminders(st: &AppState, p: &Principal) -> AppResult<Arc<Vec<Reminder>>> {
     let scope = p.require(Permission::ViewDuty)?;
     reminders(st, &scope, None).await
+}
+
+/// Job 任务到期提醒: the day's reminders before and after deadlines, made at 06:00 Beijing time.
+pub async fn reminders_job(db: &lianzheng_store::Db, s: &crate::app::system::Schedule) -> crate::app::system::Ran {
+    use crate::app::system::{Ran, next_morning};
+    match store::run_reminders(db, today(), s.task_reminder_days).await {
+        Ok(n) => {
+            tracing::info!(created = n, "task reminders");
+            Ran { next_at: next_morning(), error: None }
+        }
+        Err(e) => Ran { next_at: lianzheng_store::now() + 600, error: Some(e.to_string()) },
+    }
 }
