@@ -291,8 +291,11 @@ pub async fn count_in_scope(db: &Db, scope: &Scope) -> Result<i64, StoreError> {
     db.scalar_i64(b.build()).await
 }
 
-/// The stored (encrypted) ID number of a person, to keep it when an edit leaves the field blank.
-pub async fn id_number_enc(db: &Db, id: PersonId) -> Result<Option<String>, StoreError> {
-    let v: Option<(Option<String>,)> = db.fetch_optional(q("SELECT id_number_enc FROM people WHERE id = $1").bind(id)).await?;
+/// The stored (encrypted) ID number of a person inside the scope, to keep it when an edit
+/// leaves the field blank.
+pub async fn id_number_enc(db: &Db, scope: &Scope, id: PersonId) -> Result<Option<String>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT id_number_enc FROM people WHERE id = ");
+    b.bind(id).push(" AND ").scope("org_path", scope);
+    let v: Option<(Option<String>,)> = db.fetch_optional(b.build()).await?;
     Ok(v.and_then(|(e,)| e))
 }

@@ -6,7 +6,7 @@ use std::io::Read;
 
 use lianzheng_docs::xlsx::{Column, Table, read_rows, write_tables};
 use lianzheng_store::duty::tasks;
-use lianzheng_store::q;
+use lianzheng_store::{q, q_built};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -164,6 +164,29 @@ both!(lead_unit_sees_cooperating_reports, |app: TestApp| async move {
     // the file under another item's id is not found
     let r = c.get(app.url(&format!("/duty/tasks/{medical}/files/{href}"))).send().await.unwrap();
     assert_eq!(r.status(), 404);
+
+    // the store itself leaves out the files of reports the scope does not see: 卫健局's file on
+    // 医药 is the owner's to read, not the cooperating 教育局's
+    let theirs = app.state.db.scalar_i64(q_built(format!("SELECT MIN(id) FROM task_reports WHERE task_id = {medical} AND text LIKE '卫健局%'"))).await.unwrap();
+    let org = app.state.db.scalar_i64(q_built(format!("SELECT org_id FROM task_reports WHERE id = {theirs}"))).await.unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("org_id", org.to_string())
+        .text("owner_kind", "task_report")
+        .text("owner_id", theirs.to_string())
+        .part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4 health".to_vec()).file_name("卫健局台账.pdf"));
+    let r = app.client().post(app.url("/api/v1/attachments")).bearer_auth(&jw).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let scope_of = async |user: &str| {
+        let u = lianzheng_store::users::get_by_username(&app.state.db, user).await.unwrap().unwrap();
+        lianzheng_store::users::scope_for(&lianzheng_store::users::grants_of(&app.state.db, u.id).await.unwrap(), lianzheng_core::org::Permission::ViewDuty)
+    };
+    let files = async |user: &str| {
+        let scope = scope_of(user).await;
+        let view = lianzheng_store::duty::tasks::get_task(&app.state.db, &scope, lianzheng_core::ids::TaskId::new(medical)).await.unwrap();
+        lianzheng_store::duty::tasks::report_attachments(&app.state.db, &scope, &view).await.unwrap().into_iter().filter_map(|a| a.owner_id).collect::<Vec<i64>>()
+    };
+    assert!(files("jw_staff").await.contains(&theirs));
+    assert!(!files("dw_jyj").await.contains(&theirs), "a cooperating unit's scope reads no file of another unit's report");
 });
 
 both!(reporting_progress_updates_percent_and_is_audited, |app: TestApp| async move {

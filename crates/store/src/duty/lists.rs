@@ -208,16 +208,6 @@ pub async fn items(db: &Db, scope: &Scope, list_id: DutyListId) -> Result<Vec<Du
     db.fetch_all(b.build()).await
 }
 
-/// Items of several lists at once (letters, exports).
-pub async fn items_of_person(db: &Db, person_id: PersonId, year: i64) -> Result<Vec<DutyItem>, StoreError> {
-    db.fetch_all(
-        q("SELECT i.id, i.list_id, i.seq, i.scope, i.template_item_id, i.category, i.content FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE l.person_id = $1 AND l.year = $2 ORDER BY l.kind, CASE WHEN i.scope = 'common' THEN 0 ELSE 1 END, i.seq, i.id")
-            .bind(person_id)
-            .bind(year),
-    )
-    .await
-}
-
 /// A list's filing and review snapshots, when the list lies inside the scope.
 pub async fn versions(db: &Db, scope: &Scope, list_id: DutyListId) -> Result<Vec<ListVersion>, StoreError> {
     let mut b = SqlBuilder::new("SELECT v.id, v.list_id, v.version, v.event, v.reason, v.snapshot, v.actor_name, v.at FROM duty_list_versions v JOIN duty_lists l ON l.id = v.list_id WHERE v.list_id = ");

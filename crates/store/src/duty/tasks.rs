@@ -356,7 +356,11 @@ pub struct PlanData {
     order: Vec<Pos>,
 }
 
-pub async fn plan_data(db: &Db, plan_id: PlanId) -> Result<PlanData, StoreError> {
+/// The whole plan, for a viewer whose scope sees the plan (else `NotFound`). It is one snapshot
+/// per plan (cached and shared by its viewers): each view filters it by the viewer's scope and
+/// need-to-know in `PlanData::page`.
+pub async fn plan_data(db: &Db, scope: &Scope, plan_id: PlanId) -> Result<PlanData, StoreError> {
+    get_plan(db, scope, plan_id).await?;
     let tasks: Vec<Task> = db.fetch_all(q_built(format!("{TASK_SELECT}WHERE t.plan_id = $1")).bind(plan_id)).await?;
     let rows: Vec<TaskOrg> = db.fetch_all(q("SELECT x.task_id, x.org_id, x.org_path, o.name AS org_name, x.role FROM task_orgs x JOIN orgs o ON o.id = x.org_id WHERE x.plan_id = $1 ORDER BY x.id").bind(plan_id)).await?;
     Ok(PlanData::new(tasks, rows))
@@ -589,16 +593,16 @@ pub async fn get_report(db: &Db, scope: &Scope, id: ReportId) -> Result<Report, 
     db.fetch_optional(b.build()).await?.ok_or(StoreError::NotFound)
 }
 
-/// Attachments of the given reports (the reports were already checked to be readable).
-pub async fn report_attachments(db: &Db, report_ids: &[ReportId]) -> Result<Vec<Attachment>, StoreError> {
-    if report_ids.is_empty() {
-        return Ok(Vec::new());
+/// Files of the item's reports the viewer may read (the rule of `reports`): a file of another
+/// item's report, or of a report the scope does not see, is left out.
+pub async fn report_attachments(db: &Db, scope: &Scope, view: &TaskView) -> Result<Vec<Attachment>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT a.* FROM attachments a JOIN task_reports r ON r.id = a.owner_id WHERE a.owner_kind = ");
+    b.bind(REPORT_ATTACHMENT_KIND).push(" AND r.task_id = ").bind(view.task.id);
+    if !view.sees_all_reports() {
+        b.push(" AND ").scope("r.org_path", scope);
     }
-    let mut query = q_built(format!("SELECT * FROM attachments WHERE owner_kind = $1 AND owner_id IN ({}) ORDER BY id", placeholders(2, report_ids.len()))).bind(REPORT_ATTACHMENT_KIND);
-    for id in report_ids {
-        query = query.bind(*id);
-    }
-    db.fetch_all(query).await
+    b.push(" ORDER BY a.id LIMIT 2000");
+    db.fetch_all(b.build()).await
 }
 
 /// Items of the responsibility lists linked to a task that the viewer's scope sees: a link to
@@ -616,15 +620,26 @@ pub async fn linkable_items(db: &Db, scope: &Scope, year: i64) -> Result<Vec<Lin
     db.fetch_all(b.build()).await
 }
 
-/// A unit named by id, code, name or short name inside the plan owner's subtree; `None` when
-/// there is none or the name is ambiguous.
-pub async fn find_unit(db: &Db, plan: &Plan, token: &str) -> Result<Option<OrgId>, StoreError> {
+/// A unit named by id, code, name or short name inside the plan owner's subtree and the
+/// writer's scope; `None` when there is none or the name is ambiguous.
+pub async fn find_unit(db: &Db, scope: &Scope, plan: &Plan, token: &str) -> Result<Option<OrgId>, StoreError> {
     let (lo, hi) = subtree_range(&plan.org_path);
-    let found: Vec<(OrgId,)> = if let Ok(id) = token.parse::<OrgId>() {
-        db.fetch_all(q("SELECT id FROM orgs WHERE id = $1 AND path >= $2 AND path < $3").bind(id).bind(lo.as_str()).bind(hi.as_str())).await?
+    let id = token.parse::<OrgId>().ok();
+    let find = |by: &str| {
+        let mut b = SqlBuilder::new("SELECT id FROM orgs WHERE ");
+        match (by, id) {
+            ("id", Some(id)) => b.push("id = ").bind(id),
+            ("code", _) => b.push("code = ").bind(token),
+            _ => b.push("(name = ").bind(token).push(" OR short_name = ").bind(token).push(")"),
+        };
+        b.push(" AND path >= ").bind(lo.as_str()).push(" AND path < ").bind(hi.as_str()).push(" AND ").scope("path", scope).push(" LIMIT 2");
+        b.build()
+    };
+    let found: Vec<(OrgId,)> = if id.is_some() {
+        db.fetch_all(find("id")).await?
     } else {
-        let by_code: Vec<(OrgId,)> = db.fetch_all(q("SELECT id FROM orgs WHERE code = $1 AND path >= $2 AND path < $3").bind(token).bind(lo.as_str()).bind(hi.as_str())).await?;
-        if by_code.is_empty() { db.fetch_all(q("SELECT id FROM orgs WHERE (name = $1 OR short_name = $1) AND path >= $2 AND path < $3 LIMIT 2").bind(token).bind(lo.as_str()).bind(hi.as_str())).await? } else { by_code }
+        let by_code: Vec<(OrgId,)> = db.fetch_all(find("code")).await?;
+        if by_code.is_empty() { db.fetch_all(find("name")).await? } else { by_code }
     };
     Ok(match found.as_slice() {
         [(id,)] => Some(*id),
@@ -632,12 +647,13 @@ pub async fn find_unit(db: &Db, plan: &Plan, token: &str) -> Result<Option<OrgId
     })
 }
 
-/// Units an item of the plan may name: the owner and two levels below (at most 400), as
-/// (id, name, level) in tree order.
-pub async fn unit_options(db: &Db, plan: &Plan) -> Result<Vec<(OrgId, String, i64)>, StoreError> {
+/// Units an item of the plan may name: the owner and two levels below inside the writer's
+/// scope (at most 400), as (id, name, level) in tree order.
+pub async fn unit_options(db: &Db, scope: &Scope, plan: &Plan) -> Result<Vec<(OrgId, String, i64)>, StoreError> {
     let (lo, hi) = subtree_range(&plan.org_path);
-    db.fetch_all(q("SELECT o.id, o.name, o.level FROM orgs o WHERE o.path >= $1 AND o.path < $2 AND o.level <= (SELECT level FROM orgs WHERE id = $3) + 2 ORDER BY o.path LIMIT 400").bind(lo).bind(hi).bind(plan.org_id))
-        .await
+    let mut b = SqlBuilder::new("SELECT o.id, o.name, o.level FROM orgs o WHERE o.path >= ");
+    b.bind(lo).push(" AND o.path < ").bind(hi).push(" AND o.level <= (SELECT level FROM orgs WHERE id = ").bind(plan.org_id).push(") + 2 AND ").scope("o.path", scope).push(" ORDER BY o.path LIMIT 400");
+    db.fetch_all(b.build()).await
 }
 
 /// The plan page's unit filter: the owner and the units directly under it, as (id, name,
@@ -646,21 +662,24 @@ pub async fn unit_filter_options(db: &Db, owner_org_id: OrgId) -> Result<Vec<(Or
     db.fetch_all(q("SELECT id, name, path FROM orgs WHERE id = $1 OR parent_id = $1 ORDER BY parent_id IS NOT NULL, sort_order, id LIMIT 400").bind(owner_org_id)).await
 }
 
-/// Leaders of the owner and the level below, for the 牵头领导 suggestions: (name, post title, unit).
-pub async fn leader_names(db: &Db, plan: &Plan) -> Result<Vec<(String, Option<String>, String)>, StoreError> {
+/// Leaders of the owner and the level below inside the writer's scope, for the 牵头领导
+/// suggestions: (name, post title, unit).
+pub async fn leader_names(db: &Db, scope: &Scope, plan: &Plan) -> Result<Vec<(String, Option<String>, String)>, StoreError> {
     let (lo, hi) = subtree_range(&plan.org_path);
-    db.fetch_all(
-        q("SELECT p.name, ps.title, o.name FROM people p JOIN posts ps ON ps.person_id = p.id JOIN orgs o ON o.id = p.org_id WHERE ps.end_date IS NULL AND ps.kind IN ('secretary', 'deputy_secretary', 'discipline_secretary', 'team_member') AND o.level <= (SELECT level FROM orgs WHERE id = $1) + 1 AND o.path >= $2 AND o.path < $3 ORDER BY o.path, p.sort_order LIMIT 200")
-            .bind(plan.org_id)
-            .bind(lo)
-            .bind(hi),
-    )
-    .await
+    let mut b = SqlBuilder::new(
+        "SELECT p.name, ps.title, o.name FROM people p JOIN posts ps ON ps.person_id = p.id JOIN orgs o ON o.id = p.org_id WHERE ps.end_date IS NULL AND ps.kind IN ('secretary', 'deputy_secretary', 'discipline_secretary', 'team_member') AND o.level <= (SELECT level FROM orgs WHERE id = ",
+    );
+    b.bind(plan.org_id).push(") + 1 AND o.path >= ").bind(lo).push(" AND o.path < ").bind(hi).push(" AND ").scope("p.org_path", scope).push(" ORDER BY o.path, p.sort_order LIMIT 200");
+    db.fetch_all(b.build()).await
 }
 
-/// The title of an item of this plan (`None` for an item of another plan).
-pub async fn task_title(db: &Db, plan_id: PlanId, id: TaskId) -> Result<Option<String>, StoreError> {
-    let row: Option<(String,)> = db.fetch_optional(q("SELECT title FROM tasks WHERE id = $1 AND plan_id = $2").bind(id).bind(plan_id)).await?;
+/// The title of an item of this plan (`None` for an item of another plan, or of a plan the
+/// scope does not see). Ancestors' titles are context the tree shows too.
+pub async fn task_title(db: &Db, scope: &Scope, plan_id: PlanId, id: TaskId) -> Result<Option<String>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT c.title FROM tasks c JOIN task_plans p ON p.id = c.plan_id WHERE c.id = ");
+    b.bind(id).push(" AND c.plan_id = ").bind(plan_id).push(" AND ");
+    push_plan_visible(&mut b, scope);
+    let row: Option<(String,)> = db.fetch_optional(b.build()).await?;
     Ok(row.map(|(t,)| t))
 }
 

@@ -369,7 +369,7 @@ pub async fn update_person(st: &AppState, p: &Principal, id: PersonId, form: &Pe
     let person = people::get_in_scope(&st.db, &scope, id).await?;
     let (mut input, _) = person_input(form).map_err(into_error)?;
     if form.id_number.trim().is_empty()
-        && let Some(enc) = people::id_number_enc(&st.db, person.id).await?
+        && let Some(enc) = people::id_number_enc(&st.db, &scope, person.id).await?
     {
         // never drop a stored number silently: if it cannot be read, it must be typed again
         let plain = decrypt_str(st.crypto.as_ref(), &enc).map_err(|_| AppError::field("id_number", "原身份证号无法读取，请重新填写"))?;

@@ -246,18 +246,20 @@ pub struct TreeQuery {
 /// request or import, since an XLSX names the same units on many rows).
 struct UnitResolver<'a> {
     plan: &'a Plan,
+    /// The writer's (EditDuty) scope: units and parents are looked up inside it.
+    scope: Scope,
     cache: HashMap<String, Option<OrgId>>,
 }
 
 impl<'a> UnitResolver<'a> {
-    fn new(plan: &'a Plan) -> Self {
-        UnitResolver { plan, cache: HashMap::new() }
+    fn new(p: &Principal, plan: &'a Plan) -> AppResult<Self> {
+        Ok(UnitResolver { plan, scope: p.require(Permission::EditDuty)?, cache: HashMap::new() })
     }
     async fn find(&mut self, st: &AppState, token: &str) -> AppResult<Option<OrgId>> {
         if let Some(v) = self.cache.get(token) {
             return Ok(*v);
         }
-        let v = store::find_unit(&st.db, self.plan, token).await?;
+        let v = store::find_unit(&st.db, &self.scope, self.plan, token).await?;
         self.cache.insert(token.to_string(), v);
         Ok(v)
     }
@@ -297,7 +299,7 @@ async fn task_input(st: &AppState, f: &TaskForm, units: &mut UnitResolver<'_>) -
     }
     let parent_id = match opt(&f.parent_id) {
         Some(p) => match p.parse::<i64>().map(TaskId::new) {
-            Ok(v) if store::task_title(&st.db, plan.id, v).await?.is_some() => Some(v),
+            Ok(v) if store::task_title(&st.db, &units.scope, plan.id, v).await?.is_some() => Some(v),
             _ => {
                 e.insert("parent_id".into(), "上级事项不存在或不属于本计划".into());
                 None
@@ -456,8 +458,10 @@ pub async fn copy_plan(st: &AppState, p: &Principal, id: PlanId, year: &str) -> 
 // ----------------------------------------------------------------------------------- tree
 
 /// A plan's items and units, from the node's short-lived cache (`cache.rs`).
-async fn plan_data(st: &AppState, plan_id: PlanId) -> AppResult<Arc<PlanData>> {
-    Ok(st.caches.plans.get_or_load(plan_id, || async { store::plan_data(&st.db, plan_id).await.map(Arc::new) }).await?)
+/// The store loads it only for a scope that sees the plan; every view filters it by the
+/// viewer's scope (`PlanData::page`).
+async fn plan_data(st: &AppState, scope: &Scope, plan_id: PlanId) -> AppResult<Arc<PlanData>> {
+    Ok(st.caches.plans.get_or_load(plan_id, || async { store::plan_data(&st.db, scope, plan_id).await.map(Arc::new) }).await?)
 }
 
 /// Today's 到期提醒 within the scope (of one plan, or all), from the node's short-lived cache.
@@ -483,7 +487,7 @@ async fn tree_filter(st: &AppState, q: &TreeQuery) -> AppResult<TreeFilter> {
 pub async fn tree(st: &AppState, p: &Principal, id: PlanId, q: &TreeQuery) -> AppResult<(PlanAccess, Vec<Node>)> {
     let (plan, scope, can_edit) = plan_for(st, p, id).await?;
     let f = tree_filter(st, q).await?;
-    let nodes = plan_data(st, plan.id).await?.page(&scope, &plan, &f, store::today(), st.policy.task_yellow_days, 0, usize::MAX).nodes;
+    let nodes = plan_data(st, &scope, plan.id).await?.page(&scope, &plan, &f, store::today(), st.policy.task_yellow_days, 0, usize::MAX).nodes;
     let owner = scope.contains(&plan.org_path);
     Ok((PlanAccess { plan, can_edit, owner }, nodes))
 }
@@ -505,7 +509,7 @@ pub struct PlanTree {
 pub async fn tree_page(st: &AppState, p: &Principal, id: PlanId, q: &TreeQuery) -> AppResult<PlanTree> {
     let (plan, scope, can_edit) = plan_for(st, p, id).await?;
     let f = tree_filter(st, q).await?;
-    let data = plan_data(st, plan.id).await?;
+    let data = plan_data(st, &scope, plan.id).await?;
     let (today, yellow) = (store::today(), st.policy.task_yellow_days);
     // one pass over the tree for the page asked for (each pass colours every item: measured
     // as most of the page's CPU); a page past the end is computed again as the last one
@@ -547,24 +551,24 @@ pub async fn form_options(st: &AppState, p: &Principal, plan: &Plan) -> AppResul
     if !edit.contains(&plan.org_path) {
         return Err(AppError::Forbidden);
     }
-    let rows = store::unit_options(&st.db, plan).await?;
+    let rows = store::unit_options(&st.db, &edit, plan).await?;
     let top = rows.iter().map(|r| r.2).min().unwrap_or(1);
     let orgs = rows.into_iter().map(|(id, name, level)| (id, format!("{}{name}", "　".repeat(usize::try_from(level - top).unwrap_or(0))))).collect();
-    let leaders = store::leader_names(&st.db, plan).await?.into_iter().map(|(n, t, o)| format!("{n}（{}）", t.unwrap_or(o))).collect();
+    let leaders = store::leader_names(&st.db, &edit, plan).await?.into_iter().map(|(n, t, o)| format!("{n}（{}）", t.unwrap_or(o))).collect();
     let items = store::linkable_items(&st.db, &edit.within(&plan.org_path), plan.year).await?;
     Ok(FormOptions { orgs, leaders, items })
 }
 
-/// The parent named in a form or query, when it is an item of this plan.
-pub async fn parent_of(st: &AppState, plan: &Plan, parent: &str) -> AppResult<Option<(TaskId, String)>> {
+/// The parent named in a form or query, when it is an item of this plan the caller sees.
+pub async fn parent_of(st: &AppState, p: &Principal, plan: &Plan, parent: &str) -> AppResult<Option<(TaskId, String)>> {
     let Ok(pid) = parent.trim().parse::<i64>().map(TaskId::new) else { return Ok(None) };
-    Ok(store::task_title(&st.db, plan.id, pid).await?.map(|t| (pid, t)))
+    Ok(store::task_title(&st.db, &p.require(Permission::ViewDuty)?, plan.id, pid).await?.map(|t| (pid, t)))
 }
 
 /// A new item's form: the plan, its parent (if any) and the defaults.
 pub async fn new_task(st: &AppState, p: &Principal, plan_id: PlanId, parent: &str) -> AppResult<(Plan, Option<(TaskId, String)>, TaskForm)> {
     let plan = plan_to_edit(st, p, plan_id).await?;
-    let parent = parent_of(st, &plan, parent).await?;
+    let parent = parent_of(st, p, &plan, parent).await?;
     let form = TaskForm { parent_id: parent.as_ref().map(|p| p.0.to_string()).unwrap_or_default(), deadline: format!("{}-12-31", plan.year), ..TaskForm::default() };
     Ok((plan, parent, form))
 }
@@ -572,7 +576,7 @@ pub async fn new_task(st: &AppState, p: &Principal, plan_id: PlanId, parent: &st
 /// Adds an item to a plan the caller may edit. Returns it as the caller sees it.
 pub async fn create_task(st: &AppState, p: &Principal, plan_id: PlanId, f: &TaskForm) -> AppResult<TaskView> {
     let plan = plan_to_edit(st, p, plan_id).await?;
-    let mut units = UnitResolver::new(&plan);
+    let mut units = UnitResolver::new(p, &plan)?;
     let input = task_input(st, f, &mut units).await?.map_err(into_error)?;
     let mut tx = st.db.begin().await?;
     let id = store::create_task(&mut tx, &p.actor(), &plan, &input).await?;
@@ -616,7 +620,7 @@ pub async fn update_task(st: &AppState, p: &Principal, id: TaskId, f: &TaskForm)
     }
     let mut f = f.clone();
     f.parent_id = current;
-    let mut units = UnitResolver::new(&view.plan);
+    let mut units = UnitResolver::new(p, &view.plan)?;
     let input = task_input(st, &f, &mut units).await?.map_err(into_error)?;
     let version = version_of(&f.version)?;
     let mut tx = st.db.begin().await?;
@@ -662,22 +666,21 @@ pub async fn task(st: &AppState, p: &Principal, id: TaskId) -> AppResult<TaskDet
     let (view, scope, can_edit, reporting) = task_for(st, p, id).await?;
     let items = store::linked_items(&st.db, &scope, view.task.id).await?;
     let reports = store::reports(&st.db, &scope, &view).await?;
-    let ids: Vec<ReportId> = reports.iter().map(|r| r.id).collect();
     let mut files: HashMap<ReportId, Vec<Attachment>> = HashMap::new();
-    for a in store::report_attachments(&st.db, &ids).await? {
+    for a in store::report_attachments(&st.db, &scope, &view).await? {
         files.entry(ReportId::new(a.owner_id.unwrap_or(0))).or_default().push(a);
     }
     let reports = reports.into_iter().map(|r| (files.remove(&r.id).unwrap_or_default(), r)).map(|(f, r)| (r, f)).collect();
     let mut number_path = Vec::new();
     for a in view.task.path.split('/').filter_map(|s| s.parse::<TaskId>().ok()).filter(|a| *a != view.task.id) {
-        if let Some(t) = store::task_title(&st.db, view.task.plan_id, a).await? {
+        if let Some(t) = store::task_title(&st.db, &scope, view.task.plan_id, a).await? {
             number_path.push((a, t));
         }
     }
     // the item's 小项 as the caller sees them, from the plan's cached snapshot
     let (today, yellow) = (store::today(), st.policy.task_yellow_days);
     let under = TreeFilter { under: Some(view.task.path.clone()), ..TreeFilter::default() };
-    let tree = plan_data(st, view.task.plan_id).await?.page(&scope, &view.plan, &under, today, yellow, 0, usize::MAX).nodes;
+    let tree = plan_data(st, &scope, view.task.plan_id).await?.page(&scope, &view.plan, &under, today, yellow, 0, usize::MAX).nodes;
     let (colour, rollup) = tree.iter().find(|n| n.task.id == view.task.id).map_or((view.task.colour(today, yellow), None), |n| (n.colour, n.rollup));
     let children: Vec<Node> = tree.into_iter().filter(|n| n.task.id != view.task.id).collect();
     let reporting_label = match &reporting {
@@ -725,8 +728,7 @@ pub async fn report(st: &AppState, p: &Principal, id: TaskId, f: &ReportForm, fi
 pub async fn report_file(st: &AppState, p: &Principal, id: TaskId, file: AttachmentId) -> AppResult<(Attachment, Vec<u8>)> {
     let scope = p.require(Permission::ViewDuty)?;
     let view = store::get_task(&st.db, &scope, id).await?;
-    let ids: Vec<ReportId> = store::reports(&st.db, &scope, &view).await?.iter().map(|r| r.id).collect();
-    let a = store::report_attachments(&st.db, &ids).await?.into_iter().find(|a| a.id == file).ok_or(AppError::NotFound)?;
+    let a = store::report_attachments(&st.db, &scope, &view).await?.into_iter().find(|a| a.id == file).ok_or(AppError::NotFound)?;
     let bytes = files::read_bytes(st, &a)?;
     p.log_read(st, "attachment.download", "attachment", Some(a.id.to_string()), serde_json::json!({"org_id": a.org_id, "sm3": a.sm3, "task_id": view.task.id})).await?;
     Ok((a, bytes))
@@ -810,7 +812,7 @@ pub async fn import(st: &AppState, p: &Principal, plan_id: PlanId, bytes: &[u8])
     let mut errors = Vec::new();
     let mut parsed: Vec<(usize, Vec<u32>, TaskInput)> = Vec::new();
     let mut seen: HashMap<Vec<u32>, usize> = HashMap::new();
-    let mut units = UnitResolver::new(&plan);
+    let mut units = UnitResolver::new(p, &plan)?;
     for (i, r) in rows.iter().enumerate().skip(hpos + 1) {
         if r.iter().all(|c| c.trim().is_empty()) {
             continue;

@@ -244,7 +244,7 @@ pub async fn create_task(State(st): State<AppState>, p: Principal, Path(id): Pat
         Err(e) => {
             let (fields, message) = form_error(e)?;
             let plan = uc::plan_to_edit(&st, &p, id).await?;
-            let parent = uc::parent_of(&st, &plan, &form.parent_id).await?;
+            let parent = uc::parent_of(&st, &p, &plan, &form.parent_id).await?;
             task_form_page(&st, &p, plan, None, parent, form, fields, Some(message)).await
         }
     }
