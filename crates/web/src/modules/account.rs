@@ -1,7 +1,7 @@
 //! 账号: sign-in, own account, accounts and role grants (三员).
 use lianzheng_core::org::Permission;
 
-use super::Module;
+use super::{Module, Need, post};
 use crate::app::system::Job;
 
 pub static MODULE: Module = Module {
@@ -9,6 +9,22 @@ pub static MODULE: Module = Module {
     label: "账号与授权",
     api_ops: &[crate::api::account::OPS],
     pages: crate::pages::account_routes,
+    page_actions: &[
+        post("/login", Need::Public),
+        post("/login/totp", Need::Public),
+        post("/logout", Need::SignedIn),
+        post("/account/password", Need::SignedIn),
+        post("/account/totp", Need::SignedIn),
+        post("/admin/users", Need::Perm(Permission::ManageAccounts)),
+        post("/admin/users/{id}/reset", Need::Perm(Permission::ManageAccounts)),
+        post("/admin/users/{id}/unlock", Need::Perm(Permission::ManageAccounts)),
+        post("/admin/users/{id}/disable", Need::Perm(Permission::ManageAccounts)),
+        post("/admin/users/{id}/enable", Need::Perm(Permission::ManageAccounts)),
+        post("/admin/grants", Need::Perm(Permission::ManageGrants)),
+        post("/admin/grants/{id}/revoke", Need::Perm(Permission::ManageGrants)),
+        post("/admin/resets/{id}/approve", Need::Perm(Permission::ManageGrants)),
+        post("/admin/resets/{id}/reject", Need::Perm(Permission::ManageGrants)),
+    ],
     permissions: &[Permission::ManageAccounts, Permission::ManageGrants, Permission::ManageSettings],
     audit_labels: lianzheng_core::audit_labels::ACCOUNT,
     tabs: &[],

@@ -1,7 +1,7 @@
 //! 定责: responsibility lists, the year's task split, responsibility letters.
 use lianzheng_core::org::Permission;
 
-use super::{Module, Tab};
+use super::{Module, Need, Tab, post};
 use crate::app::duty::{Part, open};
 use crate::app::system::Job;
 
@@ -10,6 +10,34 @@ pub static MODULE: Module = Module {
     label: "定责",
     api_ops: &[crate::api::duty::lists::OPS, crate::api::duty::tasks::OPS, crate::api::duty::letters::OPS],
     pages: crate::pages::duty::routes,
+    page_actions: &[
+        post("/duty/lists", Need::Perm(Permission::EditDuty)),
+        post("/duty/lists/copy", Need::Perm(Permission::EditDuty)),
+        post("/duty/lists/{id}/items", Need::Perm(Permission::EditDuty)),
+        post("/duty/lists/{id}/items/{item}", Need::Perm(Permission::EditDuty)),
+        post("/duty/lists/{id}/items/{item}/delete", Need::Perm(Permission::EditDuty)),
+        post("/duty/lists/{id}/submit", Need::Perm(Permission::EditDuty)),
+        post("/duty/lists/{id}/review", Need::Perm(Permission::ReviewDuty)),
+        post("/duty/templates", Need::Perm(Permission::ReviewDuty)),
+        post("/duty/templates/{id}/items", Need::Perm(Permission::ReviewDuty)),
+        post("/duty/templates/{id}/publish", Need::Perm(Permission::ReviewDuty)),
+        post("/duty/letters/templates", Need::Perm(Permission::EditDuty)),
+        post("/duty/letters/templates/{id}/generate", Need::Perm(Permission::EditDuty)),
+        post("/duty/letters/{id}", Need::Perm(Permission::EditDuty)),
+        post("/duty/letters/{id}/sign", Need::Perm(Permission::SignLetter)),
+        post("/duty/letters/{id}/scan", Need::Perm(Permission::SignLetter)),
+        post("/duty/flags/recheck", Need::Perm(Permission::ReviewDuty)),
+        post("/duty/flags/{id}/review", Need::Perm(Permission::ReviewDuty)),
+        post("/duty/phrases", Need::Perm(Permission::ReviewDuty)),
+        post("/duty/plans", Need::Perm(Permission::EditDuty)),
+        post("/duty/plans/{id}/tasks", Need::Then(Permission::ViewDuty, Permission::EditDuty)),
+        post("/duty/plans/{id}/copy", Need::Then(Permission::ViewDuty, Permission::EditDuty)),
+        post("/duty/plans/{id}/edit", Need::Then(Permission::ViewDuty, Permission::EditDuty)),
+        post("/duty/plans/{id}/import", Need::Then(Permission::ViewDuty, Permission::EditDuty)),
+        post("/duty/tasks/{id}", Need::Then(Permission::ViewDuty, Permission::EditDuty)),
+        post("/duty/tasks/{id}/delete", Need::Then(Permission::ViewDuty, Permission::EditDuty)),
+        post("/duty/tasks/{id}/reports", Need::Then(Permission::ViewDuty, Permission::ReportProgress)),
+    ],
     permissions: &[Permission::ViewDuty, Permission::EditDuty, Permission::ReviewDuty, Permission::ReportProgress, Permission::SignLetter],
     audit_labels: lianzheng_core::audit_labels::DUTY,
     tabs: &[

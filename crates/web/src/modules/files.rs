@@ -8,6 +8,7 @@ pub static MODULE: Module = Module {
     label: "附件",
     api_ops: &[crate::api::files::OPS],
     pages: crate::pages::files_routes,
+    page_actions: &[],
     permissions: &[Permission::UploadAttachments],
     audit_labels: lianzheng_core::audit_labels::FILES,
     tabs: &[],

@@ -21,6 +21,34 @@ use crate::app::system::Job;
 use crate::auth::Principal;
 use crate::state::AppState;
 
+/// What a page action needs before it looks at any object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// Nobody signed in yet (sign-in itself).
+    Public,
+    /// Any signed-in account (its own account, sign-out).
+    SignedIn,
+    Perm(Permission),
+    /// Either of two permissions.
+    Any(Permission, Permission),
+    /// Seen with the first permission, acted on only with the second (checked once the
+    /// object is found: an item is read with ViewDuty and changed with EditDuty).
+    Then(Permission, Permission),
+}
+
+/// A page form action: a POST route and what it needs (the scope matrix posts each one as
+/// every role, with another unit's ids; a test fails when a POST route of `pages/` is not
+/// declared here).
+#[derive(Clone, Copy, Debug)]
+pub struct PageAction {
+    pub path: &'static str,
+    pub need: Need,
+}
+
+pub const fn post(path: &'static str, need: Need) -> PageAction {
+    PageAction { path, need }
+}
+
 /// One domain area's contribution.
 pub struct Module {
     /// English name, the same in every layer (`app::duty`, `api::duty`, `pages::duty`).
@@ -31,6 +59,8 @@ pub struct Module {
     pub api_ops: &'static [&'static [Op]],
     /// Page routes.
     pub pages: fn() -> Router<AppState>,
+    /// The page routes' form actions (POST).
+    pub page_actions: &'static [PageAction],
     /// Permissions the module's operations check.
     pub permissions: &'static [Permission],
     /// The Chinese labels of the audit actions it writes (`对象.动作` → 中文).
@@ -57,6 +87,11 @@ pub static MODULES: &[&Module] = &[&org::MODULE, &account::MODULE, &audit::MODUL
 /// Every archived table, in dependency order.
 pub fn tables() -> Vec<&'static TableDef> {
     MODULES.iter().flat_map(|m| m.tables.iter().flat_map(|t| t.iter())).collect()
+}
+
+/// Every page form action.
+pub fn page_actions() -> impl Iterator<Item = &'static PageAction> {
+    MODULES.iter().flat_map(|m| m.page_actions.iter())
 }
 
 /// Every background job.
@@ -93,6 +128,50 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), MODULES.len(), "module names are unique");
+    }
+
+    /// Every `.route("…", post(…))` and `get(…).post(…)` in the page modules' source.
+    fn page_post_routes_in_source() -> std::collections::BTreeSet<String> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/pages"), &mut files);
+        let mut routes = std::collections::BTreeSet::new();
+        for f in files {
+            let src = std::fs::read_to_string(&f).unwrap_or_default();
+            for part in src.split(".route(\"").skip(1) {
+                let Some((path, rest)) = part.split_once('"') else { continue };
+                // the handler expression, up to the next route
+                let expr = rest.split(".route(").next().unwrap_or("");
+                let expr: String = expr.chars().filter(|c| !c.is_whitespace()).collect();
+                if expr.starts_with(",post(") || expr.contains(").post(") {
+                    routes.insert(path.to_string());
+                }
+            }
+        }
+        routes
+    }
+
+    #[test]
+    fn every_page_post_route_is_a_declared_action() {
+        let in_source = page_post_routes_in_source();
+        assert!(in_source.len() >= 40, "the scan finds the POST routes: {in_source:?}");
+        let mut declared = std::collections::BTreeSet::new();
+        for a in super::page_actions() {
+            assert!(declared.insert(a.path.to_string()), "{} declared twice", a.path);
+        }
+        let missing: Vec<&String> = in_source.difference(&declared).collect();
+        assert!(missing.is_empty(), "page POST routes not declared in their module's page_actions: {missing:?}");
+        let gone: Vec<&String> = declared.difference(&in_source).collect();
+        assert!(gone.is_empty(), "page_actions declared but no longer routed: {gone:?}");
     }
 
     #[test]

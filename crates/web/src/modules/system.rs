@@ -3,4 +3,5 @@
 //! work they do.
 use super::Module;
 
-pub static MODULE: Module = Module { name: "system", label: "系统运行", api_ops: &[], pages: axum::Router::new, permissions: &[], audit_labels: &[], tabs: &[], tables: &[crate::app::system::TABLES], jobs: &[] };
+pub static MODULE: Module =
+    Module { name: "system", label: "系统运行", api_ops: &[], pages: axum::Router::new, page_actions: &[], permissions: &[], audit_labels: &[], tabs: &[], tables: &[crate::app::system::TABLES], jobs: &[] };
