@@ -15,6 +15,13 @@
 //! (`?org=…&parent=…&org_id=…`). Set SCOPE_MATRIX_LOG=/some/file to get every request and its
 //! answer written to /some/file.sqlite and /some/file.postgres.
 //!
+//! Every page form action the modules declare (`lianzheng_web::modules::page_actions`, which a
+//! unit test keeps equal to the POST routes in the page source) is posted by every role with a
+//! valid CSRF token, on 教育局's object and another unit's, with the ids of the same side in the
+//! form: the roles that may not do it there must be refused (403/404/422) and the database
+//! (every table but the audit log) must be unchanged afterwards; the roles that may must not be
+//! refused (a form error is fine: the forms are mostly empty).
+//!
 //! An operation whose path has no permission rule or no resolver here fails the test
 //! ("operation X is not in the scope matrix: add its resolver"), and so does a page GET route
 //! found in the source of `crates/web/src/pages` but missing from `PAGES`: a new operation joins
@@ -28,6 +35,7 @@ use lianzheng_core::org::{Permission as P, Role, Scope, SystemScope};
 use lianzheng_store::audit::Actor;
 use lianzheng_store::q_built;
 use lianzheng_store::users::{self, Grant, UserInput};
+use lianzheng_web::modules::Need;
 use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::task::JoinSet;
@@ -189,6 +197,8 @@ enum Kind {
     Task,
     /// A progress report's file, with its task: two ids.
     TaskFile,
+    /// A list item, with its list: two ids.
+    ListWithItem,
     ListItem,
     Report,
     /// A pending password reset of one of the matrix's accounts.
@@ -213,6 +223,10 @@ const PREFIXES: &[(&str, usize, Kind)] = &[
     ("/duty/plans", 1, Kind::Plan),
     ("/duty/tasks", 1, Kind::Task),
     ("/duty/tasks", 2, Kind::TaskFile),
+    ("/duty/lists", 2, Kind::ListWithItem),
+    ("/admin/grants", 1, Kind::Grant),
+    ("/admin/resets", 1, Kind::Reset),
+    ("/duty/letters/templates", 1, Kind::LetterTemplate),
 ];
 
 /// A plan 教育局 sees: made inside it, or with an item it leads or takes part in.
@@ -280,6 +294,10 @@ fn sql(kind: Kind) -> (&'static str, &'static str) {
         Kind::TaskFile => (
             "SELECT r.task_id, a.id, a.org_path FROM attachments a JOIN task_reports r ON r.id = a.owner_id JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE a.owner_kind = 'task_report' AND a.org_path LIKE '{in}%' AND {seen_task} ORDER BY a.id",
             "SELECT r.task_id, a.id, a.org_path FROM attachments a JOIN task_reports r ON r.id = a.owner_id JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE a.owner_kind = 'task_report' AND a.org_path NOT LIKE '{in}%' AND NOT {seen_task} ORDER BY a.id",
+        ),
+        Kind::ListWithItem => (
+            "SELECT l.id, i.id, l.org_path FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE l.org_path LIKE '{in}%' ORDER BY i.id",
+            "SELECT l.id, i.id, l.org_path FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE l.org_path NOT LIKE '{in}%' ORDER BY CASE WHEN l.org_path LIKE '{out}%' THEN 0 ELSE 1 END, i.id",
         ),
         Kind::ListItem => (
             "SELECT i.id, l.org_path FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE l.org_path LIKE '{in}%' ORDER BY i.id",
@@ -385,6 +403,8 @@ struct Account {
     grants: Vec<Grant>,
     token: String,
     page: reqwest::Client,
+    /// The page session's CSRF token.
+    csrf: String,
 }
 
 impl Account {
@@ -414,6 +434,8 @@ enum Expect {
     Status(u16),
     OneOf(&'static [u16]),
     NotServerError,
+    /// Neither 5xx nor a refusal (401, 403, 404): a form error (422) or a conflict is fine.
+    NotRefused,
 }
 
 const REFUSED: &[u16] = &[403, 404, 422];
@@ -427,6 +449,7 @@ impl Expect {
                 Expect::Status(e) => s == e,
                 Expect::OneOf(v) => v.contains(&s),
                 Expect::NotServerError => true,
+                Expect::NotRefused => !matches!(s, 401 | 403 | 404),
             }
     }
 }
@@ -523,7 +546,7 @@ fn expand(sql: &str, in_path: &str, out_path: &str) -> String {
 
 async fn first_row(app: &TestApp, kind: Kind, sql: &str) -> Option<Obj> {
     let sql = format!("{sql} LIMIT 1");
-    if kind == Kind::TaskFile {
+    if matches!(kind, Kind::TaskFile | Kind::ListWithItem) {
         let row: Option<(i64, i64, String)> = app.state.db.fetch_optional(q_built(sql)).await.unwrap();
         row.map(|(a, b, path)| Obj { ids: vec![a, b], path })
     } else {
@@ -686,7 +709,10 @@ async fn account(app: &TestApp, user: &'static str) -> Account {
         let r = page.post(app.url("/login/totp")).form(&[("code", c.as_str()), ("next", "/"), ("_csrf", csrf.as_str())]).send().await.unwrap();
         assert_eq!(r.status(), 303, "second factor of {user}");
     }
-    Account { user, grants, token, page }
+    let html = page.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
+    let csrf = html.split("name=\"csrf-token\" content=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("").to_string();
+    assert!(!csrf.is_empty(), "CSRF token of {user}");
+    Account { user, grants, token, page, csrf }
 }
 
 async fn post_ok(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
@@ -851,6 +877,196 @@ fn page_get_routes_in_source() -> BTreeSet<String> {
     routes
 }
 
+// -------------------------------------------------------------------------- page form actions
+
+/// Page form actions that take a unit (and other ids) in the form rather than the path: tried
+/// with 教育局's ids and with the other unit's.
+const PAGE_BODY_IDS: &[&str] = &["/duty/lists", "/duty/templates", "/duty/plans", "/people", "/orgs", "/admin/users", "/admin/grants", "/duty/letters/templates"];
+
+/// Sign-in and sign-out: posting them would end or replace the matrix's sessions (the sign-in
+/// tests cover them).
+const PAGE_SKIPPED: &[&str] = &["/login", "/login/totp", "/logout"];
+
+/// Page actions where a role with the permission and the object in scope may still be refused
+/// by the owner's rules (the matrix's inside object is one letter, whoever signs it): for them
+/// only "not 500" is asserted when allowed. (path, the rule)
+const OWNER_RULES: &[(&str, &str)] = &[("/duty/letters/{id}", "the body of a letter the 县委 issues is the 纪委's to edit"), ("/duty/letters/{id}/scan", "only the letter's signer files the signed scan")];
+
+/// A refused page form action: forbidden, not found, or the form shown again with the reason.
+const PAGE_POST_REFUSED: &[u16] = &[403, 404, 422];
+
+/// Uploads are multipart forms.
+fn page_multipart(path: &str) -> bool {
+    ["/attachments", "/scan", "/import", "/reports"].iter().any(|s| path.ends_with(s))
+}
+
+/// Actions that use their object up: tried last, one at a time, and one role's success may
+/// leave the next a 404.
+fn one_shot(path: &str) -> bool {
+    ["/delete", "/revoke", "/approve", "/reject"].iter().any(|s| path.ends_with(s))
+}
+
+fn gate_of(need: Need) -> (Gate, Option<P>) {
+    match need {
+        Need::Public => (Public, None),
+        Need::SignedIn => (SignedIn, None),
+        Need::Perm(p) => (Perm(p), None),
+        Need::Any(a, b) => (Any(a, b), None),
+        Need::Then(a, b) => (Perm(a), Some(b)),
+    }
+}
+
+/// The form: every id field the page forms read, set to 教育局's objects or the other unit's.
+fn page_form(world: &World, inside: bool, csrf: &str) -> Vec<(String, String)> {
+    let pick = |k: Kind| world.objects.get(&k).map_or(0, |(i, o)| if inside { i.ids[0] } else { o.ids[0] });
+    let org = pick(Kind::Org);
+    let mut form: Vec<(String, String)> = [
+        ("org_id", org),
+        ("parent_id", org),
+        ("lead_org", org),
+        ("responsible", org),
+        ("cooperating", org),
+        ("person_id", pick(Kind::Person)),
+        ("owner_id", pick(Kind::Report)),
+        ("user_id", pick(Kind::User)),
+        ("list_items", pick(Kind::ListItem)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    form.push(("role".into(), "cadre".into()));
+    form.push(("_csrf".into(), csrf.to_string()));
+    form
+}
+
+async fn send_page_form(client: reqwest::Client, base: String, path: String, form: Vec<(String, String)>) -> (u16, String) {
+    let csrf = form.iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v.clone()).unwrap_or_default();
+    let url = format!("{base}{path}?_csrf={csrf}");
+    let rb = client.post(url);
+    let rb = if page_multipart(&path) {
+        let mut m = reqwest::multipart::Form::new();
+        for (k, v) in form {
+            m = m.text(k, v);
+        }
+        rb.multipart(m.part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4 scope matrix".to_vec()).file_name("矩阵.pdf")))
+    } else {
+        rb.form(&form)
+    };
+    let r = rb.send().await.unwrap();
+    let status = r.status().as_u16();
+    let location = r.headers().get("location").and_then(|v| v.to_str().ok()).map(|l| format!("→ {l} ")).unwrap_or_default();
+    (status, format!("{location}{}", r.text().await.unwrap_or_default()))
+}
+
+/// Posts every declared page form action as every role, on 教育局's object and on the other
+/// unit's (ids guessed in the path and in the form). `allowed`: false runs the cases a role
+/// must be refused (403/404/422); true runs the others, which must not be refused.
+async fn page_posts(app: &TestApp, accounts: &[Account], world: &World, allowed: bool, report: &mut Report) {
+    let in_path = world.objects.get(&Kind::Org).unwrap().0.path.clone();
+    let out_path = world.objects.get(&Kind::Org).unwrap().1.path.clone();
+    let mut last = Vec::new();
+    for a in accounts {
+        let mut batch = Vec::new();
+        for action in lianzheng_web::modules::page_actions() {
+            if PAGE_SKIPPED.contains(&action.path) {
+                continue;
+            }
+            let (gate, act) = gate_of(action.need);
+            let variants: Vec<(&str, String, Option<String>, bool)> = match path_kind(action.path).unwrap() {
+                Some(kind) => {
+                    // after the API's deletions an inside object may be gone: its action is skipped
+                    let Some((i, o)) = world.objects.get(&kind) else { continue };
+                    let mut v = vec![("inside", fill(action.path, &i.ids), Some(i.path.clone()), true), ("outside", fill(action.path, &o.ids), Some(o.path.clone()), false)];
+                    if i.ids.len() > 1 {
+                        let mixed: Vec<i64> = i.ids.iter().take(1).chain(o.ids.iter().skip(1)).copied().collect();
+                        v.push(("mismatched ids", fill(action.path, &mixed), Some(String::new()), false));
+                    }
+                    v
+                }
+                None if PAGE_BODY_IDS.contains(&action.path) => vec![("inside ids", action.path.to_string(), Some(in_path.clone()), true), ("outside ids", action.path.to_string(), Some(out_path.clone()), false)],
+                None => vec![("no id", action.path.to_string(), None, true)],
+            };
+            for (label, path, obj, inside) in variants {
+                let expect = expectation(a, gate, act, "post", obj.as_deref(), false);
+                let refusing = !matches!(expect, Expect::NotServerError);
+                if refusing == allowed {
+                    continue;
+                }
+                let expect = match (refusing, one_shot(action.path)) {
+                    (true, _) => Expect::OneOf(PAGE_POST_REFUSED),
+                    (false, true) => Expect::NotServerError,
+                    (false, false) if OWNER_RULES.iter().any(|(p, _)| *p == action.path) => Expect::NotServerError,
+                    (false, false) => Expect::NotRefused,
+                };
+                let case = Case { hidden: None, role: a.user, label: format!("form {label}"), method: "post", template: action.path, path, body: None, api: false, expect };
+                let form = page_form(world, inside, &a.csrf);
+                if allowed && one_shot(action.path) {
+                    last.push((a.page.clone(), case, form));
+                } else {
+                    batch.push((a.page.clone(), case, form));
+                }
+            }
+        }
+        let mut set = JoinSet::new();
+        for (client, case, form) in batch {
+            let base = app.base.clone();
+            set.spawn(async move {
+                let (status, text) = send_page_form(client, base, case.path.clone(), form).await;
+                (case, status, text)
+            });
+        }
+        while let Some(done) = set.join_next().await {
+            let (case, status, text) = done.unwrap();
+            report.check(&case, status, &text);
+        }
+    }
+    for (client, case, form) in last {
+        let (status, text) = send_page_form(client, app.base.clone(), case.path.clone(), form).await;
+        report.check(&case, status, &text);
+    }
+}
+
+/// Every table but the audit log (refusals are logged), as the archive writes it.
+async fn fingerprint(app: &TestApp) -> Vec<String> {
+    let tables: Vec<_> = lianzheng_web::modules::tables().into_iter().filter(|t| !t.name.starts_with("audit_")).collect();
+    let mut out = Vec::new();
+    lianzheng_store::archive::export(&app.state.db, &tables, &mut out).await.unwrap();
+    String::from_utf8(out).unwrap().lines().map(str::to_string).collect()
+}
+
+/// The first lines that differ between two fingerprints, with the table they are in.
+fn changed(before: &[String], after: &[String]) -> Vec<String> {
+    let a: BTreeSet<&String> = before.iter().collect();
+    let b: BTreeSet<&String> = after.iter().collect();
+    let mut out: Vec<String> = a.difference(&b).take(5).map(|l| format!("- {l}")).collect();
+    out.extend(b.difference(&a).take(5).map(|l| format!("+ {l}")));
+    out
+}
+
+/// One object of each kind inside and outside 教育局, as the database holds them now.
+async fn resolve(app: &TestApp, in_path: &str, out_path: &str) -> (HashMap<Kind, (Obj, Obj)>, Vec<String>) {
+    let mut objects = HashMap::new();
+    let mut unresolved = Vec::new();
+    let mut tried = std::collections::HashSet::new();
+    for (_, _, kind) in PREFIXES.iter().copied().chain([("", 0, Kind::ListItem), ("", 0, Kind::Report)]) {
+        if !tried.insert(kind) {
+            continue;
+        }
+        let (inside, outside) = sql(kind);
+        let i = first_row(app, kind, &expand(inside, in_path, out_path)).await;
+        let o = first_row(app, kind, &expand(outside, in_path, out_path)).await;
+        match (i, o) {
+            // whatever places it, an inside object is one 教育局 sees
+            (Some(mut i), Some(o)) => {
+                i.path = in_path.to_string();
+                objects.insert(kind, (i, o));
+            }
+            (i, o) => unresolved.push(format!("{kind:?}: inside {:?}, outside {:?} — add a fixture", i.map(|x| x.ids), o.map(|x| x.ids))),
+        }
+    }
+    (objects, unresolved)
+}
+
 // ------------------------------------------------------------------------------- the matrix
 
 both!(scope_matrix, |app: TestApp| async move {
@@ -902,21 +1118,7 @@ both!(scope_matrix, |app: TestApp| async move {
     let out_path = org_path(&app, out_org).await;
     let year = i64::from(lianzheng_web::pages::duty::current_year());
     fixtures(&app, &by_name("jw_staff").token, &by_name("dw_jyj").token, in_org, out_org, &in_path, year).await;
-    let mut objects = HashMap::new();
-    let mut unresolved = Vec::new();
-    for (_, _, kind) in PREFIXES.iter().copied().chain([("", 0, Kind::ListItem), ("", 0, Kind::Report)]) {
-        let (inside, outside) = sql(kind);
-        let i = first_row(&app, kind, &expand(inside, &in_path, &out_path)).await;
-        let o = first_row(&app, kind, &expand(outside, &in_path, &out_path)).await;
-        match (i, o) {
-            // whatever places it, an inside object is one 教育局 sees
-            (Some(mut i), Some(o)) => {
-                i.path = in_path.clone();
-                objects.insert(kind, (i, o));
-            }
-            (i, o) => unresolved.push(format!("{kind:?}: inside {:?}, outside {:?} — add a fixture", i.map(|x| x.ids), o.map(|x| x.ids))),
-        }
-    }
+    let (objects, unresolved) = resolve(&app, &in_path, &out_path).await;
     assert!(unresolved.is_empty(), "the scope matrix's resolvers found nothing:\n{}", unresolved.join("\n"));
     let world = World { in_org, year, objects };
     let object = |kind: Kind| world.objects.get(&kind).unwrap();
@@ -993,6 +1195,17 @@ both!(scope_matrix, |app: TestApp| async move {
         run(&app, Some(a), cases, &mut report).await;
     }
 
+    // 2b. page form actions by the roles that may not do them there (no permission, another
+    // unit's object in the path, another unit's ids in the form): refused, and nothing changes
+    let before = fingerprint(&app).await;
+    let asked = report.requests;
+    page_posts(&app, &accounts, &world, false, &mut report).await;
+    let refused_forms = report.requests - asked;
+    let diff = changed(&before, &fingerprint(&app).await);
+    if !diff.is_empty() {
+        report.failures.push(format!("refused page form actions changed data:\n{}", diff.join("\n")));
+    }
+
     // 3. bodies carrying another unit's ids, by the roles that do not see it (with a control
     // that must succeed first); the roles that see it try the same later, as their writes may
     // move the inside objects
@@ -1016,6 +1229,16 @@ both!(scope_matrix, |app: TestApp| async move {
             run(&app, Some(a), cases, &mut report).await;
         }
     }
+    // 5. page form actions by the roles that may do them, on objects found afresh: not refused
+    let (objects, gone) = resolve(&app, &in_path, &out_path).await;
+    for g in &gone {
+        eprintln!("scope matrix: after the writes, {g}");
+    }
+    let world = World { objects, ..world };
+    let asked = report.requests;
+    page_posts(&app, &accounts, &world, true, &mut report).await;
+    let allowed_forms = report.requests - asked;
+
     for a in &accounts {
         let (s, _) = app.send_json(Method::POST, &a.token, "/api/v1/auth/logout", json!({})).await;
         assert_eq!(s, 204, "{} logout", a.user);
@@ -1025,9 +1248,10 @@ both!(scope_matrix, |app: TestApp| async move {
     let pages_with_ids = PAGES.iter().filter(|r| r.path.contains('{')).count();
     let ops_with_ids = ops.iter().filter(|op| op.path.contains('{')).count();
     eprintln!(
-        "scope matrix: {} API operations ({ops_with_ids} with ids) and {} page GET routes ({pages_with_ids} with ids) × {} roles + anonymous: {} requests, {} known open",
+        "scope matrix: {} API operations ({ops_with_ids} with ids), {} page GET routes ({pages_with_ids} with ids) and {} page form actions ({refused_forms} posts refused, {allowed_forms} allowed) × {} roles + anonymous: {} requests, {} known open",
         ops.len(),
         PAGES.len(),
+        lianzheng_web::modules::page_actions().count(),
         ROLES.len(),
         report.requests,
         report.known.len()
