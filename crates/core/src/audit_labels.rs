@@ -53,6 +53,7 @@ pub const DUTY: &[(&str, &str)] = &[
     ("duty_list.accept", "责任清单备案通过"),
     ("duty_list.return", "退回责任清单"),
     ("duty_list.copy", "复制上年清单"),
+    ("duty_list.remind", "催报责任清单"),
     ("duty_item.create", "新增清单事项"),
     ("duty_item.update", "修改清单事项"),
     ("duty_item.delete", "删除清单事项"),

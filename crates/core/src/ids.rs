@@ -88,6 +88,8 @@ ids! {
     ReportId;
     /// 提醒 (`task_reminders`).
     ReminderId;
+    /// 催报 (`list_reminders`).
+    ListReminderId;
     /// 责任书模板 (`letter_templates`).
     LetterTemplateId;
     /// 责任书 (`letters`).

@@ -50,6 +50,26 @@ impl SqlBuilder {
         self.push(")")
     }
 
+    /// Like [`scope`](Self::scope), but strictly below each root (the roots themselves left
+    /// out): what a 纪委 reviews is its units', not its own (`Scope::contains_below`).
+    pub fn scope_below(&mut self, column: &str, scope: &Scope) -> &mut Self {
+        if scope.is_all() {
+            return self.push("1=1");
+        }
+        if scope.paths().is_empty() {
+            return self.push("1=0");
+        }
+        self.push("(");
+        for (i, p) in scope.paths().iter().enumerate() {
+            if i > 0 {
+                self.push(" OR ");
+            }
+            let (lo, hi) = subtree_range(p);
+            self.push("(").push(column).push(" > ").bind(lo).push(" AND ").push(column).push(" < ").bind(hi).push(")");
+        }
+        self.push(")")
+    }
+
     /// `column` inside the subtree at `path` (a filter the caller chose, not an access right).
     pub fn subtree(&mut self, column: &str, path: &str) -> &mut Self {
         let (lo, hi) = subtree_range(path);

@@ -263,6 +263,11 @@ pub async fn pending_reset_for(db: &Db, user_id: UserId) -> Result<Option<ResetR
     db.fetch_optional(q(concat!(reset_select!(), "WHERE r.user_id = $1 AND r.status = 'pending'")).bind(user_id)).await
 }
 
+/// How many password resets wait for a second administrator (the 待办 of the 安全保密管理员).
+pub async fn pending_resets(db: &Db) -> Result<i64, StoreError> {
+    db.scalar_i64(q("SELECT COUNT(*) FROM password_resets WHERE status = 'pending'")).await
+}
+
 /// Open requests, oldest first, then the most recent decisions.
 pub async fn reset_requests(db: &Db, pending: bool, limit: i64) -> Result<Vec<ResetRequest>, StoreError> {
     if pending {

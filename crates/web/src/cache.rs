@@ -20,8 +20,12 @@ use lianzheng_store::duty::tasks::{Plan, PlanData, Reminder};
 use lianzheng_store::people::Person;
 use quick_cache::sync::Cache;
 
+use crate::app::todo::Todos;
 use crate::auth::Principal;
 use crate::state::Policy;
+
+/// How long a person's 待办 stays cached on one node (when the list cache is on).
+const TODO_CACHE_SECONDS: u64 = 30;
 
 /// A unit a plan page may be filtered by: (id, name, path).
 pub type UnitOption = (lianzheng_core::ids::OrgId, String, String);
@@ -41,6 +45,8 @@ pub struct Caches {
     pub plan_units: Fresh<lianzheng_core::ids::OrgId, Arc<Vec<UnitOption>>>,
     /// Today's 到期提醒 by scope and plan (a county's reminders are thousands of rows to sort).
     pub reminders: Fresh<String, Arc<Vec<Reminder>>>,
+    /// What waits for a person (the home page's 待办 and the bell's count), by user id.
+    pub todos: Fresh<lianzheng_core::ids::UserId, Arc<Todos>>,
 }
 
 impl Caches {
@@ -55,6 +61,9 @@ impl Caches {
             plan_rows: Fresh::new(generation.clone(), 4096, Duration::from_secs(policy.list_cache_seconds)),
             plan_units: Fresh::new(generation.clone(), 256, Duration::from_secs(policy.list_cache_seconds)),
             reminders: Fresh::new(generation.clone(), 1024, Duration::from_secs(policy.list_cache_seconds)),
+            // a few hundred bytes per signed-in person; longer than a list page (every page's
+            // bell reads it), as any write on this node still makes it stale at once; off with the list cache
+            todos: Fresh::new(generation.clone(), 10_000, Duration::from_secs(if policy.list_cache_seconds == 0 { 0 } else { TODO_CACHE_SECONDS })),
             generation,
         }
     }

@@ -26,6 +26,9 @@ pub struct Layout {
     pub crumbs: Vec<(String, String)>,
     /// A message left by the save that led here (see `crate::flash`).
     pub flash: Option<&'static str>,
+    /// The bell's 待办 count when this node already knows it (no query on any page: a cache
+    /// read, `app::todo::known_total`); None makes the bell fetch it after the page loads.
+    pub todo_count: Option<i64>,
 }
 
 /// Whether `href` is the place `at` or a place above it.
@@ -82,6 +85,7 @@ impl Layout {
             tabs,
             crumbs,
             flash: crate::flash::current(),
+            todo_count: crate::app::todo::known_total(st, p),
         }
     }
 

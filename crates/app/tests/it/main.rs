@@ -22,3 +22,4 @@ mod orgs_people;
 mod schema;
 mod scope;
 mod scope_matrix;
+mod todo;

@@ -88,6 +88,7 @@ const API_RULES: &[Rule] = &[
     rule("*", "/auth/login", Public, None),
     rule("*", "/auth/logout", Public, None),
     rule("get", "/me", SignedIn, None),
+    rule("get", "/todo", SignedIn, None),
     rule("get", "/users/{id}/grants", Any(P::ManageGrants, P::ManageAccounts), None),
     rule("post", "/users/{id}/grants", Perm(P::ManageGrants), None),
     rule("*", "/users*", Perm(P::ManageAccounts), None),
@@ -107,6 +108,7 @@ const API_RULES: &[Rule] = &[
     rule("post", "/duty/lists/{id}/review", Perm(P::ReviewDuty), None),
     rule("write", "/duty/lists*", Perm(P::EditDuty), None),
     rule("write", "/duty/templates*", Perm(P::ReviewDuty), None),
+    rule("post", "/duty/coverage/remind", Perm(P::ReviewDuty), None),
     rule("post", "/duty/plans", Perm(P::EditDuty), None),
     rule("post", "/duty/tasks/{id}/reports", Perm(P::ViewDuty), Some(P::ReportProgress)),
     rule("write", "/duty/plans/*", Perm(P::ViewDuty), Some(P::EditDuty)),
@@ -118,6 +120,7 @@ const API_RULES: &[Rule] = &[
 /// `crates/web/src/pages` and fails when a GET route is missing here or listed but gone).
 const PAGES: &[Rule] = &[
     rule("get", "/", SignedIn, None),
+    rule("get", "/todo/bell", SignedIn, None),
     rule("get", "/login", Public, None),
     rule("get", "/login/totp", Public, None),
     rule("get", "/account", SignedIn, None),

@@ -333,6 +333,32 @@ pub async fn list(db: &Db, scope: &Scope, f: &LetterFilter) -> Result<Vec<Letter
     db.fetch_all(b.build()).await
 }
 
+/// Unsigned letters waiting for one signer: the person's own (inside `sign`, the scope where
+/// they may sign), and the unit letters (no person) of exactly the units at `unit_paths` — the
+/// units whose 书记 the person is, who signs for the unit (not for the units below it). How
+/// many, and the lowest id (to link a single one).
+pub async fn waiting_signer(db: &Db, sign: &Scope, person_id: Option<PersonId>, unit_paths: &[String]) -> Result<(i64, Option<LetterId>), StoreError> {
+    let mut b = SqlBuilder::new("SELECT COUNT(*), MIN(id) FROM letters WHERE status = 'draft' AND ");
+    b.scope("org_path", sign).push(" AND (");
+    match person_id {
+        Some(pid) => b.push("person_id = ").bind(pid),
+        None => b.push("1=0"),
+    };
+    for path in unit_paths {
+        b.push(" OR (person_id IS NULL AND org_path = ").bind(path.as_str()).push(")");
+    }
+    b.push(")");
+    let (n, first): (i64, Option<LetterId>) = db.fetch_one(b.build()).await?;
+    Ok((n, first))
+}
+
+/// Open 照抄/雷同/职责不符 flags on letters of the scope.
+pub async fn open_flags(db: &Db, scope: &Scope) -> Result<i64, StoreError> {
+    let mut b = SqlBuilder::new("SELECT COUNT(*) FROM letter_flags WHERE status = 'open' AND ");
+    b.scope("org_path", scope);
+    db.scalar_i64(b.build()).await
+}
+
 /// How many letters of a year lie outside the scope (0: the scope holds the whole year).
 pub async fn letters_outside(db: &Db, scope: &Scope, year: i64) -> Result<i64, StoreError> {
     let mut b = SqlBuilder::new("SELECT COUNT(*) FROM letters WHERE year = ");

@@ -34,10 +34,11 @@ pub const TABLES: &[TableDef] = &[
     },
     TableDef { name: "duty_items", columns: &[("id", I), ("list_id", I), ("seq", I), ("scope", T), ("template_item_id", I), ("category", T), ("content", T), ("created_at", I)] },
     TableDef { name: "duty_list_versions", columns: &[("id", I), ("list_id", I), ("version", I), ("event", T), ("reason", T), ("snapshot", T), ("actor_id", I), ("actor_name", T), ("at", I)] },
+    TableDef { name: "list_reminders", columns: &[("id", I), ("year", I), ("kind", T), ("org_id", I), ("org_path", T), ("sender_id", I), ("sender_name", T), ("sender_org", T), ("for_date", T), ("sent_at", I)] },
 ];
 
 pub use lianzheng_core::duty::ListStatus;
-use lianzheng_core::ids::{DutyListId, ListItemId, ListTemplateId, OrgId, PersonId, TemplateItemId};
+use lianzheng_core::ids::{DutyListId, ListItemId, ListReminderId, ListTemplateId, OrgId, PersonId, TemplateItemId};
 use lianzheng_core::org::{OrgKind, Scope};
 use serde::Serialize;
 use serde_json::json;
@@ -507,9 +508,15 @@ pub struct Coverage {
     pub specific: i64,
     /// Not accepted or submitted by the deadline.
     pub late: bool,
+    /// The day of the latest 催报 for this list, if any.
+    pub reminded: Option<String>,
 }
 
 impl Coverage {
+    /// Submitted or accepted: nothing more to ask of the unit.
+    pub fn filed(&self) -> bool {
+        matches!(self.status, Some(ListStatus::Submitted | ListStatus::Accepted))
+    }
     pub fn only_common(&self) -> bool {
         self.list_id.is_some() && self.specific == 0
     }
@@ -527,13 +534,15 @@ pub async fn coverage(db: &Db, scope: &Scope, year: i64, kind: ListKind, deadlin
         status: Option<ListStatus>,
         common: Option<i64>,
         specific: Option<i64>,
+        reminded: Option<String>,
     }
     let mut b = SqlBuilder::new(
         "SELECT o.id, o.path, o.name, o.kind, l.id AS list_id, l.status, \
          (SELECT COUNT(*) FROM duty_items i WHERE i.list_id = l.id AND i.scope = 'common') AS common, \
-         (SELECT COUNT(*) FROM duty_items i WHERE i.list_id = l.id AND i.scope = 'specific') AS specific \
-         FROM orgs o LEFT JOIN duty_lists l ON l.org_id = o.id AND l.holder_id = 0 AND l.year = ",
+         (SELECT COUNT(*) FROM duty_items i WHERE i.list_id = l.id AND i.scope = 'specific') AS specific, \
+         (SELECT MAX(r.for_date) FROM list_reminders r WHERE r.org_id = o.id AND r.year = ",
     );
+    b.bind(year).push(" AND r.kind = ").bind(kind.code()).push(") AS reminded FROM orgs o LEFT JOIN duty_lists l ON l.org_id = o.id AND l.holder_id = 0 AND l.year = ");
     b.bind(year).push(" AND l.kind = ").bind(kind.code()).push(" WHERE ").scope("o.path", scope).push(" ORDER BY o.path");
     let mut rows: Vec<Row> = db.fetch_all(b.build()).await?;
     rows.sort_by_key(|r| crate::org::tree_key(&r.path));
@@ -552,9 +561,186 @@ pub async fn coverage(db: &Db, scope: &Scope, year: i64, kind: ListKind, deadlin
                 common: r.common.unwrap_or(0),
                 specific: r.specific.unwrap_or(0),
                 late: deadline_passed && !filed,
+                reminded: r.reminded,
             }
         })
         .collect())
+}
+
+// ---- 待办 and 催报 ----
+
+/// Filed lists waiting for a reviewer: those strictly below the roots of the review scope (a
+/// 纪委 does not review its own unit's), counted per year, the latest year first.
+pub async fn waiting_review(db: &Db, review: &Scope) -> Result<Vec<(i64, i64)>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT year, COUNT(*) FROM duty_lists WHERE status = 'submitted' AND ");
+    b.scope_below("org_path", review).push(" GROUP BY year ORDER BY year DESC");
+    db.fetch_all(b.build()).await
+}
+
+/// A returned list as the 待办 names it.
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct Returned {
+    pub id: DutyListId,
+    pub year: i64,
+    pub title: String,
+    pub org_name: String,
+    pub return_reason: Option<String>,
+    pub reviewed_at: Option<i64>,
+}
+
+/// `column` in the units someone keeps (`keep`) but not strictly below the roots of what the
+/// same person reviews (`review`, possibly empty): the lists that are theirs to file, not the
+/// ones they receive.
+fn kept_not_reviewed(b: &mut SqlBuilder, column: &str, keep: &Scope, review: &Scope) {
+    b.scope(column, keep).push(" AND NOT ").scope_below(column, review);
+}
+
+/// Lists returned by the reviewer to the units the caller keeps: how many, and the latest `limit`.
+pub async fn returned(db: &Db, keep: &Scope, review: &Scope, limit: i64) -> Result<(i64, Vec<Returned>), StoreError> {
+    let mut c = SqlBuilder::new("SELECT COUNT(*) FROM duty_lists l WHERE l.status = 'returned' AND ");
+    kept_not_reviewed(&mut c, "l.org_path", keep, review);
+    let n = db.scalar_i64(c.build()).await?;
+    if n == 0 {
+        return Ok((0, vec![]));
+    }
+    let mut b = SqlBuilder::new("SELECT l.id, l.year, l.title, o.name AS org_name, l.return_reason, l.reviewed_at FROM duty_lists l JOIN orgs o ON o.id = l.org_id WHERE l.status = 'returned' AND ");
+    kept_not_reviewed(&mut b, "l.org_path", keep, review);
+    b.push(" ORDER BY l.reviewed_at DESC, l.id DESC LIMIT ").bind(limit);
+    Ok((n, db.fetch_all(b.build()).await?))
+}
+
+/// The organisation kinds expected to keep a unit list of the kind, as stored codes.
+fn expected_kinds(kind: ListKind) -> Vec<&'static str> {
+    OrgKind::ALL.iter().copied().filter(|k| kind.expected_of(*k)).map(OrgKind::code).collect()
+}
+
+/// Units expected to keep a unit list of the kind that have not filed (submitted or accepted)
+/// the year's: `o` is the unit; the caller adds which units.
+fn unfiled_select(select: &str, year: i64, kind: ListKind) -> SqlBuilder {
+    let mut b = SqlBuilder::new(select);
+    b.push(" FROM orgs o WHERE o.kind IN (");
+    for (i, k) in expected_kinds(kind).into_iter().enumerate() {
+        if i > 0 {
+            b.push(", ");
+        }
+        b.bind(k);
+    }
+    b.push(") AND NOT EXISTS (SELECT 1 FROM duty_lists l WHERE l.org_id = o.id AND l.holder_id = 0 AND l.year = ").bind(year).push(" AND l.kind = ").bind(kind.code());
+    b.push(" AND l.status IN ('submitted', 'accepted')) AND ");
+    b
+}
+
+/// How many units strictly below the reviewer's roots have not filed the year's list of the kind.
+pub async fn unfiled_below(db: &Db, review: &Scope, year: i64, kind: ListKind) -> Result<i64, StoreError> {
+    let mut b = unfiled_select("SELECT COUNT(*)", year, kind);
+    b.scope_below("o.path", review);
+    db.scalar_i64(b.build()).await
+}
+
+/// How many units a 催报 would reach now: not filed, strictly below the reviewer's roots, and
+/// not yet reminded `today`.
+pub async fn remindable(db: &Db, review: &Scope, year: i64, kind: ListKind, today: &str) -> Result<i64, StoreError> {
+    let mut b = unfiled_select("SELECT COUNT(*)", year, kind);
+    b.scope_below("o.path", review);
+    b.push(" AND NOT EXISTS (SELECT 1 FROM list_reminders r WHERE r.org_id = o.id AND r.year = ").bind(year).push(" AND r.kind = ").bind(kind.code()).push(" AND r.for_date = ").bind(today).push(")");
+    db.scalar_i64(b.build()).await
+}
+
+/// How many of the units the caller keeps (and does not review) have not filed the year's list
+/// of the kind, and the names of the first `limit` in tree order.
+pub async fn unfiled_kept(db: &Db, keep: &Scope, review: &Scope, year: i64, kind: ListKind, limit: i64) -> Result<(i64, Vec<String>), StoreError> {
+    let mut c = unfiled_select("SELECT COUNT(*)", year, kind);
+    kept_not_reviewed(&mut c, "o.path", keep, review);
+    let n = db.scalar_i64(c.build()).await?;
+    if n == 0 {
+        return Ok((0, vec![]));
+    }
+    let mut b = unfiled_select("SELECT o.name", year, kind);
+    kept_not_reviewed(&mut b, "o.path", keep, review);
+    b.push(" ORDER BY o.path LIMIT ").bind(limit);
+    let names: Vec<(String,)> = db.fetch_all(b.build()).await?;
+    Ok((n, names.into_iter().map(|(name,)| name).collect()))
+}
+
+/// What a 催报 did: units reminded now, and units already reminded today.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct Reminded {
+    pub sent: i64,
+    pub already: i64,
+}
+
+/// 催报: a reminder to every unit strictly below the reviewer's roots, expected to keep a unit
+/// list of the kind, that has not filed the year's. One per unit and day: a unit reminded
+/// today is not reminded again. `sender` is (unit, name) as the notice names them.
+#[allow(clippy::too_many_arguments)] // who, where, which list, from which unit, which day
+pub async fn remind(tx: &mut Tx, actor: &Actor, review: &Scope, year: i64, kind: ListKind, sender: (&str, &str), today: &str) -> Result<Reminded, StoreError> {
+    let (sender_org, sender_name) = sender;
+    let mut b = unfiled_select("SELECT o.id, o.path", year, kind);
+    b.scope_below("o.path", review).push(" ORDER BY o.path");
+    let units: Vec<(OrgId, String)> = tx.fetch_all(b.build()).await?;
+    let t = now();
+    let mut sent = Vec::new();
+    for (org_id, path) in &units {
+        let n = tx
+            .execute(
+                q("INSERT INTO list_reminders (year, kind, org_id, org_path, sender_id, sender_name, sender_org, for_date, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (org_id, year, kind, for_date) DO NOTHING")
+                    .bind(year)
+                    .bind(kind.code())
+                    .bind(*org_id)
+                    .bind(path.as_str())
+                    .bind(actor.user_id)
+                    .bind(sender_name)
+                    .bind(sender_org)
+                    .bind(today)
+                    .bind(t),
+            )
+            .await?;
+        if n > 0 {
+            sent.push(*org_id);
+        }
+    }
+    let r = Reminded { sent: sent.len() as i64, already: (units.len() - sent.len()) as i64 };
+    if r.sent > 0 {
+        audit::record(tx, actor, "duty_list.remind", "duty_list", None, json!({"year": year, "kind": kind.label(), "units": r.sent, "already": r.already, "org_ids": sent})).await?;
+    }
+    Ok(r)
+}
+
+/// A standing 催报, as the unit reads it.
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct Notice {
+    pub id: ListReminderId,
+    pub year: i64,
+    pub kind: String,
+    pub org_id: OrgId,
+    pub org_name: String,
+    pub sender_name: String,
+    pub sender_org: String,
+    pub for_date: String,
+    pub sent_at: i64,
+}
+
+impl Notice {
+    pub fn kind_label(&self) -> &'static str {
+        ListKind::parse(&self.kind).map(ListKind::label).unwrap_or("")
+    }
+}
+
+/// The latest 催报 per unit, year and kind for units the caller keeps (not those it reviews),
+/// while the unit has still not filed that list: how many, and the latest `limit`.
+pub async fn notices(db: &Db, keep: &Scope, review: &Scope, limit: i64) -> Result<(i64, Vec<Notice>), StoreError> {
+    const STANDING: &str = " FROM list_reminders r JOIN orgs o ON o.id = r.org_id WHERE r.id = (SELECT MAX(r2.id) FROM list_reminders r2 WHERE r2.org_id = r.org_id AND r2.year = r.year AND r2.kind = r.kind) \
+        AND NOT EXISTS (SELECT 1 FROM duty_lists l WHERE l.org_id = r.org_id AND l.holder_id = 0 AND l.year = r.year AND l.kind = r.kind AND l.status IN ('submitted', 'accepted')) AND ";
+    let mut c = SqlBuilder::new(&format!("SELECT COUNT(*){STANDING}"));
+    kept_not_reviewed(&mut c, "r.org_path", keep, review);
+    let n = db.scalar_i64(c.build()).await?;
+    if n == 0 {
+        return Ok((0, vec![]));
+    }
+    let mut b = SqlBuilder::new(&format!("SELECT r.id, r.year, r.kind, r.org_id, o.name AS org_name, r.sender_name, r.sender_org, r.for_date, r.sent_at{STANDING}"));
+    kept_not_reviewed(&mut b, "r.org_path", keep, review);
+    b.push(" ORDER BY r.sent_at DESC, r.id DESC LIMIT ").bind(limit);
+    Ok((n, db.fetch_all(b.build()).await?))
 }
 
 // ---- 共性 templates ----

@@ -995,6 +995,23 @@ pub async fn pending_reminders(db: &Db, scope: &Scope, plan_id: Option<PlanId>) 
     db.fetch_all(b.build()).await
 }
 
+/// Today's reminders within the scope on items not done, for the 待办: how many items per
+/// kind (`overdue`, `due_soon`), and the first `limit` by deadline.
+pub async fn reminder_summary(db: &Db, scope: &Scope, limit: i64) -> Result<(Vec<(String, i64)>, Vec<Reminder>), StoreError> {
+    let today = format_date(today());
+    let mut c = SqlBuilder::new("SELECT r.kind, COUNT(DISTINCT r.task_id) FROM task_reminders r JOIN tasks t ON t.id = r.task_id WHERE r.for_date = ");
+    c.bind(today.as_str()).push(" AND t.status <> 'done' AND ").scope("r.org_path", scope).push(" GROUP BY r.kind");
+    let counts: Vec<(String, i64)> = db.fetch_all(c.build()).await?;
+    if counts.is_empty() {
+        return Ok((counts, vec![]));
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT r.id, r.task_id, t.plan_id, t.title AS task_title, t.deadline, t.progress, r.org_id, o.name AS org_name, r.kind, r.for_date FROM task_reminders r JOIN tasks t ON t.id = r.task_id JOIN orgs o ON o.id = r.org_id WHERE r.for_date = ",
+    );
+    b.bind(today.as_str()).push(" AND t.status <> 'done' AND ").scope("r.org_path", scope).push(" ORDER BY t.deadline, r.id LIMIT ").bind(limit);
+    Ok((counts, db.fetch_all(b.build()).await?))
+}
+
 /// Bench data: a plan of about `n_items` items over four levels for `owner_org_id`, with
 /// responsible and cooperating units spread over the owner's subtree. Bulk inserts, no audit
 /// (a generated load, like `restore`). Returns the plan id.

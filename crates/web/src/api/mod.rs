@@ -7,6 +7,7 @@ pub mod account;
 pub mod audit;
 pub mod duty;
 pub mod files;
+pub mod home;
 pub mod org;
 
 use axum::extract::State;

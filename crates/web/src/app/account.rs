@@ -499,6 +499,18 @@ pub struct ApprovedReset {
     pub sessions_revoked: u64,
 }
 
+/// The account module's 待办 (`Module::todos`): password resets waiting for the 安全保密管理员's approval.
+pub fn todos<'a>(st: &'a AppState, p: &'a Principal) -> crate::app::todo::BoxFuture<'a, AppResult<Vec<crate::app::todo::TodoItem>>> {
+    Box::pin(async move {
+        use crate::app::todo::{TodoItem, Urgency};
+        if !p.can(Permission::ManageGrants) {
+            return Ok(vec![]);
+        }
+        let n = users::pending_resets(&st.db).await?;
+        Ok(vec![TodoItem::new("account.reset_approve", "待审批的密码重置申请", n, "/admin/resets", Urgency::Normal)])
+    })
+}
+
 /// The 安全保密管理员 approves a reset: a one-time password is made now (it never existed
 /// before both agreed, and the requester never sees it), every session and API token of the
 /// account ends, and the account is told at its next sign-in.

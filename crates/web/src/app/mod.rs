@@ -13,6 +13,7 @@ pub mod org;
 pub mod system;
 
 pub use lianzheng_store::schema::TableDef;
+pub mod todo;
 
 use crate::error::AppResult;
 use crate::state::AppState;

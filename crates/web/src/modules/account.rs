@@ -30,6 +30,7 @@ pub static MODULE: Module = Module {
     tabs: &[],
     tables: &[crate::app::account::TABLES],
     jobs: &[&ACCOUNT_JOB],
+    todos: Some(crate::app::account::todos),
 };
 
 /// 会话清理: sessions and tokens idle or past their lifetime are removed.

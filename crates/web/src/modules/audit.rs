@@ -15,6 +15,7 @@ pub static MODULE: Module = Module {
     tabs: &[],
     tables: &[crate::app::audit::TABLES],
     jobs: &[&AUDIT_JOB],
+    todos: None,
 };
 
 /// 审计日志链校验: the whole chain is walked and the first broken link recorded.

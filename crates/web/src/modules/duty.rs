@@ -18,6 +18,7 @@ pub static MODULE: Module = Module {
         post("/duty/lists/{id}/items/{item}/delete", Need::Perm(Permission::EditDuty)),
         post("/duty/lists/{id}/submit", Need::Perm(Permission::EditDuty)),
         post("/duty/lists/{id}/review", Need::Perm(Permission::ReviewDuty)),
+        post("/duty/coverage/remind", Need::Perm(Permission::ReviewDuty)),
         post("/duty/templates", Need::Perm(Permission::ReviewDuty)),
         post("/duty/templates/{id}/items", Need::Perm(Permission::ReviewDuty)),
         post("/duty/templates/{id}/publish", Need::Perm(Permission::ReviewDuty)),
@@ -53,6 +54,7 @@ pub static MODULE: Module = Module {
     ],
     tables: &[crate::app::duty::lists::TABLES, crate::app::duty::tasks::TABLES, crate::app::duty::letters::TABLES],
     jobs: &[&REMINDERS_JOB],
+    todos: Some(crate::app::duty::todo::todos),
 };
 
 /// 任务到期提醒: the day's reminders before and after deadlines (任务分工).

@@ -14,4 +14,5 @@ pub static MODULE: Module = Module {
     tabs: &[],
     tables: &[crate::app::files::TABLES],
     jobs: &[],
+    todos: None,
 };

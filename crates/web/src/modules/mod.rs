@@ -9,6 +9,7 @@ mod account;
 mod audit;
 mod duty;
 mod files;
+mod home;
 mod org;
 mod system;
 
@@ -71,6 +72,8 @@ pub struct Module {
     pub tables: &'static [&'static [TableDef]],
     /// Its background jobs.
     pub jobs: &'static [&'static Job],
+    /// What waits for a person in this module (the home page's 待办 and the bell; `app::todo`).
+    pub todos: Option<crate::app::todo::Provider>,
 }
 
 /// One tab of a module's tab bar. `may_open` is the same rule the page's handler applies
@@ -82,7 +85,7 @@ pub struct Tab {
 }
 
 /// In dependency order: a module's tables may reference only its own and earlier modules'.
-pub static MODULES: &[&Module] = &[&org::MODULE, &account::MODULE, &audit::MODULE, &system::MODULE, &files::MODULE, &duty::MODULE];
+pub static MODULES: &[&Module] = &[&home::MODULE, &org::MODULE, &account::MODULE, &audit::MODULE, &system::MODULE, &files::MODULE, &duty::MODULE];
 
 /// Every archived table, in dependency order.
 pub fn tables() -> Vec<&'static TableDef> {

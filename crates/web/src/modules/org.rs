@@ -23,4 +23,5 @@ pub static MODULE: Module = Module {
     tabs: &[],
     tables: &[crate::app::org::TABLES],
     jobs: &[],
+    todos: None,
 };

@@ -4,4 +4,6 @@
 use super::Module;
 
 pub static MODULE: Module =
-    Module { name: "system", label: "系统运行", api_ops: &[], pages: axum::Router::new, page_actions: &[], permissions: &[], audit_labels: &[], tabs: &[], tables: &[crate::app::system::TABLES], jobs: &[] };
+    Module {
+        name: "system", label: "系统运行", api_ops: &[], pages: axum::Router::new, page_actions: &[], permissions: &[], audit_labels: &[], tabs: &[], tables: &[crate::app::system::TABLES], jobs: &[], todos: None
+    };

@@ -1,12 +1,17 @@
-//! 工作台: the signed-in person's unit, scope, and the modules to come.
+//! 工作台: what waits for the signed-in person (待办), their unit and scope, and the modules
+//! to come; and the header's bell (`/todo/bell`, fetched after a page has loaded when its count
+//! is not already known on this node).
+
+use std::sync::Arc;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
-use lianzheng_core::ids::TaskId;
-use lianzheng_core::org::Permission;
+use axum::routing::get;
 
 use super::render;
+use crate::app::todo::Todos;
 use crate::auth::Principal;
 use crate::error::AppResult;
 use crate::layout::Layout;
@@ -22,8 +27,7 @@ struct HomePage {
     /// (name, what it holds, page if built)
     modules: Vec<(&'static str, &'static str, Option<&'static str>)>,
     must_enrol_totp: bool,
-    /// today's 任务分工 reminders for units in scope: (task id, title, unit, overdue?, deadline)
-    reminders: Vec<(TaskId, String, String, bool, String)>,
+    todos: Arc<Todos>,
 }
 
 const MODULES: &[(&str, &str, Option<&str>)] = &[
@@ -36,13 +40,26 @@ const MODULES: &[(&str, &str, Option<&str>)] = &[
     ("统计与公文", "统计报表、公文生成", None),
 ];
 
+/// The 工作台 module's page routes (the home page itself is a shell route).
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/todo/bell", get(bell))
+}
+
 pub async fn home(State(st): State<AppState>, p: Principal) -> AppResult<Response> {
     let crate::app::org::Whereabouts { unit_name, scope_names, stats } = crate::app::org::whereabouts(&st, &p).await?;
-    let reminders = match p.require(Permission::ViewDuty) {
-        Ok(_) => {
-            crate::app::duty::tasks::my_reminders(&st, &p).await?.iter().take(10).map(|r| (r.task_id, r.task_title.clone(), r.org_name.clone(), r.kind == "overdue", r.deadline.clone().unwrap_or_default())).collect()
-        }
-        Err(_) => vec![],
-    };
-    render(&HomePage { l: Layout::new(&st, &p, "工作台", "/"), unit_name, scope_names, stats, modules: MODULES.to_vec(), must_enrol_totp: !p.user.totp_enabled, reminders })
+    // before the layout: the header's bell then shows the count without asking again
+    let todos = crate::app::todo::mine(&st, &p).await?;
+    render(&HomePage { l: Layout::new(&st, &p, "工作台", "/"), unit_name, scope_names, stats, modules: MODULES.to_vec(), must_enrol_totp: !p.user.totp_enabled, todos })
+}
+
+#[derive(Template)]
+#[template(path = "todo_bell.html")]
+struct Bell {
+    bell: Option<i64>,
+}
+
+/// The header's bell with the caller's 待办 count (an htmx fragment).
+pub async fn bell(State(st): State<AppState>, p: Principal) -> AppResult<Response> {
+    let todos = crate::app::todo::mine(&st, &p).await?;
+    render(&Bell { bell: Some(todos.total) })
 }

@@ -5,7 +5,7 @@ pub(crate) mod admin;
 pub(crate) mod audit_page;
 pub mod duty;
 mod files;
-mod home;
+pub(crate) mod home;
 pub(crate) mod orgs;
 pub(crate) mod people;
 mod session;

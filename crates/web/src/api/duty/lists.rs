@@ -23,6 +23,7 @@ pub const OPS: &[Op] = &[
     Op { method: "post", path: "/duty/lists/{id}/submit", summary: "报送备案", tag: "定责", route: || post(submit) },
     Op { method: "post", path: "/duty/lists/{id}/review", summary: "审核：通过或退回（decision=accept|return, reason）", tag: "定责", route: || post(review) },
     Op { method: "get", path: "/duty/coverage", summary: "全覆盖：应报单位的报备情况", tag: "定责", route: || get(coverage) },
+    Op { method: "post", path: "/duty/coverage/remind", summary: "催报：向范围内未报送清单的单位发送催报（year, kind）", tag: "定责", route: || post(remind) },
     Op { method: "get", path: "/duty/templates", summary: "共性清单列表", tag: "定责", route: || get(templates) },
     Op { method: "post", path: "/duty/templates", summary: "新建共性清单", tag: "定责", route: || post(create_template) },
     Op { method: "post", path: "/duty/templates/{id}/items", summary: "增加共性内容", tag: "定责", route: || post(add_template_item) },
@@ -102,8 +103,25 @@ async fn review(State(st): State<AppState>, p: Principal, Path(id): Path<String>
 
 async fn coverage(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>) -> AppResult<Json<Value>> {
     let (year, kind, rows) = uc::coverage(&st, &p, &q.year, &q.kind).await?;
-    let rows: Vec<Value> = rows.iter().map(|r| json!({"org_id": r.org_id, "org_name": r.org_name, "org_kind": r.org_kind, "list_id": r.list_id, "status": r.status.map(|s| s.code()), "common": r.common, "specific": r.specific, "late": r.late, "only_common": r.only_common()})).collect();
+    let rows: Vec<Value> = rows
+        .iter()
+        .map(|r| json!({"org_id": r.org_id, "org_name": r.org_name, "org_kind": r.org_kind, "list_id": r.list_id, "status": r.status.map(|s| s.code()), "common": r.common, "specific": r.specific, "late": r.late, "only_common": r.only_common(), "reminded": r.reminded}))
+        .collect();
     Ok(Json(json!({"year": year, "kind": kind.code(), "items": rows})))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RemindBody {
+    #[serde(deserialize_with = "lenient")]
+    year: String,
+    #[serde(deserialize_with = "lenient")]
+    kind: String,
+}
+
+async fn remind(State(st): State<AppState>, p: Principal, ApiJson(b): ApiJson<RemindBody>) -> AppResult<Json<Value>> {
+    let (year, kind, r) = uc::remind(&st, &p, &b.year, &b.kind).await?;
+    Ok(Json(json!({"year": year, "kind": kind.code(), "sent": r.sent, "already": r.already})))
 }
 
 async fn templates(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>) -> AppResult<Json<Value>> {

@@ -7,7 +7,7 @@ use lianzheng_core::ids::*;
 use lianzheng_core::org::{OrgKind, Permission, PostKind, Scope};
 pub use lianzheng_store::duty::lists::TABLES;
 use lianzheng_store::duty::lists::{self as store, ListFilter};
-pub use lianzheng_store::duty::lists::{Coverage, DutyItem, DutyList, ListKind, ListStatus, ListVersion, Template};
+pub use lianzheng_store::duty::lists::{Coverage, DutyItem, DutyList, ListKind, ListStatus, ListVersion, Notice, Reminded, Template};
 
 use super::year_or_current;
 use crate::auth::Principal;
@@ -308,6 +308,46 @@ pub async fn coverage(st: &AppState, p: &Principal, year: &str, kind: &str) -> A
     let year = i64::from(year_or_current(year));
     let kind = ListKind::parse(kind).unwrap_or(ListKind::Main);
     Ok((year, kind, store::coverage(&st.db, &scope, year, kind, deadline_passed(st, year)).await?))
+}
+
+/// 催报: the 纪委 reminds every unit below it (inside its review scope, not its own unit) that
+/// is expected to keep a unit list of the kind and has not filed the year's. A unit reminded
+/// today is not reminded twice. The notice shows in those units' 待办 and on their list page
+/// until they file. Audited (`duty_list.remind`) when anything was sent.
+pub async fn remind(st: &AppState, p: &Principal, year: &str, kind: &str) -> AppResult<(i64, ListKind, Reminded)> {
+    let scope = p.require(Permission::ReviewDuty)?;
+    let year = i64::from(year_or_current(year));
+    let kind = match kind.trim() {
+        "" => ListKind::Main,
+        k => ListKind::parse(k).ok_or_else(|| AppError::field("kind", "清单类型无效（main 主体责任 / supervision 监督责任）"))?,
+    };
+    let sender_org = match p.user.org_id {
+        Some(id) => lianzheng_store::org::get(&st.db, id).await?.map(|o| o.name).unwrap_or_default(),
+        None => String::new(),
+    };
+    let today = lianzheng_core::duty::format_date(lianzheng_store::duty::tasks::today());
+    let mut tx = st.db.begin().await?;
+    let r = store::remind(&mut tx, &p.actor(), &scope, year, kind, (&sender_org, &p.user.display_name), &today).await?;
+    tx.commit().await?;
+    Ok((year, kind, r))
+}
+
+/// How many units a 催报 of the year's list of a kind would reach now (those reminded today are not reminded again).
+pub async fn remindable(st: &AppState, p: &Principal, year: i64, kind: ListKind) -> AppResult<i64> {
+    let scope = p.require(Permission::ReviewDuty)?;
+    let today = lianzheng_core::duty::format_date(lianzheng_store::duty::tasks::today());
+    Ok(store::remindable(&st.db, &scope, year, kind, &today).await?)
+}
+
+/// Notices shown on a list page at most.
+const NOTICES_SHOWN: i64 = 20;
+
+/// Standing 催报 for the units whose lists the caller reads (not those the caller reviews):
+/// how many, and the latest ones.
+pub async fn notices(st: &AppState, p: &Principal) -> AppResult<(i64, Vec<Notice>)> {
+    let scope = p.require(Permission::ViewDuty)?;
+    let reviewed = p.require(Permission::ReviewDuty).unwrap_or_else(|_| Scope::none());
+    Ok(store::notices(&st.db, &scope, &reviewed, NOTICES_SHOWN).await?)
 }
 
 /// 共性清单 of a year: the units read what applies to them; the 纪委 keeps them (page).

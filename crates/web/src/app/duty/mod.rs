@@ -3,6 +3,7 @@
 pub mod letters;
 pub mod lists;
 pub mod tasks;
+pub mod todo;
 
 /// The working year: this calendar year in Beijing time.
 pub fn current_year() -> i32 {

@@ -11,7 +11,7 @@ use lianzheng_core::org::{OrgKind, Permission};
 use serde::Deserialize;
 
 use super::year_or_current;
-use crate::app::duty::lists::{self as uc, Coverage, DutyItem, DutyList, ItemInput, ListKind, ListStatus, ListVersion, Template as CommonTemplate};
+use crate::app::duty::lists::{self as uc, Coverage, DutyItem, DutyList, ItemInput, ListKind, ListStatus, ListVersion, Notice, Template as CommonTemplate};
 use crate::app::org::unit_options;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/duty/lists/{id}/submit", post(submit))
         .route("/duty/lists/{id}/review", post(review))
         .route("/duty/coverage", get(coverage))
+        .route("/duty/coverage/remind", post(remind))
         .route("/duty/templates", get(templates).post(create_template))
         .route("/duty/templates/{id}", get(template))
         .route("/duty/templates/{id}/items", post(add_template_item))
@@ -63,6 +64,9 @@ pub struct YearQuery {
     status: String,
     org: String,
     done: String,
+    /// after a 催报: how many units were reminded now, and how many already today
+    sent: String,
+    already: String,
 }
 
 pub async fn home(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
@@ -87,6 +91,8 @@ struct ListsPage {
     message: Option<String>,
     info: Option<String>,
     holders: Vec<(PersonId, String)>,
+    /// standing 催报 for the units shown: how many, and the latest
+    notices: (i64, Vec<Notice>),
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -109,8 +115,9 @@ async fn lists_page(st: &AppState, p: &Principal, q: YearQuery, form: NewListFor
         "" => None,
         n => Some(format!("已复制上年清单 {n} 份（草稿），请逐份核对后报送")),
     };
+    let notices = uc::notices(st, p).await?;
     let failed = !errors.is_empty() || message.is_some();
-    render_status(&ListsPage { l: Layout::new(st, p, "责任清单", "/duty/lists"), year, q, rows, kinds: kinds(), orgs, can_edit: edit_scope.is_some(), form, errors: Errs(errors), message, info, holders }, failed)
+    render_status(&ListsPage { l: Layout::new(st, p, "责任清单", "/duty/lists"), year, q, rows, kinds: kinds(), orgs, can_edit: edit_scope.is_some(), form, errors: Errs(errors), message, info, holders, notices }, failed)
 }
 
 pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
@@ -224,12 +231,16 @@ struct CoveragePage {
     l: Layout,
     year: i64,
     kind: &'static str,
+    kind_label: &'static str,
     kinds: Vec<(&'static str, &'static str)>,
     rows: Vec<Coverage>,
     filed: usize,
     late: usize,
     only_common: usize,
     deadline: String,
+    /// units a 催报 would reach (not filed, below the reviewer's own unit); None: may not send one
+    remindable: Option<i64>,
+    info: Option<String>,
 }
 
 pub async fn coverage(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
@@ -237,7 +248,44 @@ pub async fn coverage(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuer
     let filed = rows.iter().filter(|r| matches!(r.status, Some(ListStatus::Submitted | ListStatus::Accepted))).count();
     let late = rows.iter().filter(|r| r.late).count();
     let only_common = rows.iter().filter(|r| r.only_common()).count();
-    render(&CoveragePage { l: Layout::new(&st, &p, "全覆盖", "/duty/coverage"), year, kind: kind.code(), kinds: kinds(), rows, filed, late, only_common, deadline: format!("{year}-{}", st.policy.list_deadline) })
+    let remindable = match p.require(Permission::ReviewDuty) {
+        Ok(_) => Some(uc::remindable(&st, &p, year, kind).await?),
+        Err(_) => None,
+    };
+    let info = match (q.sent.parse::<i64>(), q.already.parse::<i64>().unwrap_or(0)) {
+        (Ok(0), 0) => Some("所有应报单位均已报送，无需催报".to_string()),
+        (Ok(0), a) => Some(format!("{a} 个未报送单位今日已催报过，未重复发送")),
+        (Ok(n), 0) => Some(format!("已向 {n} 个未报送单位发送催报")),
+        (Ok(n), a) => Some(format!("已向 {n} 个未报送单位发送催报（另有 {a} 个单位今日已催报过，未重复发送）")),
+        _ => None,
+    };
+    render(&CoveragePage {
+        l: Layout::new(&st, &p, "全覆盖", "/duty/coverage"),
+        year,
+        kind: kind.code(),
+        kind_label: kind.label(),
+        kinds: kinds(),
+        rows,
+        filed,
+        late,
+        only_common,
+        deadline: format!("{year}-{}", st.policy.list_deadline),
+        remindable,
+        info,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RemindForm {
+    year: String,
+    kind: String,
+}
+
+/// 催报 from the 全覆盖 page; back to it with what was sent.
+pub async fn remind(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<RemindForm>) -> AppResult<Response> {
+    let (year, kind, r) = uc::remind(&st, &p, &form.year, &form.kind).await?;
+    Ok(Redirect::to(&format!("/duty/coverage?year={year}&kind={}&sent={}&already={}", kind.code(), r.sent, r.already)).into_response())
 }
 
 // ---- 共性 templates ----
