@@ -180,18 +180,26 @@ impl FromRequestParts<AppState> for Principal {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
         let PendingPrincipal(p) = PendingPrincipal::from_request_parts(parts, st).await?;
-        // a bound second factor comes first, also before a forced password change
-        if p.user.totp_enabled && !p.session.second_factor_ok {
-            return Err(AppError::Gate { page: "/login/totp", message: "请先输入动态验证码完成双因素认证".into() });
+        match pending_gate(&p, st) {
+            Some(gate) => Err(gate),
+            None => Ok(p),
         }
-        if p.user.must_change_password {
-            return Err(AppError::Gate { page: "/account/password", message: "请先修改初始密码".into() });
-        }
-        if p.needs_second_factor(st) {
-            return Err(AppError::Gate { page: "/account/totp", message: "管理员账号须先完成双因素认证".into() });
-        }
-        Ok(p)
     }
+}
+
+/// The page a signed-in person must pass before any other, if any. A bound second factor comes
+/// first, also before a forced password change.
+pub fn pending_gate(p: &Principal, st: &AppState) -> Option<AppError> {
+    if p.user.totp_enabled && !p.session.second_factor_ok {
+        return Some(AppError::Gate { page: "/login/totp", message: "请先输入动态验证码完成双因素认证".into() });
+    }
+    if p.user.must_change_password {
+        return Some(AppError::Gate { page: "/account/password", message: "请先修改初始密码".into() });
+    }
+    if p.needs_second_factor(st) {
+        return Some(AppError::Gate { page: "/account/totp", message: "管理员账号须先完成双因素认证".into() });
+    }
+    None
 }
 
 /// `Set-Cookie` value for a session token (or to clear it).

@@ -85,7 +85,9 @@ impl Layout {
             tabs,
             crumbs,
             flash: crate::flash::current(),
-            todo_count: crate::app::todo::known_total(st, p),
+            // a person held at a gate (second factor, first password) has no 待办 yet, and the
+            // bell's fetch would be sent to the gate's page again and again
+            todo_count: if crate::auth::pending_gate(p, st).is_some() { Some(0) } else { crate::app::todo::known_total(st, p) },
         }
     }
 

@@ -389,19 +389,17 @@ pub async fn update_body(tx: &mut Tx, actor: &Actor, scope: &Scope, id: LetterId
 }
 
 /// 签订: by confirmation in the system (the signer's own account) or an uploaded signed scan.
-pub async fn sign(tx: &mut Tx, actor: &Actor, id: LetterId, method: &str, scan_attachment_id: Option<AttachmentId>) -> Result<(), StoreError> {
-    let n = tx
-        .execute(
-            q("UPDATE letters SET status = 'signed', sign_method = $1, signed_at = $2, signed_by = $3, scan_attachment_id = $4, updated_at = $2, version = version + 1 WHERE id = $5 AND status <> 'signed'")
-                .bind(method)
-                .bind(now())
-                .bind(actor.user_id)
-                .bind(scan_attachment_id)
-                .bind(id),
-        )
-        .await?;
-    if n == 0 {
-        return Err(StoreError::Invalid("责任书已签订".into()));
+/// Marks a letter inside `scope` signed (a letter outside it is not found).
+pub async fn sign(tx: &mut Tx, actor: &Actor, scope: &Scope, id: LetterId, method: &str, scan_attachment_id: Option<AttachmentId>) -> Result<(), StoreError> {
+    let t = now();
+    let mut b = SqlBuilder::new("UPDATE letters SET status = 'signed', sign_method = ");
+    b.bind(method).push(", signed_at = ").bind(t).push(", signed_by = ").bind(actor.user_id).push(", scan_attachment_id = ").bind(scan_attachment_id);
+    b.push(", updated_at = ").bind(t).push(", version = version + 1 WHERE id = ").bind(id).push(" AND status <> 'signed' AND ").scope("org_path", scope);
+    if tx.execute(b.build()).await? == 0 {
+        let mut b = SqlBuilder::new("SELECT id FROM letters WHERE id = ");
+        b.bind(id).push(" AND ").scope("org_path", scope);
+        let found: Option<(LetterId,)> = tx.fetch_optional(b.build()).await?;
+        return Err(if found.is_some() { StoreError::Invalid("责任书已签订".into()) } else { StoreError::NotFound });
     }
     audit::record(tx, actor, "letter.sign", "letter", Some(id.to_string()), json!({"method": method, "scan_attachment_id": scan_attachment_id})).await
 }
@@ -975,10 +973,16 @@ pub async fn flag_in_scope(db: &Db, scope: &Scope, id: FlagId) -> Result<Flag, S
 }
 
 /// 标记已核: the 纪委 has looked at it (a note says what was found or done).
-pub async fn mark_reviewed(tx: &mut Tx, actor: &Actor, id: FlagId, note: Option<&str>) -> Result<(), StoreError> {
-    let n = tx.execute(q("UPDATE letter_flags SET status = 'reviewed', note = $1, reviewed_by = $2, reviewed_at = $3 WHERE id = $4 AND status = 'open'").bind(note).bind(actor.user_id).bind(now()).bind(id)).await?;
-    if n == 0 {
-        return Err(StoreError::Invalid("该提示已标记为已核".into()));
+/// Marks an open flag on a letter inside `scope` reviewed (a flag outside it is not found).
+pub async fn mark_reviewed(tx: &mut Tx, actor: &Actor, scope: &Scope, id: FlagId, note: Option<&str>) -> Result<(), StoreError> {
+    let mut b = SqlBuilder::new("UPDATE letter_flags SET status = 'reviewed', note = ");
+    b.bind(note).push(", reviewed_by = ").bind(actor.user_id).push(", reviewed_at = ").bind(now()).push(" WHERE id = ").bind(id);
+    b.push(" AND status = 'open' AND letter_id IN (SELECT l.id FROM letters l WHERE ").scope("l.org_path", scope).push(")");
+    if tx.execute(b.build()).await? == 0 {
+        let mut b = SqlBuilder::new("SELECT f.id FROM letter_flags f JOIN letters l ON l.id = f.letter_id WHERE f.id = ");
+        b.bind(id).push(" AND ").scope("l.org_path", scope);
+        let found: Option<(FlagId,)> = tx.fetch_optional(b.build()).await?;
+        return Err(if found.is_some() { StoreError::Invalid("该提示已标记为已核".into()) } else { StoreError::NotFound });
     }
     audit::record(tx, actor, "letter_flag.review", "letter_flag", Some(id.to_string()), json!({"after": audit::redact(&json!({"note": note}), &["note"])})).await
 }

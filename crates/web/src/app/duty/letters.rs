@@ -230,20 +230,20 @@ pub async fn update_body(st: &AppState, p: &Principal, id: LetterId, version: &s
 
 /// 签订 by confirmation in the system.
 pub async fn confirm(st: &AppState, p: &Principal, id: LetterId) -> AppResult<Letter> {
-    p.require(Permission::SignLetter)?;
+    let sign_scope = p.require(Permission::SignLetter)?;
     let (_, letter) = visible_letter(st, p, id).await?;
     if !may_confirm(p, &letter) {
         return Err(AppError::invalid("只能由签订人本人在系统内确认；代为签订请由单位党务工作人员上传签字扫描件"));
     }
     let mut tx = st.db.begin().await?;
-    store::sign(&mut tx, &p.actor(), letter.id, "confirm", None).await?;
+    store::sign(&mut tx, &p.actor(), &sign_scope, letter.id, "confirm", None).await?;
     tx.commit().await?;
     Ok(visible_letter(st, p, id).await?.1)
 }
 
 /// 签订 by a signed scan: the signer, or the unit's staff.
 pub async fn sign_with_scan(st: &AppState, p: &Principal, id: LetterId, file: Upload) -> AppResult<Letter> {
-    let (_, letter) = visible_letter(st, p, id).await?;
+    let (viewer, letter) = visible_letter(st, p, id).await?;
     if !may_scan(p, &letter) {
         return Err(AppError::Forbidden);
     }
@@ -256,7 +256,7 @@ pub async fn sign_with_scan(st: &AppState, p: &Principal, id: LetterId, file: Up
     let upload_scope = p.require(Permission::UploadAttachments)?;
     let saved = files::store(st, p, &upload_scope, letter.org_id, Owner::Letter(letter.id), file).await?;
     let mut tx = st.db.begin().await?;
-    store::sign(&mut tx, &p.actor(), letter.id, "scan", Some(saved.id)).await?;
+    store::sign(&mut tx, &p.actor(), &viewer.scope, letter.id, "scan", Some(saved.id)).await?;
     tx.commit().await?;
     Ok(visible_letter(st, p, id).await?.1)
 }
@@ -311,7 +311,7 @@ pub async fn review_flag(st: &AppState, p: &Principal, id: FlagId, note: &str) -
     }
     let flag = store::flag_in_scope(&st.db, &v.scope, id).await?;
     let mut tx = st.db.begin().await?;
-    store::mark_reviewed(&mut tx, &p.actor(), flag.id, Some(note).filter(|n| !n.is_empty())).await?;
+    store::mark_reviewed(&mut tx, &p.actor(), &v.scope, flag.id, Some(note).filter(|n| !n.is_empty())).await?;
     tx.commit().await?;
     Ok(v.mask(store::flag_in_scope(&st.db, &v.scope, flag.id).await?))
 }
