@@ -27,8 +27,9 @@ test('file a list, then the 纪委 accepts it', { timeout: 90_000 }, async () =>
   const unit = await signIn('dw_jyj');
   await unit.click('a[href="/duty"]');
   await unit.click('.tabs a[href="/duty/lists"]');
-  const branch = await unit.locator('#org_id option', { hasText: '机关党支部' }).first().getAttribute('value');
-  await unit.selectOption('#org_id', branch);
+  await unit.click('#org_id-picker');
+  await unit.locator('.up-panel:not([hidden]) input.up-search').fill('机关党支部');
+  await unit.locator('.up-panel:not([hidden]) .up-opt:not(.up-hidden)', { hasText: '机关党支部' }).first().click();
   await unit.selectOption('#kind', 'supervision');
   await Promise.all([unit.waitForURL(/\/duty\/lists\/\d+$/), unit.click('form[method="post"][action="/duty/lists"] button[type=submit]')]);
   const listUrl = unit.url();

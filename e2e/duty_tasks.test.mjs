@@ -60,9 +60,11 @@ test('任务分工: create a 小项, the lead unit reports progress', { timeout:
     await Promise.all([page.waitForURL(/\/new\?parent=\d+/), row.locator('a', { hasText: '＋小项' }).click()]);
     await page.fill('#title', TITLE);
     await page.fill('#lead_leader', '王建国（党组书记）');
-    const edu = await page.locator('#lead_org option', { hasText: '某某县教育局' }).first().getAttribute('value');
-    await page.selectOption('#lead_org', edu);
-    await page.selectOption('#responsible', [edu]);
+    // 牵头单位 from the unit picker's drop-down, 责任单位 by checkbox (e2e/forms.test.mjs tries them in depth)
+    await page.click('#lead_org-picker');
+    await page.locator('.up-panel:not([hidden]) input.up-search').fill('教育局');
+    await page.locator('.up-panel:not([hidden]) .up-opt', { hasText: '某某县教育局' }).first().click();
+    await page.locator('#responsible .up-item', { hasText: '某某县教育局' }).first().locator('input').check();
     await page.fill('#deadline', '2026-12-20');
     await page.fill('#target', '完成全县中小学食堂食品安全检查全覆盖');
     await shot(page, 'tasks-02-form');

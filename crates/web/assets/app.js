@@ -14,6 +14,7 @@
  *  - <dialog data-close-on-success> closes after a successful htmx request inside it
  *  - select inside a .filters form submits the form on change
  *    (opt out with data-no-autosubmit on the select)
+ *  - [data-unit-picker] (templates/unit_picker.html): searchable unit tree
  */
 (function () {
   'use strict';
@@ -246,9 +247,347 @@
     }
   });
 
+  // ------------------------------------------------------------ unit picker
+  // templates/unit_picker.html: <div data-unit-picker> around a <select> (one unit) or
+  // checkboxes (data-multiple). Rows carry data-depth, data-key (name, short name, pinyin
+  // initials) and data-parent. Adds a search box that filters the tree (a match shows its
+  // ancestors), collapsible branches, and for one unit a button with a drop-down panel.
+  var UP_PLACEHOLDER = '输入名称、简称或拼音首字母';
+
+  // Shows the rows that match `q` (with their ancestors) or, without a query, the rows not
+  // inside a collapsed branch. Returns how many rows are shown.
+  function upFilter(rows, q) {
+    var shown = 0;
+    var i, d;
+    if (q) {
+      var keep = new Array(rows.length);
+      var path = []; // index of the last row at each depth
+      for (i = 0; i < rows.length; i++) {
+        d = +rows[i].getAttribute('data-depth') || 0;
+        path[d] = i;
+        path.length = d + 1;
+        if ((rows[i].getAttribute('data-key') || '').indexOf(q) >= 0) {
+          for (var k = 0; k < path.length; k++) keep[path[k]] = true;
+        }
+      }
+      for (i = 0; i < rows.length; i++) {
+        rows[i].classList.toggle('up-hidden', !keep[i]);
+        if (keep[i]) shown++;
+      }
+      return shown;
+    }
+    var below = -1; // depth of a collapsed row whose subtree is hidden
+    for (i = 0; i < rows.length; i++) {
+      d = +rows[i].getAttribute('data-depth') || 0;
+      if (below >= 0 && d > below) {
+        rows[i].classList.add('up-hidden');
+        continue;
+      }
+      below = rows[i].classList.contains('up-collapsed') ? d : -1;
+      rows[i].classList.remove('up-hidden');
+      shown++;
+    }
+    return shown;
+  }
+
+  // A ▸/▾ button in front of each row with children; the tree starts folded below the top
+  // when it is long, except the branches that hold a chosen unit.
+  function upToggles(rows, isChosen, refresh) {
+    var fold = rows.length > 40;
+    for (var i = 0; i < rows.length; i++) {
+      var row = rows[i];
+      var depth = +row.getAttribute('data-depth') || 0;
+      if (!row.hasAttribute('data-parent')) {
+        var leaf = document.createElement('span');
+        leaf.className = 'up-leaf';
+        row.insertBefore(leaf, row.firstChild);
+        continue;
+      }
+      var holds = false;
+      for (var j = i + 1; j < rows.length && (+rows[j].getAttribute('data-depth') || 0) > depth; j++) {
+        if (isChosen(rows[j])) { holds = true; break; }
+      }
+      if (fold && depth >= 1 && !holds) row.classList.add('up-collapsed');
+      var t = document.createElement('button');
+      t.type = 'button';
+      t.className = 'up-toggle';
+      t.tabIndex = -1;
+      row.insertBefore(t, row.firstChild);
+      upToggleText(row);
+      t.addEventListener('click', function (evt) {
+        evt.preventDefault();
+        evt.stopPropagation();
+        var r = evt.currentTarget.parentNode;
+        r.classList.toggle('up-collapsed');
+        upToggleText(r);
+        refresh();
+      });
+    }
+  }
+  function upToggleText(row) {
+    var t = row.querySelector('.up-toggle');
+    if (!t) return;
+    var folded = row.classList.contains('up-collapsed');
+    t.textContent = folded ? '▸' : '▾';
+    t.setAttribute('aria-label', folded ? '展开下级' : '收起下级');
+  }
+
+  function upSearchBox(label) {
+    var input = document.createElement('input');
+    input.type = 'search';
+    input.className = 'up-search';
+    input.placeholder = UP_PLACEHOLDER;
+    input.autocomplete = 'off';
+    input.setAttribute('aria-label', '筛选' + (label || '单位'));
+    return input;
+  }
+
+  function upEmpty() {
+    var e = document.createElement('div');
+    e.className = 'up-empty up-hidden';
+    e.textContent = '没有匹配的单位';
+    return e;
+  }
+
+  function upMulti(root) {
+    var list = root.querySelector('.up-list');
+    if (!list) return;
+    var rows = Array.prototype.slice.call(list.querySelectorAll('.up-item'));
+    var boxes = rows.map(function (r) { return r.querySelector('input[type="checkbox"]'); });
+    var labelEl = document.getElementById(list.id + '-label');
+    var search = upSearchBox(labelEl ? labelEl.textContent : '');
+    var chips = document.createElement('div');
+    chips.className = 'up-chips';
+    chips.setAttribute('aria-live', 'polite');
+    var empty = upEmpty();
+    root.insertBefore(chips, list);
+    root.insertBefore(search, list);
+    list.appendChild(empty);
+    function refresh() {
+      var q = search.value.trim().toLowerCase();
+      var n = upFilter(rows, q);
+      list.classList.toggle('up-searching', !!q);
+      empty.classList.toggle('up-hidden', n > 0);
+    }
+    function drawChips() {
+      chips.textContent = '';
+      var chosen = boxes.filter(function (b) { return b.checked; });
+      var count = document.createElement('span');
+      count.textContent = chosen.length ? '已选 ' + chosen.length + ' 个：' : '未选择';
+      chips.appendChild(count);
+      chosen.forEach(function (b) {
+        var c = document.createElement('button');
+        c.type = 'button';
+        c.className = 'up-chip';
+        var name = b.parentNode.querySelector('.up-name');
+        c.textContent = name ? name.textContent : b.value;
+        c.setAttribute('aria-label', '取消选择 ' + c.textContent);
+        c.addEventListener('click', function () {
+          b.checked = false;
+          drawChips();
+        });
+        chips.appendChild(c);
+      });
+    }
+    upToggles(rows, function (r) { var b = r.querySelector('input'); return b && b.checked; }, refresh);
+    list.addEventListener('change', drawChips);
+    search.addEventListener('input', refresh);
+    search.addEventListener('keydown', function (evt) {
+      if (evt.key !== 'Enter') return;
+      evt.preventDefault(); // Enter filters, it does not send the form
+      var shown = rows.filter(function (r) { return !r.classList.contains('up-hidden') && (r.getAttribute('data-key') || '').indexOf(search.value.trim().toLowerCase()) >= 0; });
+      if (shown.length === 1) {
+        var b = shown[0].querySelector('input');
+        b.checked = !b.checked;
+        drawChips();
+      }
+    });
+    drawChips();
+    refresh();
+  }
+
+  function upSingle(root) {
+    var select = root.querySelector('select');
+    if (!select) return;
+    var blank = root.getAttribute('data-blank') || '';
+    var trigger = document.createElement('button');
+    trigger.type = 'button';
+    trigger.className = 'up-trigger';
+    trigger.id = select.id + '-picker';
+    trigger.setAttribute('aria-haspopup', 'listbox');
+    trigger.setAttribute('aria-expanded', 'false');
+    var label = select.id ? document.querySelector('label[for="' + select.id + '"]') : null;
+    if (label) label.htmlFor = trigger.id;
+    else if (select.getAttribute('aria-label')) trigger.setAttribute('aria-label', select.getAttribute('aria-label'));
+    var panel = document.createElement('div');
+    panel.className = 'up-panel';
+    panel.hidden = true;
+    var search = upSearchBox(label ? label.textContent : select.getAttribute('aria-label'));
+    var tree = document.createElement('ul');
+    tree.className = 'up-tree';
+    tree.setAttribute('role', 'listbox');
+    var empty = upEmpty();
+    panel.appendChild(search);
+    panel.appendChild(tree);
+    panel.appendChild(empty);
+    var rows = [];
+    var opts = Array.prototype.slice.call(select.options);
+    opts.forEach(function (o) {
+      var li = document.createElement('li');
+      var depth = o.getAttribute('data-depth') || '0';
+      li.className = 'up-opt up-d' + depth;
+      li.setAttribute('role', 'option');
+      li.setAttribute('data-value', o.value);
+      li.setAttribute('data-depth', o.value === '' ? '0' : depth);
+      li.setAttribute('data-key', o.value === '' ? '' : (o.getAttribute('data-key') || ''));
+      if (o.hasAttribute('data-parent')) li.setAttribute('data-parent', '');
+      var name = document.createElement('span');
+      name.className = 'up-name';
+      name.textContent = o.textContent.replace(/^[\s\u3000]+/, '');
+      li.appendChild(name);
+      tree.appendChild(li);
+      rows.push(li);
+    });
+    var active = -1;
+    function shownRows() { return rows.filter(function (r) { return !r.classList.contains('up-hidden'); }); }
+    function setActive(r) {
+      rows.forEach(function (x) { x.classList.remove('up-active'); });
+      active = rows.indexOf(r);
+      if (r) {
+        r.classList.add('up-active');
+        if (r.scrollIntoView) r.scrollIntoView({ block: 'nearest' });
+      }
+    }
+    function refresh() {
+      var q = search.value.trim().toLowerCase();
+      var n = upFilter(rows, q);
+      tree.classList.toggle('up-searching', !!q);
+      // the blank choice only without a query
+      if (q && rows[0] && rows[0].getAttribute('data-value') === '') { rows[0].classList.add('up-hidden'); n--; }
+      empty.classList.toggle('up-hidden', n > 0);
+      var s = shownRows();
+      setActive(q ? s.filter(function (r) { return r.getAttribute('data-value') !== ''; })[0] || null : null);
+    }
+    function show() {
+      var o = select.options[select.selectedIndex];
+      var text = o ? o.textContent.replace(/^[\s\u3000]+/, '') : '';
+      trigger.textContent = text || blank || '请选择';
+      trigger.classList.toggle('up-placeholder', !o || o.value === '');
+      rows.forEach(function (r) { r.setAttribute('aria-selected', r.getAttribute('data-value') === select.value ? 'true' : 'false'); });
+    }
+    function open() {
+      panel.hidden = false;
+      trigger.setAttribute('aria-expanded', 'true');
+      search.value = '';
+      refresh();
+      search.focus();
+      var cur = rows.filter(function (r) { return r.getAttribute('data-value') === select.value; })[0];
+      if (cur && !cur.classList.contains('up-hidden') && cur.scrollIntoView) cur.scrollIntoView({ block: 'nearest' });
+    }
+    function close(focus) {
+      if (panel.hidden) return;
+      panel.hidden = true;
+      trigger.setAttribute('aria-expanded', 'false');
+      if (focus) trigger.focus();
+    }
+    function pick(r) {
+      if (!r) return;
+      var v = r.getAttribute('data-value');
+      var changed = select.value !== v;
+      select.value = v;
+      show();
+      close(true);
+      if (changed) select.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+    upToggles(rows, function (r) { return r.getAttribute('data-value') === select.value && select.value !== ''; }, refresh);
+    select.classList.add('up-hidden'); // the CSS gives selects display:block, which beats [hidden]
+    select.tabIndex = -1;
+    root.insertBefore(trigger, select);
+    root.appendChild(panel);
+    trigger.addEventListener('click', function () { if (panel.hidden) open(); else close(true); });
+    tree.addEventListener('click', function (evt) {
+      var r = evt.target instanceof Element ? evt.target.closest('.up-opt') : null;
+      if (r) pick(r);
+    });
+    search.addEventListener('input', refresh);
+    search.addEventListener('keydown', function (evt) {
+      var s = shownRows();
+      var at = s.indexOf(rows[active]);
+      if (evt.key === 'ArrowDown' || evt.key === 'ArrowUp') {
+        evt.preventDefault();
+        var next = evt.key === 'ArrowDown' ? Math.min(at + 1, s.length - 1) : Math.max(at - 1, 0);
+        setActive(s[next] || null);
+      } else if (evt.key === 'Enter') {
+        evt.preventDefault(); // Enter picks, it does not send the form
+        pick(rows[active] || (s.length === 1 ? s[0] : null));
+      } else if (evt.key === 'Escape') {
+        evt.preventDefault();
+        close(true);
+      }
+    });
+    document.addEventListener('click', function (evt) {
+      if (!panel.hidden && evt.target instanceof Node && !root.contains(evt.target)) close(false);
+    });
+    root.addEventListener('keydown', function (evt) {
+      if (evt.key === 'Escape' && !panel.hidden) close(true);
+    });
+    select.addEventListener('change', show);
+    show();
+  }
+
+  // <input list="leaders" data-leaders-of="lead_org" data-owner="ID">: the datalist offers the
+  // leaders (option data-org) of the unit chosen in #lead_org and of the plan's owner, the
+  // chosen unit's first. Typed text stays allowed.
+  function initLeaderChoices(scope) {
+    if (!scope || !scope.querySelectorAll) return;
+    var inputs = scope.querySelectorAll('input[data-leaders-of]');
+    for (var i = 0; i < inputs.length; i++) {
+      (function (input) {
+        var unit = document.getElementById(input.getAttribute('data-leaders-of'));
+        var list = input.list;
+        if (!unit || !list || input.getAttribute('data-leaders-ready')) return;
+        input.setAttribute('data-leaders-ready', '1');
+        var owner = input.getAttribute('data-owner') || '';
+        var all = Array.prototype.slice.call(list.options).map(function (o) { return o.cloneNode(true); });
+        function fill() {
+          var chosen = unit.value;
+          var first = [];
+          var rest = [];
+          all.forEach(function (o) {
+            var org = o.getAttribute('data-org');
+            if (chosen && org === chosen) first.push(o);
+            else if (org === owner || !chosen) rest.push(o);
+          });
+          list.textContent = '';
+          first.concat(rest).forEach(function (o) { list.appendChild(o.cloneNode(true)); });
+        }
+        unit.addEventListener('change', fill);
+        fill();
+      })(inputs[i]);
+    }
+  }
+
+  function initUnitPickers(scope) {
+    if (!scope || !scope.querySelectorAll) return;
+    var list = scope.querySelectorAll('[data-unit-picker]');
+    for (var i = 0; i < list.length; i++) {
+      var root = list[i];
+      if (root.getAttribute('data-up-ready')) continue;
+      root.setAttribute('data-up-ready', '1');
+      if (root.hasAttribute('data-multiple')) upMulti(root);
+      else upSingle(root);
+    }
+  }
+  document.addEventListener('htmx:load', function (evt) {
+    initUnitPickers(evt.detail && evt.detail.elt);
+    initLeaderChoices(evt.detail && evt.detail.elt);
+  });
+
   // ------------------------------------------------------------------ init
   function init() {
     adoptToasts(document);
+    initUnitPickers(document);
+    initLeaderChoices(document);
   }
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', init);

@@ -27,8 +27,8 @@ use crate::state::Policy;
 /// How long a person's 待办 stays cached on one node (when the list cache is on).
 const TODO_CACHE_SECONDS: u64 = 30;
 
-/// A unit a plan page may be filtered by: (id, name, path).
-pub type UnitOption = (lianzheng_core::ids::OrgId, String, String);
+/// A unit a plan page may be filtered by.
+pub type UnitOption = lianzheng_store::org::Org;
 
 /// The caches of one node.
 pub struct Caches {

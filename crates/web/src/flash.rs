@@ -41,6 +41,8 @@ flashes! {
     Accepted = "accepted", "已备案";
     Returned = "returned", "已退回";
     Published = "published", "已发布";
+    Disabled = "disabled", "已停用";
+    Enabled = "enabled", "已启用";
     Copied = "copied", "已复制";
     Generated = "generated", "已生成";
     Signed = "signed", "已签订";

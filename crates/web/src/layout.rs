@@ -1,5 +1,6 @@
 //! The frame around every page: who is signed in, the navigation their roles allow, the CSRF token.
 
+use lianzheng_core::ids::OrgId;
 use lianzheng_core::org::Permission;
 
 use crate::auth::Principal;
@@ -160,10 +161,116 @@ pub fn parse_day(s: &str) -> Option<i64> {
     Some(d.midnight().assume_offset(time::macros::offset!(+8)).unix_timestamp())
 }
 
-/// Indented organisation names for a select, in tree order.
-pub fn org_options(orgs: &[crate::app::org::Org]) -> Vec<(lianzheng_core::ids::OrgId, String)> {
-    let base = orgs.iter().map(|o| o.level).min().unwrap_or(1);
-    orgs.iter().map(|o| (o.id, format!("{}{}", "　".repeat((o.level - base).max(0) as usize), o.name))).collect()
+/// Indented organisation names for a select, in organisation order (see `tree_order`).
+pub fn org_options(orgs: &[crate::app::org::Org]) -> Vec<(OrgId, String)> {
+    tree_order(orgs).into_iter().map(|(o, depth)| (o.id, format!("{}{}", "　".repeat(depth), o.name))).collect()
+}
+
+/// Organisations in the order of the organisation tree: each unit followed by its subtree,
+/// brothers by `sort_order` (then id) — 县委办, 组织部 … before the departments, as the tree
+/// page shows them, not by name or by id. Units whose parent is not in the set start a
+/// subtree of their own (by level, order, id). Returns each with its depth in the set.
+pub fn tree_order(orgs: &[crate::app::org::Org]) -> Vec<(&crate::app::org::Org, usize)> {
+    use std::collections::{HashMap, HashSet};
+    let ids: HashSet<OrgId> = orgs.iter().map(|o| o.id).collect();
+    let mut children: HashMap<OrgId, Vec<&crate::app::org::Org>> = HashMap::new();
+    let mut roots = Vec::new();
+    for o in orgs {
+        match o.parent_id.filter(|p| ids.contains(p)) {
+            Some(p) => children.entry(p).or_default().push(o),
+            None => roots.push(o),
+        }
+    }
+    for v in children.values_mut() {
+        v.sort_by_key(|o| (o.sort_order, o.id));
+    }
+    roots.sort_by_key(|o| (o.level, o.sort_order, o.id));
+    let mut out = Vec::with_capacity(orgs.len());
+    let mut stack: Vec<(&crate::app::org::Org, usize)> = roots.into_iter().rev().map(|o| (o, 0)).collect();
+    while let Some((o, depth)) = stack.pop() {
+        out.push((o, depth));
+        if let Some(kids) = children.get(&o.id) {
+            stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
+        }
+    }
+    out
+}
+
+/// Pickers of at most this many units also match pinyin initials.
+const PINYIN_UNITS: usize = 1000;
+
+/// One unit of a `UnitPicker`.
+#[derive(Debug, Clone)]
+pub struct UnitChoice {
+    pub id: OrgId,
+    pub name: String,
+    /// Depth below the picker's top units (0 = top), capped at 6 for the indentation class.
+    pub depth: usize,
+    /// What typing matches: name, short name and their pinyin initials, lower case.
+    pub key: String,
+    pub has_children: bool,
+}
+
+impl UnitChoice {
+    /// Units in organisation order with their search keys.
+    pub fn of(orgs: &[crate::app::org::Org]) -> Vec<UnitChoice> {
+        // pinyin for a county's units costs little; a province's thousands go by name alone
+        let pinyin = orgs.len() <= PINYIN_UNITS;
+        let ordered = tree_order(orgs);
+        let mut out: Vec<UnitChoice> = Vec::with_capacity(ordered.len());
+        for (i, (o, depth)) in ordered.iter().enumerate() {
+            let short = o.short_name.clone().unwrap_or_default();
+            let key = if pinyin {
+                format!("{} {} {} {}", o.name, short, lianzheng_core::names::pinyin_initials(&o.name), lianzheng_core::names::pinyin_initials(&short)).to_lowercase()
+            } else {
+                format!("{} {}", o.name, short).to_lowercase()
+            };
+            let has_children = ordered.get(i + 1).is_some_and(|(_, d)| d > depth);
+            out.push(UnitChoice { id: o.id, name: o.name.clone(), depth: (*depth).min(6), key, has_children });
+        }
+        out
+    }
+}
+
+/// 单位 picker (`templates/unit_picker.html` + `app.js`): a searchable tree in organisation
+/// order. One unit: a `<select>`; several: checkboxes. Without JS either posts the ids; with
+/// JS typing filters the tree by name, short name or pinyin initials.
+#[derive(Debug, Clone)]
+pub struct UnitPicker {
+    /// The form field (and the element id, unless `id` is set).
+    pub name: String,
+    pub id: String,
+    pub multiple: bool,
+    /// The first choice of a single picker ("请选择", "全部单位"); empty: none.
+    pub blank: String,
+    pub units: Vec<UnitChoice>,
+    pub selected: Vec<OrgId>,
+    /// For an `aria-label` when the picker has no `<label>` (filters).
+    pub label: String,
+}
+
+impl UnitPicker {
+    /// Picks one unit; `selected` is the form's current value (an id as text, or empty).
+    pub fn one(name: &str, units: Vec<UnitChoice>, selected: &str, blank: &str) -> UnitPicker {
+        let selected = selected.trim().parse::<OrgId>().ok().into_iter().collect();
+        UnitPicker { name: name.into(), id: name.into(), multiple: false, blank: blank.into(), units, selected, label: String::new() }
+    }
+    /// Picks several units; `selected` holds ids separated by commas (or 、).
+    pub fn many(name: &str, units: Vec<UnitChoice>, selected: &str) -> UnitPicker {
+        let selected = selected.split([',', '、', '，']).filter_map(|s| s.trim().parse::<OrgId>().ok()).collect();
+        UnitPicker { name: name.into(), id: name.into(), multiple: true, blank: String::new(), units, selected, label: String::new() }
+    }
+    pub fn labelled(mut self, label: &str) -> UnitPicker {
+        self.label = label.into();
+        self
+    }
+    pub fn is_selected(&self, id: &OrgId) -> bool {
+        self.selected.contains(id)
+    }
+    /// The indentation in front of a name inside a `<select>` (no JS).
+    pub fn indent(&self, u: &UnitChoice) -> String {
+        "　".repeat(u.depth)
+    }
 }
 
 /// A file to download, named in UTF-8 (RFC 5987) so Chinese file names survive.
@@ -183,4 +290,44 @@ pub fn file_response(bytes: Vec<u8>, filename: &str, ctype: &'static str) -> axu
 /// A stored attachment as a download.
 pub fn attachment_response(filename: &str, bytes: Vec<u8>) -> axum::response::Response {
     file_response(bytes, filename, "application/octet-stream")
+}
+
+#[cfg(test)]
+mod tree_order_tests {
+    use super::*;
+
+    fn org(id: i64, parent: Option<i64>, name: &str, level: i64, order: i64) -> crate::app::org::Org {
+        crate::app::org::Org {
+            id: OrgId::new(id),
+            parent_id: parent.map(OrgId::new),
+            name: name.into(),
+            short_name: None,
+            kind: "party_group".into(),
+            code: format!("C{id}"),
+            level,
+            sort_order: order,
+            path: String::new(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn units_follow_sort_order_along_the_path() {
+        // ids and names in a different order than the tree's sort_order
+        let orgs = vec![
+            org(9, Some(1), "某某县教育局", 2, 8),
+            org(1, None, "中共某某县委员会", 1, 0),
+            org(3, Some(1), "中共某某县委组织部", 2, 3),
+            org(12, Some(9), "机关党支部", 3, 1),
+            org(2, Some(1), "中共某某县委办公室", 2, 1),
+        ];
+        let names: Vec<(&str, usize)> = tree_order(&orgs).into_iter().map(|(o, d)| (o.name.as_str(), d)).collect();
+        assert_eq!(names, vec![("中共某某县委员会", 0), ("中共某某县委办公室", 1), ("中共某某县委组织部", 1), ("某某县教育局", 1), ("机关党支部", 2)]);
+        let choices = UnitChoice::of(&orgs);
+        assert!(choices[0].has_children && !choices[1].has_children);
+        assert!(choices[2].key.contains("zgmmxwzzb"), "{}", choices[2].key);
+        // a unit whose parent is outside the set starts its own subtree
+        let part = vec![org(12, Some(9), "机关党支部", 3, 1), org(9, Some(1), "某某县教育局", 2, 8)];
+        assert_eq!(tree_order(&part).iter().map(|(o, d)| (o.id.get(), *d)).collect::<Vec<_>>(), vec![(9, 0), (12, 1)]);
+    }
 }

@@ -317,6 +317,7 @@ both!(xlsx_import_is_all_or_nothing_and_export_round_trips, |app: TestApp| async
         vec!["1.1", "专题研究党风廉政建设", "", "XW-D01", "XW-D01、XW-D03", "XW-JW", "2027-06-30", "每季度1次"],
         vec!["1.2", "开展述责述廉", "", "不存在的局", "", "", "2027-12-31", ""],
         vec!["2.1", "无上级的小项", "", "XW-JW", "", "", "2027-13-01", ""],
+        vec!["1.1.1", "第三级", "", "XW-JW", "", "", "2027-06-30", ""],
     ]);
     let before = app.audit_count().await;
     let r = upload(bad).await.unwrap();
@@ -325,13 +326,14 @@ both!(xlsx_import_is_all_or_nothing_and_export_round_trips, |app: TestApp| async
     assert!(html.contains("第5行 牵头单位“不存在的局”不存在"), "{html}");
     assert!(html.contains("第6行 序号 2.1 的上级事项不在本表前面的行中"));
     assert!(html.contains("第6行 时限应为日期"));
+    assert!(html.contains("第7行 序号 1.1.1 小项下不能再添加下级事项"), "{html}");
     assert_eq!(app.state.db.scalar_i64(q("SELECT COUNT(*) FROM tasks WHERE plan_id = $1").bind(plan)).await.unwrap(), 0);
     assert_eq!(app.audit_count().await, before);
     // corrected: imported with the hierarchy and the units
     let good = plan_xlsx(vec![
         vec!["1", "落实主体责任", "县委书记", "中共某某县委办公室", "", "", "2027-12-31", ""],
         vec!["1.1", "专题研究党风廉政建设", "", "XW-D01", "XW-D01、XW-D03", "XW-JW", "2027-06-30", "每季度1次"],
-        vec!["1.1.1", "形成会议纪要", "", "XW-D01", "XW-D01", "", "2027-06-30", ""],
+        vec!["1.2", "形成会议纪要", "", "XW-D01", "XW-D01", "", "2027-06-30", ""],
         vec!["2", "强化监督执纪", "孙正平", "XW-JW", "", "", "2027-12-31", ""],
     ]);
     let r = upload(good).await.unwrap();
@@ -340,7 +342,7 @@ both!(xlsx_import_is_all_or_nothing_and_export_round_trips, |app: TestApp| async
     let (_, v) = app.get_json(&jw, &format!("/api/v1/duty/plans/{plan}")).await;
     let items = v["items"].as_array().unwrap();
     let numbers: Vec<&str> = items.iter().map(|i| i["number"].as_str().unwrap()).collect();
-    assert_eq!(numbers, vec!["1", "1.1", "1.1.1", "2"]);
+    assert_eq!(numbers, vec!["1", "1.1", "1.2", "2"]);
     assert_eq!(items[1]["responsible"].as_array().unwrap().len(), 2);
     assert_eq!(items[1]["cooperating"][0]["org_name"], "中共某某县纪律检查委员会");
     assert!(items[3]["task"]["lead_leader_id"].as_i64().is_some(), "孙正平 is found among the people");

@@ -13,6 +13,7 @@ mod backup;
 mod bad_input;
 mod caches;
 mod config_file;
+mod duty_forms;
 mod duty_letters;
 mod duty_lists;
 mod duty_tasks;

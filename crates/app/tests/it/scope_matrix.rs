@@ -109,6 +109,7 @@ const API_RULES: &[Rule] = &[
     rule("write", "/duty/lists*", Perm(P::EditDuty), None),
     rule("write", "/duty/templates*", Perm(P::ReviewDuty), None),
     rule("post", "/duty/coverage/remind", Perm(P::ReviewDuty), None),
+    rule("get", "/duty/templates/{id}", Perm(P::ReviewDuty), None),
     rule("post", "/duty/plans", Perm(P::EditDuty), None),
     rule("post", "/duty/tasks/{id}/reports", Perm(P::ViewDuty), Some(P::ReportProgress)),
     rule("write", "/duty/plans/*", Perm(P::ViewDuty), Some(P::EditDuty)),
@@ -204,6 +205,8 @@ enum Kind {
     ListWithItem,
     ListItem,
     Report,
+    /// An item of a 共性清单, with its template: two ids.
+    TemplateItem,
     /// A pending password reset of one of the matrix's accounts.
     Reset,
 }
@@ -219,6 +222,7 @@ const PREFIXES: &[(&str, usize, Kind)] = &[
     ("/attachments", 1, Kind::Attachment),
     ("/duty/lists", 1, Kind::List),
     ("/duty/templates", 1, Kind::ListTemplate),
+    ("/duty/templates", 2, Kind::TemplateItem),
     ("/duty/letters", 1, Kind::Letter),
     ("/duty/letter-templates", 1, Kind::LetterTemplate),
     ("/duty/letter-flags", 1, Kind::Flag),
@@ -272,6 +276,10 @@ fn sql(kind: Kind) -> (&'static str, &'static str) {
         Kind::ListTemplate => (
             "SELECT id, org_path FROM duty_templates WHERE org_path LIKE '{in}%' ORDER BY id",
             "SELECT id, org_path FROM duty_templates WHERE org_path NOT LIKE '{in}%' ORDER BY CASE WHEN org_path LIKE '{out}%' THEN 0 ELSE 1 END, id",
+        ),
+        Kind::TemplateItem => (
+            "SELECT t.id, i.id, t.org_path FROM duty_template_items i JOIN duty_templates t ON t.id = i.template_id WHERE t.org_path LIKE '{in}%' ORDER BY i.id",
+            "SELECT t.id, i.id, t.org_path FROM duty_template_items i JOIN duty_templates t ON t.id = i.template_id WHERE t.org_path NOT LIKE '{in}%' ORDER BY CASE WHEN t.org_path LIKE '{out}%' THEN 0 ELSE 1 END, i.id",
         ),
         Kind::Letter => (
             "SELECT id, org_path FROM letters WHERE org_path LIKE '{in}%' ORDER BY year DESC, id",
@@ -549,7 +557,7 @@ fn expand(sql: &str, in_path: &str, out_path: &str) -> String {
 
 async fn first_row(app: &TestApp, kind: Kind, sql: &str) -> Option<Obj> {
     let sql = format!("{sql} LIMIT 1");
-    if matches!(kind, Kind::TaskFile | Kind::ListWithItem) {
+    if matches!(kind, Kind::TaskFile | Kind::ListWithItem | Kind::TemplateItem) {
         let row: Option<(i64, i64, String)> = app.state.db.fetch_optional(q_built(sql)).await.unwrap();
         row.map(|(a, b, path)| Obj { ids: vec![a, b], path })
     } else {
@@ -756,7 +764,9 @@ async fn fixtures(app: &TestApp, jw: &str, dw: &str, in_org: i64, out_org: i64, 
 
     for org in [in_org, out_org] {
         upload(app, jw, &[("org_id", org.to_string()), ("owner_kind", "general".into())]).await;
-        post_ok(app, jw, "/api/v1/duty/templates", json!({"year": year, "org_id": org, "kind": "main", "target_kind": "branch", "title": "矩阵测试共性清单"})).await;
+        let v = post_ok(app, jw, "/api/v1/duty/templates", json!({"year": year, "org_id": org, "kind": "main", "target_kind": "branch", "title": "矩阵测试共性清单"})).await;
+        let t = v["id"].as_i64().unwrap();
+        post_ok(app, jw, &format!("/api/v1/duty/templates/{t}/items"), json!({"category": "矩阵", "content": "矩阵测试共性内容"})).await;
     }
     // progress-report files: one of 教育局's own reports, one on an item 教育局 does not see
     let seen = expand(TASK_SEEN, in_path, in_path);

@@ -8,7 +8,10 @@ use crate::schema::TableDef;
 
 /// Tables of this part, in dependency order, for the portable archive.
 pub const TABLES: &[TableDef] = &[
-    TableDef { name: "duty_templates", columns: &[("id", I), ("year", I), ("org_id", I), ("org_path", T), ("kind", T), ("target_kind", T), ("title", T), ("published", B), ("created_at", I), ("updated_at", I)] },
+    TableDef {
+        name: "duty_templates",
+        columns: &[("id", I), ("year", I), ("org_id", I), ("org_path", T), ("kind", T), ("target_kind", T), ("title", T), ("published", B), ("created_at", I), ("updated_at", I), ("disabled", B)],
+    },
     TableDef { name: "duty_template_items", columns: &[("id", I), ("template_id", I), ("seq", I), ("category", T), ("content", T)] },
     TableDef {
         name: "duty_lists",
@@ -264,7 +267,7 @@ pub async fn create(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64, org_id
     for a in &ancestors {
         let rows: Vec<(TemplateItemId, Option<String>, String)> = tx
             .fetch_all(
-                q("SELECT ti.id, ti.category, ti.content FROM duty_template_items ti JOIN duty_templates t ON t.id = ti.template_id WHERE t.published = TRUE AND t.year = $1 AND t.kind = $2 AND t.target_kind = $3 AND t.org_path = $4 ORDER BY t.id, ti.seq, ti.id")
+                q("SELECT ti.id, ti.category, ti.content FROM duty_template_items ti JOIN duty_templates t ON t.id = ti.template_id WHERE t.published = TRUE AND t.disabled = FALSE AND t.year = $1 AND t.kind = $2 AND t.target_kind = $3 AND t.org_path = $4 ORDER BY t.id, ti.seq, ti.id")
                     .bind(year)
                     .bind(kind.code())
                     .bind(org_kind.as_str())
@@ -757,6 +760,10 @@ pub struct Template {
     pub title: String,
     pub published: bool,
     pub item_count: i64,
+    /// No longer copied into new lists.
+    pub disabled: bool,
+    /// Lists that hold its items (a template in use is no longer edited).
+    pub used_lists: i64,
 }
 
 impl Template {
@@ -768,7 +775,7 @@ impl Template {
     }
 }
 
-const TEMPLATE_SELECT: &str = "SELECT t.id, t.year, t.org_id, t.org_path, o.name AS org_name, t.kind, t.target_kind, t.title, t.published, (SELECT COUNT(*) FROM duty_template_items i WHERE i.template_id = t.id) AS item_count FROM duty_templates t JOIN orgs o ON o.id = t.org_id ";
+const TEMPLATE_SELECT: &str = "SELECT t.id, t.year, t.org_id, t.org_path, o.name AS org_name, t.kind, t.target_kind, t.title, t.published, (SELECT COUNT(*) FROM duty_template_items i WHERE i.template_id = t.id) AS item_count, t.disabled, (SELECT COUNT(DISTINCT di.list_id) FROM duty_items di JOIN duty_template_items ti ON ti.id = di.template_item_id WHERE ti.template_id = t.id) AS used_lists FROM duty_templates t JOIN orgs o ON o.id = t.org_id ";
 
 pub async fn templates(db: &Db, scope: &Scope, year: i64) -> Result<Vec<Template>, StoreError> {
     let mut b = SqlBuilder::new(TEMPLATE_SELECT);
@@ -823,6 +830,72 @@ pub async fn add_template_item(tx: &mut Tx, actor: &Actor, template_id: ListTemp
         json!({"template_id": template_id, "after": audit::redact(&json!({"category": category, "content": content}), &["category", "content"])}),
     )
     .await
+}
+
+/// How many lists hold items of the template (counted inside the writing transaction).
+pub async fn template_used(tx: &mut Tx, template_id: ListTemplateId) -> Result<i64, StoreError> {
+    tx.scalar_i64(q("SELECT COUNT(DISTINCT di.list_id) FROM duty_items di JOIN duty_template_items ti ON ti.id = di.template_item_id WHERE ti.template_id = $1").bind(template_id)).await
+}
+
+pub async fn update_template(tx: &mut Tx, actor: &Actor, template_id: ListTemplateId, before: &str, title: &str) -> Result<(), StoreError> {
+    tx.execute(q("UPDATE duty_templates SET title = $1, updated_at = $2 WHERE id = $3").bind(title).bind(now()).bind(template_id)).await?;
+    audit::record(tx, actor, "duty_template.update", "duty_template", Some(template_id.to_string()), json!({"before": {"title": before}, "after": {"title": title}})).await
+}
+
+/// Changes an item of the template (`NotFound` when the item belongs to another template).
+pub async fn update_template_item(tx: &mut Tx, actor: &Actor, template_id: ListTemplateId, item_id: TemplateItemId, category: Option<String>, content: &str) -> Result<(), StoreError> {
+    let n = tx.execute(q("UPDATE duty_template_items SET category = $1, content = $2 WHERE id = $3 AND template_id = $4").bind(category.clone()).bind(content).bind(item_id).bind(template_id)).await?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    tx.execute(q("UPDATE duty_templates SET updated_at = $1 WHERE id = $2").bind(now()).bind(template_id)).await?;
+    audit::record(
+        tx,
+        actor,
+        "duty_template_item.update",
+        "duty_template_item",
+        Some(item_id.to_string()),
+        json!({"template_id": template_id, "after": audit::redact(&json!({"category": category, "content": content}), &["category", "content"])}),
+    )
+    .await
+}
+
+/// Deletes an item of the template (`NotFound` when it belongs to another template).
+pub async fn delete_template_item(tx: &mut Tx, actor: &Actor, template_id: ListTemplateId, item_id: TemplateItemId) -> Result<(), StoreError> {
+    let n = tx.execute(q("DELETE FROM duty_template_items WHERE id = $1 AND template_id = $2").bind(item_id).bind(template_id)).await?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    tx.execute(q("UPDATE duty_templates SET updated_at = $1 WHERE id = $2").bind(now()).bind(template_id)).await?;
+    audit::record(tx, actor, "duty_template_item.delete", "duty_template_item", Some(item_id.to_string()), json!({"template_id": template_id})).await
+}
+
+/// 停用 / 启用: a disabled template is no longer copied into new lists; lists made keep their items.
+pub async fn set_template_disabled(tx: &mut Tx, actor: &Actor, template_id: ListTemplateId, disabled: bool) -> Result<(), StoreError> {
+    tx.execute(q("UPDATE duty_templates SET disabled = $1, updated_at = $2 WHERE id = $3").bind(disabled).bind(now()).bind(template_id)).await?;
+    audit::record(tx, actor, if disabled { "duty_template.disable" } else { "duty_template.enable" }, "duty_template", Some(template_id.to_string()), json!({"disabled": disabled})).await
+}
+
+/// Deletes a draft list with its items (never filed, so it has no versions). Refused for a
+/// list past draft or one whose items a 任务分工 item names.
+pub async fn delete_list(tx: &mut Tx, actor: &Actor, scope: &Scope, list_id: DutyListId) -> Result<(), StoreError> {
+    let (path, status, _, current_version) = lock_list(tx, list_id).await?;
+    if !scope.contains(&path) {
+        return Err(StoreError::NotFound);
+    }
+    if status != ListStatus::Draft || current_version > 0 {
+        return Err(StoreError::Invalid("只有未报送过的草稿清单可以删除；报送过的清单保留备案记录".into()));
+    }
+    let linked = tx.scalar_i64(q("SELECT COUNT(*) FROM task_list_items x JOIN duty_items i ON i.id = x.item_id WHERE i.list_id = $1").bind(list_id)).await?;
+    if linked > 0 {
+        return Err(StoreError::Invalid(format!("清单中的内容已被任务分工事项关联（{linked} 处），请先在任务分工中取消关联再删除")));
+    }
+    let (title, org_id, year): (String, OrgId, i64) = tx.fetch_one(q("SELECT title, org_id, year FROM duty_lists WHERE id = $1").bind(list_id)).await?;
+    let items = tx.scalar_i64(q("SELECT COUNT(*) FROM duty_items WHERE list_id = $1").bind(list_id)).await?;
+    tx.execute(q("DELETE FROM duty_items WHERE list_id = $1").bind(list_id)).await?;
+    tx.execute(q("DELETE FROM duty_list_versions WHERE list_id = $1").bind(list_id)).await?;
+    tx.execute(q("DELETE FROM duty_lists WHERE id = $1").bind(list_id)).await?;
+    audit::record(tx, actor, "duty_list.delete", "duty_list", Some(list_id.to_string()), json!({"org_id": org_id, "year": year, "items": items, "before": audit::redact(&json!({"title": title}), &["title"])})).await
 }
 
 /// Publishing makes the items appear as 共性 in lists created from now on; lists already made keep theirs.

@@ -176,6 +176,9 @@ pub struct LinkedItem {
     pub item_id: ListItemId,
     pub list_title: String,
     pub content: String,
+    /// The unit whose list holds the item.
+    pub org_id: OrgId,
+    pub org_name: String,
 }
 
 #[derive(Debug, Clone, FromRow, Serialize)]
@@ -608,14 +611,17 @@ pub async fn report_attachments(db: &Db, scope: &Scope, view: &TaskView) -> Resu
 /// Items of the responsibility lists linked to a task that the viewer's scope sees: a link to
 /// another unit's list must not show that unit's items.
 pub async fn linked_items(db: &Db, scope: &Scope, task_id: TaskId) -> Result<Vec<LinkedItem>, StoreError> {
-    let mut b = SqlBuilder::new("SELECT i.id AS item_id, l.title AS list_title, i.content FROM task_list_items x JOIN duty_items i ON i.id = x.item_id JOIN duty_lists l ON l.id = i.list_id WHERE x.task_id = ");
+    let mut b = SqlBuilder::new(
+        "SELECT i.id AS item_id, l.title AS list_title, i.content, l.org_id, o.name AS org_name FROM task_list_items x JOIN duty_items i ON i.id = x.item_id JOIN duty_lists l ON l.id = i.list_id JOIN orgs o ON o.id = l.org_id WHERE x.task_id = ",
+    );
     b.bind(task_id).push(" AND ").scope("l.org_path", scope).push(" ORDER BY l.id, i.seq");
     db.fetch_all(b.build()).await
 }
 
 /// List items of a year the scope sees, to link to (at most 300).
 pub async fn linkable_items(db: &Db, scope: &Scope, year: i64) -> Result<Vec<LinkedItem>, StoreError> {
-    let mut b = SqlBuilder::new("SELECT i.id AS item_id, l.title AS list_title, i.content FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE l.year = ");
+    let mut b =
+        SqlBuilder::new("SELECT i.id AS item_id, l.title AS list_title, i.content, l.org_id, o.name AS org_name FROM duty_items i JOIN duty_lists l ON l.id = i.list_id JOIN orgs o ON o.id = l.org_id WHERE l.year = ");
     b.bind(year).push(" AND ").scope("l.org_path", scope).push(" ORDER BY l.org_path, l.id, i.seq LIMIT 300");
     db.fetch_all(b.build()).await
 }
@@ -648,29 +654,47 @@ pub async fn find_unit(db: &Db, scope: &Scope, plan: &Plan, token: &str) -> Resu
 }
 
 /// Units an item of the plan may name: the owner and two levels below inside the writer's
-/// scope (at most 400), as (id, name, level) in tree order.
-pub async fn unit_options(db: &Db, scope: &Scope, plan: &Plan) -> Result<Vec<(OrgId, String, i64)>, StoreError> {
+/// scope (at most 400); the caller puts them in organisation order.
+pub async fn unit_options(db: &Db, scope: &Scope, plan: &Plan) -> Result<Vec<crate::org::Org>, StoreError> {
     let (lo, hi) = subtree_range(&plan.org_path);
-    let mut b = SqlBuilder::new("SELECT o.id, o.name, o.level FROM orgs o WHERE o.path >= ");
+    let mut b = SqlBuilder::new("SELECT o.id, o.parent_id, o.name, o.short_name, o.kind, o.code, o.level, o.sort_order, o.path, o.version FROM orgs o WHERE o.path >= ");
     b.bind(lo).push(" AND o.path < ").bind(hi).push(" AND o.level <= (SELECT level FROM orgs WHERE id = ").bind(plan.org_id).push(") + 2 AND ").scope("o.path", scope).push(" ORDER BY o.path LIMIT 400");
     db.fetch_all(b.build()).await
 }
 
-/// The plan page's unit filter: the owner and the units directly under it, as (id, name,
-/// path); the caller keeps those in the viewer's scope.
-pub async fn unit_filter_options(db: &Db, owner_org_id: OrgId) -> Result<Vec<(OrgId, String, String)>, StoreError> {
-    db.fetch_all(q("SELECT id, name, path FROM orgs WHERE id = $1 OR parent_id = $1 ORDER BY parent_id IS NOT NULL, sort_order, id LIMIT 400").bind(owner_org_id)).await
+/// The plan page's unit filter: the owner and the units directly under it; the caller keeps
+/// those in the viewer's scope.
+pub async fn unit_filter_options(db: &Db, owner_org_id: OrgId) -> Result<Vec<crate::org::Org>, StoreError> {
+    db.fetch_all(q("SELECT id, parent_id, name, short_name, kind, code, level, sort_order, path, version FROM orgs WHERE id = $1 OR parent_id = $1 ORDER BY level, sort_order, id LIMIT 400").bind(owner_org_id)).await
 }
 
-/// Leaders of the owner and the level below inside the writer's scope, for the 牵头领导
-/// suggestions: (name, post title, unit).
-pub async fn leader_names(db: &Db, scope: &Scope, plan: &Plan) -> Result<Vec<(String, Option<String>, String)>, StoreError> {
+/// Leaders (书记, 副书记, 纪检书记, 班子成员; current posts) of the units an item may name,
+/// inside the writer's scope, for the 牵头领导 choices: (unit id, name, post title, unit name),
+/// unit by unit.
+pub async fn leader_names(db: &Db, scope: &Scope, plan: &Plan) -> Result<Vec<(OrgId, String, Option<String>, String)>, StoreError> {
     let (lo, hi) = subtree_range(&plan.org_path);
     let mut b = SqlBuilder::new(
-        "SELECT p.name, ps.title, o.name FROM people p JOIN posts ps ON ps.person_id = p.id JOIN orgs o ON o.id = p.org_id WHERE ps.end_date IS NULL AND ps.kind IN ('secretary', 'deputy_secretary', 'discipline_secretary', 'team_member') AND o.level <= (SELECT level FROM orgs WHERE id = ",
+        "SELECT o.id, p.name, ps.title, o.name FROM people p JOIN posts ps ON ps.person_id = p.id JOIN orgs o ON o.id = ps.org_id WHERE ps.end_date IS NULL AND ps.kind IN ('secretary', 'deputy_secretary', 'discipline_secretary', 'team_member') AND o.level <= (SELECT level FROM orgs WHERE id = ",
     );
-    b.bind(plan.org_id).push(") + 1 AND o.path >= ").bind(lo).push(" AND o.path < ").bind(hi).push(" AND ").scope("p.org_path", scope).push(" ORDER BY o.path, p.sort_order LIMIT 200");
+    b.bind(plan.org_id)
+        .push(") + 2 AND o.path >= ")
+        .bind(lo)
+        .push(" AND o.path < ")
+        .bind(hi)
+        .push(" AND ")
+        .scope("p.org_path", scope)
+        .push(" ORDER BY o.path, CASE ps.kind WHEN 'secretary' THEN 0 WHEN 'deputy_secretary' THEN 1 WHEN 'discipline_secretary' THEN 2 ELSE 3 END, p.sort_order LIMIT 1000");
     db.fetch_all(b.build()).await
+}
+
+/// The level of an item of this plan (1 = 大项; `None` for an item of another plan, or of a
+/// plan the scope does not see).
+pub async fn task_level(db: &Db, scope: &Scope, plan_id: PlanId, id: TaskId) -> Result<Option<i64>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT CAST(c.level AS BIGINT) FROM tasks c JOIN task_plans p ON p.id = c.plan_id WHERE c.id = ");
+    b.bind(id).push(" AND c.plan_id = ").bind(plan_id).push(" AND ");
+    push_plan_visible(&mut b, scope);
+    let row: Option<(i64,)> = db.fetch_optional(b.build()).await?;
+    Ok(row.map(|(l,)| l))
 }
 
 /// The title of an item of this plan (`None` for an item of another plan, or of a plan the
@@ -899,6 +923,12 @@ pub async fn add_report(tx: &mut Tx, actor: &Actor, user_id: Option<UserId>, use
     )
     .await?;
     Ok(id)
+}
+
+/// Titles of the plans a unit already has for a year (the copy asks before adding another).
+pub async fn plan_titles(db: &Db, org_id: OrgId, year: i64) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = db.fetch_all(q("SELECT title FROM task_plans WHERE org_id = $1 AND year = $2 ORDER BY id").bind(org_id).bind(year)).await?;
+    Ok(rows.into_iter().map(|(t,)| t).collect())
 }
 
 /// 复制上年计划: the plan again for `year`, every item with its units and targets, deadlines a

@@ -216,11 +216,6 @@ pub async fn whereabouts(st: &AppState, p: &Principal) -> AppResult<Whereabouts>
     Ok(Whereabouts { unit_name, scope_names, stats })
 }
 
-/// The units the caller holds `perm` over, as indented select options.
-pub async fn unit_options(st: &AppState, p: &Principal, perm: Permission) -> AppResult<Vec<(OrgId, String)>> {
-    Ok(crate::layout::org_options(&units(st, p, perm).await?))
-}
-
 /// A parent named in a request must lie inside the writer's scope; a top-level organisation
 /// only for a writer over the whole tree.
 async fn check_parent(st: &AppState, scope: &Scope, parent_id: Option<OrgId>) -> AppResult<()> {

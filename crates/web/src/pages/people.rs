@@ -106,7 +106,7 @@ struct PersonFormPage {
     errors: Errs,
     message: Option<String>,
     id_placeholder: String,
-    orgs: Vec<(OrgId, String)>,
+    org_picker: crate::layout::UnitPicker,
     genders: Vec<(&'static str, &'static str)>,
     politicals: Vec<(&'static str, &'static str)>,
     ranks: Vec<(&'static str, &'static str)>,
@@ -115,7 +115,7 @@ struct PersonFormPage {
 
 /// `editing`: the person's id and masked ID number (the placeholder of the blank field).
 async fn form_page(st: &AppState, p: &Principal, editing: Option<(PersonId, Option<String>)>, form: PersonForm, errors: Errs, message: Option<String>) -> AppResult<Response> {
-    let orgs = org_options(&uc::units(st, p, Permission::ManagePeople).await?);
+    let org_picker = crate::layout::UnitPicker::one("org_id", crate::layout::UnitChoice::of(&uc::units(st, p, Permission::ManagePeople).await?), &form.org_id, "请选择");
     let (heading, action, cancel, id_placeholder) = match &editing {
         Some((id, masked)) => ("编辑人员".to_string(), format!("/people/{id}"), format!("/people/{id}"), masked.clone().unwrap_or_default()),
         None => ("新增人员".to_string(), "/people".to_string(), "/people".to_string(), String::new()),
@@ -132,7 +132,7 @@ async fn form_page(st: &AppState, p: &Principal, editing: Option<(PersonId, Opti
             errors,
             message,
             id_placeholder,
-            orgs,
+            org_picker,
             genders: options(Gender::ALL, Gender::code, Gender::label),
             politicals: options(PoliticalStatus::ALL, PoliticalStatus::code, PoliticalStatus::label),
             ranks: options(Rank::ALL, Rank::code, Rank::label),

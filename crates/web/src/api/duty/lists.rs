@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -19,6 +19,7 @@ pub const OPS: &[Op] = &[
     Op { method: "post", path: "/duty/lists", summary: "新建责任清单（带入已发布的共性内容）", tag: "定责", route: || post(create) },
     Op { method: "post", path: "/duty/lists/copy", summary: "复制上年清单为本年草稿", tag: "定责", route: || post(copy) },
     Op { method: "get", path: "/duty/lists/{id}", summary: "清单详情、内容与版本记录", tag: "定责", route: || get(show) },
+    Op { method: "delete", path: "/duty/lists/{id}", summary: "删除草稿清单（未报送过的草稿；内容被任务分工关联时拒绝）", tag: "定责", route: || delete(delete_list) },
     Op { method: "post", path: "/duty/lists/{id}/items", summary: "增加个性内容", tag: "定责", route: || post(add_item) },
     Op { method: "post", path: "/duty/lists/{id}/submit", summary: "报送备案", tag: "定责", route: || post(submit) },
     Op { method: "post", path: "/duty/lists/{id}/review", summary: "审核：通过或退回（decision=accept|return, reason）", tag: "定责", route: || post(review) },
@@ -28,6 +29,12 @@ pub const OPS: &[Op] = &[
     Op { method: "post", path: "/duty/templates", summary: "新建共性清单", tag: "定责", route: || post(create_template) },
     Op { method: "post", path: "/duty/templates/{id}/items", summary: "增加共性内容", tag: "定责", route: || post(add_template_item) },
     Op { method: "post", path: "/duty/templates/{id}/publish", summary: "发布共性清单", tag: "定责", route: || post(publish) },
+    Op { method: "get", path: "/duty/templates/{id}", summary: "共性清单详情与内容（editable：尚未带入清单、仍可修改）", tag: "定责", route: || get(template) },
+    Op { method: "put", path: "/duty/templates/{id}", summary: "修改共性清单名称（title；已带入清单的不能修改，409）", tag: "定责", route: || put(update_template) },
+    Op { method: "put", path: "/duty/templates/{id}/items/{item}", summary: "修改共性内容（category, content；已带入清单的不能修改，409）", tag: "定责", route: || put(update_template_item) },
+    Op { method: "delete", path: "/duty/templates/{id}/items/{item}", summary: "删除共性内容（已带入清单的不能修改，409）", tag: "定责", route: || delete(delete_template_item) },
+    Op { method: "post", path: "/duty/templates/{id}/disable", summary: "停用已发布的共性清单：新建清单不再带入", tag: "定责", route: || post(disable_template) },
+    Op { method: "post", path: "/duty/templates/{id}/enable", summary: "重新启用停用的共性清单", tag: "定责", route: || post(enable_template) },
 ];
 
 #[derive(Deserialize, Default)]
@@ -157,4 +164,39 @@ async fn add_template_item(State(st): State<AppState>, p: Principal, Path(id): P
 async fn publish(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
     let id = uc::publish_template(&st, &p, parse_id(&id)?).await?;
     Ok(Json(json!({"id": id, "published": true})))
+}
+
+async fn delete_list(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
+    let l = uc::delete(&st, &p, parse_id(&id)?).await?;
+    Ok(Json(json!({"deleted": l.id})))
+}
+
+async fn template(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
+    let (t, items) = uc::template(&st, &p, parse_id(&id)?).await?;
+    let items: Vec<Value> = items.into_iter().map(|(id, category, content)| json!({"id": id, "category": category, "content": content})).collect();
+    Ok(Json(json!({"template": t, "editable": uc::template_editable(&t), "items": items})))
+}
+
+async fn update_template(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(b): ApiJson<NewTemplate>) -> AppResult<Json<Value>> {
+    Ok(Json(json!({"template": uc::update_template(&st, &p, parse_id(&id)?, &b.title).await?})))
+}
+
+async fn update_template_item(State(st): State<AppState>, p: Principal, Path((id, item)): Path<(String, String)>, ApiJson(b): ApiJson<ItemBody>) -> AppResult<Json<Value>> {
+    let item = parse_id(&item)?;
+    uc::update_template_item(&st, &p, parse_id(&id)?, item, &ItemInput { category: b.category, content: b.content }).await?;
+    Ok(Json(json!({"id": item})))
+}
+
+async fn delete_template_item(State(st): State<AppState>, p: Principal, Path((id, item)): Path<(String, String)>) -> AppResult<Json<Value>> {
+    let item = parse_id(&item)?;
+    uc::delete_template_item(&st, &p, parse_id(&id)?, item).await?;
+    Ok(Json(json!({"deleted": item})))
+}
+
+async fn disable_template(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
+    Ok(Json(json!({"template": uc::set_template_disabled(&st, &p, parse_id(&id)?, true).await?})))
+}
+
+async fn enable_template(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
+    Ok(Json(json!({"template": uc::set_template_disabled(&st, &p, parse_id(&id)?, false).await?})))
 }

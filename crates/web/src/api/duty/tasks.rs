@@ -27,7 +27,13 @@ pub const OPS: &[Op] = &[
         tag: "定责·任务分工",
         route: || post(tasks_create),
     },
-    Op { method: "post", path: "/duty/plans/{id}/copy", summary: "复制计划到下一年（year 可选）：时限顺延一年，进度与状态清零", tag: "定责·任务分工", route: || post(plans_copy) },
+    Op {
+        method: "post",
+        path: "/duty/plans/{id}/copy",
+        summary: "复制计划到下一年（year 可选）：时限顺延一年，进度与状态清零；该年度本单位已有计划时须带 confirm: true，否则 409 并说明已有的计划",
+        tag: "定责·任务分工",
+        route: || post(plans_copy),
+    },
     Op { method: "get", path: "/duty/tasks/{id}", summary: "事项详情、单位、清单事项与可见的进展报送", tag: "定责·任务分工", route: || get(tasks_get) },
     Op { method: "put", path: "/duty/tasks/{id}", summary: "修改事项（需 version）", tag: "定责·任务分工", route: || put(tasks_update) },
     Op { method: "delete", path: "/duty/tasks/{id}", summary: "删除事项及其下级小项（计划制定单位；已有进展报送的不能删除）", tag: "定责·任务分工", route: || delete(tasks_delete) },
@@ -72,12 +78,20 @@ async fn tasks_create(State(st): State<AppState>, p: Principal, Path(id): Path<S
 struct CopyBody {
     #[serde(deserialize_with = "lenient")]
     year: String,
+    /// true (or "true", 1): copy even when the year already has the unit's plan
+    confirm: Value,
 }
 
 async fn plans_copy(State(st): State<AppState>, p: Principal, Path(id): Path<String>, body: axum::body::Bytes) -> AppResult<(StatusCode, Json<Value>)> {
     // the body is optional: empty means "the next year"
-    let year = if body.iter().all(u8::is_ascii_whitespace) { String::new() } else { serde_json::from_slice::<CopyBody>(&body).map_err(|_| AppError::invalid("请求体不是有效的 JSON"))?.year };
-    let plan = uc::copy_plan(&st, &p, parse_id(&id)?, &year).await?;
+    let b = if body.iter().all(u8::is_ascii_whitespace) { CopyBody::default() } else { serde_json::from_slice::<CopyBody>(&body).map_err(|_| AppError::invalid("请求体不是有效的 JSON"))? };
+    let confirm = match &b.confirm {
+        Value::Bool(v) => *v,
+        Value::Number(n) => n.as_i64() == Some(1),
+        Value::String(s) => matches!(s.trim(), "true" | "1" | "on" | "yes"),
+        _ => false,
+    };
+    let plan = uc::copy_plan(&st, &p, parse_id(&id)?, &b.year, confirm).await?;
     Ok((StatusCode::CREATED, Json(json!({"plan": plan}))))
 }
 

@@ -197,6 +197,8 @@ pub struct ListView {
     pub versions: Vec<ListVersion>,
     pub can_edit: bool,
     pub can_review: bool,
+    /// The keeper may delete it (a draft never filed).
+    pub can_delete: bool,
 }
 
 pub async fn show(st: &AppState, p: &Principal, id: DutyListId) -> AppResult<ListView> {
@@ -206,7 +208,8 @@ pub async fn show(st: &AppState, p: &Principal, id: DutyListId) -> AppResult<Lis
     let versions = store::versions(&st.db, &scope, list.id).await?;
     let can_edit = list.status().editable() && p.require(Permission::EditDuty).is_ok_and(|s| s.contains(&list.org_path));
     let can_review = list.status == ListStatus::Submitted && p.require(Permission::ReviewDuty).is_ok_and(|s| store::may_review(&s, &list.org_path));
-    Ok(ListView { list, items, versions, can_edit, can_review })
+    let can_delete = can_edit && deletable(&list);
+    Ok(ListView { list, items, versions, can_edit, can_review, can_delete })
 }
 
 #[derive(Debug, Clone, Default)]
@@ -273,6 +276,23 @@ pub async fn delete_item(st: &AppState, p: &Principal, list_id: DutyListId, item
     store::delete_item(&mut tx, &p.actor(), &scope, item_id).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Deletes a draft list (never filed) with its items. A list once filed keeps its record.
+pub async fn delete(st: &AppState, p: &Principal, list_id: DutyListId) -> AppResult<DutyList> {
+    let (scope, list) = kept_list(st, p, list_id).await?;
+    if !deletable(&list) {
+        return Err(AppError::Conflict("只有未报送过的草稿清单可以删除；报送过的清单保留备案记录".into()));
+    }
+    let mut tx = st.db.begin().await?;
+    store::delete_list(&mut tx, &p.actor(), &scope, list.id).await?;
+    tx.commit().await?;
+    Ok(list)
+}
+
+/// A draft never filed (no version yet) may be deleted.
+pub fn deletable(l: &DutyList) -> bool {
+    l.status == ListStatus::Draft && l.current_version == 0
 }
 
 /// 报送备案.
@@ -407,17 +427,84 @@ pub async fn template(st: &AppState, p: &Principal, id: ListTemplateId) -> AppRe
     Ok((t, items))
 }
 
-pub async fn add_template_item(st: &AppState, p: &Principal, id: ListTemplateId, input: &ItemInput) -> AppResult<usize> {
+/// A template may be edited until it is used: once published lists carry its items, it is
+/// only disabled. Checked again inside the writing transaction.
+pub fn template_editable(t: &Template) -> bool {
+    t.used_lists == 0
+}
+
+fn template_in_use(used: i64) -> AppError {
+    AppError::Conflict(format!("共性清单已带入 {used} 份清单，不能再修改；如不再使用，可以停用"))
+}
+
+/// Opens the template's write: the template (ReviewDuty over it), a transaction, and the
+/// refusal when it is in use.
+async fn template_write(st: &AppState, p: &Principal, id: ListTemplateId) -> AppResult<(Scope, Template, lianzheng_store::Tx)> {
     let scope = p.require(Permission::ReviewDuty)?;
     let t = store::template_in_scope(&st.db, &scope, id).await?;
-    let (category, content) = input.check()?;
-    if t.published {
-        return Err(AppError::invalid("已发布的共性清单不能再修改"));
-    }
     let mut tx = st.db.begin().await?;
+    let used = store::template_used(&mut tx, t.id).await?;
+    if used > 0 {
+        return Err(template_in_use(used));
+    }
+    Ok((scope, t, tx))
+}
+
+pub async fn add_template_item(st: &AppState, p: &Principal, id: ListTemplateId, input: &ItemInput) -> AppResult<usize> {
+    let (scope, t, mut tx) = template_write(st, p, id).await?;
+    let (category, content) = input.check()?;
     store::add_template_item(&mut tx, &p.actor(), t.id, category, &content).await?;
     tx.commit().await?;
     Ok(store::template_items(&st.db, &scope, t.id).await?.len())
+}
+
+/// Renames a template not yet in use.
+pub async fn update_template(st: &AppState, p: &Principal, id: ListTemplateId, title: &str) -> AppResult<Template> {
+    let (scope, t, mut tx) = template_write(st, p, id).await?;
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(AppError::field("title", "请填写名称"));
+    }
+    if title.chars().count() > TITLE_MAX {
+        return Err(AppError::field("title", format!("名称最多 {TITLE_MAX} 字")));
+    }
+    store::update_template(&mut tx, &p.actor(), t.id, &t.title, title).await?;
+    tx.commit().await?;
+    Ok(store::template_in_scope(&st.db, &scope, t.id).await?)
+}
+
+/// Changes an item of a template not yet in use.
+pub async fn update_template_item(st: &AppState, p: &Principal, id: ListTemplateId, item_id: TemplateItemId, input: &ItemInput) -> AppResult<()> {
+    let (_, t, mut tx) = template_write(st, p, id).await?;
+    let (category, content) = input.check()?;
+    store::update_template_item(&mut tx, &p.actor(), t.id, item_id, category, &content).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes an item of a template not yet in use.
+pub async fn delete_template_item(st: &AppState, p: &Principal, id: ListTemplateId, item_id: TemplateItemId) -> AppResult<()> {
+    let (_, t, mut tx) = template_write(st, p, id).await?;
+    store::delete_template_item(&mut tx, &p.actor(), t.id, item_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// 停用 (`disabled`) or 启用 a published template: a disabled one is no longer copied into
+/// new lists; the lists that hold its items keep them.
+pub async fn set_template_disabled(st: &AppState, p: &Principal, id: ListTemplateId, disabled: bool) -> AppResult<Template> {
+    let scope = p.require(Permission::ReviewDuty)?;
+    let t = store::template_in_scope(&st.db, &scope, id).await?;
+    if !t.published {
+        return Err(AppError::Conflict("共性清单尚未发布，不会带入清单，无需停用；可以继续修改".into()));
+    }
+    if t.disabled == disabled {
+        return Err(AppError::Conflict(if disabled { "共性清单已停用" } else { "共性清单未停用" }.into()));
+    }
+    let mut tx = st.db.begin().await?;
+    store::set_template_disabled(&mut tx, &p.actor(), t.id, disabled).await?;
+    tx.commit().await?;
+    Ok(store::template_in_scope(&st.db, &scope, t.id).await?)
 }
 
 pub async fn publish_template(st: &AppState, p: &Principal, id: ListTemplateId) -> AppResult<ListTemplateId> {

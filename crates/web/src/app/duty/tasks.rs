@@ -36,6 +36,10 @@ pub const LEADER_MAX: usize = 100;
 pub const TARGET_MAX: usize = 2000;
 pub const REPORT_MAX: usize = 2000;
 
+/// 大项 and 小项: a plan has two levels; a 小项 gets no items under it.
+pub const MAX_LEVEL: i64 = 2;
+pub const THIRD_LEVEL: &str = "小项下不能再添加下级事项：任务分工只分大项、小项两级";
+
 const MISSING_VERSION: &str = "缺少版本号 version（来自读取时的数据），为免覆盖他人的修改，请刷新后重试";
 
 /// The title a new plan gets when none is typed (pages prefill it, the API applies it).
@@ -298,9 +302,19 @@ async fn task_input(st: &AppState, f: &TaskForm, units: &mut UnitResolver<'_>) -
         }
     }
     let parent_id = match opt(&f.parent_id) {
-        Some(p) => match p.parse::<i64>().map(TaskId::new) {
-            Ok(v) if store::task_title(&st.db, &units.scope, plan.id, v).await?.is_some() => Some(v),
-            _ => {
+        Some(p) => match p.parse::<TaskId>() {
+            Ok(v) => match store::task_level(&st.db, &units.scope, plan.id, v).await? {
+                Some(level) if level >= MAX_LEVEL => {
+                    e.insert("parent_id".into(), THIRD_LEVEL.into());
+                    None
+                }
+                Some(_) => Some(v),
+                None => {
+                    e.insert("parent_id".into(), "上级事项不存在或不属于本计划".into());
+                    None
+                }
+            },
+            Err(_) => {
                 e.insert("parent_id".into(), "上级事项不存在或不属于本计划".into());
                 None
             }
@@ -348,7 +362,8 @@ pub struct PlansView {
     pub last_year: Vec<PlanRow>,
     pub reminders: Arc<Vec<Reminder>>,
     pub can_edit: bool,
-    pub orgs: Vec<(OrgId, String)>,
+    /// Units a new plan may be made for (the picker puts them in organisation order).
+    pub orgs: Vec<crate::app::org::Org>,
 }
 
 pub async fn plans_view(st: &AppState, p: &Principal, year: &str) -> AppResult<PlansView> {
@@ -364,11 +379,11 @@ pub async fn plans_view(st: &AppState, p: &Principal, year: &str) -> AppResult<P
 }
 
 /// Units a plan may be made for: the top levels of the editor's scope.
-async fn editable_orgs(st: &AppState, scope: &Scope) -> AppResult<Vec<(OrgId, String)>> {
+async fn editable_orgs(st: &AppState, scope: &Scope) -> AppResult<Vec<crate::app::org::Org>> {
     let mut orgs = lianzheng_store::org::list_in_scope(&st.db, scope, None, 400).await?;
     let top = orgs.iter().map(|o| o.level).min().unwrap_or(1);
     orgs.retain(|o| o.level <= top + 1);
-    Ok(crate::layout::org_options(&orgs))
+    Ok(orgs)
 }
 
 /// Creates a plan (EditDuty over the unit); a blank title becomes the default one.
@@ -439,7 +454,9 @@ pub async fn edit_plan(st: &AppState, p: &Principal, id: PlanId, f: &PlanEditFor
 
 /// Copies a plan the caller may edit into a later year (blank: the next). The target must be
 /// after the source year and at most next year: plans are not made for the distant future.
-pub async fn copy_plan(st: &AppState, p: &Principal, id: PlanId, year: &str) -> AppResult<Plan> {
+/// When the unit already has a plan for that year the copy is refused (409) unless `confirm`:
+/// the page asks first, the API needs `confirm: true`.
+pub async fn copy_plan(st: &AppState, p: &Principal, id: PlanId, year: &str, confirm: bool) -> AppResult<Plan> {
     let plan = plan_to_edit(st, p, id).await?;
     let latest = i64::from(current_year()) + 1;
     let year = match year.trim() {
@@ -449,10 +466,20 @@ pub async fn copy_plan(st: &AppState, p: &Principal, id: PlanId, year: &str) -> 
     if year <= plan.year || year > latest {
         return Err(AppError::field("year", format!("目标年度应晚于{}年，且不晚于{latest}年", plan.year)));
     }
+    let existing = store::plan_titles(&st.db, plan.org_id, year).await?;
+    if !existing.is_empty() && !confirm {
+        return Err(AppError::Conflict(copy_question(&plan, year, &existing)));
+    }
     let mut tx = st.db.begin().await?;
     let new_id = store::copy_plan(&mut tx, &p.actor(), &plan, year).await?;
     tx.commit().await?;
     Ok(store::get_plan(&st.db, &p.require(Permission::ViewDuty)?, new_id).await?)
+}
+
+/// What the copy asks when the year already has the unit's plan.
+fn copy_question(plan: &Plan, year: i64, existing: &[String]) -> String {
+    let titles = existing.iter().map(|t| format!("《{t}》")).collect::<Vec<_>>().join("、");
+    format!("{}{year}年已有任务分工计划{titles}，再复制将另建一份计划。确定仍要复制吗？", plan.org_name)
 }
 
 // ----------------------------------------------------------------------------------- tree
@@ -502,7 +529,7 @@ pub struct PlanTree {
     pub page: usize,
     pub counts: Vec<(Colour, usize)>,
     /// The unit filter: the owner and the units directly under it, those the caller sees.
-    pub orgs: Vec<(OrgId, String)>,
+    pub orgs: Vec<crate::app::org::Org>,
     pub reminders: Arc<Vec<Reminder>>,
 }
 
@@ -521,7 +548,7 @@ pub async fn tree_page(st: &AppState, p: &Principal, id: PlanId, q: &TreeQuery) 
         tp = data.page(&scope, &plan, &f, today, yellow, (page - 1) * TREE_PAGE, TREE_PAGE);
     }
     let units = st.caches.plan_units.get_or_load(plan.org_id, || async { store::unit_filter_options(&st.db, plan.org_id).await.map(Arc::new) }).await?;
-    let orgs = units.iter().filter(|(_, _, path)| scope.contains(path)).map(|(id, name, _)| (*id, name.clone())).collect();
+    let orgs = units.iter().filter(|o| scope.contains(&o.path)).cloned().collect();
     let reminders = reminders(st, &scope, Some(plan.id)).await?;
     let owner = scope.contains(&plan.org_path);
     Ok(PlanTree { access: PlanAccess { plan, can_edit, owner }, nodes: tp.nodes, total: tp.total, page, counts: tp.counts, orgs, reminders })
@@ -539,11 +566,15 @@ async fn task_for(st: &AppState, p: &Principal, id: TaskId) -> AppResult<(TaskVi
 }
 
 /// What the item form offers: units of the owner's subtree (two levels), leaders for the
-/// 牵头领导 suggestions, and the list items the editor may link.
+/// 牵头领导 choices, and the list items the editor may link.
 pub struct FormOptions {
-    pub orgs: Vec<(OrgId, String)>,
-    pub leaders: Vec<String>,
+    pub orgs: Vec<crate::app::org::Org>,
+    /// (unit id, "姓名（职务）"): the leaders of each unit, 书记 first; the form offers those of
+    /// the chosen 牵头单位 and of the plan's owner (typed text stays allowed for outsiders).
+    pub leaders: Vec<(OrgId, String)>,
     pub items: Vec<LinkedItem>,
+    /// The plan's owner, whose leaders are offered whatever the 牵头单位.
+    pub owner_org_id: OrgId,
 }
 
 pub async fn form_options(st: &AppState, p: &Principal, plan: &Plan) -> AppResult<FormOptions> {
@@ -551,12 +582,10 @@ pub async fn form_options(st: &AppState, p: &Principal, plan: &Plan) -> AppResul
     if !edit.contains(&plan.org_path) {
         return Err(AppError::Forbidden);
     }
-    let rows = store::unit_options(&st.db, &edit, plan).await?;
-    let top = rows.iter().map(|r| r.2).min().unwrap_or(1);
-    let orgs = rows.into_iter().map(|(id, name, level)| (id, format!("{}{name}", "　".repeat(usize::try_from(level - top).unwrap_or(0))))).collect();
-    let leaders = store::leader_names(&st.db, &edit, plan).await?.into_iter().map(|(n, t, o)| format!("{n}（{}）", t.unwrap_or(o))).collect();
+    let orgs = store::unit_options(&st.db, &edit, plan).await?;
+    let leaders = store::leader_names(&st.db, &edit, plan).await?.into_iter().map(|(org, n, t, o)| (org, format!("{n}（{}）", t.filter(|t| !t.trim().is_empty()).unwrap_or(o)))).collect();
     let items = store::linkable_items(&st.db, &edit.within(&plan.org_path), plan.year).await?;
-    Ok(FormOptions { orgs, leaders, items })
+    Ok(FormOptions { orgs, leaders, items, owner_org_id: plan.org_id })
 }
 
 /// The parent named in a form or query, when it is an item of this plan the caller sees.
@@ -565,10 +594,16 @@ pub async fn parent_of(st: &AppState, p: &Principal, plan: &Plan, parent: &str) 
     Ok(store::task_title(&st.db, &p.require(Permission::ViewDuty)?, plan.id, pid).await?.map(|t| (pid, t)))
 }
 
-/// A new item's form: the plan, its parent (if any) and the defaults.
+/// A new item's form: the plan, its parent (if any) and the defaults. A 小项 as parent is
+/// refused: the form offers no third level.
 pub async fn new_task(st: &AppState, p: &Principal, plan_id: PlanId, parent: &str) -> AppResult<(Plan, Option<(TaskId, String)>, TaskForm)> {
     let plan = plan_to_edit(st, p, plan_id).await?;
     let parent = parent_of(st, p, &plan, parent).await?;
+    if let Some((pid, _)) = &parent
+        && store::task_level(&st.db, &p.require(Permission::ViewDuty)?, plan.id, *pid).await?.is_some_and(|l| l >= MAX_LEVEL)
+    {
+        return Err(AppError::field("parent_id", THIRD_LEVEL));
+    }
     let form = TaskForm { parent_id: parent.as_ref().map(|p| p.0.to_string()).unwrap_or_default(), deadline: format!("{}-12-31", plan.year), ..TaskForm::default() };
     Ok((plan, parent, form))
 }
@@ -782,7 +817,7 @@ pub fn import_template(p: &Principal) -> AppResult<Vec<u8>> {
             sheet_name: "填写说明".into(),
             columns: vec![Column { header: "项目".into(), width: Some(14.0), text: false }, Column { header: "说明".into(), width: Some(80.0), text: false }],
             rows: vec![
-                vec!["序号".into(), "1 为大项，1.1 为其下小项，1.1.2 再下一级；上级须在本表前面行出现（请设为文本格式）".into()],
+                vec!["序号".into(), "1 为大项，1.1 为其下小项（只分两级）；大项须在本表前面行出现（请设为文本格式）".into()],
                 vec!["牵头单位等".into(), "填写组织编码或组织全称、简称；责任单位、配合单位可填多个，用“、”或逗号分隔".into()],
                 vec!["时限".into(), format!("日期，如 {year}-06-30；应在计划年度内或次年")],
                 vec!["字数".into(), format!("任务内容最多{TASK_TITLE_MAX}字，牵头领导最多{LEADER_MAX}字，目标要求最多{TARGET_MAX}字；超出的行不导入")],
@@ -826,7 +861,9 @@ pub async fn import(st: &AppState, p: &Principal, plan_id: PlanId, bytes: &[u8])
         if let Some(first) = seen.insert(number.clone(), line) {
             errors.push(format!("第{line}行 序号 {} 与第{first}行重复", cell(0)));
         }
-        if number.len() > 1 && !seen.contains_key(&number[..number.len() - 1]) {
+        if number.len() > usize::try_from(MAX_LEVEL).unwrap_or(2) {
+            errors.push(format!("第{line}行 序号 {} {THIRD_LEVEL}", cell(0)));
+        } else if number.len() > 1 && !seen.contains_key(&number[..number.len() - 1]) {
             errors.push(format!("第{line}行 序号 {} 的上级事项不在本表前面的行中", cell(0)));
         }
         let form = TaskForm { title: cell(1), lead_leader: cell(2), lead_org: cell(3), responsible: cell(4), cooperating: cell(5), deadline: cell(6), target: cell(7), ..TaskForm::default() };

@@ -6,14 +6,14 @@ use axum::Router;
 use axum::extract::{Multipart, Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use lianzheng_core::ids::{LetterId, OrgId};
+use lianzheng_core::ids::LetterId;
 use lianzheng_core::org::Permission;
 use lianzheng_textsim::{highlight_html, shared_passages};
 use serde::Deserialize;
 
 use super::year_or_current;
 use crate::app::duty::letters::{self as uc, Flag, KINDS, Letter, LetterTemplate, PLACEHOLDERS};
-use crate::app::org::unit_options;
+use crate::app::org::units;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::flash::{self, Flash};
@@ -81,7 +81,7 @@ struct TemplatesPage {
     l: Layout,
     year: i64,
     rows: Vec<LetterTemplate>,
-    orgs: Vec<(OrgId, String)>,
+    org_picker: crate::layout::UnitPicker,
     kinds: Vec<(&'static str, &'static str)>,
     placeholders: Vec<(&'static str, &'static str)>,
     form: TemplateForm,
@@ -103,10 +103,10 @@ async fn templates_page(st: &AppState, p: &Principal, form: TemplateForm, errors
     p.require(Permission::EditDuty)?;
     let year = i64::from(year_or_current(&form.year));
     let rows = uc::templates(st, p, year).await?;
-    let orgs = unit_options(st, p, Permission::EditDuty).await?;
+    let org_picker = crate::layout::UnitPicker::one("org_id", crate::layout::UnitChoice::of(&units(st, p, Permission::EditDuty).await?), &form.org_id, "请选择");
     let failed = !errors.is_empty() || message.is_some();
     render_status(
-        &TemplatesPage { l: Layout::new(st, p, "责任书模板", "/duty/letters/templates"), year, rows, orgs, kinds: KINDS.to_vec(), placeholders: PLACEHOLDERS.to_vec(), form, errors: Errs(errors), message },
+        &TemplatesPage { l: Layout::new(st, p, "责任书模板", "/duty/letters/templates"), year, rows, org_picker, kinds: KINDS.to_vec(), placeholders: PLACEHOLDERS.to_vec(), form, errors: Errs(errors), message },
         failed,
     )
 }

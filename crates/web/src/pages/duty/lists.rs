@@ -6,18 +6,18 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use lianzheng_core::ids::{DutyListId, ListTemplateId, OrgId, PersonId};
+use lianzheng_core::ids::{DutyListId, ListTemplateId, PersonId};
 use lianzheng_core::org::{OrgKind, Permission};
 use serde::Deserialize;
 
 use super::year_or_current;
 use crate::app::duty::lists::{self as uc, Coverage, DutyItem, DutyList, ItemInput, ListKind, ListStatus, ListVersion, Notice, Template as CommonTemplate};
-use crate::app::org::unit_options;
+use crate::app::org::units;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::flash::{self, Flash};
 use crate::forms::{FieldErrors, PageForm, Q, parse_id};
-use crate::layout::{Errs, Layout, fmt_time};
+use crate::layout::{Errs, Layout, UnitChoice, UnitPicker, fmt_time};
 use crate::pages::{render, render_status};
 use crate::state::AppState;
 
@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/duty/lists/{id}/items/{item}", post(update_item))
         .route("/duty/lists/{id}/items/{item}/delete", post(delete_item))
         .route("/duty/lists/{id}/submit", post(submit))
+        .route("/duty/lists/{id}/delete", post(delete_list))
         .route("/duty/lists/{id}/review", post(review))
         .route("/duty/coverage", get(coverage))
         .route("/duty/coverage/remind", post(remind))
@@ -38,6 +39,11 @@ pub fn routes() -> Router<AppState> {
         .route("/duty/templates/{id}", get(template))
         .route("/duty/templates/{id}/items", post(add_template_item))
         .route("/duty/templates/{id}/publish", post(publish_template))
+        .route("/duty/templates/{id}/edit", post(update_template))
+        .route("/duty/templates/{id}/items/{item}", post(update_template_item))
+        .route("/duty/templates/{id}/items/{item}/delete", post(delete_template_item))
+        .route("/duty/templates/{id}/disable", post(disable_template))
+        .route("/duty/templates/{id}/enable", post(enable_template))
 }
 
 fn kinds() -> Vec<(&'static str, &'static str)> {
@@ -84,7 +90,8 @@ struct ListsPage {
     q: YearQuery,
     rows: Vec<DutyList>,
     kinds: Vec<(&'static str, &'static str)>,
-    orgs: Vec<(OrgId, String)>,
+    filter_picker: UnitPicker,
+    org_picker: UnitPicker,
     can_edit: bool,
     form: NewListForm,
     errors: Errs,
@@ -109,7 +116,9 @@ async fn lists_page(st: &AppState, p: &Principal, q: YearQuery, form: NewListFor
     p.require(Permission::ViewDuty)?;
     let (year, rows) = uc::list(st, p, &uc::ListQuery { year: q.year.clone(), kind: q.kind.clone(), status: q.status.clone(), org: q.org.clone() }).await?;
     let edit_scope = p.require(Permission::EditDuty).ok();
-    let orgs = unit_options(st, p, if edit_scope.is_some() { Permission::EditDuty } else { Permission::ViewDuty }).await?;
+    let orgs = UnitChoice::of(&units(st, p, if edit_scope.is_some() { Permission::EditDuty } else { Permission::ViewDuty }).await?);
+    let filter_picker = UnitPicker::one("org", orgs.clone(), &q.org, "全部单位").labelled("单位");
+    let org_picker = UnitPicker::one("org_id", orgs, &form.org_id, "请选择");
     let holders = if edit_scope.is_some() { uc::holders(st, p).await? } else { vec![] };
     let info = match q.done.as_str() {
         "" => None,
@@ -117,7 +126,25 @@ async fn lists_page(st: &AppState, p: &Principal, q: YearQuery, form: NewListFor
     };
     let notices = uc::notices(st, p).await?;
     let failed = !errors.is_empty() || message.is_some();
-    render_status(&ListsPage { l: Layout::new(st, p, "责任清单", "/duty/lists"), year, q, rows, kinds: kinds(), orgs, can_edit: edit_scope.is_some(), form, errors: Errs(errors), message, info, holders, notices }, failed)
+    render_status(
+        &ListsPage {
+            l: Layout::new(st, p, "责任清单", "/duty/lists"),
+            year,
+            q,
+            rows,
+            kinds: kinds(),
+            filter_picker,
+            org_picker,
+            can_edit: edit_scope.is_some(),
+            form,
+            errors: Errs(errors),
+            message,
+            info,
+            holders,
+            notices,
+        },
+        failed,
+    )
 }
 
 pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
@@ -151,6 +178,7 @@ struct ListPage {
     version_times: Vec<String>,
     can_edit: bool,
     can_review: bool,
+    can_delete: bool,
     form: ItemForm,
     errors: Errs,
     message: Option<String>,
@@ -166,10 +194,10 @@ pub struct ItemForm {
 }
 
 async fn list_page(st: &AppState, p: &Principal, id: DutyListId, form: ItemForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
-    let uc::ListView { list, items, versions, can_edit, can_review } = uc::show(st, p, id).await?;
+    let uc::ListView { list, items, versions, can_edit, can_review, can_delete } = uc::show(st, p, id).await?;
     let version_times = versions.iter().map(|v| fmt_time(v.at)).collect();
     let failed = !errors.is_empty() || message.is_some();
-    render_status(&ListPage { l: Layout::new(st, p, &list.title, "/duty/lists"), list, items, versions, version_times, can_edit, can_review, form, errors: Errs(errors), message }, failed)
+    render_status(&ListPage { l: Layout::new(st, p, &list.title, "/duty/lists"), list, items, versions, version_times, can_edit, can_review, can_delete, form, errors: Errs(errors), message }, failed)
 }
 
 pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
@@ -214,6 +242,15 @@ pub async fn submit(State(st): State<AppState>, p: Principal, Path(id): Path<Str
     let id = parse_id(&id)?;
     let r = uc::submit(&st, &p, id).await;
     then_show(&st, &p, id, ItemForm::default(), r, Flash::Submitted).await
+}
+
+/// 删除草稿: back to the year's lists with a toast, or the list with the refusal.
+pub async fn delete_list(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    match uc::delete(&st, &p, id).await {
+        Ok(l) => Ok(flash::redirect(&st, &format!("/duty/lists?year={}", l.year), Flash::Deleted)),
+        r => then_show(&st, &p, id, ItemForm::default(), r, Flash::Deleted).await,
+    }
 }
 
 pub async fn review(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<ItemForm>) -> AppResult<Response> {
@@ -298,7 +335,7 @@ struct TemplatesPage {
     rows: Vec<CommonTemplate>,
     kinds: Vec<(&'static str, &'static str)>,
     targets: Vec<(&'static str, &'static str)>,
-    orgs: Vec<(OrgId, String)>,
+    org_picker: UnitPicker,
     form: TemplateForm,
     errors: Errs,
     message: Option<String>,
@@ -317,7 +354,7 @@ pub struct TemplateForm {
 async fn templates_page(st: &AppState, p: &Principal, form: TemplateForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
     crate::app::duty::open(p, crate::app::duty::Part::CommonLists)?;
     let (year, rows) = uc::templates(st, p, &form.year).await?;
-    let orgs = unit_options(st, p, Permission::ReviewDuty).await?;
+    let org_picker = UnitPicker::one("org_id", UnitChoice::of(&units(st, p, Permission::ReviewDuty).await?), &form.org_id, "请选择");
     let failed = !errors.is_empty() || message.is_some();
     render_status(
         &TemplatesPage {
@@ -326,7 +363,7 @@ async fn templates_page(st: &AppState, p: &Principal, form: TemplateForm, errors
             rows,
             kinds: kinds(),
             targets: OrgKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
-            orgs,
+            org_picker,
             form,
             errors: Errs(errors),
             message,
@@ -355,6 +392,7 @@ struct TemplatePage {
     l: Layout,
     t: CommonTemplate,
     items: Vec<uc::TemplateItem>,
+    editable: bool,
     form: ItemForm,
     errors: Errs,
     message: Option<String>,
@@ -363,7 +401,8 @@ struct TemplatePage {
 async fn template_page(st: &AppState, p: &Principal, id: ListTemplateId, form: ItemForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
     let (t, items) = uc::template(st, p, id).await?;
     let failed = !errors.is_empty() || message.is_some();
-    render_status(&TemplatePage { l: Layout::new(st, p, &t.title, "/duty/templates"), t, items, form, errors: Errs(errors), message }, failed)
+    let editable = uc::template_editable(&t);
+    render_status(&TemplatePage { l: Layout::new(st, p, &t.title, "/duty/templates"), t, items, editable, form, errors: Errs(errors), message }, failed)
 }
 
 pub async fn template(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
@@ -375,6 +414,7 @@ async fn then_template<T>(st: &AppState, p: &Principal, id: ListTemplateId, form
     match r {
         Ok(_) => Ok(flash::redirect(st, &format!("/duty/templates/{id}"), done)),
         Err(AppError::Invalid { message, fields }) => template_page(st, p, id, form, fields, Some(message)).await,
+        Err(AppError::Conflict(m)) => template_page(st, p, id, form, FieldErrors::new(), Some(m)).await,
         Err(e) => Err(e),
     }
 }
@@ -389,4 +429,40 @@ pub async fn publish_template(State(st): State<AppState>, p: Principal, Path(id)
     let id = parse_id(&id)?;
     let r = uc::publish_template(&st, &p, id).await;
     then_template(&st, &p, id, ItemForm::default(), r, Flash::Published).await
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct TitleForm {
+    title: String,
+}
+
+pub async fn update_template(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<TitleForm>) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let r = uc::update_template(&st, &p, id, &form.title).await;
+    then_template(&st, &p, id, ItemForm::default(), r, Flash::Saved).await
+}
+
+pub async fn update_template_item(State(st): State<AppState>, p: Principal, Path((id, item)): Path<(String, String)>, PageForm(form): PageForm<ItemForm>) -> AppResult<Response> {
+    let (id, item) = (parse_id(&id)?, parse_id(&item)?);
+    let r = uc::update_template_item(&st, &p, id, item, &form.input()).await;
+    then_template(&st, &p, id, form, r, Flash::Saved).await
+}
+
+pub async fn delete_template_item(State(st): State<AppState>, p: Principal, Path((id, item)): Path<(String, String)>) -> AppResult<Response> {
+    let (id, item) = (parse_id(&id)?, parse_id(&item)?);
+    let r = uc::delete_template_item(&st, &p, id, item).await;
+    then_template(&st, &p, id, ItemForm::default(), r, Flash::Deleted).await
+}
+
+pub async fn disable_template(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let r = uc::set_template_disabled(&st, &p, id, true).await;
+    then_template(&st, &p, id, ItemForm::default(), r, Flash::Disabled).await
+}
+
+pub async fn enable_template(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let r = uc::set_template_disabled(&st, &p, id, false).await;
+    then_template(&st, &p, id, ItemForm::default(), r, Flash::Enabled).await
 }

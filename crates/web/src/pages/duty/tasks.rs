@@ -2,7 +2,7 @@
 //! editing items, progress reports with attachments, copy last year's plan, XLSX import and
 //! export, and the 责任分工 document. Form → `app::duty::tasks` → template.
 
-use lianzheng_core::ids::{OrgId, TaskId};
+use lianzheng_core::ids::{OrgId, PlanId, TaskId};
 use std::sync::Arc;
 
 use askama::Template;
@@ -19,7 +19,7 @@ use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::flash::{self, Flash};
 use crate::forms::{FieldErrors, PageForm, Q, parse_id};
-use crate::layout::{Errs, Layout, Pager, fmt_time};
+use crate::layout::{Errs, Layout, Pager, UnitChoice, UnitPicker, fmt_time};
 use crate::pages::orgs::ImportPage;
 use crate::pages::render;
 use crate::state::AppState;
@@ -80,7 +80,9 @@ struct PlansPage {
     can_edit: bool,
     form: PlanForm,
     errors: Errs,
-    orgs: Vec<(OrgId, String)>,
+    org_picker: UnitPicker,
+    /// The copy's question when the year already has the unit's plan: (plan to copy, question).
+    confirm_copy: Option<(PlanId, String)>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -89,29 +91,46 @@ pub struct YearQuery {
     pub year: String,
 }
 
-async fn plans_page(st: &AppState, p: &Principal, year: &str, form: Option<PlanForm>, errors: FieldErrors) -> AppResult<Response> {
+async fn plans_page(st: &AppState, p: &Principal, year: &str, form: Option<PlanForm>, errors: FieldErrors, confirm_copy: Option<(PlanId, String)>) -> AppResult<Response> {
     let v = uc::plans_view(st, p, year).await?;
     let year = v.year;
     let orgs = v.orgs;
     let form = form.unwrap_or_else(|| PlanForm {
         year: year.to_string(),
-        org_id: p.user.org_id.filter(|id| orgs.iter().any(|o| o.0 == *id)).or(orgs.first().map(|o| o.0)).map(|v| v.to_string()).unwrap_or_default(),
+        org_id: p.user.org_id.filter(|id| orgs.iter().any(|o| o.id == *id)).or(crate::layout::tree_order(&orgs).first().map(|o| o.0.id)).map(|v| v.to_string()).unwrap_or_default(),
         title: uc::default_plan_title(year),
         doc_number: String::new(),
     });
     let failed = !errors.is_empty();
-    let r = render(&PlansPage { l: Layout::new(st, p, "任务分工", "/duty/plans"), year, plans: v.plans, last_year: v.last_year, reminders: v.reminders, can_edit: v.can_edit, form, errors: Errs(errors), orgs })?;
-    Ok(with_status(r, failed))
+    let asking = confirm_copy.is_some();
+    let org_picker = UnitPicker::one("org_id", UnitChoice::of(&orgs), &form.org_id, "请选择");
+    let r = render(&PlansPage {
+        l: Layout::new(st, p, "任务分工", "/duty/plans"),
+        year,
+        plans: v.plans,
+        last_year: v.last_year,
+        reminders: v.reminders,
+        can_edit: v.can_edit,
+        form,
+        errors: Errs(errors),
+        org_picker,
+        confirm_copy,
+    })?;
+    let mut r = with_status(r, failed);
+    if asking {
+        *r.status_mut() = StatusCode::CONFLICT;
+    }
+    Ok(r)
 }
 
 pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
-    plans_page(&st, &p, &q.year, None, FieldErrors::new()).await
+    plans_page(&st, &p, &q.year, None, FieldErrors::new(), None).await
 }
 
 pub async fn create_plan(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<PlanForm>) -> AppResult<Response> {
     match uc::create_plan(&st, &p, &form).await {
         Ok(plan) => Ok(flash::redirect(&st, &format!("/duty/plans/{}", plan.id), Flash::Created)),
-        Err(AppError::Invalid { fields, .. }) => plans_page(&st, &p, &form.year.clone(), Some(form), fields).await,
+        Err(AppError::Invalid { fields, .. }) => plans_page(&st, &p, &form.year.clone(), Some(form), fields, None).await,
         Err(e) => Err(e),
     }
 }
@@ -121,9 +140,24 @@ pub async fn edit_plan(State(st): State<AppState>, p: Principal, Path(id): Path<
     Ok(flash::redirect(&st, &format!("/duty/plans/{}", plan.id), Flash::Saved))
 }
 
-pub async fn copy(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
-    let plan = uc::copy_plan(&st, &p, parse_id(&id)?, "").await?;
-    Ok(flash::redirect(&st, &format!("/duty/plans/{}", plan.id), Flash::Copied))
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct CopyForm {
+    /// "1" once the person confirmed copying into a year that already has the unit's plan
+    confirm: String,
+}
+
+/// 复制上年计划; when the year already has the unit's plan, the plans page asks first.
+pub async fn copy(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<CopyForm>) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    match uc::copy_plan(&st, &p, id, "", form.confirm.trim() == "1").await {
+        Ok(plan) => Ok(flash::redirect(&st, &format!("/duty/plans/{}", plan.id), Flash::Copied)),
+        Err(AppError::Conflict(question)) => {
+            let year = uc::plan_to_edit(&st, &p, id).await?.year + 1;
+            plans_page(&st, &p, &year.to_string(), None, FieldErrors::new(), Some((id, question))).await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Template)]
@@ -136,7 +170,7 @@ struct PlanPage {
     counts: Vec<(&'static str, &'static str, usize)>,
     pager: Pager,
     f: TreeQuery,
-    orgs: Vec<(OrgId, String)>,
+    org_picker: UnitPicker,
     colours: Vec<(&'static str, &'static str)>,
     reminders: Arc<Vec<Reminder>>,
     owner: bool,
@@ -164,8 +198,8 @@ pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
         total: t.total,
         counts,
         pager,
+        org_picker: UnitPicker::one("org", UnitChoice::of(&t.orgs), &q.org, "全部单位").labelled("单位"),
         f: q,
-        orgs: t.orgs,
         colours: Colour::ALL.iter().map(|c| (c.code(), c.label())).collect(),
         reminders: t.reminders,
         owner: t.access.owner,
@@ -187,9 +221,14 @@ struct TaskFormPage {
     form: TaskForm,
     errors: Errs,
     message: Option<String>,
-    orgs: Vec<(OrgId, String)>,
-    leaders: Vec<String>,
-    items: Vec<LinkedItem>,
+    lead_picker: UnitPicker,
+    responsible_picker: UnitPicker,
+    cooperating_picker: UnitPicker,
+    /// (unit id, "姓名（职务）") of the units' leaders; the plan's owner
+    leaders: Vec<(OrgId, String)>,
+    owner_org_id: OrgId,
+    /// The linkable list items by list: (unit · list title, items)
+    item_groups: Vec<(String, Vec<LinkedItem>)>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -200,18 +239,30 @@ async fn task_form_page(st: &AppState, p: &Principal, plan: Plan, editing: Optio
         None => (if parent.is_some() { "添加小项" } else { "添加大项" }.to_string(), format!("/duty/plans/{}/tasks", plan.id), format!("/duty/plans/{}", plan.id)),
     };
     let failed = !errors.is_empty() || message.is_some();
+    let units = UnitChoice::of(&o.orgs);
+    let mut item_groups: Vec<(String, Vec<LinkedItem>)> = Vec::new();
+    for i in o.items {
+        let head = format!("{} · {}", i.org_name, i.list_title);
+        match item_groups.last_mut() {
+            Some((h, v)) if *h == head => v.push(i),
+            _ => item_groups.push((head, vec![i])),
+        }
+    }
     let r = render(&TaskFormPage {
         l: Layout::new(st, p, &heading, "/duty/plans").crumb(format!("/duty/plans/{}", plan.id), plan.title.clone()),
         heading,
         action,
         cancel,
         parent,
-        form,
         errors: Errs(errors),
         message,
-        orgs: o.orgs,
+        lead_picker: UnitPicker::one("lead_org", units.clone(), &form.lead_org, "请选择"),
+        responsible_picker: UnitPicker::many("responsible", units.clone(), &form.responsible),
+        cooperating_picker: UnitPicker::many("cooperating", units, &form.cooperating),
+        form,
         leaders: o.leaders,
-        items: o.items,
+        owner_org_id: o.owner_org_id,
+        item_groups,
     })?;
     Ok(with_status(r, failed))
 }
