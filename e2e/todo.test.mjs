@@ -39,8 +39,9 @@ test('a returned list waits in the clerk\'s 待办 with the reason until it is f
   const year = String(thisYear + 2);
   await unit.goto(url(`/duty/lists?year=${year}`));
   await unit.fill('#year', year);
-  const branch = await unit.locator('#org_id option', { hasText: '机关党支部' }).first().getAttribute('value');
-  await unit.selectOption('#org_id', branch);
+  await unit.click('#org_id-picker');
+  await unit.locator('.up-panel:not([hidden]) input.up-search').fill('机关党支部');
+  await unit.locator('.up-panel:not([hidden]) .up-opt:not(.up-hidden)', { hasText: '机关党支部' }).first().click();
   await unit.selectOption('#kind', 'main');
   await Promise.all([unit.waitForURL(/\/duty\/lists\/\d+$/), unit.click('form[method="post"][action="/duty/lists"] button[type=submit]')]);
   const listUrl = unit.url();
