@@ -54,14 +54,14 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
     let jw = org(&mut tx, "XW-JW").await?;
     let t = lists::create_template(&mut tx, &actor, &all, year, county, ListKind::Main, OrgKind::PartyGroup, &format!("{year}年县直部门党组落实主体责任共性清单")).await?;
     for (c, text) in COMMON_MAIN {
-        lists::add_template_item(&mut tx, &actor, t, Some(c.to_string()), text).await?;
+        lists::add_template_item(&mut tx, &actor, &all, t, Some(c.to_string()), text).await?;
     }
-    lists::publish_template(&mut tx, &actor, t).await?;
+    lists::publish_template(&mut tx, &actor, &all, t).await?;
     let t = lists::create_template(&mut tx, &actor, &all, year, jw, ListKind::Supervision, OrgKind::DisciplineCommission, &format!("{year}年乡镇纪委监督责任共性清单")).await?;
     for (c, text) in COMMON_SUPERVISION {
-        lists::add_template_item(&mut tx, &actor, t, Some(c.to_string()), text).await?;
+        lists::add_template_item(&mut tx, &actor, &all, t, Some(c.to_string()), text).await?;
     }
-    lists::publish_template(&mut tx, &actor, t).await?;
+    lists::publish_template(&mut tx, &actor, &all, t).await?;
 
     // 教育局: unit list accepted; the 书记's and a 班子成员's personal lists
     let edu = org(&mut tx, "XW-D08").await?;

@@ -818,7 +818,8 @@ pub async fn create_template(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i6
     Ok(id)
 }
 
-pub async fn add_template_item(tx: &mut Tx, actor: &Actor, template_id: ListTemplateId, category: Option<String>, content: &str) -> Result<(), StoreError> {
+pub async fn add_template_item(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: ListTemplateId, category: Option<String>, content: &str) -> Result<(), StoreError> {
+    template_inside(tx, scope, template_id).await?;
     let seq = tx.scalar_i64(q("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM duty_template_items WHERE template_id = $1").bind(template_id)).await?;
     tx.execute(q("INSERT INTO duty_template_items (template_id, seq, category, content) VALUES ($1, $2, $3, $4)").bind(template_id).bind(seq).bind(category.clone()).bind(content)).await?;
     audit::record(
@@ -832,18 +833,31 @@ pub async fn add_template_item(tx: &mut Tx, actor: &Actor, template_id: ListTemp
     .await
 }
 
+/// The template lies inside `scope` (its row locked on PostgreSQL for the write that follows);
+/// one outside it is not found.
+async fn template_inside(tx: &mut Tx, scope: &Scope, template_id: ListTemplateId) -> Result<(), StoreError> {
+    let sql = format!("SELECT org_path FROM duty_templates WHERE id = $1{}", tx.for_update());
+    let row: Option<(String,)> = tx.fetch_optional(q_built(sql).bind(template_id)).await?;
+    match row {
+        Some((path,)) if scope.contains(&path) => Ok(()),
+        _ => Err(StoreError::NotFound),
+    }
+}
+
 /// How many lists hold items of the template (counted inside the writing transaction).
 pub async fn template_used(tx: &mut Tx, template_id: ListTemplateId) -> Result<i64, StoreError> {
     tx.scalar_i64(q("SELECT COUNT(DISTINCT di.list_id) FROM duty_items di JOIN duty_template_items ti ON ti.id = di.template_item_id WHERE ti.template_id = $1").bind(template_id)).await
 }
 
-pub async fn update_template(tx: &mut Tx, actor: &Actor, template_id: ListTemplateId, before: &str, title: &str) -> Result<(), StoreError> {
+pub async fn update_template(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: ListTemplateId, before: &str, title: &str) -> Result<(), StoreError> {
+    template_inside(tx, scope, template_id).await?;
     tx.execute(q("UPDATE duty_templates SET title = $1, updated_at = $2 WHERE id = $3").bind(title).bind(now()).bind(template_id)).await?;
     audit::record(tx, actor, "duty_template.update", "duty_template", Some(template_id.to_string()), json!({"before": {"title": before}, "after": {"title": title}})).await
 }
 
 /// Changes an item of the template (`NotFound` when the item belongs to another template).
-pub async fn update_template_item(tx: &mut Tx, actor: &Actor, template_id: ListTemplateId, item_id: TemplateItemId, category: Option<String>, content: &str) -> Result<(), StoreError> {
+pub async fn update_template_item(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: ListTemplateId, item_id: TemplateItemId, category: Option<String>, content: &str) -> Result<(), StoreError> {
+    template_inside(tx, scope, template_id).await?;
     let n = tx.execute(q("UPDATE duty_template_items SET category = $1, content = $2 WHERE id = $3 AND template_id = $4").bind(category.clone()).bind(content).bind(item_id).bind(template_id)).await?;
     if n == 0 {
         return Err(StoreError::NotFound);
@@ -861,7 +875,8 @@ pub async fn update_template_item(tx: &mut Tx, actor: &Actor, template_id: ListT
 }
 
 /// Deletes an item of the template (`NotFound` when it belongs to another template).
-pub async fn delete_template_item(tx: &mut Tx, actor: &Actor, template_id: ListTemplateId, item_id: TemplateItemId) -> Result<(), StoreError> {
+pub async fn delete_template_item(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: ListTemplateId, item_id: TemplateItemId) -> Result<(), StoreError> {
+    template_inside(tx, scope, template_id).await?;
     let n = tx.execute(q("DELETE FROM duty_template_items WHERE id = $1 AND template_id = $2").bind(item_id).bind(template_id)).await?;
     if n == 0 {
         return Err(StoreError::NotFound);
@@ -871,7 +886,8 @@ pub async fn delete_template_item(tx: &mut Tx, actor: &Actor, template_id: ListT
 }
 
 /// 停用 / 启用: a disabled template is no longer copied into new lists; lists made keep their items.
-pub async fn set_template_disabled(tx: &mut Tx, actor: &Actor, template_id: ListTemplateId, disabled: bool) -> Result<(), StoreError> {
+pub async fn set_template_disabled(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: ListTemplateId, disabled: bool) -> Result<(), StoreError> {
+    template_inside(tx, scope, template_id).await?;
     tx.execute(q("UPDATE duty_templates SET disabled = $1, updated_at = $2 WHERE id = $3").bind(disabled).bind(now()).bind(template_id)).await?;
     audit::record(tx, actor, if disabled { "duty_template.disable" } else { "duty_template.enable" }, "duty_template", Some(template_id.to_string()), json!({"disabled": disabled})).await
 }
@@ -899,7 +915,8 @@ pub async fn delete_list(tx: &mut Tx, actor: &Actor, scope: &Scope, list_id: Dut
 }
 
 /// Publishing makes the items appear as 共性 in lists created from now on; lists already made keep theirs.
-pub async fn publish_template(tx: &mut Tx, actor: &Actor, template_id: ListTemplateId) -> Result<(), StoreError> {
+pub async fn publish_template(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: ListTemplateId) -> Result<(), StoreError> {
+    template_inside(tx, scope, template_id).await?;
     let n = tx.scalar_i64(q("SELECT COUNT(*) FROM duty_template_items WHERE template_id = $1").bind(template_id)).await?;
     if n == 0 {
         return Err(StoreError::Invalid("共性清单没有内容，不能发布".into()));

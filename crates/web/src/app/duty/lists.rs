@@ -453,7 +453,7 @@ async fn template_write(st: &AppState, p: &Principal, id: ListTemplateId) -> App
 pub async fn add_template_item(st: &AppState, p: &Principal, id: ListTemplateId, input: &ItemInput) -> AppResult<usize> {
     let (scope, t, mut tx) = template_write(st, p, id).await?;
     let (category, content) = input.check()?;
-    store::add_template_item(&mut tx, &p.actor(), t.id, category, &content).await?;
+    store::add_template_item(&mut tx, &p.actor(), &scope, t.id, category, &content).await?;
     tx.commit().await?;
     Ok(store::template_items(&st.db, &scope, t.id).await?.len())
 }
@@ -468,24 +468,24 @@ pub async fn update_template(st: &AppState, p: &Principal, id: ListTemplateId, t
     if title.chars().count() > TITLE_MAX {
         return Err(AppError::field("title", format!("名称最多 {TITLE_MAX} 字")));
     }
-    store::update_template(&mut tx, &p.actor(), t.id, &t.title, title).await?;
+    store::update_template(&mut tx, &p.actor(), &scope, t.id, &t.title, title).await?;
     tx.commit().await?;
     Ok(store::template_in_scope(&st.db, &scope, t.id).await?)
 }
 
 /// Changes an item of a template not yet in use.
 pub async fn update_template_item(st: &AppState, p: &Principal, id: ListTemplateId, item_id: TemplateItemId, input: &ItemInput) -> AppResult<()> {
-    let (_, t, mut tx) = template_write(st, p, id).await?;
+    let (scope, t, mut tx) = template_write(st, p, id).await?;
     let (category, content) = input.check()?;
-    store::update_template_item(&mut tx, &p.actor(), t.id, item_id, category, &content).await?;
+    store::update_template_item(&mut tx, &p.actor(), &scope, t.id, item_id, category, &content).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Deletes an item of a template not yet in use.
 pub async fn delete_template_item(st: &AppState, p: &Principal, id: ListTemplateId, item_id: TemplateItemId) -> AppResult<()> {
-    let (_, t, mut tx) = template_write(st, p, id).await?;
-    store::delete_template_item(&mut tx, &p.actor(), t.id, item_id).await?;
+    let (scope, t, mut tx) = template_write(st, p, id).await?;
+    store::delete_template_item(&mut tx, &p.actor(), &scope, t.id, item_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -502,7 +502,7 @@ pub async fn set_template_disabled(st: &AppState, p: &Principal, id: ListTemplat
         return Err(AppError::Conflict(if disabled { "共性清单已停用" } else { "共性清单未停用" }.into()));
     }
     let mut tx = st.db.begin().await?;
-    store::set_template_disabled(&mut tx, &p.actor(), t.id, disabled).await?;
+    store::set_template_disabled(&mut tx, &p.actor(), &scope, t.id, disabled).await?;
     tx.commit().await?;
     Ok(store::template_in_scope(&st.db, &scope, t.id).await?)
 }
@@ -511,7 +511,7 @@ pub async fn publish_template(st: &AppState, p: &Principal, id: ListTemplateId) 
     let scope = p.require(Permission::ReviewDuty)?;
     let t = store::template_in_scope(&st.db, &scope, id).await?;
     let mut tx = st.db.begin().await?;
-    store::publish_template(&mut tx, &p.actor(), t.id).await?;
+    store::publish_template(&mut tx, &p.actor(), &scope, t.id).await?;
     tx.commit().await?;
     Ok(t.id)
 }
