@@ -2,7 +2,7 @@
 // the 纪委 accepts it, and the unit sees it 已备案 with the history.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, baseUrl, shot } from './lib.mjs';
+import { launch, baseUrl, shot, signInAs } from './lib.mjs';
 
 const base = baseUrl();
 const url = (p) => base + p;
@@ -11,17 +11,7 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { if (browser) await browser.close(); });
 
-async function signIn(username) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('dialog', (d) => d.accept());
-  await page.goto(url('/login'));
-  await page.fill('#username', username);
-  await page.fill('#password', 'Demo@2026lz');
-  await Promise.all([page.waitForURL((u) => new URL(u).pathname === '/'), page.click('button[type=submit]')]);
-  return page;
-}
+const signIn = async (username) => (await signInAs(browser, username, { viewport: { width: 1280, height: 900 }, acceptDialogs: true })).page;
 
 test('file a list, then the 纪委 accepts it', { timeout: 90_000 }, async () => {
   const unit = await signIn('dw_jyj');

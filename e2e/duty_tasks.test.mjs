@@ -3,9 +3,8 @@
 // Run: BASE_URL=http://127.0.0.1:8080 [SHOT_DIR=/tmp/shots] node --test duty_tasks.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, baseUrl, shot } from './lib.mjs';
+import { launch, baseUrl, shot, signInAs } from './lib.mjs';
 
-const PASSWORD = process.env.DEMO_PASSWORD || 'Demo@2026lz';
 const TIMEOUT = 15_000;
 const base = baseUrl();
 const url = (p) => base + p;
@@ -22,18 +21,7 @@ after(async () => {
   if (browser) await browser.close();
 });
 
-async function signIn(username, width = 1280) {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.setDefaultNavigationTimeout(TIMEOUT);
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  await page.goto(url('/login'));
-  await page.fill('#username', username);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForURL((u) => new URL(u).pathname === '/'), page.click('button[type=submit]')]);
-  return { context, page };
-}
+const signIn = (username, width = 1280) => signInAs(browser, username, { viewport: { width, height: 900 }, timeout: TIMEOUT, pageErrors });
 
 async function openDemoPlan(page) {
   const res = await page.goto(url('/duty/plans'));

@@ -111,3 +111,22 @@ export async function assertNoOverflow(page, what) {
     throw err;
   }
 }
+
+/**
+ * A new browser context signed in as a demo account, on the home page. Options: `viewport`
+ * (default 1366 × 900), `timeout` (ms, default 15 s), `acceptDialogs` (confirm() answers yes),
+ * `pageErrors` (an array that collects uncaught page errors).
+ */
+export async function signInAs(browser, username, { viewport = { width: 1366, height: 900 }, timeout = 15_000, acceptDialogs = false, pageErrors = null } = {}) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeout);
+  page.setDefaultNavigationTimeout(timeout);
+  if (acceptDialogs) page.on('dialog', (d) => d.accept());
+  if (pageErrors) page.on('pageerror', (err) => pageErrors.push(err.message));
+  await page.goto(baseUrl() + '/login');
+  await page.fill('#username', username);
+  await page.fill('#password', process.env.DEMO_PASSWORD || 'Demo@2026lz');
+  await Promise.all([page.waitForURL((u) => new URL(u).pathname === '/'), page.click('button[type=submit]')]);
+  return { context, page };
+}

@@ -3,7 +3,7 @@
 // in the layout with a way back (the API keeps JSON); a save is followed by a toast.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, baseUrl, shot } from './lib.mjs';
+import { launch, baseUrl, shot, signInAs } from './lib.mjs';
 
 const base = baseUrl();
 const url = (p) => base + p;
@@ -12,16 +12,7 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { if (browser) await browser.close(); });
 
-async function signIn(username, viewport = { width: 1366, height: 900 }) {
-  const ctx = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(15_000);
-  await page.goto(url('/login'));
-  await page.fill('#username', username);
-  await page.fill('#password', 'Demo@2026lz');
-  await Promise.all([page.waitForURL((u) => new URL(u).pathname === '/'), page.click('button[type=submit]')]);
-  return page;
-}
+const signIn = async (username, viewport = { width: 1366, height: 900 }) => (await signInAs(browser, username, { viewport })).page;
 
 const crumbs = (page) => page.locator('.breadcrumb').first().evaluate((nav) => [...nav.children].map((c) => ({ href: c.getAttribute('href'), text: c.textContent.trim(), current: c.getAttribute('aria-current') === 'page' })));
 

@@ -11,7 +11,7 @@
 // their pages at 390 px after enrolling them.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, baseUrl, shot, assertNoOverflow } from './lib.mjs';
+import { launch, baseUrl, shot, assertNoOverflow, signInAs } from './lib.mjs';
 
 const base = baseUrl();
 const url = (p) => base + p;
@@ -30,16 +30,7 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { if (browser) await browser.close(); });
 
-async function signIn(username) {
-  const ctx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', isMobile: false });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(20_000);
-  await page.goto(url('/login'));
-  await page.fill('#username', username);
-  await page.fill('#password', 'Demo@2026lz');
-  await Promise.all([page.waitForURL((u) => new URL(u).pathname === '/'), page.click('button[type=submit]')]);
-  return page;
-}
+const signIn = async (username) => (await signInAs(browser, username, { viewport: PHONE, timeout: 20_000 })).page;
 
 /** Same-site paths of the links matching `selector`, without query or hash. */
 async function linksOf(page, selector) {

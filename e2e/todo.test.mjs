@@ -4,7 +4,7 @@
 // unit clerk at 1366 px and 390 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, baseUrl, shot } from './lib.mjs';
+import { launch, baseUrl, shot, signInAs } from './lib.mjs';
 
 const base = baseUrl();
 const url = (p) => base + p;
@@ -15,17 +15,7 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { if (browser) await browser.close(); });
 
-async function signIn(username, width = 1366) {
-  const ctx = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('dialog', (d) => d.accept());
-  await page.goto(url('/login'));
-  await page.fill('#username', username);
-  await page.fill('#password', 'Demo@2026lz');
-  await Promise.all([page.waitForURL((u) => new URL(u).pathname === '/'), page.click('button[type=submit]')]);
-  return page;
-}
+const signIn = async (username, width = 1366) => (await signInAs(browser, username, { viewport: { width, height: 900 }, acceptDialogs: true })).page;
 
 /** The 待办 section's text on the home page. */
 async function todoText(page) {
