@@ -33,26 +33,18 @@ impl SqlBuilder {
     /// Appends `(col >= lo AND col < hi OR …)` for every subtree of the scope, or `1=1` for
     /// an unlimited scope, or `1=0` for an empty one.
     pub fn scope(&mut self, column: &str, scope: &Scope) -> &mut Self {
-        if scope.is_all() {
-            return self.push("1=1");
-        }
-        if scope.paths().is_empty() {
-            return self.push("1=0");
-        }
-        self.push("(");
-        for (i, p) in scope.paths().iter().enumerate() {
-            if i > 0 {
-                self.push(" OR ");
-            }
-            let (lo, hi) = subtree_range(p);
-            self.push("(").push(column).push(" >= ").bind(lo).push(" AND ").push(column).push(" < ").bind(hi).push(")");
-        }
-        self.push(")")
+        self.scope_with(column, scope, " >= ")
     }
 
     /// Like [`scope`](Self::scope), but strictly below each root (the roots themselves left
     /// out): what a 纪委 reviews is its units', not its own (`Scope::contains_below`).
     pub fn scope_below(&mut self, column: &str, scope: &Scope) -> &mut Self {
+        self.scope_with(column, scope, " > ")
+    }
+
+    /// The subtrees of `scope`, each from its root compared with `lower` (`>=` with the root,
+    /// `>` without it).
+    fn scope_with(&mut self, column: &str, scope: &Scope, lower: &str) -> &mut Self {
         if scope.is_all() {
             return self.push("1=1");
         }
@@ -65,7 +57,7 @@ impl SqlBuilder {
                 self.push(" OR ");
             }
             let (lo, hi) = subtree_range(p);
-            self.push("(").push(column).push(" > ").bind(lo).push(" AND ").push(column).push(" < ").bind(hi).push(")");
+            self.push("(").push(column).push(lower).bind(lo).push(" AND ").push(column).push(" < ").bind(hi).push(")");
         }
         self.push(")")
     }
