@@ -179,6 +179,14 @@ async fn pg_template(admin: &str) -> &'static str {
     assert_eq!(built_on, admin, "one PostgreSQL server per test process");
     name
 }
+/// A test's data directory goes with it (the server task may still hold the SQLite file open;
+/// on Unix the file stays readable until it closes).
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
     let _ = axum::serve(listener, router).await;
 }
