@@ -102,8 +102,10 @@ pub struct Tx {
     inner: TxInner,
     generation: Arc<Generation>,
     node_keys: Arc<OnceLock<NodeKeys>>,
-    /// SQLite: this process's turn to write, held until commit or drop (declared after `inner`,
-    /// so the transaction ends before the next writer starts).
+    /// SQLite: this process's turn to write, held until commit or drop. After a commit the write
+    /// lock is already free when the next writer starts; a transaction dropped without commit is
+    /// rolled back when its connection goes back to the pool, so the next writer may meet SQLite's
+    /// busy handler for that moment (slower, never wrong).
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
