@@ -156,7 +156,7 @@ pub async fn record_alone(db: &Db, actor: &Actor, action: &str, entity: &str, en
 pub async fn record_read(db: &Db, actor: &Actor, action: &str, entity: &str, entity_id: Option<String>, summary: serde_json::Value) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
     record(&mut tx, actor, action, entity, entity_id, summary).await?;
-    tx.commit_unseen().await
+    tx.commit().await
 }
 
 /// Result of walking the chain.

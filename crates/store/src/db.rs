@@ -7,7 +7,6 @@
 use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -15,6 +14,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, FromRow, Postgres, Sqlite, Transaction};
 
+use crate::generation::{Generation, Tables};
 use lianzheng_core::duty::{FlagStatus, LetterStatus, ListStatus, PlanStatus, TaskStatus};
 use lianzheng_core::ids;
 use lianzheng_core::password::ResetStatus;
@@ -81,26 +81,13 @@ impl std::fmt::Debug for NodeKeys {
     }
 }
 
-/// This process's write generation: bumped after every committed transaction (and, by the web
-/// layer, after every unsafe request). Read caches tag entries with it, so that nothing read
-/// before a write is served after it (docs/decisions/0009-read-caches.md).
-#[derive(Debug, Default)]
-pub struct Generation(AtomicU64);
-
-impl Generation {
-    pub fn current(&self) -> u64 {
-        self.0.load(Ordering::Acquire)
-    }
-    pub fn bump(&self) {
-        self.0.fetch_add(1, Ordering::AcqRel);
-    }
-}
-
 /// A write transaction. On SQLite it is opened with `BEGIN IMMEDIATE` so a transaction that
 /// reads before it writes cannot fail on upgrade; on PostgreSQL it is an ordinary transaction.
 pub struct Tx {
     inner: TxInner,
     generation: Arc<Generation>,
+    /// The tables this transaction wrote: their generations move when it commits.
+    written: Tables,
     node_keys: Arc<OnceLock<NodeKeys>>,
     /// SQLite: this process's turn to write, held until commit or drop. After a commit the write
     /// lock is already free when the next writer starts; a transaction dropped without commit is
@@ -289,7 +276,7 @@ impl Db {
             }
             Pool::Postgres(p) => (TxInner::Postgres(p.begin().await?), None),
         };
-        Ok(Tx { inner, generation: self.generation.clone(), node_keys: self.node_keys.clone(), _turn: turn })
+        Ok(Tx { inner, generation: self.generation.clone(), written: Tables::NONE, node_keys: self.node_keys.clone(), _turn: turn })
     }
 
     /// A read-only transaction over one consistent snapshot (backups): REPEATABLE READ on
@@ -300,7 +287,7 @@ impl Db {
             Pool::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN DEFERRED").await?),
             Pool::Postgres(p) => TxInner::Postgres(p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?),
         };
-        Ok(Tx { inner, generation: self.generation.clone(), node_keys: self.node_keys.clone(), _turn: None })
+        Ok(Tx { inner, generation: self.generation.clone(), written: Tables::NONE, node_keys: self.node_keys.clone(), _turn: None })
     }
 
     /// Hands the node's keys over once; a second call must bring the same ones.
@@ -320,17 +307,23 @@ impl Db {
     }
 
     pub async fn fetch_all<T: Row>(&self, q: Q) -> Result<Vec<T>, StoreError> {
-        Ok(match &self.pool {
+        let written = Tables::written_by(&q.sql);
+        let rows = match &self.pool {
             Pool::Sqlite(p) => run!(p, Sqlite, q, fetch_all, T)?,
             Pool::Postgres(p) => run!(p, Postgres, q, fetch_all, T)?,
-        })
+        };
+        self.generation.bump(written);
+        Ok(rows)
     }
 
     pub async fn fetch_optional<T: Row>(&self, q: Q) -> Result<Option<T>, StoreError> {
-        Ok(match &self.pool {
+        let written = Tables::written_by(&q.sql);
+        let row = match &self.pool {
             Pool::Sqlite(p) => run!(p, Sqlite, q, fetch_optional, T)?,
             Pool::Postgres(p) => run!(p, Postgres, q, fetch_optional, T)?,
-        })
+        };
+        self.generation.bump(written);
+        Ok(row)
     }
 
     pub async fn fetch_one<T: Row>(&self, q: Q) -> Result<T, StoreError> {
@@ -344,6 +337,15 @@ impl Db {
     }
 
     pub async fn execute(&self, q: Q) -> Result<u64, StoreError> {
+        let written = Tables::written_by(&q.sql);
+        let n = self.execute_unseen(q).await?;
+        self.generation.bump(written);
+        Ok(n)
+    }
+
+    /// A write no read cache may depend on (a session's "last seen", which every request checks
+    /// against the clock itself): the caches stay warm.
+    pub async fn execute_unseen(&self, q: Q) -> Result<u64, StoreError> {
         Ok(match &self.pool {
             Pool::Sqlite(p) => exec!(p, Sqlite, q)?,
             Pool::Postgres(p) => exec!(p, Postgres, q)?,
@@ -360,6 +362,7 @@ impl Db {
                 sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await?;
             }
         }
+        self.generation.bump_all();
         Ok(())
     }
 }
@@ -395,20 +398,12 @@ impl Tx {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
         }
-        self.generation.bump();
-        Ok(())
-    }
-
-    /// Commits a write no read cache depends on (an audit entry for a read): caches stay warm.
-    pub(crate) async fn commit_unseen(self) -> Result<(), StoreError> {
-        match self.inner {
-            TxInner::Sqlite(t) => t.commit().await?,
-            TxInner::Postgres(t) => t.commit().await?,
-        }
+        self.generation.bump(self.written);
         Ok(())
     }
 
     pub async fn fetch_all<T: Row>(&mut self, q: Q) -> Result<Vec<T>, StoreError> {
+        self.written = self.written.union(Tables::written_by(&q.sql));
         Ok(match &mut self.inner {
             TxInner::Sqlite(t) => run!(&mut **t, Sqlite, q, fetch_all, T)?,
             TxInner::Postgres(t) => run!(&mut **t, Postgres, q, fetch_all, T)?,
@@ -416,6 +411,7 @@ impl Tx {
     }
 
     pub async fn fetch_optional<T: Row>(&mut self, q: Q) -> Result<Option<T>, StoreError> {
+        self.written = self.written.union(Tables::written_by(&q.sql));
         Ok(match &mut self.inner {
             TxInner::Sqlite(t) => run!(&mut **t, Sqlite, q, fetch_optional, T)?,
             TxInner::Postgres(t) => run!(&mut **t, Postgres, q, fetch_optional, T)?,
@@ -432,6 +428,7 @@ impl Tx {
     }
 
     pub async fn execute(&mut self, q: Q) -> Result<u64, StoreError> {
+        self.written = self.written.union(Tables::written_by(&q.sql));
         Ok(match &mut self.inner {
             TxInner::Sqlite(t) => exec!(&mut **t, Sqlite, q)?,
             TxInner::Postgres(t) => exec!(&mut **t, Postgres, q)?,
@@ -439,6 +436,7 @@ impl Tx {
     }
 
     pub async fn execute_script(&mut self, sql: String) -> Result<(), StoreError> {
+        self.written = Tables::ALL;
         match &mut self.inner {
             TxInner::Sqlite(t) => {
                 sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await?;

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod builder;
 pub mod db;
 pub mod duty;
+pub mod generation;
 pub mod jobs;
 pub mod node_key;
 pub mod org;
@@ -18,7 +19,8 @@ pub mod settings;
 pub mod users;
 
 pub use builder::SqlBuilder;
-pub use db::{Backend, Db, Generation, Q, Tx, Val, now, q, q_built};
+pub use db::{Backend, Db, Q, Tx, Val, now, q, q_built};
+pub use generation::{Generation, Tables};
 pub use lianzheng_core::org::Scope;
 
 /// What went wrong in the store. `Invalid`, `Conflict`, `Stale` and `NotFound` are the

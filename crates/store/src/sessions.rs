@@ -43,7 +43,7 @@ pub async fn get(db: &Db, token_hash: &str) -> Result<Option<Session>, StoreErro
 
 /// Marks activity; written at most once a minute per session to keep reads cheap.
 pub async fn touch(db: &Db, token_hash: &str, at: i64) -> Result<(), StoreError> {
-    db.execute(q("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(at).bind(token_hash)).await?;
+    db.execute_unseen(q("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(at).bind(token_hash)).await?;
     Ok(())
 }
 

@@ -2,13 +2,13 @@
 //! principal behind a token) and the pages of hot lists. Why and how stale they may be:
 //! docs/decisions/0009-read-caches.md.
 //!
-//! Two rules keep them honest. On this node, every committed transaction (`Tx::commit`, so also
-//! writes made while serving a GET, and background jobs) and every unsafe request
-//! (POST/PUT/PATCH/DELETE, for the session writes made outside a transaction; see
-//! `middleware::invalidate_caches`) bumps a generation, and an entry is only served while its
-//! generation is current — so a person who changes something sees the change on their next
-//! read. Other nodes, and the command line, are not told: their changes show within the
-//! time-to-live (a few seconds, in settings; 0 turns a cache off).
+//! Two rules keep them honest. On this node, every committed write (`Tx::commit`, so also writes
+//! made while serving a GET, and background jobs; `Db::execute` outside a transaction) moves
+//! the generation of each table it wrote, and an entry is only served while the generations of
+//! the tables it was read from are current — so a person who changes something sees the change
+//! on their next read, while a write elsewhere (a progress report) leaves unrelated entries (the
+//! people list) warm. Other nodes, and the command line, are not told: their changes show within
+//! the time-to-live (a few seconds, in settings; 0 turns a cache off).
 
 use std::hash::Hash;
 use std::sync::Arc;
@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use lianzheng_store::Generation;
+pub use lianzheng_store::Tables;
 use lianzheng_store::duty::tasks::{Plan, PlanData, Reminder};
 use lianzheng_store::people::Person;
 use quick_cache::sync::Cache;
@@ -26,6 +27,9 @@ use crate::state::Policy;
 
 /// How long a person's 待办 stays cached on one node (when the list cache is on).
 const TODO_CACHE_SECONDS: u64 = 30;
+
+/// What a principal is read from (a session's "last seen" is written unseen: see `sessions::touch`).
+const PRINCIPAL_TABLES: Tables = Tables::of(&["sessions", "users", "grants", "orgs"]);
 
 /// A unit a plan page may be filtered by.
 pub type UnitOption = lianzheng_store::org::Org;
@@ -50,20 +54,23 @@ pub struct Caches {
 }
 
 impl Caches {
-    /// `generation` is the database's: every committed transaction makes cached reads stale.
-    pub fn new(policy: &Policy, generation: Arc<Generation>) -> Caches {
+    /// `generation` is the database's: a committed write makes stale what was read from its tables.
+    /// `todo_tables` are the tables the 待办 providers read (the modules' business tables).
+    pub fn new(policy: &Policy, generation: Arc<Generation>, todo_tables: Tables) -> Caches {
+        let list_ttl = Duration::from_secs(policy.list_cache_seconds);
+        let plan_tables = Tables::of(&["task_plans", "tasks", "task_orgs", "orgs"]);
         Caches {
-            principals: Fresh::new(generation.clone(), 10_000, Duration::from_secs(policy.principal_cache_seconds)),
+            principals: Fresh::new(generation.clone(), PRINCIPAL_TABLES, 10_000, Duration::from_secs(policy.principal_cache_seconds)),
             // a page is ~15 KB: 512 pages stay under 8 MB
-            people_pages: Fresh::new(generation.clone(), 512, Duration::from_secs(policy.list_cache_seconds)),
+            people_pages: Fresh::new(generation.clone(), Tables::of(&["people", "posts", "orgs"]), 512, list_ttl),
             // a 2,000-item plan is ~2 MB
-            plans: Fresh::new(generation.clone(), 16, Duration::from_secs(policy.list_cache_seconds)),
-            plan_rows: Fresh::new(generation.clone(), 4096, Duration::from_secs(policy.list_cache_seconds)),
-            plan_units: Fresh::new(generation.clone(), 256, Duration::from_secs(policy.list_cache_seconds)),
-            reminders: Fresh::new(generation.clone(), 1024, Duration::from_secs(policy.list_cache_seconds)),
+            plans: Fresh::new(generation.clone(), plan_tables, 16, list_ttl),
+            plan_rows: Fresh::new(generation.clone(), plan_tables, 4096, list_ttl),
+            plan_units: Fresh::new(generation.clone(), Tables::of(&["orgs"]), 256, list_ttl),
+            reminders: Fresh::new(generation.clone(), Tables::of(&["task_reminders", "task_plans", "tasks", "orgs"]), 1024, list_ttl),
             // a few hundred bytes per signed-in person; longer than a list page (every page's
-            // bell reads it), as any write on this node still makes it stale at once; off with the list cache
-            todos: Fresh::new(generation.clone(), 10_000, Duration::from_secs(if policy.list_cache_seconds == 0 { 0 } else { TODO_CACHE_SECONDS })),
+            // bell reads it), as a write to what it reads still makes it stale at once; off with the list cache
+            todos: Fresh::new(generation.clone(), todo_tables, 10_000, Duration::from_secs(if policy.list_cache_seconds == 0 { 0 } else { TODO_CACHE_SECONDS })),
             generation,
         }
     }
@@ -81,19 +88,21 @@ impl Caches {
     }
 }
 
-/// Values that stay fresh for `ttl` and until the next write on this node. Entries are keyed
-/// by (key, generation): a bump makes every older entry unreachable (they age out by capacity).
+/// Values that stay fresh for `ttl` and until the next write on this node to one of the tables
+/// they are read from. Entries are keyed by (key, generation of those tables): a write makes
+/// every older entry unreachable (they age out by capacity).
 pub struct Fresh<K, V> {
     entries: Cache<(K, u64), (Instant, V)>,
     ttl: Duration,
     generation: Arc<Generation>,
+    tables: Tables,
     hits: AtomicU64,
     misses: AtomicU64,
 }
 
 impl<K: Eq + Hash + Clone, V: Clone> Fresh<K, V> {
-    pub fn new(generation: Arc<Generation>, capacity: usize, ttl: Duration) -> Self {
-        Fresh { entries: Cache::new(capacity.max(1)), ttl, generation, hits: AtomicU64::new(0), misses: AtomicU64::new(0) }
+    pub fn new(generation: Arc<Generation>, tables: Tables, capacity: usize, ttl: Duration) -> Self {
+        Fresh { entries: Cache::new(capacity.max(1)), ttl, generation, tables, hits: AtomicU64::new(0), misses: AtomicU64::new(0) }
     }
 
     pub fn hits(&self) -> u64 {
@@ -112,7 +121,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Fresh<K, V> {
     /// The generation to tag a value with: take it before reading, so that a write committed
     /// during the read makes the value stale rather than keeping old data fresh.
     pub fn ticket(&self) -> u64 {
-        self.generation.current()
+        self.generation.current(self.tables)
     }
 
     pub fn get(&self, key: &K) -> Option<V> {
@@ -120,7 +129,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Fresh<K, V> {
             self.count(false);
             return None;
         }
-        let fresh = self.entries.get(&(key.clone(), self.generation.current())).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v);
+        let fresh = self.entries.get(&(key.clone(), self.generation.current(self.tables))).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v);
         self.count(fresh.is_some());
         fresh
     }
@@ -133,7 +142,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Fresh<K, V> {
     }
 
     pub fn remove(&self, key: &K) {
-        self.entries.remove(&(key.clone(), self.generation.current()));
+        self.entries.remove(&(key.clone(), self.generation.current(self.tables)));
     }
 
     /// The cached value, or `load`'s (then kept). Concurrent callers for one key wait for a
@@ -143,7 +152,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Fresh<K, V> {
             self.count(false);
             return load().await;
         }
-        let slot = (key, self.generation.current());
+        let slot = (key, self.generation.current(self.tables));
         let guard = loop {
             match self.entries.get_value_or_guard_async(&slot).await {
                 Ok((at, v)) if at.elapsed() < self.ttl => {
@@ -175,15 +184,17 @@ mod tests {
 
     fn cache(ttl_ms: u64) -> (Arc<Generation>, Fresh<String, i64>) {
         let g = Arc::new(Generation::default());
-        (g.clone(), Fresh::new(g, 16, Duration::from_millis(ttl_ms)))
+        (g.clone(), Fresh::new(g, Tables::of(&["people"]), 16, Duration::from_millis(ttl_ms)))
     }
 
     #[test]
-    fn a_write_makes_entries_stale() {
+    fn a_write_to_its_tables_makes_entries_stale() {
         let (g, c) = cache(60_000);
         c.insert("a".into(), c.ticket(), 1);
         assert_eq!(c.get(&"a".to_string()), Some(1));
-        g.bump();
+        g.bump(Tables::of(&["task_plans"]));
+        assert_eq!(c.get(&"a".to_string()), Some(1), "a write elsewhere leaves it warm");
+        g.bump(Tables::of(&["people"]));
         assert_eq!(c.get(&"a".to_string()), None);
     }
 
@@ -191,7 +202,7 @@ mod tests {
     fn a_value_read_across_a_write_is_not_kept() {
         let (g, c) = cache(60_000);
         let ticket = c.ticket();
-        g.bump(); // committed while the value was being read
+        g.bump_all(); // committed while the value was being read
         c.insert("a".into(), ticket, 1);
         assert_eq!(c.get(&"a".to_string()), None);
     }

@@ -53,7 +53,6 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/app.css", get(|| async { asset(APP_CSS, "text/css; charset=utf-8") }))
         .fallback(|| async { error::AppError::NotFound })
         .layer(DefaultBodyLimit::max(upload_limit))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::invalidate_caches))
         .layer(axum::middleware::from_fn_with_state(state.clone(), flash::carry))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::page_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))

@@ -69,16 +69,6 @@ pub async fn log_denied(State(st): State<AppState>, req: Request, next: Next) ->
     resp
 }
 
-/// After any unsafe request has run (and committed), cached reads on this node are stale.
-pub async fn invalidate_caches(State(st): State<AppState>, req: Request, next: Next) -> Response {
-    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let resp = next.run(req).await;
-    if !safe {
-        st.caches.generation.bump();
-    }
-    resp
-}
-
 const FORM_LIMIT: usize = 4 * 1024 * 1024;
 
 /// Unsafe requests made with the session cookie must carry the session's CSRF token, in the

@@ -53,7 +53,7 @@ both!(idle_sessions_expire, |app: TestApp| async move {
     let idle = app.settings.idle_timeout_minutes * 60 + 5;
     app.state.db.execute(q("UPDATE sessions SET last_seen_at = last_seen_at - $1").bind(idle)).await.unwrap();
     // written behind the server's back: seen once the cached principal is dropped (within seconds)
-    app.state.caches.generation.bump();
+    app.state.caches.generation.bump_all();
     let r = c.get(app.url("/people")).send().await.unwrap();
     assert_eq!(r.status(), 303, "idle session sent back to sign-in");
     assert_eq!(app.state.db.scalar_i64(q("SELECT COUNT(*) FROM sessions WHERE kind = 'web'")).await.unwrap(), 0);
