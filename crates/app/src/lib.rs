@@ -80,7 +80,7 @@ pub fn state(s: &Settings, db: Db) -> anyhow::Result<AppState> {
     let crypto: Arc<dyn Crypto> = Arc::new(load_crypto(s)?);
     let policy = s.policy();
     Ok(AppState {
-        caches: Arc::new(Caches::new(&policy, db.generation(), lianzheng_web::modules::todo_tables())),
+        caches: Arc::new(Caches::new(&policy, db.generation(), &lianzheng_web::modules::todo_tables())),
         db,
         crypto,
         hasher: Arc::new(hasher(s)?),

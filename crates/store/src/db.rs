@@ -307,7 +307,7 @@ impl Db {
     }
 
     pub async fn fetch_all<T: Row>(&self, q: Q) -> Result<Vec<T>, StoreError> {
-        let written = Tables::written_by(&q.sql);
+        let written = self.generation.written_by(&q.sql);
         let rows = match &self.pool {
             Pool::Sqlite(p) => run!(p, Sqlite, q, fetch_all, T)?,
             Pool::Postgres(p) => run!(p, Postgres, q, fetch_all, T)?,
@@ -317,7 +317,7 @@ impl Db {
     }
 
     pub async fn fetch_optional<T: Row>(&self, q: Q) -> Result<Option<T>, StoreError> {
-        let written = Tables::written_by(&q.sql);
+        let written = self.generation.written_by(&q.sql);
         let row = match &self.pool {
             Pool::Sqlite(p) => run!(p, Sqlite, q, fetch_optional, T)?,
             Pool::Postgres(p) => run!(p, Postgres, q, fetch_optional, T)?,
@@ -337,7 +337,7 @@ impl Db {
     }
 
     pub async fn execute(&self, q: Q) -> Result<u64, StoreError> {
-        let written = Tables::written_by(&q.sql);
+        let written = self.generation.written_by(&q.sql);
         let n = self.execute_unseen(q).await?;
         self.generation.bump(written);
         Ok(n)
@@ -403,7 +403,7 @@ impl Tx {
     }
 
     pub async fn fetch_all<T: Row>(&mut self, q: Q) -> Result<Vec<T>, StoreError> {
-        self.written = self.written.union(Tables::written_by(&q.sql));
+        self.written = self.written.union(self.generation.written_by(&q.sql));
         Ok(match &mut self.inner {
             TxInner::Sqlite(t) => run!(&mut **t, Sqlite, q, fetch_all, T)?,
             TxInner::Postgres(t) => run!(&mut **t, Postgres, q, fetch_all, T)?,
@@ -411,7 +411,7 @@ impl Tx {
     }
 
     pub async fn fetch_optional<T: Row>(&mut self, q: Q) -> Result<Option<T>, StoreError> {
-        self.written = self.written.union(Tables::written_by(&q.sql));
+        self.written = self.written.union(self.generation.written_by(&q.sql));
         Ok(match &mut self.inner {
             TxInner::Sqlite(t) => run!(&mut **t, Sqlite, q, fetch_optional, T)?,
             TxInner::Postgres(t) => run!(&mut **t, Postgres, q, fetch_optional, T)?,
@@ -428,7 +428,7 @@ impl Tx {
     }
 
     pub async fn execute(&mut self, q: Q) -> Result<u64, StoreError> {
-        self.written = self.written.union(Tables::written_by(&q.sql));
+        self.written = self.written.union(self.generation.written_by(&q.sql));
         Ok(match &mut self.inner {
             TxInner::Sqlite(t) => exec!(&mut **t, Sqlite, q)?,
             TxInner::Postgres(t) => exec!(&mut **t, Postgres, q)?,

@@ -29,7 +29,7 @@ use crate::state::Policy;
 const TODO_CACHE_SECONDS: u64 = 30;
 
 /// What a principal is read from (a session's "last seen" is written unseen: see `sessions::touch`).
-const PRINCIPAL_TABLES: Tables = Tables::of(&["sessions", "users", "grants", "orgs"]);
+const PRINCIPAL_TABLES: &[&str] = &["sessions", "users", "grants", "orgs"];
 
 /// A unit a plan page may be filtered by.
 pub type UnitOption = lianzheng_store::org::Org;
@@ -56,21 +56,22 @@ pub struct Caches {
 impl Caches {
     /// `generation` is the database's: a committed write makes stale what was read from its tables.
     /// `todo_tables` are the tables the 待办 providers read (the modules' business tables).
-    pub fn new(policy: &Policy, generation: Arc<Generation>, todo_tables: Tables) -> Caches {
+    pub fn new(policy: &Policy, generation: Arc<Generation>, todo_tables: &[&str]) -> Caches {
         let list_ttl = Duration::from_secs(policy.list_cache_seconds);
-        let plan_tables = Tables::of(&["task_plans", "tasks", "task_orgs", "orgs"]);
+        let t = |names: &[&str]| generation.tables(names);
+        let plan_tables = t(&["task_plans", "tasks", "task_orgs", "orgs"]);
         Caches {
-            principals: Fresh::new(generation.clone(), PRINCIPAL_TABLES, 10_000, Duration::from_secs(policy.principal_cache_seconds)),
+            principals: Fresh::new(generation.clone(), t(PRINCIPAL_TABLES), 10_000, Duration::from_secs(policy.principal_cache_seconds)),
             // a page is ~15 KB: 512 pages stay under 8 MB
-            people_pages: Fresh::new(generation.clone(), Tables::of(&["people", "posts", "orgs"]), 512, list_ttl),
+            people_pages: Fresh::new(generation.clone(), t(&["people", "posts", "orgs"]), 512, list_ttl),
             // a 2,000-item plan is ~2 MB
             plans: Fresh::new(generation.clone(), plan_tables, 16, list_ttl),
             plan_rows: Fresh::new(generation.clone(), plan_tables, 4096, list_ttl),
-            plan_units: Fresh::new(generation.clone(), Tables::of(&["orgs"]), 256, list_ttl),
-            reminders: Fresh::new(generation.clone(), Tables::of(&["task_reminders", "task_plans", "tasks", "orgs"]), 1024, list_ttl),
+            plan_units: Fresh::new(generation.clone(), t(&["orgs"]), 256, list_ttl),
+            reminders: Fresh::new(generation.clone(), t(&["task_reminders", "task_plans", "tasks", "orgs"]), 1024, list_ttl),
             // a few hundred bytes per signed-in person; longer than a list page (every page's
             // bell reads it), as a write to what it reads still makes it stale at once; off with the list cache
-            todos: Fresh::new(generation.clone(), todo_tables, 10_000, Duration::from_secs(if policy.list_cache_seconds == 0 { 0 } else { TODO_CACHE_SECONDS })),
+            todos: Fresh::new(generation.clone(), t(todo_tables), 10_000, Duration::from_secs(if policy.list_cache_seconds == 0 { 0 } else { TODO_CACHE_SECONDS })),
             generation,
         }
     }
@@ -184,7 +185,7 @@ mod tests {
 
     fn cache(ttl_ms: u64) -> (Arc<Generation>, Fresh<String, i64>) {
         let g = Arc::new(Generation::default());
-        (g.clone(), Fresh::new(g, Tables::of(&["people"]), 16, Duration::from_millis(ttl_ms)))
+        (g.clone(), Fresh::new(g.clone(), g.tables(&["people"]), 16, Duration::from_millis(ttl_ms)))
     }
 
     #[test]
@@ -192,9 +193,9 @@ mod tests {
         let (g, c) = cache(60_000);
         c.insert("a".into(), c.ticket(), 1);
         assert_eq!(c.get(&"a".to_string()), Some(1));
-        g.bump(Tables::of(&["task_plans"]));
+        g.bump(g.tables(&["task_plans"]));
         assert_eq!(c.get(&"a".to_string()), Some(1), "a write elsewhere leaves it warm");
-        g.bump(Tables::of(&["people"]));
+        g.bump(g.tables(&["people"]));
         assert_eq!(c.get(&"a".to_string()), None);
     }
 

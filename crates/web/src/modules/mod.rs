@@ -87,9 +87,9 @@ pub struct Tab {
 /// The tables the 待办 providers may read: every module's tables but the bookkeeping that every
 /// request or write touches (the audit log, sessions, the job queue, the copy check's
 /// signatures), so that those writes leave a person's cached 待办 warm.
-pub fn todo_tables() -> crate::cache::Tables {
+pub fn todo_tables() -> Vec<&'static str> {
     const BOOKKEEPING: &[&str] = &["audit_log", "audit_head", "sessions", "jobs", "letter_signatures", "letter_bands", "attachments"];
-    tables().iter().filter(|t| !BOOKKEEPING.contains(&t.name)).fold(crate::cache::Tables::NONE, |all, t| all.union(crate::cache::Tables::of(&[t.name])))
+    tables().iter().map(|t| t.name).filter(|n| !BOOKKEEPING.contains(n)).collect()
 }
 
 /// In dependency order: a module's tables may reference only its own and earlier modules'.
