@@ -5,6 +5,7 @@
 mod harness;
 
 mod account_rules;
+mod api_parity;
 mod archive;
 mod audit_chain;
 mod audit_log;

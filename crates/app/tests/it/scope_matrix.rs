@@ -88,6 +88,7 @@ const API_RULES: &[Rule] = &[
     rule("*", "/auth/login", Public, None),
     rule("*", "/auth/logout", Public, None),
     rule("get", "/me", SignedIn, None),
+    rule("post", "/me/password", SignedIn, None),
     rule("get", "/todo", SignedIn, None),
     rule("get", "/users/{id}/grants", Any(P::ManageGrants, P::ManageAccounts), None),
     rule("post", "/users/{id}/grants", Perm(P::ManageGrants), None),
@@ -95,14 +96,19 @@ const API_RULES: &[Rule] = &[
     rule("*", "/grants*", Perm(P::ManageGrants), None),
     rule("*", "/password-resets*", Perm(P::ManageGrants), None),
     rule("*", "/audit*", Perm(P::ViewAudit), None),
+    rule("get", "/orgs/import/template.xlsx", Perm(P::ManageOrgs), None),
     rule("get", "/orgs*", Perm(P::ViewOrgs), None),
     rule("write", "/orgs*", Perm(P::ManageOrgs), None),
+    rule("get", "/people/import/template.xlsx", Perm(P::ManagePeople), None),
     rule("get", "/people*", Perm(P::ViewPeople), None),
     rule("write", "/people*", Perm(P::ManagePeople), None),
     rule("*", "/attachments*", Perm(P::UploadAttachments), None),
     rule("*", "/duty/letter-flags*", Perm(P::ReviewDuty), None),
     rule("*", "/duty/letter-templates*", Perm(P::EditDuty), None),
     rule("post", "/duty/letters/{id}/sign", Perm(P::SignLetter), None),
+    rule("post", "/duty/letters/{id}/scan", Any(P::SignLetter, P::EditDuty), None),
+    rule("*", "/duty/phrases", Perm(P::ReviewDuty), None),
+    rule("get", "/duty/plan-template.xlsx", Perm(P::EditDuty), None),
     rule("write", "/duty/letters*", Perm(P::EditDuty), None),
     rule("get", "/duty/coverage", SeesAll(P::ViewDuty, Record::DutyList), None),
     rule("post", "/duty/lists/{id}/review", Perm(P::ReviewDuty), None),
@@ -360,6 +366,12 @@ const BODIES: &[BodyRule] = &[
     BodyRule { method: "post", path: "/duty/lists", base: r#"{"kind":"main","year":"$next_year"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
     BodyRule { method: "post", path: "/duty/lists", base: r#"{"kind":"main","year":"$next_year","org_id":"$in_org"}"#, fields: &[("person_id", IdKind::One(Kind::Person))] },
     BodyRule { method: "post", path: "/duty/templates", base: r#"{"kind":"main","target_kind":"branch","year":"$next_year","title":"矩阵测试共性清单"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
+    BodyRule {
+        method: "post",
+        path: "/duty/letter-templates",
+        base: r#"{"kind":"responsibility","year":"$next_year","title":"矩阵测试责任书","body":"矩阵测试：{责任内容}"}"#,
+        fields: &[("org_id", IdKind::One(Kind::Org))],
+    },
     BodyRule { method: "post", path: "/duty/plans", base: r#"{"year":"$next_year","title":"矩阵测试计划"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
     BodyRule {
         method: "post",
@@ -393,7 +405,7 @@ const BODIES: &[BodyRule] = &[
 const ID_FIELDS: &[&str] = &["org_id", "parent_id", "person_id", "owner_id", "list_id", "user_id", "plan_id", "task_id", "letter_id", "item_id", "lead_org", "responsible", "cooperating", "list_items"];
 
 /// Operations sent as multipart forms (the JSON body's fields become text parts, plus a file).
-const MULTIPART: &[&str] = &["/attachments"];
+const MULTIPART: &[&str] = &["/attachments", "/duty/letters/{id}/scan", "/duty/plans/{id}/import", "/orgs/import", "/people/import"];
 
 // ---------------------------------------------------------------------------------- helpers
 

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::Op;
 use crate::app::account::{self as accounts, SessionKind};
-use crate::auth::{ClientAddr, Principal, request_token};
+use crate::auth::{ClientAddr, PendingPrincipal, Principal, request_token};
 use crate::error::AppResult;
 use crate::forms::{ApiJson, Q, UserForm, into_error, parse_id};
 use crate::state::AppState;
@@ -19,6 +19,9 @@ pub const OPS: &[Op] = &[
     Op { method: "post", path: "/auth/login", summary: "登录，返回 API 令牌", tag: "认证", route: || post(login) },
     Op { method: "post", path: "/auth/logout", summary: "注销当前令牌", tag: "认证", route: || post(logout) },
     Op { method: "get", path: "/me", summary: "当前用户、角色与范围", tag: "认证", route: || get(me) },
+    Op {
+        method: "post", path: "/me/password", summary: "修改本人密码（current, new, confirm）；本账号的其他会话与令牌随即失效，当前令牌保留；须改初始密码时也可用", tag: "认证", route: || post(change_password)
+    },
     Op { method: "get", path: "/users", summary: "账号列表（系统管理员）", tag: "账号与授权", route: || get(users_list) },
     Op { method: "post", path: "/users", summary: "新建账号，返回一次性初始密码（系统管理员）", tag: "账号与授权", route: || post(users_create) },
     Op { method: "post", path: "/users/{id}/reset-password", summary: "申请重置密码，安全保密管理员批准后生效（系统管理员）", tag: "账号与授权", route: || post(users_reset) },
@@ -145,4 +148,22 @@ async fn resets_approve(State(st): State<AppState>, p: Principal, Path(id): Path
 async fn resets_reject(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<StatusCode> {
     accounts::reject_reset(&st, &p, parse_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PasswordBody {
+    #[serde(deserialize_with = "crate::forms::lenient")]
+    current: String,
+    #[serde(deserialize_with = "crate::forms::lenient")]
+    new: String,
+    #[serde(deserialize_with = "crate::forms::lenient")]
+    confirm: String,
+}
+
+/// Takes the pending principal, as the password page does: an account that must change its
+/// initial password can do so through the API too.
+async fn change_password(State(st): State<AppState>, PendingPrincipal(p): PendingPrincipal, ApiJson(b): ApiJson<PasswordBody>) -> AppResult<Json<Value>> {
+    let revoked = accounts::change_password(&st, &p, &b.current, &b.new, &b.confirm).await?;
+    Ok(Json(json!({"changed": true, "sessions_revoked": revoked})))
 }

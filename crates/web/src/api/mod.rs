@@ -49,6 +49,19 @@ pub fn routes() -> Router<AppState> {
     r.fallback(|| async { AppError::NotFound })
 }
 
+/// The answer of an all-or-nothing Excel import: 200 with the count written, or 422 with every
+/// problem found ("第12行 …") and nothing written — the same outcome the import page shows.
+pub fn import_answer(outcome: Result<usize, Vec<String>>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match outcome {
+        Ok(n) => Json(json!({"imported": n})).into_response(),
+        Err(errors) => {
+            let message = format!("导入未完成，共 {} 处问题，未写入任何数据：{}", errors.len(), errors.first().cloned().unwrap_or_default());
+            (axum::http::StatusCode::UNPROCESSABLE_ENTITY, Json(json!({"code": "invalid", "message": message, "errors": errors}))).into_response()
+        }
+    }
+}
+
 pub async fn healthz(State(st): State<AppState>) -> AppResult<Json<Value>> {
     crate::app::health(&st).await?;
     Ok(Json(json!({"status": "ok", "database": st.db.backend().name(), "version": st.version})))

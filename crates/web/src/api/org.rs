@@ -1,7 +1,7 @@
 //! API of organisations, people and posts: JSON in, a use case of `app::org`, JSON out.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -9,15 +9,22 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::Op;
-use crate::app::org::{self as uc, PER_PAGE, PeopleQuery, Person};
+use crate::app::org::{self as uc, PER_PAGE, PeopleQuery, Person, xlsx};
 use crate::auth::Principal;
 use crate::error::AppResult;
 use crate::forms::{ApiJson, OrgForm, PersonForm, PostForm, Q, parse_id};
 use crate::state::AppState;
+use crate::xlsx_io;
+use lianzheng_core::org::Permission;
 
 pub const OPS: &[Op] = &[
     Op { method: "get", path: "/orgs", summary: "组织列表（范围内；parent=下级，q=按名称查找）", tag: "组织机构", route: || get(orgs_list) },
     Op { method: "post", path: "/orgs", summary: "新增组织（系统管理员）", tag: "组织机构", route: || post(orgs_create) },
+    Op { method: "get", path: "/orgs/export.xlsx", summary: "导出范围内的组织（Excel）", tag: "组织机构", route: || get(orgs_export) },
+    Op { method: "get", path: "/orgs/import/template.xlsx", summary: "组织导入模板（Excel）", tag: "组织机构", route: || get(orgs_template) },
+    Op {
+        method: "post", path: "/orgs/import", summary: "从 Excel 导入组织（multipart：file，.xlsx，按导入模板）；有错误行时一行不导入，422 并逐行说明（errors）", tag: "组织机构", route: || post(orgs_import)
+    },
     Op { method: "get", path: "/orgs/{id}", summary: "组织详情", tag: "组织机构", route: || get(orgs_get) },
     Op {
         method: "put",
@@ -28,6 +35,11 @@ pub const OPS: &[Op] = &[
     },
     Op { method: "get", path: "/people", summary: "人员列表（范围内，分页；q=姓名/拼音首字母/身份证号）", tag: "人员", route: || get(people_list) },
     Op { method: "post", path: "/people", summary: "新增人员", tag: "人员", route: || post(people_create) },
+    Op { method: "get", path: "/people/export.xlsx", summary: "导出范围内的人员（Excel；筛选同人员列表）", tag: "人员", route: || get(people_export) },
+    Op { method: "get", path: "/people/import/template.xlsx", summary: "人员导入模板（Excel）", tag: "人员", route: || get(people_template) },
+    Op {
+        method: "post", path: "/people/import", summary: "从 Excel 导入人员（multipart：file，.xlsx，按导入模板）；有错误行时一行不导入，422 并逐行说明（errors）", tag: "人员", route: || post(people_import)
+    },
     Op { method: "get", path: "/people/{id}", summary: "人员详情与任职", tag: "人员", route: || get(people_get) },
     Op { method: "put", path: "/people/{id}", summary: "修改人员（须带读取时的 version）", tag: "人员", route: || put(people_update) },
     Op { method: "post", path: "/people/{id}/posts", summary: "添加任职", tag: "人员", route: || post(posts_create) },
@@ -100,4 +112,33 @@ async fn people_update(State(st): State<AppState>, p: Principal, Path(id): Path<
 async fn posts_create(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(f): ApiJson<PostForm>) -> AppResult<(StatusCode, Json<Value>)> {
     let posts = uc::add_post(&st, &p, parse_id(&id)?, &f).await?;
     Ok((StatusCode::CREATED, Json(json!({"posts": posts}))))
+}
+
+async fn orgs_export(State(st): State<AppState>, p: Principal) -> AppResult<Response> {
+    Ok(xlsx_io::download(xlsx::export_orgs(&st, &p).await?, "组织机构.xlsx"))
+}
+
+async fn orgs_template(p: Principal) -> AppResult<Response> {
+    Ok(xlsx_io::download(xlsx::org_template(&p)?, "组织机构导入模板.xlsx"))
+}
+
+/// The same checks as the import page: one `.xlsx` file within the size limit, all or nothing.
+async fn orgs_import(State(st): State<AppState>, p: Principal, multipart: Multipart) -> AppResult<Response> {
+    p.require(Permission::ManageOrgs)?;
+    let bytes = xlsx_io::read_upload(multipart, st.policy.upload_max_bytes).await?;
+    Ok(super::import_answer(xlsx::import_orgs(&st, &p, &bytes).await?))
+}
+
+async fn people_export(State(st): State<AppState>, p: Principal, Q(q): Q<PeopleQuery>) -> AppResult<Response> {
+    Ok(xlsx_io::download(xlsx::export_people(&st, &p, &q).await?, "人员信息.xlsx"))
+}
+
+async fn people_template(p: Principal) -> AppResult<Response> {
+    Ok(xlsx_io::download(xlsx::people_template(&p)?, "人员导入模板.xlsx"))
+}
+
+async fn people_import(State(st): State<AppState>, p: Principal, multipart: Multipart) -> AppResult<Response> {
+    p.require(Permission::ManagePeople)?;
+    let bytes = xlsx_io::read_upload(multipart, st.policy.upload_max_bytes).await?;
+    Ok(super::import_answer(xlsx::import_people(&st, &p, &bytes).await?))
 }

@@ -1,7 +1,7 @@
 //! 账号: sign-in, own account, accounts and role grants (三员).
 use lianzheng_core::org::Permission;
 
-use super::{Module, Need, post};
+use super::{Module, Need, Twin, api, post};
 use crate::app::system::Job;
 
 pub static MODULE: Module = Module {
@@ -10,20 +10,20 @@ pub static MODULE: Module = Module {
     api_ops: &[crate::api::account::OPS],
     pages: crate::pages::account_routes,
     page_actions: &[
-        post("/login", Need::Public),
-        post("/login/totp", Need::Public),
-        post("/logout", Need::SignedIn),
-        post("/account/password", Need::SignedIn),
-        post("/account/totp", Need::SignedIn),
-        post("/admin/users", Need::Perm(Permission::ManageAccounts)),
-        post("/admin/users/{id}/reset", Need::Perm(Permission::ManageAccounts)),
-        post("/admin/users/{id}/unlock", Need::Perm(Permission::ManageAccounts)),
-        post("/admin/users/{id}/disable", Need::Perm(Permission::ManageAccounts)),
-        post("/admin/users/{id}/enable", Need::Perm(Permission::ManageAccounts)),
-        post("/admin/grants", Need::Perm(Permission::ManageGrants)),
-        post("/admin/grants/{id}/revoke", Need::Perm(Permission::ManageGrants)),
-        post("/admin/resets/{id}/approve", Need::Perm(Permission::ManageGrants)),
-        post("/admin/resets/{id}/reject", Need::Perm(Permission::ManageGrants)),
+        post("/login", Need::Public, api("POST /auth/login")),
+        post("/login/totp", Need::Public, api("POST /auth/login")),
+        post("/logout", Need::SignedIn, api("POST /auth/logout")),
+        post("/account/password", Need::SignedIn, api("POST /me/password")),
+        post("/account/totp", Need::SignedIn, Twin::Exempt("绑定动态口令须在浏览器中扫描页面上的二维码并当场确认；API 令牌由已绑定的账号登录（POST /auth/login 带 totp）取得")),
+        post("/admin/users", Need::Perm(Permission::ManageAccounts), api("POST /users")),
+        post("/admin/users/{id}/reset", Need::Perm(Permission::ManageAccounts), api("POST /users/{id}/reset-password")),
+        post("/admin/users/{id}/unlock", Need::Perm(Permission::ManageAccounts), api("POST /users/{id}/unlock")),
+        post("/admin/users/{id}/disable", Need::Perm(Permission::ManageAccounts), api("POST /users/{id}/disable")),
+        post("/admin/users/{id}/enable", Need::Perm(Permission::ManageAccounts), api("POST /users/{id}/enable")),
+        post("/admin/grants", Need::Perm(Permission::ManageGrants), api("POST /users/{id}/grants")),
+        post("/admin/grants/{id}/revoke", Need::Perm(Permission::ManageGrants), api("DELETE /grants/{id}")),
+        post("/admin/resets/{id}/approve", Need::Perm(Permission::ManageGrants), api("POST /password-resets/{id}/approve")),
+        post("/admin/resets/{id}/reject", Need::Perm(Permission::ManageGrants), api("POST /password-resets/{id}/reject")),
     ],
     permissions: &[Permission::ManageAccounts, Permission::ManageGrants, Permission::ManageSettings],
     audit_labels: lianzheng_core::audit_labels::ACCOUNT,

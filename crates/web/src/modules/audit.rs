@@ -1,7 +1,7 @@
 //! 审计.
 use lianzheng_core::org::Permission;
 
-use super::{Module, Need, post};
+use super::{Module, Need, api, post};
 use crate::app::system::Job;
 
 pub static MODULE: Module = Module {
@@ -9,7 +9,7 @@ pub static MODULE: Module = Module {
     label: "审计",
     api_ops: &[crate::api::audit::OPS],
     pages: crate::pages::audit_routes,
-    page_actions: &[post("/audit/verify", Need::Perm(Permission::ViewAudit))],
+    page_actions: &[post("/audit/verify", Need::Perm(Permission::ViewAudit), api("POST /audit/verify"))],
     permissions: &[Permission::ViewAudit],
     audit_labels: lianzheng_core::audit_labels::AUDIT,
     tabs: &[],

@@ -37,17 +37,33 @@ pub enum Need {
     Then(Permission, Permission),
 }
 
-/// A page form action: a POST route and what it needs (the scope matrix posts each one as
-/// every role, with another unit's ids; a test fails when a POST route of `pages/` is not
-/// declared here).
+/// A page form action: a POST route, what it needs, and its API twin (the scope matrix posts
+/// each one as every role, with another unit's ids; a test fails when a POST route of `pages/`
+/// is not declared here, and another when its twin is not an operation of the API).
 #[derive(Clone, Copy, Debug)]
 pub struct PageAction {
     pub path: &'static str,
     pub need: Need,
+    pub twin: Twin,
 }
 
-pub const fn post(path: &'static str, need: Need) -> PageAction {
-    PageAction { path, need }
+/// What a page action is in the API: every action a page can do has an operation there that
+/// calls the same use case (API parity), or a stated reason why it cannot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Twin {
+    /// "METHOD /path" of the operation, as in the `Op` tables (without /api/v1).
+    Api(&'static str),
+    /// Why the action has no operation of its own (a browser-only step), in a sentence.
+    Exempt(&'static str),
+}
+
+pub const fn post(path: &'static str, need: Need, twin: Twin) -> PageAction {
+    PageAction { path, need, twin }
+}
+
+/// The API operation a page action's use case is also reachable by: "METHOD /path".
+pub const fn api(op: &'static str) -> Twin {
+    Twin::Api(op)
 }
 
 /// One domain area's contribution.
@@ -183,6 +199,45 @@ mod tests {
         assert!(missing.is_empty(), "page POST routes not declared in their module's page_actions: {missing:?}");
         let gone: Vec<&String> = declared.difference(&in_source).collect();
         assert!(gone.is_empty(), "page_actions declared but no longer routed: {gone:?}");
+    }
+
+    fn api_ops() -> std::collections::BTreeSet<String> {
+        crate::api::all_ops().map(|o| format!("{} {}", o.method.to_uppercase(), o.path)).collect()
+    }
+
+    /// The page actions whose named API operation does not exist, and the exempt ones.
+    fn parity<'a>(actions: impl Iterator<Item = &'a super::PageAction>, ops: &std::collections::BTreeSet<String>) -> (Vec<String>, Vec<&'a str>) {
+        let mut page_only = Vec::new();
+        let mut exempt = Vec::new();
+        for a in actions {
+            match a.twin {
+                super::Twin::Api(op) if !ops.contains(op) => page_only.push(format!("{} → {op} (no such API operation)", a.path)),
+                super::Twin::Api(_) => {}
+                super::Twin::Exempt(why) => {
+                    assert!(why.chars().count() >= 10, "{}: an exemption says why", a.path);
+                    exempt.push(a.path);
+                }
+            }
+        }
+        (page_only, exempt)
+    }
+
+    /// API parity: every page form action names the API operation that does the same (or a
+    /// stated exemption), and that operation is in the `Op` tables, hence in the OpenAPI document.
+    #[test]
+    fn every_page_action_has_an_api_operation() {
+        let (page_only, exempt) = parity(super::page_actions(), &api_ops());
+        assert!(page_only.is_empty(), "page actions without their API operation: {page_only:?}");
+        // exemptions are few and deliberate: a new one must be added here too
+        assert_eq!(exempt, ["/account/totp"], "page actions exempt from API parity");
+    }
+
+    #[test]
+    fn a_page_only_action_fails_the_parity_check() {
+        use super::{Need, api, post};
+        let actions = [post("/duty/lists/{id}/submit", Need::SignedIn, api("POST /duty/lists/{id}/submit")), post("/duty/lists/{id}/archive", Need::SignedIn, api("POST /duty/lists/{id}/archive"))];
+        let (page_only, _) = parity(actions.iter(), &api_ops());
+        assert_eq!(page_only, ["/duty/lists/{id}/archive → POST /duty/lists/{id}/archive (no such API operation)"]);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! API operations of 定责 — 责任书 and 雷同检查: JSON → `app::duty::letters` → JSON.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use serde::Deserialize;
@@ -10,17 +10,24 @@ use serde_json::{Value, json};
 use crate::api::Op;
 use crate::app::duty::letters as uc;
 use crate::auth::Principal;
+use crate::error::AppError;
 use crate::error::AppResult;
-use crate::forms::{ApiJson, Q, lenient, parse_id};
+use crate::forms::{ApiJson, Q, file_field, lenient, parse_id};
 use crate::state::AppState;
 
 pub const OPS: &[Op] = &[
     Op { method: "get", path: "/duty/letters", summary: "责任书列表（范围内、按角色可见；year, status, flagged=1）", tag: "定责", route: || get(list) },
+    Op { method: "get", path: "/duty/letter-templates", summary: "责任书模板列表（year，默认今年；本人可维护的单位）", tag: "定责", route: || get(templates) },
+    Op { method: "post", path: "/duty/letter-templates", summary: "新建责任书模板（year, org_id=发出单位, kind, title, body；正文须含 {责任内容}）", tag: "定责", route: || post(create_template) },
     Op { method: "post", path: "/duty/letter-templates/{id}/generate", summary: "按签订人本人清单生成责任书并检查雷同", tag: "定责", route: || post(generate) },
     Op { method: "get", path: "/duty/letters/{id}", summary: "责任书详情及雷同提示（提示仅纪委与单位党务工作人员可见）", tag: "定责", route: || get(show) },
     Op { method: "put", path: "/duty/letters/{id}", summary: "修改责任书正文（发出单位的工作人员；需 version），保存时检查雷同", tag: "定责", route: || put(update) },
     Op { method: "post", path: "/duty/letters/{id}/sign", summary: "签订人本人在系统内确认签订", tag: "定责", route: || post(sign) },
+    Op { method: "post", path: "/duty/letters/{id}/scan", summary: "上传签字扫描件完成签订（multipart：file，PDF、OFD 或 jpg、png）", tag: "定责", route: || post(scan) },
     Op { method: "get", path: "/duty/letter-flags", summary: "雷同与不符提示（year, kind, status）", tag: "定责", route: || get(flags) },
+    Op { method: "post", path: "/duty/letter-flags/recheck", summary: "重新检查本年度全部责任书的雷同（year；须管辖全部签订单位）", tag: "定责", route: || post(recheck) },
+    Op { method: "get", path: "/duty/phrases", summary: "职责用语：只适用于部分单位的用语", tag: "定责", route: || get(phrases) },
+    Op { method: "post", path: "/duty/phrases", summary: "增加职责用语（phrase, allowed=适用单位名称关键词，逗号分隔, note）", tag: "定责", route: || post(add_phrase) },
     Op { method: "post", path: "/duty/letter-flags/{id}/review", summary: "标记提示为已核（note）", tag: "定责", route: || post(review) },
 ];
 
@@ -57,6 +64,12 @@ struct BodyIn {
     version: String,
     #[serde(deserialize_with = "lenient")]
     note: String,
+    #[serde(deserialize_with = "lenient")]
+    year: String,
+    #[serde(deserialize_with = "lenient")]
+    phrase: String,
+    #[serde(deserialize_with = "lenient")]
+    allowed: String,
 }
 
 async fn update(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(b): ApiJson<BodyIn>) -> AppResult<Json<Value>> {
@@ -77,4 +90,54 @@ async fn flags(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>) -> 
 
 async fn review(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(b): ApiJson<BodyIn>) -> AppResult<Json<Value>> {
     Ok(Json(json!({"flag": uc::review_flag(&st, &p, parse_id(&id)?, &b.note).await?})))
+}
+
+async fn templates(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>) -> AppResult<Json<Value>> {
+    let year = i64::from(crate::app::duty::year_or_current(&q.year));
+    Ok(Json(json!({"year": year, "items": uc::templates(&st, &p, year).await?})))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TemplateIn {
+    #[serde(deserialize_with = "lenient")]
+    year: String,
+    #[serde(deserialize_with = "lenient")]
+    org_id: String,
+    #[serde(deserialize_with = "lenient")]
+    kind: String,
+    #[serde(deserialize_with = "lenient")]
+    title: String,
+    #[serde(deserialize_with = "lenient")]
+    body: String,
+}
+
+async fn create_template(State(st): State<AppState>, p: Principal, ApiJson(b): ApiJson<TemplateIn>) -> AppResult<(StatusCode, Json<Value>)> {
+    let kind = if b.kind.trim().is_empty() { "responsibility".to_string() } else { b.kind };
+    let (id, year) = uc::create_template(&st, &p, &uc::NewTemplate { year: b.year, org_id: b.org_id, kind, title: b.title, body: b.body }).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id, "year": year}))))
+}
+
+/// The same checks as the page's upload: one `file` part within the size limit, of a kind a
+/// signed scan may be (checked by the use case).
+async fn scan(State(st): State<AppState>, p: Principal, Path(id): Path<String>, multipart: Multipart) -> AppResult<Json<Value>> {
+    let id = parse_id(&id)?;
+    let upload = file_field(multipart, st.policy.upload_max_bytes, "请选择签字扫描件").await.map_err(|m| AppError::field("file", m))?;
+    Ok(Json(json!({"letter": uc::sign_with_scan(&st, &p, id, upload).await?})))
+}
+
+async fn recheck(State(st): State<AppState>, p: Principal, ApiJson(b): ApiJson<BodyIn>) -> AppResult<Json<Value>> {
+    let (year, n) = uc::recheck(&st, &p, &b.year).await?;
+    Ok(Json(json!({"year": year, "flags": n})))
+}
+
+async fn phrases(State(st): State<AppState>, p: Principal) -> AppResult<Json<Value>> {
+    let items: Vec<Value> = uc::phrases(&st, &p).await?.into_iter().map(|(id, phrase, allowed, note)| json!({"id": id, "phrase": phrase, "allowed": allowed, "note": note})).collect();
+    Ok(Json(json!({"items": items})))
+}
+
+async fn add_phrase(State(st): State<AppState>, p: Principal, ApiJson(b): ApiJson<BodyIn>) -> AppResult<(StatusCode, Json<Value>)> {
+    uc::add_phrase(&st, &p, &b.phrase, &b.allowed, &b.note).await?;
+    let items: Vec<Value> = uc::phrases(&st, &p).await?.into_iter().map(|(id, phrase, allowed, note)| json!({"id": id, "phrase": phrase, "allowed": allowed, "note": note})).collect();
+    Ok((StatusCode::CREATED, Json(json!({"items": items}))))
 }

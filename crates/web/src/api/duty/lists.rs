@@ -21,6 +21,8 @@ pub const OPS: &[Op] = &[
     Op { method: "get", path: "/duty/lists/{id}", summary: "清单详情、内容与版本记录", tag: "定责", route: || get(show) },
     Op { method: "delete", path: "/duty/lists/{id}", summary: "删除草稿清单（未报送过的草稿；内容被任务分工关联时拒绝）", tag: "定责", route: || delete(delete_list) },
     Op { method: "post", path: "/duty/lists/{id}/items", summary: "增加个性内容", tag: "定责", route: || post(add_item) },
+    Op { method: "put", path: "/duty/lists/{id}/items/{item}", summary: "修改个性内容（category, content；草稿或退回的清单）", tag: "定责", route: || put(update_item) },
+    Op { method: "delete", path: "/duty/lists/{id}/items/{item}", summary: "删除个性内容（草稿或退回的清单）", tag: "定责", route: || delete(delete_item) },
     Op { method: "post", path: "/duty/lists/{id}/submit", summary: "报送备案", tag: "定责", route: || post(submit) },
     Op { method: "post", path: "/duty/lists/{id}/review", summary: "审核：通过或退回（decision=accept|return, reason）", tag: "定责", route: || post(review) },
     Op { method: "get", path: "/duty/coverage", summary: "全覆盖：应报单位的报备情况", tag: "定责", route: || get(coverage) },
@@ -98,6 +100,18 @@ struct ItemBody {
 async fn add_item(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(b): ApiJson<ItemBody>) -> AppResult<(StatusCode, Json<Value>)> {
     let item = uc::add_item(&st, &p, parse_id(&id)?, &ItemInput { category: b.category, content: b.content }).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": item}))))
+}
+
+async fn update_item(State(st): State<AppState>, p: Principal, Path((id, item)): Path<(String, String)>, ApiJson(b): ApiJson<ItemBody>) -> AppResult<Json<Value>> {
+    let item = parse_id(&item)?;
+    uc::update_item(&st, &p, parse_id(&id)?, item, &ItemInput { category: b.category, content: b.content }).await?;
+    Ok(Json(json!({"id": item})))
+}
+
+async fn delete_item(State(st): State<AppState>, p: Principal, Path((id, item)): Path<(String, String)>) -> AppResult<Json<Value>> {
+    let item = parse_id(&item)?;
+    uc::delete_item(&st, &p, parse_id(&id)?, item).await?;
+    Ok(Json(json!({"deleted": item})))
 }
 
 async fn submit(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {

@@ -2,8 +2,9 @@
 //! last year's plan, reminders: JSON → `app::duty::tasks` → JSON, the same use cases as the pages.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{delete, get, post, put};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -40,6 +41,18 @@ pub const OPS: &[Op] = &[
     Op {
         method: "post", path: "/duty/tasks/{id}/reports", summary: "报送进展（percent 0～100, text）；牵头、责任单位的报送更新事项进度", tag: "定责·任务分工", route: || post(reports_create)
     },
+    Op { method: "get", path: "/duty/plan-template.xlsx", summary: "任务分工导入模板（Excel）", tag: "定责·任务分工", route: || get(import_template) },
+    Op {
+        method: "get", path: "/duty/plans/{id}/export.xlsx", summary: "导出计划的事项（Excel，含状态、进度与最新报送；org、colour 筛选同事项树）", tag: "定责·任务分工", route: || get(export)
+    },
+    Op {
+        method: "post",
+        path: "/duty/plans/{id}/import",
+        summary: "从 Excel 导入事项（multipart：file，.xlsx，按导入模板）；有错误行时一行不导入，422 并逐行说明（errors）",
+        tag: "定责·任务分工",
+        route: || post(import),
+    },
+    Op { method: "get", path: "/duty/plans/{id}/document.docx", summary: "计划印发稿（Word）", tag: "定责·任务分工", route: || get(document) },
     Op { method: "get", path: "/duty/reminders", summary: "今日到期提醒（范围内的牵头、责任单位）", tag: "定责·任务分工", route: || get(reminders_list) },
 ];
 
@@ -123,4 +136,26 @@ async fn reports_create(State(st): State<AppState>, p: Principal, Path(id): Path
 
 async fn reminders_list(State(st): State<AppState>, p: Principal) -> AppResult<Json<Value>> {
     Ok(Json(json!({"items": *uc::my_reminders(&st, &p).await?})))
+}
+
+async fn import_template(p: Principal) -> AppResult<Response> {
+    Ok(crate::xlsx_io::download(uc::import_template(&p)?, "任务分工导入模板.xlsx"))
+}
+
+async fn export(State(st): State<AppState>, p: Principal, Path(id): Path<String>, Q(q): Q<TreeQuery>) -> AppResult<Response> {
+    let (name, bytes) = uc::export(&st, &p, parse_id(&id)?, &q).await?;
+    Ok(crate::xlsx_io::download(bytes, &name))
+}
+
+/// The same checks as the page's import: the plan must be the caller's to edit, one `.xlsx`
+/// file within the size limit, every row valid or nothing written.
+async fn import(State(st): State<AppState>, p: Principal, Path(id): Path<String>, multipart: Multipart) -> AppResult<Response> {
+    let plan = uc::plan_to_edit(&st, &p, parse_id(&id)?).await?;
+    let bytes = crate::xlsx_io::read_upload(multipart, st.policy.upload_max_bytes).await?;
+    Ok(crate::api::import_answer(uc::import(&st, &p, plan.id, &bytes).await?))
+}
+
+async fn document(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
+    let (name, bytes) = uc::document(&st, &p, parse_id(&id)?).await?;
+    Ok(crate::layout::file_response(bytes, &name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
 }

@@ -243,6 +243,9 @@ pub async fn confirm(st: &AppState, p: &Principal, id: LetterId) -> AppResult<Le
 
 /// 签订 by a signed scan: the signer, or the unit's staff.
 pub async fn sign_with_scan(st: &AppState, p: &Principal, id: LetterId, file: Upload) -> AppResult<Letter> {
+    if !p.can(Permission::SignLetter) && !p.can(Permission::EditDuty) {
+        return Err(AppError::Forbidden);
+    }
     let (viewer, letter) = visible_letter(st, p, id).await?;
     if !may_scan(p, &letter) {
         return Err(AppError::Forbidden);
