@@ -31,11 +31,13 @@ pub async fn run_once(db: &Db, worker: &str, s: &Schedule) -> anyhow::Result<Opt
     Ok(Some(job.kind))
 }
 
-/// Polls until the process ends.
-pub async fn worker_loop(db: Db, s: Schedule) {
+/// Polls until the process ends. Each run takes the timings in force at that moment
+/// (系统设置 may have changed them since start-up).
+pub async fn worker_loop(st: lianzheng_web::AppState) {
     let worker = format!("node-{}-{}", std::process::id(), now());
     loop {
-        match run_once(&db, &worker, &s).await {
+        let s = lianzheng_web::app::settings::schedule(&st);
+        match run_once(&st.db, &worker, &s).await {
             Ok(Some(_)) => continue,
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "background job failed"),

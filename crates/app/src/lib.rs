@@ -88,6 +88,8 @@ pub fn state(s: &Settings, db: Db) -> anyhow::Result<AppState> {
         policy: Arc::new(policy),
         limiter: Arc::new(RateLimiter::default()),
         version: VERSION,
+        schedule: Arc::new(schedule(s)),
+        settings: Arc::new(Default::default()),
     })
 }
 
@@ -116,7 +118,13 @@ pub async fn load_demo_duty(st: &AppState) -> anyhow::Result<()> {
 }
 
 pub fn schedule(s: &Settings) -> jobs::Schedule {
-    jobs::Schedule { session_cleanup_secs: s.session_cleanup_minutes * 60, audit_verify_secs: s.audit_verify_hours * 3600, idle_secs: s.idle_timeout_minutes * 60, task_reminder_days: s.task_reminder_days }
+    jobs::Schedule {
+        session_cleanup_secs: s.session_cleanup_minutes * 60,
+        audit_verify_secs: s.audit_verify_hours * 3600,
+        idle_secs: s.idle_timeout_minutes * 60,
+        task_reminder_days: s.task_reminder_days,
+        task_reminder_hour: 6,
+    }
 }
 
 /// Everything `serve` does before listening; separate so tests and the bench start the same way.
@@ -131,15 +139,18 @@ pub async fn prepare(s: &Settings, demo_data: bool) -> anyhow::Result<AppState> 
         println!("已创建系统管理员账号 admin，一次性初始密码：{pw}");
         println!("（只显示这一次；首次登录后须修改，并绑定双因素认证）");
     }
-    jobs::ensure_scheduled(&st.db, &schedule(s)).await?;
+    // the settings saved in 系统设置 apply from start-up, also to the jobs' first runs
+    lianzheng_web::app::settings::refresh(&st).await.map_err(|e| anyhow::anyhow!("读取系统设置失败：{e:?}"))?;
+    jobs::ensure_scheduled(&st.db, &lianzheng_web::app::settings::schedule(&st)).await?;
     Ok(st)
 }
 
 pub async fn serve(s: &Settings, st: AppState) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(&s.bind).await.with_context(|| format!("无法监听 {}", s.bind))?;
     let addr = listener.local_addr()?;
+    tokio::spawn(lianzheng_web::app::settings::refresh_loop(st.clone()));
     if s.jobs_enabled {
-        tokio::spawn(jobs::worker_loop(st.db.clone(), schedule(s)));
+        tokio::spawn(jobs::worker_loop(st.clone()));
     }
     println!("lianzheng {VERSION} 已启动：http://{addr}  （数据库：{}）", st.db.backend().name());
     let app = lianzheng_web::router(st).into_make_service_with_connect_info::<std::net::SocketAddr>();

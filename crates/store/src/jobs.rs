@@ -67,3 +67,10 @@ pub async fn run_soon(db: &Db, kind: &str) -> Result<(), StoreError> {
     db.execute(q("UPDATE jobs SET run_at = $1 WHERE kind = $2").bind(now()).bind(kind)).await?;
     Ok(())
 }
+
+/// Moves a job's next run (its timing was changed in 系统设置). A run in progress keeps its
+/// lease and sets its own next run when it finishes.
+pub async fn reschedule(db: &Db, kind: &str, run_at: i64) -> Result<(), StoreError> {
+    db.execute(q("UPDATE jobs SET run_at = $1 WHERE kind = $2 AND locked_until IS NULL").bind(run_at).bind(kind)).await?;
+    Ok(())
+}

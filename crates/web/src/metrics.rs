@@ -10,7 +10,7 @@ use crate::state::AppState;
 
 pub async fn metrics(State(st): State<AppState>, req: Request) -> Response {
     let local = req.extensions().get::<ConnectInfo<std::net::SocketAddr>>().is_some_and(|ConnectInfo(a)| a.ip().is_loopback());
-    if !st.policy.metrics_enabled || !local {
+    if !crate::app::settings::metrics_enabled(&st) || !local {
         return (StatusCode::NOT_FOUND, "未找到").into_response();
     }
     let mut out = String::from("# HELP lianzheng_cache_hits_total Reads served from a node-local cache.\n# TYPE lianzheng_cache_hits_total counter\n");

@@ -87,6 +87,33 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     pub caches: Arc<Caches>,
     pub version: &'static str,
+    /// The jobs' timings from the configuration (the defaults of the 系统设置 page).
+    pub schedule: Arc<crate::app::system::Schedule>,
+    /// Settings the 系统管理员 changed at run time (`app::settings`), read on every use.
+    pub settings: Arc<LiveSettings>,
+}
+
+/// The stored settings (key → value) as this node last read them: replaced on every write
+/// through this node and re-read every few seconds (`app::settings::refresh_loop`), so a change
+/// applies without a restart, on every node.
+#[derive(Default)]
+pub struct LiveSettings {
+    values: std::sync::RwLock<HashMap<String, String>>,
+}
+
+impl LiveSettings {
+    pub fn get(&self, key: &str) -> Option<String> {
+        match self.values.read() {
+            Ok(m) => m.get(key).cloned(),
+            Err(poisoned) => poisoned.into_inner().get(key).cloned(),
+        }
+    }
+    pub fn replace(&self, values: HashMap<String, String>) {
+        match self.values.write() {
+            Ok(mut m) => *m = values,
+            Err(poisoned) => *poisoned.into_inner() = values,
+        }
+    }
 }
 
 /// A fixed-window counter per key (the client address). In memory: a node that restarts

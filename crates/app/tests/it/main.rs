@@ -24,4 +24,5 @@ mod orgs_people;
 mod schema;
 mod scope;
 mod scope_matrix;
+mod settings;
 mod todo;

@@ -96,6 +96,7 @@ const API_RULES: &[Rule] = &[
     rule("*", "/grants*", Perm(P::ManageGrants), None),
     rule("*", "/password-resets*", Perm(P::ManageGrants), None),
     rule("*", "/audit*", Perm(P::ViewAudit), None),
+    rule("*", "/settings", Perm(P::ManageSettings), None),
     rule("get", "/orgs/import/template.xlsx", Perm(P::ManageOrgs), None),
     rule("get", "/orgs*", Perm(P::ViewOrgs), None),
     rule("write", "/orgs*", Perm(P::ManageOrgs), None),

@@ -9,6 +9,7 @@ pub mod duty;
 pub mod files;
 pub mod home;
 pub mod org;
+pub mod settings;
 
 use axum::extract::State;
 use axum::routing::MethodRouter;

@@ -2,7 +2,7 @@
 use lianzheng_core::org::Permission;
 
 use super::{Module, Need, Twin, api, post};
-use crate::app::system::Job;
+use crate::app::system::{Job, Timing};
 
 pub static MODULE: Module = Module {
     name: "account",
@@ -23,6 +23,7 @@ pub static MODULE: Module = Module {
         post("/admin/grants", Need::Perm(Permission::ManageGrants), api("POST /users/{id}/grants")),
         post("/admin/grants/{id}/revoke", Need::Perm(Permission::ManageGrants), api("DELETE /grants/{id}")),
         post("/admin/resets/{id}/approve", Need::Perm(Permission::ManageGrants), api("POST /password-resets/{id}/approve")),
+        post("/admin/settings", Need::Perm(Permission::ManageSettings), api("PUT /settings")),
         post("/admin/resets/{id}/reject", Need::Perm(Permission::ManageGrants), api("POST /password-resets/{id}/reject")),
     ],
     permissions: &[Permission::ManageAccounts, Permission::ManageGrants, Permission::ManageSettings],
@@ -34,4 +35,19 @@ pub static MODULE: Module = Module {
 };
 
 /// 会话清理: sessions and tokens idle or past their lifetime are removed.
-static ACCOUNT_JOB: Job = Job { kind: "session_cleanup", label: "会话清理", first_in: |_| 60, run: |db, s| Box::pin(crate::app::account::session_cleanup_job(db, s)) };
+static ACCOUNT_JOB: Job = Job {
+    kind: "session_cleanup",
+    label: "会话清理",
+    first_in: |_| 60,
+    run: |db, s| Box::pin(crate::app::account::session_cleanup_job(db, s)),
+    timing: Timing {
+        label: "运行间隔",
+        help: "每隔此时间清除已过期或长时间未用的会话与令牌",
+        unit: "分钟",
+        min: 1,
+        max: 1440,
+        get: |s| s.session_cleanup_secs / 60,
+        set: |s, v| s.session_cleanup_secs = v * 60,
+        next: |s| crate::app::system::from_now(s.session_cleanup_secs),
+    },
+};

@@ -3,7 +3,7 @@ use lianzheng_core::org::Permission;
 
 use super::{Module, Need, Tab, api, post};
 use crate::app::duty::{Part, open};
-use crate::app::system::Job;
+use crate::app::system::{Job, Timing};
 
 pub static MODULE: Module = Module {
     name: "duty",
@@ -64,4 +64,19 @@ pub static MODULE: Module = Module {
 };
 
 /// 任务到期提醒: the day's reminders before and after deadlines (任务分工).
-static REMINDERS_JOB: Job = Job { kind: "task_reminders", label: "任务到期提醒", first_in: |_| 300, run: |db, s| Box::pin(crate::app::duty::tasks::reminders_job(db, s)) };
+static REMINDERS_JOB: Job = Job {
+    kind: "task_reminders",
+    label: "任务到期提醒",
+    first_in: |_| 300,
+    run: |db, s| Box::pin(crate::app::duty::tasks::reminders_job(db, s)),
+    timing: Timing {
+        label: "每日运行时间",
+        help: "每天此时（北京时间，0～23 点）生成当天的到期与逾期提醒",
+        unit: "点",
+        min: 0,
+        max: 23,
+        get: |s| s.task_reminder_hour,
+        set: |s, v| s.task_reminder_hour = v,
+        next: |s| crate::app::system::next_at_hour(s.task_reminder_hour),
+    },
+};

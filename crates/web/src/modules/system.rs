@@ -3,7 +3,16 @@
 //! work they do.
 use super::Module;
 
-pub static MODULE: Module =
-    Module {
-        name: "system", label: "系统运行", api_ops: &[], pages: axum::Router::new, page_actions: &[], permissions: &[], audit_labels: &[], tabs: &[], tables: &[crate::app::system::TABLES], jobs: &[], todos: None
-    };
+pub static MODULE: Module = Module {
+    name: "system",
+    label: "系统运行",
+    api_ops: &[crate::api::settings::OPS],
+    pages: axum::Router::new,
+    page_actions: &[],
+    permissions: &[],
+    audit_labels: &[],
+    tabs: &[],
+    tables: &[crate::app::system::TABLES],
+    jobs: &[],
+    todos: None,
+};

@@ -1,6 +1,8 @@
 //! Admin pages, split by the three admin roles: 系统管理员 (accounts, settings),
 //! 安全保密管理员 (grants, approving password resets). Neither sees business data here.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -14,7 +16,7 @@ use crate::app::account::{self as accounts, ApprovedReset, ResetRequest, User};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::flash::{self, Flash};
-use crate::forms::{PageForm, Q, UserForm, parse_id};
+use crate::forms::{FieldErrors, PageForm, Q, UserForm, parse_id};
 use crate::layout::{Errs, Layout, Pager, fmt_time};
 use crate::state::AppState;
 
@@ -299,16 +301,33 @@ pub async fn reject_reset(State(st): State<AppState>, p: Principal, Path(id): Pa
     }
 }
 
+/// One group of editable settings on the page: (group, its settings with the value shown).
+type SettingGroup = (&'static str, Vec<crate::app::settings::View>);
+
 #[derive(Template)]
 #[template(path = "settings.html")]
 struct SettingsPage {
     l: Layout,
+    groups: Vec<SettingGroup>,
+    errors: Errs,
+    message: Option<String>,
     policy: Vec<(&'static str, String)>,
     jobs: Vec<(String, String, String, String)>,
 }
 
-pub async fn settings(State(st): State<AppState>, p: Principal) -> AppResult<Response> {
-    let jobs = accounts::job_status(&st, &p)
+/// The page with the values in force, or — after a refused change — with what was typed.
+async fn settings_page(st: &AppState, p: &Principal, typed: Option<&BTreeMap<String, String>>, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
+    let mut groups: Vec<SettingGroup> = Vec::new();
+    for mut v in crate::app::settings::list(st, p).await? {
+        if let Some(t) = typed.and_then(|t| t.get(&v.key)) {
+            v.value = t.replace("\r\n", "\n");
+        }
+        match groups.iter_mut().find(|(g, _)| *g == v.group) {
+            Some((_, items)) => items.push(v),
+            None => groups.push((v.group, vec![v])),
+        }
+    }
+    let jobs = accounts::job_status(st, p)
         .await?
         .into_iter()
         .map(|j| (crate::modules::job_label(&j.kind).to_string(), fmt_time(j.run_at), j.last_run_at.map(fmt_time).unwrap_or_default(), j.last_error.unwrap_or_else(|| "正常".into())))
@@ -327,5 +346,20 @@ pub async fn settings(State(st): State<AppState>, p: Principal) -> AppResult<Res
         ("附件大小上限（MB）", (pol.upload_max_bytes / 1024 / 1024).to_string()),
         ("允许的附件类型", pol.upload_types.join("、")),
     ];
-    render(&SettingsPage { l: Layout::new(&st, &p, "系统设置", "/admin/settings"), policy, jobs })
+    let failed = !errors.is_empty() || message.is_some();
+    render_status(&SettingsPage { l: Layout::new(st, p, "系统设置", "/admin/settings"), groups, errors: Errs(errors), message, policy, jobs }, failed)
+}
+
+pub async fn settings(State(st): State<AppState>, p: Principal) -> AppResult<Response> {
+    settings_page(&st, &p, None, FieldErrors::new(), None).await
+}
+
+/// Saves the form's settings; a bad value shows the page again with every typed value kept.
+pub async fn save_settings(State(st): State<AppState>, p: Principal, PageForm(mut form): PageForm<BTreeMap<String, String>>) -> AppResult<Response> {
+    form.remove("_csrf");
+    match crate::app::settings::update(&st, &p, &form).await {
+        Ok(_) => Ok(flash::redirect(&st, "/admin/settings", Flash::Saved)),
+        Err(AppError::Invalid { message, fields }) => settings_page(&st, &p, Some(&form), fields, Some(message)).await,
+        Err(e) => Err(e),
+    }
 }

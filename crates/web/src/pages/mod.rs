@@ -56,7 +56,7 @@ pub fn account_routes() -> Router<AppState> {
         .route("/admin/resets", get(admin::resets))
         .route("/admin/resets/{id}/approve", post(admin::approve_reset))
         .route("/admin/resets/{id}/reject", post(admin::reject_reset))
-        .route("/admin/settings", get(admin::settings))
+        .route("/admin/settings", get(admin::settings).post(admin::save_settings))
 }
 
 /// 组织与人员.

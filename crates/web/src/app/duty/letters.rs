@@ -149,7 +149,7 @@ pub async fn generate(st: &AppState, p: &Principal, template_id: LetterTemplateI
     let made = store::generate(&mut tx, &p.actor(), &signers, t.id).await?;
     tx.commit().await?;
     // after the commit, outside any write transaction; all at once: the year's signatures are read once
-    store::check_letters(&st.db, &made, st.policy.letter_threshold).await?;
+    store::check_letters(&st.db, &made, crate::app::settings::letter_threshold(st)).await?;
     Ok((made.len(), t.year))
 }
 
@@ -223,7 +223,7 @@ pub async fn update_body(st: &AppState, p: &Principal, id: LetterId, version: &s
     store::update_body(&mut tx, &p.actor(), &scope.within(&letter.org_path), letter.id, version, &body).await?;
     tx.commit().await?;
     // after the commit: the check computes outside any write transaction
-    store::check_letter(&st.db, letter.id, st.policy.letter_threshold).await?;
+    store::check_letter(&st.db, letter.id, crate::app::settings::letter_threshold(st)).await?;
     let (_, letter) = visible_letter(st, p, id).await?;
     Ok(letter)
 }
@@ -280,7 +280,7 @@ pub async fn recheck(st: &AppState, p: &Principal, year: &str) -> AppResult<(i64
     if store::letters_outside(&st.db, &scope, year).await? > 0 {
         return Err(AppError::Refused("全年雷同检查比对本年度全部责任书，须由管辖全部签订单位的纪委发起".into()));
     }
-    let n = store::check_year(&st.db, year, st.policy.letter_threshold).await?;
+    let n = store::check_year(&st.db, year, crate::app::settings::letter_threshold(st)).await?;
     let mut tx = st.db.begin().await?;
     audit::record(&mut tx, &p.actor(), "letter.recheck", "letter", None, json!({"year": year, "flags": n})).await?;
     tx.commit().await?;

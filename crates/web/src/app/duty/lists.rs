@@ -23,7 +23,7 @@ const REASON_MAX: usize = 500;
 /// Has the filing deadline of `year` passed (Beijing time)?
 pub fn deadline_passed(st: &AppState, year: i64) -> bool {
     let today = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date();
-    let deadline = format!("{year}-{}", st.policy.list_deadline);
+    let deadline = format!("{year}-{}", crate::app::settings::list_deadline(st));
     match time::Date::parse(&deadline, time::macros::format_description!("[year]-[month]-[day]")) {
         Ok(d) => today > d,
         Err(_) => false,

@@ -514,7 +514,7 @@ async fn tree_filter(st: &AppState, q: &TreeQuery) -> AppResult<TreeFilter> {
 pub async fn tree(st: &AppState, p: &Principal, id: PlanId, q: &TreeQuery) -> AppResult<(PlanAccess, Vec<Node>)> {
     let (plan, scope, can_edit) = plan_for(st, p, id).await?;
     let f = tree_filter(st, q).await?;
-    let nodes = plan_data(st, &scope, plan.id).await?.page(&scope, &plan, &f, store::today(), st.policy.task_yellow_days, 0, usize::MAX).nodes;
+    let nodes = plan_data(st, &scope, plan.id).await?.page(&scope, &plan, &f, store::today(), crate::app::settings::task_yellow_days(st), 0, usize::MAX).nodes;
     let owner = scope.contains(&plan.org_path);
     Ok((PlanAccess { plan, can_edit, owner }, nodes))
 }
@@ -537,7 +537,7 @@ pub async fn tree_page(st: &AppState, p: &Principal, id: PlanId, q: &TreeQuery) 
     let (plan, scope, can_edit) = plan_for(st, p, id).await?;
     let f = tree_filter(st, q).await?;
     let data = plan_data(st, &scope, plan.id).await?;
-    let (today, yellow) = (store::today(), st.policy.task_yellow_days);
+    let (today, yellow) = (store::today(), crate::app::settings::task_yellow_days(st));
     // one pass over the tree for the page asked for (each pass colours every item: measured
     // as most of the page's CPU); a page past the end is computed again as the last one
     let asked = q.page.trim().parse::<usize>().unwrap_or(1).max(1);
@@ -713,7 +713,7 @@ pub async fn task(st: &AppState, p: &Principal, id: TaskId) -> AppResult<TaskDet
         }
     }
     // the item's 小项 as the caller sees them, from the plan's cached snapshot
-    let (today, yellow) = (store::today(), st.policy.task_yellow_days);
+    let (today, yellow) = (store::today(), crate::app::settings::task_yellow_days(st));
     let under = TreeFilter { under: Some(view.task.path.clone()), ..TreeFilter::default() };
     let tree = plan_data(st, &scope, view.task.plan_id).await?.page(&scope, &view.plan, &under, today, yellow, 0, usize::MAX).nodes;
     let (colour, rollup) = tree.iter().find(|n| n.task.id == view.task.id).map_or((view.task.colour(today, yellow), None), |n| (n.colour, n.rollup));
@@ -977,11 +977,11 @@ pub async fn my_reminders(st: &AppState, p: &Principal) -> AppResult<Arc<Vec<Rem
 
 /// Job 任务到期提醒: the day's reminders before and after deadlines, made at 06:00 Beijing time.
 pub async fn reminders_job(db: &lianzheng_store::Db, s: &crate::app::system::Schedule) -> crate::app::system::Ran {
-    use crate::app::system::{Ran, next_morning};
+    use crate::app::system::{Ran, next_at_hour};
     match store::run_reminders(db, today(), s.task_reminder_days).await {
         Ok(n) => {
             tracing::info!(created = n, "task reminders");
-            Ran { next_at: next_morning(), error: None }
+            Ran { next_at: next_at_hour(s.task_reminder_hour), error: None }
         }
         Err(e) => Ran { next_at: lianzheng_store::now() + 600, error: Some(e.to_string()) },
     }

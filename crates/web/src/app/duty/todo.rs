@@ -33,7 +33,7 @@ pub fn todos<'a>(st: &'a AppState, p: &'a Principal) -> BoxFuture<'a, AppResult<
 /// Where the year's filing stands: overdue (deadline passed), near, or not yet a concern.
 fn filing_urgency(st: &AppState, year: i64) -> Option<Urgency> {
     let today = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date();
-    let deadline = time::Date::parse(&format!("{year}-{}", st.policy.list_deadline), time::macros::format_description!("[year]-[month]-[day]")).ok()?;
+    let deadline = time::Date::parse(&format!("{year}-{}", crate::app::settings::list_deadline(st)), time::macros::format_description!("[year]-[month]-[day]")).ok()?;
     let left = (deadline - today).whole_days();
     if left < 0 {
         Some(Urgency::Overdue)
@@ -52,7 +52,7 @@ async fn gather(st: &AppState, p: &Principal) -> AppResult<Vec<TodoItem>> {
     let year = i64::from(current_year());
     let filing = filing_urgency(st, year);
     let review = p.require(Permission::ReviewDuty).ok();
-    let deadline = format!("{year}-{}", st.policy.list_deadline);
+    let deadline = format!("{year}-{}", crate::app::settings::list_deadline(st));
 
     if let Some(r) = &review {
         for (y, n) in lists_store::waiting_review(&st.db, r).await? {

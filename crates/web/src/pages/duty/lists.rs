@@ -182,6 +182,8 @@ struct ListPage {
     form: ItemForm,
     errors: Errs,
     message: Option<String>,
+    /// 清单事项类别 offered in the category fields (系统设置 · 字典).
+    categories: Vec<String>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -197,7 +199,23 @@ async fn list_page(st: &AppState, p: &Principal, id: DutyListId, form: ItemForm,
     let uc::ListView { list, items, versions, can_edit, can_review, can_delete } = uc::show(st, p, id).await?;
     let version_times = versions.iter().map(|v| fmt_time(v.at)).collect();
     let failed = !errors.is_empty() || message.is_some();
-    render_status(&ListPage { l: Layout::new(st, p, &list.title, "/duty/lists"), list, items, versions, version_times, can_edit, can_review, can_delete, form, errors: Errs(errors), message }, failed)
+    render_status(
+        &ListPage {
+            l: Layout::new(st, p, &list.title, "/duty/lists"),
+            list,
+            items,
+            versions,
+            version_times,
+            can_edit,
+            can_review,
+            can_delete,
+            form,
+            errors: Errs(errors),
+            message,
+            categories: crate::app::settings::list_categories(st),
+        },
+        failed,
+    )
 }
 
 pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
@@ -306,7 +324,7 @@ pub async fn coverage(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuer
         filed,
         late,
         only_common,
-        deadline: format!("{year}-{}", st.policy.list_deadline),
+        deadline: format!("{year}-{}", crate::app::settings::list_deadline(&st)),
         remindable,
         info,
     })
@@ -396,13 +414,15 @@ struct TemplatePage {
     form: ItemForm,
     errors: Errs,
     message: Option<String>,
+    /// 清单事项类别 offered in the category fields (系统设置 · 字典).
+    categories: Vec<String>,
 }
 
 async fn template_page(st: &AppState, p: &Principal, id: ListTemplateId, form: ItemForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
     let (t, items) = uc::template(st, p, id).await?;
     let failed = !errors.is_empty() || message.is_some();
     let editable = uc::template_editable(&t);
-    render_status(&TemplatePage { l: Layout::new(st, p, &t.title, "/duty/templates"), t, items, editable, form, errors: Errs(errors), message }, failed)
+    render_status(&TemplatePage { l: Layout::new(st, p, &t.title, "/duty/templates"), t, items, editable, form, errors: Errs(errors), message, categories: crate::app::settings::list_categories(st) }, failed)
 }
 
 pub async fn template(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
