@@ -11,6 +11,8 @@ import { launch, baseUrl, shot, totp, assertNoOverflow } from './lib.mjs';
 const base = baseUrl();
 const url = (p) => base + p;
 let browser;
+/** The 系统管理员's page, signed in (with the second factor) by the first test. */
+let adminPage;
 
 before(async () => { browser = await launch(); });
 after(async () => { if (browser) await browser.close(); });
@@ -92,6 +94,54 @@ test('系统管理员 enrols a second factor and creates an account', { timeout:
   const res = await page.goto(url('/people'));
   assert.equal(res.status(), 403);
   await noOverflow(page, 'admin');
+  adminPage = page;
+});
+
+test('系统管理员 changes a setting and it applies without a restart', { timeout: 60_000 }, async () => {
+  const page = adminPage;
+  assert.ok(page, 'the admin signed in by the test before');
+  // the metrics switch is off: /metrics (this machine only) is not there
+  assert.equal((await page.goto(url('/metrics'))).status(), 404);
+  await page.goto(url('/admin/settings'));
+  assert.match(await page.locator('.main').innerText(), /保存后立即生效/);
+  assert.match(await page.locator('.field', { has: page.locator('#s-list_deadline') }).innerText(), /默认：03-31/);
+  // a bad value: refused in Chinese, what was typed stays, nothing saved
+  await page.fill('#s-list_deadline', '3月底');
+  await page.selectOption('#s-metrics_enabled', 'on');
+  await Promise.all([page.waitForLoadState('load'), page.click('form.settings-form button[type=submit]')]);
+  assert.match(await page.locator('.alert-error').innerText(), /设置未保存/);
+  assert.match(await page.locator('.field.has-error').innerText(), /请按“月-日”填写，如 03-31/);
+  assert.equal(await page.inputValue('#s-list_deadline'), '3月底');
+  assert.equal(await page.inputValue('#s-metrics_enabled'), 'on');
+  for (const width of [1366, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await assertNoOverflow(page, `settings error ${width}`);
+    await shot(page, `admin-settings-${width}-error`);
+  }
+  await page.setViewportSize({ width: 1366, height: 900 });
+  assert.equal((await page.goto(url('/metrics'))).status(), 404, 'nothing saved');
+  // corrected: saved, and in force at once
+  await page.goto(url('/admin/settings'));
+  await page.selectOption('#s-metrics_enabled', 'on');
+  await page.fill('#s-job\\.session_cleanup', '15');
+  await Promise.all([page.waitForURL((u) => new URL(u).pathname === '/admin/settings'), page.click('form.settings-form button[type=submit]')]);
+  assert.match(await page.locator('.toast, .alert-success').first().innerText(), /已保存/);
+  assert.equal(await page.inputValue('#s-metrics_enabled'), 'on');
+  assert.match(await page.locator('.field', { has: page.locator('#s-job\\.session_cleanup') }).innerText(), /已修改/);
+  for (const width of [1366, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await assertNoOverflow(page, `settings ${width}`);
+    await shot(page, `admin-settings-${width}-saved`);
+  }
+  await page.setViewportSize({ width: 1366, height: 900 });
+  const res = await page.goto(url('/metrics'));
+  assert.equal(res.status(), 200, 'metrics on without a restart');
+  assert.match(await res.text(), /lianzheng_cache_hits_total/);
+  // switched off again for the other tests
+  await page.goto(url('/admin/settings'));
+  await page.selectOption('#s-metrics_enabled', 'off');
+  await Promise.all([page.waitForURL((u) => new URL(u).pathname === '/admin/settings'), page.click('form.settings-form button[type=submit]')]);
+  assert.equal((await page.goto(url('/metrics'))).status(), 404);
 });
 
 test('安全保密管理员 approves the reset; the account is told at its next sign-in', { timeout: 60_000 }, async () => {
