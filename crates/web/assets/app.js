@@ -13,7 +13,11 @@
  *  - a toast rendered by the server into #toasts (the message after a save) fades too
  *  - <dialog data-close-on-success> closes after a successful htmx request inside it
  *  - select inside a .filters form submits the form on change
- *    (opt out with data-no-autosubmit on the select)
+ *    (opt out with data-no-autosubmit on the select); so does a select with
+ *    data-autosubmit anywhere (page size, sort on a phone)
+ *  - <input type="checkbox" data-check-all="NAME"> checks every enabled box named NAME in
+ *    its form; a batch button with data-needs="NAME" stays disabled until one is checked,
+ *    and its text shows how many
  *  - [data-unit-picker] (templates/unit_picker.html): searchable unit tree
  */
 (function () {
@@ -239,13 +243,57 @@
     if (!(el instanceof HTMLSelectElement) || el.hasAttribute('data-no-autosubmit')) return;
     var form = el.form;
     if (!form) return;
-    if (!form.classList.contains('filters') && !el.closest('.filters')) return;
+    if (!el.hasAttribute('data-autosubmit') && !form.classList.contains('filters') && !el.closest('.filters')) return;
     if (typeof form.requestSubmit === 'function') {
       form.requestSubmit(); // fires "submit", so hx-get forms work too
     } else if (form.dispatchEvent(new Event('submit', { cancelable: true, bubbles: true }))) {
       form.submit();
     }
   });
+
+  // ------------------------------------------------------------ batch select
+  function batchBoxes(form, name) {
+    return Array.prototype.filter.call(form.elements, function (b) {
+      return b.type === 'checkbox' && b.name === name && !b.disabled;
+    });
+  }
+  function batchRefresh(form) {
+    Array.prototype.forEach.call(form.querySelectorAll('[data-needs]'), function (btn) {
+      var name = btn.getAttribute('data-needs');
+      var n = batchBoxes(form, name).filter(function (b) { return b.checked; }).length;
+      if (!btn.hasAttribute('data-label')) btn.setAttribute('data-label', btn.textContent);
+      btn.disabled = n === 0;
+      btn.textContent = btn.getAttribute('data-label') + (n > 0 ? '（' + n + '）' : '');
+    });
+    Array.prototype.forEach.call(document.querySelectorAll('[data-check-all]'), function (all) {
+      if (all.form !== form) return;
+      var boxes = batchBoxes(form, all.getAttribute('data-check-all'));
+      var on = boxes.filter(function (b) { return b.checked; }).length;
+      all.checked = boxes.length > 0 && on === boxes.length;
+      all.indeterminate = on > 0 && on < boxes.length;
+    });
+  }
+  document.addEventListener('change', function (evt) {
+    var el = evt.target;
+    if (!(el instanceof HTMLInputElement) || el.type !== 'checkbox') return;
+    var form = el.form || document.getElementById(el.getAttribute('form') || '');
+    if (!form) return;
+    var name = el.getAttribute('data-check-all');
+    if (name) {
+      batchBoxes(form, name).forEach(function (b) { b.checked = el.checked; });
+    }
+    batchRefresh(form);
+  });
+  function batchInit() {
+    Array.prototype.forEach.call(document.querySelectorAll('form'), function (form) {
+      if (form.querySelector('[data-needs]')) batchRefresh(form);
+    });
+  }
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', batchInit);
+  } else {
+    batchInit();
+  }
 
   // ------------------------------------------------------------ unit picker
   // templates/unit_picker.html: <div data-unit-picker> around a <select> (one unit) or

@@ -104,17 +104,53 @@ pub struct Pager {
     pub page: i64,
     pub pages: i64,
     pub total: i64,
-    /// query string without `page=`, ending in `&` or empty
+    /// rows per page
+    pub size: i64,
+    /// the filters and the sort as a query string, ending in `&` or empty (export links)
     pub base: String,
+    /// the filters alone
+    filters: Vec<(String, String)>,
+    /// `key` or `-key`, or empty (the table's own order)
+    pub sort: String,
+    /// the columns that sort: (key, label)
+    sorts: &'static [(&'static str, &'static str)],
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 impl Pager {
+    /// `base`: the filters as a query string (ending in `&` or empty); `page` is clamped.
     pub fn new(page: i64, per_page: i64, total: i64, base: String) -> Pager {
-        let pages = ((total + per_page - 1) / per_page).max(1);
-        Pager { page: page.clamp(1, pages), pages, total, base }
+        let per_page = per_page.max(1);
+        let pages = crate::app::paging::pages(total, per_page);
+        let filters: Vec<(String, String)> = serde_urlencoded::from_str(&base).unwrap_or_default();
+        let filters = filters.into_iter().filter(|(k, _)| !matches!(k.as_str(), "page" | "size" | "sort")).collect();
+        Pager { page: page.clamp(1, pages), pages, total, size: per_page, base, filters, sort: String::new(), sorts: &[] }
     }
-    pub fn offset(&self, per_page: i64) -> i64 {
-        (self.page - 1) * per_page
+    /// Columns sort by these keys; `sort` is the one asked for (dropped unless one of them).
+    pub fn sorted(mut self, sort: &str, sorts: &'static [(&'static str, &'static str)]) -> Pager {
+        let key = sort.trim().trim_start_matches('-');
+        self.sort = if sorts.iter().any(|(k, _)| *k == key) { sort.trim().to_string() } else { String::new() };
+        self.sorts = sorts;
+        if !self.sort.is_empty() {
+            self.base = format!("{}sort={}&", self.base, self.sort);
+        }
+        self
+    }
+    fn query(&self, sort: &str, page: i64) -> String {
+        let mut pairs: Vec<(&str, String)> = self.filters.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        if !sort.is_empty() {
+            pairs.push(("sort", sort.to_string()));
+        }
+        pairs.push(("size", self.size.to_string()));
+        pairs.push(("page", page.to_string()));
+        format!("?{}", serde_urlencoded::to_string(pairs).unwrap_or_default())
+    }
+    /// The link to page `n` with the same filters, sort and size.
+    pub fn href(&self, n: impl std::borrow::Borrow<i64>) -> String {
+        self.query(&self.sort, *n.borrow())
     }
     pub fn has_prev(&self) -> bool {
         self.page > 1
@@ -127,6 +163,48 @@ impl Pager {
     }
     pub fn next(&self) -> i64 {
         self.page + 1
+    }
+    pub fn sizes(&self) -> [i64; 3] {
+        crate::app::paging::PAGE_SIZES
+    }
+    /// The hidden fields of the size / jump form: the filters and the sort.
+    pub fn hidden(&self) -> Vec<(String, String)> {
+        let mut v = self.filters.clone();
+        if !self.sort.is_empty() {
+            v.push(("sort".into(), self.sort.clone()));
+        }
+        v
+    }
+    /// The hidden fields of the sort form (phones): the filters and the size.
+    pub fn hidden_for_sort(&self) -> Vec<(String, String)> {
+        let mut v = self.filters.clone();
+        v.push(("size".into(), self.size.to_string()));
+        v
+    }
+    /// The sort choices for a phone, where the header row is not shown: (value, label, selected).
+    pub fn sort_options(&self) -> Vec<(String, String, bool)> {
+        let mut v = vec![(String::new(), "默认顺序".to_string(), self.sort.is_empty())];
+        for (k, label) in self.sorts {
+            v.push((k.to_string(), format!("{label} ↑"), self.sort == *k));
+            let d = format!("-{k}");
+            v.push((d.clone(), format!("{label} ↓"), self.sort == d));
+        }
+        v
+    }
+    pub fn sortable(&self) -> bool {
+        !self.sorts.is_empty()
+    }
+    /// A header cell that sorts by `key`: ascending first, descending on a second click, the
+    /// arrow showing which (HTML; `label` is escaped).
+    pub fn th(&self, key: &str, label: &str) -> String {
+        let (next, arrow, aria) = if self.sort == key {
+            (format!("-{key}"), " ▲", "ascending")
+        } else if self.sort.strip_prefix('-') == Some(key) {
+            (key.to_string(), " ▼", "descending")
+        } else {
+            (key.to_string(), "", "none")
+        };
+        format!(r#"<th aria-sort="{aria}"><a class="sort" href="{}" data-sort="{}">{}{arrow}</a></th>"#, esc(&self.query(&next, 1)), esc(key), esc(label))
     }
 }
 

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::Op;
-use crate::app::org::{self as uc, PER_PAGE, PeopleQuery, Person, xlsx};
+use crate::app::org::{self as uc, PeopleQuery, Person, xlsx};
 use crate::auth::Principal;
 use crate::error::AppResult;
 use crate::forms::{ApiJson, OrgForm, PersonForm, PostForm, Q, parse_id};
@@ -90,8 +90,8 @@ struct PeoplePage<'a> {
 /// Serialised from a struct, not through `serde_json::Value`: this is the busiest list.
 async fn people_list(State(st): State<AppState>, p: Principal, Q(q): Q<PeopleQuery>) -> AppResult<Response> {
     let list = uc::list_people(&st, &p, &q).await?;
-    let pages = ((list.total + PER_PAGE - 1) / PER_PAGE).max(1);
-    Ok(Json(PeoplePage { items: &list.rows, total: list.total, page: list.page.clamp(1, pages), pages }).into_response())
+    let pages = ((list.total + list.size - 1) / list.size).max(1);
+    Ok(Json(PeoplePage { items: &list.rows, total: list.total, page: list.page, pages }).into_response())
 }
 
 async fn people_get(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod duty;
 pub mod files;
 pub mod org;
+pub mod paging;
 pub mod settings;
 pub mod system;
 

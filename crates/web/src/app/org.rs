@@ -19,6 +19,7 @@ pub use lianzheng_store::attachments::Attachment;
 pub use lianzheng_store::org::{Org, OrgInput};
 pub use lianzheng_store::people::{Person, PersonInput, Post, PostInput};
 
+use crate::app::paging::{self, Paging};
 use crate::app::files::{self, Saved, Upload};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
@@ -272,8 +273,13 @@ pub struct PeopleQuery {
     pub post: String,
     pub political: String,
     pub rank: String,
-    pub page: String,
+    /// page, size (20/50/100) and sort (a key of `people::SORTS`, `-` for descending)
+    #[serde(flatten)]
+    pub paging: Paging,
 }
+
+/// The people list's sortable columns: (key, label).
+pub const PEOPLE_SORTS: &[(&str, &str)] = &[("name", "姓名"), ("org", "单位"), ("gender", "性别"), ("political", "政治面貌"), ("rank", "职级"), ("birth", "出生日期")];
 
 impl PeopleQuery {
     /// The query string without the page (for page links), ending in `&` or empty.
@@ -293,15 +299,19 @@ impl PeopleQuery {
             }),
             Err(_) => None,
         };
-        Ok(people::PeopleFilter { q: Some(self.q.clone()), org_path, political_status: Some(self.political.clone()), rank: Some(self.rank.clone()), post_kind: Some(self.post.clone()) })
+        let sort = self.paging.sort();
+        let sort = if people::SORTS.iter().any(|(k, _)| *k == sort.key) { sort } else { Default::default() };
+        Ok(people::PeopleFilter { q: Some(self.q.clone()), org_path, political_status: Some(self.political.clone()), rank: Some(self.rank.clone()), post_kind: Some(self.post.clone()), sort })
     }
 }
 
 /// One page of the people list.
 pub struct PeopleList {
     pub rows: Arc<Vec<Person>>,
-    /// 1-based, as asked.
+    /// 1-based, clamped to the last page.
     pub page: i64,
+    /// rows per page
+    pub size: i64,
     pub total: i64,
 }
 
@@ -314,13 +324,23 @@ pub async fn list_people(st: &AppState, p: &Principal, q: &PeopleQuery) -> AppRe
         let found = people::find_by_id_number(&st.db, &scope, st.crypto.as_ref(), &id).await?;
         p.log_read(st, "person.id_lookup", "person", found.as_ref().map(|f| f.id.to_string()), serde_json::json!({"found": found.is_some()})).await?;
         let total = i64::from(found.is_some());
-        return Ok(PeopleList { rows: Arc::new(found.into_iter().collect()), page: 1, total });
+        return Ok(PeopleList { rows: Arc::new(found.into_iter().collect()), page: 1, size: PER_PAGE, total });
     }
     let f = q.filter(st, &scope).await?;
-    let page = q.page.parse::<i64>().unwrap_or(1).max(1);
-    let key = format!("{scope:?}|{f:?}|{page}");
-    let (rows, total) = st.caches.people_pages.get_or_load(key, || async { people::list(&st.db, &scope, &f, (page - 1) * PER_PAGE, PER_PAGE).await.map(|(rows, total)| (Arc::new(rows), total)) }).await?;
-    Ok(PeopleList { rows, page, total })
+    let size = q.paging.size(PER_PAGE);
+    let load = |page: i64| {
+        let key = format!("{scope:?}|{f:?}|{page}|{size}");
+        let (scope, f) = (&scope, &f);
+        st.caches.people_pages.get_or_load(key, move || async move { people::list(&st.db, scope, f, (page - 1) * size, size).await.map(|(rows, total)| (Arc::new(rows), total)) })
+    };
+    let asked = q.paging.page();
+    let (mut rows, total) = load(asked).await?;
+    // a page past the end is the last page
+    let page = paging::clamp(asked, size, total);
+    if page != asked {
+        rows = load(page).await?.0;
+    }
+    Ok(PeopleList { rows, page, size, total })
 }
 
 /// A person and the posts held.

@@ -11,7 +11,7 @@ use lianzheng_core::org::{Gender, Permission, PoliticalStatus, PostKind, Rank};
 
 use super::orgs::ImportPage;
 use super::{render, render_status};
-use crate::app::org::{self as uc, PER_PAGE, PeopleQuery, Person, Post, xlsx};
+use crate::app::org::{self as uc, PEOPLE_SORTS, PeopleQuery, Person, Post, xlsx};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::flash::{self, Flash};
@@ -39,7 +39,7 @@ pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<PeopleQuery
     let orgs = org_options(&uc::units(&st, &p, Permission::ViewPeople).await?);
     render(&PeoplePage {
         l: Layout::new(&st, &p, "人员信息", "/people"),
-        pager: Pager::new(list.page, PER_PAGE, list.total, q.base()),
+        pager: Pager::new(list.page, list.size, list.total, q.base()).sorted(&q.paging.sort, PEOPLE_SORTS),
         f: q,
         rows: list.rows,
         orgs,
