@@ -236,7 +236,17 @@ pub struct AuditFilter {
     pub entity: Option<String>,
     pub from: Option<i64>,
     pub to: Option<i64>,
+    /// A key of [`SORTS`] (else the latest first).
+    pub sort: crate::builder::Sort,
 }
+
+/// The audit log's sort keys (the entry number breaks ties).
+pub const SORTS: &[(&str, &[crate::builder::SortKey])] = &[
+    ("seq", &[crate::builder::SortKey::num("seq")]),
+    ("at", &[crate::builder::SortKey::num("at")]),
+    ("actor", &[crate::builder::SortKey::text("actor_name")]),
+    ("action", &[crate::builder::SortKey::text("action")]),
+];
 
 fn filter_where(f: &AuditFilter) -> SqlBuilder {
     let mut b = SqlBuilder::new("FROM audit_log WHERE 1=1");
@@ -267,6 +277,10 @@ pub async fn list(db: &Db, f: &AuditFilter, offset: i64, limit: i64) -> Result<(
     let w = filter_where(f);
     let total = db.scalar_i64(w.clone_with("SELECT COUNT(*) ").build()).await?;
     let mut page = w.clone_with("SELECT * ");
-    page.push(&format!(" ORDER BY seq DESC LIMIT {limit} OFFSET {offset}"));
+    match f.sort.pick(SORTS) {
+        Some(keys) => page.order_by(db.backend(), keys, f.sort.desc, "seq DESC"),
+        None => page.push(" ORDER BY seq DESC"),
+    };
+    page.push(&format!(" LIMIT {} OFFSET {}", limit.max(1), offset.max(0)));
     Ok((db.fetch_all(page.build()).await?, total))
 }

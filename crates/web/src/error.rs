@@ -46,6 +46,17 @@ impl AppError {
         fields.insert(field.to_string(), message.clone());
         AppError::Invalid { message, fields }
     }
+    /// The Chinese message a person reads for this error (one line of a batch's report).
+    pub fn message(&self) -> String {
+        if let AppError::Internal(cause) = self {
+            tracing::error!(error = %lianzheng_core::idcard::mask_any(cause), "batch item failed");
+        }
+        self.parts().2
+    }
+    /// The error's code as the API names it (`not_found`, `invalid`, `conflict` …).
+    pub fn code(&self) -> &'static str {
+        self.parts().1
+    }
     fn parts(&self) -> (StatusCode, &'static str, String) {
         match self {
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "请先登录".into()),

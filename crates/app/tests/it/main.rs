@@ -25,4 +25,5 @@ mod schema;
 mod scope;
 mod scope_matrix;
 mod settings;
+mod tables;
 mod todo;

@@ -113,6 +113,7 @@ const API_RULES: &[Rule] = &[
     rule("write", "/duty/letters*", Perm(P::EditDuty), None),
     rule("get", "/duty/coverage", SeesAll(P::ViewDuty, Record::DutyList), None),
     rule("post", "/duty/lists/{id}/review", Perm(P::ReviewDuty), None),
+    rule("post", "/duty/lists/review", Perm(P::ReviewDuty), None),
     rule("write", "/duty/lists*", Perm(P::EditDuty), None),
     rule("write", "/duty/templates*", Perm(P::ReviewDuty), None),
     rule("post", "/duty/coverage/remind", Perm(P::ReviewDuty), None),
@@ -366,6 +367,8 @@ const BODIES: &[BodyRule] = &[
     BodyRule { method: "post", path: "/people/{id}/posts", base: r#"{"kind":"cadre","title":"矩阵测试"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
     BodyRule { method: "post", path: "/duty/lists", base: r#"{"kind":"main","year":"$next_year"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
     BodyRule { method: "post", path: "/duty/lists", base: r#"{"kind":"main","year":"$next_year","org_id":"$in_org"}"#, fields: &[("person_id", IdKind::One(Kind::Person))] },
+    BodyRule { method: "post", path: "/duty/lists/review", base: r#"{"decision":"accept"}"#, fields: &[("ids", IdKind::List(Kind::List))] },
+    BodyRule { method: "post", path: "/duty/coverage/remind", base: r#"{"kind":"main","year":"$next_year"}"#, fields: &[("units", IdKind::List(Kind::Org))] },
     BodyRule { method: "post", path: "/duty/templates", base: r#"{"kind":"main","target_kind":"branch","year":"$next_year","title":"矩阵测试共性清单"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
     BodyRule {
         method: "post",

@@ -49,7 +49,7 @@ use sqlx::FromRow;
 
 use crate::StoreError;
 use crate::audit::{self, Actor};
-use crate::builder::{SqlBuilder, one_in_scope};
+use crate::builder::{SortKey, SqlBuilder, one_in_scope};
 use crate::db::{Db, Tx, now, q, q_built};
 
 /// 主体责任 or 监督责任.
@@ -186,17 +186,60 @@ pub struct ListFilter {
     pub kind: Option<String>,
     pub status: Option<String>,
     pub org_path: Option<String>,
+    /// Only the unit's lists and this person's own personal one (a reader who sees `Own`):
+    /// `Some(None)` for a reader with no person, who then sees the units' lists only.
+    pub own: Option<Option<PersonId>>,
+    /// A key of [`SORTS`] (else tree order).
+    pub sort: crate::builder::Sort,
 }
 
-/// Lists the scope may see for a year, in tree order.
-pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Vec<DutyList>, StoreError> {
-    let mut b = SqlBuilder::new(LIST_SELECT);
-    b.push("WHERE l.year = ").bind(f.year).push(" AND ").scope("l.org_path", scope);
+/// The lists table's sort keys (the holder by the pinyin of the name; unit lists first).
+pub const SORTS: &[(&str, &[SortKey])] = &[
+    ("title", &[SortKey::text("l.title")]),
+    ("org", &[SortKey::text("l.org_path")]),
+    ("holder", &[SortKey::text("p.name_pinyin").nullable(), SortKey::text("p.name").nullable()]),
+    ("kind", &[SortKey::text("l.kind")]),
+    ("status", &[SortKey::text("l.status")]),
+    ("submitted", &[SortKey::num("l.submitted_at").nullable()]),
+];
+
+fn list_where(scope: &Scope, f: &ListFilter) -> SqlBuilder {
+    let mut b = SqlBuilder::new("WHERE l.year = ");
+    b.bind(f.year).push(" AND ").scope("l.org_path", scope);
     b.and_eq("l.kind", f.kind.as_deref());
     b.and_eq("l.status", f.status.as_deref());
     if let Some(p) = f.org_path.as_deref() {
         b.push(" AND ").subtree("l.org_path", p);
     }
+    match f.own {
+        Some(Some(me)) => {
+            b.push(" AND (l.person_id IS NULL OR l.person_id = ").bind(me).push(")");
+        }
+        Some(None) => {
+            b.push(" AND l.person_id IS NULL");
+        }
+        None => {}
+    }
+    b
+}
+
+/// One page of the lists the filter selects, in its sort (tree order by default), and how
+/// many there are in all.
+pub async fn page(db: &Db, scope: &Scope, f: &ListFilter, offset: i64, limit: i64) -> Result<(Vec<DutyList>, i64), StoreError> {
+    let w = list_where(scope, f);
+    let total = db.scalar_i64(w.clone_with("SELECT COUNT(*) FROM duty_lists l ").build()).await?;
+    let mut b = w.clone_with(LIST_SELECT);
+    match f.sort.pick(SORTS) {
+        Some(keys) => b.order_by(db.backend(), keys, f.sort.desc, "l.id"),
+        None => b.push(" ORDER BY l.org_path, l.kind, l.holder_id, l.id"),
+    };
+    b.push(&format!(" LIMIT {} OFFSET {}", limit.clamp(1, 1000), offset.max(0)));
+    Ok((db.fetch_all(b.build()).await?, total))
+}
+
+/// Lists the scope may see for a year, in tree order.
+pub async fn list(db: &Db, scope: &Scope, f: &ListFilter) -> Result<Vec<DutyList>, StoreError> {
+    let mut b = list_where(scope, f).clone_with(LIST_SELECT);
     b.push(" ORDER BY l.org_path, l.kind, l.holder_id LIMIT 5000");
     db.fetch_all(b.build()).await
 }
@@ -503,6 +546,7 @@ pub async fn copy_last_year(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i64
 #[derive(Debug, Clone, Serialize)]
 pub struct Coverage {
     pub org_id: OrgId,
+    pub org_path: String,
     pub org_name: String,
     pub org_kind: String,
     pub list_id: Option<DutyListId>,
@@ -557,6 +601,7 @@ pub async fn coverage(db: &Db, scope: &Scope, year: i64, kind: ListKind, deadlin
             let filed = matches!(status, Some(ListStatus::Submitted | ListStatus::Accepted));
             Coverage {
                 org_id: r.id,
+                org_path: r.path,
                 org_name: r.name,
                 org_kind: OrgKind::from_code(&r.kind).map(OrgKind::label).unwrap_or("").to_string(),
                 list_id: r.list_id,
@@ -707,6 +752,43 @@ pub async fn remind(tx: &mut Tx, actor: &Actor, review: &Scope, year: i64, kind:
         audit::record(tx, actor, "duty_list.remind", "duty_list", None, json!({"year": year, "kind": kind.label(), "units": r.sent, "already": r.already, "org_ids": sent})).await?;
     }
     Ok(r)
+}
+
+/// 催报 to one unit (a batch from the 全覆盖 page sends one at a time): the unit must lie
+/// strictly below the reviewer's roots (else "not found"), be expected to keep a unit list of
+/// the kind and not have filed it, and not have been reminded today. Audited per unit
+/// (`duty_list.remind`, the unit's id in the entry). Returns the unit's name.
+#[allow(clippy::too_many_arguments)] // who, where, which list, from which unit, which day, to whom
+pub async fn remind_unit(tx: &mut Tx, actor: &Actor, review: &Scope, year: i64, kind: ListKind, sender: (&str, &str), today: &str, org_id: OrgId) -> Result<String, StoreError> {
+    let (sender_org, sender_name) = sender;
+    let mut inside = SqlBuilder::new("SELECT o.path, o.name FROM orgs o WHERE o.id = ");
+    inside.bind(org_id).push(" AND ").scope_below("o.path", review);
+    let Some((path, name)): Option<(String, String)> = tx.fetch_optional(inside.build()).await? else { return Err(StoreError::NotFound) };
+    let mut b = unfiled_select("SELECT o.id", year, kind);
+    b.push("o.id = ").bind(org_id);
+    let unfiled: Option<(OrgId,)> = tx.fetch_optional(b.build()).await?;
+    if unfiled.is_none() {
+        return Err(StoreError::Conflict { field: String::new(), message: format!("{name}已报送{}或无需报送，不必催报", kind.label()) });
+    }
+    let n = tx
+        .execute(
+            q("INSERT INTO list_reminders (year, kind, org_id, org_path, sender_id, sender_name, sender_org, for_date, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (org_id, year, kind, for_date) DO NOTHING")
+                .bind(year)
+                .bind(kind.code())
+                .bind(org_id)
+                .bind(path.as_str())
+                .bind(actor.user_id)
+                .bind(sender_name)
+                .bind(sender_org)
+                .bind(today)
+                .bind(now()),
+        )
+        .await?;
+    if n == 0 {
+        return Err(StoreError::Conflict { field: String::new(), message: format!("{name}今日已催报过，未重复发送") });
+    }
+    audit::record(tx, actor, "duty_list.remind", "org", Some(org_id.to_string()), json!({"year": year, "kind": kind.label(), "units": 1, "org_ids": [org_id]})).await?;
+    Ok(name)
 }
 
 /// A standing 催报, as the unit reads it.

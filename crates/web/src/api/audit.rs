@@ -18,8 +18,8 @@ pub const OPS: &[Op] = &[
 ];
 
 async fn audit_list(State(st): State<AppState>, p: Principal, Q(q): Q<AuditQuery>) -> AppResult<Json<Value>> {
-    let (items, total, page) = uc::list(&st, &p, &q).await?;
-    Ok(Json(json!({"items": items, "total": total, "page": page})))
+    let (items, total, page, size) = uc::list(&st, &p, &q).await?;
+    Ok(Json(json!({"items": items, "total": total, "page": page, "size": size})))
 }
 
 async fn audit_verify(State(st): State<AppState>, p: Principal) -> AppResult<Json<Value>> {

@@ -9,6 +9,7 @@ pub use lianzheng_store::audit::{AuditEntry, ChainCheck};
 pub use lianzheng_store::schema::AUDIT_TABLES as TABLES;
 use serde::{Deserialize, Serialize};
 
+use crate::app::paging::{self, Paging};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::layout::{fmt_time, parse_day};
@@ -25,21 +26,32 @@ pub struct AuditQuery {
     pub entity: String,
     pub from: String,
     pub to: String,
-    pub page: String,
+    /// page, size and sort (a key of [`SORTS`])
+    #[serde(flatten)]
+    pub paging: Paging,
 }
+
+/// The sortable columns: (key, label).
+pub const SORTS: &[(&str, &str)] = &[("seq", "序号"), ("at", "时间"), ("actor", "操作人"), ("action", "操作")];
 
 impl AuditQuery {
     fn filter(&self) -> AuditFilter {
-        AuditFilter { actor: Some(self.actor.clone()), action: Some(self.action.clone()), entity: Some(self.entity.clone()), from: parse_day(&self.from), to: parse_day(&self.to).map(|t| t + 86400) }
+        AuditFilter { actor: Some(self.actor.clone()), action: Some(self.action.clone()), entity: Some(self.entity.clone()), from: parse_day(&self.from), to: parse_day(&self.to).map(|t| t + 86400), sort: self.paging.sort() }
     }
 }
 
-/// One page of entries: (entries, total, page number).
-pub async fn list(st: &AppState, p: &Principal, q: &AuditQuery) -> AppResult<(Vec<AuditEntry>, i64, i64)> {
+/// One page of entries: (entries, total, page number clamped to the last page, rows per page).
+pub async fn list(st: &AppState, p: &Principal, q: &AuditQuery) -> AppResult<(Vec<AuditEntry>, i64, i64, i64)> {
     p.require(Permission::ViewAudit)?;
-    let page = q.page.parse::<i64>().unwrap_or(1).max(1);
-    let (entries, total) = audit::list(&st.db, &q.filter(), (page - 1) * PER_PAGE, PER_PAGE).await?;
-    Ok((entries, total, page))
+    let size = q.paging.size(PER_PAGE);
+    let asked = q.paging.page();
+    let f = q.filter();
+    let (mut entries, total) = audit::list(&st.db, &f, (asked - 1) * size, size).await?;
+    let page = paging::clamp(asked, size, total);
+    if page != asked {
+        entries = audit::list(&st.db, &f, (page - 1) * size, size).await?.0;
+    }
+    Ok((entries, total, page, size))
 }
 
 /// Walks the whole chain and names the first broken link.

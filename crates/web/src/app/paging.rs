@@ -75,6 +75,9 @@ pub struct BatchItem {
     pub name: String,
     /// Why it failed (None when done).
     pub reason: Option<String>,
+    /// The error code of a failure (`not_found`, `conflict`, `invalid` …), as the API names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
 }
 
 /// Objects one batch may name at most.
@@ -82,10 +85,15 @@ pub const BATCH_MAX: usize = 500;
 
 impl Batch {
     pub fn ok(&mut self, id: impl ToString, name: impl Into<String>) {
-        self.done.push(BatchItem { id: id.to_string(), name: name.into(), reason: None });
+        self.done.push(BatchItem { id: id.to_string(), name: name.into(), reason: None, code: None });
     }
-    pub fn fail(&mut self, id: impl ToString, name: impl Into<String>, reason: impl Into<String>) {
-        self.failed.push(BatchItem { id: id.to_string(), name: name.into(), reason: Some(reason.into()) });
+    pub fn fail(&mut self, id: impl ToString, name: impl Into<String>, code: &'static str, reason: impl Into<String>) {
+        self.failed.push(BatchItem { id: id.to_string(), name: name.into(), reason: Some(reason.into()), code: Some(code) });
+    }
+    /// Nothing done and every object refused as not found (or outside the scope): the API
+    /// answers 404 rather than a report, as for one object.
+    pub fn all_not_found(&self) -> bool {
+        self.done.is_empty() && !self.failed.is_empty() && self.failed.iter().all(|f| f.code == Some("not_found"))
     }
     /// "已退回 3 份；2 份未处理：…" for a page.
     pub fn summary(&self, verb: &str, unit: &str) -> String {

@@ -18,6 +18,7 @@ pub static MODULE: Module = Module {
         post("/duty/lists/{id}/items/{item}/delete", Need::Perm(Permission::EditDuty), api("DELETE /duty/lists/{id}/items/{item}")),
         post("/duty/lists/{id}/submit", Need::Perm(Permission::EditDuty), api("POST /duty/lists/{id}/submit")),
         post("/duty/lists/{id}/review", Need::Perm(Permission::ReviewDuty), api("POST /duty/lists/{id}/review")),
+        post("/duty/lists/review-batch", Need::Perm(Permission::ReviewDuty), api("POST /duty/lists/review")),
         post("/duty/lists/{id}/delete", Need::Perm(Permission::EditDuty), api("DELETE /duty/lists/{id}")),
         post("/duty/coverage/remind", Need::Perm(Permission::ReviewDuty), api("POST /duty/coverage/remind")),
         post("/duty/templates", Need::Perm(Permission::ReviewDuty), api("POST /duty/templates")),

@@ -34,7 +34,7 @@ struct AuditPage {
 }
 
 async fn page(st: &AppState, p: &Principal, q: AuditQuery, check: Option<ChainCheck>) -> AppResult<Response> {
-    let (entries, total, page) = uc::list(st, p, &q).await?;
+    let (entries, total, page, size) = uc::list(st, p, &q).await?;
     let (check, check_ok) = match check {
         Some(ChainCheck::Intact { entries, unkeyed }) => (Some(format!("日志链完整：共 {entries} 条记录，逐条校验通过{}", audit_labels::unkeyed_note(unkeyed))), true),
         Some(ChainCheck::Broken { seq, reason }) => (Some(format!("日志链断裂：第一处问题在第 {seq} 条：{reason}")), false),
@@ -42,7 +42,7 @@ async fn page(st: &AppState, p: &Principal, q: AuditQuery, check: Option<ChainCh
     };
     render(&AuditPage {
         l: Layout::new(st, p, "审计日志", "/audit"),
-        pager: Pager::new(page, uc::PER_PAGE, total, base(&q)),
+        pager: Pager::new(page, size, total, base(&q)).sorted(&q.paging.sort, uc::SORTS),
         f: q,
         rows: entries.into_iter().map(uc::row).collect(),
         actions: audit_labels::all().collect(),

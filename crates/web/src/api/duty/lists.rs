@@ -9,8 +9,9 @@ use serde_json::{Value, json};
 
 use crate::api::Op;
 use crate::app::duty::lists::{self as uc, ItemInput, ListQuery as Query, NewList as NewListIn, NewTemplate as NewTemplateIn};
+use crate::app::paging::Batch;
 use crate::auth::Principal;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::forms::{ApiJson, Q, lenient, parse_id};
 use crate::state::AppState;
 
@@ -25,8 +26,21 @@ pub const OPS: &[Op] = &[
     Op { method: "delete", path: "/duty/lists/{id}/items/{item}", summary: "删除个性内容（草稿或退回的清单）", tag: "定责", route: || delete(delete_item) },
     Op { method: "post", path: "/duty/lists/{id}/submit", summary: "报送备案", tag: "定责", route: || post(submit) },
     Op { method: "post", path: "/duty/lists/{id}/review", summary: "审核：通过或退回（decision=accept|return, reason）", tag: "定责", route: || post(review) },
+    Op {
+        method: "post",
+        path: "/duty/lists/review",
+        summary: "批量审核：ids（清单编号数组，至多500）逐份通过或退回（decision=accept|return, 同一 reason）；返回 done 与 failed（每项含原因）；全部不存在或不在范围内时 404",
+        tag: "定责",
+        route: || post(review_batch),
+    },
     Op { method: "get", path: "/duty/coverage", summary: "全覆盖：应报单位的报备情况", tag: "定责", route: || get(coverage) },
-    Op { method: "post", path: "/duty/coverage/remind", summary: "催报：向范围内未报送清单的单位发送催报（year, kind）", tag: "定责", route: || post(remind) },
+    Op {
+        method: "post",
+        path: "/duty/coverage/remind",
+        summary: "催报：向范围内未报送清单的单位发送催报（year, kind）；给出 units（单位编号数组）时只催报这些单位，逐个处理，返回 done 与 failed（每项含原因）",
+        tag: "定责",
+        route: || post(remind),
+    },
     Op { method: "get", path: "/duty/templates", summary: "共性清单列表", tag: "定责", route: || get(templates) },
     Op { method: "post", path: "/duty/templates", summary: "新建共性清单", tag: "定责", route: || post(create_template) },
     Op { method: "post", path: "/duty/templates/{id}/items", summary: "增加共性内容", tag: "定责", route: || post(add_template_item) },
@@ -122,6 +136,39 @@ async fn review(State(st): State<AppState>, p: Principal, Path(id): Path<String>
     Ok(Json(json!({"list": uc::review(&st, &p, parse_id(&id)?, &b.decision, &b.reason).await?})))
 }
 
+/// Ids of a batch as JSON gives them: numbers or strings (anything else is reported as an invalid id).
+fn ids_of(v: &[Value]) -> Vec<String> {
+    v.iter()
+        .map(|x| match x {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+/// A batch's report; nothing done and every id unknown or outside the scope is a 404.
+fn batch_answer(b: Batch) -> AppResult<Json<Value>> {
+    if b.all_not_found() {
+        return Err(AppError::NotFound);
+    }
+    Ok(Json(json!({"done": b.done, "failed": b.failed})))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct BatchBody {
+    ids: Vec<Value>,
+    #[serde(deserialize_with = "lenient")]
+    decision: String,
+    #[serde(deserialize_with = "lenient")]
+    reason: String,
+}
+
+async fn review_batch(State(st): State<AppState>, p: Principal, ApiJson(b): ApiJson<BatchBody>) -> AppResult<Json<Value>> {
+    batch_answer(uc::review_batch(&st, &p, &ids_of(&b.ids), &b.decision, &b.reason).await?)
+}
+
 async fn coverage(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>) -> AppResult<Json<Value>> {
     let (year, kind, rows) = uc::coverage(&st, &p, &q.year, &q.kind).await?;
     let rows: Vec<Value> = rows
@@ -138,9 +185,15 @@ struct RemindBody {
     year: String,
     #[serde(deserialize_with = "lenient")]
     kind: String,
+    /// only these units (each on its own), when given
+    units: Option<Vec<Value>>,
 }
 
 async fn remind(State(st): State<AppState>, p: Principal, ApiJson(b): ApiJson<RemindBody>) -> AppResult<Json<Value>> {
+    if let Some(units) = &b.units {
+        let (_, _, r) = uc::remind_units(&st, &p, &b.year, &b.kind, &ids_of(units)).await?;
+        return batch_answer(r);
+    }
     let (year, kind, r) = uc::remind(&st, &p, &b.year, &b.kind).await?;
     Ok(Json(json!({"year": year, "kind": kind.code(), "sent": r.sent, "already": r.already})))
 }

@@ -10,6 +10,7 @@ use lianzheng_store::duty::lists::{self as store, ListFilter};
 pub use lianzheng_store::duty::lists::{Coverage, DutyItem, DutyList, ListKind, ListStatus, ListVersion, Notice, Reminded, Template};
 
 use super::year_or_current;
+use crate::app::paging::{BATCH_MAX, Batch, Paging};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::FieldErrors;
@@ -98,9 +99,104 @@ pub async fn list(st: &AppState, p: &Principal, q: &ListQuery) -> AppResult<(i64
         Ok(id) => Some(lianzheng_store::org::get_in_scope(&st.db, &v.scope, id).await.map(|o| o.path).unwrap_or_else(|_| "/none/".into())),
         Err(_) => None,
     };
-    let mut rows = store::list(&st.db, &v.scope, &ListFilter { year, kind: Some(q.kind.clone()), status: Some(q.status.clone()), org_path }).await?;
+    let mut rows = store::list(&st.db, &v.scope, &ListFilter { year, kind: Some(q.kind.clone()), status: Some(q.status.clone()), org_path, ..ListFilter::default() }).await?;
     rows.retain(|l| v.sees(l));
     Ok((year, rows))
+}
+
+/// The lists table's sortable columns: (key, label).
+pub const LIST_SORTS: &[(&str, &str)] = &[("title", "清单"), ("org", "单位"), ("holder", "责任人"), ("kind", "类型"), ("status", "状态"), ("submitted", "报送时间")];
+
+/// One page of the lists table, each with whether the caller may review it now (the batch
+/// checkboxes).
+pub struct ListPage {
+    pub year: i64,
+    pub rows: Vec<(DutyList, bool)>,
+    pub total: i64,
+    pub page: i64,
+    pub size: i64,
+}
+
+/// The lists the caller reads, a page at a time, sorted by a column of [`LIST_SORTS`] (an
+/// unknown key gives tree order). The need-to-know rule (a 一般干部 does not read the 书记's
+/// personal list) is part of the query, so pages and the count agree.
+pub async fn list_page(st: &AppState, p: &Principal, q: &ListQuery, paging: &Paging) -> AppResult<ListPage> {
+    let v = Viewer::of(p)?;
+    let year = i64::from(year_or_current(&q.year));
+    let size = paging.size(crate::app::paging::DEFAULT_SIZE);
+    if v.sees == Sees::Nothing {
+        return Ok(ListPage { year, rows: vec![], total: 0, page: 1, size });
+    }
+    let org_path = match q.org.trim().parse::<i64>().map(OrgId::new) {
+        Ok(id) => Some(lianzheng_store::org::get_in_scope(&st.db, &v.scope, id).await.map(|o| o.path).unwrap_or_else(|_| "/none/".into())),
+        Err(_) => None,
+    };
+    let own = if v.sees == Sees::All { None } else { Some(v.person_id) };
+    let f = ListFilter { year, kind: Some(q.kind.clone()), status: Some(q.status.clone()), org_path, own, sort: paging.sort() };
+    let asked = paging.page();
+    let (mut rows, total) = store::page(&st.db, &v.scope, &f, (asked - 1) * size, size).await?;
+    let page = crate::app::paging::clamp(asked, size, total);
+    if page != asked {
+        rows = store::page(&st.db, &v.scope, &f, (page - 1) * size, size).await?.0;
+    }
+    let review = p.require(Permission::ReviewDuty).ok();
+    let rows = rows
+        .into_iter()
+        .filter(|l| v.sees(l))
+        .map(|l| {
+            let r = l.status == ListStatus::Submitted && review.as_ref().is_some_and(|s| store::may_review(s, &l.org_path));
+            (l, r)
+        })
+        .collect();
+    Ok(ListPage { year, rows, total, page, size })
+}
+
+/// Ids of a batch as sent: at most [`BATCH_MAX`], each once, in the order given.
+fn batch_ids(ids: &[String]) -> AppResult<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for id in ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        if !out.iter().any(|o| o == id) {
+            out.push(id.to_string());
+        }
+    }
+    if out.is_empty() {
+        return Err(AppError::field("ids", "请先勾选要处理的项目"));
+    }
+    if out.len() > BATCH_MAX {
+        return Err(AppError::field("ids", format!("一次最多处理 {BATCH_MAX} 项，请分批操作")));
+    }
+    Ok(out)
+}
+
+/// 批量审核: each list goes through [`review`] on its own (scope, state, reason and audit as
+/// one at a time, its own transaction); one reason for all. What failed is reported with why;
+/// an id outside the caller's scope reads "not found", like one that does not exist.
+pub async fn review_batch(st: &AppState, p: &Principal, ids: &[String], decision: &str, reason: &str) -> AppResult<Batch> {
+    p.require(Permission::ReviewDuty)?;
+    match decision.trim() {
+        "accept" => {}
+        "return" if reason.trim().is_empty() => return Err(AppError::field("reason", "退回时请填写退回原因")),
+        "return" => {}
+        _ => return Err(AppError::field("decision", "请选择通过（accept）或退回（return）")),
+    }
+    let mut out = Batch::default();
+    for id in batch_ids(ids)? {
+        let Ok(list_id) = id.parse::<i64>().map(DutyListId::new) else {
+            out.fail(&id, "", "invalid", "编号无效");
+            continue;
+        };
+        match review(st, p, list_id, decision, reason).await {
+            Ok(l) => out.ok(&id, l.title),
+            Err(e) => {
+                let name = match &e {
+                    AppError::NotFound => String::new(),
+                    _ => store::get_in_scope(&st.db, &p.require(Permission::ReviewDuty)?, list_id).await.map(|l| l.title).unwrap_or_default(),
+                };
+                out.fail(&id, name, e.code(), e.message());
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// 书记 and 班子成员 (current posts) of units the caller keeps: the holders of personal lists.
@@ -350,6 +446,52 @@ pub async fn remind(st: &AppState, p: &Principal, year: &str, kind: &str) -> App
     let r = store::remind(&mut tx, &p.actor(), &scope, year, kind, (&sender_org, &p.user.display_name), &today).await?;
     tx.commit().await?;
     Ok((year, kind, r))
+}
+
+/// 催报 to chosen units (the 全覆盖 page's checkboxes): each unit on its own, in its own
+/// transaction, audited per unit; a unit outside the review scope, already filed, or reminded
+/// today is reported with why.
+pub async fn remind_units(st: &AppState, p: &Principal, year: &str, kind: &str, org_ids: &[String]) -> AppResult<(i64, ListKind, Batch)> {
+    let scope = p.require(Permission::ReviewDuty)?;
+    let year = i64::from(year_or_current(year));
+    let kind = match kind.trim() {
+        "" => ListKind::Main,
+        k => ListKind::parse(k).ok_or_else(|| AppError::field("kind", "清单类型无效（main 主体责任 / supervision 监督责任）"))?,
+    };
+    let ids = batch_ids(org_ids)?;
+    let sender_org = match p.user.org_id {
+        Some(id) => lianzheng_store::org::get(&st.db, id).await?.map(|o| o.name).unwrap_or_default(),
+        None => String::new(),
+    };
+    let today = lianzheng_core::duty::format_date(lianzheng_store::duty::tasks::today());
+    let mut out = Batch::default();
+    for id in ids {
+        let Ok(org_id) = id.parse::<i64>().map(OrgId::new) else {
+            out.fail(&id, "", "invalid", "编号无效");
+            continue;
+        };
+        let mut tx = st.db.begin().await?;
+        match store::remind_unit(&mut tx, &p.actor(), &scope, year, kind, (&sender_org, &p.user.display_name), &today, org_id).await {
+            Ok(name) => {
+                tx.commit().await?;
+                out.ok(&id, name);
+            }
+            Err(e) => {
+                drop(tx);
+                let e = AppError::from(e);
+                let name = match e {
+                    AppError::NotFound => String::new(),
+                    _ => lianzheng_store::org::get_in_scope(&st.db, &scope, org_id).await.map(|o| o.name).unwrap_or_default(),
+                };
+                let why = match e {
+                    AppError::NotFound => "单位不存在或不在您的审核范围内".to_string(),
+                    ref e => e.message(),
+                };
+                out.fail(&id, name, e.code(), why);
+            }
+        }
+    }
+    Ok((year, kind, out))
 }
 
 /// How many units a 催报 of the year's list of a kind would reach now (those reminded today are not reminded again).

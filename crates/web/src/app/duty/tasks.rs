@@ -244,6 +244,8 @@ pub struct TreeQuery {
     pub org: String,
     pub colour: String,
     pub page: String,
+    /// rows per page: 20, 50 or 100 ([`TREE_PAGE`] unless chosen)
+    pub size: String,
 }
 
 /// Finds units by id, code, name or short name inside the plan owner's subtree (cached per
@@ -527,6 +529,8 @@ pub struct PlanTree {
     pub total: usize,
     /// The page shown, 1 ≤ page ≤ the last page.
     pub page: usize,
+    /// Rows per page.
+    pub size: usize,
     pub counts: Vec<(Colour, usize)>,
     /// The unit filter: the owner and the units directly under it, those the caller sees.
     pub orgs: Vec<crate::app::org::Org>,
@@ -540,18 +544,20 @@ pub async fn tree_page(st: &AppState, p: &Principal, id: PlanId, q: &TreeQuery) 
     let (today, yellow) = (store::today(), crate::app::settings::task_yellow_days(st));
     // one pass over the tree for the page asked for (each pass colours every item: measured
     // as most of the page's CPU); a page past the end is computed again as the last one
-    let asked = q.page.trim().parse::<usize>().unwrap_or(1).max(1);
-    let mut tp = data.page(&scope, &plan, &f, today, yellow, (asked - 1).saturating_mul(TREE_PAGE), TREE_PAGE);
-    let pages = tp.total.div_ceil(TREE_PAGE).max(1);
+    let paging = crate::app::paging::Paging { page: q.page.clone(), size: q.size.clone(), sort: String::new() };
+    let size = usize::try_from(paging.size(TREE_PAGE as i64)).unwrap_or(TREE_PAGE);
+    let asked = usize::try_from(paging.page()).unwrap_or(1);
+    let mut tp = data.page(&scope, &plan, &f, today, yellow, (asked - 1).saturating_mul(size), size);
+    let pages = tp.total.div_ceil(size).max(1);
     let page = asked.min(pages);
     if page != asked {
-        tp = data.page(&scope, &plan, &f, today, yellow, (page - 1) * TREE_PAGE, TREE_PAGE);
+        tp = data.page(&scope, &plan, &f, today, yellow, (page - 1) * size, size);
     }
     let units = st.caches.plan_units.get_or_load(plan.org_id, || async { store::unit_filter_options(&st.db, plan.org_id).await.map(Arc::new) }).await?;
     let orgs = units.iter().filter(|o| scope.contains(&o.path)).cloned().collect();
     let reminders = reminders(st, &scope, Some(plan.id)).await?;
     let owner = scope.contains(&plan.org_path);
-    Ok(PlanTree { access: PlanAccess { plan, can_edit, owner }, nodes: tp.nodes, total: tp.total, page, counts: tp.counts, orgs, reminders })
+    Ok(PlanTree { access: PlanAccess { plan, can_edit, owner }, nodes: tp.nodes, total: tp.total, page, size, counts: tp.counts, orgs, reminders })
 }
 
 // ---------------------------------------------------------------------------------- items

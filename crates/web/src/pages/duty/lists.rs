@@ -17,7 +17,8 @@ use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::flash::{self, Flash};
 use crate::forms::{FieldErrors, PageForm, Q, parse_id};
-use crate::layout::{Errs, Layout, UnitChoice, UnitPicker, fmt_time};
+use crate::app::paging::Paging;
+use crate::layout::{Errs, Layout, Pager, UnitChoice, UnitPicker, fmt_time};
 use crate::pages::{render, render_status};
 use crate::state::AppState;
 
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/duty", get(home))
         .route("/duty/lists", get(index).post(create))
         .route("/duty/lists/copy", post(copy_last_year))
+        .route("/duty/lists/review-batch", post(review_batch))
         .route("/duty/lists/{id}", get(show))
         .route("/duty/lists/{id}/items", post(add_item))
         .route("/duty/lists/{id}/items/{item}", post(update_item))
@@ -73,6 +75,18 @@ pub struct YearQuery {
     /// after a 催报: how many units were reminded now, and how many already today
     sent: String,
     already: String,
+    /// page, size and sort of the lists table
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+impl YearQuery {
+    /// The filters as a query string (the pager adds page, size and sort), ending in `&` or empty.
+    fn base(&self, year: i64) -> String {
+        let year = year.to_string();
+        let pairs: Vec<(&str, &str)> = [("year", year.as_str()), ("kind", self.kind.as_str()), ("status", self.status.as_str()), ("org", self.org.as_str())].into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        format!("{}&", serde_urlencoded::to_string(pairs).unwrap_or_default())
+    }
 }
 
 pub async fn home(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
@@ -88,7 +102,11 @@ struct ListsPage {
     l: Layout,
     year: i64,
     q: YearQuery,
-    rows: Vec<DutyList>,
+    rows: Vec<(DutyList, bool)>,
+    pager: Pager,
+    /// some row may be reviewed now: the batch bar and checkboxes
+    can_batch: bool,
+    batch: Option<(bool, String)>,
     kinds: Vec<(&'static str, &'static str)>,
     filter_picker: UnitPicker,
     org_picker: UnitPicker,
@@ -113,8 +131,15 @@ pub struct NewListForm {
 }
 
 async fn lists_page(st: &AppState, p: &Principal, q: YearQuery, form: NewListForm, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
+    batch_page(st, p, q, form, errors, message, None).await
+}
+
+async fn batch_page(st: &AppState, p: &Principal, q: YearQuery, form: NewListForm, errors: FieldErrors, message: Option<String>, batch: Option<(bool, String)>) -> AppResult<Response> {
     p.require(Permission::ViewDuty)?;
-    let (year, rows) = uc::list(st, p, &uc::ListQuery { year: q.year.clone(), kind: q.kind.clone(), status: q.status.clone(), org: q.org.clone() }).await?;
+    let lp = uc::list_page(st, p, &uc::ListQuery { year: q.year.clone(), kind: q.kind.clone(), status: q.status.clone(), org: q.org.clone() }, &q.paging).await?;
+    let (year, rows) = (lp.year, lp.rows);
+    let pager = Pager::new(lp.page, lp.size, lp.total, q.base(year)).sorted(&q.paging.sort, uc::LIST_SORTS);
+    let can_batch = rows.iter().any(|(_, r)| *r);
     let edit_scope = p.require(Permission::EditDuty).ok();
     let orgs = UnitChoice::of(&units(st, p, if edit_scope.is_some() { Permission::EditDuty } else { Permission::ViewDuty }).await?);
     let filter_picker = UnitPicker::one("org", orgs.clone(), &q.org, "全部单位").labelled("单位");
@@ -132,6 +157,9 @@ async fn lists_page(st: &AppState, p: &Principal, q: YearQuery, form: NewListFor
             year,
             q,
             rows,
+            pager,
+            can_batch,
+            batch,
             kinds: kinds(),
             filter_picker,
             org_picker,
@@ -278,6 +306,34 @@ pub async fn review(State(st): State<AppState>, p: Principal, Path(id): Path<Str
     then_show(&st, &p, id, form, r, done).await
 }
 
+/// The batch review form: the checked lists, one decision and one reason, and the table's
+/// query to show again.
+fn batch_form(form: &[(String, String)]) -> (Vec<String>, String, String, YearQuery) {
+    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let ids = form.iter().filter(|(n, _)| n == "ids").map(|(_, v)| v.clone()).collect();
+    let q = YearQuery { year: get("year"), kind: get("kind"), status: get("status"), org: get("org"), paging: Paging { page: get("page"), size: get("size"), sort: get("sort") }, ..YearQuery::default() };
+    (ids, get("decision"), get("reason"), q)
+}
+
+/// 批量通过 / 批量退回 from the lists table: each checked list on its own; the page says how
+/// many were done and which were not, and why.
+pub async fn review_batch(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<Vec<(String, String)>>) -> AppResult<Response> {
+    let (ids, decision, reason, q) = batch_form(&form);
+    let verb = if decision.trim() == "return" { "已退回" } else { "已通过" };
+    let form = NewListForm { year: year_or_current(&q.year).to_string(), ..NewListForm::default() };
+    match uc::review_batch(&st, &p, &ids, &decision, &reason).await {
+        Ok(b) => {
+            let ok = b.failed.is_empty();
+            batch_page(&st, &p, q, form, FieldErrors::new(), None, Some((ok, b.summary(verb, "份清单")))).await
+        }
+        Err(e @ AppError::Invalid { .. }) => batch_page(&st, &p, q, form, FieldErrors::new(), None, Some((false, e.message()))).await.map(|mut r| {
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }),
+        Err(e) => Err(e),
+    }
+}
+
 // ---- coverage ----
 
 #[derive(Template)]
@@ -288,7 +344,10 @@ struct CoveragePage {
     kind: &'static str,
     kind_label: &'static str,
     kinds: Vec<(&'static str, &'static str)>,
-    rows: Vec<Coverage>,
+    /// each unit, and whether the reviewer may pick it for a 催报
+    rows: Vec<(Coverage, bool)>,
+    can_pick: bool,
+    batch: Option<(bool, String)>,
     filed: usize,
     late: usize,
     only_common: usize,
@@ -299,14 +358,28 @@ struct CoveragePage {
 }
 
 pub async fn coverage(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
-    let (year, kind, rows) = uc::coverage(&st, &p, &q.year, &q.kind).await?;
+    coverage_page(&st, &p, q, None).await
+}
+
+async fn coverage_page(st: &AppState, p: &Principal, q: YearQuery, batch: Option<(bool, String)>) -> AppResult<Response> {
+    let (year, kind, rows) = uc::coverage(st, p, &q.year, &q.kind).await?;
     let filed = rows.iter().filter(|r| matches!(r.status, Some(ListStatus::Submitted | ListStatus::Accepted))).count();
     let late = rows.iter().filter(|r| r.late).count();
     let only_common = rows.iter().filter(|r| r.only_common()).count();
     let remindable = match p.require(Permission::ReviewDuty) {
-        Ok(_) => Some(uc::remindable(&st, &p, year, kind).await?),
+        Ok(_) => Some(uc::remindable(st, p, year, kind).await?),
         Err(_) => None,
     };
+    let review = p.require(Permission::ReviewDuty).ok();
+    // a unit may be chosen for 催报 when it has not filed and lies below the reviewer's roots
+    let rows: Vec<(Coverage, bool)> = rows
+        .into_iter()
+        .map(|r| {
+            let pick = !r.filed() && review.as_ref().is_some_and(|s| s.contains_below(&r.org_path));
+            (r, pick)
+        })
+        .collect();
+    let can_pick = rows.iter().any(|(_, c)| *c);
     let info = match (q.sent.parse::<i64>(), q.already.parse::<i64>().unwrap_or(0)) {
         (Ok(0), 0) => Some("所有应报单位均已报送，无需催报".to_string()),
         (Ok(0), a) => Some(format!("{a} 个未报送单位今日已催报过，未重复发送")),
@@ -315,7 +388,9 @@ pub async fn coverage(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuer
         _ => None,
     };
     render(&CoveragePage {
-        l: Layout::new(&st, &p, "全覆盖", "/duty/coverage"),
+        l: Layout::new(st, p, "全覆盖", "/duty/coverage"),
+        can_pick,
+        batch,
         year,
         kind: kind.code(),
         kind_label: kind.label(),
@@ -330,17 +405,25 @@ pub async fn coverage(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuer
     })
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct RemindForm {
-    year: String,
-    kind: String,
-}
-
-/// 催报 from the 全覆盖 page; back to it with what was sent.
-pub async fn remind(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<RemindForm>) -> AppResult<Response> {
-    let (year, kind, r) = uc::remind(&st, &p, &form.year, &form.kind).await?;
-    Ok(Redirect::to(&format!("/duty/coverage?year={year}&kind={}&sent={}&already={}", kind.code(), r.sent, r.already)).into_response())
+/// 催报 from the 全覆盖 page: to every unit not filed, or to the units checked (`org_ids`), each
+/// on its own, the page then saying which were reminded and which not and why.
+pub async fn remind(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<Vec<(String, String)>>) -> AppResult<Response> {
+    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let (year, kind) = (get("year"), get("kind"));
+    if get("chosen") != "1" {
+        let (year, kind, r) = uc::remind(&st, &p, &year, &kind).await?;
+        return Ok(Redirect::to(&format!("/duty/coverage?year={year}&kind={}&sent={}&already={}", kind.code(), r.sent, r.already)).into_response());
+    }
+    let ids: Vec<String> = form.iter().filter(|(n, _)| n == "org_ids").map(|(_, v)| v.clone()).collect();
+    let q = YearQuery { year: year.clone(), kind: kind.clone(), ..YearQuery::default() };
+    match uc::remind_units(&st, &p, &year, &kind, &ids).await {
+        Ok((_, _, b)) => coverage_page(&st, &p, q, Some((b.failed.is_empty(), b.summary("已催报", "个单位")))).await,
+        Err(e @ AppError::Invalid { .. }) => coverage_page(&st, &p, q, Some((false, e.message()))).await.map(|mut r| {
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }),
+        Err(e) => Err(e),
+    }
 }
 
 // ---- 共性 templates ----

@@ -187,7 +187,7 @@ fn filter_base(q: &TreeQuery) -> String {
 
 pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>, Q(q): Q<TreeQuery>) -> AppResult<Response> {
     let t = uc::tree_page(&st, &p, parse_id(&id)?, &q).await?;
-    let per_page = i64::try_from(uc::TREE_PAGE).unwrap_or(100);
+    let per_page = i64::try_from(t.size).unwrap_or(100);
     let pager = Pager::new(i64::try_from(t.page).unwrap_or(1), per_page, i64::try_from(t.total).unwrap_or(0), filter_base(&q));
     let counts = t.counts.iter().map(|(c, n)| (c.code(), c.label(), *n)).collect();
     let plan = t.access.plan;
