@@ -53,6 +53,8 @@ pub const DUTY: &[(&str, &str)] = &[
     ("duty_list.accept", "责任清单备案通过"),
     ("duty_list.return", "退回责任清单"),
     ("duty_list.copy", "复制上年清单"),
+    ("duty_list.export", "导出责任清单列表"),
+    ("duty_coverage.export", "导出全覆盖情况"),
     ("duty_list.remind", "催报责任清单"),
     ("duty_list.delete", "删除责任清单草稿"),
     ("duty_item.create", "新增清单事项"),

@@ -241,12 +241,8 @@ pub struct AuditFilter {
 }
 
 /// The audit log's sort keys (the entry number breaks ties).
-pub const SORTS: &[(&str, &[crate::builder::SortKey])] = &[
-    ("seq", &[crate::builder::SortKey::num("seq")]),
-    ("at", &[crate::builder::SortKey::num("at")]),
-    ("actor", &[crate::builder::SortKey::text("actor_name")]),
-    ("action", &[crate::builder::SortKey::text("action")]),
-];
+pub const SORTS: &[(&str, &[crate::builder::SortKey])] =
+    &[("seq", &[crate::builder::SortKey::num("seq")]), ("at", &[crate::builder::SortKey::num("at")]), ("actor", &[crate::builder::SortKey::text("actor_name")]), ("action", &[crate::builder::SortKey::text("action")])];
 
 fn filter_where(f: &AuditFilter) -> SqlBuilder {
     let mut b = SqlBuilder::new("FROM audit_log WHERE 1=1");

@@ -204,3 +204,70 @@ both!(paging_and_sorting_clamped_and_the_same_everywhere, |app: TestApp| async m
     assert!(t.contains("姓名 ▼") && t.contains(r#"<option value="50" selected>"#), "the arrow and the size shown");
     assert!(t.contains("sort=name&amp;size=50&amp;page=1"), "clicking again sorts the other way, keeping the size");
 });
+
+/// The header row (by its first cell) and the rows after it.
+fn table(bytes: &[u8], first: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let rows = lianzheng_docs::xlsx::read_rows(bytes).unwrap();
+    let h = rows.iter().position(|r| r.first().map(String::as_str) == Some(first)).unwrap_or_else(|| panic!("no header {first}: {rows:?}"));
+    (rows[h].clone(), rows[h + 1..].to_vec())
+}
+
+fn col(header: &[String], name: &str) -> usize {
+    header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}: {header:?}"))
+}
+
+both!(exports_carry_state_progress_and_latest_report, |app: TestApp| async move {
+    let jw = app.token("jw_staff").await;
+    let (c, _) = app.sign_in("jw_staff").await;
+    // the plan: each item's state, progress and latest report (text, day, unit)
+    let (_, v) = app.get_json(&jw, "/api/v1/duty/plans").await;
+    let plan = v["items"].as_array().unwrap().iter().find(|p| p["title"].as_str().unwrap().contains("党风廉政建设工作任务分工")).unwrap()["id"].as_i64().unwrap();
+    let (task, title, progress): (i64, String, i64) = app
+        .state
+        .db
+        .fetch_one(lianzheng_store::q("SELECT t.id, t.title, t.progress FROM tasks t WHERE t.plan_id = $1 AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id) AND EXISTS (SELECT 1 FROM task_reports r WHERE r.task_id = t.id) ORDER BY t.id LIMIT 1").bind(plan))
+        .await
+        .unwrap();
+    let (latest,): (String,) = app.state.db.fetch_one(lianzheng_store::q("SELECT text FROM task_reports WHERE task_id = $1 ORDER BY id DESC LIMIT 1").bind(task)).await.unwrap();
+    let bytes = c.get(app.url(&format!("/duty/plans/{plan}/export.xlsx"))).send().await.unwrap().bytes().await.unwrap();
+    let (header, rows) = table(&bytes, "序号");
+    assert_eq!(&header[..8], &["序号", "任务内容", "牵头领导", "牵头单位", "责任单位", "配合单位", "时限", "目标要求"], "the import's columns come first");
+    let row = rows.iter().find(|r| r[1] == title).unwrap();
+    assert_eq!(row[col(&header, "进度")], format!("{progress}%"));
+    assert!(!row[col(&header, "状态")].is_empty());
+    assert_eq!(row[col(&header, "最新进展")], latest);
+    assert_eq!(row[col(&header, "进展日期")].len(), 10, "a day: {row:?}");
+    assert!(!row[col(&header, "报送单位")].is_empty());
+    // an item without reports has its state and progress, and no report
+    let bare = rows.iter().find(|r| !r[col(&header, "状态")].is_empty() && r[col(&header, "最新进展")].is_empty()).expect("an item without a report");
+    assert!(bare[col(&header, "进度")].ends_with('%'));
+
+    // the lists: state, version, days and the reason of a return
+    let y = next_year();
+    let pz1 = filed_list(&app, &jw, "XW-JW-PZ1", "supervision").await;
+    let _pz2 = filed_list(&app, &jw, "XW-JW-PZ2", "supervision").await;
+    assert_eq!(app.send_json(Method::POST, &jw, &format!("/api/v1/duty/lists/{pz1}/review"), json!({"decision": "return", "reason": "请补充个性内容"})).await.0, 200);
+    let r = c.get(app.url(&format!("/duty/lists/export.xlsx?year={y}&sort=-title"))).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let (header, rows) = table(&r.bytes().await.unwrap(), "清单");
+    assert_eq!(rows.len(), 2);
+    let state = col(&header, "状态");
+    let returned = rows.iter().find(|r| r[state] == "已退回").unwrap();
+    assert_eq!(returned[col(&header, "退回原因")], "请补充个性内容");
+    assert_eq!(returned[col(&header, "版本")], "第1版");
+    assert_eq!(returned[col(&header, "报送日期")].len(), 10);
+    assert!(rows.iter().any(|r| r[state] == "待审核"), "{rows:?}");
+    assert!(rows[0][0] >= rows[1][0], "in the page's sort");
+    // coverage: every unit expected to file, with its state
+    let r = c.get(app.url(&format!("/duty/coverage/export.xlsx?year={y}&kind=supervision"))).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let (header, rows) = table(&r.bytes().await.unwrap(), "单位");
+    let (_, cov) = app.get_json(&jw, &format!("/api/v1/duty/coverage?year={y}&kind=supervision")).await;
+    assert_eq!(rows.len(), cov["items"].as_array().unwrap().len());
+    let state = col(&header, "状态");
+    assert!(rows.iter().any(|r| r[state] == "已退回") && rows.iter().any(|r| r[state] == "未建立"), "{rows:?}");
+    // exports are logged reads
+    for action in ["duty_list.export", "duty_coverage.export", "task_plan.export"] {
+        assert!(count_action(&app, action).await >= 1, "{action}");
+    }
+});

@@ -589,6 +589,19 @@ pub async fn reports(db: &Db, scope: &Scope, view: &TaskView) -> Result<Vec<Repo
     db.fetch_all(b.build()).await
 }
 
+/// The latest report on each item of a plan: (item, text, when, reporting unit). With a scope,
+/// only the reports of units inside it (what a reader who neither owns the plan nor leads the
+/// item may read); without one, every unit's.
+pub async fn latest_reports(db: &Db, plan_id: PlanId, scope: Option<&Scope>) -> Result<Vec<(TaskId, String, i64, String)>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT r.task_id, r.text, r.created_at, o.name FROM task_reports r JOIN orgs o ON o.id = r.org_id JOIN tasks t ON t.id = r.task_id WHERE t.plan_id = ");
+    b.bind(plan_id).push(" AND r.id = (SELECT MAX(r2.id) FROM task_reports r2 WHERE r2.task_id = r.task_id");
+    if let Some(scope) = scope {
+        b.push(" AND ").scope("r2.org_path", scope);
+    }
+    b.push(")");
+    db.fetch_all(b.build()).await
+}
+
 /// One report made by a unit inside the scope (the unit that filed it, not the reader's view).
 pub async fn get_report(db: &Db, scope: &Scope, id: ReportId) -> Result<Report, StoreError> {
     let mut b = SqlBuilder::new("SELECT r.id, r.task_id, r.org_id, r.org_path, o.name AS org_name, r.user_name, r.text, r.percent, r.created_at FROM task_reports r JOIN orgs o ON o.id = r.org_id WHERE r.id = ");

@@ -36,7 +36,14 @@ pub const SORTS: &[(&str, &str)] = &[("seq", "序号"), ("at", "时间"), ("acto
 
 impl AuditQuery {
     fn filter(&self) -> AuditFilter {
-        AuditFilter { actor: Some(self.actor.clone()), action: Some(self.action.clone()), entity: Some(self.entity.clone()), from: parse_day(&self.from), to: parse_day(&self.to).map(|t| t + 86400), sort: self.paging.sort() }
+        AuditFilter {
+            actor: Some(self.actor.clone()),
+            action: Some(self.action.clone()),
+            entity: Some(self.entity.clone()),
+            from: parse_day(&self.from),
+            to: parse_day(&self.to).map(|t| t + 86400),
+            sort: self.paging.sort(),
+        }
     }
 }
 

@@ -19,8 +19,8 @@ pub use lianzheng_store::attachments::Attachment;
 pub use lianzheng_store::org::{Org, OrgInput};
 pub use lianzheng_store::people::{Person, PersonInput, Post, PostInput};
 
-use crate::app::paging::{self, Paging};
 use crate::app::files::{self, Saved, Upload};
+use crate::app::paging::{self, Paging};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FieldErrors, OrgForm, PersonForm, PostForm, into_error};

@@ -15,6 +15,7 @@ use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::FieldErrors;
 use crate::state::AppState;
+use lianzheng_docs::xlsx::{Column, Table, write_tables};
 
 const TITLE_MAX: usize = 100;
 const CONTENT_MAX: usize = 1000;
@@ -149,6 +150,90 @@ pub async fn list_page(st: &AppState, p: &Principal, q: &ListQuery, paging: &Pag
         })
         .collect();
     Ok(ListPage { year, rows, total, page, size })
+}
+
+/// Lists an export holds at most (more is refused with a message, never cut short).
+const EXPORT_MAX: i64 = 5000;
+
+fn xlsx_err(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(format!("生成 Excel：{e}"))
+}
+
+/// Day (Beijing time) of a stored instant, or blank.
+fn day(t: Option<i64>) -> String {
+    t.map(|t| crate::layout::fmt_time(t).chars().take(10).collect()).unwrap_or_default()
+}
+
+/// 责任清单.xlsx: the lists table with the page's filters and sort, every list on one row with
+/// its state, version, filing and review days and the reason of a return.
+pub async fn export_lists(st: &AppState, p: &Principal, q: &ListQuery, paging: &Paging) -> AppResult<(String, Vec<u8>)> {
+    let v = Viewer::of(p)?;
+    let year = i64::from(year_or_current(&q.year));
+    let org_path = match q.org.trim().parse::<i64>().map(OrgId::new) {
+        Ok(id) => Some(lianzheng_store::org::get_in_scope(&st.db, &v.scope, id).await.map(|o| o.path).unwrap_or_else(|_| "/none/".into())),
+        Err(_) => None,
+    };
+    let own = match v.sees {
+        Sees::All => None,
+        Sees::Nothing => return Err(AppError::Forbidden),
+        Sees::Own => Some(v.person_id),
+    };
+    let f = ListFilter { year, kind: Some(q.kind.clone()), status: Some(q.status.clone()), org_path, own, sort: paging.sort() };
+    let (rows, total) = store::page(&st.db, &v.scope, &f, 0, EXPORT_MAX).await?;
+    if total > EXPORT_MAX {
+        return Err(AppError::invalid(format!("符合条件的清单有 {total} 份，超过一次导出的上限 {EXPORT_MAX} 份，请按单位或状态筛选后分次导出")));
+    }
+    let rows: Vec<DutyList> = rows.into_iter().filter(|l| v.sees(l)).collect();
+    let headers: [(&str, f64); 12] =
+        [("清单", 40.0), ("单位", 24.0), ("责任人", 12.0), ("类型", 12.0), ("共性", 6.0), ("个性", 6.0), ("状态", 10.0), ("版本", 6.0), ("报送日期", 12.0), ("审核日期", 12.0), ("退回原因", 30.0), ("年度", 6.0)];
+    let columns = headers.iter().map(|(h, w)| Column { header: h.to_string(), width: Some(*w), text: h.ends_with("日期") }).collect();
+    let data = rows
+        .iter()
+        .map(|l| {
+            vec![
+                l.title.clone(),
+                l.org_name.clone(),
+                l.holder_label(),
+                l.kind_label().to_string(),
+                l.common_count.to_string(),
+                l.specific_count.to_string(),
+                l.status.label().to_string(),
+                if l.current_version > 0 { format!("第{}版", l.current_version) } else { String::new() },
+                day(l.submitted_at),
+                day(l.reviewed_at),
+                if l.status == ListStatus::Returned { l.return_reason.clone().unwrap_or_default() } else { String::new() },
+                l.year.to_string(),
+            ]
+        })
+        .collect();
+    let bytes = write_tables(&[Table { title: Some(format!("{year}年度责任清单")), sheet_name: "责任清单".into(), columns, rows: data }]).map_err(xlsx_err)?;
+    p.log_read(st, "duty_list.export", "duty_list", None, serde_json::json!({"year": year, "rows": rows.len()})).await?;
+    Ok((format!("{year}年度责任清单.xlsx"), bytes))
+}
+
+/// 全覆盖.xlsx: every unit expected to file, its list's state, items, lateness and the last 催报.
+pub async fn export_coverage(st: &AppState, p: &Principal, year: &str, kind: &str) -> AppResult<(String, Vec<u8>)> {
+    let (year, kind, rows) = coverage(st, p, year, kind).await?;
+    let headers: [(&str, f64); 7] = [("单位", 30.0), ("单位类型", 14.0), ("状态", 10.0), ("共性", 6.0), ("个性", 6.0), ("逾期未报", 10.0), ("最近催报", 12.0)];
+    let columns = headers.iter().map(|(h, w)| Column { header: h.to_string(), width: Some(*w), text: *h == "最近催报" }).collect();
+    let data = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.org_name.clone(),
+                r.org_kind.clone(),
+                r.status.map(|s| s.label()).unwrap_or("未建立").to_string(),
+                r.common.to_string(),
+                r.specific.to_string(),
+                if r.late { "是" } else { "" }.to_string(),
+                if r.filed() { String::new() } else { r.reminded.clone().unwrap_or_default() },
+            ]
+        })
+        .collect();
+    let title = format!("{year}年度{}全覆盖情况", kind.label());
+    let bytes = write_tables(&[Table { title: Some(title.clone()), sheet_name: "全覆盖".into(), columns, rows: data }]).map_err(xlsx_err)?;
+    p.log_read(st, "duty_coverage.export", "duty_list", None, serde_json::json!({"year": year, "kind": kind.code(), "rows": rows.len()})).await?;
+    Ok((format!("{title}.xlsx"), bytes))
 }
 
 /// Ids of a batch as sent: at most [`BATCH_MAX`], each once, in the order given.

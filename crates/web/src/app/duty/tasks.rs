@@ -784,9 +784,23 @@ fn xlsx_columns() -> Vec<Column> {
     XLSX_HEADERS.iter().zip(w).enumerate().map(|(i, (h, w))| Column { header: h.to_string(), width: Some(w), text: i == 0 || i == 6 }).collect()
 }
 
-fn node_cells(n: &Node) -> Vec<String> {
+/// Columns the export adds after the import's: how each item stands and its latest report.
+const EXPORT_EXTRA: [(&str, f64); 5] = [("状态", 10.0), ("进度", 8.0), ("最新进展", 48.0), ("进展日期", 12.0), ("报送单位", 20.0)];
+
+fn export_columns() -> Vec<Column> {
+    let mut c = xlsx_columns();
+    c.extend(EXPORT_EXTRA.iter().map(|(h, w)| Column { header: h.to_string(), width: Some(*w), text: *h == "进展日期" }));
+    c
+}
+
+fn node_cells(n: &Node, latest: Option<&(TaskId, String, i64, String)>) -> Vec<String> {
     let t = &n.task;
-    vec![
+    let progress = n.rollup.map(|r| r.progress).unwrap_or(t.progress);
+    let (report, day, by) = match latest {
+        Some((_, text, at, org)) => (text.clone(), crate::layout::fmt_time(*at).chars().take(10).collect(), org.clone()),
+        None => (String::new(), String::new(), String::new()),
+    };
+    let mut cells = vec![
         n.number.clone(),
         t.title.clone(),
         t.lead_leader.clone().unwrap_or_default(),
@@ -795,15 +809,33 @@ fn node_cells(n: &Node) -> Vec<String> {
         n.cooperating.iter().map(|o| o.org_name.as_str()).collect::<Vec<_>>().join("、"),
         t.deadline.clone().unwrap_or_default(),
         t.target.clone().unwrap_or_default(),
-    ]
+    ];
+    // an item shown only as the context of one the reader may open: no figures of its own
+    if n.open {
+        cells.extend([n.colour.label().to_string(), format!("{progress}%"), report, day, by]);
+    } else {
+        cells.extend(std::iter::repeat_n(String::new(), EXPORT_EXTRA.len()));
+    }
+    cells
 }
 
-/// The tree as the caller sees it (with the query's filters) as XLSX: (file name, bytes).
+/// The tree as the caller sees it (with the query's filters) as XLSX: (file name, bytes). Each
+/// item carries its state (the page's colour), progress and the latest report the caller may
+/// read (the plan's owner and an item's lead unit read every unit's; others their own units').
 pub async fn export(st: &AppState, p: &Principal, id: PlanId, q: &TreeQuery) -> AppResult<(String, Vec<u8>)> {
     let (access, nodes) = tree(st, p, id, q).await?;
     let plan = access.plan;
-    let rows = nodes.iter().map(node_cells).collect();
-    let bytes = write_tables(&[Table { title: Some(plan.title.clone()), sheet_name: "任务分工".into(), columns: xlsx_columns(), rows }]).map_err(|e| AppError::Internal(format!("生成 Excel：{e}")))?;
+    let scope = p.require(Permission::ViewDuty)?;
+    let all: HashMap<TaskId, (TaskId, String, i64, String)> = store::latest_reports(&st.db, plan.id, None).await?.into_iter().map(|r| (r.0, r)).collect();
+    let own: HashMap<TaskId, (TaskId, String, i64, String)> = if access.owner { HashMap::new() } else { store::latest_reports(&st.db, plan.id, Some(&scope)).await?.into_iter().map(|r| (r.0, r)).collect() };
+    let rows = nodes
+        .iter()
+        .map(|n| {
+            let sees_all = access.owner || n.task.lead_org_path.as_deref().is_some_and(|l| scope.contains(l));
+            node_cells(n, if sees_all { all.get(&n.task.id) } else { own.get(&n.task.id) })
+        })
+        .collect();
+    let bytes = write_tables(&[Table { title: Some(plan.title.clone()), sheet_name: "任务分工".into(), columns: export_columns(), rows }]).map_err(|e| AppError::Internal(format!("生成 Excel：{e}")))?;
     p.log_read(st, "task_plan.export", "task_plan", Some(plan.id.to_string()), serde_json::json!({"rows": nodes.len()})).await?;
     Ok((format!("{}.xlsx", plan.title), bytes))
 }

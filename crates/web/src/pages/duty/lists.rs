@@ -13,11 +13,11 @@ use serde::Deserialize;
 use super::year_or_current;
 use crate::app::duty::lists::{self as uc, Coverage, DutyItem, DutyList, ItemInput, ListKind, ListStatus, ListVersion, Notice, Template as CommonTemplate};
 use crate::app::org::units;
+use crate::app::paging::Paging;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::flash::{self, Flash};
 use crate::forms::{FieldErrors, PageForm, Q, parse_id};
-use crate::app::paging::Paging;
 use crate::layout::{Errs, Layout, Pager, UnitChoice, UnitPicker, fmt_time};
 use crate::pages::{render, render_status};
 use crate::state::AppState;
@@ -35,7 +35,9 @@ pub fn routes() -> Router<AppState> {
         .route("/duty/lists/{id}/submit", post(submit))
         .route("/duty/lists/{id}/delete", post(delete_list))
         .route("/duty/lists/{id}/review", post(review))
+        .route("/duty/lists/export.xlsx", get(export_lists))
         .route("/duty/coverage", get(coverage))
+        .route("/duty/coverage/export.xlsx", get(export_coverage))
         .route("/duty/coverage/remind", post(remind))
         .route("/duty/templates", get(templates).post(create_template))
         .route("/duty/templates/{id}", get(template))
@@ -332,6 +334,16 @@ pub async fn review_batch(State(st): State<AppState>, p: Principal, PageForm(for
         }),
         Err(e) => Err(e),
     }
+}
+
+pub async fn export_lists(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
+    let (name, bytes) = uc::export_lists(&st, &p, &uc::ListQuery { year: q.year.clone(), kind: q.kind.clone(), status: q.status.clone(), org: q.org.clone() }, &q.paging).await?;
+    Ok(crate::xlsx_io::download(bytes, &name))
+}
+
+pub async fn export_coverage(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
+    let (name, bytes) = uc::export_coverage(&st, &p, &q.year, &q.kind).await?;
+    Ok(crate::xlsx_io::download(bytes, &name))
 }
 
 // ---- coverage ----
