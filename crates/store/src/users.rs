@@ -64,6 +64,16 @@ pub async fn get_by_username(db: &Db, username: &str) -> Result<Option<User>, St
 }
 
 pub async fn list(db: &Db, q_text: Option<&str>, offset: i64, limit: i64) -> Result<(Vec<User>, i64), StoreError> {
+    list_sorted(db, q_text, &crate::builder::Sort::default(), offset, limit).await
+}
+
+/// The accounts table's sort keys (the id breaks ties; a name is compared by its characters'
+/// code points on both databases: accounts have no pinyin column).
+pub const SORTS: &[(&str, &[crate::builder::SortKey])] =
+    &[("username", &[crate::builder::SortKey::text("username")]), ("name", &[crate::builder::SortKey::text("display_name")]), ("login", &[crate::builder::SortKey::num("last_login_at").nullable()])];
+
+/// One page of accounts matching the text, sorted by a key of [`SORTS`] (else by id).
+pub async fn list_sorted(db: &Db, q_text: Option<&str>, sort: &crate::builder::Sort, offset: i64, limit: i64) -> Result<(Vec<User>, i64), StoreError> {
     let mut b = crate::SqlBuilder::new("FROM users WHERE 1=1");
     if let Some(t) = q_text.filter(|s| !s.trim().is_empty()) {
         let like = format!("%{}%", t.trim());
@@ -71,7 +81,11 @@ pub async fn list(db: &Db, q_text: Option<&str>, offset: i64, limit: i64) -> Res
     }
     let total = db.scalar_i64(b.clone_with("SELECT COUNT(*) ").build()).await?;
     let mut page = b.clone_with(&format!("SELECT {COLS} "));
-    page.push(&format!(" ORDER BY id LIMIT {limit} OFFSET {offset}"));
+    match sort.pick(SORTS) {
+        Some(keys) => page.order_by(db.backend(), keys, sort.desc, "id"),
+        None => page.push(" ORDER BY id"),
+    };
+    page.push(&format!(" LIMIT {} OFFSET {}", limit.max(1), offset.max(0)));
     Ok((db.fetch_all(page.build()).await?, total))
 }
 

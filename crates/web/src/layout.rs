@@ -408,4 +408,23 @@ mod tree_order_tests {
         let part = vec![org(12, Some(9), "机关党支部", 3, 1), org(9, Some(1), "某某县教育局", 2, 8)];
         assert_eq!(tree_order(&part).iter().map(|(o, d)| (o.id.get(), *d)).collect::<Vec<_>>(), vec![(9, 0), (12, 1)]);
     }
+
+    #[test]
+    fn pager_links_keep_filters_sort_and_size() {
+        const SORTS: &[(&str, &str)] = &[("name", "姓名"), ("org", "单位")];
+        let p = Pager::new(9, 20, 45, "q=%E5%BC%A0&org=3&page=2&".into()).sorted("-name", SORTS);
+        assert_eq!((p.page, p.pages), (3, 3), "a page past the end is the last");
+        assert_eq!(p.href(2), "?q=%E5%BC%A0&org=3&sort=-name&size=20&page=2");
+        assert_eq!(p.base, "q=%E5%BC%A0&org=3&page=2&sort=-name&");
+        // the sorted column's arrow; a click sorts the other way from the first page
+        assert!(p.th("name", "姓名").contains("姓名 ▼") && p.th("name", "姓名").contains("sort=name&amp;size=20&amp;page=1"));
+        assert!(p.th("org", "单位").contains(r#"aria-sort="none""#) && p.th("org", "单位").contains("sort=org&amp;"));
+        assert_eq!(p.hidden(), vec![("q".to_string(), "张".to_string()), ("org".into(), "3".into()), ("sort".into(), "-name".into())]);
+        assert_eq!(p.sort_options().iter().filter(|o| o.2).map(|o| o.0.as_str()).collect::<Vec<_>>(), vec!["-name"]);
+        // a sort key not offered is dropped, labels are escaped
+        let p = Pager::new(1, 20, 0, String::new()).sorted("x');--", SORTS);
+        assert_eq!(p.sort, "");
+        assert_eq!(p.pages, 1);
+        assert!(p.th("name", "<b>").contains("&lt;b&gt;"));
+    }
 }

@@ -430,6 +430,24 @@ pub async fn list_accounts(st: &AppState, p: &Principal, perm: Permission, q: &s
     Ok(users::list(&st.db, Some(q), (page - 1) * 50, 50).await?)
 }
 
+/// The accounts table's sortable columns: (key, label).
+pub const ACCOUNT_SORTS: &[(&str, &str)] = &[("username", "用户名"), ("name", "姓名"), ("login", "最近登录")];
+
+/// A page of accounts with the page's size and sort: (rows, total, page clamped, size).
+pub async fn list_accounts_page(st: &AppState, p: &Principal, perm: Permission, q: &str, paging: &crate::app::paging::Paging) -> AppResult<(Vec<User>, i64, i64, i64)> {
+    if !matches!(perm, Permission::ManageAccounts | Permission::ManageGrants) {
+        return Err(AppError::Forbidden);
+    }
+    p.require(perm)?;
+    let (size, asked, sort) = (paging.size(50), paging.page(), paging.sort());
+    let (mut rows, total) = users::list_sorted(&st.db, Some(q), &sort, (asked - 1) * size, size).await?;
+    let page = crate::app::paging::clamp(asked, size, total);
+    if page != asked {
+        rows = users::list_sorted(&st.db, Some(q), &sort, (page - 1) * size, size).await?.0;
+    }
+    Ok((rows, total, page, size))
+}
+
 /// Organisations to choose from (an account's unit, a grant's scope).
 pub async fn org_choices(st: &AppState, p: &Principal) -> AppResult<Vec<(OrgId, String)>> {
     require_account_view(p)?;

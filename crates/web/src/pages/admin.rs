@@ -58,12 +58,12 @@ struct UsersPage {
 #[serde(default)]
 pub struct UsersQuery {
     q: String,
-    page: String,
+    #[serde(flatten)]
+    paging: crate::app::paging::Paging,
 }
 
 async fn users_page(st: &AppState, p: &Principal, perm: Permission, q: UsersQuery, form: UserForm, errors: Errs, message: Option<String>) -> AppResult<Response> {
-    let page = q.page.parse::<i64>().unwrap_or(1).max(1);
-    let (rows, total) = accounts::list_accounts(st, p, perm, &q.q, page).await?;
+    let (rows, total, page, size) = accounts::list_accounts_page(st, p, perm, &q.q, &q.paging).await?;
     let base = if q.q.is_empty() { String::new() } else { format!("{}&", serde_urlencoded::to_string([("q", q.q.as_str())]).unwrap_or_default()) };
     let (heading, href, active) = if perm == Permission::ManageAccounts { ("账号管理", "/admin/users", "/admin/users") } else { ("授权管理", "/admin/grants", "/admin/grants") };
     let orgs = if perm == Permission::ManageAccounts { accounts::org_choices(st, p).await? } else { vec![] };
@@ -82,7 +82,7 @@ async fn users_page(st: &AppState, p: &Principal, perm: Permission, q: UsersQuer
                     (u, t)
                 })
                 .collect(),
-            pager: Pager::new(page, 50, total, base),
+            pager: Pager::new(page, size, total, base).sorted(&q.paging.sort, accounts::ACCOUNT_SORTS),
             can_create: perm == Permission::ManageAccounts,
             form,
             errors,

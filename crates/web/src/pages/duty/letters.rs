@@ -14,11 +14,12 @@ use serde::Deserialize;
 use super::year_or_current;
 use crate::app::duty::letters::{self as uc, Flag, KINDS, Letter, LetterTemplate, PLACEHOLDERS};
 use crate::app::org::units;
+use crate::app::paging::{self, Paging};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::flash::{self, Flash};
 use crate::forms::{FieldErrors, PageForm, Q, file_field, parse_id};
-use crate::layout::{Errs, Layout, fmt_time};
+use crate::layout::{Errs, Layout, Pager, fmt_time};
 use crate::pages::{render, render_status};
 use crate::state::AppState;
 
@@ -47,6 +48,23 @@ pub struct LettersQuery {
     flagged: String,
     kind: String,
     done: String,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
+impl LettersQuery {
+    /// The filters as the pager keeps them (page, size added by it).
+    fn base(&self, year: i64) -> String {
+        let year = year.to_string();
+        let pairs: Vec<(&str, &str)> = [("year", year.as_str()), ("status", self.status.as_str()), ("flagged", self.flagged.as_str()), ("kind", self.kind.as_str())].into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        format!("{}&", serde_urlencoded::to_string(pairs).unwrap_or_default())
+    }
+    /// One page of rows already read (the counts above the table are over all of them).
+    fn page<T>(&self, year: i64, rows: Vec<T>) -> (Pager, Vec<T>) {
+        let (total, size) = (i64::try_from(rows.len()).unwrap_or(0), self.paging.size(paging::DEFAULT_SIZE));
+        let (page, rows) = paging::slice(rows, self.paging.page(), size);
+        (Pager::new(page, size, total, self.base(year)), rows)
+    }
 }
 
 #[derive(Template)]
@@ -56,6 +74,7 @@ struct LettersPage {
     year: i64,
     q: LettersQuery,
     rows: Vec<Letter>,
+    pager: Pager,
     templates: Vec<LetterTemplate>,
     signed: usize,
     can_edit: bool,
@@ -72,7 +91,8 @@ pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<LettersQuer
         "" => None,
         n => Some(format!("已生成责任书 {n} 份，并完成雷同检查")),
     };
-    render(&LettersPage { l: Layout::new(&st, &p, "责任书", "/duty/letters"), year, q, rows, templates, signed, can_edit, can_review: p.can(Permission::ReviewDuty), info })
+    let (pager, rows) = q.page(year, rows);
+    render(&LettersPage { l: Layout::new(&st, &p, "责任书", "/duty/letters"), year, q, rows, pager, templates, signed, can_edit, can_review: p.can(Permission::ReviewDuty), info })
 }
 
 #[derive(Template)]
@@ -218,6 +238,7 @@ struct FlagsPage {
     year: i64,
     q: LettersQuery,
     rows: Vec<Flag>,
+    pager: Pager,
     open: usize,
     info: Option<String>,
 }
@@ -229,7 +250,8 @@ pub async fn flags(State(st): State<AppState>, p: Principal, Q(q): Q<LettersQuer
         "" => None,
         n => Some(format!("已重新检查本年度全部责任书，发现 {n} 处问题")),
     };
-    render(&FlagsPage { l: Layout::new(&st, &p, "雷同检查", "/duty/flags"), year, q, rows, open, info })
+    let (pager, rows) = q.page(year, rows);
+    render(&FlagsPage { l: Layout::new(&st, &p, "雷同检查", "/duty/flags"), year, q, rows, pager, open, info })
 }
 
 pub async fn recheck(State(st): State<AppState>, p: Principal, PageForm(form): PageForm<BodyForm>) -> AppResult<Response> {
