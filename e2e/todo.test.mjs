@@ -84,7 +84,7 @@ test('催报 from 全覆盖 reaches the unit\'s 待办 and list page', { timeout
   await jw.goto(url(`/duty/coverage?year=${year}&kind=main`));
   const button = jw.locator('#remind');
   assert.match(await button.innerText(), /一键催报/);
-  const confirm = await jw.locator('form[action="/duty/coverage/remind"]').getAttribute('data-confirm');
+  const confirm = await jw.locator('form[action="/duty/coverage/remind"]:not(#batch)').getAttribute('data-confirm');
   assert.match(confirm, /发送催报/);
   await Promise.all([jw.waitForURL(/sent=\d+/), button.click()]);
   assert.match(await jw.locator('.alert-success').innerText(), /催报/);
