@@ -13,7 +13,7 @@ use crate::forms::Q;
 use crate::state::AppState;
 
 pub const OPS: &[Op] = &[
-    Op { method: "get", path: "/audit", summary: "审计日志（安全审计员）", tag: "审计", route: || get(audit_list) },
+    Op { method: "get", path: "/audit", summary: "审计日志（安全审计员；page, size=20|50|100, sort=seq|at|actor|action，前加 - 为降序）", tag: "审计", route: || get(audit_list) },
     Op { method: "post", path: "/audit/verify", summary: "校验审计日志链（安全审计员）", tag: "审计", route: || post(audit_verify) },
 ];
 
