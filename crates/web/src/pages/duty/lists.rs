@@ -411,7 +411,7 @@ async fn coverage_page(st: &AppState, p: &Principal, q: YearQuery, batch: Option
         filed,
         late,
         only_common,
-        deadline: format!("{year}-{}", crate::app::settings::list_deadline(&st)),
+        deadline: format!("{year}-{}", crate::app::settings::list_deadline(st)),
         remindable,
         info,
     })
