@@ -1,7 +1,8 @@
 //! Demo data for 定责 — 责任书: a template of 县委, letters generated for every leader and unit
-//! with a list, and the three defects the inspection looks for (seed 001): one letter copied from
-//! another unit's, one copied from the signer's own letter of last year, and one carrying
-//! "不办人情案、金钱案、关系案" in a non-judicial unit.
+//! with an accepted (已备案) list, and the three defects the inspection looks for, each once: one
+//! letter copied from another unit's (发改局 from 人民政府办公室), one copied from the signer's own
+//! letter of last year (王建国), and one carrying "不办人情案、金钱案、关系案" in a non-judicial
+//! unit (教育局).
 
 use lianzheng_core::ids::{LetterId, OrgId, PersonId};
 use lianzheng_core::org::Scope;
@@ -25,20 +26,20 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
 
     let mut tx = st.db.begin().await?;
     let t = letters::create_template(&mut tx, &actor, &all, year, county, "responsibility", &format!("{year}年度党风廉政建设责任书"), DEFAULT_BODY).await?;
-    let made = letters::generate(&mut tx, &actor, &all, t).await?;
+    let (made, _) = letters::generate(&mut tx, &actor, &all, t).await?;
     tx.commit().await?;
 
     // the defects
     let letter_of = |sql: &'static str| async move { st.db.fetch_optional::<(LetterId, String, i64)>(q(sql)).await };
-    let d01 = letter_of("SELECT l.id, l.body, l.version FROM letters l JOIN orgs o ON o.id = l.org_id WHERE o.code = 'XW-D01' AND l.person_id IS NULL").await?;
-    let d05 = letter_of("SELECT l.id, l.body, l.version FROM letters l JOIN orgs o ON o.id = l.org_id WHERE o.code = 'XW-D05' AND l.person_id IS NULL").await?;
+    let d02 = letter_of("SELECT l.id, l.body, l.version FROM letters l JOIN orgs o ON o.id = l.org_id WHERE o.code = 'XW-D02' AND l.person_id IS NULL").await?;
+    let d07 = letter_of("SELECT l.id, l.body, l.version FROM letters l JOIN orgs o ON o.id = l.org_id WHERE o.code = 'XW-D07' AND l.person_id IS NULL").await?;
     let edu = letter_of("SELECT l.id, l.body, l.version FROM letters l JOIN orgs o ON o.id = l.org_id WHERE o.code = 'XW-D08' AND l.person_id IS NULL").await?;
     let wang = letter_of("SELECT l.id, l.body, l.version FROM letters l JOIN people p ON p.id = l.person_id WHERE p.name = '王建国'").await?;
     let mut tx = st.db.begin().await?;
-    if let (Some((_, body, _)), Some((id5, _, v5))) = (&d01, &d05) {
-        // 统战部 copies 县委办公室's letter, changing only the names
-        let copied = body.replace("中共某某县委办公室", "中共某某县委统战部");
-        letters::update_body(&mut tx, &actor, &all, *id5, *v5, &copied).await?;
+    if let (Some((_, body, _)), Some((id7, _, v7))) = (&d02, &d07) {
+        // 发改局 copies 人民政府办公室's letter, changing only the names
+        let copied = body.replace("某某县人民政府办公室", "某某县发展和改革局");
+        letters::update_body(&mut tx, &actor, &all, *id7, *v7, &copied).await?;
     }
     if let Some((id, body, v)) = &edu {
         let foreign = format!("{body}\n\n四、补充承诺\n严格执行廉洁从业规定，做到不办人情案、金钱案、关系案。");

@@ -32,6 +32,7 @@ fn specifics(code: &str) -> &'static [&'static str] {
         "XW-D01" => &["规范公文运转和督查督办，重要事项办理情况每月通报", "严格公务接待和公车使用管理，每季度公示接待费用", "加强机要保密管理，落实涉密人员离岗脱密期要求"],
         "XW-D02" => &["规范政府采购和政府投资项目审批，全程留痕可查", "加强政务服务窗口作风建设，开展“好差评”监督", "落实政务公开，重大行政决策公开征求意见"],
         "XW-D03" => &["严把干部选拔任用政治关、品行关、廉洁关，凡提必听纪委意见", "落实领导干部个人有关事项报告抽查核实制度", "加强年轻干部日常管理监督，开展任前廉政谈话"],
+        "XW-D07" => &["严格政府投资项目审批和核准备案，重大项目全程公开", "加强价格监测和收费监管，防止利用审批权限谋取私利", "规范粮食储备和物资采购管理，每半年开展一次专项检查"],
         "XW-D05" => &["规范民族宗教事务管理，严格宗教活动场所资金监管", "加强统一战线对象廉洁教育，每年开展一次专题座谈", "规范社团组织管理，防止借统战名义谋取私利"],
         _ => &["结合本单位业务特点，梳理廉政风险点并制定防控措施"],
     }
@@ -86,9 +87,11 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
         lists::add_item(&mut tx, &actor, &all, l, Some("一岗双责".into()), text).await?;
     }
     lists::submit(&mut tx, &actor, &all, l).await?;
+    lists::review(&mut tx, &actor, &all, l, true, None).await?;
 
-    // other departments in every state: submitted, returned, draft with only 共性, none at all
-    for (code, state) in [("XW-D01", "submitted"), ("XW-D02", "accepted"), ("XW-D03", "returned"), ("XW-D04", "draft"), ("XW-D05", "submitted"), ("XW-D07", "draft")] {
+    // other departments in every state: submitted, returned, draft with only 共性, none at all;
+    // letters are generated from the accepted ones only (人民政府办公室, 发改局)
+    for (code, state) in [("XW-D01", "submitted"), ("XW-D02", "accepted"), ("XW-D03", "returned"), ("XW-D04", "draft"), ("XW-D05", "submitted"), ("XW-D07", "accepted")] {
         let id = org(&mut tx, code).await?;
         let name: (String,) = tx.fetch_one(q("SELECT name FROM orgs WHERE id = $1").bind(id)).await?;
         let l = lists::create(&mut tx, &actor, &all, year, id, ListKind::Main, None, &format!("{}{year}年党风廉政建设主体责任清单", name.0)).await?;

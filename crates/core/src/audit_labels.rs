@@ -73,6 +73,8 @@ pub const DUTY: &[(&str, &str)] = &[
     ("task_plan.copy", "复制上年任务分工"),
     ("task_plan.export", "导出任务分工"),
     ("task_plan.document", "生成责任分工公文"),
+    ("duty_list.document", "下载责任清单（Word）"),
+    ("letter.document", "下载责任书（Word）"),
     ("task.create", "新增任务事项"),
     ("task.update", "修改任务事项"),
     ("task.delete", "删除任务事项"),

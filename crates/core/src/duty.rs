@@ -82,6 +82,14 @@ pub fn format_date(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
+/// The 成文日期 of a generated document: the 印发 date stored with it (`YYYY-MM-DD`), or for a
+/// document stored before that date was kept, the day it was created (China time) — never the
+/// day it is downloaded. As (year, month, day) for the DOCX writer.
+pub fn issue_date(stored: Option<&str>, created_at: i64) -> (i32, u32, u32) {
+    let d = stored.and_then(parse_date).unwrap_or_else(|| time::OffsetDateTime::from_unix_timestamp(created_at).map(|t| t.to_offset(time::macros::offset!(+8)).date()).unwrap_or(Date::MIN));
+    (d.year(), u32::from(u8::from(d.month())), u32::from(d.day()))
+}
+
 /// The same day a year later (29 February becomes 28 February).
 pub fn next_year(d: Date) -> Date {
     let y = d.year() + 1;
@@ -151,6 +159,14 @@ impl Default for PlanStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue_date_is_the_stored_day_else_the_creation_day() {
+        assert_eq!(issue_date(Some("2026-03-05"), 0), (2026, 3, 5));
+        // 2026-01-31 20:00 UTC is 1 February in China
+        assert_eq!(issue_date(None, 1_769_889_600), (2026, 2, 1));
+        assert_eq!(issue_date(Some("bad"), 1_769_889_600), (2026, 2, 1));
+    }
     use time::macros::date;
 
     #[test]

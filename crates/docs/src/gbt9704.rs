@@ -55,8 +55,13 @@ pub enum Block {
     /// 正文段落，首行缩进二字；可含 `\n` 强制换行。
     Paragraph(String),
     /// 表格：通栏、带边框，表头行加粗并在每页重复。
-    /// `widths` 为各列的相对宽度（按比例分配版心宽度），`None` 时按内容估算。
-    Table { headers: Vec<String>, rows: Vec<Vec<String>>, widths: Option<Vec<u32>> },
+    /// `widths` 为各列的相对宽度（按比例分配版心宽度），`None` 时按内容估算（序号等短列
+    /// 按内容不折行，其余宽度按各列文字量分配，单位名称等词不被拆成多行）。
+    /// `landscape` 时表格单独成横向页（一节），前后正文仍为纵向。
+    Table { headers: Vec<String>, rows: Vec<Vec<String>>, widths: Option<Vec<u32>>, landscape: bool },
+    /// 签订双方落款（责任书）：并排各一栏，每栏若干行（单位盖章、签字、日期），无边框。
+    /// 正文含此块时不再另排发文机关署名与成文日期（日期写在栏中）。
+    Parties(Vec<Vec<String>>),
 }
 
 // ---------------------------------------------------------------------------
@@ -91,6 +96,8 @@ const BODY_SZ: u32 = 32;
 /// 小于字号时让每个汉字占两格（每行只剩 14 字），见 DECISION.md。
 const CHAR_PITCH: u32 = TEXT_W / CHARS_PER_LINE;
 const CHAR_SPACING: i64 = CHAR_PITCH as i64 - (BODY_SZ as i64) * 10;
+/// 横向页的版心宽度：纸张横放，左右页边距同纵向。
+const LANDSCAPE_TEXT_W: u32 = PAGE_H - MARGIN_LEFT - MARGIN_RIGHT;
 /// 页脚距纸张下边缘：页码一字线约在版心下边缘之下 7mm。
 const FOOTER_DIST: u32 = mm(25);
 /// 4号字（14pt）一个字宽，用于版记与页码的“空一字”。
@@ -283,34 +290,51 @@ fn document_xml(doc: &OfficialDocument, date: &str) -> Result<String, DocError> 
     }
     body.push_str(&body_blocks(&doc.body)?);
     body.push_str(&attachment_block(&doc.attachments));
-    body.push_str(&signature_block(doc.signature.as_deref(), date));
+    if !doc.body.iter().any(|b| matches!(b, Block::Parties(_))) {
+        body.push_str(&signature_block(doc.signature.as_deref(), date));
+    }
     body.push_str(&colophon_block(&doc.cc, doc.printer.as_deref(), date));
     // 最后一段：表格之后必须有段落；浮动的版记表格也锚定在这里。
     body.push_str(&para(r#"<w:pStyle w:val="GwPlain"/><w:snapToGrid w:val="0"/><w:spacing w:line="20" w:lineRule="exact"/><w:rPr><w:sz w:val="2"/></w:rPr>"#, ""));
 
-    let sect = format!(
+    let sect = sect_xml(false, !body.contains("<w:sectPr>"));
+    Ok(format!(r#"{XML_DECL}<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>{body}{sect}</w:body></w:document>"#))
+}
+
+/// 一节的页面设置。`first`：文档的第一节（页码从 1 起；后面的节接续页码）。横向节纸张横放，
+/// 页边距同纵向（左右 28/26mm，上下 37/35mm 不变会使横向版心过矮，所以上下取左右的值）。
+fn sect_xml(landscape: bool, first: bool) -> String {
+    let (pw, ph, orient, mt, mb) = if landscape { (PAGE_H, PAGE_W, r#" w:orient="landscape""#, MARGIN_LEFT, MARGIN_LEFT) } else { (PAGE_W, PAGE_H, "", MARGIN_TOP, MARGIN_BOTTOM) };
+    let start = if first { r#" w:start="1""# } else { "" };
+    format!(
         concat!(
             r#"<w:sectPr>"#,
             r#"<w:footerReference w:type="default" r:id="rIdFooterOdd"/>"#,
             r#"<w:footerReference w:type="even" r:id="rIdFooterEven"/>"#,
-            r#"<w:pgSz w:w="{pw}" w:h="{ph}"/>"#,
+            r#"<w:type w:val="nextPage"/>"#,
+            r#"<w:pgSz w:w="{pw}" w:h="{ph}"{orient}/>"#,
             r#"<w:pgMar w:top="{mt}" w:right="{mr}" w:bottom="{mb}" w:left="{ml}" w:header="851" w:footer="{fd}" w:gutter="0"/>"#,
-            r#"<w:pgNumType w:fmt="decimal" w:start="1"/>"#,
+            r#"<w:pgNumType w:fmt="decimal"{start}/>"#,
             r#"<w:cols w:space="425"/>"#,
             r#"<w:docGrid w:type="lines" w:linePitch="{lp}"/>"#,
             r#"</w:sectPr>"#
         ),
-        pw = PAGE_W,
-        ph = PAGE_H,
-        mt = MARGIN_TOP,
+        pw = pw,
+        ph = ph,
+        orient = orient,
+        mt = mt,
         mr = MARGIN_RIGHT,
-        mb = MARGIN_BOTTOM,
+        mb = mb,
         ml = MARGIN_LEFT,
         fd = FOOTER_DIST,
         lp = LINE_PITCH,
-    );
+        start = start,
+    )
+}
 
-    Ok(format!(r#"{XML_DECL}<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>{body}{sect}</w:body></w:document>"#))
+/// A paragraph that ends a section (its properties describe the section before it).
+fn section_break(landscape: bool, first: bool) -> String {
+    format!(r#"<w:p><w:pPr><w:pStyle w:val="GwPlain"/>{}</w:pPr></w:p>"#, sect_xml(landscape, first))
 }
 
 /// 版头：发文机关标志、发文字号、红色分隔线。
@@ -385,12 +409,27 @@ fn body_blocks(blocks: &[Block]) -> Result<String, DocError> {
                 out.push_str(&para(&style("GwBody"), &run(text.trim(), RunProps::default())));
                 prev_table = false;
             }
-            Block::Table { headers, rows, widths } => {
+            Block::Table { headers, rows, widths, landscape: true } => {
+                // 横向页自成一节：先结束前面的纵向节，表格之后结束横向节。
+                let first = !out.contains("<w:sectPr>");
+                out.push_str(&section_break(false, first));
+                out.push_str(&table_xml(headers, rows, widths.as_deref(), LANDSCAPE_TEXT_W)?);
+                out.push_str(&section_break(true, false));
+                prev_table = false;
+            }
+            Block::Table { headers, rows, widths, landscape: false } => {
                 if prev_table {
                     // 相邻两个表格之间必须隔一个段落，否则会被合并。
                     out.push_str(&blank_line());
                 }
-                out.push_str(&table_xml(headers, rows, widths.as_deref())?);
+                out.push_str(&table_xml(headers, rows, widths.as_deref(), TEXT_W)?);
+                prev_table = true;
+            }
+            Block::Parties(columns) => {
+                if prev_table {
+                    out.push_str(&blank_line());
+                }
+                out.push_str(&parties_xml(columns));
                 prev_table = true;
             }
         }
@@ -399,7 +438,7 @@ fn body_blocks(blocks: &[Block]) -> Result<String, DocError> {
 }
 
 /// 正文表格。
-fn table_xml(headers: &[String], rows: &[Vec<String>], widths: Option<&[u32]>) -> Result<String, DocError> {
+fn table_xml(headers: &[String], rows: &[Vec<String>], widths: Option<&[u32]>, text_w: u32) -> Result<String, DocError> {
     let ncols = if headers.is_empty() { rows.iter().map(Vec::len).max().unwrap_or(0) } else { headers.len() };
     if ncols == 0 {
         return Ok(String::new());
@@ -419,29 +458,32 @@ fn table_xml(headers: &[String], rows: &[Vec<String>], widths: Option<&[u32]>) -
                 return Err(DocError::InvalidTable("列宽不能全为 0".into()));
             }
             let weights: Vec<u64> = w.iter().map(|&x| u64::from(x)).collect();
-            scale_to_width(&weights)
+            scale_to_width(&weights, text_w)
         }
         None => {
-            let natural: Vec<u64> = (0..ncols)
-                .map(|c| {
-                    let mut m = headers.get(c).map_or(0, |h| table_text_twips(h));
-                    for r in rows {
-                        if let Some(cell) = r.get(c) {
-                            m = m.max(cell.lines().map(table_text_twips).max().unwrap_or(0));
-                        }
-                    }
-                    // 至少两个汉字宽，加左右单元格边距和少量余量。
-                    m.max(2 * 280) + 2 * u64::from(TABLE_CELL_MARGIN) + 40
+            let col = |c: usize| headers.get(c).into_iter().chain(rows.iter().filter_map(move |r| r.get(c)));
+            let pad = 2 * u64::from(TABLE_CELL_MARGIN) + 40;
+            let columns: Vec<ColumnText> = (0..ncols)
+                .map(|c| ColumnText {
+                    // 不折行所需宽度：最长一行；至少两个汉字宽。
+                    natural: col(c).flat_map(|t| t.lines().map(table_text_twips)).max().unwrap_or(0).max(2 * 280) + pad,
+                    // 不可拆的词（单位名称等，以顿号、逗号、空格分隔）最多折成两行，表头不拆。
+                    word: col(c).flat_map(|t| t.split(['、', '，', ',', ' ', '\n']).map(table_text_twips)).max().unwrap_or(0).div_ceil(2).max(headers.get(c).map_or(0, |h| table_text_twips(h))) + pad,
+                    // 文字量：各格宽度之和，决定长列之间怎么分。
+                    volume: rows.iter().filter_map(|r| r.get(c)).map(|t| table_text_twips(t)).sum::<u64>().max(1),
                 })
                 .collect();
-            auto_column_widths(&natural)
+            auto_column_widths(&columns, text_w)
         }
     };
+    // 各列的对齐：表头居中；整列都很短的（序号、时限等）居中；其余左对齐（不两端对齐，
+    // 否则短行被拉开字距）。
+    let centered: Vec<bool> = (0..ncols).map(|c| rows.iter().filter_map(|r| r.get(c)).all(|t| display_width(t.trim()) <= 12)).collect();
 
     let border = |side: &str| format!(r#"<w:{side} w:val="single" w:sz="6" w:space="0" w:color="000000"/>"#);
     let mut x = String::new();
     x.push_str("<w:tbl><w:tblPr>");
-    x.push_str(&format!(r#"<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:jc w:val="center"/>"#));
+    x.push_str(&format!(r#"<w:tblW w:w="{text_w}" w:type="dxa"/><w:jc w:val="center"/>"#));
     x.push_str("<w:tblBorders>");
     for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
         x.push_str(&border(side));
@@ -456,9 +498,8 @@ fn table_xml(headers: &[String], rows: &[Vec<String>], widths: Option<&[u32]>) -
     }
     x.push_str("</w:tblGrid>");
 
-    let cell = |text: &str, width: u32, header: bool| {
-        // 表头与短内容居中，长内容两端对齐。
-        let jc = if header || display_width(text) <= 16 { "center" } else { "both" };
+    let cell = |text: &str, width: u32, header: bool, center: bool| {
+        let jc = if header || center { "center" } else { "left" };
         format!(
             r#"<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>{}</w:tc>"#,
             para(&format!(r#"<w:pStyle w:val="GwTable"/><w:jc w:val="{jc}"/>"#), &run(text.trim(), RunProps { bold: header, ..RunProps::default() }))
@@ -468,14 +509,14 @@ fn table_xml(headers: &[String], rows: &[Vec<String>], widths: Option<&[u32]>) -
     if !headers.is_empty() {
         x.push_str(r#"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"#);
         for (h, w) in headers.iter().zip(&col_w) {
-            x.push_str(&cell(h, *w, true));
+            x.push_str(&cell(h, *w, true, true));
         }
         x.push_str("</w:tr>");
     }
     for r in rows {
         x.push_str(r#"<w:tr><w:trPr><w:cantSplit/></w:trPr>"#);
         for (c, w) in col_w.iter().enumerate() {
-            x.push_str(&cell(r.get(c).map_or("", String::as_str), *w, false));
+            x.push_str(&cell(r.get(c).map_or("", String::as_str), *w, false, centered.get(c).copied().unwrap_or(false)));
         }
         x.push_str("</w:tr>");
     }
@@ -492,36 +533,48 @@ fn table_text_twips(s: &str) -> u64 {
     s.trim().chars().map(|c| if crate::is_wide(c) { 280 } else { 182 }).sum()
 }
 
-/// 按相对宽度分配版心宽度，末列补足取整误差。
-fn scale_to_width(weights: &[u64]) -> Vec<u32> {
+/// 按相对宽度分配 `text_w`，末列补足取整误差。
+fn scale_to_width(weights: &[u64], text_w: u32) -> Vec<u32> {
     let total: u64 = weights.iter().sum::<u64>().max(1);
-    let mut col_w: Vec<u32> = weights.iter().map(|&w| u32::try_from(u64::from(TEXT_W) * w / total).unwrap_or(0)).collect();
+    let mut col_w: Vec<u32> = weights.iter().map(|&w| u32::try_from(u64::from(text_w) * w / total).unwrap_or(0)).collect();
     let used: u32 = col_w.iter().sum();
     if let Some(last) = col_w.last_mut() {
-        *last += TEXT_W.saturating_sub(used);
+        *last += text_w.saturating_sub(used);
     }
     col_w
 }
 
+/// What a column's text needs (twip): `natural` on one line, `word` at least (its longest word
+/// in two lines, its header on one), and `volume`, all its text laid end to end.
+#[derive(Debug, Clone, Copy)]
+struct ColumnText {
+    natural: u64,
+    word: u64,
+    volume: u64,
+}
+
 /// 自动列宽：放得下时按内容宽度等比放大；放不下时，内容短的列保持内容宽度（不折行），
-/// 剩余宽度按内容宽度比例分给长列。
-fn auto_column_widths(natural: &[u64]) -> Vec<u32> {
-    let total = u64::from(TEXT_W);
+/// 其余宽度按文字量分给长列（文字最多的“任务内容”最宽），每列不窄于其最长的词的一半
+/// （单位名称至多折成两行）、也不宽于不折行所需。
+fn auto_column_widths(cols: &[ColumnText], text_w: u32) -> Vec<u32> {
+    let total = u64::from(text_w);
+    let natural: Vec<u64> = cols.iter().map(|c| c.natural).collect();
     if natural.iter().sum::<u64>() <= total {
-        return scale_to_width(natural);
+        return scale_to_width(&natural, text_w);
     }
-    let mut fixed = vec![false; natural.len()];
+    // 短列：不折行的宽度不超过平均份额的，定为不折行宽度。
+    let mut width: Vec<Option<u64>> = vec![None; cols.len()];
     loop {
-        let fixed_sum: u64 = natural.iter().zip(&fixed).filter(|(_, f)| **f).map(|(n, _)| n).sum();
-        let flex_count = fixed.iter().filter(|f| !**f).count() as u64;
-        if flex_count == 0 {
+        let fixed: u64 = width.iter().flatten().sum();
+        let flex = width.iter().filter(|w| w.is_none()).count() as u64;
+        if flex == 0 {
             break;
         }
-        let share = total.saturating_sub(fixed_sum) / flex_count;
+        let share = total.saturating_sub(fixed) / flex;
         let mut changed = false;
-        for (n, f) in natural.iter().zip(fixed.iter_mut()) {
-            if !*f && *n <= share {
-                *f = true;
+        for (c, w) in cols.iter().zip(width.iter_mut()) {
+            if w.is_none() && c.natural <= share {
+                *w = Some(c.natural);
                 changed = true;
             }
         }
@@ -529,17 +582,70 @@ fn auto_column_widths(natural: &[u64]) -> Vec<u32> {
             break;
         }
     }
-    let fixed_sum: u64 = natural.iter().zip(&fixed).filter(|(_, f)| **f).map(|(n, _)| n).sum();
-    if fixed.iter().all(|f| *f) || fixed_sum >= total {
-        // 短列本身就放不下：只能全部等比缩小。
-        return scale_to_width(natural);
+    // 长列：按文字量分剩余宽度；低于下限的定为下限、高于不折行宽度的定为该宽度，再分其余。
+    loop {
+        let fixed: u64 = width.iter().flatten().sum();
+        let remaining = total.saturating_sub(fixed);
+        let volume: u64 = cols.iter().zip(&width).filter(|(_, w)| w.is_none()).map(|(c, _)| c.volume).sum();
+        if volume == 0 {
+            break;
+        }
+        let mut changed = false;
+        for (c, w) in cols.iter().zip(width.iter_mut()) {
+            if w.is_none() {
+                let share = remaining * c.volume / volume;
+                if share < c.word.min(c.natural) {
+                    *w = Some(c.word.min(c.natural));
+                    changed = true;
+                } else if share > c.natural {
+                    *w = Some(c.natural);
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            for (c, w) in cols.iter().zip(width.iter_mut()) {
+                if w.is_none() {
+                    *w = Some((remaining * c.volume / volume).max(1));
+                }
+            }
+            break;
+        }
     }
-    let remaining = total - fixed_sum;
-    let flex_nat: u64 = natural.iter().zip(&fixed).filter(|(_, f)| !**f).map(|(n, _)| n).sum();
-    let weights: Vec<u64> = natural.iter().zip(&fixed).map(|(n, f)| if *f { n * flex_nat } else { n * remaining }).collect();
-    // 固定列权重 n×flex_nat、弹性列权重 n×remaining，总和为 flex_nat×版心宽，
-    // 所以固定列正好得到 n，弹性列得到 n×remaining/flex_nat。
-    scale_to_width(&weights)
+    let weights: Vec<u64> = width.iter().map(|w| w.unwrap_or(1)).collect();
+    // 下限之和超过版心时只能等比缩小。
+    scale_to_width(&weights, text_w)
+}
+
+/// 签订双方落款：无边框的并排栏，每栏若干行，左对齐。
+fn parties_xml(columns: &[Vec<String>]) -> String {
+    if columns.is_empty() {
+        return String::new();
+    }
+    let n = u32::try_from(columns.len()).unwrap_or(1);
+    let w = TEXT_W / n;
+    let mut x = blank_line();
+    x.push_str("<w:tbl><w:tblPr>");
+    x.push_str(&format!(
+        r#"<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders>"#
+    ));
+    x.push_str(r#"<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>"#);
+    for _ in columns {
+        x.push_str(&format!(r#"<w:gridCol w:w="{w}"/>"#));
+    }
+    x.push_str(r#"</w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr>"#);
+    for lines in columns {
+        x.push_str(&format!(r#"<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>"#));
+        if lines.is_empty() {
+            x.push_str(&para(&style("GwPlain"), ""));
+        }
+        for line in lines {
+            x.push_str(&para(r#"<w:pStyle w:val="GwPlain"/><w:spacing w:line="579" w:lineRule="exact"/><w:jc w:val="left"/>"#, &run(line, RunProps::default())));
+        }
+        x.push_str("</w:tc>");
+    }
+    x.push_str("</w:tr></w:tbl>");
+    x
 }
 
 /// 附件说明：正文下空一行、左空二字；多个附件用“1．”编号，回行与附件名称首字对齐。
@@ -923,7 +1029,7 @@ mod tests {
                 Block::Heading(3, "日常监督".into()),
                 Block::Heading(1, "工作要求".into()),
                 Block::Heading(2, "加强领导".into()),
-                Block::Table { headers: vec!["单位".into(), "时间".into()], rows: vec![vec!["县委办".into(), "12月1日".into()]], widths: None },
+                Block::Table { headers: vec!["单位".into(), "时间".into()], rows: vec![vec!["县委办".into(), "12月1日".into()]], widths: None, landscape: false },
                 Block::Paragraph("A<B & C>D \"引号\"".into()),
             ],
             attachments: vec!["检查评分表".into(), "自查报告提纲".into()],
@@ -1082,20 +1188,79 @@ mod tests {
     #[test]
     fn table_row_too_long_is_error() {
         let mut doc = sample();
-        doc.body = vec![Block::Table { headers: vec!["a".into()], rows: vec![vec!["1".into(), "2".into()]], widths: None }];
+        doc.body = vec![Block::Table { headers: vec!["a".into()], rows: vec![vec!["1".into(), "2".into()]], widths: None, landscape: false }];
         assert!(matches!(to_docx(&doc), Err(DocError::InvalidTable(_))));
+    }
+
+    fn col(natural: u64, word: u64, volume: u64) -> ColumnText {
+        ColumnText { natural, word, volume }
     }
 
     #[test]
     fn auto_widths_keep_short_columns_unwrapped() {
-        let w = auto_column_widths(&[760, 2720, 1040, 1320, 4960]);
+        let w = auto_column_widths(&[col(760, 760, 760), col(2720, 2720, 2720), col(1040, 1040, 1040), col(1320, 1320, 1320), col(4960, 1000, 4960)], TEXT_W);
         assert_eq!(w.iter().sum::<u32>(), TEXT_W);
         assert_eq!(&w[..4], &[760, 2720, 1040, 1320]);
         // 放得下时等比放大
-        let w = auto_column_widths(&[1000, 1000]);
+        let w = auto_column_widths(&[col(1000, 1000, 1), col(1000, 1000, 1)], TEXT_W);
         assert_eq!(w, vec![TEXT_W / 2, TEXT_W - TEXT_W / 2]);
         // 相对宽度
-        assert_eq!(scale_to_width(&[1, 1, 2]).iter().sum::<u32>(), TEXT_W);
+        assert_eq!(scale_to_width(&[1, 1, 2], TEXT_W).iter().sum::<u32>(), TEXT_W);
+        // 长列按文字量分：文字多的更宽，但不窄于最长的词的一半
+        let w = auto_column_widths(&[col(800, 800, 800), col(20000, 2000, 60000), col(9000, 3000, 9000)], TEXT_W);
+        assert_eq!(w[0], 800);
+        assert!(w[1] > w[2], "{w:?}");
+        assert!(w[2] >= 3000, "{w:?}");
+    }
+
+    /// The plan's task table as a clerk sets it: narrow 序号, widest 任务内容, unit names in at
+    /// most two lines, cells left-aligned, on a landscape page of its own.
+    #[test]
+    fn wide_table_reads_like_a_clerks() {
+        let unit = "某某县住房和城乡建设局";
+        let rows: Vec<Vec<String>> = (1..=12)
+            .map(|i| {
+                vec![
+                    format!("{i}"),
+                    "严格落实中央八项规定及其实施细则精神，持续纠治形式主义、官僚主义，开展违规吃喝专项整治。".repeat(1 + i % 2),
+                    "张三".into(),
+                    unit.into(),
+                    format!("{unit}、某某县教育局、某某县财政局"),
+                    "某某县审计局".into(),
+                    "6月30日".into(),
+                ]
+            })
+            .collect();
+        let headers: Vec<String> = ["序号", "任务内容", "牵头领导", "牵头单位", "责任单位", "配合单位", "时限"].iter().map(|s| s.to_string()).collect();
+        let mut doc = sample();
+        doc.body = vec![Block::Paragraph("前文".into()), Block::Table { headers, rows, widths: None, landscape: true }, Block::Paragraph("后文".into())];
+        let x = read_part(&to_docx(&doc).unwrap(), "word/document.xml");
+        let grid: Vec<u32> = x.split(r#"<w:gridCol w:w=""#).skip(1).take(7).map(|s| s.split('"').next().unwrap().parse().unwrap()).collect();
+        assert_eq!(grid.iter().sum::<u32>(), LANDSCAPE_TEXT_W, "{grid:?}");
+        let widest = grid.iter().copied().max().unwrap();
+        assert_eq!(grid[1], widest, "任务内容 widest: {grid:?}");
+        assert_eq!(grid[0], grid.iter().copied().min().unwrap(), "序号 narrowest: {grid:?}");
+        // a unit name (11 characters at 280 twip) in at most two lines
+        for c in 3..=5 {
+            assert!(u64::from(grid[c]) >= table_text_twips(unit).div_ceil(2) + 2 * u64::from(TABLE_CELL_MARGIN), "column {c}: {grid:?}");
+        }
+        assert!(x.contains(r#"<w:jc w:val="left"/>"#));
+        assert!(!x.contains(r#"<w:pStyle w:val="GwTable"/><w:jc w:val="both"/>"#), "no justified cells");
+        // three sections: portrait (start 1), landscape, portrait (numbering continues)
+        assert_eq!(x.matches("<w:sectPr>").count(), 3);
+        assert_eq!(x.matches(r#"w:orient="landscape""#).count(), 1);
+        assert_eq!(x.matches(r#"w:start="1""#).count(), 1);
+        assert!(x.find("landscape").unwrap() > x.find("任务内容").unwrap());
+    }
+
+    #[test]
+    fn parties_replace_the_signature() {
+        let mut doc = sample();
+        doc.body.push(Block::Parties(vec![vec!["发出单位（盖章）：某县委".into(), "2026年3月5日".into()], vec!["签订单位（盖章）：某局".into(), "年　月　日".into()]]));
+        let x = read_part(&to_docx(&doc).unwrap(), "word/document.xml");
+        assert!(x.contains("签订单位（盖章）：某局") && x.contains("年　月　日"));
+        // no separate 落款 date (the 版记 still has its 印发 date)
+        assert_eq!(x.matches("2026年11月27日").count(), 1, "only the colophon's");
     }
 
     #[test]

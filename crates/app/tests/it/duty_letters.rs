@@ -9,7 +9,11 @@ use crate::harness::TestApp;
 
 async fn letter_of(app: &TestApp, token: &str, signer: &str) -> Value {
     let (_, v) = app.get_json(token, "/api/v1/duty/letters").await;
-    v["items"].as_array().unwrap().iter().find(|l| l["signer_name"] == signer && l["year"].as_i64() == Some(i64::from(lianzheng_web::pages::duty::current_year()))).cloned().unwrap_or(Value::Null)
+    // a person's own letter before a unit's letter the person signs as its 书记
+    let this_year = |l: &&Value| l["year"].as_i64() == Some(i64::from(lianzheng_web::pages::duty::current_year()));
+    let items = v["items"].as_array().unwrap();
+    let by_signer = |personal: bool| items.iter().filter(this_year).find(|l| l["signer_name"] == signer && l["person_id"].is_null() != personal).cloned();
+    by_signer(true).or_else(|| by_signer(false)).or_else(|| items.iter().filter(this_year).find(|l| l["org_name"] == signer).cloned()).unwrap_or(Value::Null)
 }
 
 both!(demo_letters_are_personal_and_defects_are_flagged, |app: TestApp| async move {
@@ -25,12 +29,14 @@ both!(demo_letters_are_personal_and_defects_are_flagged, |app: TestApp| async mo
     let flags = v["items"].as_array().unwrap();
     let kinds: Vec<&str> = flags.iter().map(|f| f["kind"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"duplicate") && kinds.contains(&"copied") && kinds.contains(&"foreign"), "{kinds:?}");
+    // each defect once (README): letters come from 已备案 lists only, so the drafts holding only
+    // 共性 content have none and are not a second pair
+    for kind in ["duplicate", "copied", "foreign"] {
+        assert_eq!(kinds.iter().filter(|k| **k == kind).count(), 1, "{kind} once: {kinds:?}");
+    }
     let dups: Vec<&Value> = flags.iter().filter(|f| f["kind"] == "duplicate").collect();
-    assert!(dups.iter().any(|f| f["letter_org"] == "中共某某县委统战部" || f["other_org"] == "中共某某县委统战部"), "the copied pair: {v}");
-    // letters with their own content are not flagged against each other; two letters holding only
-    // 共性 content (宣传部, 发改局: drafts without 个性 items) are identical and rightly flagged
+    assert!(dups.iter().any(|f| f["letter_org"] == "某某县发展和改革局" || f["other_org"] == "某某县发展和改革局"), "the copied pair: {v}");
     assert!(dups.iter().all(|f| f["letter_org"] != "某某县教育局" && f["other_org"] != "某某县教育局"), "{v}");
-    assert!(dups.len() <= 2, "{v}");
     let foreign = flags.iter().find(|f| f["kind"] == "foreign").unwrap();
     assert!(foreign["detail"].as_str().unwrap().contains("不办人情案"));
     // the 纪委 marks one reviewed
@@ -49,9 +55,9 @@ both!(a_copied_letter_is_flagged_when_saved, |app: TestApp| async move {
     let jw = app.token("jw_staff").await;
     let source = letter_of(&app, &jw, "中共某某县人民政府办公室").await;
     let source = if source.is_null() { letter_of(&app, &jw, "某某县人民政府办公室").await } else { source };
-    let target = letter_of(&app, &jw, "中共某某县委组织部").await;
+    let target = letter_of(&app, &jw, "刘志强").await;
     assert!(!source.is_null() && !target.is_null());
-    let copied = source["body"].as_str().unwrap().replace("某某县人民政府办公室", "中共某某县委组织部");
+    let copied = source["body"].as_str().unwrap().replace("某某县人民政府办公室", "某某县教育局");
     let (s, v) = app.send_json(Method::PUT, &jw, &format!("/api/v1/duty/letters/{}", target["id"]), json!({"body": copied, "version": target["version"]})).await;
     assert_eq!(s, 200, "{v}");
     let flags = v["flags"].as_array().unwrap();
@@ -75,9 +81,13 @@ both!(signing_by_the_signer_only, |app: TestApp| async move {
     let liu = letter_of(&app, &sj, "刘志强").await;
     // 王建国 confirms his own letter, not 刘志强's
     let (s, v) = app.send_json(Method::POST, &sj, &format!("/api/v1/duty/letters/{}/sign", liu["id"]), json!({})).await;
-    assert_eq!(s, 422, "{v}");
-    assert!(v["message"].as_str().unwrap().contains("签订人本人"));
+    assert_eq!(s, 403, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("签订人刘志强本人"), "{v}");
+    // his letter repeats last year's (an open 照抄往年 flag): signing asks for confirmation first
     let (s, v) = app.send_json(Method::POST, &sj, &format!("/api/v1/duty/letters/{}/sign", wang["id"]), json!({})).await;
+    assert_eq!(s, 409, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("照抄往年"), "{v}");
+    let (s, v) = app.send_json(Method::POST, &sj, &format!("/api/v1/duty/letters/{}/sign", wang["id"]), json!({"confirm_flag": true})).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["letter"]["status"], "signed");
     // signed letters are closed for edits
@@ -116,9 +126,10 @@ both!(checks_find_what_comparing_every_pair_finds, |app: TestApp| async move {
     // template's text counts as their own), letters that are only boilerplate, a foreign phrase
     let units: Vec<(i64, i64, i64, String, i64, String)> =
         db.fetch_all(q("SELECT id, template_id, org_id, org_path, upper_org_id, body FROM letters WHERE year = $1 AND person_id IS NULL AND template_id IS NOT NULL ORDER BY id").bind(year)).await.unwrap();
-    assert!(units.len() >= 6, "{}", units.len());
+    // (the demo has three unit letters: only units with an accepted list get one)
+    assert!(units.len() >= 3, "{}", units.len());
     let mut tx = db.begin().await.unwrap();
-    for (k, (_, template_id, org_id, org_path, upper, body)) in units.iter().take(6).enumerate() {
+    for (k, (_, template_id, org_id, org_path, upper, body)) in units.iter().cycle().take(6).enumerate() {
         let (template_id, body) = match k % 3 {
             0 => (Some(*template_id), format!("{body}\n五、其他\n按季度向上级报告履行责任情况。")),
             1 => (None, body.replace("一、", "（一）")),

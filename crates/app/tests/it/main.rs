@@ -15,6 +15,7 @@ mod bad_input;
 mod caches;
 mod config_file;
 mod duty_forms;
+mod duty_letter_rules;
 mod duty_letters;
 mod duty_lists;
 mod duty_tasks;

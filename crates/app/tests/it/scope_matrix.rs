@@ -162,6 +162,7 @@ const PAGES: &[Rule] = &[
     rule("get", "/duty/lists", Perm(P::ViewDuty), None),
     rule("get", "/duty/lists/export.xlsx", Perm(P::ViewDuty), None),
     rule("get", "/duty/lists/{id}", Perm(P::ViewDuty), None),
+    rule("get", "/duty/lists/{id}/document.docx", Perm(P::ViewDuty), None),
     rule("get", "/duty/coverage", SeesAll(P::ViewDuty, Record::DutyList), None),
     rule("get", "/duty/coverage/export.xlsx", SeesAll(P::ViewDuty, Record::DutyList), None),
     rule("get", "/duty/templates", Perm(P::ReviewDuty), None),
@@ -169,6 +170,8 @@ const PAGES: &[Rule] = &[
     rule("get", "/duty/letters", Perm(P::ViewDuty), None),
     rule("get", "/duty/letters/templates", Perm(P::EditDuty), None),
     rule("get", "/duty/letters/{id}", Perm(P::ViewDuty), None),
+    rule("get", "/duty/letters/{id}/document.docx", Perm(P::ViewDuty), None),
+    rule("get", "/duty/letters/templates/{id}/generate", Perm(P::EditDuty), None),
     rule("get", "/duty/flags", Perm(P::ReviewDuty), None),
     rule("get", "/duty/flags/{id}", Perm(P::ReviewDuty), None),
     rule("get", "/duty/phrases", Perm(P::ReviewDuty), None),
@@ -921,7 +924,11 @@ const PAGE_SKIPPED: &[&str] = &["/login", "/login/totp", "/logout"];
 /// Page actions where a role with the permission and the object in scope may still be refused
 /// by the owner's rules (the matrix's inside object is one letter, whoever signs it): for them
 /// only "not 500" is asserted when allowed. (path, the rule)
-const OWNER_RULES: &[(&str, &str)] = &[("/duty/letters/{id}", "the body of a letter the 县委 issues is the 纪委's to edit"), ("/duty/letters/{id}/scan", "only the letter's signer files the signed scan")];
+const OWNER_RULES: &[(&str, &str)] = &[
+    ("/duty/letters/{id}", "the body of a letter the 县委 issues is the 纪委's to edit"),
+    ("/duty/letters/{id}/scan", "only the letter's signer files the signed scan"),
+    ("/duty/letters/{id}/sign", "only the signer named on the letter confirms it (a unit's letter: its 书记)"),
+];
 
 /// A refused page form action: forbidden, not found, or the form shown again with the reason.
 const PAGE_POST_REFUSED: &[u16] = &[403, 404, 422];

@@ -7,8 +7,10 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use lianzheng_core::duty::{FlagStatus, LetterStatus};
+use crate::duty::lists::ListKind;
+use lianzheng_core::duty::{FlagStatus, LetterStatus, ListStatus, format_date};
 use lianzheng_core::ids::{AttachmentId, DutyListId, FlagId, LetterId, LetterTemplateId, OrgId, PersonId};
+use lianzheng_core::org::OrgKind;
 use lianzheng_core::org::Scope;
 use lianzheng_textsim::{
     Exclusion, SCHEME, Signature, TextDoc, band_keys, contains_normalized, count_outside, jaccard, may_reach, minhash, normalize, shingles, shingles_outside, signature_outside, similar_pairs_of_texts,
@@ -50,6 +52,7 @@ pub const TABLES: &[TableDef] = &[
             ("created_at", I),
             ("updated_at", I),
             ("version", I),
+            ("issued_on", T),
         ],
     },
     TableDef { name: "letter_signatures", columns: &[("letter_id", I), ("year", I), ("scheme", I), ("signature", B)] },
@@ -82,7 +85,15 @@ pub fn kind_label(code: &str) -> &'static str {
 }
 
 /// Placeholders a template body may use.
-pub const PLACEHOLDERS: &[(&str, &str)] = &[("{签订人}", "签订人姓名或单位"), ("{单位}", "签订人所在单位"), ("{上级}", "发出责任书的上级单位"), ("{年度}", "年度"), ("{责任内容}", "签订人本人责任清单的逐条内容")];
+pub const PLACEHOLDERS: &[(&str, &str)] = &[
+    ("{签订人}", "签订人姓名（单位责任书为该单位书记）"),
+    ("{单位}", "签订人所在单位"),
+    ("{上级}", "发出责任书的上级单位"),
+    ("{年度}", "年度"),
+    ("{责任内容}", "签订人本人责任清单的逐条内容"),
+    ("{上级签订人}", "发出单位的书记（代表发出单位签订）"),
+];
+// {签订人}: the person of a personal letter; for a unit's letter the unit's 书记, who signs for it.
 
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct LetterTemplate {
@@ -118,6 +129,9 @@ pub struct Letter {
     pub scan_attachment_id: Option<AttachmentId>,
     pub version: i64,
     pub open_flags: i64,
+    /// 印发 date (YYYY-MM-DD): the 成文日期 of its document.
+    pub issued_on: Option<String>,
+    pub created_at: i64,
 }
 
 impl Letter {
@@ -195,7 +209,7 @@ impl Flag {
 
 const TEMPLATE_SELECT: &str = "SELECT t.id, t.year, t.org_id, t.org_path, o.name AS org_name, t.kind, t.title, t.body, (SELECT COUNT(*) FROM letters l WHERE l.template_id = t.id) AS letter_count FROM letter_templates t JOIN orgs o ON o.id = t.org_id ";
 
-const LETTER_SELECT: &str = "SELECT l.id, l.year, l.template_id, l.kind, l.upper_org_id, u.name AS upper_org_name, l.org_id, l.org_path, o.name AS org_name, l.person_id, l.signer_name, l.title, l.body, l.status, l.sign_method, l.signed_at, l.scan_attachment_id, l.version, \
+const LETTER_SELECT: &str = "SELECT l.id, l.year, l.template_id, l.kind, l.upper_org_id, u.name AS upper_org_name, l.org_id, l.org_path, o.name AS org_name, l.person_id, l.signer_name, l.title, l.body, l.status, l.sign_method, l.signed_at, l.scan_attachment_id, l.version, l.issued_on, l.created_at, \
     (SELECT COUNT(*) FROM letter_flags f WHERE f.status = 'open' AND (f.letter_id = l.id OR f.other_letter_id = l.id)) AS open_flags \
     FROM letters l JOIN orgs o ON o.id = l.org_id JOIN orgs u ON u.id = l.upper_org_id ";
 
@@ -244,73 +258,219 @@ pub async fn create_template(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i6
 
 /// The template text with the signer's particulars and own list items filled in.
 pub fn render(body: &str, signer: &str, unit: &str, upper: &str, year: i64, items: &[String]) -> String {
-    let list = if items.is_empty() { "（签订人尚无本年度责任清单内容）".to_string() } else { items.iter().enumerate().map(|(i, t)| format!("{}．{}", i + 1, t)).collect::<Vec<_>>().join("\n") };
-    body.replace("{签订人}", signer).replace("{单位}", unit).replace("{上级}", upper).replace("{年度}", &year.to_string()).replace("{责任内容}", &list)
+    render_full(body, signer, unit, upper, "", year, items)
 }
 
-/// 生成责任书: one letter per signer in scope — each leader with a personal list, and each unit
-/// with a unit list — from that signer's own list items. Existing letters are kept.
-pub async fn generate(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: LetterTemplateId) -> Result<Vec<LetterId>, StoreError> {
-    let t: Option<(i64, OrgId, String, String, String, String)> =
-        tx.fetch_optional(q("SELECT t.year, t.org_id, t.kind, t.title, t.body, o.name FROM letter_templates t JOIN orgs o ON o.id = t.org_id WHERE t.id = $1").bind(template_id)).await?;
-    let (year, upper_id, kind, title, body, upper_name) = t.ok_or(StoreError::NotFound)?;
-    let mut b = SqlBuilder::new(
-        "SELECT l.id AS list_id, l.org_id, l.org_path, o.name AS org_name, l.person_id, p.name AS person_name FROM duty_lists l JOIN orgs o ON o.id = l.org_id LEFT JOIN people p ON p.id = l.person_id WHERE l.year = ",
-    );
-    b.bind(year).push(" AND l.kind = 'main' AND ").scope("l.org_path", scope).push(" ORDER BY l.org_path, l.holder_id");
+/// [`render`] with the issuing organisation's signer too.
+pub fn render_full(body: &str, signer: &str, unit: &str, upper: &str, upper_signer: &str, year: i64, items: &[String]) -> String {
+    let list = if items.is_empty() { "（签订人尚无本年度责任清单内容）".to_string() } else { items.iter().enumerate().map(|(i, t)| format!("{}．{}", i + 1, t)).collect::<Vec<_>>().join("\n") };
+    body.replace("{上级签订人}", upper_signer).replace("{签订人}", signer).replace("{单位}", unit).replace("{上级}", upper).replace("{年度}", &year.to_string()).replace("{责任内容}", &list)
+}
+
+/// A letter a generation would make: for whom, signed by whom, from which 已备案 list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Planned {
+    pub org_id: OrgId,
+    #[serde(skip)]
+    pub org_path: String,
+    pub org_name: String,
+    /// The person for a personal letter; none for a unit's letter.
+    pub person_id: Option<PersonId>,
+    /// Who signs: the person, or for a unit's letter the unit's 书记.
+    pub signer_name: String,
+    pub list_id: DutyListId,
+    pub list_title: String,
+    #[serde(skip)]
+    pub items: Vec<String>,
+}
+
+impl Planned {
+    pub fn is_unit(&self) -> bool {
+        self.person_id.is_none()
+    }
+}
+
+/// A signer a generation leaves out, and why (nothing is left out silently).
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub org_name: String,
+    /// The person of a personal list; none for a unit.
+    pub person_name: Option<String>,
+    pub reason: String,
+}
+
+/// What generating a template's letters would do, before it is done.
+#[derive(Debug, Clone, Serialize)]
+pub struct GenerationPlan {
+    pub template_id: LetterTemplateId,
+    pub year: i64,
+    pub upper_org_name: String,
+    /// The issuing organisation's 书记, who signs for it.
+    pub upper_signer: Option<String>,
+    pub letters: Vec<Planned>,
+    pub skipped: Vec<Skipped>,
+    /// Why nothing can be generated at all (a placeholder that cannot be filled), if so.
+    pub problem: Option<String>,
+    #[serde(skip)]
+    kind: String,
+    #[serde(skip)]
+    title: String,
+    #[serde(skip)]
+    body: String,
+    #[serde(skip)]
+    upper_org_id: OrgId,
+}
+
+impl GenerationPlan {
+    /// The letter text for one planned signer, every placeholder filled.
+    pub fn text(&self, l: &Planned) -> String {
+        render_full(&self.body, &l.signer_name, &l.org_name, &self.upper_org_name, self.upper_signer.as_deref().unwrap_or(""), self.year, &l.items)
+    }
+    pub fn letter_title(&self, l: &Planned) -> String {
+        match l.person_id {
+            Some(_) => format!("{}（{} {}）", self.title, l.org_name, l.signer_name),
+            None => format!("{}（{}）", self.title, l.org_name),
+        }
+    }
+}
+
+/// The current holder of a post kind in a unit (the latest to take it up), by name.
+async fn post_holder(tx: &mut Tx, org_id: OrgId, kind: &str) -> Result<Option<(PersonId, String)>, StoreError> {
+    tx.fetch_optional(
+        q("SELECT p.id, p.name FROM posts po JOIN people p ON p.id = po.person_id WHERE po.org_id = $1 AND po.kind = $2 AND (po.end_date IS NULL OR po.end_date = '') ORDER BY po.start_date DESC, po.id DESC LIMIT 1")
+            .bind(org_id)
+            .bind(kind),
+    )
+    .await
+}
+
+/// The unit's 书记 (who signs its letter), by person id and name.
+pub async fn unit_secretary(tx: &mut Tx, org_id: OrgId) -> Result<Option<(PersonId, String)>, StoreError> {
+    post_holder(tx, org_id, "secretary").await
+}
+
+/// 生成预览: which letters a template would make — one per signer under the issuing
+/// organisation and inside `scope`: each unit expected to keep a 主体责任清单 (its 书记 signs)
+/// and each leader with a personal list — only from lists that are 已备案; everyone else is
+/// named in `skipped` with the reason, as are signers who already have a letter of it.
+pub async fn plan_generation(tx: &mut Tx, scope: &Scope, template_id: LetterTemplateId) -> Result<GenerationPlan, StoreError> {
+    let t: Option<(i64, OrgId, String, String, String, String, String)> =
+        tx.fetch_optional(q("SELECT t.year, t.org_id, o.path, t.kind, t.title, t.body, o.name FROM letter_templates t JOIN orgs o ON o.id = t.org_id WHERE t.id = $1").bind(template_id)).await?;
+    let (year, upper_id, upper_path, kind, title, body, upper_name) = t.ok_or(StoreError::NotFound)?;
+    let under = scope.within(&upper_path);
+    let upper_signer = post_holder(tx, upper_id, "secretary").await?.map(|(_, n)| n);
+    let problem = (body.contains("{上级签订人}") && upper_signer.is_none()).then(|| format!("发出单位“{upper_name}”未设书记，无法填写 {{上级签订人}}：请先在人员信息中登记其书记任职"));
+
     #[derive(FromRow)]
-    struct Signer {
-        list_id: DutyListId,
+    struct Cand {
         org_id: OrgId,
         org_path: String,
         org_name: String,
+        org_kind: String,
+        list_id: Option<DutyListId>,
+        list_title: Option<String>,
+        status: Option<String>,
         person_id: Option<PersonId>,
         person_name: Option<String>,
     }
-    let signers: Vec<Signer> = tx.fetch_all(b.build()).await?;
-    let mut made = Vec::new();
-    let t = now();
-    for Signer { list_id, org_id, org_path, org_name, person_id, person_name } in signers {
-        // the issuer does not sign with itself
-        if org_id == upper_id && person_id.is_none() {
+    // units strictly below the issuer, with their unit list of the year if any
+    let mut b = SqlBuilder::new(
+        "SELECT o.id AS org_id, o.path AS org_path, o.name AS org_name, o.kind AS org_kind, l.id AS list_id, l.title AS list_title, l.status, l.person_id, CAST(NULL AS TEXT) AS person_name \
+         FROM orgs o LEFT JOIN duty_lists l ON l.org_id = o.id AND l.holder_id = 0 AND l.kind = 'main' AND l.year = ",
+    );
+    b.bind(year).push(" WHERE o.path <> ").bind(upper_path.as_str()).push(" AND ").scope("o.path", &under);
+    let units: Vec<Cand> = tx.fetch_all(b.build()).await?;
+    // personal lists of leaders, the issuer's own included
+    let mut b = SqlBuilder::new(
+        "SELECT o.id AS org_id, o.path AS org_path, o.name AS org_name, o.kind AS org_kind, l.id AS list_id, l.title AS list_title, l.status, l.person_id, p.name AS person_name \
+         FROM duty_lists l JOIN orgs o ON o.id = l.org_id LEFT JOIN people p ON p.id = l.person_id WHERE l.holder_id <> 0 AND l.kind = 'main' AND l.year = ",
+    );
+    b.bind(year).push(" AND ").scope("l.org_path", &under);
+    let people: Vec<Cand> = tx.fetch_all(b.build()).await?;
+
+    let mut cands: Vec<Cand> = units.into_iter().filter(|c| OrgKind::from_code(&c.org_kind).is_some_and(|k| ListKind::Main.expected_of(k)) || c.list_id.is_some()).chain(people).collect();
+    // in organisation order, each unit before its leaders
+    cands.sort_by(|a, b| crate::org::tree_key(&a.org_path).cmp(&crate::org::tree_key(&b.org_path)).then(a.person_id.is_some().cmp(&b.person_id.is_some())).then(a.person_name.cmp(&b.person_name)));
+
+    let mut letters = Vec::new();
+    let mut skipped = Vec::new();
+    for c in cands {
+        let skip = |reason: String| Skipped { org_name: c.org_name.clone(), person_name: c.person_name.clone(), reason };
+        let whose = if c.person_id.is_some() { "个人责任清单" } else { "本年度主体责任清单" };
+        let (Some(list_id), Some(status)) = (c.list_id, c.status.as_deref()) else {
+            skipped.push(skip(format!("尚无{whose}")));
+            continue;
+        };
+        let status = ListStatus::from_code(status).unwrap_or(ListStatus::Draft);
+        if status != ListStatus::Accepted {
+            skipped.push(skip(format!("{whose}{}，尚未备案", status.label())));
             continue;
         }
-        let exists: Option<(i64,)> = match person_id {
+        let exists: Option<(i64,)> = match c.person_id {
             Some(pid) => tx.fetch_optional(q("SELECT id FROM letters WHERE template_id = $1 AND person_id = $2").bind(template_id).bind(pid)).await?,
-            None => tx.fetch_optional(q("SELECT id FROM letters WHERE template_id = $1 AND org_id = $2 AND person_id IS NULL").bind(template_id).bind(org_id)).await?,
+            None => tx.fetch_optional(q("SELECT id FROM letters WHERE template_id = $1 AND org_id = $2 AND person_id IS NULL").bind(template_id).bind(c.org_id)).await?,
         };
         if exists.is_some() {
+            skipped.push(skip("已按本模板生成过责任书".into()));
             continue;
         }
-        let items: Vec<(String,)> = tx.fetch_all(q("SELECT content FROM duty_items WHERE list_id = $1 ORDER BY CASE WHEN scope = 'common' THEN 0 ELSE 1 END, seq, id").bind(list_id)).await?;
-        let items: Vec<String> = items.into_iter().map(|(c,)| c).collect();
-        let signer = person_name.clone().unwrap_or_else(|| org_name.clone());
-        // a unit signs as itself: "{单位}{签订人}" must not name it twice
-        let text = render(&body, person_name.as_deref().unwrap_or(""), &org_name, &upper_name, year, &items);
-        let letter_title = match &person_name {
-            Some(n) => format!("{title}（{org_name} {n}）"),
-            None => format!("{title}（{org_name}）"),
+        let signer_name = match (&c.person_name, c.person_id) {
+            (Some(n), Some(_)) => n.clone(),
+            _ => match unit_secretary(tx, c.org_id).await? {
+                Some((_, n)) => n,
+                None => {
+                    skipped.push(skip("未设书记，无法确定签订人（请先在人员信息中登记其书记任职）".into()));
+                    continue;
+                }
+            },
         };
+        let items: Vec<(String,)> = tx.fetch_all(q("SELECT content FROM duty_items WHERE list_id = $1 ORDER BY CASE WHEN scope = 'common' THEN 0 ELSE 1 END, seq, id").bind(list_id)).await?;
+        letters.push(Planned {
+            org_id: c.org_id,
+            org_path: c.org_path,
+            org_name: c.org_name,
+            person_id: c.person_id,
+            signer_name,
+            list_id,
+            list_title: c.list_title.unwrap_or_default(),
+            items: items.into_iter().map(|(i,)| i).collect(),
+        });
+    }
+    Ok(GenerationPlan { template_id, year, upper_org_name: upper_name, upper_signer, letters, skipped, problem, kind, title, body, upper_org_id: upper_id })
+}
+
+/// 生成责任书: the letters of [`plan_generation`], each from its signer's own 已备案 list, all
+/// placeholders filled, dated (印发) today. Refused when a placeholder cannot be filled.
+pub async fn generate(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: LetterTemplateId) -> Result<(Vec<LetterId>, GenerationPlan), StoreError> {
+    let plan = plan_generation(tx, scope, template_id).await?;
+    if let Some(problem) = &plan.problem {
+        return Err(StoreError::Invalid(problem.clone()));
+    }
+    let mut made = Vec::new();
+    let t = now();
+    let today = format_date(time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date());
+    for l in &plan.letters {
         let (id,): (LetterId,) = tx
             .fetch_one(
-                q("INSERT INTO letters (year, template_id, kind, upper_org_id, org_id, org_path, person_id, signer_name, title, body, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $11) RETURNING id")
-                    .bind(year)
+                q("INSERT INTO letters (year, template_id, kind, upper_org_id, org_id, org_path, person_id, signer_name, title, body, status, created_at, updated_at, issued_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $11, $12) RETURNING id")
+                    .bind(plan.year)
                     .bind(template_id)
-                    .bind(kind.as_str())
-                    .bind(upper_id)
-                    .bind(org_id)
-                    .bind(org_path)
-                    .bind(person_id)
-                    .bind(signer)
-                    .bind(letter_title)
-                    .bind(text)
-                    .bind(t),
+                    .bind(plan.kind.as_str())
+                    .bind(plan.upper_org_id)
+                    .bind(l.org_id)
+                    .bind(l.org_path.as_str())
+                    .bind(l.person_id)
+                    .bind(l.signer_name.as_str())
+                    .bind(plan.letter_title(l))
+                    .bind(plan.text(l))
+                    .bind(t)
+                    .bind(today.as_str()),
             )
             .await?;
         made.push(id);
     }
-    audit::record(tx, actor, "letter.generate", "letter", Some(template_id.to_string()), json!({"template_id": template_id, "letters": made.len()})).await?;
-    Ok(made)
+    audit::record(tx, actor, "letter.generate", "letter", Some(template_id.to_string()), json!({"template_id": template_id, "letters": made.len(), "skipped": plan.skipped.len()})).await?;
+    Ok((made, plan))
 }
 
 // ---- letters ----

@@ -108,6 +108,7 @@ pub struct DutyList {
     pub submitted_at: Option<i64>,
     pub reviewed_at: Option<i64>,
     pub version: i64,
+    pub created_at: i64,
     pub common_count: i64,
     pub specific_count: i64,
 }
@@ -142,6 +143,9 @@ impl DutyItem {
     pub fn is_common(&self) -> bool {
         self.scope == COMMON
     }
+    pub fn scope_label(&self) -> &'static str {
+        if self.is_common() { "共性" } else { "个性" }
+    }
 }
 
 #[derive(Debug, Clone, FromRow, Serialize)]
@@ -175,7 +179,7 @@ impl ListVersion {
     }
 }
 
-const LIST_SELECT: &str = "SELECT l.id, l.year, l.org_id, l.org_path, o.name AS org_name, l.kind, l.holder_id, l.person_id, p.name AS person_name, l.title, l.status, l.current_version, l.return_reason, l.submitted_at, l.reviewed_at, l.version, \
+const LIST_SELECT: &str = "SELECT l.id, l.year, l.org_id, l.org_path, o.name AS org_name, l.kind, l.holder_id, l.person_id, p.name AS person_name, l.title, l.status, l.current_version, l.return_reason, l.submitted_at, l.reviewed_at, l.version, l.created_at, \
     (SELECT COUNT(*) FROM duty_items i WHERE i.list_id = l.id AND i.scope = 'common') AS common_count, \
     (SELECT COUNT(*) FROM duty_items i WHERE i.list_id = l.id AND i.scope = 'specific') AS specific_count \
     FROM duty_lists l JOIN orgs o ON o.id = l.org_id LEFT JOIN people p ON p.id = l.person_id ";

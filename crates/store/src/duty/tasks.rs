@@ -30,7 +30,7 @@ use crate::schema::TableDef;
 pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "task_plans",
-        columns: &[("id", I), ("year", I), ("org_id", I), ("org_path", T), ("title", T), ("doc_number", T), ("status", T), ("copied_from", I), ("created_at", I), ("updated_at", I), ("version", I)],
+        columns: &[("id", I), ("year", I), ("org_id", I), ("org_path", T), ("title", T), ("doc_number", T), ("status", T), ("copied_from", I), ("created_at", I), ("updated_at", I), ("version", I), ("issued_on", T)],
     },
     TableDef {
         name: "tasks",
@@ -96,6 +96,8 @@ pub struct Plan {
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i64,
+    /// 印发 date (YYYY-MM-DD), set when the plan is first issued: the 成文日期 of its document.
+    pub issued_on: Option<String>,
 }
 
 impl Plan {
@@ -224,7 +226,7 @@ pub struct TaskInput {
     pub list_items: Vec<ListItemId>,
 }
 
-const PLAN_SELECT: &str = "SELECT p.id, p.year, p.org_id, p.org_path, o.name AS org_name, p.title, p.doc_number, p.status, p.copied_from, p.created_at, p.updated_at, p.version ";
+const PLAN_SELECT: &str = "SELECT p.id, p.year, p.org_id, p.org_path, o.name AS org_name, p.title, p.doc_number, p.status, p.copied_from, p.created_at, p.updated_at, p.version, p.issued_on ";
 const TASK_SELECT: &str = "SELECT t.id, t.plan_id, t.parent_id, t.path, t.level, t.seq, t.title, t.lead_leader_id, t.lead_leader, t.lead_org_id, t.lead_org_path, o.name AS lead_org_name, t.deadline, t.target, t.progress, t.status, t.completed_at, t.updated_at, t.version FROM tasks t LEFT JOIN orgs o ON o.id = t.lead_org_id ";
 
 /// `(plan owner in scope) OR (some item of the plan involves the scope)`, for plan lists.
@@ -281,15 +283,22 @@ pub async fn create_plan(tx: &mut Tx, actor: &Actor, scope: &Scope, input: &Plan
 
 /// Edits a plan's title, 发文字号 and status ("draft" / "issued"); `version` guards concurrent edits.
 pub async fn update_plan(tx: &mut Tx, actor: &Actor, plan: &Plan, version: i64, title: &str, doc_number: Option<&str>, status: PlanStatus) -> Result<(), StoreError> {
+    // the 印发 date is the day the plan is first issued; it stays when the plan is edited later
+    let issued_on = match (&plan.issued_on, status) {
+        (Some(d), _) => Some(d.clone()),
+        (None, PlanStatus::Issued) => Some(format_date(today())),
+        (None, _) => None,
+    };
     let n = tx
         .execute(
-            q("UPDATE task_plans SET title = $1, doc_number = $2, status = $3, updated_at = $4, version = version + 1 WHERE id = $5 AND version = $6")
+            q("UPDATE task_plans SET title = $1, doc_number = $2, status = $3, updated_at = $4, version = version + 1, issued_on = $7 WHERE id = $5 AND version = $6")
                 .bind(title)
                 .bind(doc_number)
                 .bind(status)
                 .bind(now())
                 .bind(plan.id)
-                .bind(version),
+                .bind(version)
+                .bind(issued_on.as_deref()),
         )
         .await?;
     if n == 0 {
@@ -1070,12 +1079,13 @@ pub async fn generate_bench_plan(db: &Db, owner_org_id: OrgId, n_items: usize) -
     let mut tx = db.begin().await?;
     let (plan_id,): (PlanId,) = tx
         .fetch_one(
-            q("INSERT INTO task_plans (year, org_id, org_path, title, doc_number, status, created_at, updated_at) VALUES ($1, $2, $3, $4, NULL, 'issued', $5, $5) RETURNING id")
+            q("INSERT INTO task_plans (year, org_id, org_path, title, doc_number, status, created_at, updated_at, issued_on) VALUES ($1, $2, $3, $4, NULL, 'issued', $5, $5, $6) RETURNING id")
                 .bind(year)
                 .bind(owner_org_id)
                 .bind(owner_path.as_str())
                 .bind(format!("{year}年党风廉政建设工作任务分工（压测）"))
-                .bind(t),
+                .bind(t)
+                .bind(format_date(today())),
         )
         .await?;
     let n = n_items.max(4);

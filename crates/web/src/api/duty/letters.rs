@@ -1,8 +1,10 @@
 //! API operations of 定责 — 责任书 and 雷同检查: JSON → `app::duty::letters` → JSON.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -10,8 +12,7 @@ use serde_json::{Value, json};
 use crate::api::Op;
 use crate::app::duty::letters as uc;
 use crate::auth::Principal;
-use crate::error::AppError;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::forms::{ApiJson, Q, file_field, lenient, parse_id};
 use crate::state::AppState;
 
@@ -19,10 +20,22 @@ pub const OPS: &[Op] = &[
     Op { method: "get", path: "/duty/letters", summary: "责任书列表（范围内、按角色可见；year, status, flagged=1）", tag: "定责", route: || get(list) },
     Op { method: "get", path: "/duty/letter-templates", summary: "责任书模板列表（year，默认今年；本人可维护的单位）", tag: "定责", route: || get(templates) },
     Op { method: "post", path: "/duty/letter-templates", summary: "新建责任书模板（year, org_id=发出单位, kind, title, body；正文须含 {责任内容}）", tag: "定责", route: || post(create_template) },
-    Op { method: "post", path: "/duty/letter-templates/{id}/generate", summary: "按签订人本人清单生成责任书并检查雷同", tag: "定责", route: || post(generate) },
+    Op {
+        method: "get", path: "/duty/letter-templates/{id}/preview", summary: "生成预览：将生成的责任书（单位、签订人、依据的已备案清单）、不生成的及原因、一份样稿", tag: "定责", route: || get(preview)
+    },
+    Op {
+        method: "post", path: "/duty/letter-templates/{id}/generate", summary: "按签订人本人已备案清单生成责任书并检查雷同（返回未生成的及原因）", tag: "定责", route: || post(generate)
+    },
     Op { method: "get", path: "/duty/letters/{id}", summary: "责任书详情及雷同提示（提示仅纪委与单位党务工作人员可见）", tag: "定责", route: || get(show) },
     Op { method: "put", path: "/duty/letters/{id}", summary: "修改责任书正文（发出单位的工作人员；需 version），保存时检查雷同", tag: "定责", route: || put(update) },
-    Op { method: "post", path: "/duty/letters/{id}/sign", summary: "签订人本人在系统内确认签订", tag: "定责", route: || post(sign) },
+    Op { method: "get", path: "/duty/letters/{id}/document", summary: "下载责任书（Word，含双方签字栏；成文日期为印发日期）", tag: "定责", route: || get(document) },
+    Op {
+        method: "post",
+        path: "/duty/letters/{id}/sign",
+        summary: "签订人本人在系统内确认签订（个人责任书为本人，单位责任书为该单位书记）；有未核的雷同/照抄提示时须 confirm_flag=true，否则 409",
+        tag: "定责",
+        route: || post(sign),
+    },
     Op { method: "post", path: "/duty/letters/{id}/scan", summary: "上传签字扫描件完成签订（multipart：file，PDF、OFD 或 jpg、png）", tag: "定责", route: || post(scan) },
     Op { method: "get", path: "/duty/letter-flags", summary: "雷同与不符提示（year, kind, status）", tag: "定责", route: || get(flags) },
     Op { method: "post", path: "/duty/letter-flags/recheck", summary: "重新检查本年度全部责任书的雷同（year；须管辖全部签订单位）", tag: "定责", route: || post(recheck) },
@@ -38,6 +51,7 @@ struct ListQuery {
     status: String,
     flagged: String,
     kind: String,
+    confirm_flag: String,
 }
 
 async fn list(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>) -> AppResult<Json<Value>> {
@@ -45,9 +59,19 @@ async fn list(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>) -> A
     Ok(Json(json!({"year": year, "items": rows})))
 }
 
+async fn preview(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
+    let v = uc::preview(&st, &p, parse_id(&id)?).await?;
+    Ok(Json(json!({"plan": v.plan, "sample": v.sample})))
+}
+
 async fn generate(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<(StatusCode, Json<Value>)> {
-    let (n, _) = uc::generate(&st, &p, parse_id(&id)?).await?;
-    Ok((StatusCode::CREATED, Json(json!({"generated": n}))))
+    let (n, _, skipped) = uc::generate(&st, &p, parse_id(&id)?).await?;
+    Ok((StatusCode::CREATED, Json(json!({"generated": n, "skipped": skipped}))))
+}
+
+async fn document(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
+    let (name, bytes) = uc::document(&st, &p, parse_id(&id)?).await?;
+    Ok(crate::layout::file_response(bytes, &name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
 }
 
 async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
@@ -79,8 +103,18 @@ async fn update(State(st): State<AppState>, p: Principal, Path(id): Path<String>
     Ok(Json(json!({"letter": v.letter, "flags": v.flags})))
 }
 
-async fn sign(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
-    Ok(Json(json!({"letter": uc::confirm(&st, &p, parse_id(&id)?).await?})))
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SignIn {
+    confirm_flag: bool,
+}
+
+/// `confirm_flag` from the JSON body (which may be empty) or the query string.
+async fn sign(State(st): State<AppState>, p: Principal, Path(id): Path<String>, Q(q): Q<ListQuery>, body: Bytes) -> AppResult<Json<Value>> {
+    let b: SignIn =
+        if body.iter().all(u8::is_ascii_whitespace) { SignIn::default() } else { serde_json::from_slice(&body).map_err(|_| AppError::field("confirm_flag", "请求体须为 JSON，如 {\"confirm_flag\": true}"))? };
+    let confirm_flag = b.confirm_flag || matches!(q.confirm_flag.as_str(), "true" | "1");
+    Ok(Json(json!({"letter": uc::confirm(&st, &p, parse_id(&id)?, confirm_flag).await?})))
 }
 
 async fn flags(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>) -> AppResult<Json<Value>> {

@@ -20,6 +20,7 @@ pub const OPS: &[Op] = &[
     Op { method: "post", path: "/duty/lists", summary: "新建责任清单（带入已发布的共性内容）", tag: "定责", route: || post(create) },
     Op { method: "post", path: "/duty/lists/copy", summary: "复制上年清单为本年草稿", tag: "定责", route: || post(copy) },
     Op { method: "get", path: "/duty/lists/{id}", summary: "清单详情、内容与版本记录", tag: "定责", route: || get(show) },
+    Op { method: "get", path: "/duty/lists/{id}/document", summary: "下载单份清单（Word；成文日期为备案日期）", tag: "定责", route: || get(document) },
     Op { method: "delete", path: "/duty/lists/{id}", summary: "删除草稿清单（未报送过的草稿；内容被任务分工关联时拒绝）", tag: "定责", route: || delete(delete_list) },
     Op { method: "post", path: "/duty/lists/{id}/items", summary: "增加个性内容", tag: "定责", route: || post(add_item) },
     Op { method: "put", path: "/duty/lists/{id}/items/{item}", summary: "修改个性内容（category, content；草稿或退回的清单）", tag: "定责", route: || put(update_item) },
@@ -91,6 +92,11 @@ async fn create(State(st): State<AppState>, p: Principal, ApiJson(b): ApiJson<Ne
 async fn copy(State(st): State<AppState>, p: Principal, ApiJson(b): ApiJson<NewList>) -> AppResult<Json<Value>> {
     let (year, n) = uc::copy_last_year(&st, &p, &b.year).await?;
     Ok(Json(json!({"copied": n, "year": year})))
+}
+
+async fn document(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<axum::response::Response> {
+    let (name, bytes) = uc::document(&st, &p, parse_id(&id)?).await?;
+    Ok(crate::layout::file_response(bytes, &name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
 }
 
 async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {

@@ -4,11 +4,12 @@
 
 use lianzheng_core::access::{self, Record, Sees};
 use lianzheng_core::ids::*;
-use lianzheng_core::org::{Permission, Scope};
+use lianzheng_core::org::{Permission, Role, Scope};
+use lianzheng_docs::gbt9704::{Block, OfficialDocument, to_docx};
 use lianzheng_store::audit;
 pub use lianzheng_store::duty::letters::TABLES;
 use lianzheng_store::duty::letters::{self as store, FlagFilter, LetterFilter};
-pub use lianzheng_store::duty::letters::{Flag, KINDS, Letter, LetterTemplate, PLACEHOLDERS};
+pub use lianzheng_store::duty::letters::{Flag, GenerationPlan, KINDS, Letter, LetterTemplate, PLACEHOLDERS, Planned, Skipped};
 use serde_json::json;
 
 use super::year_or_current;
@@ -139,18 +140,40 @@ pub async fn create_template(st: &AppState, p: &Principal, f: &NewTemplate) -> A
     Ok((id, year))
 }
 
-/// Generates the letters of a template (signers under the issuing unit, within the caller's
-/// scope) and checks each new one for copies. Returns how many and the year.
-pub async fn generate(st: &AppState, p: &Principal, template_id: LetterTemplateId) -> AppResult<(usize, i64)> {
+/// 生成预览: which letters generating a template would make (signer, source list), which
+/// signers it leaves out and why, and one letter as it would read.
+pub struct Preview {
+    pub plan: GenerationPlan,
+    pub sample: Option<String>,
+}
+
+async fn plan_of(st: &AppState, p: &Principal, template_id: LetterTemplateId) -> AppResult<(Scope, GenerationPlan)> {
     let scope = p.require(Permission::EditDuty)?;
     let t = store::template_in_scope(&st.db, &scope, template_id).await?;
-    let signers = scope.within(&t.org_path);
+    let mut tx = st.db.begin_read().await?;
+    let plan = store::plan_generation(&mut tx, &scope, t.id).await?;
+    drop(tx);
+    Ok((scope, plan))
+}
+
+pub async fn preview(st: &AppState, p: &Principal, template_id: LetterTemplateId) -> AppResult<Preview> {
+    let (_, plan) = plan_of(st, p, template_id).await?;
+    let sample = plan.letters.first().map(|l| plan.text(l));
+    Ok(Preview { plan, sample })
+}
+
+/// Generates the letters of a template (signers under the issuing organisation, within the
+/// caller's scope, from 已备案 lists only) and checks each new one for copies. Returns how many,
+/// the year, and who was left out and why.
+pub async fn generate(st: &AppState, p: &Principal, template_id: LetterTemplateId) -> AppResult<(usize, i64, Vec<Skipped>)> {
+    let scope = p.require(Permission::EditDuty)?;
+    let t = store::template_in_scope(&st.db, &scope, template_id).await?;
     let mut tx = st.db.begin().await?;
-    let made = store::generate(&mut tx, &p.actor(), &signers, t.id).await?;
+    let (made, plan) = store::generate(&mut tx, &p.actor(), &scope, t.id).await?;
     tx.commit().await?;
     // after the commit, outside any write transaction; all at once: the year's signatures are read once
     store::check_letters(&st.db, &made, crate::app::settings::letter_threshold(st)).await?;
-    Ok((made.len(), t.year))
+    Ok((made.len(), t.year, plan.skipped))
 }
 
 /// A letter as one person sees it, with what that person may do.
@@ -177,9 +200,24 @@ fn may_scan(p: &Principal, letter: &Letter) -> bool {
     signer || staff
 }
 
-/// Whether the caller may confirm in the system: only the signer, or for a unit's own letter the unit's signers.
-fn may_confirm(p: &Principal, letter: &Letter) -> bool {
-    p.require(Permission::SignLetter).is_ok_and(|s| s.contains(&letter.org_path)) && letter.person_id.is_none_or(|pid| p.user.person_id == Some(pid))
+/// Whether the caller is the letter's signer and may confirm it in the system: for a personal
+/// letter the person; for a unit's letter its 书记 (the 书记 role at exactly that unit, and the
+/// person named as the unit's 书记 when one is recorded). Nobody else, whatever their permissions.
+async fn may_confirm(st: &AppState, p: &Principal, letter: &Letter) -> AppResult<bool> {
+    if !p.require(Permission::SignLetter).is_ok_and(|s| s.contains(&letter.org_path)) {
+        return Ok(false);
+    }
+    if let Some(pid) = letter.person_id {
+        return Ok(p.user.person_id == Some(pid));
+    }
+    let secretary_here = p.grants.iter().any(|g| g.role() == Some(Role::Secretary) && g.org_path.as_deref() == Some(letter.org_path.as_str()));
+    if !secretary_here {
+        return Ok(false);
+    }
+    let mut tx = st.db.begin_read().await?;
+    let named = store::unit_secretary(&mut tx, letter.org_id).await?;
+    drop(tx);
+    Ok(named.is_none_or(|(pid, _)| p.user.person_id == Some(pid)))
 }
 
 async fn visible_letter(st: &AppState, p: &Principal, id: LetterId) -> AppResult<(Viewer, Letter)> {
@@ -196,7 +234,7 @@ pub async fn show(st: &AppState, p: &Principal, id: LetterId) -> AppResult<Lette
     let flags = if v.flags == Sees::Nothing { vec![] } else { store::flags_of_letter(&st.db, &v.scope, letter.id).await?.into_iter().map(|f| v.mask(f)).collect() };
     let unsigned = !letter.is_signed();
     let can_edit = unsigned && may_edit(st, p, &letter).await?;
-    let can_confirm = unsigned && may_confirm(p, &letter);
+    let can_confirm = unsigned && may_confirm(st, p, &letter).await?;
     let can_scan = unsigned && may_scan(p, &letter);
     let can_review = p.can(Permission::ReviewDuty);
     Ok(LetterView { letter, flags, can_edit, can_confirm, can_scan, can_review })
@@ -228,17 +266,72 @@ pub async fn update_body(st: &AppState, p: &Principal, id: LetterId, version: &s
     Ok(letter)
 }
 
-/// 签订 by confirmation in the system.
-pub async fn confirm(st: &AppState, p: &Principal, id: LetterId) -> AppResult<Letter> {
+/// What signing a letter with an open flag must be confirmed against: the flags' kinds (the
+/// other letter is not named to a signer who may not see flags).
+pub fn flag_warning(kinds: &[&str]) -> String {
+    format!("本责任书有未核查的提示（{}），纪委或单位党务工作人员尚未核实。确认仍要签订吗？", kinds.join("、"))
+}
+
+/// The open flags' kinds on a letter, for the confirmation step (read whatever the viewer's
+/// role: the signer is told that a flag is open, not what it compares with).
+pub async fn open_flag_kinds(st: &AppState, p: &Principal, letter: &Letter) -> AppResult<Vec<&'static str>> {
+    if letter.open_flags == 0 {
+        return Ok(vec![]);
+    }
+    let scope = p.require(Permission::ViewDuty)?;
+    let mut kinds: Vec<&'static str> = store::flags_of_letter(&st.db, &scope, letter.id).await?.iter().filter(|f| !f.reviewed()).map(Flag::kind_label).collect();
+    kinds.dedup();
+    if kinds.is_empty() {
+        kinds.push("内容雷同");
+    }
+    Ok(kinds)
+}
+
+/// 签订 by confirmation in the system, by the signer named on the letter only. A letter with an
+/// open 照抄/雷同 flag is signed only with `confirm_flag` (otherwise a conflict naming the flag).
+pub async fn confirm(st: &AppState, p: &Principal, id: LetterId, confirm_flag: bool) -> AppResult<Letter> {
     let sign_scope = p.require(Permission::SignLetter)?;
     let (_, letter) = visible_letter(st, p, id).await?;
-    if !may_confirm(p, &letter) {
-        return Err(AppError::invalid("只能由签订人本人在系统内确认；代为签订请由单位党务工作人员上传签字扫描件"));
+    if letter.is_signed() {
+        return Err(AppError::invalid("责任书已签订"));
+    }
+    if !may_confirm(st, p, &letter).await? {
+        let who = if letter.person_id.is_some() { format!("签订人{}本人", letter.signer_name) } else { format!("{}书记{}", letter.org_name, letter.signer_name) };
+        return Err(AppError::Refused(format!("本责任书只能由{who}在系统内确认签订；代为签订请由单位党务工作人员上传签字扫描件")));
+    }
+    if !confirm_flag {
+        let kinds = open_flag_kinds(st, p, &letter).await?;
+        if !kinds.is_empty() {
+            return Err(AppError::Conflict(flag_warning(&kinds)));
+        }
     }
     let mut tx = st.db.begin().await?;
     store::sign(&mut tx, &p.actor(), &sign_scope, letter.id, "confirm", None).await?;
     tx.commit().await?;
     Ok(visible_letter(st, p, id).await?.1)
+}
+
+/// "2026年3月5日".
+fn chinese_date((y, m, d): (i32, u32, u32)) -> String {
+    format!("{y}年{m}月{d}日")
+}
+
+/// The letter as a DOCX to print and sign: its text, and the two parties' signature block (the
+/// issuing organisation dated with the 印发 date, the signer dated when signed, else blank).
+pub async fn document(st: &AppState, p: &Principal, id: LetterId) -> AppResult<(String, Vec<u8>)> {
+    let (_, letter) = visible_letter(st, p, id).await?;
+    let issued = lianzheng_core::duty::issue_date(letter.issued_on.as_deref(), letter.created_at);
+    let signed = letter.signed_at.map(|t| chinese_date(lianzheng_core::duty::issue_date(None, t))).unwrap_or_else(|| "　　　　年　　月　　日".into());
+    let signer = if letter.person_id.is_some() { format!("{}　{}", letter.org_name, letter.signer_name) } else { letter.org_name.clone() };
+    let mut body: Vec<Block> = letter.body.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| Block::Paragraph(l.to_string())).collect();
+    body.push(Block::Parties(vec![
+        vec!["发出单位（盖章）：".into(), letter.upper_org_name.clone(), "负责人（签字）：".into(), String::new(), chinese_date(issued)],
+        vec!["签订单位（盖章）：".into(), signer, if letter.person_id.is_some() { "签订人（签字）：".into() } else { format!("书记（签字）：{}", letter.signer_name) }, String::new(), signed],
+    ]));
+    let doc = OfficialDocument { title: letter.title.clone(), body, date: issued, ..OfficialDocument::default() };
+    let bytes = to_docx(&doc).map_err(|e| AppError::Internal(format!("生成责任书文件：{e}")))?;
+    p.log_read(st, "letter.document", "letter", Some(letter.id.to_string()), json!({"title": letter.title})).await?;
+    Ok((format!("{}.docx", letter.title), bytes))
 }
 
 /// 签订 by a signed scan: the signer, or the unit's staff.

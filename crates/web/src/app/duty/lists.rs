@@ -393,6 +393,30 @@ pub async fn show(st: &AppState, p: &Principal, id: DutyListId) -> AppResult<Lis
     Ok(ListView { list, items, versions, can_edit, can_review, can_delete })
 }
 
+/// One list as a DOCX: its items in a table (序号, 类别, 责任内容, 共性/个性), dated with the
+/// day it was accepted (备案), else filed, else created — not the day it is downloaded.
+pub async fn document(st: &AppState, p: &Principal, id: DutyListId) -> AppResult<(String, Vec<u8>)> {
+    use lianzheng_docs::gbt9704::{Block, OfficialDocument, to_docx};
+    let list = visible_list(st, p, id).await?;
+    let scope = p.require(Permission::ViewDuty)?;
+    let items = store::items(&st.db, &scope, list.id).await?;
+    let day = list.reviewed_at.filter(|_| list.status == ListStatus::Accepted).or(list.submitted_at).unwrap_or(list.created_at);
+    let date = lianzheng_core::duty::issue_date(None, day);
+    let rows: Vec<Vec<String>> = items.iter().enumerate().map(|(i, it)| vec![(i + 1).to_string(), it.category.clone().unwrap_or_default(), it.content.clone(), it.scope_label().to_string()]).collect();
+    let whose = match &list.person_name {
+        Some(n) => format!("{}　{}", list.org_name, n),
+        None => list.org_name.clone(),
+    };
+    let body = vec![
+        Block::Paragraph(format!("责任主体：{whose}；状态：{}；共 {} 项（共性 {} 项，个性 {} 项）。", list.status.label(), items.len(), list.common_count, list.specific_count)),
+        Block::Table { headers: ["序号", "类别", "责任内容", "来源"].iter().map(|s| s.to_string()).collect(), rows, widths: None, landscape: false },
+    ];
+    let doc = OfficialDocument { title: list.title.clone(), body, signature: Some(list.org_name.clone()), date, ..OfficialDocument::default() };
+    let bytes = to_docx(&doc).map_err(|e| AppError::Internal(format!("生成清单文件：{e}")))?;
+    p.log_read(st, "duty_list.document", "duty_list", Some(list.id.to_string()), serde_json::json!({"items": items.len()})).await?;
+    Ok((format!("{}.docx", list.title), bytes))
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ItemInput {
     pub category: String,

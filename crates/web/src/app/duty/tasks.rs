@@ -968,12 +968,14 @@ fn plan_document(plan: &Plan, nodes: &[Node]) -> AppResult<Vec<u8>> {
                 // the name only: posts make the column too wide in a 公文 table
                 t.lead_leader.as_deref().and_then(|l| l.split(['（', '(']).next()).unwrap_or_default().trim().to_string(),
                 t.lead_org_name.clone().unwrap_or_default(),
-                if coop.is_empty() { units } else { format!("{units}\n配合：{coop}") },
+                units,
+                coop,
                 t.deadline.as_deref().map(|d| short_date(d, plan.year)).unwrap_or_default(),
             ]
         })
         .collect();
-    let d = store::today();
+    // 成文日期: the day the plan was issued, not the day it is downloaded
+    let date = lianzheng_core::duty::issue_date(plan.issued_on.as_deref(), plan.created_at);
     let doc = OfficialDocument {
         issuer: issuer.clone(),
         doc_number: plan.doc_number.clone(),
@@ -985,11 +987,12 @@ fn plan_document(plan: &Plan, nodes: &[Node]) -> AppResult<Vec<u8>> {
                 "全年工作任务分解为{big}大项、{small}小项，明确了牵头领导、牵头单位、责任单位和完成时限。各牵头单位要切实履行牵头抓总职责，会同责任单位、配合单位细化措施、按时推进，并按要求报送工作进展情况；县纪委监委将加强督促检查，对工作推进不力、逾期未完成的予以通报。"
             )),
             Block::Heading(1, "任务分工表".into()),
-            Block::Table { headers: ["序号", "任务内容", "牵头领导", "牵头单位", "责任单位", "时限"].iter().map(|s| s.to_string()).collect(), rows, widths: Some(vec![8, 30, 10, 11, 17, 11]) },
+            // seven columns: a landscape page of its own, widths by content
+            Block::Table { headers: ["序号", "任务内容", "牵头领导", "牵头单位", "责任单位", "配合单位", "时限"].iter().map(|s| s.to_string()).collect(), rows, widths: None, landscape: true },
         ],
         attachments: vec![],
         signature: Some(issuer.clone()),
-        date: (d.year(), u32::from(u8::from(d.month())), u32::from(d.day())),
+        date,
         cc: vec![],
         printer: Some(match plan.org_name.strip_suffix("委员会") {
             Some(s) => format!("{s}委办公室"),

@@ -12,7 +12,7 @@ use lianzheng_textsim::{highlight_html, shared_passages};
 use serde::Deserialize;
 
 use super::year_or_current;
-use crate::app::duty::letters::{self as uc, Flag, KINDS, Letter, LetterTemplate, PLACEHOLDERS};
+use crate::app::duty::letters::{self as uc, Flag, GenerationPlan, KINDS, Letter, LetterTemplate, PLACEHOLDERS};
 use crate::app::org::units;
 use crate::app::paging::{self, Paging};
 use crate::auth::Principal;
@@ -27,8 +27,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/duty/letters", get(index))
         .route("/duty/letters/templates", get(templates).post(create_template))
-        .route("/duty/letters/templates/{id}/generate", post(generate))
+        .route("/duty/letters/templates/{id}/generate", get(preview).post(generate))
         .route("/duty/letters/{id}", get(show).post(update))
+        .route("/duty/letters/{id}/document.docx", get(document))
         .route("/duty/letters/{id}/sign", post(sign))
         .route("/duty/letters/{id}/scan", post(scan))
         .route("/duty/flags", get(flags))
@@ -48,6 +49,7 @@ pub struct LettersQuery {
     flagged: String,
     kind: String,
     done: String,
+    skipped: String,
     #[serde(flatten)]
     paging: Paging,
 }
@@ -87,9 +89,10 @@ pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<LettersQuer
     let signed = rows.iter().filter(|l| l.is_signed()).count();
     let can_edit = p.can(Permission::EditDuty);
     let templates = if can_edit { uc::templates(&st, &p, year).await? } else { vec![] };
-    let info = match q.done.as_str() {
-        "" => None,
-        n => Some(format!("已生成责任书 {n} 份，并完成雷同检查")),
+    let info = match (q.done.as_str(), q.skipped.as_str()) {
+        ("", _) => None,
+        (n, "" | "0") => Some(format!("已生成责任书 {n} 份，并完成雷同检查")),
+        (n, k) => Some(format!("已生成责任书 {n} 份，并完成雷同检查；{k} 个签订人未生成（原因见生成预览）")),
     };
     let (pager, rows) = q.page(year, rows);
     render(&LettersPage { l: Layout::new(&st, &p, "责任书", "/duty/letters"), year, q, rows, pager, templates, signed, can_edit, can_review: p.can(Permission::ReviewDuty), info })
@@ -146,9 +149,32 @@ pub async fn create_template(State(st): State<AppState>, p: Principal, PageForm(
     }
 }
 
+#[derive(Template)]
+#[template(path = "duty_letter_preview.html")]
+struct PreviewPage {
+    l: Layout,
+    plan: GenerationPlan,
+    sample: Option<String>,
+    sample_for: String,
+}
+
+/// 生成预览: the letters that would be made and the signers left out, one letter as it would
+/// read; the user confirms to generate.
+pub async fn preview(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
+    let uc::Preview { plan, sample } = uc::preview(&st, &p, parse_id(&id)?).await?;
+    let sample_for = plan.letters.first().map(|l| plan.letter_title(l)).unwrap_or_default();
+    render(&PreviewPage { l: Layout::new(&st, &p, "生成预览", "/duty/letters/templates"), plan, sample, sample_for })
+}
+
 pub async fn generate(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
-    let (n, year) = uc::generate(&st, &p, parse_id(&id)?).await?;
-    Ok(flash::redirect(&st, &format!("/duty/letters?year={year}&done={n}"), Flash::Generated))
+    let (n, year, skipped) = uc::generate(&st, &p, parse_id(&id)?).await?;
+    Ok(flash::redirect(&st, &format!("/duty/letters?year={year}&done={n}&skipped={}", skipped.len()), Flash::Generated))
+}
+
+/// 下载责任书（Word）.
+pub async fn document(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
+    let (name, bytes) = uc::document(&st, &p, parse_id(&id)?).await?;
+    Ok(crate::layout::file_response(bytes, &name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
 }
 
 #[derive(Template)]
@@ -166,15 +192,24 @@ struct LetterPage {
     version: i64,
     errors: Errs,
     message: Option<String>,
+    /// The confirmation step before signing a letter with an open flag: what it names.
+    flag_warning: Option<String>,
 }
 
 async fn letter_page(st: &AppState, p: &Principal, id: LetterId, body: Option<String>, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
+    letter_page_with(st, p, id, body, errors, message, None).await
+}
+
+async fn letter_page_with(st: &AppState, p: &Principal, id: LetterId, body: Option<String>, errors: FieldErrors, message: Option<String>, flag_warning: Option<String>) -> AppResult<Response> {
     let uc::LetterView { letter, flags, can_edit, can_confirm, can_scan, can_review } = uc::show(st, p, id).await?;
     let failed = !errors.is_empty() || message.is_some();
     let version = letter.version;
     let body = body.unwrap_or_else(|| letter.body.clone());
     let signed_at = letter.signed_at.map(fmt_time).unwrap_or_default();
-    render_status(&LetterPage { l: Layout::new(st, p, &letter.title, "/duty/letters"), letter, flags, signed_at, can_edit, can_confirm, can_scan, can_review, body, version, errors: Errs(errors), message }, failed)
+    render_status(
+        &LetterPage { l: Layout::new(st, p, &letter.title, "/duty/letters"), letter, flags, signed_at, can_edit, can_confirm, can_scan, can_review, body, version, errors: Errs(errors), message, flag_warning },
+        failed,
+    )
 }
 
 pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
@@ -196,7 +231,7 @@ pub struct BodyForm {
 async fn letter_error(st: &AppState, p: &Principal, id: LetterId, body: Option<String>, e: AppError) -> AppResult<Response> {
     match e {
         AppError::Invalid { message, fields } => letter_page(st, p, id, body, fields, Some(message)).await,
-        AppError::Conflict(m) => letter_page(st, p, id, body, FieldErrors::new(), Some(m)).await,
+        AppError::Conflict(m) | AppError::Refused(m) => letter_page(st, p, id, body, FieldErrors::new(), Some(m)).await,
         other => Err(other),
     }
 }
@@ -209,10 +244,20 @@ pub async fn update(State(st): State<AppState>, p: Principal, Path(id): Path<Str
     }
 }
 
-pub async fn sign(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct SignForm {
+    confirm_flag: String,
+}
+
+/// 确认签订. A letter with an open flag first shows the confirmation step naming it; the
+/// step's button posts again with `confirm_flag`.
+pub async fn sign(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<SignForm>) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    match uc::confirm(&st, &p, id).await {
+    let confirm_flag = matches!(form.confirm_flag.as_str(), "1" | "true" | "on");
+    match uc::confirm(&st, &p, id, confirm_flag).await {
         Ok(_) => Ok(flash::redirect(&st, &format!("/duty/letters/{id}"), Flash::Confirmed)),
+        Err(AppError::Conflict(m)) if !confirm_flag => letter_page_with(&st, &p, id, None, FieldErrors::new(), None, Some(m)).await,
         Err(e) => letter_error(&st, &p, id, None, e).await,
     }
 }

@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/duty/lists/copy", post(copy_last_year))
         .route("/duty/lists/review-batch", post(review_batch))
         .route("/duty/lists/{id}", get(show))
+        .route("/duty/lists/{id}/document.docx", get(document))
         .route("/duty/lists/{id}/items", post(add_item))
         .route("/duty/lists/{id}/items/{item}", post(update_item))
         .route("/duty/lists/{id}/items/{item}/delete", post(delete_item))
@@ -246,6 +247,12 @@ async fn list_page(st: &AppState, p: &Principal, id: DutyListId, form: ItemForm,
         },
         failed,
     )
+}
+
+/// 下载单份清单（Word）.
+pub async fn document(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
+    let (name, bytes) = uc::document(&st, &p, parse_id(&id)?).await?;
+    Ok(crate::layout::file_response(bytes, &name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
 }
 
 pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
