@@ -1,8 +1,9 @@
 // 定责 — 责任书 in the browser: a letter copied from another unit's is flagged as it is saved,
-// the 纪委 opens the side-by-side comparison and marks it reviewed.
+// the 纪委 opens the side-by-side comparison and marks it reviewed; generation starts with a
+// preview; only the signer named on a letter signs it, and a flagged letter asks first.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, baseUrl, shot } from './lib.mjs';
+import { launch, baseUrl, shot, signInAs } from './lib.mjs';
 
 const base = baseUrl();
 const url = (p) => base + p;
@@ -24,11 +25,12 @@ test('a copied letter is flagged', { timeout: 90_000 }, async () => {
   await page.goto(url('/duty/letters'));
   const rows = page.locator('table.data tbody tr');
   const sourceHref = await rows.filter({ hasText: '人民政府办公室' }).locator('a').first().getAttribute('href');
-  const targetHref = await rows.filter({ hasText: '县委组织部' }).locator('a').first().getAttribute('href');
+  // (only units and leaders with an accepted list have letters: 刘志强's is one)
+  const targetHref = await rows.filter({ hasText: '刘志强' }).locator('a').first().getAttribute('href');
   await page.goto(url(sourceHref));
   const sourceText = await page.inputValue('#body');
   await page.goto(url(targetHref));
-  await page.fill('#body', sourceText.replaceAll('某某县人民政府办公室', '中共某某县委组织部'));
+  await page.fill('#body', sourceText.replaceAll('某某县人民政府办公室', '某某县教育局'));
   await Promise.all([page.waitForURL(url(targetHref)), page.click('form.form button[type=submit]')]);
   const alert = await page.locator('.alert-error').first().innerText();
   assert.match(alert, /内容雷同/);
@@ -37,8 +39,49 @@ test('a copied letter is flagged', { timeout: 90_000 }, async () => {
   await page.click('.alert-error a');
   assert.ok(await page.locator('.letter-body mark').count() > 1, 'shared passages highlighted');
   await shot(page, 'letters-02-compare');
-  await page.fill('#note', '已责令组织部重新起草');
+  await page.fill('#note', '已责令重新起草');
   await Promise.all([page.waitForURL((u) => new URL(u).pathname === '/duty/flags'), page.click('form[action$="/review"] button')]);
   const text = await page.locator('table.data').innerText();
   assert.match(text, /已核/);
+});
+
+test('generation starts with a preview naming who is left out', { timeout: 90_000 }, async () => {
+  const { context, page } = await signInAs(browser, 'jw_staff');
+  await page.goto(url('/duty/letters/templates'));
+  await Promise.all([page.waitForURL(/\/generate$/), page.locator('a', { hasText: '生成预览' }).first().click()]);
+  assert.match(await page.locator('h1').innerText(), /生成预览/);
+  // the units without an accepted list are named with the reason; nothing is made yet
+  const skipped = await page.locator('table.preview-skipped').innerText();
+  assert.match(skipped, /中共某某县委办公室[\s\S]*待审核，尚未备案/);
+  assert.match(skipped, /已按本模板生成过责任书/);
+  await shot(page, 'letters-03-preview');
+  await context.close();
+});
+
+test('only the signer signs, and a flagged letter asks first', { timeout: 90_000 }, async () => {
+  // the unit's 党务 clerk may sign in general, but 教育局's letter is its 书记's
+  const clerk = await signInAs(browser, 'dw_jyj');
+  await clerk.page.goto(url('/duty/letters'));
+  const unitHref = await clerk.page.locator('table.data tbody tr').filter({ hasText: '某某县教育局' }).filter({ hasText: '代表单位' }).locator('a').first().getAttribute('href');
+  await clerk.page.goto(url(unitHref));
+  assert.equal(await clerk.page.locator('form[action$="/sign"]').count(), 0, 'no 确认签订 for the clerk');
+  assert.equal(await clerk.page.locator('a[href$="/document.docx"]').count(), 1, 'the Word download');
+  await clerk.context.close();
+
+  // 王建国's own letter repeats last year's: 确认签订 shows the confirmation naming the flag
+  const { context, page } = await signInAs(browser, 'sj_jyj');
+  await page.goto(url('/duty/letters'));
+  const mine = await page.locator('table.data tbody tr').filter({ hasText: '王建国' }).filter({ hasNotText: '代表单位' }).locator('a').first().getAttribute('href');
+  await page.goto(url(mine));
+  await Promise.all([page.waitForURL(url(mine + '/sign')), page.click('.page-actions form[action$="/sign"] button')]);
+  const step = page.locator('.confirm-flag');
+  assert.match(await step.innerText(), /照抄往年/);
+  assert.match(await step.innerText(), /确认仍要签订/);
+  assert.match(await page.locator('.page-title .tag').innerText(), /待签订|未签订|草稿/);
+  await shot(page, 'letters-04-confirm-flag');
+  // 仍然签订 signs it
+  await Promise.all([page.waitForURL(url(mine)), page.click('.confirm-flag button[type=submit]')]);
+  assert.match(await page.locator('.page-title .tag').innerText(), /已签订/);
+  await shot(page, 'letters-05-signed');
+  await context.close();
 });

@@ -355,7 +355,11 @@ fn header_block(doc: &OfficialDocument) -> String {
         ));
     }
     // 发文字号：标志下空二行，居中；其下 4mm 处为红色分隔线（段落下边框，2.25 磅）。
+    // 既无标志也无字号的（如责任书）不是红头文件：没有版头。
     let number = doc.doc_number.as_deref().unwrap_or("");
+    if issuer.is_empty() && number.trim().is_empty() {
+        return out;
+    }
     out.push_str(&para(
         &format!(
             concat!(
@@ -390,9 +394,17 @@ fn body_blocks(blocks: &[Block]) -> Result<String, DocError> {
     let mut out = String::new();
     let mut counters = [0u32; 4];
     let mut prev_table = false;
-    for block in blocks {
+    // the landscape section already opened (by the table's heading)
+    let mut in_landscape = false;
+    for (i, block) in blocks.iter().enumerate() {
         match block {
             Block::Heading(level, text) => {
+                // a heading directly above a landscape table goes on its page
+                if matches!(blocks.get(i + 1), Some(Block::Table { landscape: true, .. })) {
+                    let first = !out.contains("<w:sectPr>");
+                    out.push_str(&section_break(false, first));
+                    in_landscape = true;
+                }
                 let idx = match level {
                     1..=4 => usize::from(*level) - 1,
                     _ => return Err(DocError::InvalidHeadingLevel(*level)),
@@ -411,8 +423,11 @@ fn body_blocks(blocks: &[Block]) -> Result<String, DocError> {
             }
             Block::Table { headers, rows, widths, landscape: true } => {
                 // 横向页自成一节：先结束前面的纵向节，表格之后结束横向节。
-                let first = !out.contains("<w:sectPr>");
-                out.push_str(&section_break(false, first));
+                if !in_landscape {
+                    let first = !out.contains("<w:sectPr>");
+                    out.push_str(&section_break(false, first));
+                }
+                in_landscape = false;
                 out.push_str(&table_xml(headers, rows, widths.as_deref(), LANDSCAPE_TEXT_W)?);
                 out.push_str(&section_break(true, false));
                 prev_table = false;
@@ -467,10 +482,10 @@ fn table_xml(headers: &[String], rows: &[Vec<String>], widths: Option<&[u32]>, t
                 .map(|c| ColumnText {
                     // 不折行所需宽度：最长一行；至少两个汉字宽。
                     natural: col(c).flat_map(|t| t.lines().map(table_text_twips)).max().unwrap_or(0).max(2 * 280) + pad,
-                    // 不可拆的词（单位名称等，以顿号、逗号、空格分隔）最多折成两行，表头不拆。
-                    word: col(c).flat_map(|t| t.split(['、', '，', ',', ' ', '\n']).map(table_text_twips)).max().unwrap_or(0).div_ceil(2).max(headers.get(c).map_or(0, |h| table_text_twips(h))) + pad,
-                    // 文字量：各格宽度之和，决定长列之间怎么分。
-                    volume: rows.iter().filter_map(|r| r.get(c)).map(|t| table_text_twips(t)).sum::<u64>().max(1),
+                    // 不可拆的词（单位名称等，以顿号、逗号、空格分隔）最多折成三行，表头不拆。
+                    word: col(c).flat_map(|t| t.split(['、', '，', ',', ' ', '\n']).map(table_text_twips)).max().unwrap_or(0).div_ceil(3).max(headers.get(c).map_or(0, |h| table_text_twips(h))) + pad,
+                    // 各格各行的宽度：决定长列之间怎么分（表格最矮）。
+                    cells: rows.iter().map(|r| r.get(c).map(|t| t.lines().map(table_text_twips).collect()).unwrap_or_default()).collect(),
                 })
                 .collect();
             auto_column_widths(&columns, text_w)
@@ -478,7 +493,7 @@ fn table_xml(headers: &[String], rows: &[Vec<String>], widths: Option<&[u32]>, t
     };
     // 各列的对齐：表头居中；整列都很短的（序号、时限等）居中；其余左对齐（不两端对齐，
     // 否则短行被拉开字距）。
-    let centered: Vec<bool> = (0..ncols).map(|c| rows.iter().filter_map(|r| r.get(c)).all(|t| display_width(t.trim()) <= 12)).collect();
+    let centered: Vec<bool> = (0..ncols).map(|c| rows.iter().filter_map(|r| r.get(c)).all(|t| display_width(t.trim()) <= 14)).collect();
 
     let border = |side: &str| format!(r#"<w:{side} w:val="single" w:sz="6" w:space="0" w:color="000000"/>"#);
     let mut x = String::new();
@@ -545,17 +560,23 @@ fn scale_to_width(weights: &[u64], text_w: u32) -> Vec<u32> {
 }
 
 /// What a column's text needs (twip): `natural` on one line, `word` at least (its longest word
-/// in two lines, its header on one), and `volume`, all its text laid end to end.
-#[derive(Debug, Clone, Copy)]
+/// in three lines, its header on one), and each row's cell as the widths of its lines.
+#[derive(Debug, Clone)]
 struct ColumnText {
     natural: u64,
     word: u64,
-    volume: u64,
+    cells: Vec<Vec<u64>>,
+}
+
+/// Lines a cell takes at column width `w` (twip, cell margins included).
+fn cell_lines(cell: &[u64], w: u64) -> u64 {
+    let inner = w.saturating_sub(2 * u64::from(TABLE_CELL_MARGIN) + 40).max(1);
+    cell.iter().map(|t| t.div_ceil(inner).max(1)).sum::<u64>().max(1)
 }
 
 /// 自动列宽：放得下时按内容宽度等比放大；放不下时，内容短的列保持内容宽度（不折行），
-/// 其余宽度按文字量分给长列（文字最多的“任务内容”最宽），每列不窄于其最长的词的一半
-/// （单位名称至多折成两行）、也不宽于不折行所需。
+/// 其余宽度分给长列，使表格最矮（文字最多的“任务内容”因而最宽），每列不窄于其最长的词
+/// 的三分之一（单位名称至多折成三行）、也不宽于不折行所需。
 fn auto_column_widths(cols: &[ColumnText], text_w: u32) -> Vec<u32> {
     let total = u64::from(text_w);
     let natural: Vec<u64> = cols.iter().map(|c| c.natural).collect();
@@ -582,34 +603,59 @@ fn auto_column_widths(cols: &[ColumnText], text_w: u32) -> Vec<u32> {
             break;
         }
     }
-    // 长列：按文字量分剩余宽度；低于下限的定为下限、高于不折行宽度的定为该宽度，再分其余。
-    loop {
+    // 长列：先各取下限（最长的词至多三行），再把余下的宽度半字半字地分给最能让表格变矮的列
+    // （各行行数取该行最高的格，求和；一样高时看全部格子的总行数，再不变时给每字宽内容最多的列）。
+    let flex: Vec<usize> = (0..cols.len()).filter(|&c| width[c].is_none()).collect();
+    if !flex.is_empty() {
         let fixed: u64 = width.iter().flatten().sum();
-        let remaining = total.saturating_sub(fixed);
-        let volume: u64 = cols.iter().zip(&width).filter(|(_, w)| w.is_none()).map(|(c, _)| c.volume).sum();
-        if volume == 0 {
-            break;
-        }
-        let mut changed = false;
-        for (c, w) in cols.iter().zip(width.iter_mut()) {
-            if w.is_none() {
-                let share = remaining * c.volume / volume;
-                if share < c.word.min(c.natural) {
-                    *w = Some(c.word.min(c.natural));
-                    changed = true;
-                } else if share > c.natural {
-                    *w = Some(c.natural);
-                    changed = true;
+        let mut w: Vec<u64> = (0..cols.len()).map(|c| width[c].unwrap_or_else(|| cols[c].word.min(cols[c].natural))).collect();
+        let mut remaining = total.saturating_sub(fixed + flex.iter().map(|&c| w[c]).sum::<u64>());
+        let rows = cols.iter().map(|c| c.cells.len()).max().unwrap_or(0);
+        let lines_of = |c: usize, width: u64| -> Vec<u64> { (0..rows).map(|r| cols[c].cells.get(r).map_or(1, |cell| cell_lines(cell, width))).collect() };
+        let mut lines: Vec<Vec<u64>> = (0..cols.len()).map(|c| lines_of(c, w[c])).collect();
+        const STEP: u64 = 140;
+        while remaining >= STEP {
+            // (the table's height, all its cells' lines) with column `c` at `col`
+            let height = |lines: &[Vec<u64>], c: usize, col: &[u64]| -> (u64, u64) {
+                let h = (0..rows).map(|r| lines.iter().enumerate().map(|(k, l)| if k == c { col[r] } else { l[r] }).max().unwrap_or(1)).sum();
+                let all = lines.iter().enumerate().map(|(k, l)| if k == c { col.iter().sum::<u64>() } else { l.iter().sum() }).sum();
+                (h, all)
+            };
+            // widening by one step often changes nothing (lines break by whole characters):
+            // each column is tried one to eight steps wider, and the best gain per step wins
+            let now = height(&lines, 0, &lines[0]);
+            let mut best: Option<(usize, u64, (u64, u64), Vec<u64>)> = None;
+            for &c in &flex {
+                for k in 1..=8u64 {
+                    if w[c] + k * STEP > cols[c].natural || k * STEP > remaining {
+                        break;
+                    }
+                    let col = lines_of(c, w[c] + k * STEP);
+                    let (h, all) = height(&lines, c, &col);
+                    let gain = ((now.0 - h.min(now.0)) * 1000 / k, (now.1 - all.min(now.1)) * 1000 / k);
+                    if gain > (0, 0) && best.as_ref().is_none_or(|(_, _, g, _)| gain > *g) {
+                        best = Some((c, k, gain, col));
+                    }
                 }
             }
-        }
-        if !changed {
-            for (c, w) in cols.iter().zip(width.iter_mut()) {
-                if w.is_none() {
-                    *w = Some((remaining * c.volume / volume).max(1));
+            let (c, k, col) = match best {
+                Some((c, k, _, col)) => (c, k, col),
+                None => {
+                    // nothing gets shorter: the column with the most text per unit of width
+                    let Some(c) = flex.iter().copied().filter(|&k| w[k] + STEP <= cols[k].natural).max_by_key(|&k| cols[k].cells.iter().flatten().sum::<u64>() * 1000 / w[k].max(1)) else { break };
+                    (c, 1, lines_of(c, w[c] + STEP))
                 }
-            }
-            break;
+            };
+            w[c] += k * STEP;
+            lines[c] = col;
+            remaining -= k * STEP;
+        }
+        // what is left (less than a step) to the widest of them
+        if let Some(&c) = flex.iter().max_by_key(|&&c| w[c]) {
+            w[c] += remaining;
+        }
+        for &c in &flex {
+            width[c] = Some(w[c]);
         }
     }
     let weights: Vec<u64> = width.iter().map(|w| w.unwrap_or(1)).collect();
@@ -1193,7 +1239,7 @@ mod tests {
     }
 
     fn col(natural: u64, word: u64, volume: u64) -> ColumnText {
-        ColumnText { natural, word, volume }
+        ColumnText { natural, word, cells: (0..volume / natural.max(1)).map(|_| vec![natural]).collect() }
     }
 
     #[test]
@@ -1206,7 +1252,7 @@ mod tests {
         assert_eq!(w, vec![TEXT_W / 2, TEXT_W - TEXT_W / 2]);
         // 相对宽度
         assert_eq!(scale_to_width(&[1, 1, 2], TEXT_W).iter().sum::<u32>(), TEXT_W);
-        // 长列按文字量分：文字多的更宽，但不窄于最长的词的一半
+        // 长列：文字多的更宽，但不窄于下限
         let w = auto_column_widths(&[col(800, 800, 800), col(20000, 2000, 60000), col(9000, 3000, 9000)], TEXT_W);
         assert_eq!(w[0], 800);
         assert!(w[1] > w[2], "{w:?}");
@@ -1233,16 +1279,16 @@ mod tests {
             .collect();
         let headers: Vec<String> = ["序号", "任务内容", "牵头领导", "牵头单位", "责任单位", "配合单位", "时限"].iter().map(|s| s.to_string()).collect();
         let mut doc = sample();
-        doc.body = vec![Block::Paragraph("前文".into()), Block::Table { headers, rows, widths: None, landscape: true }, Block::Paragraph("后文".into())];
+        doc.body = vec![Block::Paragraph("前文".into()), Block::Heading(1, "任务分工表".into()), Block::Table { headers, rows, widths: None, landscape: true }, Block::Paragraph("后文".into())];
         let x = read_part(&to_docx(&doc).unwrap(), "word/document.xml");
         let grid: Vec<u32> = x.split(r#"<w:gridCol w:w=""#).skip(1).take(7).map(|s| s.split('"').next().unwrap().parse().unwrap()).collect();
         assert_eq!(grid.iter().sum::<u32>(), LANDSCAPE_TEXT_W, "{grid:?}");
         let widest = grid.iter().copied().max().unwrap();
         assert_eq!(grid[1], widest, "任务内容 widest: {grid:?}");
         assert_eq!(grid[0], grid.iter().copied().min().unwrap(), "序号 narrowest: {grid:?}");
-        // a unit name (11 characters at 280 twip) in at most two lines
+        // a unit name (11 characters at 280 twip) in at most three lines
         for c in 3..=5 {
-            assert!(u64::from(grid[c]) >= table_text_twips(unit).div_ceil(2) + 2 * u64::from(TABLE_CELL_MARGIN), "column {c}: {grid:?}");
+            assert!(u64::from(grid[c]) >= table_text_twips(unit).div_ceil(3) + 2 * u64::from(TABLE_CELL_MARGIN), "column {c}: {grid:?}");
         }
         assert!(x.contains(r#"<w:jc w:val="left"/>"#));
         assert!(!x.contains(r#"<w:pStyle w:val="GwTable"/><w:jc w:val="both"/>"#), "no justified cells");
@@ -1251,6 +1297,9 @@ mod tests {
         assert_eq!(x.matches(r#"w:orient="landscape""#).count(), 1);
         assert_eq!(x.matches(r#"w:start="1""#).count(), 1);
         assert!(x.find("landscape").unwrap() > x.find("任务内容").unwrap());
+        // the table's heading opens the landscape section (the portrait one ends before it)
+        let portrait_end = x.find("</w:sectPr>").unwrap();
+        assert!(x.find("前文").unwrap() < portrait_end && portrait_end < x.find("任务分工表").unwrap());
     }
 
     #[test]
@@ -1261,6 +1310,11 @@ mod tests {
         assert!(x.contains("签订单位（盖章）：某局") && x.contains("年　月　日"));
         // no separate 落款 date (the 版记 still has its 印发 date)
         assert_eq!(x.matches("2026年11月27日").count(), 1, "only the colophon's");
+        // without issuer and number: no red header line
+        doc.issuer = String::new();
+        doc.doc_number = None;
+        let x = read_part(&to_docx(&doc).unwrap(), "word/document.xml");
+        assert!(!x.contains(RED), "no 版头");
     }
 
     #[test]

@@ -328,7 +328,12 @@ pub async fn document(st: &AppState, p: &Principal, id: LetterId) -> AppResult<(
         vec!["发出单位（盖章）：".into(), letter.upper_org_name.clone(), "负责人（签字）：".into(), String::new(), chinese_date(issued)],
         vec!["签订单位（盖章）：".into(), signer, if letter.person_id.is_some() { "签订人（签字）：".into() } else { format!("书记（签字）：{}", letter.signer_name) }, String::new(), signed],
     ]));
-    let doc = OfficialDocument { title: letter.title.clone(), body, date: issued, ..OfficialDocument::default() };
+    // the title without the signer in brackets: the parties are named in the text and below it
+    let title = match letter.title.strip_suffix('）').and_then(|t| t.rsplit_once('（')) {
+        Some((t, _)) if !t.trim().is_empty() => t.to_string(),
+        _ => letter.title.clone(),
+    };
+    let doc = OfficialDocument { title, body, date: issued, ..OfficialDocument::default() };
     let bytes = to_docx(&doc).map_err(|e| AppError::Internal(format!("生成责任书文件：{e}")))?;
     p.log_read(st, "letter.document", "letter", Some(letter.id.to_string()), json!({"title": letter.title})).await?;
     Ok((format!("{}.docx", letter.title), bytes))
