@@ -624,7 +624,9 @@ fn auto_column_widths(cols: &[ColumnText], text_w: u32) -> Vec<u32> {
             // widening by one step often changes nothing (lines break by whole characters):
             // each column is tried one to eight steps wider, and the best gain per step wins
             let now = height(&lines, 0, &lines[0]);
-            let mut best: Option<(usize, u64, (u64, u64), Vec<u64>)> = None;
+            // (column, steps, gain per step in height and in lines, the column's lines then)
+            type Widening = (usize, u64, (u64, u64), Vec<u64>);
+            let mut best: Option<Widening> = None;
             for &c in &flex {
                 for k in 1..=8u64 {
                     if w[c] + k * STEP > cols[c].natural || k * STEP > remaining {
