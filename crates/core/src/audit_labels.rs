@@ -104,6 +104,7 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("attachment", "附件"),
     ("duty_list", "责任清单"),
     ("duty_item", "清单事项"),
+    ("duty_coverage", "全覆盖"),
     ("duty_template", "共性清单"),
     ("duty_template_item", "共性事项"),
     ("task_plan", "任务分工"),
