@@ -16,6 +16,7 @@ mod caches;
 mod config_file;
 mod duty_forms;
 mod duty_letter_rules;
+mod duty_letter_templates;
 mod duty_letters;
 mod duty_lists;
 mod duty_tasks;

@@ -172,6 +172,7 @@ const PAGES: &[Rule] = &[
     rule("get", "/duty/letters/{id}", Perm(P::ViewDuty), None),
     rule("get", "/duty/letters/{id}/document.docx", Perm(P::ViewDuty), None),
     rule("get", "/duty/letters/templates/{id}/generate", Perm(P::EditDuty), None),
+    rule("get", "/duty/letters/templates/{id}", Perm(P::EditDuty), None),
     rule("get", "/duty/flags", Perm(P::ReviewDuty), None),
     rule("get", "/duty/flags/{id}", Perm(P::ReviewDuty), None),
     rule("get", "/duty/phrases", Perm(P::ReviewDuty), None),

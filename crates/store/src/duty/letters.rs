@@ -22,14 +22,14 @@ use sqlx::FromRow;
 
 use crate::StoreError;
 use crate::audit::{self, Actor};
-use crate::builder::{SqlBuilder, one_in_scope};
-use crate::db::ColType::{Bytes as B, I64 as I, Text as T};
+use crate::builder::{SortKey, SqlBuilder, one_in_scope};
+use crate::db::ColType::{Bool, Bytes as B, I64 as I, Text as T};
 use crate::db::{Db, Q, Tx, now, placeholders, q, q_built};
 use crate::schema::TableDef;
 
 /// Tables of this part, in dependency order, for the portable archive.
 pub const TABLES: &[TableDef] = &[
-    TableDef { name: "letter_templates", columns: &[("id", I), ("year", I), ("org_id", I), ("org_path", T), ("kind", T), ("title", T), ("body", T), ("created_at", I), ("updated_at", I)] },
+    TableDef { name: "letter_templates", columns: &[("id", I), ("year", I), ("org_id", I), ("org_path", T), ("kind", T), ("title", T), ("body", T), ("created_at", I), ("updated_at", I), ("disabled", Bool)] },
     TableDef {
         name: "letters",
         columns: &[
@@ -106,6 +106,15 @@ pub struct LetterTemplate {
     pub title: String,
     pub body: String,
     pub letter_count: i64,
+    /// 已停用: no new letters are generated from it (those made keep their text).
+    pub disabled: bool,
+}
+
+impl LetterTemplate {
+    /// Editable until letters have been generated from it; after that it can only be disabled.
+    pub fn editable(&self) -> bool {
+        self.letter_count == 0
+    }
 }
 
 #[derive(Debug, Clone, FromRow, Serialize)]
@@ -207,7 +216,7 @@ impl Flag {
     }
 }
 
-const TEMPLATE_SELECT: &str = "SELECT t.id, t.year, t.org_id, t.org_path, o.name AS org_name, t.kind, t.title, t.body, (SELECT COUNT(*) FROM letters l WHERE l.template_id = t.id) AS letter_count FROM letter_templates t JOIN orgs o ON o.id = t.org_id ";
+const TEMPLATE_SELECT: &str = "SELECT t.id, t.year, t.org_id, t.org_path, o.name AS org_name, t.kind, t.title, t.body, (SELECT COUNT(*) FROM letters l WHERE l.template_id = t.id) AS letter_count, t.disabled FROM letter_templates t JOIN orgs o ON o.id = t.org_id ";
 
 const LETTER_SELECT: &str = "SELECT l.id, l.year, l.template_id, l.kind, l.upper_org_id, u.name AS upper_org_name, l.org_id, l.org_path, o.name AS org_name, l.person_id, l.signer_name, l.title, l.body, l.status, l.sign_method, l.signed_at, l.scan_attachment_id, l.version, l.issued_on, l.created_at, \
     (SELECT COUNT(*) FROM letter_flags f WHERE f.status = 'open' AND (f.letter_id = l.id OR f.other_letter_id = l.id)) AS open_flags \
@@ -254,6 +263,47 @@ pub async fn create_template(tx: &mut Tx, actor: &Actor, scope: &Scope, year: i6
         .await?;
     audit::record(tx, actor, "letter_template.create", "letter_template", Some(id.to_string()), json!({"after": {"year": year, "kind": kind, "title": title}})).await?;
     Ok(id)
+}
+
+/// The template's row locked for a write, if it lies inside `scope` (else not found).
+async fn template_inside(tx: &mut Tx, scope: &Scope, template_id: LetterTemplateId) -> Result<(), StoreError> {
+    let sql = format!("SELECT org_path FROM letter_templates WHERE id = $1{}", tx.for_update());
+    let row: Option<(String,)> = tx.fetch_optional(q_built(sql).bind(template_id)).await?;
+    match row {
+        Some((path,)) if scope.contains(&path) => Ok(()),
+        _ => Err(StoreError::NotFound),
+    }
+}
+
+/// Why a used template is not edited.
+pub fn template_in_use(used: i64) -> String {
+    format!("已按本模板生成 {used} 份责任书，模板不能再修改；如不再使用，可以停用")
+}
+
+/// How many letters have been generated from the template (counted inside the writing transaction).
+pub async fn template_used(tx: &mut Tx, template_id: LetterTemplateId) -> Result<i64, StoreError> {
+    let (n,): (i64,) = tx.fetch_one(q("SELECT COUNT(*) FROM letters WHERE template_id = $1").bind(template_id)).await?;
+    Ok(n)
+}
+
+/// Changes a template's title and body. Refused (conflict) once letters have been generated
+/// from it, checked under the row's lock so no generation slips in between.
+pub async fn update_template(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: LetterTemplateId, before: (&str, &str), title: &str, body: &str) -> Result<(), StoreError> {
+    template_inside(tx, scope, template_id).await?;
+    let used = template_used(tx, template_id).await?;
+    if used > 0 {
+        return Err(StoreError::Conflict { field: String::new(), message: template_in_use(used) });
+    }
+    tx.execute(q("UPDATE letter_templates SET title = $1, body = $2, updated_at = $3 WHERE id = $4").bind(title).bind(body).bind(now()).bind(template_id)).await?;
+    let body_changed = before.1 != body;
+    audit::record(tx, actor, "letter_template.update", "letter_template", Some(template_id.to_string()), json!({"before": {"title": before.0}, "after": {"title": title}, "body_changed": body_changed})).await
+}
+
+/// 停用 / 启用: a disabled template generates no new letters; letters made keep their text.
+pub async fn set_template_disabled(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: LetterTemplateId, disabled: bool) -> Result<(), StoreError> {
+    template_inside(tx, scope, template_id).await?;
+    tx.execute(q("UPDATE letter_templates SET disabled = $1, updated_at = $2 WHERE id = $3").bind(disabled).bind(now()).bind(template_id)).await?;
+    audit::record(tx, actor, if disabled { "letter_template.disable" } else { "letter_template.enable" }, "letter_template", Some(template_id.to_string()), json!({"disabled": disabled})).await
 }
 
 /// The template text with the signer's particulars and own list items filled in.
@@ -354,12 +404,16 @@ pub async fn unit_secretary(tx: &mut Tx, org_id: OrgId) -> Result<Option<(Person
 /// and each leader with a personal list — only from lists that are 已备案; everyone else is
 /// named in `skipped` with the reason, as are signers who already have a letter of it.
 pub async fn plan_generation(tx: &mut Tx, scope: &Scope, template_id: LetterTemplateId) -> Result<GenerationPlan, StoreError> {
-    let t: Option<(i64, OrgId, String, String, String, String, String)> =
-        tx.fetch_optional(q("SELECT t.year, t.org_id, o.path, t.kind, t.title, t.body, o.name FROM letter_templates t JOIN orgs o ON o.id = t.org_id WHERE t.id = $1").bind(template_id)).await?;
-    let (year, upper_id, upper_path, kind, title, body, upper_name) = t.ok_or(StoreError::NotFound)?;
+    let t: Option<(i64, OrgId, String, String, String, String, String, bool)> =
+        tx.fetch_optional(q("SELECT t.year, t.org_id, o.path, t.kind, t.title, t.body, o.name, t.disabled FROM letter_templates t JOIN orgs o ON o.id = t.org_id WHERE t.id = $1").bind(template_id)).await?;
+    let (year, upper_id, upper_path, kind, title, body, upper_name, disabled) = t.ok_or(StoreError::NotFound)?;
     let under = scope.within(&upper_path);
     let upper_signer = post_holder(tx, upper_id, "secretary").await?.map(|(_, n)| n);
-    let problem = (body.contains("{上级签订人}") && upper_signer.is_none()).then(|| format!("发出单位“{upper_name}”未设书记，无法填写 {{上级签订人}}：请先在人员信息中登记其书记任职"));
+    let problem = if disabled {
+        Some("模板已停用，不能再生成责任书；如需生成，请先启用".to_string())
+    } else {
+        (body.contains("{上级签订人}") && upper_signer.is_none()).then(|| format!("发出单位“{upper_name}”未设书记，无法填写 {{上级签订人}}：请先在人员信息中登记其书记任职"))
+    };
 
     #[derive(FromRow)]
     struct Cand {
@@ -442,6 +496,7 @@ pub async fn plan_generation(tx: &mut Tx, scope: &Scope, template_id: LetterTemp
 /// 生成责任书: the letters of [`plan_generation`], each from its signer's own 已备案 list, all
 /// placeholders filled, dated (印发) today. Refused when a placeholder cannot be filled.
 pub async fn generate(tx: &mut Tx, actor: &Actor, scope: &Scope, template_id: LetterTemplateId) -> Result<(Vec<LetterId>, GenerationPlan), StoreError> {
+    template_inside(tx, scope, template_id).await?;
     let plan = plan_generation(tx, scope, template_id).await?;
     if let Some(problem) = &plan.problem {
         return Err(StoreError::Invalid(problem.clone()));
@@ -480,7 +535,16 @@ pub struct LetterFilter {
     pub year: i64,
     pub status: Option<String>,
     pub flagged: bool,
+    pub sort: crate::builder::Sort,
 }
+
+/// The letters table's sort keys (the signer by the pinyin of the person's name, then the name).
+pub const LETTER_SORTS: &[(&str, &[SortKey])] = &[
+    ("title", &[SortKey::text("l.title")]),
+    ("org", &[SortKey::text("l.org_path")]),
+    ("signer", &[SortKey::text("(SELECT px.name_pinyin FROM people px WHERE px.id = l.person_id)").nullable(), SortKey::text("l.signer_name")]),
+    ("status", &[SortKey::text("l.status")]),
+];
 
 pub async fn list(db: &Db, scope: &Scope, f: &LetterFilter) -> Result<Vec<Letter>, StoreError> {
     let mut b = SqlBuilder::new(LETTER_SELECT);
@@ -489,7 +553,11 @@ pub async fn list(db: &Db, scope: &Scope, f: &LetterFilter) -> Result<Vec<Letter
     if f.flagged {
         b.push(" AND EXISTS (SELECT 1 FROM letter_flags f WHERE f.status = 'open' AND (f.letter_id = l.id OR f.other_letter_id = l.id))");
     }
-    b.push(" ORDER BY l.org_path, l.person_id IS NOT NULL, l.id LIMIT 5000");
+    match f.sort.pick(LETTER_SORTS) {
+        Some(keys) => b.order_by(db.backend(), keys, f.sort.desc, "l.id"),
+        None => b.push(" ORDER BY l.org_path, l.person_id IS NOT NULL, l.id"),
+    };
+    b.push(" LIMIT 5000");
     db.fetch_all(b.build()).await
 }
 
@@ -1108,14 +1176,23 @@ pub struct FlagFilter {
     pub year: i64,
     pub kind: Option<String>,
     pub status: Option<String>,
+    pub sort: crate::builder::Sort,
 }
+
+/// The flags table's sort keys.
+pub const FLAG_SORTS: &[(&str, &[SortKey])] =
+    &[("kind", &[SortKey::text("f.kind")]), ("letter", &[SortKey::text("a.org_path"), SortKey::text("a.signer_name")]), ("score", &[SortKey::num("f.score_pm")]), ("status", &[SortKey::text("f.status")])];
 
 pub async fn flags(db: &Db, scope: &Scope, f: &FlagFilter) -> Result<Vec<Flag>, StoreError> {
     let mut b = SqlBuilder::new(FLAG_SELECT);
     b.push("WHERE f.year = ").bind(f.year).push(" AND ").scope("f.org_path", scope);
     b.and_eq("f.kind", f.kind.as_deref());
     b.and_eq("f.status", f.status.as_deref());
-    b.push(" ORDER BY f.status, f.score_pm DESC, f.id LIMIT 2000");
+    match f.sort.pick(FLAG_SORTS) {
+        Some(keys) => b.order_by(db.backend(), keys, f.sort.desc, "f.id"),
+        None => b.push(" ORDER BY f.status, f.score_pm DESC, f.id"),
+    };
+    b.push(" LIMIT 2000");
     db.fetch_all(b.build()).await
 }
 

@@ -17,9 +17,19 @@ use crate::forms::{ApiJson, Q, file_field, lenient, parse_id};
 use crate::state::AppState;
 
 pub const OPS: &[Op] = &[
-    Op { method: "get", path: "/duty/letters", summary: "责任书列表（范围内、按角色可见；year, status, flagged=1）", tag: "定责", route: || get(list) },
+    Op {
+        method: "get", path: "/duty/letters", summary: "责任书列表（范围内、按角色可见；year, status, flagged=1, sort=signer|org|title|status，前加 - 为倒序）", tag: "定责", route: || get(list)
+    },
     Op { method: "get", path: "/duty/letter-templates", summary: "责任书模板列表（year，默认今年；本人可维护的单位）", tag: "定责", route: || get(templates) },
     Op { method: "post", path: "/duty/letter-templates", summary: "新建责任书模板（year, org_id=发出单位, kind, title, body；正文须含 {责任内容}）", tag: "定责", route: || post(create_template) },
+    Op { method: "get", path: "/duty/letter-templates/{id}", summary: "责任书模板详情（letter_count=已生成份数，disabled=已停用）", tag: "定责", route: || get(template) },
+    Op {
+        method: "put", path: "/duty/letter-templates/{id}", summary: "修改责任书模板（title, body；正文须含 {责任内容}）；已按模板生成责任书后不能修改（409），可停用", tag: "定责", route: || put(update_template)
+    },
+    Op {
+        method: "post", path: "/duty/letter-templates/{id}/disable", summary: "停用责任书模板：不能再生成责任书，已生成的不变（仅已生成过的模板）", tag: "定责", route: || post(disable_template)
+    },
+    Op { method: "post", path: "/duty/letter-templates/{id}/enable", summary: "重新启用已停用的责任书模板", tag: "定责", route: || post(enable_template) },
     Op {
         method: "get", path: "/duty/letter-templates/{id}/preview", summary: "生成预览：将生成的责任书（单位、签订人、依据的已备案清单）、不生成的及原因、一份样稿", tag: "定责", route: || get(preview)
     },
@@ -37,7 +47,7 @@ pub const OPS: &[Op] = &[
         route: || post(sign),
     },
     Op { method: "post", path: "/duty/letters/{id}/scan", summary: "上传签字扫描件完成签订（multipart：file，PDF、OFD 或 jpg、png）", tag: "定责", route: || post(scan) },
-    Op { method: "get", path: "/duty/letter-flags", summary: "雷同与不符提示（year, kind, status）", tag: "定责", route: || get(flags) },
+    Op { method: "get", path: "/duty/letter-flags", summary: "雷同与不符提示（year, kind, status, sort=kind|letter|score|status，前加 - 为倒序）", tag: "定责", route: || get(flags) },
     Op { method: "post", path: "/duty/letter-flags/recheck", summary: "重新检查本年度全部责任书的雷同（year；须管辖全部签订单位）", tag: "定责", route: || post(recheck) },
     Op { method: "get", path: "/duty/phrases", summary: "职责用语：只适用于部分单位的用语", tag: "定责", route: || get(phrases) },
     Op { method: "post", path: "/duty/phrases", summary: "增加职责用语（phrase, allowed=适用单位名称关键词，逗号分隔, note）", tag: "定责", route: || post(add_phrase) },
@@ -52,10 +62,11 @@ struct ListQuery {
     flagged: String,
     kind: String,
     confirm_flag: String,
+    sort: String,
 }
 
 async fn list(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>) -> AppResult<Json<Value>> {
-    let (year, rows) = uc::list(&st, &p, &q.year, &q.status, q.flagged == "1").await?;
+    let (year, rows) = uc::list(&st, &p, &q.year, &q.status, q.flagged == "1", &q.sort).await?;
     Ok(Json(json!({"year": year, "items": rows})))
 }
 
@@ -118,7 +129,7 @@ async fn sign(State(st): State<AppState>, p: Principal, Path(id): Path<String>, 
 }
 
 async fn flags(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>) -> AppResult<Json<Value>> {
-    let (year, items) = uc::flags(&st, &p, &q.year, &q.kind, &q.status).await?;
+    let (year, items) = uc::flags(&st, &p, &q.year, &q.kind, &q.status, &q.sort).await?;
     Ok(Json(json!({"year": year, "items": items})))
 }
 
@@ -150,6 +161,22 @@ async fn create_template(State(st): State<AppState>, p: Principal, ApiJson(b): A
     let kind = if b.kind.trim().is_empty() { "responsibility".to_string() } else { b.kind };
     let (id, year) = uc::create_template(&st, &p, &uc::NewTemplate { year: b.year, org_id: b.org_id, kind, title: b.title, body: b.body }).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id, "year": year}))))
+}
+
+async fn template(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
+    Ok(Json(json!({"template": uc::template(&st, &p, parse_id(&id)?).await?})))
+}
+
+async fn update_template(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(b): ApiJson<TemplateIn>) -> AppResult<Json<Value>> {
+    Ok(Json(json!({"template": uc::update_template(&st, &p, parse_id(&id)?, &b.title, &b.body).await?})))
+}
+
+async fn disable_template(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
+    Ok(Json(json!({"template": uc::set_template_disabled(&st, &p, parse_id(&id)?, true).await?})))
+}
+
+async fn enable_template(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
+    Ok(Json(json!({"template": uc::set_template_disabled(&st, &p, parse_id(&id)?, false).await?})))
 }
 
 /// The same checks as the page's upload: one `file` part within the size limit, of a kind a

@@ -63,10 +63,16 @@ impl Viewer {
 }
 
 /// The letters of a year the caller may see.
-pub async fn list(st: &AppState, p: &Principal, year: &str, status: &str, flagged: bool) -> AppResult<(i64, Vec<Letter>)> {
+/// The letters table's sortable columns: (key, label); an unknown key gives organisation order.
+pub const LETTER_SORTS: &[(&str, &str)] = &[("signer", "签订人"), ("org", "单位"), ("title", "责任书"), ("status", "状态")];
+/// The flags table's sortable columns; an unknown key gives open flags first, highest score first.
+pub const FLAG_SORTS: &[(&str, &str)] = &[("kind", "类型"), ("letter", "责任书"), ("score", "相似度"), ("status", "状态")];
+
+pub async fn list(st: &AppState, p: &Principal, year: &str, status: &str, flagged: bool, sort: &str) -> AppResult<(i64, Vec<Letter>)> {
     let v = Viewer::of(p)?;
     let year = i64::from(year_or_current(year));
-    let mut rows = store::list(&st.db, &v.scope, &LetterFilter { year, status: Some(status.to_string()), flagged }).await?;
+    let sort = lianzheng_store::builder::Sort::parse(sort);
+    let mut rows = store::list(&st.db, &v.scope, &LetterFilter { year, status: Some(status.to_string()), flagged, sort }).await?;
     rows.retain(|l| v.sees(l));
     if v.flags == Sees::Nothing {
         // whether a letter is flagged is itself a flag
@@ -105,6 +111,71 @@ fn unknown_placeholders(body: &str) -> Vec<String> {
     out
 }
 
+/// The title and body of a template: a title, and a body holding {责任内容} and only known placeholders.
+fn check_text(e: &mut FieldErrors, title: &str, body: &str) {
+    if title.is_empty() {
+        e.insert("title".into(), "请填写标题".into());
+    } else if title.chars().count() > TITLE_MAX {
+        e.insert("title".into(), format!("标题最多 {TITLE_MAX} 字"));
+    }
+    if !body.contains("{责任内容}") {
+        e.insert("body".into(), "正文须包含 {责任内容}，以便按签订人本人的清单生成".into());
+    } else if body.chars().count() > BODY_MAX {
+        e.insert("body".into(), format!("正文最多 {BODY_MAX} 字"));
+    } else {
+        let unknown = unknown_placeholders(body);
+        if !unknown.is_empty() {
+            let known: Vec<&str> = store::PLACEHOLDERS.iter().map(|(k, _)| *k).collect();
+            e.insert("body".into(), format!("正文中有无法识别的占位符：{}（可用：{}）", unknown.join("、"), known.join("、")));
+        }
+    }
+}
+
+/// A template the caller keeps (EditDuty over its issuing organisation).
+pub async fn template(st: &AppState, p: &Principal, id: LetterTemplateId) -> AppResult<LetterTemplate> {
+    let scope = p.require(Permission::EditDuty)?;
+    Ok(store::template_in_scope(&st.db, &scope, id).await?)
+}
+
+/// Changes a template's title and body until letters have been generated from it (checked
+/// again under the row's lock); after that it can only be disabled. Field errors come back as
+/// `Invalid` with the fields.
+pub async fn update_template(st: &AppState, p: &Principal, id: LetterTemplateId, title: &str, body: &str) -> AppResult<LetterTemplate> {
+    let scope = p.require(Permission::EditDuty)?;
+    let t = store::template_in_scope(&st.db, &scope, id).await?;
+    if !t.editable() {
+        return Err(AppError::Conflict(store::template_in_use(t.letter_count)));
+    }
+    let body = body.replace("\r\n", "\n");
+    let title = title.trim();
+    let mut e = FieldErrors::new();
+    check_text(&mut e, title, &body);
+    if !e.is_empty() {
+        return Err(AppError::Invalid { message: "请修改标红的项目".into(), fields: e });
+    }
+    let mut tx = st.db.begin().await?;
+    store::update_template(&mut tx, &p.actor(), &scope, t.id, (&t.title, &t.body), title, &body).await?;
+    tx.commit().await?;
+    Ok(store::template_in_scope(&st.db, &scope, t.id).await?)
+}
+
+/// 停用 (`disabled`) or 启用 a template: a disabled one generates no new letters; the letters
+/// made from it are untouched. A template not yet used is edited (or simply left) instead.
+pub async fn set_template_disabled(st: &AppState, p: &Principal, id: LetterTemplateId, disabled: bool) -> AppResult<LetterTemplate> {
+    let scope = p.require(Permission::EditDuty)?;
+    let t = store::template_in_scope(&st.db, &scope, id).await?;
+    if t.disabled == disabled {
+        return Err(AppError::Conflict(if disabled { "模板已停用" } else { "模板未停用" }.into()));
+    }
+    if disabled && t.editable() {
+        return Err(AppError::Conflict("尚未按本模板生成责任书，无需停用；可以继续修改".into()));
+    }
+    let mut tx = st.db.begin().await?;
+    store::set_template_disabled(&mut tx, &p.actor(), &scope, t.id, disabled).await?;
+    tx.commit().await?;
+    Ok(store::template_in_scope(&st.db, &scope, t.id).await?)
+}
+
 /// A new letter template. Field errors come back as `Invalid` with the fields.
 pub async fn create_template(st: &AppState, p: &Principal, f: &NewTemplate) -> AppResult<(LetterTemplateId, i64)> {
     let scope = p.require(Permission::EditDuty)?;
@@ -115,22 +186,7 @@ pub async fn create_template(st: &AppState, p: &Principal, f: &NewTemplate) -> A
         e.insert("org_id".into(), "请选择发出责任书的单位".into());
     }
     let title = f.title.trim();
-    if title.is_empty() {
-        e.insert("title".into(), "请填写标题".into());
-    } else if title.chars().count() > TITLE_MAX {
-        e.insert("title".into(), format!("标题最多 {TITLE_MAX} 字"));
-    }
-    if !f.body.contains("{责任内容}") {
-        e.insert("body".into(), "正文须包含 {责任内容}，以便按签订人本人的清单生成".into());
-    } else if f.body.chars().count() > BODY_MAX {
-        e.insert("body".into(), format!("正文最多 {BODY_MAX} 字"));
-    } else {
-        let unknown = unknown_placeholders(&f.body);
-        if !unknown.is_empty() {
-            let known: Vec<&str> = store::PLACEHOLDERS.iter().map(|(k, _)| *k).collect();
-            e.insert("body".into(), format!("正文中有无法识别的占位符：{}（可用：{}）", unknown.join("、"), known.join("、")));
-        }
-    }
+    check_text(&mut e, title, &f.body);
     let Some(org_id) = org_id.filter(|_| e.is_empty()) else {
         return Err(AppError::Invalid { message: "请修改标红的项目".into(), fields: e });
     };
@@ -168,6 +224,9 @@ pub async fn preview(st: &AppState, p: &Principal, template_id: LetterTemplateId
 pub async fn generate(st: &AppState, p: &Principal, template_id: LetterTemplateId) -> AppResult<(usize, i64, Vec<Skipped>)> {
     let scope = p.require(Permission::EditDuty)?;
     let t = store::template_in_scope(&st.db, &scope, template_id).await?;
+    if t.disabled {
+        return Err(AppError::Conflict("模板已停用，不能再生成责任书；如需生成，请先启用".into()));
+    }
     let mut tx = st.db.begin().await?;
     let (made, plan) = store::generate(&mut tx, &p.actor(), &scope, t.id).await?;
     tx.commit().await?;
@@ -363,10 +422,11 @@ pub async fn sign_with_scan(st: &AppState, p: &Principal, id: LetterId, file: Up
 }
 
 /// The flags of a year in the reviewer's scope, the other side named only inside it.
-pub async fn flags(st: &AppState, p: &Principal, year: &str, kind: &str, status: &str) -> AppResult<(i64, Vec<Flag>)> {
+pub async fn flags(st: &AppState, p: &Principal, year: &str, kind: &str, status: &str, sort: &str) -> AppResult<(i64, Vec<Flag>)> {
     let v = Viewer::reviewer(p)?;
     let year = i64::from(year_or_current(year));
-    let rows = store::flags(&st.db, &v.scope, &FlagFilter { year, kind: Some(kind.to_string()), status: Some(status.to_string()) }).await?;
+    let sort = lianzheng_store::builder::Sort::parse(sort);
+    let rows = store::flags(&st.db, &v.scope, &FlagFilter { year, kind: Some(kind.to_string()), status: Some(status.to_string()), sort }).await?;
     Ok((year, rows.into_iter().map(|f| v.mask(f)).collect()))
 }
 

@@ -6,7 +6,7 @@ use axum::Router;
 use axum::extract::{Multipart, Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use lianzheng_core::ids::LetterId;
+use lianzheng_core::ids::{LetterId, LetterTemplateId};
 use lianzheng_core::org::Permission;
 use lianzheng_textsim::{highlight_html, shared_passages};
 use serde::Deserialize;
@@ -27,6 +27,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/duty/letters", get(index))
         .route("/duty/letters/templates", get(templates).post(create_template))
+        .route("/duty/letters/templates/{id}", get(template).post(update_template))
+        .route("/duty/letters/templates/{id}/disable", post(disable_template))
+        .route("/duty/letters/templates/{id}/enable", post(enable_template))
         .route("/duty/letters/templates/{id}/generate", get(preview).post(generate))
         .route("/duty/letters/{id}", get(show).post(update))
         .route("/duty/letters/{id}/document.docx", get(document))
@@ -62,10 +65,10 @@ impl LettersQuery {
         format!("{}&", serde_urlencoded::to_string(pairs).unwrap_or_default())
     }
     /// One page of rows already read (the counts above the table are over all of them).
-    fn page<T>(&self, year: i64, rows: Vec<T>) -> (Pager, Vec<T>) {
+    fn page<T>(&self, year: i64, rows: Vec<T>, sorts: &'static [(&'static str, &'static str)]) -> (Pager, Vec<T>) {
         let (total, size) = (i64::try_from(rows.len()).unwrap_or(0), self.paging.size(paging::DEFAULT_SIZE));
         let (page, rows) = paging::slice(rows, self.paging.page(), size);
-        (Pager::new(page, size, total, self.base(year)), rows)
+        (Pager::new(page, size, total, self.base(year)).sorted(&self.paging.sort, sorts), rows)
     }
 }
 
@@ -85,16 +88,17 @@ struct LettersPage {
 }
 
 pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<LettersQuery>) -> AppResult<Response> {
-    let (year, rows) = uc::list(&st, &p, &q.year, &q.status, q.flagged == "1").await?;
+    let (year, rows) = uc::list(&st, &p, &q.year, &q.status, q.flagged == "1", &q.paging.sort).await?;
     let signed = rows.iter().filter(|l| l.is_signed()).count();
     let can_edit = p.can(Permission::EditDuty);
-    let templates = if can_edit { uc::templates(&st, &p, year).await? } else { vec![] };
+    // a disabled template generates nothing: not offered here
+    let templates = if can_edit { uc::templates(&st, &p, year).await?.into_iter().filter(|t| !t.disabled).collect() } else { vec![] };
     let info = match (q.done.as_str(), q.skipped.as_str()) {
         ("", _) => None,
         (n, "" | "0") => Some(format!("已生成责任书 {n} 份，并完成雷同检查")),
         (n, k) => Some(format!("已生成责任书 {n} 份，并完成雷同检查；{k} 个签订人未生成（原因见生成预览）")),
     };
-    let (pager, rows) = q.page(year, rows);
+    let (pager, rows) = q.page(year, rows, uc::LETTER_SORTS);
     render(&LettersPage { l: Layout::new(&st, &p, "责任书", "/duty/letters"), year, q, rows, pager, templates, signed, can_edit, can_review: p.can(Permission::ReviewDuty), info })
 }
 
@@ -147,6 +151,68 @@ pub async fn create_template(State(st): State<AppState>, p: Principal, PageForm(
         Err(AppError::Invalid { message, fields }) => templates_page(&st, &p, form, fields, Some(message)).await,
         Err(e) => Err(e),
     }
+}
+
+#[derive(Template)]
+#[template(path = "duty_letter_template.html")]
+struct TemplatePage {
+    l: Layout,
+    t: LetterTemplate,
+    kind_label: &'static str,
+    placeholders: Vec<(&'static str, &'static str)>,
+    form: TemplateForm,
+    errors: Errs,
+    message: Option<String>,
+}
+
+/// One template: its edit form while no letter has been made from it, 停用/启用 after.
+/// `form` is what was typed (kept on a refusal); none shows the template as saved.
+async fn template_page(st: &AppState, p: &Principal, id: LetterTemplateId, form: Option<TemplateForm>, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
+    let t = uc::template(st, p, id).await?;
+    let failed = !errors.is_empty() || message.is_some();
+    let form = form.unwrap_or_else(|| TemplateForm { title: t.title.clone(), body: t.body.clone(), ..TemplateForm::default() });
+    let kind_label = KINDS.iter().find(|(k, _)| *k == t.kind).map(|(_, l)| *l).unwrap_or("");
+    render_status(&TemplatePage { l: Layout::new(st, p, &t.title, "/duty/letters/templates"), t, kind_label, placeholders: PLACEHOLDERS.to_vec(), form, errors: Errs(errors), message }, failed)
+}
+
+pub async fn template(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
+    template_page(&st, &p, parse_id(&id)?, None, FieldErrors::new(), None).await
+}
+
+/// A use case's refusal shown on the template's page, with what was typed kept.
+async fn template_error(st: &AppState, p: &Principal, id: LetterTemplateId, form: Option<TemplateForm>, e: AppError) -> AppResult<Response> {
+    match e {
+        AppError::Invalid { message, fields } => template_page(st, p, id, form, fields, Some(message)).await,
+        AppError::Conflict(m) | AppError::Refused(m) => template_page(st, p, id, form, FieldErrors::new(), Some(m)).await,
+        other => Err(other),
+    }
+}
+
+pub async fn update_template(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(form): PageForm<TemplateForm>) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    match uc::update_template(&st, &p, id, &form.title, &form.body).await {
+        Ok(_) => Ok(flash::redirect(&st, &format!("/duty/letters/templates/{id}"), Flash::Saved)),
+        Err(e) => {
+            let kept = TemplateForm { body: form.body.replace("\r\n", "\n"), ..form };
+            template_error(&st, &p, id, Some(kept), e).await
+        }
+    }
+}
+
+async fn set_disabled(st: &AppState, p: &Principal, id: &str, disabled: bool) -> AppResult<Response> {
+    let id = parse_id(id)?;
+    match uc::set_template_disabled(st, p, id, disabled).await {
+        Ok(_) => Ok(flash::redirect(st, &format!("/duty/letters/templates/{id}"), if disabled { Flash::Disabled } else { Flash::Enabled })),
+        Err(e) => template_error(st, p, id, None, e).await,
+    }
+}
+
+pub async fn disable_template(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
+    set_disabled(&st, &p, &id, true).await
+}
+
+pub async fn enable_template(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
+    set_disabled(&st, &p, &id, false).await
 }
 
 #[derive(Template)]
@@ -289,13 +355,13 @@ struct FlagsPage {
 }
 
 pub async fn flags(State(st): State<AppState>, p: Principal, Q(q): Q<LettersQuery>) -> AppResult<Response> {
-    let (year, rows) = uc::flags(&st, &p, &q.year, &q.kind, &q.status).await?;
+    let (year, rows) = uc::flags(&st, &p, &q.year, &q.kind, &q.status, &q.paging.sort).await?;
     let open = rows.iter().filter(|f| !f.reviewed()).count();
     let info = match q.done.as_str() {
         "" => None,
         n => Some(format!("已重新检查本年度全部责任书，发现 {n} 处问题")),
     };
-    let (pager, rows) = q.page(year, rows);
+    let (pager, rows) = q.page(year, rows, uc::FLAG_SORTS);
     render(&FlagsPage { l: Layout::new(&st, &p, "雷同检查", "/duty/flags"), year, q, rows, pager, open, info })
 }
 
