@@ -404,9 +404,20 @@ pub async fn unit_secretary(tx: &mut Tx, org_id: OrgId) -> Result<Option<(Person
 /// and each leader with a personal list — only from lists that are 已备案; everyone else is
 /// named in `skipped` with the reason, as are signers who already have a letter of it.
 pub async fn plan_generation(tx: &mut Tx, scope: &Scope, template_id: LetterTemplateId) -> Result<GenerationPlan, StoreError> {
-    let t: Option<(i64, OrgId, String, String, String, String, String, bool)> =
+    #[derive(FromRow)]
+    struct Tpl {
+        year: i64,
+        org_id: OrgId,
+        path: String,
+        kind: String,
+        title: String,
+        body: String,
+        name: String,
+        disabled: bool,
+    }
+    let t: Option<Tpl> =
         tx.fetch_optional(q("SELECT t.year, t.org_id, o.path, t.kind, t.title, t.body, o.name, t.disabled FROM letter_templates t JOIN orgs o ON o.id = t.org_id WHERE t.id = $1").bind(template_id)).await?;
-    let (year, upper_id, upper_path, kind, title, body, upper_name, disabled) = t.ok_or(StoreError::NotFound)?;
+    let Tpl { year, org_id: upper_id, path: upper_path, kind, title, body, name: upper_name, disabled } = t.ok_or(StoreError::NotFound)?;
     let under = scope.within(&upper_path);
     let upper_signer = post_holder(tx, upper_id, "secretary").await?.map(|(_, n)| n);
     let problem = if disabled {
