@@ -1,6 +1,7 @@
 // 定责 — 责任书 in the browser: a letter copied from another unit's is flagged as it is saved,
 // the 纪委 opens the side-by-side comparison and marks it reviewed; generation starts with a
-// preview; only the signer named on a letter signs it, and a flagged letter asks first.
+// preview; only the signer named on a letter signs it, and a flagged letter asks first; a
+// template is edited until letters are made from it, then disabled (greyed, no 生成) and enabled.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, baseUrl, shot, signInAs } from './lib.mjs';
@@ -83,5 +84,62 @@ test('only the signer signs, and a flagged letter asks first', { timeout: 90_000
   await Promise.all([page.waitForURL(url(mine)), page.click('.confirm-flag button[type=submit]')]);
   assert.match(await page.locator('.page-title .tag').innerText(), /已签订/);
   await shot(page, 'letters-05-signed');
+  await context.close();
+});
+
+test('a template is edited until used, then disabled and enabled again', { timeout: 120_000 }, async () => {
+  const { context, page } = await signInAs(browser, 'jw_staff', { acceptDialogs: true });
+  // a template of a year without lists (nothing is generated from it: re-runnable on a shared server)
+  const year = new Date().getFullYear() + 3;
+  const title = `浏览器测试责任书${Date.now()}`;
+  await page.goto(url(`/duty/letters/templates?year=${year}`));
+  await page.click('#org_id-picker');
+  await page.locator('.up-panel:not([hidden]) input.up-search').fill('教育局');
+  await page.locator('.up-panel:not([hidden]) .up-opt:not(.up-hidden)', { hasText: '某某县教育局' }).first().click();
+  await page.fill('#title', title);
+  await Promise.all([page.waitForURL(/\/duty\/letters\/templates\?year=/), page.click('form[action="/duty/letters/templates"] button[type=submit]')]);
+  const link = page.locator('table.data tbody tr a', { hasText: title });
+  await Promise.all([page.waitForURL(/\/duty\/letters\/templates\/\d+$/), link.click()]);
+  const editUrl = page.url();
+  assert.match(await page.locator('.hint').last().innerText(), /\{上级签订人\}/, 'the placeholders beside the form');
+  // a body without {责任内容}: refused, what was typed kept
+  await page.fill('#title', title + '（修订）');
+  await page.fill('#body', '本责任书正文忘了写责任内容');
+  await page.click('form.form button[type=submit]');
+  await page.waitForSelector('.field.has-error');
+  assert.match(await page.locator('.field.has-error .field-error').innerText(), /\{责任内容\}/);
+  assert.equal(await page.inputValue('#body'), '本责任书正文忘了写责任内容');
+  assert.equal(await page.inputValue('#title'), title + '（修订）');
+  await shot(page, 'letters-06-template-refused');
+  await page.fill('#body', '{上级}与{单位}{签订人}签订{年度}年度责任书：\n{责任内容}');
+  await Promise.all([page.waitForURL(editUrl), page.click('form.form button[type=submit]')]);
+  assert.match(await page.locator('h1').innerText(), /（修订）/);
+  assert.match(await page.locator('#toasts .toast').first().innerText(), /已保存/);
+  assert.equal(await page.locator('form[action$="/disable"]').count(), 0, 'nothing made from it: edited, not disabled');
+
+  // a template letters were made from: no edit form, 停用 — greyed, no 生成; then 启用 again
+  await page.goto(url('/duty/letters/templates'));
+  const used = page.locator('table.data tbody tr').filter({ has: page.locator('form[action$="/disable"]') }).first();
+  const href = await used.locator('a').first().getAttribute('href');
+  await page.goto(url(href));
+  assert.equal(await page.locator('#body').count(), 0, 'no edit form once used');
+  try {
+    await Promise.all([page.waitForURL(url(href)), page.click('.page-actions form[action$="/disable"] button')]);
+    assert.match(await page.locator('.page-actions .tag').innerText(), /已停用/);
+    await page.goto(url('/duty/letters/templates'));
+    const row = page.locator('table.data tbody tr.row-disabled').filter({ has: page.locator(`a[href="${href}"]`) });
+    assert.match(await row.innerText(), /已停用/);
+    assert.equal(await row.locator('a[href$="/generate"]').count(), 0, 'no 生成 for a disabled template');
+    await shot(page, 'letters-07-template-disabled');
+    await page.goto(url('/duty/letters'));
+    assert.equal(await page.locator(`a[href="${href}/generate"]`).count(), 0, 'not offered for generation');
+  } finally {
+    await page.goto(url(href));
+    if (await page.locator('form[action$="/enable"]').count()) {
+      await Promise.all([page.waitForURL(url(href)), page.click('form[action$="/enable"] button')]);
+    }
+  }
+  assert.equal(await page.locator('form[action$="/enable"]').count(), 0);
+  assert.ok(await page.locator(`a[href="${href}/generate"]`).count() > 0, 'enabled: 生成预览 again');
   await context.close();
 });
