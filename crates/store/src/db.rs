@@ -63,12 +63,6 @@ pub struct Db {
     writer: Arc<tokio::sync::Mutex<()>>,
 }
 
-/// A tuning knob of the SQLite pool from the environment (read once at start; see
-/// docs/bench.md for what each was measured at), or its default.
-fn tuning(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.trim().parse().ok()).unwrap_or(default)
-}
-
 /// How long a writer waits for its turn, like SQLite's busy timeout.
 const WRITER_WAIT: Duration = Duration::from_secs(10);
 
@@ -236,13 +230,9 @@ impl Db {
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
-                .pragma("cache_size", "-16000")
-                // every write makes each connection drop its page cache; mapped, the pages are
-                // read again from the OS's cache without a copy (a read is a page fault at most)
-                .pragma("mmap_size", (tuning("LIANZHENG_SQLITE_MMAP_MB", 1024) * 1024 * 1024).to_string());
+                .pragma("cache_size", "-16000");
             // an embedded connection cannot drop: no ping before each use
-            let connections = u32::try_from(tuning("LIANZHENG_SQLITE_CONNECTIONS", 8)).unwrap_or(8).max(1);
-            let pool = SqlitePoolOptions::new().test_before_acquire(false).max_connections(connections).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
+            let pool = SqlitePoolOptions::new().test_before_acquire(false).max_connections(8).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
             Db { pool: Pool::Sqlite(pool), generation: Arc::default(), node_keys: Arc::default(), writer: Arc::default() }
         } else {
             return Err(StoreError::Config(format!("不支持的数据库地址：{url}（应以 sqlite:// 或 postgres:// 开头）")));
