@@ -72,13 +72,13 @@ both!(task_form_offers_units_in_organisation_order_with_leaders, |app: TestApp| 
     assert_eq!(r.status(), 303);
     let task = app.state.db.scalar_i64(q("SELECT MAX(id) FROM tasks WHERE title = '两个责任单位'")).await.unwrap();
     assert_eq!(app.state.db.scalar_i64(q("SELECT COUNT(*) FROM task_orgs WHERE task_id = $1 AND role = 'responsible'").bind(task)).await.unwrap(), 2);
-    // 落实的清单事项: each option names its unit, grouped by list
+    // 落实的清单事项: a checkbox per item (usable on a phone), each naming its unit, grouped by list
     let (_, v) = app.get_json(&jw, &format!("/api/v1/duty/tasks/{task}")).await;
     assert!(v["list_items"].as_array().unwrap().is_empty());
     let item: (i64, String) =
         app.state.db.fetch_one(q("SELECT i.id, i.content FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE l.org_id = $1 AND l.year = $2 ORDER BY i.id").bind(edu).bind(year())).await.unwrap();
-    assert!(html.contains(&format!("<option value=\"{}\">某某县教育局：{}</option>", item.0, item.1)), "the item's option names its unit");
-    assert!(html.contains("<optgroup label=\"某某县教育局 · "));
+    assert!(html.contains(&format!("<input type=\"checkbox\" name=\"list_items\" value=\"{}\"><span class=\"up-name\">某某县教育局：{}</span>", item.0, item.1)), "the item's checkbox names its unit");
+    assert!(html.contains("<div class=\"up-group\">某某县教育局 · "));
 });
 
 both!(a_small_item_gets_no_third_level, |app: TestApp| async move {
