@@ -31,6 +31,9 @@ export async function launch() {
 }
 
 /** Base URL of the server under test, without a trailing slash. */
+/** The current year in Beijing time, as the server counts years. */
+export const thisYear = Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(new Date()));
+
 export function baseUrl() {
   return (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
 }

@@ -5,11 +5,10 @@
 // and 390 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, baseUrl, shot, signInAs, assertNoOverflow } from './lib.mjs';
+import { launch, baseUrl, shot, signInAs, assertNoOverflow, thisYear } from './lib.mjs';
 
 const base = baseUrl();
 const url = (p) => base + p;
-const thisYear = Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(new Date()));
 let browser;
 
 before(async () => { browser = await launch(); });

@@ -4,12 +4,10 @@
 // unit clerk at 1366 px and 390 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, baseUrl, shot, signInAs } from './lib.mjs';
+import { launch, baseUrl, shot, signInAs, thisYear } from './lib.mjs';
 
 const base = baseUrl();
 const url = (p) => base + p;
-// Beijing time, as the server counts years
-const thisYear = Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(new Date()));
 let browser;
 
 before(async () => { browser = await launch(); });

@@ -15,10 +15,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use lianzheng_store::Generation;
-pub use lianzheng_store::Tables;
 use lianzheng_store::duty::tasks::{Plan, PlanData, Reminder};
 use lianzheng_store::people::Person;
+use lianzheng_store::{Generation, Tables};
 use quick_cache::sync::Cache;
 
 use crate::app::todo::Todos;
