@@ -270,13 +270,25 @@ impl Db {
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         let (inner, turn) = match &self.pool {
             Pool::Sqlite(p) => {
-                // a writer that waits too long gets the error SQLite's busy timeout would give
-                let turn = tokio::time::timeout(WRITER_WAIT, self.writer.clone().lock_owned()).await.map_err(|_| StoreError::Db(sqlx::Error::PoolTimedOut))?;
-                (TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?), Some(turn))
+                let turn = self.turn(Tables::ALL).await?;
+                (TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?), turn)
             }
             Pool::Postgres(p) => (TxInner::Postgres(p.begin().await?), None),
         };
         Ok(Tx { inner, generation: self.generation.clone(), written: Tables::NONE, node_keys: self.node_keys.clone(), _turn: turn })
+    }
+
+    /// SQLite: this process's turn to write, for a statement or transaction that writes
+    /// `tables` (none for a read). A single write statement outside a transaction (a session's
+    /// "last seen", a job's claim) queues here too: in SQLite's busy handler it would hold a
+    /// pooled connection asleep while readers wait for one. A writer that waits too long gets the
+    /// error SQLite's busy timeout would give.
+    async fn turn(&self, tables: Tables) -> Result<Option<tokio::sync::OwnedMutexGuard<()>>, StoreError> {
+        if tables.is_empty() || !matches!(self.pool, Pool::Sqlite(_)) {
+            return Ok(None);
+        }
+        let turn = tokio::time::timeout(WRITER_WAIT, self.writer.clone().lock_owned()).await.map_err(|_| StoreError::Db(sqlx::Error::PoolTimedOut))?;
+        Ok(Some(turn))
     }
 
     /// A read-only transaction over one consistent snapshot (backups): REPEATABLE READ on
@@ -308,6 +320,7 @@ impl Db {
 
     pub async fn fetch_all<T: Row>(&self, q: Q) -> Result<Vec<T>, StoreError> {
         let written = self.generation.written_by(&q.sql);
+        let _turn = self.turn(written).await?;
         let rows = match &self.pool {
             Pool::Sqlite(p) => run!(p, Sqlite, q, fetch_all, T)?,
             Pool::Postgres(p) => run!(p, Postgres, q, fetch_all, T)?,
@@ -318,6 +331,7 @@ impl Db {
 
     pub async fn fetch_optional<T: Row>(&self, q: Q) -> Result<Option<T>, StoreError> {
         let written = self.generation.written_by(&q.sql);
+        let _turn = self.turn(written).await?;
         let row = match &self.pool {
             Pool::Sqlite(p) => run!(p, Sqlite, q, fetch_optional, T)?,
             Pool::Postgres(p) => run!(p, Postgres, q, fetch_optional, T)?,
@@ -346,6 +360,7 @@ impl Db {
     /// A write no read cache may depend on (a session's "last seen", which every request checks
     /// against the clock itself): the caches stay warm.
     pub async fn execute_unseen(&self, q: Q) -> Result<u64, StoreError> {
+        let _turn = self.turn(self.generation.written_by(&q.sql)).await?;
         Ok(match &self.pool {
             Pool::Sqlite(p) => exec!(p, Sqlite, q)?,
             Pool::Postgres(p) => exec!(p, Postgres, q)?,

@@ -287,13 +287,8 @@ pub async fn review_batch(st: &AppState, p: &Principal, ids: &[String], decision
 /// 书记 and 班子成员 (current posts) of units the caller keeps: the holders of personal lists.
 pub async fn holders(st: &AppState, p: &Principal) -> AppResult<Vec<(PersonId, String)>> {
     let scope = p.require(Permission::EditDuty)?;
-    let mut out = Vec::new();
-    for kind in [PostKind::Secretary, PostKind::TeamMember] {
-        let f = lianzheng_store::people::PeopleFilter { post_kind: Some(kind.code().into()), ..Default::default() };
-        out.extend(lianzheng_store::people::list(&st.db, &scope, &f, 0, 1000).await?.0);
-    }
-    out.sort_by(|a, b| a.org_path.cmp(&b.org_path).then(a.id.cmp(&b.id)));
-    Ok(out.into_iter().map(|p| (p.id, format!("{}（{}）", p.name, p.org_name))).collect())
+    let rows = lianzheng_store::people::post_holders(&st.db, &scope, &[PostKind::Secretary, PostKind::TeamMember]).await?;
+    Ok(rows.into_iter().map(|(id, name, org, _)| (id, format!("{name}（{org}）"))).collect())
 }
 
 #[derive(Debug, Clone, Default)]
