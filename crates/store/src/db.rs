@@ -44,7 +44,13 @@ impl Backend {
 
 #[derive(Clone, Debug)]
 enum Pool {
-    Sqlite(SqlitePool),
+    /// Readers share `read`. Whoever holds the writer's turn ([`Db::turn`]) uses `write`, whose
+    /// one connection is then always free: a writer never queues for a connection behind
+    /// readers while every other writer queues behind it (decision 0016).
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -232,8 +238,9 @@ impl Db {
                 .foreign_keys(true)
                 .pragma("cache_size", "-16000");
             // an embedded connection cannot drop: no ping before each use
-            let pool = SqlitePoolOptions::new().test_before_acquire(false).max_connections(8).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
-            Db { pool: Pool::Sqlite(pool), generation: Arc::default(), node_keys: Arc::default(), writer: Arc::default() }
+            let write = SqlitePoolOptions::new().test_before_acquire(false).max_connections(1).acquire_timeout(Duration::from_secs(10)).connect_with(opts.clone()).await?;
+            let read = SqlitePoolOptions::new().test_before_acquire(false).max_connections(8).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
+            Db { pool: Pool::Sqlite { read, write }, generation: Arc::default(), node_keys: Arc::default(), writer: Arc::default() }
         } else {
             return Err(StoreError::Config(format!("不支持的数据库地址：{url}（应以 sqlite:// 或 postgres:// 开头）")));
         };
@@ -247,7 +254,7 @@ impl Db {
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match &self.pool {
-            Pool::Sqlite(p) => SQLITE_MIGRATOR.run(p).await?,
+            Pool::Sqlite { write, .. } => SQLITE_MIGRATOR.run(write).await?,
             Pool::Postgres(p) => POSTGRES_MIGRATOR.run(p).await?,
         }
         Ok(())
@@ -255,23 +262,26 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         match &self.pool {
-            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Sqlite { .. } => Backend::Sqlite,
             Pool::Postgres(_) => Backend::Postgres,
         }
     }
 
     pub async fn close(&self) {
         match &self.pool {
-            Pool::Sqlite(p) => p.close().await,
+            Pool::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
             Pool::Postgres(p) => p.close().await,
         }
     }
 
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         let (inner, turn) = match &self.pool {
-            Pool::Sqlite(p) => {
+            Pool::Sqlite { write, .. } => {
                 let turn = self.turn(Tables::ALL).await?;
-                (TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?), turn)
+                (TxInner::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?), turn)
             }
             Pool::Postgres(p) => (TxInner::Postgres(p.begin().await?), None),
         };
@@ -284,7 +294,7 @@ impl Db {
     /// pooled connection asleep while readers wait for one. A writer that waits too long gets the
     /// error SQLite's busy timeout would give.
     async fn turn(&self, tables: Tables) -> Result<Option<tokio::sync::OwnedMutexGuard<()>>, StoreError> {
-        if tables.is_empty() || !matches!(self.pool, Pool::Sqlite(_)) {
+        if tables.is_empty() || !matches!(self.pool, Pool::Sqlite { .. }) {
             return Ok(None);
         }
         let turn = tokio::time::timeout(WRITER_WAIT, self.writer.clone().lock_owned()).await.map_err(|_| StoreError::Db(sqlx::Error::PoolTimedOut))?;
@@ -296,7 +306,7 @@ impl Db {
     /// until it ends. Dropped, not committed.
     pub async fn begin_read(&self) -> Result<Tx, StoreError> {
         let inner = match &self.pool {
-            Pool::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN DEFERRED").await?),
+            Pool::Sqlite { read, .. } => TxInner::Sqlite(read.begin_with("BEGIN DEFERRED").await?),
             Pool::Postgres(p) => TxInner::Postgres(p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?),
         };
         Ok(Tx { inner, generation: self.generation.clone(), written: Tables::NONE, node_keys: self.node_keys.clone(), _turn: None })
@@ -320,9 +330,9 @@ impl Db {
 
     pub async fn fetch_all<T: Row>(&self, q: Q) -> Result<Vec<T>, StoreError> {
         let written = self.generation.written_by(&q.sql);
-        let _turn = self.turn(written).await?;
+        let turn = self.turn(written).await?;
         let rows = match &self.pool {
-            Pool::Sqlite(p) => run!(p, Sqlite, q, fetch_all, T)?,
+            Pool::Sqlite { read, write } => run!(if turn.is_some() { write } else { read }, Sqlite, q, fetch_all, T)?,
             Pool::Postgres(p) => run!(p, Postgres, q, fetch_all, T)?,
         };
         self.generation.bump(written);
@@ -331,9 +341,9 @@ impl Db {
 
     pub async fn fetch_optional<T: Row>(&self, q: Q) -> Result<Option<T>, StoreError> {
         let written = self.generation.written_by(&q.sql);
-        let _turn = self.turn(written).await?;
+        let turn = self.turn(written).await?;
         let row = match &self.pool {
-            Pool::Sqlite(p) => run!(p, Sqlite, q, fetch_optional, T)?,
+            Pool::Sqlite { read, write } => run!(if turn.is_some() { write } else { read }, Sqlite, q, fetch_optional, T)?,
             Pool::Postgres(p) => run!(p, Postgres, q, fetch_optional, T)?,
         };
         self.generation.bump(written);
@@ -360,9 +370,9 @@ impl Db {
     /// A write no read cache may depend on (a session's "last seen", which every request checks
     /// against the clock itself): the caches stay warm.
     pub async fn execute_unseen(&self, q: Q) -> Result<u64, StoreError> {
-        let _turn = self.turn(self.generation.written_by(&q.sql)).await?;
+        let turn = self.turn(self.generation.written_by(&q.sql)).await?;
         Ok(match &self.pool {
-            Pool::Sqlite(p) => exec!(p, Sqlite, q)?,
+            Pool::Sqlite { read, write } => exec!(if turn.is_some() { write } else { read }, Sqlite, q)?,
             Pool::Postgres(p) => exec!(p, Postgres, q)?,
         })
     }
@@ -370,8 +380,9 @@ impl Db {
     /// Runs a script of several statements without parameters (maintenance only).
     pub async fn execute_script(&self, sql: String) -> Result<(), StoreError> {
         match &self.pool {
-            Pool::Sqlite(p) => {
-                sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await?;
+            Pool::Sqlite { write, .. } => {
+                let _turn = self.turn(Tables::ALL).await?;
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(write).await?;
             }
             Pool::Postgres(p) => {
                 sqlx::raw_sql(AssertSqlSafe(sql)).execute(p).await?;

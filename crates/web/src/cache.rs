@@ -40,8 +40,10 @@ pub struct Caches {
     pub principals: Fresh<String, Principal>,
     /// A page of the people list and the total, by scope, filter and page.
     pub people_pages: Fresh<String, (Arc<Vec<Person>>, i64)>,
-    /// A 任务分工 plan's items and units by plan id (every viewer's tree is computed from it).
-    pub plans: Fresh<lianzheng_core::ids::PlanId, Arc<PlanData>>,
+    /// A 任务分工 plan's items and units by plan id and revision (every viewer's tree is computed
+    /// from it). The revision (`task_plans.revision`, moved by every write to the plan's items)
+    /// is the key, so only a write to this plan's items, or to the units, makes it stale.
+    pub plans: Fresh<(lianzheng_core::ids::PlanId, i64), Arc<PlanData>>,
     /// A plan's row as one scope may see it (the access check of every plan page), by scope and id.
     pub plan_rows: Fresh<String, Plan>,
     /// The unit filter of a plan page (the owner and the units directly under it), by owner id.
@@ -63,8 +65,10 @@ impl Caches {
             principals: Fresh::new(generation.clone(), t(PRINCIPAL_TABLES), 10_000, Duration::from_secs(policy.principal_cache_seconds)),
             // a page is ~15 KB: 512 pages stay under 8 MB
             people_pages: Fresh::new(generation.clone(), t(&["people", "posts", "orgs"]), 512, list_ttl),
-            // a 2,000-item plan is ~2 MB
-            plans: Fresh::new(generation.clone(), plan_tables, 16, list_ttl),
+            // units are renamed and moved (paths) without moving any plan's revision; a county's
+            // plan of ~150 items is ~150 KB, the 2,000-item bench plan ~2 MB: 64 plans of a
+            // province's counties stay warm together
+            plans: Fresh::new(generation.clone(), t(&["orgs"]), 64, list_ttl),
             plan_rows: Fresh::new(generation.clone(), plan_tables, 4096, list_ttl),
             plan_units: Fresh::new(generation.clone(), t(&["orgs"]), 256, list_ttl),
             reminders: Fresh::new(generation.clone(), t(&["task_reminders", "task_plans", "tasks", "orgs"]), 1024, list_ttl),

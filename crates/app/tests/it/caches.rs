@@ -79,3 +79,36 @@ both!(metrics_are_off_unless_enabled_and_writers_take_turns, |app: TestApp| asyn
     assert_eq!(db.scalar_i64(lianzheng_store::q("SELECT COUNT(*) FROM writer_turns")).await.unwrap(), 80);
     db.execute_script("DROP TABLE writer_turns".to_string()).await.unwrap();
 });
+
+both!(a_plan_snapshot_stays_warm_until_its_own_items_change, |app: TestApp| async move {
+    let jw = app.token("jw_staff").await;
+    let dw = app.token("dw_jyj").await;
+    let (_, v) = app.get_json(&jw, "/api/v1/duty/plans").await;
+    let county = v["items"].as_array().unwrap().iter().find(|p| p["title"].as_str().unwrap().contains("党风廉政建设工作任务分工")).unwrap()["id"].as_i64().unwrap();
+    let tree = |v: &serde_json::Value, id: i64| v["items"].as_array().unwrap().iter().find(|i| i["task"]["id"] == id).map(|i| i["task"]["progress"].as_i64().unwrap());
+    let canteen = app.state.db.scalar_i64(lianzheng_store::q("SELECT MIN(id) FROM tasks WHERE title LIKE '%开展校园餐管理专项整治%'")).await.unwrap();
+    let (s, first) = app.get_json(&jw, &format!("/api/v1/duty/plans/{county}")).await;
+    assert_eq!(s, 200, "{first}");
+
+    // 教育局's own plan and item, and a report on it: the county plan's snapshot stays warm
+    let own = app.org_id("XW-D08").await;
+    let (s, v) = app.send_json(reqwest::Method::POST, &dw, "/api/v1/duty/plans", json!({"year": 2026, "org_id": own, "title": "2026年教育局任务分工"})).await;
+    assert_eq!(s, 201, "{v}");
+    let plan = v["plan"]["id"].as_i64().unwrap();
+    let (s, v) = app.send_json(reqwest::Method::POST, &dw, &format!("/api/v1/duty/plans/{plan}/tasks"), json!({"title": "食堂经费自查"})).await;
+    assert_eq!(s, 201, "{v}");
+    let item = v["task"]["task"]["id"].as_i64().or_else(|| v["task"]["id"].as_i64()).unwrap();
+    let (s, v) = app.send_json(reqwest::Method::POST, &dw, &format!("/api/v1/duty/tasks/{item}/reports"), json!({"percent": 40, "text": "已自查三所学校"})).await;
+    assert_eq!(s, 201, "{v}");
+    let misses = app.state.caches.plans.misses();
+    let (_, again) = app.get_json(&jw, &format!("/api/v1/duty/plans/{county}")).await;
+    assert_eq!(again["items"], first["items"]);
+    assert_eq!(app.state.caches.plans.misses(), misses, "a write to another plan leaves this one's snapshot warm");
+
+    // a report on the county plan is seen on the next read
+    let (s, v) = app.send_json(reqwest::Method::POST, &dw, &format!("/api/v1/duty/tasks/{canteen}/reports"), json!({"percent": 55, "text": "第二轮排查完成"})).await;
+    assert_eq!(s, 201, "{v}");
+    let (_, after) = app.get_json(&jw, &format!("/api/v1/duty/plans/{county}")).await;
+    assert_eq!(tree(&after, canteen), Some(55));
+    assert_eq!(app.state.caches.plans.misses(), misses + 1);
+});

@@ -30,7 +30,21 @@ use crate::schema::TableDef;
 pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "task_plans",
-        columns: &[("id", I), ("year", I), ("org_id", I), ("org_path", T), ("title", T), ("doc_number", T), ("status", T), ("copied_from", I), ("created_at", I), ("updated_at", I), ("version", I), ("issued_on", T)],
+        columns: &[
+            ("id", I),
+            ("year", I),
+            ("org_id", I),
+            ("org_path", T),
+            ("title", T),
+            ("doc_number", T),
+            ("status", T),
+            ("copied_from", I),
+            ("created_at", I),
+            ("updated_at", I),
+            ("version", I),
+            ("issued_on", T),
+            ("revision", I),
+        ],
     },
     TableDef {
         name: "tasks",
@@ -371,6 +385,19 @@ pub struct PlanData {
 /// The whole plan, for a viewer whose scope sees the plan (else `NotFound`). It is one snapshot
 /// per plan (cached and shared by its viewers): each view filters it by the viewer's scope and
 /// need-to-know in `PlanData::page`.
+/// Moves a plan's revision: every write to its items or their units calls this in its
+/// transaction (the snapshots nodes keep are valid while their revision is current).
+async fn bump_revision(tx: &mut Tx, plan_id: PlanId) -> Result<(), StoreError> {
+    tx.execute(q("UPDATE task_plans SET revision = revision + 1 WHERE id = $1").bind(plan_id)).await?;
+    Ok(())
+}
+
+/// A plan's current revision (None if there is no such plan): one indexed point read, taken
+/// before a snapshot is read or reused.
+pub async fn plan_revision(db: &Db, plan_id: PlanId) -> Result<Option<i64>, StoreError> {
+    Ok(db.fetch_optional::<(i64,)>(q("SELECT revision FROM task_plans WHERE id = $1").bind(plan_id)).await?.map(|(r,)| r))
+}
+
 pub async fn plan_data(db: &Db, scope: &Scope, plan_id: PlanId) -> Result<PlanData, StoreError> {
     get_plan(db, scope, plan_id).await?;
     let tasks: Vec<Task> = db.fetch_all(q_built(format!("{TASK_SELECT}WHERE t.plan_id = $1")).bind(plan_id)).await?;
@@ -835,6 +862,7 @@ pub async fn create_task(tx: &mut Tx, actor: &Actor, plan: &Plan, input: &TaskIn
         .await?;
     tx.execute(q("UPDATE tasks SET path = $1 WHERE id = $2").bind(format!("{parent_path}{id}/")).bind(id)).await?;
     write_links(tx, plan.id, id, input, &paths).await?;
+    bump_revision(tx, plan.id).await?;
     audit::record(tx, actor, "task.create", "task", Some(id.to_string()), json!({"plan_id": plan.id, "after": audit::redact(&input_summary(input), TASK_TEXT)})).await?;
     Ok(id)
 }
@@ -868,6 +896,7 @@ pub async fn update_task(tx: &mut Tx, actor: &Actor, view: &TaskView, version: i
     let t = &view.task;
     let before = json!({"title": t.title, "lead_leader": t.lead_leader, "lead_org_id": t.lead_org_id, "deadline": t.deadline, "target": t.target,
                         "responsible": view.responsible().map(|o| o.org_id).collect::<Vec<_>>(), "cooperating": view.cooperating().map(|o| o.org_id).collect::<Vec<_>>()});
+    bump_revision(tx, t.plan_id).await?;
     audit::record(tx, actor, "task.update", "task", Some(t.id.to_string()), audit::changes(&before, &input_summary(input), TASK_TEXT)).await
 }
 
@@ -906,6 +935,7 @@ pub async fn delete_task(tx: &mut Tx, actor: &Actor, view: &TaskView) -> Result<
     let (n,): (i64,) = tx.fetch_one(under("SELECT COUNT(*) FROM tasks t", t)).await?;
     tx.execute(under("DELETE FROM tasks AS t", t)).await?;
     let before = json!({"title": t.title, "plan_id": t.plan_id, "parent_id": t.parent_id, "lead_org_id": t.lead_org_id, "deadline": t.deadline, "items_deleted": n});
+    bump_revision(tx, t.plan_id).await?;
     audit::record(tx, actor, "task.delete", "task", Some(t.id.to_string()), json!({"before": audit::redact(&before, TASK_TEXT)})).await?;
     Ok(n)
 }
@@ -934,6 +964,7 @@ pub async fn add_report(tx: &mut Tx, actor: &Actor, user_id: Option<UserId>, use
         let status = TaskStatus::from_progress(percent);
         let completed = if status == TaskStatus::Done { Some(t) } else { None };
         tx.execute(q("UPDATE tasks SET progress = $1, status = $2, completed_at = $3, updated_at = $4, version = version + 1 WHERE id = $5").bind(percent).bind(status).bind(completed).bind(t).bind(view.task.id)).await?;
+        bump_revision(tx, view.task.plan_id).await?;
     }
     audit::record(
         tx,

@@ -489,8 +489,11 @@ fn copy_question(plan: &Plan, year: i64, existing: &[String]) -> String {
 /// A plan's items and units, from the node's short-lived cache (`cache.rs`).
 /// The store loads it only for a scope that sees the plan; every view filters it by the
 /// viewer's scope (`PlanData::page`).
+/// The plan's snapshot at its current revision: kept while nobody writes to this plan's items
+/// (a write to another plan leaves it warm), read again after any write, on any node.
 async fn plan_data(st: &AppState, scope: &Scope, plan_id: PlanId) -> AppResult<Arc<PlanData>> {
-    Ok(st.caches.plans.get_or_load(plan_id, || async { store::plan_data(&st.db, scope, plan_id).await.map(Arc::new) }).await?)
+    let revision = store::plan_revision(&st.db, plan_id).await?.ok_or(AppError::NotFound)?;
+    Ok(st.caches.plans.get_or_load((plan_id, revision), || async { store::plan_data(&st.db, scope, plan_id).await.map(Arc::new) }).await?)
 }
 
 /// Today's 到期提醒 within the scope (of one plan, or all), from the node's short-lived cache.
