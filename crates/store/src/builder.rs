@@ -68,6 +68,23 @@ impl SqlBuilder {
         self.push("(").push(column).push(" >= ").bind(lo).push(" AND ").push(column).push(" < ").bind(hi).push(")")
     }
 
+    /// Appends `(v1, v2, …)` with each value bound; `(NULL)` for none, which matches nothing.
+    pub fn in_list<V: Into<Val>>(&mut self, values: impl IntoIterator<Item = V>) -> &mut Self {
+        self.push("(");
+        let mut any = false;
+        for v in values {
+            if any {
+                self.push(", ");
+            }
+            self.bind(v);
+            any = true;
+        }
+        if !any {
+            self.push("NULL");
+        }
+        self.push(")")
+    }
+
     /// Appends ` AND column = value` when a filter was given (blank means "any").
     pub fn and_eq(&mut self, column: &str, value: Option<&str>) -> &mut Self {
         match value.filter(|v| !v.is_empty()) {

@@ -332,7 +332,7 @@ impl Db {
         let written = self.generation.written_by(&q.sql);
         let turn = self.turn(written).await?;
         let rows = match &self.pool {
-            Pool::Sqlite { read, write } => run!(if turn.is_some() { write } else { read }, Sqlite, q, fetch_all, T)?,
+            Pool::Sqlite { read, write } => run!(sqlite_pool(read, write, &turn), Sqlite, q, fetch_all, T)?,
             Pool::Postgres(p) => run!(p, Postgres, q, fetch_all, T)?,
         };
         self.generation.bump(written);
@@ -343,7 +343,7 @@ impl Db {
         let written = self.generation.written_by(&q.sql);
         let turn = self.turn(written).await?;
         let row = match &self.pool {
-            Pool::Sqlite { read, write } => run!(if turn.is_some() { write } else { read }, Sqlite, q, fetch_optional, T)?,
+            Pool::Sqlite { read, write } => run!(sqlite_pool(read, write, &turn), Sqlite, q, fetch_optional, T)?,
             Pool::Postgres(p) => run!(p, Postgres, q, fetch_optional, T)?,
         };
         self.generation.bump(written);
@@ -372,7 +372,7 @@ impl Db {
     pub async fn execute_unseen(&self, q: Q) -> Result<u64, StoreError> {
         let turn = self.turn(self.generation.written_by(&q.sql)).await?;
         Ok(match &self.pool {
-            Pool::Sqlite { read, write } => exec!(if turn.is_some() { write } else { read }, Sqlite, q)?,
+            Pool::Sqlite { read, write } => exec!(sqlite_pool(read, write, &turn), Sqlite, q)?,
             Pool::Postgres(p) => exec!(p, Postgres, q)?,
         })
     }
@@ -391,6 +391,11 @@ impl Db {
         self.generation.bump_all();
         Ok(())
     }
+}
+
+/// SQLite: the writer's own connection while holding the turn, else the readers' pool.
+fn sqlite_pool<'a>(read: &'a SqlitePool, write: &'a SqlitePool, turn: &Option<tokio::sync::OwnedMutexGuard<()>>) -> &'a SqlitePool {
+    if turn.is_some() { write } else { read }
 }
 
 fn keys_of(k: &OnceLock<NodeKeys>) -> Result<&NodeKeys, StoreError> {

@@ -97,7 +97,7 @@ both!(a_plan_snapshot_stays_warm_until_its_own_items_change, |app: TestApp| asyn
     let plan = v["plan"]["id"].as_i64().unwrap();
     let (s, v) = app.send_json(reqwest::Method::POST, &dw, &format!("/api/v1/duty/plans/{plan}/tasks"), json!({"title": "食堂经费自查"})).await;
     assert_eq!(s, 201, "{v}");
-    let item = v["task"]["task"]["id"].as_i64().or_else(|| v["task"]["id"].as_i64()).unwrap();
+    let item = v["task"]["task"]["id"].as_i64().unwrap();
     let (s, v) = app.send_json(reqwest::Method::POST, &dw, &format!("/api/v1/duty/tasks/{item}/reports"), json!({"percent": 40, "text": "已自查三所学校"})).await;
     assert_eq!(s, 201, "{v}");
     let misses = app.state.caches.plans.misses();

@@ -670,14 +670,8 @@ fn expected_kinds(kind: ListKind) -> Vec<&'static str> {
 /// the year's: `o` is the unit; the caller adds which units.
 fn unfiled_select(select: &str, year: i64, kind: ListKind) -> SqlBuilder {
     let mut b = SqlBuilder::new(select);
-    b.push(" FROM orgs o WHERE o.kind IN (");
-    for (i, k) in expected_kinds(kind).into_iter().enumerate() {
-        if i > 0 {
-            b.push(", ");
-        }
-        b.bind(k);
-    }
-    b.push(") AND NOT EXISTS (SELECT 1 FROM duty_lists l WHERE l.org_id = o.id AND l.holder_id = 0 AND l.year = ").bind(year).push(" AND l.kind = ").bind(kind.code());
+    b.push(" FROM orgs o WHERE o.kind IN ").in_list(expected_kinds(kind));
+    b.push(" AND NOT EXISTS (SELECT 1 FROM duty_lists l WHERE l.org_id = o.id AND l.holder_id = 0 AND l.year = ").bind(year).push(" AND l.kind = ").bind(kind.code());
     b.push(" AND l.status IN ('submitted', 'accepted')) AND ");
     b
 }

@@ -382,9 +382,6 @@ pub struct PlanData {
     order: Vec<Pos>,
 }
 
-/// The whole plan, for a viewer whose scope sees the plan (else `NotFound`). It is one snapshot
-/// per plan (cached and shared by its viewers): each view filters it by the viewer's scope and
-/// need-to-know in `PlanData::page`.
 /// Moves a plan's revision: every write to its items or their units calls this in its
 /// transaction (the snapshots nodes keep are valid while their revision is current).
 async fn bump_revision(tx: &mut Tx, plan_id: PlanId) -> Result<(), StoreError> {
@@ -398,6 +395,9 @@ pub async fn plan_revision(db: &Db, plan_id: PlanId) -> Result<Option<i64>, Stor
     Ok(db.fetch_optional::<(i64,)>(q("SELECT revision FROM task_plans WHERE id = $1").bind(plan_id)).await?.map(|(r,)| r))
 }
 
+/// The whole plan, for a viewer whose scope sees the plan (else `NotFound`). It is one snapshot
+/// per plan (cached and shared by its viewers): each view filters it by the viewer's scope and
+/// need-to-know in `PlanData::page`.
 pub async fn plan_data(db: &Db, scope: &Scope, plan_id: PlanId) -> Result<PlanData, StoreError> {
     get_plan(db, scope, plan_id).await?;
     let tasks: Vec<Task> = db.fetch_all(q_built(format!("{TASK_SELECT}WHERE t.plan_id = $1")).bind(plan_id)).await?;
