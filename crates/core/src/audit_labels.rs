@@ -92,7 +92,16 @@ pub const DUTY: &[(&str, &str)] = &[
 ];
 
 /// Every domain area's table.
-pub const AREAS: &[&[(&str, &str)]] = &[ORG, ACCOUNT, AUDIT, FILES, DUTY];
+/// 履责：纪实、约谈及其他履责记录. One block per part, so the parts grow apart.
+pub const CONDUCT: &[(&str, &str)] = &[
+    // 履责纪实
+
+    // 廉政约谈
+
+    // (end)
+];
+
+pub const AREAS: &[&[(&str, &str)]] = &[ORG, ACCOUNT, AUDIT, FILES, DUTY, CONDUCT];
 
 /// Objects (the `entity` of an entry).
 pub const ENTITIES: &[(&str, &str)] = &[

@@ -112,6 +112,10 @@ pub enum Permission {
     ReportProgress,
     /// 定责: sign one's own responsibility letter
     SignLetter,
+    /// 履责: read the duty records (纪实, 约谈 …) in scope
+    ViewConduct,
+    /// 履责: record a unit's duty acts (纪实, 约谈 …)
+    RecordConduct,
 }
 
 impl Permission {
@@ -132,13 +136,24 @@ impl Permission {
             P::ReviewDuty => role == R::DisciplineStaff,
             P::ReportProgress => matches!(role, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::TeamMember),
             P::SignLetter => matches!(role, R::Secretary | R::TeamMember | R::PartyStaff | R::DisciplineStaff),
+            P::ViewConduct => matches!(role, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::TeamMember | R::Inspector | R::Cadre),
+            P::RecordConduct => matches!(role, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::TeamMember),
         }
     }
     /// Whether the permission is exercised over an organisation subtree (business data) rather than system-wide.
     pub fn is_scoped(self) -> bool {
         matches!(
             self,
-            Permission::ViewPeople | Permission::ManagePeople | Permission::UploadAttachments | Permission::ViewDuty | Permission::EditDuty | Permission::ReviewDuty | Permission::ReportProgress | Permission::SignLetter
+            Permission::ViewPeople
+                | Permission::ManagePeople
+                | Permission::UploadAttachments
+                | Permission::ViewDuty
+                | Permission::EditDuty
+                | Permission::ReviewDuty
+                | Permission::ReportProgress
+                | Permission::SignLetter
+                | Permission::ViewConduct
+                | Permission::RecordConduct
         )
     }
 }

@@ -1,0 +1,1 @@
+//! JSON API of 履责, one module per part.

@@ -1,0 +1,21 @@
+//! 履责 use cases: the records of duty done as it is done — 履责纪实, 廉政约谈 and the other
+//! parts of DOMAIN.md "履责", one file per part. Higher levels read a unit's records and never
+//! edit them (keeps them genuine); every figure later reports quote is counted from here.
+
+pub mod todo;
+
+/// The parts of 履责 a person opens from its tab bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// 概览 (/conduct)
+    Overview,
+}
+
+/// Whether a person may open a part of 履责, and over which scope: the one rule the use cases
+/// call and the tab bar shows (so the bar never offers a link that answers 403).
+pub fn open(p: &crate::auth::Principal, part: Part) -> crate::error::AppResult<lianzheng_core::org::Scope> {
+    use lianzheng_core::org::Permission as P;
+    match part {
+        Part::Overview => p.require(P::ViewConduct),
+    }
+}
