@@ -17,9 +17,18 @@ test('file a list, then the 纪委 accepts it', { timeout: 90_000 }, async () =>
   const unit = await signIn('dw_jyj');
   await unit.click('a[href="/duty"]');
   await unit.click('.tabs a[href="/duty/lists"]');
+  // 责任人 offers only the chosen unit's 书记 and 班子成员
+  const holderOrgs = () => unit.locator('#person_id option').evaluateAll((os) => os.map((o) => o.getAttribute('data-org') || ''));
+  await unit.click('#org_id-picker');
+  await unit.locator('.up-panel:not([hidden]) input.up-search').fill('教育局');
+  await unit.locator('.up-panel:not([hidden]) .up-opt:not(.up-hidden)', { hasText: '教育局' }).first().click();
+  const bureau = await unit.inputValue('#org_id');
+  assert.match(await unit.locator('#person_id').innerText(), /王建国/, 'the bureau\'s 书记 is offered');
+  assert.ok((await holderOrgs()).every((o) => o === '' || o === bureau), 'only the bureau\'s people');
   await unit.click('#org_id-picker');
   await unit.locator('.up-panel:not([hidden]) input.up-search').fill('机关党支部');
   await unit.locator('.up-panel:not([hidden]) .up-opt:not(.up-hidden)', { hasText: '机关党支部' }).first().click();
+  assert.doesNotMatch(await unit.locator('#person_id').innerText(), /王建国/, 'another unit\'s 书记 is not offered');
   await unit.selectOption('#kind', 'supervision');
   await Promise.all([unit.waitForURL(/\/duty\/lists\/\d+$/), unit.click('form[method="post"][action="/duty/lists"] button[type=submit]')]);
   const listUrl = unit.url();

@@ -167,8 +167,8 @@ pub async fn list(db: &Db, scope: &Scope, f: &PeopleFilter, offset: i64, limit: 
 /// themselves: id, name, unit name and path, once each, in tree order. Read from the posts of
 /// the scope's units rather than by testing every person of the scope for a post (a county of
 /// 2,864 people: under 1 ms against 7 ms); `CROSS JOIN` keeps SQLite's join in that order.
-pub async fn post_holders(db: &Db, scope: &Scope, kinds: &[PostKind]) -> Result<Vec<(PersonId, String, String, String)>, StoreError> {
-    let mut b = SqlBuilder::new("SELECT DISTINCT p.id, p.name, po.name, p.org_path FROM orgs o CROSS JOIN posts ps CROSS JOIN people p JOIN orgs po ON po.id = p.org_id WHERE ");
+pub async fn post_holders(db: &Db, scope: &Scope, kinds: &[PostKind]) -> Result<Vec<(PersonId, String, OrgId, String, String)>, StoreError> {
+    let mut b = SqlBuilder::new("SELECT DISTINCT p.id, p.name, o.id, po.name, p.org_path FROM orgs o CROSS JOIN posts ps CROSS JOIN people p JOIN orgs po ON po.id = p.org_id WHERE ");
     b.scope("o.path", scope).push(" AND ps.org_id = o.id AND ps.end_date IS NULL AND ps.kind IN ").in_list(kinds.iter().map(|k| k.code()));
     b.push(" AND p.id = ps.person_id AND ").scope("p.org_path", scope).push(" ORDER BY p.org_path, p.id");
     db.fetch_all(b.build()).await

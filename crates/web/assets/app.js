@@ -615,6 +615,33 @@
     }
   }
 
+  // A select of people (option data-org) that offers only the people of the unit chosen in
+  // the select named by data-holders-of; its first option (the blank) always stays.
+  function initHolderChoices(scope) {
+    if (!scope || !scope.querySelectorAll) return;
+    var selects = scope.querySelectorAll('select[data-holders-of]');
+    for (var i = 0; i < selects.length; i++) {
+      (function (select) {
+        var unit = document.getElementById(select.getAttribute('data-holders-of'));
+        if (!unit || select.getAttribute('data-holders-ready')) return;
+        select.setAttribute('data-holders-ready', '1');
+        var all = Array.prototype.slice.call(select.options).map(function (o) { return o.cloneNode(true); });
+        function fill() {
+          var chosen = unit.value;
+          var keep = select.value;
+          select.textContent = '';
+          all.forEach(function (o) {
+            if (!o.value || o.getAttribute('data-org') === chosen) select.appendChild(o.cloneNode(true));
+          });
+          select.value = keep;
+          if (select.value !== keep) select.value = '';
+        }
+        unit.addEventListener('change', fill);
+        fill();
+      })(selects[i]);
+    }
+  }
+
   function initUnitPickers(scope) {
     if (!scope || !scope.querySelectorAll) return;
     var list = scope.querySelectorAll('[data-unit-picker]');
@@ -629,6 +656,7 @@
   document.addEventListener('htmx:load', function (evt) {
     initUnitPickers(evt.detail && evt.detail.elt);
     initLeaderChoices(evt.detail && evt.detail.elt);
+    initHolderChoices(evt.detail && evt.detail.elt);
   });
 
   // ------------------------------------------------------------------ init
@@ -636,6 +664,7 @@
     adoptToasts(document);
     initUnitPickers(document);
     initLeaderChoices(document);
+    initHolderChoices(document);
   }
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', init);

@@ -284,11 +284,20 @@ pub async fn review_batch(st: &AppState, p: &Principal, ids: &[String], decision
     Ok(out)
 }
 
-/// 书记 and 班子成员 (current posts) of units the caller keeps: the holders of personal lists.
-pub async fn holders(st: &AppState, p: &Principal) -> AppResult<Vec<(PersonId, String)>> {
+/// 书记 and 班子成员 (current posts) of units the caller keeps: the holders of personal lists,
+/// each with the unit of the post (the form offers only the chosen unit's holders).
+pub async fn holders(st: &AppState, p: &Principal) -> AppResult<Vec<Holder>> {
     let scope = p.require(Permission::EditDuty)?;
     let rows = lianzheng_store::people::post_holders(&st.db, &scope, &[PostKind::Secretary, PostKind::TeamMember]).await?;
-    Ok(rows.into_iter().map(|(id, name, org, _)| (id, format!("{name}（{org}）"))).collect())
+    Ok(rows.into_iter().map(|(id, name, org_id, org, _)| Holder { id, org_id, label: format!("{name}（{org}）") }).collect())
+}
+
+/// A possible holder of a personal list, with the unit where he holds the post.
+#[derive(Debug, Clone)]
+pub struct Holder {
+    pub id: PersonId,
+    pub org_id: OrgId,
+    pub label: String,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -6,7 +6,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use lianzheng_core::ids::{DutyListId, ListTemplateId, PersonId};
+use lianzheng_core::ids::{DutyListId, ListTemplateId};
 use lianzheng_core::org::{OrgKind, Permission};
 use serde::Deserialize;
 
@@ -118,7 +118,7 @@ struct ListsPage {
     errors: Errs,
     message: Option<String>,
     info: Option<String>,
-    holders: Vec<(PersonId, String)>,
+    holders: Vec<uc::Holder>,
     /// standing 催报 for the units shown: how many, and the latest
     notices: (i64, Vec<Notice>),
 }
