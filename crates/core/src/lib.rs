@@ -52,6 +52,7 @@ macro_rules! labelled_enum {
 
 pub mod access;
 pub mod audit_labels;
+pub mod calendar;
 pub mod crypto;
 pub mod duty;
 pub mod filetype;
