@@ -139,6 +139,8 @@ pub async fn prepare(s: &Settings, demo_data: bool) -> anyhow::Result<AppState> 
         println!("已创建系统管理员账号 admin，一次性初始密码：{pw}");
         println!("（只显示这一次；首次登录后须修改，并绑定双因素认证）");
     }
+    // 工作日历: the shipped years the database lacks (or still holds as shipped, older)
+    lianzheng_web::app::calendar::seed(&st.db).await.map_err(|e| anyhow::anyhow!("载入工作日历失败：{e:?}"))?;
     // the settings saved in 系统设置 apply from start-up, also to the jobs' first runs
     lianzheng_web::app::settings::refresh(&st).await.map_err(|e| anyhow::anyhow!("读取系统设置失败：{e:?}"))?;
     jobs::ensure_scheduled(&st.db, &lianzheng_web::app::settings::schedule(&st)).await?;

@@ -91,7 +91,9 @@ pub const DUTY: &[(&str, &str)] = &[
     ("scope_phrase.create", "新增范围用语"),
 ];
 
-/// Every domain area's table.
+/// 工作日历.
+pub const CALENDAR: &[(&str, &str)] = &[("calendar.set_day", "修改工作日历"), ("calendar.confirm", "核对工作日历年度安排"), ("calendar.seed", "载入内置节假日安排")];
+
 /// 履责：纪实、约谈及其他履责记录. One block per part, so the parts grow apart.
 pub const CONDUCT: &[(&str, &str)] = &[
     // 履责纪实
@@ -101,7 +103,8 @@ pub const CONDUCT: &[(&str, &str)] = &[
     // (end)
 ];
 
-pub const AREAS: &[&[(&str, &str)]] = &[ORG, ACCOUNT, AUDIT, FILES, DUTY, CONDUCT];
+/// Every domain area's table.
+pub const AREAS: &[&[(&str, &str)]] = &[ORG, ACCOUNT, AUDIT, FILES, DUTY, CONDUCT, CALENDAR];
 
 /// Objects (the `entity` of an entry).
 pub const ENTITIES: &[(&str, &str)] = &[
@@ -125,6 +128,7 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("letter", "责任书"),
     ("letter_flag", "雷同提示"),
     ("scope_phrase", "范围用语"),
+    ("calendar", "工作日历"),
 ];
 
 /// Every action code with its label, area by area.

@@ -6,6 +6,7 @@ pub mod archive;
 pub mod attachments;
 pub mod audit;
 pub mod builder;
+pub mod calendar;
 pub mod db;
 pub mod duty;
 pub mod generation;

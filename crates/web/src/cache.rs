@@ -52,6 +52,9 @@ pub struct Caches {
     pub reminders: Fresh<String, Arc<Vec<Reminder>>>,
     /// What waits for a person (the home page's 待办 and the bell's count), by user id.
     pub todos: Fresh<lianzheng_core::ids::UserId, Arc<Todos>>,
+    /// 工作日历: the whole calendar (a few dozen rows a year), read by every time limit counted
+    /// in working days; an edit makes it stale at once on this node.
+    pub calendar: Fresh<(), Arc<lianzheng_core::calendar::Calendar>>,
 }
 
 impl Caches {
@@ -75,12 +78,13 @@ impl Caches {
             // a few hundred bytes per signed-in person; longer than a list page (every page's
             // bell reads it), as a write to what it reads still makes it stale at once; off with the list cache
             todos: Fresh::new(generation.clone(), t(todo_tables), 10_000, Duration::from_secs(if policy.list_cache_seconds == 0 { 0 } else { TODO_CACHE_SECONDS })),
+            calendar: Fresh::new(generation.clone(), t(&["calendar_years", "calendar_days"]), 1, list_ttl),
             generation,
         }
     }
 
     /// Hits and misses of each cache since start: (name, hits, misses). Read by `/metrics`.
-    pub fn stats(&self) -> [(&'static str, u64, u64); 6] {
+    pub fn stats(&self) -> [(&'static str, u64, u64); 7] {
         [
             ("principals", self.principals.hits(), self.principals.misses()),
             ("people_pages", self.people_pages.hits(), self.people_pages.misses()),
@@ -88,6 +92,7 @@ impl Caches {
             ("plan_rows", self.plan_rows.hits(), self.plan_rows.misses()),
             ("plan_units", self.plan_units.hits(), self.plan_units.misses()),
             ("reminders", self.reminders.hits(), self.reminders.misses()),
+            ("calendar", self.calendar.hits(), self.calendar.misses()),
         ]
     }
 }

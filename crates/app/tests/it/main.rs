@@ -13,6 +13,7 @@ mod auth;
 mod backup;
 mod bad_input;
 mod caches;
+mod calendar;
 mod config_file;
 mod duty_forms;
 mod duty_letter_rules;

@@ -97,6 +97,9 @@ const API_RULES: &[Rule] = &[
     rule("*", "/password-resets*", Perm(P::ManageGrants), None),
     rule("*", "/audit*", Perm(P::ViewAudit), None),
     rule("*", "/settings", Perm(P::ManageSettings), None),
+    // 工作日历: system-wide data, read by everyone signed in, changed by the 系统管理员
+    rule("get", "/calendar*", SignedIn, None),
+    rule("write", "/calendar*", Perm(P::ManageSettings), None),
     rule("get", "/orgs/import/template.xlsx", Perm(P::ManageOrgs), None),
     rule("get", "/orgs*", Perm(P::ViewOrgs), None),
     rule("write", "/orgs*", Perm(P::ManageOrgs), None),
@@ -140,6 +143,7 @@ const PAGES: &[Rule] = &[
     rule("get", "/admin/grants", Perm(P::ManageGrants), None),
     rule("get", "/admin/resets", Perm(P::ManageGrants), None),
     rule("get", "/admin/settings", Perm(P::ManageSettings), None),
+    rule("get", "/calendar", SignedIn, None),
     rule("get", "/orgs", Perm(P::ViewOrgs), None),
     rule("get", "/orgs/new", Perm(P::ManageOrgs), None),
     rule("get", "/orgs/export.xlsx", Perm(P::ViewOrgs), None),
@@ -223,6 +227,10 @@ enum Kind {
     TemplateItem,
     /// A pending password reset of one of the matrix's accounts.
     Reset,
+    /// A year of the 工作日历 (system-wide: "inside" and "outside" are two years).
+    CalendarYear,
+    /// A special day of the 工作日历, as YYYYMMDD (the path also takes YYYY-MM-DD).
+    CalendarDay,
 }
 
 /// Path prefix (up to the first placeholder) and number of placeholders → the kind of object.
@@ -248,6 +256,8 @@ const PREFIXES: &[(&str, usize, Kind)] = &[
     ("/admin/grants", 1, Kind::Grant),
     ("/admin/resets", 1, Kind::Reset),
     ("/duty/letters/templates", 1, Kind::LetterTemplate),
+    ("/calendar", 1, Kind::CalendarYear),
+    ("/calendar/days", 1, Kind::CalendarDay),
 ];
 
 /// A plan 教育局 sees: made inside it, or with an item it leads or takes part in.
@@ -327,6 +337,11 @@ fn sql(kind: Kind) -> (&'static str, &'static str) {
         Kind::ListItem => (
             "SELECT i.id, l.org_path FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE l.org_path LIKE '{in}%' ORDER BY i.id",
             "SELECT i.id, l.org_path FROM duty_items i JOIN duty_lists l ON l.id = i.list_id WHERE l.org_path NOT LIKE '{in}%' ORDER BY CASE WHEN l.org_path LIKE '{out}%' THEN 0 ELSE 1 END, i.id",
+        ),
+        Kind::CalendarYear => ("SELECT year, CAST('{in}' AS TEXT) FROM calendar_years ORDER BY year", "SELECT year, CAST('{out}' AS TEXT) FROM calendar_years ORDER BY year DESC"),
+        Kind::CalendarDay => (
+            "SELECT CAST(REPLACE(day, '-', '') AS BIGINT), CAST('{in}' AS TEXT) FROM calendar_days ORDER BY day",
+            "SELECT CAST(REPLACE(day, '-', '') AS BIGINT), CAST('{out}' AS TEXT) FROM calendar_days ORDER BY day DESC",
         ),
         Kind::Report => (
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path LIKE '{in}%' ORDER BY r.id",

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod calendar;
 pub mod conduct;
 pub mod duty;
 pub mod files;

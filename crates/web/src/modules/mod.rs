@@ -7,6 +7,7 @@
 
 mod account;
 mod audit;
+mod calendar;
 mod conduct;
 mod duty;
 mod files;
@@ -110,7 +111,7 @@ pub fn todo_tables() -> Vec<&'static str> {
 }
 
 /// In dependency order: a module's tables may reference only its own and earlier modules'.
-pub static MODULES: &[&Module] = &[&home::MODULE, &org::MODULE, &account::MODULE, &audit::MODULE, &system::MODULE, &files::MODULE, &duty::MODULE, &conduct::MODULE];
+pub static MODULES: &[&Module] = &[&home::MODULE, &org::MODULE, &account::MODULE, &audit::MODULE, &system::MODULE, &calendar::MODULE, &files::MODULE, &duty::MODULE, &conduct::MODULE];
 
 /// Every archived table, in dependency order.
 pub fn tables() -> Vec<&'static TableDef> {

@@ -3,6 +3,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod audit_page;
+pub(crate) mod calendar;
 pub mod conduct;
 pub mod duty;
 mod files;
