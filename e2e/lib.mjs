@@ -2,7 +2,8 @@
 // No browser download: playwright-core only talks to /usr/bin/chromium
 // (Debian package `chromium`).
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -132,4 +133,58 @@ export async function signInAs(browser, username, { viewport = { width: 1366, he
   await page.fill('#password', process.env.DEMO_PASSWORD || 'Demo@2026lz');
   await Promise.all([page.waitForURL((u) => new URL(u).pathname === '/'), page.click('button[type=submit]')]);
   return { context, page };
+}
+
+/**
+ * A new browser context signed in as the 系统管理员 (`admin`), with the second factor, on
+ * /account. The second factor can be enrolled only once per server, while test files run in
+ * parallel processes: under a lock (a directory in the temp folder, named after the server),
+ * whoever finds it not yet enrolled enrols it — checking the enrolment page — and leaves the
+ * key in a file beside the lock; the others sign in with that key. Returns { context, page,
+ * enrolled } (enrolled: this call did the enrolment).
+ */
+export async function signInSystemAdmin(browser, { viewport = { width: 1280, height: 900 }, timeout = 15_000 } = {}) {
+  const tag = baseUrl().replace(/[^A-Za-z0-9]+/g, '_');
+  const lock = path.join(os.tmpdir(), `lianzheng-e2e-${tag}-admin.lock`);
+  const keyFile = path.join(os.tmpdir(), `lianzheng-e2e-${tag}-admin.key`);
+  for (let waited = 0; ; waited += 200) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST' || waited > 120_000) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(timeout);
+    await page.goto(baseUrl() + '/login');
+    await page.fill('#username', 'admin');
+    await page.fill('#password', process.env.DEMO_PASSWORD || 'Demo@2026lz');
+    await Promise.all([page.waitForURL((u) => ['/account/totp', '/login/totp'].includes(new URL(u).pathname)), page.click('button[type=submit]')]);
+    if (new URL(page.url()).pathname === '/account/totp') {
+      if ((await page.locator('.qr svg').count()) !== 1) throw new Error('enrolment page without its QR code');
+      const secret = (await page.locator('p.mono').first().innerText()).trim();
+      await page.fill('#code', await totp(secret));
+      await Promise.all([page.waitForURL((u) => new URL(u).pathname === '/account'), page.click('form.form button[type=submit]')]);
+      if (!/双因素认证已开启/.test(await page.locator('.alert-success').innerText())) throw new Error('second factor not enabled');
+      writeFileSync(keyFile, secret);
+      return { context, page, enrolled: true };
+    }
+    // enrolled by another file: its key; a code is taken once, so a later time step's if refused
+    const secret = readFileSync(keyFile, 'utf8').trim();
+    for (const ahead of [0, 30_000, null]) {
+      if (ahead === null) await new Promise((r) => setTimeout(r, 30_000));
+      await page.fill('#code', await totp(secret, Date.now() + (ahead ?? 0)));
+      await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
+      if (new URL(page.url()).pathname !== '/login/totp') break;
+    }
+    if (new URL(page.url()).pathname === '/login/totp') throw new Error('the 系统管理员\'s second factor was refused');
+    await page.goto(baseUrl() + '/account');
+    return { context, page, enrolled: false };
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }

@@ -5,13 +5,30 @@ use serde_json::{Map, Value, json};
 
 use crate::api::all_ops;
 
+/// Query parameters an operation requires (the few that take them rather than a body).
+fn query_params(path: &str) -> Vec<(&'static str, Value)> {
+    match path {
+        "/calendar/deadline" => vec![("from", json!({"type": "string", "format": "date"})), ("days", json!({"type": "integer", "minimum": 0, "maximum": 1000}))],
+        _ => vec![],
+    }
+}
+
 pub fn build() -> Value {
     let mut paths = Map::new();
     for op in all_ops() {
         let path = format!("/api/v1{}", op.path);
         let mut params = Vec::new();
-        if op.path.contains("{id}") {
-            params.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}}));
+        for name in op.path.split('/').filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}'))) {
+            let schema = match name {
+                // a date: YYYY-MM-DD (工作日历)
+                "date" => json!({"type": "string", "format": "date"}),
+                "year" => json!({"type": "integer", "format": "int32"}),
+                _ => json!({"type": "integer", "format": "int64"}),
+            };
+            params.push(json!({"name": name, "in": "path", "required": true, "schema": schema}));
+        }
+        for (name, schema) in query_params(op.path) {
+            params.push(json!({"name": name, "in": "query", "required": true, "schema": schema}));
         }
         let mut operation = json!({
             "summary": op.summary,
@@ -31,7 +48,9 @@ pub fn build() -> Value {
             operation["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "totp": {"type": "string"}}}}}});
         } else if matches!(op.method, "post" | "put") && op.path != "/auth/logout" && !op.path.ends_with("/verify") && !op.path.ends_with("/unlock") && !op.path.ends_with("/reset-password") {
             let ctype = if op.path == "/attachments" { "multipart/form-data" } else { "application/json" };
-            operation["requestBody"] = json!({"required": true, "content": {ctype: {"schema": {"type": "object"}}}});
+            // a year's 核对 mark takes an optional body
+            let required = !op.path.ends_with("/confirm");
+            operation["requestBody"] = json!({"required": required, "content": {ctype: {"schema": {"type": "object"}}}});
         }
         let entry = paths.entry(path).or_insert_with(|| json!({}));
         entry[op.method] = operation;

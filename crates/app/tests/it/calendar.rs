@@ -68,6 +68,13 @@ both!(shipped_2026_counts_across_the_spring_festival_and_national_day, |app: Tes
     assert_eq!(v["date"], "2028-01-04");
     assert_eq!(v["notes"], json!(["2028 年未维护节假日，按周一至周五计算", "2027 年节假日安排待国务院通知发布后核对"]));
 
+    // the operations are in the OpenAPI document, with their parameters
+    let doc: Value = app.client().get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let names = |path: &str, method: &str| doc["paths"][path][method]["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(names("/api/v1/calendar/deadline", "get"), ["from", "days"]);
+    assert_eq!(names("/api/v1/calendar/days/{date}", "put"), ["date"]);
+    assert_eq!(names("/api/v1/calendar/{year}/confirm", "post"), ["year"]);
+
     // everyone signed in reads the page; the grid shows the holiday in red
     let (c, _) = app.sign_in("gb_jyj").await;
     let html = c.get(app.url("/calendar?year=2026")).send().await.unwrap().text().await.unwrap();

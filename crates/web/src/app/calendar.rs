@@ -110,6 +110,44 @@ fn day_view(d: &SpecialDay) -> DayView {
     DayView { date: core::format_date(d.date), weekday: core::weekday_label(d.date), kind: d.kind, kind_label: d.kind.label(), mark: d.kind.mark(), name: d.name.clone() }
 }
 
+/// Consecutive special days of one kind and name.
+#[derive(Serialize, Clone, Debug)]
+pub struct Period {
+    pub first: String,
+    pub last: String,
+    /// "2月15日（周日）至2月23日（周一）", or one day.
+    pub label: String,
+    pub days: usize,
+    pub kind: DayKind,
+    pub kind_label: &'static str,
+    pub name: String,
+}
+
+fn periods(days: &[&SpecialDay]) -> Vec<Period> {
+    let mut runs: Vec<(&SpecialDay, &SpecialDay, usize)> = Vec::new();
+    for d in days {
+        match runs.last_mut() {
+            Some((_, last, n)) if last.kind == d.kind && last.name == d.name && last.date.next_day() == Some(d.date) => {
+                *last = d;
+                *n += 1;
+            }
+            _ => runs.push((d, d, 1)),
+        }
+    }
+    let at = |d: Date| format!("{}（{}）", core::month_day_label(d), core::weekday_label(d));
+    runs.into_iter()
+        .map(|(a, b, n)| Period {
+            first: core::format_date(a.date),
+            last: core::format_date(b.date),
+            label: if n == 1 { at(a.date) } else { format!("{}至{}", at(a.date), at(b.date)) },
+            days: n,
+            kind: a.kind,
+            kind_label: a.kind.label(),
+            name: a.name.clone(),
+        })
+        .collect()
+}
+
 /// One year of the calendar.
 #[derive(Serialize, Clone, Debug)]
 pub struct YearView {
@@ -126,6 +164,8 @@ pub struct YearView {
     pub status: String,
     /// The special days, in date order.
     pub days: Vec<DayView>,
+    /// The same, runs of consecutive days of one kind and name made one (春节 2月15日至23日).
+    pub periods: Vec<Period>,
     /// Working days and rest days in the year.
     pub workdays: i64,
     pub rest_days: i64,
@@ -167,6 +207,7 @@ pub async fn year(st: &AppState, p: &Principal, year: i32) -> AppResult<YearView
         source_note: info.map(|i| i.note.clone()).unwrap_or_default(),
         status: status(year, maintained, confirmed),
         days: cal.days_of_year(year).map(day_view).collect(),
+        periods: periods(&cal.days_of_year(year).collect::<Vec<_>>()),
         workdays,
         rest_days: in_year - workdays,
         years: cal.years().map(|y| y.year).collect(),
