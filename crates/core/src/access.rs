@@ -12,6 +12,11 @@ pub enum Record {
     Letter,
     /// 雷同 and 职责不符 flags on letters: for the 纪委 and the unit's 党务 staff.
     LetterFlag,
+    /// 廉政约谈 records. The 纪委, the unit's 党务 staff and the 检查组 (who read talk records
+    /// on site, seed 001) see every talk in their scope; the 书记 every talk of his unit (his
+    /// scope); 班子成员 and 一般干部 only the talks they took part in, as talker or interviewee
+    /// (`visible_talk`): a talk is a personal conversation, not the unit's notice board.
+    Talk,
 }
 
 /// How much of a kind of record a role sees within its scope.
@@ -32,6 +37,8 @@ pub fn sees(role: Role, record: Record) -> Sees {
         (K::DutyList | K::Letter, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::Inspector) => Sees::All,
         (K::DutyList | K::Letter, R::TeamMember | R::Cadre) => Sees::Own,
         (K::LetterFlag, R::DisciplineStaff | R::PartyStaff) => Sees::All,
+        (K::Talk, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::Inspector) => Sees::All,
+        (K::Talk, R::TeamMember | R::Cadre) => Sees::Own,
         _ => Sees::Nothing,
     }
 }
@@ -47,6 +54,17 @@ pub fn visible(view: Sees, holder: Option<crate::ids::PersonId>, me: Option<crat
     match view {
         Sees::All => true,
         Sees::Own => holder.is_none() || (holder.is_some() && holder == me),
+        Sees::Nothing => false,
+    }
+}
+
+/// Whether a talk is visible to a person who sees `view` of talks and is `me`: all of them, or
+/// (`Own`) only those where `me` is the talker or one of the interviewees. Unlike a letter, a
+/// talk has no "unit's own" part that everybody reads.
+pub fn visible_talk(view: Sees, participants: &[crate::ids::PersonId], me: Option<crate::ids::PersonId>) -> bool {
+    match view {
+        Sees::All => true,
+        Sees::Own => me.is_some_and(|m| participants.contains(&m)),
         Sees::Nothing => false,
     }
 }
@@ -74,5 +92,17 @@ mod tests {
             assert_eq!(sees(r, Record::LetterFlag), Sees::Nothing, "{r}");
         }
         assert_eq!(sees_any(&[Role::Cadre, Role::PartyStaff], Record::Letter), Sees::All);
+    }
+
+    #[test]
+    fn a_team_member_sees_only_talks_he_took_part_in() {
+        let (me, other) = (PersonId::new(7), PersonId::new(8));
+        let v = sees(Role::TeamMember, Record::Talk);
+        assert!(visible_talk(v, &[me, other], Some(me)));
+        assert!(!visible_talk(v, &[other], Some(me)));
+        assert!(!visible_talk(v, &[other], None));
+        assert!(visible_talk(sees(Role::Secretary, Record::Talk), &[other], Some(me)));
+        assert_eq!(sees(Role::Cadre, Record::Talk), Sees::Own);
+        assert_eq!(sees(Role::SystemAdmin, Record::Talk), Sees::Nothing);
     }
 }

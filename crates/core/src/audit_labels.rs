@@ -99,6 +99,11 @@ pub const CONDUCT: &[(&str, &str)] = &[
     // 履责纪实
 
     // 廉政约谈
+    ("talk.create", "记录廉政约谈"),
+    ("talk.update", "修改廉政约谈"),
+    ("talk.delete", "删除廉政约谈"),
+    ("talk.confirm", "被约谈人确认约谈记录"),
+    ("talk.scan", "上传约谈记录签字扫描件"),
 
     // (end)
 ];
@@ -129,6 +134,7 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("letter_flag", "雷同提示"),
     ("scope_phrase", "范围用语"),
     ("calendar", "工作日历"),
+    ("talk", "廉政约谈"),
 ];
 
 /// Every action code with its label, area by area.

@@ -96,6 +96,8 @@ ids! {
     LetterId;
     /// 雷同提示 (`letter_flags`).
     FlagId;
+    /// 廉政约谈 (`talks`).
+    TalkId;
 }
 
 #[cfg(test)]

@@ -155,6 +155,9 @@ val_from_typed!(
     ids: OrgId, PersonId, PostId, UserId, GrantId, ResetId, AttachmentId, DutyListId, ListItemId, ListTemplateId, TemplateItemId, PlanId, TaskId, ReportId, ReminderId, ListReminderId, LetterTemplateId, LetterId, FlagId;
     codes: ListStatus, TaskStatus, PlanStatus, LetterStatus, FlagStatus, ResetStatus
 );
+// 履责 — 廉政约谈
+val_from!(ids::TalkId, v, Val::I64(Some(v.get())));
+val_from!(Option<ids::TalkId>, v, Val::I64(v.map(ids::TalkId::get)));
 
 /// A query: SQL text with `$n` parameters and the values to bind, in order.
 #[derive(Debug, Clone)]

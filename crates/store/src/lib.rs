@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit;
 pub mod builder;
 pub mod calendar;
+pub mod conduct;
 pub mod db;
 pub mod duty;
 pub mod generation;

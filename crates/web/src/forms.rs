@@ -92,6 +92,28 @@ pub async fn file_field(mut multipart: Multipart, max_bytes: usize, missing: &st
     file.filter(|f| !f.filename.is_empty()).ok_or_else(|| missing.to_string())
 }
 
+/// The `file` part of an upload form and one text part (`text_field`, e.g. which interviewee a
+/// signed scan is for); other parts are ignored. `Err` as for [`file_field`].
+pub async fn file_and_text(mut multipart: Multipart, max_bytes: usize, text_field: &str) -> Result<(Option<Upload>, String), String> {
+    let mut file = None;
+    let mut person = String::new();
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("file") => {
+                let filename = field.file_name().unwrap_or("").to_string();
+                let content_type = field.content_type().unwrap_or("application/octet-stream").to_string();
+                match field.bytes().await {
+                    Ok(b) => file = Some(Upload { filename, content_type, bytes: b.to_vec() }),
+                    Err(_) => return Err(format!("文件过大或上传中断（上限 {} MB）", max_bytes / 1024 / 1024)),
+                }
+            }
+            Some(n) if n == text_field => person = field.text().await.unwrap_or_default(),
+            _ => {}
+        }
+    }
+    Ok((file.filter(|f| !f.filename.is_empty()), person))
+}
+
 /// A typed id from a path segment; anything but a positive whole number is "not found".
 pub fn parse_id<T: lianzheng_core::ids::Id>(s: &str) -> Result<T, AppError> {
     s.parse::<T>().map_err(|_| AppError::NotFound)

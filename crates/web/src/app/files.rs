@@ -23,6 +23,8 @@ pub enum Owner {
     TaskReport(ReportId),
     /// A responsibility letter's signed scan (owner id = the letter); only the letters use case files these.
     Letter(LetterId),
+    /// A talk record's signed scan (owner id = the talk); only the talks use case files these.
+    Talk(TalkId),
 }
 
 impl Owner {
@@ -32,6 +34,7 @@ impl Owner {
             Owner::Org => "org",
             Owner::TaskReport(_) => task_store::REPORT_ATTACHMENT_KIND,
             Owner::Letter(_) => "letter",
+            Owner::Talk(_) => "talk",
         }
     }
     fn id(self, org_id: OrgId) -> Option<i64> {
@@ -40,6 +43,7 @@ impl Owner {
             Owner::Org => Some(org_id.get()),
             Owner::TaskReport(id) => Some(id.get()),
             Owner::Letter(id) => Some(id.get()),
+            Owner::Talk(id) => Some(id.get()),
         }
     }
     /// The owner as a request names it (`owner_kind`, `owner_id`); letters are not filed this way.
@@ -106,6 +110,7 @@ pub async fn upload(st: &AppState, p: &Principal, org_id: OrgId, owner: Owner, f
         }
         // a scan signs the letter: only the letters use case (signer or unit staff) files one
         Owner::Letter(_) => return Err(AppError::field("owner_kind", "责任书扫描件请在责任书页面上传（签署）")),
+        Owner::Talk(_) => return Err(AppError::field("owner_kind", "约谈记录扫描件请在约谈记录页面上传")),
     }
     store(st, p, &scope, org_id, owner, file).await
 }

@@ -81,6 +81,14 @@ pub fn defs(st: &AppState) -> Vec<Def> {
             default: st.schedule.task_reminder_days.to_string(),
         },
         Def {
+            key: "talk_confirm_days".into(),
+            group: GENERAL,
+            label: "约谈记录确认天数".into(),
+            help: "廉政约谈后超过此天数被约谈人仍未确认（系统内确认或签字扫描件）的，列入约谈检查",
+            kind: Kind::Int { min: 1, max: 60, unit: "天" },
+            default: crate::app::conduct::talk_flags::CONFIRM_DAYS_DEFAULT.to_string(),
+        },
+        Def {
             key: "letter_threshold".into(),
             group: CHECKS,
             label: "雷同检查相似度阈值".into(),
@@ -301,6 +309,11 @@ pub fn list_deadline(st: &AppState) -> String {
 
 pub fn task_yellow_days(st: &AppState) -> i64 {
     int(st, "task_yellow_days", st.policy.task_yellow_days)
+}
+
+/// 廉政约谈: days an interviewee has to confirm the record before it is flagged.
+pub fn talk_confirm_days(st: &AppState) -> i64 {
+    int(st, "talk_confirm_days", crate::app::conduct::talk_flags::CONFIRM_DAYS_DEFAULT)
 }
 
 pub fn letter_threshold(st: &AppState) -> f64 {

@@ -1,1 +1,2 @@
 //! JSON API of 履责, one module per part.
+pub mod talks;

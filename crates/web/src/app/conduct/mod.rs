@@ -2,6 +2,8 @@
 //! parts of DOMAIN.md "履责", one file per part. Higher levels read a unit's records and never
 //! edit them (keeps them genuine); every figure later reports quote is counted from here.
 
+pub mod talk_flags;
+pub mod talks;
 pub mod todo;
 
 /// The parts of 履责 a person opens from its tab bar.
@@ -9,6 +11,10 @@ pub mod todo;
 pub enum Part {
     /// 概览 (/conduct)
     Overview,
+    /// 约谈 (/conduct/talks): the talks the person may read
+    Talks,
+    /// 约谈检查 (/conduct/talk-flags): the computed flags, for who reads every talk of the scope
+    TalkFlags,
 }
 
 /// Whether a person may open a part of 履责, and over which scope: the one rule the use cases
@@ -17,5 +23,10 @@ pub fn open(p: &crate::auth::Principal, part: Part) -> crate::error::AppResult<l
     use lianzheng_core::org::Permission as P;
     match part {
         Part::Overview => p.require(P::ViewConduct),
+        Part::Talks => p.require(P::ViewConduct),
+        Part::TalkFlags => {
+            let scope = p.require(P::ViewConduct)?;
+            if lianzheng_core::access::sees_any(&p.roles(), lianzheng_core::access::Record::Talk) == lianzheng_core::access::Sees::All { Ok(scope) } else { Err(crate::error::AppError::Forbidden) }
+        }
     }
 }

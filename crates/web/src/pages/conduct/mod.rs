@@ -1,9 +1,11 @@
 //! 履责 pages, one module per part.
 
+pub mod talks;
+
 use axum::Router;
 
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    Router::new().merge(talks::routes())
 }

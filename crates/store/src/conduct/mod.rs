@@ -1,0 +1,3 @@
+//! 履责: the records of duty done (纪实, 约谈 …), one module per part, each owning its tables and migration.
+
+pub mod talks;
