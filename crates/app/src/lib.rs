@@ -6,6 +6,7 @@ pub mod demo;
 pub mod demo_letters;
 pub mod demo_lists;
 pub mod demo_tasks;
+pub mod demo_talks;
 pub mod jobs;
 
 use std::sync::Arc;
@@ -114,6 +115,7 @@ pub async fn load_demo_duty(st: &AppState) -> anyhow::Result<()> {
     demo_lists::load(st).await?;
     demo_tasks::load(st).await?;
     demo_letters::load(st).await?;
+    demo_talks::load(st).await?;
     Ok(())
 }
 

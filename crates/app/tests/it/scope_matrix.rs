@@ -126,6 +126,11 @@ const API_RULES: &[Rule] = &[
     rule("write", "/duty/plans/*", Perm(P::ViewDuty), Some(P::EditDuty)),
     rule("write", "/duty/tasks/*", Perm(P::ViewDuty), Some(P::EditDuty)),
     rule("get", "/duty/*", Perm(P::ViewDuty), None),
+    rule("get", "/conduct/talk-flags", SeesAll(P::ViewConduct, Record::Talk), None),
+    rule("post", "/conduct/talks/{id}/confirm", Perm(P::ViewConduct), None),
+    rule("write", "/conduct/talks/*", Perm(P::ViewConduct), Some(P::RecordConduct)),
+    rule("post", "/conduct/talks", Perm(P::RecordConduct), None),
+    rule("get", "/conduct/*", Perm(P::ViewConduct), None),
 ];
 
 /// Page GET routes (there is no table of them in the application: the test reads the source of
@@ -190,6 +195,11 @@ const PAGES: &[Rule] = &[
     rule("get", "/duty/tasks/{id}", Perm(P::ViewDuty), None),
     rule("get", "/duty/tasks/{id}/edit", Perm(P::ViewDuty), Some(P::EditDuty)),
     rule("get", "/duty/tasks/{id}/files/{file}", Perm(P::ViewDuty), None),
+    rule("get", "/conduct/talks", Perm(P::ViewConduct), None),
+    rule("get", "/conduct/talks/new", Perm(P::RecordConduct), None),
+    rule("get", "/conduct/talks/{id}", Perm(P::ViewConduct), None),
+    rule("get", "/conduct/talks/{id}/edit", Perm(P::ViewConduct), Some(P::RecordConduct)),
+    rule("get", "/conduct/talk-flags", SeesAll(P::ViewConduct, Record::Talk), None),
 ];
 
 /// Failures that others are fixing right now (issue 基座加固): (role or "*", method, path
@@ -231,6 +241,8 @@ enum Kind {
     CalendarYear,
     /// A special day of the 工作日历, as YYYYMMDD (the path also takes YYYY-MM-DD).
     CalendarDay,
+    /// A 廉政约谈 record.
+    Talk,
 }
 
 /// Path prefix (up to the first placeholder) and number of placeholders → the kind of object.
@@ -258,6 +270,7 @@ const PREFIXES: &[(&str, usize, Kind)] = &[
     ("/duty/letters/templates", 1, Kind::LetterTemplate),
     ("/calendar", 1, Kind::CalendarYear),
     ("/calendar/days", 1, Kind::CalendarDay),
+    ("/conduct/talks", 1, Kind::Talk),
 ];
 
 /// A plan 教育局 sees: made inside it, or with an item it leads or takes part in.
@@ -343,6 +356,12 @@ fn sql(kind: Kind) -> (&'static str, &'static str) {
             "SELECT CAST(REPLACE(day, '-', '') AS BIGINT), CAST('{in}' AS TEXT) FROM calendar_days ORDER BY day",
             "SELECT CAST(REPLACE(day, '-', '') AS BIGINT), CAST('{out}' AS TEXT) FROM calendar_days ORDER BY day DESC",
         ),
+        // inside: the demo's 教育局 talk that 刘志强 (bz_jyj) and 赵晓燕 (gb_jyj) both took part in,
+        // so the roles that see only their own talks read it too
+        Kind::Talk => (
+            "SELECT t.id, t.org_path FROM talks t WHERE t.org_path LIKE '{in}%' ORDER BY (SELECT COUNT(*) FROM talk_interviewees i WHERE i.talk_id = t.id AND i.person_name IN ('刘志强', '赵晓燕')) DESC, t.id",
+            "SELECT t.id, t.org_path FROM talks t WHERE t.org_path NOT LIKE '{in}%' ORDER BY CASE WHEN t.org_path LIKE '{out}%' THEN 0 ELSE 1 END, t.id",
+        ),
         Kind::Report => (
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path LIKE '{in}%' ORDER BY r.id",
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path NOT LIKE '{in}%' AND NOT {seen_task} ORDER BY r.id",
@@ -358,6 +377,7 @@ fn version_table(kind: Kind) -> Option<&'static str> {
         Kind::Plan => Some("task_plans"),
         Kind::Task => Some("tasks"),
         Kind::Letter => Some("letters"),
+        Kind::Talk => Some("talks"),
         _ => None,
     }
 }
@@ -416,6 +436,12 @@ const BODIES: &[BodyRule] = &[
         base: r#"{"title":"矩阵测试事项","version":"$version"}"#,
         fields: &[("lead_org", IdKind::One(Kind::Org)), ("responsible", IdKind::List(Kind::Org)), ("cooperating", IdKind::List(Kind::Org)), ("list_items", IdKind::List(Kind::ListItem))],
     },
+    BodyRule {
+        method: "post",
+        path: "/conduct/talks",
+        base: r#"{"talker_id":"$in_secretary","interviewees":["$in_secretary"],"occasion":"routine","tags":["integrity"],"content":"矩阵测试约谈"}"#,
+        fields: &[("talker_id", IdKind::One(Kind::Person)), ("interviewees", IdKind::List(Kind::Person))],
+    },
     BodyRule { method: "post", path: "/attachments", base: r#"{"owner_kind":"general"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
     BodyRule { method: "post", path: "/attachments", base: r#"{"owner_kind":"task_report","org_id":"$in_org"}"#, fields: &[("owner_id", IdKind::One(Kind::Report))] },
     // system data of the admin roles (system-wide): incomplete bodies, so nothing moves
@@ -430,7 +456,7 @@ const BODIES: &[BodyRule] = &[
 const ID_FIELDS: &[&str] = &["org_id", "parent_id", "person_id", "owner_id", "list_id", "user_id", "plan_id", "task_id", "letter_id", "item_id", "lead_org", "responsible", "cooperating", "list_items"];
 
 /// Operations sent as multipart forms (the JSON body's fields become text parts, plus a file).
-const MULTIPART: &[&str] = &["/attachments", "/duty/letters/{id}/scan", "/duty/plans/{id}/import", "/orgs/import", "/people/import"];
+const MULTIPART: &[&str] = &["/attachments", "/duty/letters/{id}/scan", "/conduct/talks/{id}/scan", "/duty/plans/{id}/import", "/orgs/import", "/people/import"];
 
 // ---------------------------------------------------------------------------------- helpers
 
@@ -442,6 +468,8 @@ struct Obj {
 
 struct World {
     in_org: i64,
+    /// 教育局's 书记 (王建国): a valid talker and interviewee for bodies naming people.
+    in_secretary: i64,
     year: i64,
     objects: HashMap<Kind, (Obj, Obj)>,
 }
@@ -614,7 +642,7 @@ async fn version_of(app: &TestApp, kind: Kind, id: i64) -> i64 {
 
 fn substitute(template: &str, world: &World, version: i64) -> Value {
     let text =
-        template.replace("\"$version\"", &version.to_string()).replace("\"$next_year\"", &(world.year + 1).to_string()).replace("\"$year\"", &world.year.to_string()).replace("\"$in_org\"", &world.in_org.to_string());
+        template.replace("\"$version\"", &version.to_string()).replace("\"$next_year\"", &(world.year + 1).to_string()).replace("\"$year\"", &world.year.to_string()).replace("\"$in_org\"", &world.in_org.to_string()).replace("\"$in_secretary\"", &world.in_secretary.to_string());
     serde_json::from_str(&text).unwrap()
 }
 
@@ -944,6 +972,10 @@ const OWNER_RULES: &[(&str, &str)] = &[
     ("/duty/letters/{id}", "the body of a letter the 县委 issues is the 纪委's to edit"),
     ("/duty/letters/{id}/scan", "only the letter's signer files the signed scan"),
     ("/duty/letters/{id}/sign", "only the signer named on the letter confirms it (a unit's letter: its 书记)"),
+    ("/conduct/talks/{id}", "a talk confirmed by an interviewee is locked; the talker or the unit's 党务/书记 edit it"),
+    ("/conduct/talks/{id}/delete", "a talk confirmed by an interviewee is locked; the talker or the unit's 党务/书记 delete it"),
+    ("/conduct/talks/{id}/confirm", "only an interviewee named on the talk confirms it"),
+    ("/conduct/talks/{id}/scan", "the talker or the unit's 党务/书记 file a signed scan"),
 ];
 
 /// A refused page form action: forbidden, not found, or the form shown again with the reason.
@@ -1174,7 +1206,8 @@ both!(scope_matrix, |app: TestApp| async move {
     fixtures(&app, &by_name("jw_staff").token, &by_name("dw_jyj").token, in_org, out_org, &in_path, year).await;
     let (objects, unresolved) = resolve(&app, &in_path, &out_path).await;
     assert!(unresolved.is_empty(), "the scope matrix's resolvers found nothing:\n{}", unresolved.join("\n"));
-    let world = World { in_org, year, objects };
+    let in_secretary = app.state.db.scalar_i64(q_built(format!("SELECT MIN(id) FROM people WHERE name = '王建国' AND org_id = {in_org}"))).await.unwrap();
+    let world = World { in_org, in_secretary, year, objects };
     let object = |kind: Kind| world.objects.get(&kind).unwrap();
     let mut report = Report::default();
 
