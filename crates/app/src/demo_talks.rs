@@ -59,7 +59,17 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
             )
             .await?;
         let Some(who) = area else { continue };
-        let input = base(*org_id, path, (*pid, name.clone()), "individual", "routine", &["integrity", "work"], ago(60), "传达上级关于党风廉政建设的部署，就分管工作中的廉政风险点逐项提醒，要求严格执行中央八项规定精神，管好身边人。", vec![who]);
+        let input = base(
+            *org_id,
+            path,
+            (*pid, name.clone()),
+            "individual",
+            "routine",
+            &["integrity", "work"],
+            ago(60),
+            "传达上级关于党风廉政建设的部署，就分管工作中的廉政风险点逐项提醒，要求严格执行中央八项规定精神，管好身边人。",
+            vec![who],
+        );
         let id = talks::create(&mut tx, &actor, &input).await?;
         tx.execute(confirm_all(id)).await?;
     }
@@ -67,11 +77,14 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
 
     // 城关镇: four collective talks against three individual ones; one without 廉政要求
     let town: (OrgId, String) = st.db.fetch_one(q("SELECT id, path FROM orgs WHERE code = 'XW-T01'")).await?;
-    let secretary: (PersonId, String) = st.db.fetch_one(q("SELECT pe.id, pe.name FROM posts po JOIN people pe ON pe.id = po.person_id WHERE po.org_id = $1 AND po.kind = 'secretary' ORDER BY pe.id LIMIT 1").bind(town.0)).await?;
-    let staff: Vec<(PersonId, String)> = st.db.fetch_all(q("SELECT pe.id, pe.name FROM posts po JOIN people pe ON pe.id = po.person_id WHERE po.org_id = $1 AND po.kind IN ('cadre', 'middle_manager') ORDER BY pe.id").bind(town.0)).await?;
+    let secretary: (PersonId, String) =
+        st.db.fetch_one(q("SELECT pe.id, pe.name FROM posts po JOIN people pe ON pe.id = po.person_id WHERE po.org_id = $1 AND po.kind = 'secretary' ORDER BY pe.id LIMIT 1").bind(town.0)).await?;
+    let staff: Vec<(PersonId, String)> =
+        st.db.fetch_all(q("SELECT pe.id, pe.name FROM posts po JOIN people pe ON pe.id = po.person_id WHERE po.org_id = $1 AND po.kind IN ('cadre', 'middle_manager') ORDER BY pe.id").bind(town.0)).await?;
     let mut tx = st.db.begin().await?;
     for (i, (occasion, tags, back)) in [("holiday", &["integrity"][..], 300), ("routine", &["integrity", "work"][..], 200), ("holiday", &["integrity"][..], 120), ("routine", &["work"][..], 90)].iter().enumerate() {
-        let content = if tags.contains(&"integrity") { "集体廉政谈话：通报典型案例，提出节日期间廉洁自律要求。" } else { "集体谈话：部署年度重点工作任务，明确完成时限。" };
+        let content =
+            if tags.contains(&"integrity") { "集体廉政谈话：通报典型案例，提出节日期间廉洁自律要求。" } else { "集体谈话：部署年度重点工作任务，明确完成时限。" };
         let input = base(town.0, &town.1, secretary.clone(), "collective", occasion, tags, ago(*back + i as i64), content, staff.clone());
         let id = talks::create(&mut tx, &actor, &input).await?;
         tx.execute(confirm_all(id)).await?;

@@ -5,8 +5,8 @@ pub mod config;
 pub mod demo;
 pub mod demo_letters;
 pub mod demo_lists;
-pub mod demo_tasks;
 pub mod demo_talks;
+pub mod demo_tasks;
 pub mod jobs;
 
 use std::sync::Arc;

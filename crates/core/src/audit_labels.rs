@@ -104,7 +104,6 @@ pub const CONDUCT: &[(&str, &str)] = &[
     ("talk.delete", "删除廉政约谈"),
     ("talk.confirm", "被约谈人确认约谈记录"),
     ("talk.scan", "上传约谈记录签字扫描件"),
-
     // (end)
 ];
 

@@ -75,7 +75,8 @@ both!(interviewee_confirms_and_text_locks, |app: TestApp| async move {
     let (n,): (i64,) = app.state.db.fetch_one(lianzheng_store::q("SELECT COUNT(*) FROM audit_log WHERE action = 'talk.confirm'")).await.unwrap();
     assert_eq!(n, 1);
     // locked: edits and deletion refused in Chinese, nothing changed
-    let (s, v) = app.send_json(Method::PUT, &dw, &format!("/api/v1/conduct/talks/{id}"), json!({"talker_id": wang, "interviewees": [zhao], "occasion": "routine", "tags": ["integrity"], "content": "改过", "version": 1})).await;
+    let (s, v) =
+        app.send_json(Method::PUT, &dw, &format!("/api/v1/conduct/talks/{id}"), json!({"talker_id": wang, "interviewees": [zhao], "occasion": "routine", "tags": ["integrity"], "content": "改过", "version": 1})).await;
     assert_eq!(s, 409, "{v}");
     assert!(v["message"].as_str().unwrap().contains("锁定"));
     assert_eq!(app.send_json(Method::DELETE, &dw, &format!("/api/v1/conduct/talks/{id}"), json!({})).await.0, 409);
@@ -97,7 +98,9 @@ both!(flags_appear_and_go, |app: TestApp| async move {
     let id = v["talk"]["id"].as_i64().unwrap();
     let count = |f: &[Value], kind: &str| f.iter().filter(|x| x["kind"] == kind && x["talk_id"] == id).count();
     assert_eq!(count(&flags(&app, &jw).await, "no_integrity"), 1);
-    let (s, v) = app.send_json(Method::PUT, &dw, &format!("/api/v1/conduct/talks/{id}"), json!({"talker_id": wang, "interviewees": [li], "occasion": "routine", "tags": ["work", "integrity"], "content": "工作谈话", "version": 1})).await;
+    let (s, v) = app
+        .send_json(Method::PUT, &dw, &format!("/api/v1/conduct/talks/{id}"), json!({"talker_id": wang, "interviewees": [li], "occasion": "routine", "tags": ["work", "integrity"], "content": "工作谈话", "version": 1}))
+        .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(count(&flags(&app, &jw).await, "no_integrity"), 0);
     // 集体多于个别: 教育局 has 1 collective and 5 individual; add collective ones until they outnumber
@@ -120,7 +123,9 @@ both!(flags_appear_and_go, |app: TestApp| async move {
     app.state.db.execute(lianzheng_store::q("UPDATE posts SET start_date = $1 WHERE person_id = $2").bind(days_ago(3)).bind(liu)).await.unwrap();
     let pre = |f: &[Value]| f.iter().filter(|x| x["kind"] == "no_pre_talk" && x["person_id"] == liu).count();
     assert_eq!(pre(&flags(&app, &jw).await), 1);
-    let (s, v) = app.send_json(Method::POST, &dw, "/api/v1/conduct/talks", json!({"talker_id": wang, "interviewees": [liu], "occasion": "pre_appointment", "tags": ["integrity"], "content": "任前廉政谈话", "talk_date": days_ago(5)})).await;
+    let (s, v) = app
+        .send_json(Method::POST, &dw, "/api/v1/conduct/talks", json!({"talker_id": wang, "interviewees": [liu], "occasion": "pre_appointment", "tags": ["integrity"], "content": "任前廉政谈话", "talk_date": days_ago(5)}))
+        .await;
     assert_eq!(s, 201, "{v}");
     assert_eq!(pre(&flags(&app, &jw).await), 0);
     // 刘志强 now has an individual talk as interviewee, not as talker: 无个别约谈 is about his own talks

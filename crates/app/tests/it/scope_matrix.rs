@@ -641,8 +641,12 @@ async fn version_of(app: &TestApp, kind: Kind, id: i64) -> i64 {
 }
 
 fn substitute(template: &str, world: &World, version: i64) -> Value {
-    let text =
-        template.replace("\"$version\"", &version.to_string()).replace("\"$next_year\"", &(world.year + 1).to_string()).replace("\"$year\"", &world.year.to_string()).replace("\"$in_org\"", &world.in_org.to_string()).replace("\"$in_secretary\"", &world.in_secretary.to_string());
+    let text = template
+        .replace("\"$version\"", &version.to_string())
+        .replace("\"$next_year\"", &(world.year + 1).to_string())
+        .replace("\"$year\"", &world.year.to_string())
+        .replace("\"$in_org\"", &world.in_org.to_string())
+        .replace("\"$in_secretary\"", &world.in_secretary.to_string());
     serde_json::from_str(&text).unwrap()
 }
 

@@ -42,10 +42,7 @@ pub const TABLES: &[TableDef] = &[
             ("version", I),
         ],
     },
-    TableDef {
-        name: "talk_interviewees",
-        columns: &[("id", I), ("talk_id", I), ("person_id", I), ("person_name", T), ("confirm_method", T), ("confirmed_at", I), ("confirmed_by", I), ("scan_attachment_id", I)],
-    },
+    TableDef { name: "talk_interviewees", columns: &[("id", I), ("talk_id", I), ("person_id", I), ("person_name", T), ("confirm_method", T), ("confirmed_at", I), ("confirmed_by", I), ("scan_attachment_id", I)] },
 ];
 
 /// Post kinds of a unit's leadership team (领导班子): they are not "the people in the 分管 area"
@@ -207,7 +204,7 @@ pub async fn get_in_scope(db: &Db, scope: &Scope, id: TalkId) -> Result<Talk, St
     let mut b = SqlBuilder::new(SELECT);
     b.push("WHERE t.id = ").bind(id).push(" AND ").scope("t.org_path", scope);
     let t: Talk = db.fetch_optional(b.build()).await?.ok_or(StoreError::NotFound)?;
-    Ok(attach(db, vec![t]).await?.into_iter().next().ok_or(StoreError::NotFound)?)
+    attach(db, vec![t]).await?.into_iter().next().ok_or(StoreError::NotFound)
 }
 
 /// A person inside the scope: (id, name, unit id, unit path).
@@ -344,8 +341,8 @@ pub async fn confirm(tx: &mut Tx, actor: &Actor, scope: &Scope, id: TalkId, pers
         return Err(if known > 0 { StoreError::Invalid("该被约谈人已确认过本次约谈记录".into()) } else { StoreError::Invalid("此人不是本次约谈的被约谈人".into()) });
     }
     tx.execute(q("UPDATE talks SET updated_at = $1 WHERE id = $2").bind(t).bind(id)).await?;
-    let action = if method == "scan" { "talk.scan" } else { "talk.confirm" };
-    audit::record(tx, actor, action, "talk", Some(id.to_string()), json!({"person_id": person, "method": method, "scan_attachment_id": scan})).await
+    let summary = json!({"person_id": person, "method": method, "scan_attachment_id": scan});
+    if method == "scan" { audit::record(tx, actor, "talk.scan", "talk", Some(id.to_string()), summary).await } else { audit::record(tx, actor, "talk.confirm", "talk", Some(id.to_string()), summary).await }
 }
 
 /// Talks waiting for this person's own confirmation: how many, and the oldest one's id.
@@ -409,7 +406,9 @@ pub async fn flag_data(db: &Db, scope: &Scope, year: i64, today: &str) -> Result
     b.push(" ORDER BY o.path, pe.sort_order, pe.id");
     let team: Vec<TeamMember> = db.fetch_all(b.build()).await?;
 
-    let mut b = SqlBuilder::new("SELECT po.person_id, pe.name, po.org_id, o.name AS org_name, po.title, po.kind, po.start_date FROM posts po JOIN people pe ON pe.id = po.person_id JOIN orgs o ON o.id = po.org_id WHERE po.kind IN ");
+    let mut b = SqlBuilder::new(
+        "SELECT po.person_id, pe.name, po.org_id, o.name AS org_name, po.title, po.kind, po.start_date FROM posts po JOIN people pe ON pe.id = po.person_id JOIN orgs o ON o.id = po.org_id WHERE po.kind IN ",
+    );
     b.in_list(LEADERSHIP_POSTS.iter().map(|s| s.to_string()));
     b.push(" AND po.start_date >= ").bind(format!("{year}-01-01")).push(" AND po.start_date <= ").bind(format!("{year}-12-31"));
     b.push(" AND po.start_date <= ").bind(today).push(" AND ").scope("o.path", scope).push(" ORDER BY po.start_date, o.path, pe.id");

@@ -7,9 +7,7 @@ use crate::app::conduct::{Part, open};
 pub static MODULE: Module = Module {
     name: "conduct",
     label: "履责",
-    api_ops: &[
-        crate::api::conduct::talks::OPS,
-    ],
+    api_ops: &[crate::api::conduct::talks::OPS],
     pages: crate::pages::conduct::routes,
     page_actions: &[
         post("/conduct/talks", Need::Perm(Permission::RecordConduct), api("POST /conduct/talks")),
@@ -20,13 +18,8 @@ pub static MODULE: Module = Module {
     ],
     permissions: &[Permission::ViewConduct, Permission::RecordConduct],
     audit_labels: lianzheng_core::audit_labels::CONDUCT,
-    tabs: &[
-        Tab { href: "/conduct/talks", label: "约谈", may_open: |p| open(p, Part::Talks).is_ok() },
-        Tab { href: "/conduct/talk-flags", label: "约谈检查", may_open: |p| open(p, Part::TalkFlags).is_ok() },
-    ],
-    tables: &[
-        crate::app::conduct::talks::TABLES,
-    ],
+    tabs: &[Tab { href: "/conduct/talks", label: "约谈", may_open: |p| open(p, Part::Talks).is_ok() }, Tab { href: "/conduct/talk-flags", label: "约谈检查", may_open: |p| open(p, Part::TalkFlags).is_ok() }],
+    tables: &[crate::app::conduct::talks::TABLES],
     jobs: &[],
     todos: Some(crate::app::conduct::todo::todos),
 };

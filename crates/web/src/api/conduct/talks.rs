@@ -39,7 +39,13 @@ pub const OPS: &[Op] = &[
         tag: "履责·廉政约谈",
         route: || post(scan),
     },
-    Op { method: "get", path: "/conduct/talk-flags", summary: "约谈检查：按规则计算的问题提示及原因（year, kind=unconfirmed|collective|no_individual|no_integrity|no_pre_talk, org=单位）", tag: "履责·廉政约谈", route: || get(flags) },
+    Op {
+        method: "get",
+        path: "/conduct/talk-flags",
+        summary: "约谈检查：按规则计算的问题提示及原因（year, kind=unconfirmed|collective|no_individual|no_integrity|no_pre_talk, org=单位）",
+        tag: "履责·廉政约谈",
+        route: || get(flags),
+    },
 ];
 
 fn talk_json(v: &uc::TalkView) -> Value {

@@ -88,7 +88,14 @@ pub fn compute(d: &FlagData, year: i64, today: time::Date, confirm_days: i64) ->
                 "unconfirmed",
                 t.org_id,
                 &t.org_name,
-                format!("{} {}与{}的{}谈话已过 {days} 天（应在 {confirm_days} 天内确认），被约谈人{}仍未确认约谈记录", t.talk_date, t.talker_name, i.person_name, label(super::talks::OCCASIONS, &t.occasion), i.person_name),
+                format!(
+                    "{} {}与{}的{}谈话已过 {days} 天（应在 {confirm_days} 天内确认），被约谈人{}仍未确认约谈记录",
+                    t.talk_date,
+                    t.talker_name,
+                    i.person_name,
+                    label(super::talks::OCCASIONS, &t.occasion),
+                    i.person_name
+                ),
                 format!("/conduct/talks/{}", t.id),
             );
             f.talk_id = Some(t.id);
@@ -109,13 +116,7 @@ pub fn compute(d: &FlagData, year: i64, today: time::Date, confirm_days: i64) ->
     }
     for ((_, org_id), (name, collective, individual)) in &per_unit {
         if collective > individual {
-            out.push(flag(
-                "collective",
-                *org_id,
-                name,
-                format!("{name}{year}年度集体约谈 {collective} 次，个别约谈 {individual} 次，集体约谈多于个别约谈"),
-                format!("/conduct/talks?year={year}&org={org_id}"),
-            ));
+            out.push(flag("collective", *org_id, name, format!("{name}{year}年度集体约谈 {collective} 次，个别约谈 {individual} 次，集体约谈多于个别约谈"), format!("/conduct/talks?year={year}&org={org_id}")));
         }
     }
     // 3. 无个别约谈

@@ -386,14 +386,19 @@ pub async fn create(st: &AppState, p: &Principal, f: &TalkForm) -> AppResult<Tal
     Ok(visible(st, p, id).await?.1)
 }
 
+/// Why a reader may not edit a talk.
+pub const NOT_YOURS: &str = "约谈记录由约谈人所在单位的党务工作人员、书记或约谈人本人修改；上级和其他人员只能查阅";
+
 /// The edit form of a talk the caller may still edit.
 pub async fn edit_form(st: &AppState, p: &Principal, id: TalkId) -> AppResult<(Talk, TalkForm)> {
+    p.require(Permission::RecordConduct)?;
+    let (_, talk) = visible(st, p, id).await?;
+    if !may_record(st, p, talk.org_id, &talk.org_path, talk.talker_id).await? {
+        return Err(AppError::Refused(NOT_YOURS.into()));
+    }
     let v = show(st, p, id).await?;
     if v.talk.locked() {
         return Err(AppError::Conflict(store::LOCKED.into()));
-    }
-    if !v.can_edit {
-        return Err(AppError::Forbidden);
     }
     let f = TalkForm::of(&v.talk);
     Ok((v.talk, f))

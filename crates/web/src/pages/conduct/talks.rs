@@ -113,8 +113,12 @@ pub async fn create(State(st): State<AppState>, p: Principal, PageForm(pairs): P
 
 pub async fn edit(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let (_, form) = uc::edit_form(&st, &p, id).await?;
-    form_page(&st, &p, Some(id), form, FieldErrors::new(), None).await
+    match uc::edit_form(&st, &p, id).await {
+        Ok((_, form)) => form_page(&st, &p, Some(id), form, FieldErrors::new(), None).await,
+        // a confirmed record, or one the reader may not edit: the record itself, saying why
+        Err(AppError::Conflict(m) | AppError::Refused(m)) => talk_page_status(&st, &p, id, Some(m), false).await,
+        Err(e) => Err(e),
+    }
 }
 
 pub async fn update(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(pairs): PageForm<Vec<(String, String)>>) -> AppResult<Response> {
@@ -140,8 +144,12 @@ struct TalkPage {
 }
 
 async fn talk_page(st: &AppState, p: &Principal, id: TalkId, message: Option<String>) -> AppResult<Response> {
-    let v = uc::show(st, p, id).await?;
     let failed = message.is_some();
+    talk_page_status(st, p, id, message, failed).await
+}
+
+async fn talk_page_status(st: &AppState, p: &Principal, id: TalkId, message: Option<String>, failed: bool) -> AppResult<Response> {
+    let v = uc::show(st, p, id).await?;
     let l = Layout::new(st, p, "约谈记录", "/conduct/talks");
     render_status(&TalkPage { l, lb: Labels, t: v.talk, can_edit: v.can_edit, can_confirm: v.can_confirm, can_scan: v.can_scan, flags: v.flags, message }, failed)
 }
