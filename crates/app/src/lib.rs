@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod demo_inquiries;
 pub mod demo_letters;
 pub mod demo_lists;
 pub mod demo_talks;
@@ -116,6 +117,7 @@ pub async fn load_demo_duty(st: &AppState) -> anyhow::Result<()> {
     demo_tasks::load(st).await?;
     demo_letters::load(st).await?;
     demo_talks::load(st).await?;
+    demo_inquiries::load(st).await?;
     Ok(())
 }
 

@@ -17,6 +17,9 @@ pub enum Record {
     /// scope); 班子成员 and 一般干部 only the talks they took part in, as talker or interviewee
     /// (`visible_talk`): a talk is a personal conversation, not the unit's notice board.
     Talk,
+    /// 谈话函询, 提醒谈话, 诫勉谈话: the 纪委, and the 书记 of the person's unit (his superior);
+    /// the person himself reads his own (he must reply). Nobody else, whatever the scope.
+    Inquiry,
 }
 
 /// How much of a kind of record a role sees within its scope.
@@ -39,6 +42,8 @@ pub fn sees(role: Role, record: Record) -> Sees {
         (K::LetterFlag, R::DisciplineStaff | R::PartyStaff) => Sees::All,
         (K::Talk, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::Inspector) => Sees::All,
         (K::Talk, R::TeamMember | R::Cadre) => Sees::Own,
+        (K::Inquiry, R::DisciplineStaff | R::Secretary) => Sees::All,
+        (K::Inquiry, R::PartyStaff | R::TeamMember | R::Inspector | R::Cadre) => Sees::Own,
         _ => Sees::Nothing,
     }
 }

@@ -104,6 +104,11 @@ pub const CONDUCT: &[(&str, &str)] = &[
     ("talk.delete", "删除廉政约谈"),
     ("talk.confirm", "被约谈人确认约谈记录"),
     ("talk.scan", "上传约谈记录签字扫描件"),
+    // 谈话函询、提醒谈话、诫勉谈话
+    ("inquiry.create", "新增谈话函询记录"),
+    ("inquiry.read", "查阅谈话函询记录"),
+    ("inquiry.reply", "登记函询回复"),
+    ("inquiry.conclude", "作出函询了结意见"),
     // (end)
 ];
 
@@ -122,6 +127,7 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("archive", "数据备份"),
     ("attachment", "附件"),
     ("duty_list", "责任清单"),
+    ("inquiry", "谈话函询"),
     ("duty_item", "清单事项"),
     ("duty_coverage", "全覆盖"),
     ("duty_template", "共性清单"),

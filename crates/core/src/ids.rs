@@ -74,6 +74,8 @@ ids! {
     AttachmentId;
     /// 责任清单 (`duty_lists`).
     DutyListId;
+    /// 谈话函询、提醒谈话、诫勉谈话 (`inquiries`).
+    InquiryId;
     /// 清单条目 (`duty_items`).
     ListItemId;
     /// 共性清单模板 (`duty_templates`).

@@ -116,6 +116,8 @@ pub enum Permission {
     ViewConduct,
     /// 履责: record a unit's duty acts (纪实, 约谈 …)
     RecordConduct,
+    /// 履责: 谈话函询, 提醒谈话 and 诫勉谈话 — the 纪委's own work
+    HandleInquiries,
 }
 
 impl Permission {
@@ -138,6 +140,7 @@ impl Permission {
             P::SignLetter => matches!(role, R::Secretary | R::TeamMember | R::PartyStaff | R::DisciplineStaff),
             P::ViewConduct => matches!(role, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::TeamMember | R::Inspector | R::Cadre),
             P::RecordConduct => matches!(role, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::TeamMember),
+            P::HandleInquiries => role == R::DisciplineStaff,
         }
     }
     /// Whether the permission is exercised over an organisation subtree (business data) rather than system-wide.
@@ -154,6 +157,7 @@ impl Permission {
                 | Permission::SignLetter
                 | Permission::ViewConduct
                 | Permission::RecordConduct
+                | Permission::HandleInquiries
         )
     }
 }

@@ -152,7 +152,7 @@ macro_rules! val_from_typed {
     };
 }
 val_from_typed!(
-    ids: OrgId, PersonId, PostId, UserId, GrantId, ResetId, AttachmentId, DutyListId, ListItemId, ListTemplateId, TemplateItemId, PlanId, TaskId, ReportId, ReminderId, ListReminderId, LetterTemplateId, LetterId, FlagId;
+    ids: OrgId, PersonId, PostId, UserId, GrantId, ResetId, AttachmentId, DutyListId, ListItemId, ListTemplateId, TemplateItemId, PlanId, TaskId, ReportId, ReminderId, ListReminderId, LetterTemplateId, LetterId, FlagId, InquiryId;
     codes: ListStatus, TaskStatus, PlanStatus, LetterStatus, FlagStatus, ResetStatus
 );
 // 履责 — 廉政约谈

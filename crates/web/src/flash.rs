@@ -48,6 +48,8 @@ flashes! {
     Signed = "signed", "已签订";
     Confirmed = "confirmed", "已确认签订";
     Reported = "reported", "进度已报送";
+    Replied = "replied", "回复已登记";
+    Concluded = "concluded", "已作出处理意见";
     Reviewed = "reviewed", "已标记为已核";
     Checked = "checked", "检查已完成";
     Uploaded = "uploaded", "已上传";

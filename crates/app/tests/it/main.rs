@@ -14,6 +14,7 @@ mod backup;
 mod bad_input;
 mod caches;
 mod calendar;
+mod conduct_inquiries;
 mod conduct_talks;
 mod config_file;
 mod duty_forms;

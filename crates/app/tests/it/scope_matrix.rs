@@ -126,6 +126,9 @@ const API_RULES: &[Rule] = &[
     rule("write", "/duty/plans/*", Perm(P::ViewDuty), Some(P::EditDuty)),
     rule("write", "/duty/tasks/*", Perm(P::ViewDuty), Some(P::EditDuty)),
     rule("get", "/duty/*", Perm(P::ViewDuty), None),
+    rule("get", "/conduct/inquiries", Perm(P::ViewConduct), None),
+    rule("get", "/conduct/inquiries/{id}", SeesAll(P::ViewConduct, Record::Inquiry), None),
+    rule("write", "/conduct/inquiries*", Perm(P::HandleInquiries), None),
     rule("get", "/conduct/talk-flags", SeesAll(P::ViewConduct, Record::Talk), None),
     rule("post", "/conduct/talks/{id}/confirm", Perm(P::ViewConduct), None),
     rule("write", "/conduct/talks/*", Perm(P::ViewConduct), Some(P::RecordConduct)),
@@ -200,6 +203,9 @@ const PAGES: &[Rule] = &[
     rule("get", "/conduct/talks/{id}", Perm(P::ViewConduct), None),
     rule("get", "/conduct/talks/{id}/edit", Perm(P::ViewConduct), Some(P::RecordConduct)),
     rule("get", "/conduct/talk-flags", SeesAll(P::ViewConduct, Record::Talk), None),
+    rule("get", "/conduct/inquiries", Perm(P::ViewConduct), None),
+    rule("get", "/conduct/inquiries/new", Perm(P::HandleInquiries), None),
+    rule("get", "/conduct/inquiries/{id}", SeesAll(P::ViewConduct, Record::Inquiry), None),
 ];
 
 /// Failures that others are fixing right now (issue 基座加固): (role or "*", method, path
@@ -243,6 +249,8 @@ enum Kind {
     CalendarDay,
     /// A 廉政约谈 record.
     Talk,
+    /// 谈话函询 about a person without an account (placed by the person's unit).
+    Inquiry,
 }
 
 /// Path prefix (up to the first placeholder) and number of placeholders → the kind of object.
@@ -271,6 +279,7 @@ const PREFIXES: &[(&str, usize, Kind)] = &[
     ("/calendar", 1, Kind::CalendarYear),
     ("/calendar/days", 1, Kind::CalendarDay),
     ("/conduct/talks", 1, Kind::Talk),
+    ("/conduct/inquiries", 1, Kind::Inquiry),
 ];
 
 /// A plan 教育局 sees: made inside it, or with an item it leads or takes part in.
@@ -362,6 +371,11 @@ fn sql(kind: Kind) -> (&'static str, &'static str) {
             "SELECT t.id, t.org_path FROM talks t WHERE t.org_path LIKE '{in}%' ORDER BY (SELECT COUNT(*) FROM talk_interviewees i WHERE i.talk_id = t.id AND i.person_name IN ('刘志强', '赵晓燕')) DESC, t.id",
             "SELECT t.id, t.org_path FROM talks t WHERE t.org_path NOT LIKE '{in}%' ORDER BY CASE WHEN t.org_path LIKE '{out}%' THEN 0 ELSE 1 END, t.id",
         ),
+        // a 函询 still waiting for its reply first, so the reply and conclusion forms can act
+        Kind::Inquiry => (
+            "SELECT i.id, i.person_org_path FROM inquiries i WHERE i.person_org_path LIKE '{in}%' AND i.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY CASE WHEN i.kind = 'letter' AND i.reply IS NULL AND i.conclusion IS NULL THEN 0 ELSE 1 END, i.id",
+            "SELECT i.id, i.person_org_path FROM inquiries i WHERE i.person_org_path NOT LIKE '{in}%' AND i.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY CASE WHEN i.person_org_path LIKE '{out}%' THEN 0 ELSE 1 END, i.id",
+        ),
         Kind::Report => (
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path LIKE '{in}%' ORDER BY r.id",
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path NOT LIKE '{in}%' AND NOT {seen_task} ORDER BY r.id",
@@ -444,6 +458,7 @@ const BODIES: &[BodyRule] = &[
     },
     BodyRule { method: "post", path: "/attachments", base: r#"{"owner_kind":"general"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
     BodyRule { method: "post", path: "/attachments", base: r#"{"owner_kind":"task_report","org_id":"$in_org"}"#, fields: &[("owner_id", IdKind::One(Kind::Report))] },
+    BodyRule { method: "post", path: "/conduct/inquiries", base: r#"{"kind":"talk","matter":"矩阵测试谈话"}"#, fields: &[("person_id", IdKind::One(Kind::Person))] },
     // system data of the admin roles (system-wide): incomplete bodies, so nothing moves
     BodyRule { method: "post", path: "/orgs", base: r#"{}"#, fields: &[("parent_id", IdKind::One(Kind::Org))] },
     BodyRule { method: "put", path: "/orgs/{id}", base: r#"{}"#, fields: &[("parent_id", IdKind::One(Kind::Org))] },

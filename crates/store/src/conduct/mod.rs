@@ -1,3 +1,4 @@
 //! 履责: the records of duty done (纪实, 约谈 …), one module per part, each owning its tables and migration.
 
+pub mod inquiries;
 pub mod talks;

@@ -7,7 +7,7 @@ use crate::app::conduct::{Part, open};
 pub static MODULE: Module = Module {
     name: "conduct",
     label: "履责",
-    api_ops: &[crate::api::conduct::talks::OPS],
+    api_ops: &[crate::api::conduct::talks::OPS, crate::api::conduct::inquiries::OPS],
     pages: crate::pages::conduct::routes,
     page_actions: &[
         post("/conduct/talks", Need::Perm(Permission::RecordConduct), api("POST /conduct/talks")),
@@ -15,11 +15,19 @@ pub static MODULE: Module = Module {
         post("/conduct/talks/{id}/delete", Need::Then(Permission::ViewConduct, Permission::RecordConduct), api("DELETE /conduct/talks/{id}")),
         post("/conduct/talks/{id}/confirm", Need::Perm(Permission::ViewConduct), api("POST /conduct/talks/{id}/confirm")),
         post("/conduct/talks/{id}/scan", Need::Then(Permission::ViewConduct, Permission::RecordConduct), api("POST /conduct/talks/{id}/scan")),
+        post("/conduct/inquiries", Need::Perm(Permission::HandleInquiries), api("POST /conduct/inquiries")),
+        // the person himself answers his own 函询 too; the matrix has no record about its roles
+        post("/conduct/inquiries/{id}/reply", Need::Perm(Permission::HandleInquiries), api("POST /conduct/inquiries/{id}/reply")),
+        post("/conduct/inquiries/{id}/conclude", Need::Perm(Permission::HandleInquiries), api("POST /conduct/inquiries/{id}/conclude")),
     ],
-    permissions: &[Permission::ViewConduct, Permission::RecordConduct],
+    permissions: &[Permission::ViewConduct, Permission::RecordConduct, Permission::HandleInquiries],
     audit_labels: lianzheng_core::audit_labels::CONDUCT,
-    tabs: &[Tab { href: "/conduct/talks", label: "约谈", may_open: |p| open(p, Part::Talks).is_ok() }, Tab { href: "/conduct/talk-flags", label: "约谈检查", may_open: |p| open(p, Part::TalkFlags).is_ok() }],
-    tables: &[crate::app::conduct::talks::TABLES],
+    tabs: &[
+        Tab { href: "/conduct/talks", label: "约谈", may_open: |p| open(p, Part::Talks).is_ok() },
+        Tab { href: "/conduct/talk-flags", label: "约谈检查", may_open: |p| open(p, Part::TalkFlags).is_ok() },
+        Tab { href: "/conduct/inquiries", label: "谈话函询", may_open: |p| open(p, Part::Inquiries).is_ok() },
+    ],
+    tables: &[crate::app::conduct::talks::TABLES, crate::app::conduct::inquiries::TABLES],
     jobs: &[],
     todos: Some(crate::app::conduct::todo::todos),
 };

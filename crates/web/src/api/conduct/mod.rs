@@ -1,2 +1,3 @@
 //! JSON API of 履责, one module per part.
+pub mod inquiries;
 pub mod talks;

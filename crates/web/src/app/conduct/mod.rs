@@ -2,6 +2,7 @@
 //! parts of DOMAIN.md "履责", one file per part. Higher levels read a unit's records and never
 //! edit them (keeps them genuine); every figure later reports quote is counted from here.
 
+pub mod inquiries;
 pub mod talk_flags;
 pub mod talks;
 pub mod todo;
@@ -15,6 +16,8 @@ pub enum Part {
     Talks,
     /// 约谈检查 (/conduct/talk-flags): the computed flags, for who reads every talk of the scope
     TalkFlags,
+    /// 谈话函询 (/conduct/inquiries): need-to-know, see `inquiries`
+    Inquiries,
 }
 
 /// Whether a person may open a part of 履责, and over which scope: the one rule the use cases
@@ -27,6 +30,10 @@ pub fn open(p: &crate::auth::Principal, part: Part) -> crate::error::AppResult<l
         Part::TalkFlags => {
             let scope = p.require(P::ViewConduct)?;
             if lianzheng_core::access::sees_any(&p.roles(), lianzheng_core::access::Record::Talk) == lianzheng_core::access::Sees::All { Ok(scope) } else { Err(crate::error::AppError::Forbidden) }
+        }
+        Part::Inquiries => {
+            let scope = p.require(P::ViewConduct)?;
+            if inquiries::may_open(p) { Ok(scope) } else { Err(crate::error::AppError::Forbidden) }
         }
     }
 }

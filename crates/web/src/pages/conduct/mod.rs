@@ -1,5 +1,6 @@
 //! 履责 pages, one module per part.
 
+pub mod inquiries;
 pub mod talks;
 
 use axum::Router;
@@ -7,5 +8,5 @@ use axum::Router;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(talks::routes())
+    Router::new().merge(talks::routes()).merge(inquiries::routes())
 }
