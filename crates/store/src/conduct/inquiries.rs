@@ -261,7 +261,7 @@ pub async fn replies_due(db: &Db, view: &View, today: &str, until: &str) -> Resu
     b.bind(today).push(" THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN i.reply_due >= ").bind(today).push(" THEN 1 ELSE 0 END), 0) FROM inquiries i WHERE ");
     push_view(&mut b, view);
     b.push(" AND i.kind = 'letter' AND i.reply IS NULL AND i.conclusion IS NULL AND i.reply_due <= ").bind(until);
-    Ok(db.fetch_one(b.build()).await?)
+    db.fetch_one(b.build()).await
 }
 
 /// Records in the view answered but not concluded (the 纪委's next step).
