@@ -20,6 +20,10 @@ pub enum Record {
     /// 谈话函询, 提醒谈话, 诫勉谈话: the 纪委, and the 书记 of the person's unit (his superior);
     /// the person himself reads his own (he must reply). Nobody else, whatever the scope.
     Inquiry,
+    /// 履责纪实: the unit's staff, leaders, the 纪委 and 检查组 read every record in scope (they
+    /// are the unit's record of work, read at inspections); a 一般干部 reads the records he led
+    /// or took part in (his own part of the unit's work), not the rest.
+    DutyRecord,
 }
 
 /// How much of a kind of record a role sees within its scope.
@@ -44,6 +48,8 @@ pub fn sees(role: Role, record: Record) -> Sees {
         (K::Talk, R::TeamMember | R::Cadre) => Sees::Own,
         (K::Inquiry, R::DisciplineStaff | R::Secretary) => Sees::All,
         (K::Inquiry, R::PartyStaff | R::TeamMember | R::Inspector | R::Cadre) => Sees::Own,
+        (K::DutyRecord, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::TeamMember | R::Inspector) => Sees::All,
+        (K::DutyRecord, R::Cadre) => Sees::Own,
         _ => Sees::Nothing,
     }
 }

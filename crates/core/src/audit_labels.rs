@@ -97,7 +97,9 @@ pub const CALENDAR: &[(&str, &str)] = &[("calendar.set_day", "修改工作日历
 /// 履责：纪实、约谈及其他履责记录. One block per part, so the parts grow apart.
 pub const CONDUCT: &[(&str, &str)] = &[
     // 履责纪实
-
+    ("duty_record.create", "录入履责纪实"),
+    ("duty_record.update", "修改履责纪实"),
+    ("duty_record.delete", "删除履责纪实"),
     // 廉政约谈
     ("talk.create", "记录廉政约谈"),
     ("talk.update", "修改廉政约谈"),
@@ -140,6 +142,7 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("scope_phrase", "范围用语"),
     ("calendar", "工作日历"),
     ("talk", "廉政约谈"),
+    ("duty_record", "履责纪实"),
 ];
 
 /// Every action code with its label, area by area.

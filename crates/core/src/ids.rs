@@ -100,6 +100,8 @@ ids! {
     FlagId;
     /// 廉政约谈 (`talks`).
     TalkId;
+    /// 履责纪实 (`duty_records`).
+    DutyRecordId;
 }
 
 #[cfg(test)]

@@ -158,6 +158,9 @@ val_from_typed!(
 // 履责 — 廉政约谈
 val_from!(ids::TalkId, v, Val::I64(Some(v.get())));
 val_from!(Option<ids::TalkId>, v, Val::I64(v.map(ids::TalkId::get)));
+// 履责纪实
+val_from!(ids::DutyRecordId, v, Val::I64(Some(v.get())));
+val_from!(Option<ids::DutyRecordId>, v, Val::I64(v.map(ids::DutyRecordId::get)));
 
 /// A query: SQL text with `$n` parameters and the values to bind, in order.
 #[derive(Debug, Clone)]

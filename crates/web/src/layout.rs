@@ -46,6 +46,7 @@ impl Layout {
     pub fn new(st: &AppState, p: &Principal, title: &str, at: &str) -> Layout {
         let mut nav = vec![("/", "首页", None)];
         nav.push(("/duty", "定责", Some(Permission::ViewDuty)));
+        nav.push(("/conduct", "履责", Some(Permission::ViewConduct)));
         nav.push(("/orgs", "组织机构", Some(Permission::ViewOrgs)));
         nav.push(("/people", "人员信息", Some(Permission::ViewPeople)));
         nav.push(("/admin/users", "账号管理", Some(Permission::ManageAccounts)));

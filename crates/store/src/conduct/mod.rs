@@ -1,4 +1,5 @@
 //! 履责: the records of duty done (纪实, 约谈 …), one module per part, each owning its tables and migration.
 
 pub mod inquiries;
+pub mod records;
 pub mod talks;

@@ -25,6 +25,8 @@ pub enum Owner {
     Letter(LetterId),
     /// A talk record's signed scan (owner id = the talk); only the talks use case files these.
     Talk(TalkId),
+    /// A 履责纪实's file (owner id = the record); only the records use case files these.
+    DutyRecord(lianzheng_core::ids::DutyRecordId),
 }
 
 impl Owner {
@@ -35,6 +37,7 @@ impl Owner {
             Owner::TaskReport(_) => task_store::REPORT_ATTACHMENT_KIND,
             Owner::Letter(_) => "letter",
             Owner::Talk(_) => "talk",
+            Owner::DutyRecord(_) => lianzheng_store::conduct::records::ATTACHMENT_KIND,
         }
     }
     fn id(self, org_id: OrgId) -> Option<i64> {
@@ -44,6 +47,7 @@ impl Owner {
             Owner::TaskReport(id) => Some(id.get()),
             Owner::Letter(id) => Some(id.get()),
             Owner::Talk(id) => Some(id.get()),
+            Owner::DutyRecord(id) => Some(id.get()),
         }
     }
     /// The owner as a request names it (`owner_kind`, `owner_id`); letters are not filed this way.
@@ -111,6 +115,7 @@ pub async fn upload(st: &AppState, p: &Principal, org_id: OrgId, owner: Owner, f
         // a scan signs the letter: only the letters use case (signer or unit staff) files one
         Owner::Letter(_) => return Err(AppError::field("owner_kind", "责任书扫描件请在责任书页面上传（签署）")),
         Owner::Talk(_) => return Err(AppError::field("owner_kind", "约谈记录扫描件请在约谈记录页面上传")),
+        Owner::DutyRecord(_) => return Err(AppError::field("owner_kind", "履责纪实的附件请在纪实页面上传")),
     }
     store(st, p, &scope, org_id, owner, file).await
 }

@@ -89,6 +89,14 @@ pub fn defs(st: &AppState) -> Vec<Def> {
             default: crate::app::conduct::talk_flags::CONFIRM_DAYS_DEFAULT.to_string(),
         },
         Def {
+            key: "conduct_entry_days".into(),
+            group: GENERAL,
+            label: "履责纪实录入截止天数".into(),
+            help: "每季度结束后此天数内可录入该季度的履责纪实，逾期录入或修改须填写补录原因并标为补录",
+            kind: Kind::Int { min: 0, max: 90, unit: "天" },
+            default: CONDUCT_ENTRY_DAYS.to_string(),
+        },
+        Def {
             key: "letter_threshold".into(),
             group: CHECKS,
             label: "雷同检查相似度阈值".into(),
@@ -314,6 +322,13 @@ pub fn task_yellow_days(st: &AppState) -> i64 {
 /// 廉政约谈: days an interviewee has to confirm the record before it is flagged.
 pub fn talk_confirm_days(st: &AppState) -> i64 {
     int(st, "talk_confirm_days", crate::app::conduct::talk_flags::CONFIRM_DAYS_DEFAULT)
+}
+
+/// 履责纪实: days after a quarter's end during which its records are entered without 补录.
+pub const CONDUCT_ENTRY_DAYS: i64 = 10;
+
+pub fn conduct_entry_days(st: &AppState) -> i64 {
+    int(st, "conduct_entry_days", CONDUCT_ENTRY_DAYS)
 }
 
 pub fn letter_threshold(st: &AppState) -> f64 {

@@ -7,9 +7,13 @@ use crate::app::conduct::{Part, open};
 pub static MODULE: Module = Module {
     name: "conduct",
     label: "履责",
-    api_ops: &[crate::api::conduct::talks::OPS, crate::api::conduct::inquiries::OPS],
+    api_ops: &[crate::api::conduct::records::OPS, crate::api::conduct::talks::OPS, crate::api::conduct::inquiries::OPS],
     pages: crate::pages::conduct::routes,
     page_actions: &[
+        post("/conduct/records", Need::Perm(Permission::RecordConduct), api("POST /conduct/records")),
+        post("/conduct/records/{id}", Need::Then(Permission::ViewConduct, Permission::RecordConduct), api("PUT /conduct/records/{id}")),
+        post("/conduct/records/{id}/delete", Need::Then(Permission::ViewConduct, Permission::RecordConduct), api("DELETE /conduct/records/{id}")),
+        post("/conduct/records/{id}/attachments", Need::Then(Permission::ViewConduct, Permission::RecordConduct), api("POST /conduct/records/{id}/attachments")),
         post("/conduct/talks", Need::Perm(Permission::RecordConduct), api("POST /conduct/talks")),
         post("/conduct/talks/{id}", Need::Then(Permission::ViewConduct, Permission::RecordConduct), api("PUT /conduct/talks/{id}")),
         post("/conduct/talks/{id}/delete", Need::Then(Permission::ViewConduct, Permission::RecordConduct), api("DELETE /conduct/talks/{id}")),
@@ -23,11 +27,13 @@ pub static MODULE: Module = Module {
     permissions: &[Permission::ViewConduct, Permission::RecordConduct, Permission::HandleInquiries],
     audit_labels: lianzheng_core::audit_labels::CONDUCT,
     tabs: &[
+        Tab { href: "/conduct", label: "概览", may_open: |p| open(p, Part::Overview).is_ok() },
+        Tab { href: "/conduct/records", label: "履责纪实", may_open: |p| open(p, Part::Records).is_ok() },
         Tab { href: "/conduct/talks", label: "约谈", may_open: |p| open(p, Part::Talks).is_ok() },
         Tab { href: "/conduct/talk-flags", label: "约谈检查", may_open: |p| open(p, Part::TalkFlags).is_ok() },
         Tab { href: "/conduct/inquiries", label: "谈话函询", may_open: |p| open(p, Part::Inquiries).is_ok() },
     ],
-    tables: &[crate::app::conduct::talks::TABLES, crate::app::conduct::inquiries::TABLES],
+    tables: &[crate::app::conduct::records::TABLES, crate::app::conduct::talks::TABLES, crate::app::conduct::inquiries::TABLES],
     jobs: &[],
     todos: Some(crate::app::conduct::todo::todos),
 };

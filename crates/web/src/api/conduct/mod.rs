@@ -1,3 +1,4 @@
 //! JSON API of 履责, one module per part.
 pub mod inquiries;
+pub mod records;
 pub mod talks;

@@ -3,6 +3,7 @@
 //! edit them (keeps them genuine); every figure later reports quote is counted from here.
 
 pub mod inquiries;
+pub mod records;
 pub mod talk_flags;
 pub mod talks;
 pub mod todo;
@@ -18,6 +19,8 @@ pub enum Part {
     TalkFlags,
     /// 谈话函询 (/conduct/inquiries): need-to-know, see `inquiries`
     Inquiries,
+    /// 履责纪实 (/conduct/records)
+    Records,
 }
 
 /// Whether a person may open a part of 履责, and over which scope: the one rule the use cases
@@ -35,5 +38,6 @@ pub fn open(p: &crate::auth::Principal, part: Part) -> crate::error::AppResult<l
             let scope = p.require(P::ViewConduct)?;
             if inquiries::may_open(p) { Ok(scope) } else { Err(crate::error::AppError::Forbidden) }
         }
+        Part::Records => p.require(P::ViewConduct),
     }
 }

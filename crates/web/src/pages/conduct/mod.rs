@@ -1,6 +1,7 @@
 //! 履责 pages, one module per part.
 
 pub mod inquiries;
+pub mod records;
 pub mod talks;
 
 use axum::Router;
@@ -8,5 +9,5 @@ use axum::Router;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(talks::routes()).merge(inquiries::routes())
+    Router::new().merge(records::routes()).merge(talks::routes()).merge(inquiries::routes())
 }
