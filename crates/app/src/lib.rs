@@ -6,6 +6,7 @@ pub mod demo;
 pub mod demo_inquiries;
 pub mod demo_letters;
 pub mod demo_lists;
+pub mod demo_records;
 pub mod demo_talks;
 pub mod demo_tasks;
 pub mod jobs;
@@ -118,6 +119,7 @@ pub async fn load_demo_duty(st: &AppState) -> anyhow::Result<()> {
     demo_letters::load(st).await?;
     demo_talks::load(st).await?;
     demo_inquiries::load(st).await?;
+    demo_records::load(st).await?;
     Ok(())
 }
 

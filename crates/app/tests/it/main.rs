@@ -15,6 +15,7 @@ mod bad_input;
 mod caches;
 mod calendar;
 mod conduct_inquiries;
+mod conduct_records;
 mod conduct_talks;
 mod config_file;
 mod duty_forms;
