@@ -28,7 +28,7 @@ use time::Date;
 
 use super::{Part, open};
 use crate::app::duty::tasks::lenient_list;
-use crate::app::duty::{current_year, year_or_current};
+use crate::app::duty::year_or_current;
 use crate::app::files::{self, Owner, Upload};
 use crate::app::todo::{TodoItem, Urgency};
 use crate::auth::Principal;
@@ -344,6 +344,9 @@ pub struct RecordQuery {
     pub late: String,
     #[serde(deserialize_with = "lenient")]
     pub page: String,
+    /// Rows per page: 20, 50 or 100 ([`PAGE`] unless chosen).
+    #[serde(deserialize_with = "lenient")]
+    pub size: String,
 }
 
 pub struct RecordList {
@@ -415,8 +418,8 @@ async fn filter_of(st: &AppState, p: &Principal, q: &RecordQuery) -> AppResult<(
 pub async fn list(st: &AppState, p: &Principal, q: &RecordQuery) -> AppResult<RecordList> {
     let scope = view_scope(p)?;
     let (year, f, described) = filter_of(st, p, q).await?;
-    let paging = crate::app::paging::Paging { page: q.page.clone(), size: String::new(), sort: String::new() };
-    let size = PAGE;
+    let paging = crate::app::paging::Paging { page: q.page.clone(), size: q.size.clone(), sort: String::new() };
+    let size = paging.size(PAGE);
     let mut page = paging.page();
     let (mut items, total) = store::list(&st.db, &scope, &f, (page - 1) * size, size).await?;
     let last = crate::app::paging::pages(total, size);
@@ -731,7 +734,20 @@ pub fn todos<'a>(st: &'a AppState, p: &'a Principal) -> crate::app::todo::BoxFut
     })
 }
 
-/// The current year, for pages that default to it.
-pub fn this_year() -> i64 {
-    i64::from(current_year())
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn a_quarters_window_closes_days_after_its_end() {
+        assert_eq!(quarter_of(date!(2026 - 03 - 31)), 1);
+        assert_eq!(quarter_of(date!(2026 - 04 - 01)), 2);
+        assert_eq!(window_close(2026, 1, 10), Some(date!(2026 - 04 - 10)));
+        assert_eq!(window_close(2026, 4, 10), Some(date!(2027 - 01 - 10)));
+        assert!(!window_closed(2026, 1, 10, date!(2026 - 04 - 10)), "open on the last day");
+        assert!(window_closed(2026, 1, 10, date!(2026 - 04 - 11)));
+        assert!(!window_closed(2026, 2, 0, date!(2026 - 06 - 30)));
+        assert_eq!(window_close(2026, 5, 10), None);
+    }
 }
