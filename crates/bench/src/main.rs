@@ -462,6 +462,14 @@ async fn workday_phases(cli: &Cli, mut day: workday::Day, db_url: &str, data_dir
     println!("BENCH write_ceiling_rps {ceiling:.1} req/s");
     println!("BENCH write_ratio {:.3} ratio", if ceiling > 0.0 { write_rps / ceiling } else { 0.0 });
     eprintln!("  写入（16 个客户端新增人员）：p50 {:.2} 毫秒，p99 {:.2} 毫秒，{write_rps:.0} 次/秒；同盘直接持久化插入 {ceiling:.0} 次/秒", workday::percentile_ms(&w, 0.5), workday::percentile_ms(&w, 0.99));
+
+    // 履责纪实: 16 clients recording duty acts for the account's own unit, against the same ceiling
+    let r = workday::create_records(addr, Arc::new(host.to_string()), Arc::new(token.to_string()), 16, warmup, duration).await?;
+    let record_rps = r.len() as f64 / duration.as_secs_f64();
+    println!("BENCH record_insert_p99_ms {:.2} ms", workday::percentile_ms(&r, 0.99));
+    println!("BENCH record_insert_rps {record_rps:.1} req/s");
+    println!("BENCH record_insert_ratio {:.3} ratio", if ceiling > 0.0 { record_rps / ceiling } else { 0.0 });
+    eprintln!("  履责纪实录入（16 个客户端）：p50 {:.2} 毫秒，p99 {:.2} 毫秒，{record_rps:.0} 次/秒；同盘直接持久化插入 {ceiling:.0} 次/秒", workday::percentile_ms(&r, 0.5), workday::percentile_ms(&r, 0.99));
     Ok(())
 }
 

@@ -493,6 +493,45 @@ pub async fn create_people(addr: SocketAddr, host: Arc<String>, token: Arc<Strin
     Ok(all)
 }
 
+/// `clients` clients recording 履责纪实 (a 常委会专题研究 of today) for the account's own unit
+/// through the API: (latencies µs sorted).
+pub async fn create_records(addr: SocketAddr, host: Arc<String>, token: Arc<String>, clients: usize, warmup: Duration, duration: Duration) -> anyhow::Result<Vec<u32>> {
+    let start = Instant::now() + warmup;
+    let end = start + duration;
+    let today = lianzheng_core::duty::format_date(lianzheng_store::duty::tasks::today());
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..clients {
+        let (host, token, today) = (host.clone(), token.clone(), today.clone());
+        let mut c = Conn::connect(addr).await.context("无法连接服务")?;
+        set.spawn(async move {
+            let mut lat = Vec::new();
+            let mut k = 0u32;
+            loop {
+                let s = Instant::now();
+                if s >= end {
+                    return Ok::<Vec<u32>, anyhow::Error>(lat);
+                }
+                k += 1;
+                let body = json!({"kind": "meeting", "sub_kind": "standing_study", "title": format!("压测纪实{i}号{k}"), "act_date": today, "place": "常委会议室", "content": "压测写入：专题研究党风廉政建设工作。", "decisions": "按分工抓好落实。"}).to_string();
+                let r = c.send(&http::json_request("POST", &host, "/api/v1/conduct/records", &body, Some(&token))).await?;
+                if r.status != 201 {
+                    bail!("录入履责纪实返回 HTTP {}：{}", r.status, String::from_utf8_lossy(&r.body[..r.body.len().min(300)]));
+                }
+                let e = Instant::now();
+                if e >= start && e < end {
+                    lat.push(u32::try_from((e - s).as_micros()).unwrap_or(u32::MAX));
+                }
+            }
+        });
+    }
+    let mut all = Vec::new();
+    while let Some(r) = set.join_next().await {
+        all.extend(r.context("压测任务异常结束")??);
+    }
+    all.sort_unstable();
+    Ok(all)
+}
+
 /// Plain durable inserts (one row per transaction, `clients` at once) into a scratch table of
 /// `db`: the ceiling a write through the application is compared with. Returns inserts/s.
 pub async fn durable_inserts(db: &Db, clients: usize, duration: Duration) -> anyhow::Result<f64> {
