@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod demo_exams;
 pub mod demo_inquiries;
 pub mod demo_letters;
 pub mod demo_lists;
@@ -120,6 +121,7 @@ pub async fn load_demo_duty(st: &AppState) -> anyhow::Result<()> {
     demo_talks::load(st).await?;
     demo_inquiries::load(st).await?;
     demo_records::load(st).await?;
+    demo_exams::load(st).await?;
     Ok(())
 }
 

@@ -111,6 +111,17 @@ pub const CONDUCT: &[(&str, &str)] = &[
     ("inquiry.read", "查阅谈话函询记录"),
     ("inquiry.reply", "登记函询回复"),
     ("inquiry.conclude", "作出函询了结意见"),
+    // 廉政教育与考试
+    ("education.create", "登记廉政教育活动"),
+    ("education.update", "修改廉政教育活动"),
+    ("exam_question.create", "添加试题"),
+    ("exam_question.import", "导入试题"),
+    ("exam_paper.create", "新建廉政考试"),
+    ("exam_paper.results", "查看考试成绩"),
+    ("exam_paper.export", "导出考试成绩"),
+    ("exam_attempt.start", "开始答卷"),
+    ("exam_attempt.answer", "保存答案"),
+    ("exam_attempt.submit", "交卷"),
     // (end)
 ];
 
@@ -136,6 +147,10 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("duty_template_item", "共性事项"),
     ("task_plan", "任务分工"),
     ("task", "任务事项"),
+    ("education", "廉政教育活动"),
+    ("exam_question", "试题"),
+    ("exam_paper", "廉政考试"),
+    ("exam_attempt", "答卷"),
     ("letter_template", "责任书模板"),
     ("letter", "责任书"),
     ("letter_flag", "雷同提示"),

@@ -102,6 +102,14 @@ ids! {
     TalkId;
     /// 履责纪实 (`duty_records`).
     DutyRecordId;
+    /// 廉政教育活动 (`education_activities`).
+    EducationId;
+    /// 试题 (`exam_questions`).
+    QuestionId;
+    /// 试卷/考试 (`exam_papers`).
+    PaperId;
+    /// 答卷 (`exam_attempts`).
+    AttemptId;
 }
 
 #[cfg(test)]

@@ -118,6 +118,8 @@ pub enum Permission {
     RecordConduct,
     /// 履责: 谈话函询, 提醒谈话 and 诫勉谈话 — the 纪委's own work
     HandleInquiries,
+    /// 履责: keep the question bank and exam papers, read exam results in scope (纪委, 党务)
+    ManageExams,
 }
 
 impl Permission {
@@ -141,6 +143,7 @@ impl Permission {
             P::ViewConduct => matches!(role, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::TeamMember | R::Inspector | R::Cadre),
             P::RecordConduct => matches!(role, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::TeamMember),
             P::HandleInquiries => role == R::DisciplineStaff,
+            P::ManageExams => matches!(role, R::DisciplineStaff | R::PartyStaff),
         }
     }
     /// Whether the permission is exercised over an organisation subtree (business data) rather than system-wide.
@@ -158,6 +161,7 @@ impl Permission {
                 | Permission::ViewConduct
                 | Permission::RecordConduct
                 | Permission::HandleInquiries
+                | Permission::ManageExams
         )
     }
 }

@@ -659,12 +659,58 @@
     initHolderChoices(evt.detail && evt.detail.elt);
   });
 
+
+  // ------------------------------------------------------------ exam timer
+  // templates/conduct_exam_attempt.html: <div data-exam-remaining="secs" data-exam-submit="form id">
+  // counts down in [data-exam-clock] and submits the form at zero (the server closes the
+  // attempt anyway); [data-exam-answered] counts the questions answered so far.
+  function initExam(scope) {
+    var bar = scope && scope.querySelector ? scope.querySelector('[data-exam-remaining]') : null;
+    if (!bar || bar.getAttribute('data-exam-ready')) return;
+    bar.setAttribute('data-exam-ready', '1');
+    var end = Date.now() + parseInt(bar.getAttribute('data-exam-remaining') || '0', 10) * 1000;
+    var clock = bar.querySelector('[data-exam-clock]');
+    var done = false;
+    function pad(n) { return (n < 10 ? '0' : '') + n; }
+    function tick() {
+      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+      if (clock) clock.textContent = pad(Math.floor(left / 60)) + ':' + pad(left % 60);
+      if (left <= 60) bar.classList.add('exam-bar-late');
+      if (left <= 0 && !done) {
+        done = true;
+        var f = document.getElementById(bar.getAttribute('data-exam-submit'));
+        if (f) f.submit();
+        return;
+      }
+      setTimeout(tick, 1000);
+    }
+    tick();
+  }
+  function countAnswered() {
+    var out = document.querySelector('[data-exam-answered]');
+    if (!out) return;
+    var n = 0;
+    var qs = document.querySelectorAll('[data-exam-q]');
+    for (var i = 0; i < qs.length; i++) {
+      var q = qs[i];
+      var text = q.querySelector('input.exam-fill');
+      if (text ? text.value.trim() !== '' : q.querySelector('input[name="answer"]:checked')) n++;
+    }
+    out.textContent = String(n);
+  }
+  document.addEventListener('change', function (evt) {
+    if (evt.target && evt.target.closest && evt.target.closest('[data-exam-q]')) countAnswered();
+  });
+  document.addEventListener('input', function (evt) {
+    if (evt.target && evt.target.closest && evt.target.closest('[data-exam-q]')) countAnswered();
+  });
   // ------------------------------------------------------------------ init
   function init() {
     adoptToasts(document);
     initUnitPickers(document);
     initLeaderChoices(document);
     initHolderChoices(document);
+    initExam(document);
   }
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', init);

@@ -44,6 +44,7 @@ flashes! {
     Disabled = "disabled", "已停用";
     Enabled = "enabled", "已启用";
     Copied = "copied", "已复制";
+    Handed = "handed", "已交卷";
     Generated = "generated", "已生成";
     Signed = "signed", "已签订";
     Confirmed = "confirmed", "已确认签订";

@@ -125,6 +125,14 @@ const API_RULES: &[Rule] = &[
     rule("post", "/duty/tasks/{id}/reports", Perm(P::ViewDuty), Some(P::ReportProgress)),
     rule("write", "/duty/plans/*", Perm(P::ViewDuty), Some(P::EditDuty)),
     rule("write", "/duty/tasks/*", Perm(P::ViewDuty), Some(P::EditDuty)),
+    // 廉政考试: a taker is any account linked to a person the paper names (the use case decides)
+    rule("get", "/conduct/exams/mine", SignedIn, None),
+    rule("post", "/conduct/exams/papers/{id}/attempts", SignedIn, None),
+    rule("*", "/conduct/exams/attempts*", SignedIn, None),
+    rule("*", "/conduct/exams*", Perm(P::ManageExams), None),
+    rule("get", "/conduct/education*", Perm(P::ViewConduct), None),
+    rule("post", "/conduct/education", Perm(P::RecordConduct), None),
+    rule("put", "/conduct/education/{id}", Perm(P::ViewConduct), Some(P::RecordConduct)),
     rule("get", "/duty/*", Perm(P::ViewDuty), None),
     rule("get", "/conduct/inquiries", Perm(P::ViewConduct), None),
     rule("get", "/conduct/inquiries/{id}", SeesAll(P::ViewConduct, Record::Inquiry), None),
@@ -190,6 +198,17 @@ const PAGES: &[Rule] = &[
     rule("get", "/duty/flags", Perm(P::ReviewDuty), None),
     rule("get", "/duty/flags/{id}", Perm(P::ReviewDuty), None),
     rule("get", "/duty/phrases", Perm(P::ReviewDuty), None),
+    rule("get", "/conduct/education", Perm(P::ViewConduct), None),
+    rule("get", "/conduct/education/{id}", Perm(P::ViewConduct), None),
+    rule("get", "/conduct/exams", Perm(P::ManageExams), None),
+    rule("get", "/conduct/exams/new", Perm(P::ManageExams), None),
+    rule("get", "/conduct/exams/bank", Perm(P::ManageExams), None),
+    rule("get", "/conduct/exams/questions/template.xlsx", Perm(P::ManageExams), None),
+    rule("get", "/conduct/exams/banks/{id}/import", Perm(P::ManageExams), None),
+    rule("get", "/conduct/exams/papers/{id}", Perm(P::ManageExams), None),
+    rule("get", "/conduct/exams/papers/{id}/results.xlsx", Perm(P::ManageExams), None),
+    rule("get", "/conduct/exams/mine", SignedIn, None),
+    rule("get", "/conduct/exams/attempts/{id}", SignedIn, None),
     rule("get", "/duty/plans", Perm(P::ViewDuty), None),
     rule("get", "/duty/plan-template.xlsx", Perm(P::EditDuty), None),
     rule("get", "/duty/plans/{id}", Perm(P::ViewDuty), None),
@@ -263,6 +282,12 @@ enum Kind {
     DutyRecord,
     /// A 履责纪实's file, with its record: two ids.
     DutyRecordFile,
+    /// 廉政教育活动
+    Education,
+    /// 廉政考试 (a paper)
+    Paper,
+    /// 答卷 (an attempt)
+    Attempt,
 }
 
 /// Path prefix (up to the first placeholder) and number of placeholders → the kind of object.
@@ -294,6 +319,10 @@ const PREFIXES: &[(&str, usize, Kind)] = &[
     ("/conduct/inquiries", 1, Kind::Inquiry),
     ("/conduct/records", 1, Kind::DutyRecord),
     ("/conduct/records", 2, Kind::DutyRecordFile),
+    ("/conduct/education", 1, Kind::Education),
+    ("/conduct/exams/papers", 1, Kind::Paper),
+    ("/conduct/exams/attempts", 1, Kind::Attempt),
+    ("/conduct/exams/banks", 1, Kind::Org),
 ];
 
 /// A 履责纪实 the 一般干部 gb_jyj (who reads only the records he took part in) took part in.
@@ -400,6 +429,19 @@ fn sql(kind: Kind) -> (&'static str, &'static str) {
             "SELECT r.id, a.id, r.org_path FROM attachments a JOIN duty_records r ON r.id = a.owner_id WHERE a.owner_kind = 'duty_record' AND r.org_path LIKE '{in}%' AND {took_part} ORDER BY a.id",
             "SELECT r.id, a.id, r.org_path FROM attachments a JOIN duty_records r ON r.id = a.owner_id WHERE a.owner_kind = 'duty_record' AND r.org_path NOT LIKE '{in}%' ORDER BY a.id",
         ),
+        Kind::Education => (
+            "SELECT id, org_path FROM education_activities WHERE org_path LIKE '{in}%' ORDER BY id",
+            "SELECT id, org_path FROM education_activities WHERE org_path NOT LIKE '{in}%' ORDER BY CASE WHEN org_path LIKE '{out}%' THEN 0 ELSE 1 END, id",
+        ),
+        // a unit sits the papers of the organisations above it: outside is neither below nor above
+        Kind::Paper => (
+            "SELECT id, org_path FROM exam_papers WHERE org_path LIKE '{in}%' ORDER BY id",
+            "SELECT id, org_path FROM exam_papers WHERE org_path NOT LIKE '{in}%' AND '{in}' NOT LIKE org_path || '%' ORDER BY CASE WHEN org_path LIKE '{out}%' THEN 0 ELSE 1 END, id",
+        ),
+        Kind::Attempt => (
+            "SELECT id, org_path FROM exam_attempts WHERE org_path LIKE '{in}%' ORDER BY id",
+            "SELECT id, org_path FROM exam_attempts WHERE org_path NOT LIKE '{in}%' ORDER BY CASE WHEN org_path LIKE '{out}%' THEN 0 ELSE 1 END, id",
+        ),
         Kind::Report => (
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path LIKE '{in}%' ORDER BY r.id",
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path NOT LIKE '{in}%' AND NOT {seen_task} ORDER BY r.id",
@@ -493,6 +535,21 @@ const BODIES: &[BodyRule] = &[
         base: r#"{"kind":"study","title":"矩阵测试纪实","act_date":"$first_day","content":"矩阵测试","late_reason":"矩阵测试补录","version":"$version"}"#,
         fields: &[("participants", IdKind::List(Kind::Person)), ("items", IdKind::List(Kind::ListItem)), ("tasks", IdKind::List(Kind::Task))],
     },
+    BodyRule { method: "post", path: "/conduct/education", base: r#"{"kind":"warning","held_on":"2026-03-01","title":"矩阵测试活动"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
+    BodyRule { method: "post", path: "/conduct/education", base: r#"{"kind":"warning","held_on":"2026-03-01","title":"矩阵测试活动","org_id":"$in_org"}"#, fields: &[("attendees", IdKind::List(Kind::Person))] },
+    BodyRule { method: "post", path: "/conduct/exams/questions", base: r#"{"kind":"judge","stem":"矩阵测试题","answer":"对"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
+    BodyRule {
+        method: "post",
+        path: "/conduct/exams/papers",
+        base: r#"{"title":"矩阵测试考试","minutes":30,"opens_on":"2026-01-01","closes_on":"2026-12-31","rules":"判断 - 1 1","pass_mark":1,"units":["$in_org"]}"#,
+        fields: &[("org_id", IdKind::One(Kind::Org))],
+    },
+    BodyRule {
+        method: "post",
+        path: "/conduct/exams/papers",
+        base: r#"{"title":"矩阵测试考试","minutes":30,"opens_on":"2026-01-01","closes_on":"2026-12-31","rules":"判断 - 1 1","pass_mark":1,"org_id":"$in_org"}"#,
+        fields: &[("units", IdKind::List(Kind::Org)), ("people", IdKind::List(Kind::Person))],
+    },
     BodyRule { method: "post", path: "/attachments", base: r#"{"owner_kind":"general"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
     BodyRule { method: "post", path: "/attachments", base: r#"{"owner_kind":"task_report","org_id":"$in_org"}"#, fields: &[("owner_id", IdKind::One(Kind::Report))] },
     BodyRule { method: "post", path: "/conduct/inquiries", base: r#"{"kind":"talk","matter":"矩阵测试谈话"}"#, fields: &[("person_id", IdKind::One(Kind::Person))] },
@@ -505,10 +562,12 @@ const BODIES: &[BodyRule] = &[
 
 /// Body fields that name other objects: an operation whose summary names one must have a body
 /// variant for it in `BODIES`.
-const ID_FIELDS: &[&str] = &["org_id", "parent_id", "person_id", "owner_id", "list_id", "user_id", "plan_id", "task_id", "letter_id", "item_id", "lead_org", "responsible", "cooperating", "list_items"];
+const ID_FIELDS: &[&str] =
+    &["org_id", "parent_id", "person_id", "owner_id", "list_id", "user_id", "plan_id", "task_id", "letter_id", "item_id", "lead_org", "responsible", "cooperating", "list_items", "attendees", "units"];
 
 /// Operations sent as multipart forms (the JSON body's fields become text parts, plus a file).
-const MULTIPART: &[&str] = &["/conduct/records/{id}/attachments", "/attachments", "/duty/letters/{id}/scan", "/conduct/talks/{id}/scan", "/duty/plans/{id}/import", "/orgs/import", "/people/import"];
+const MULTIPART: &[&str] =
+    &["/conduct/records/{id}/attachments", "/attachments", "/duty/letters/{id}/scan", "/conduct/talks/{id}/scan", "/duty/plans/{id}/import", "/orgs/import", "/people/import", "/conduct/exams/banks/{id}/import"];
 
 // ---------------------------------------------------------------------------------- helpers
 
@@ -1025,7 +1084,20 @@ fn page_get_routes_in_source() -> BTreeSet<String> {
 
 /// Page form actions that take a unit (and other ids) in the form rather than the path: tried
 /// with 教育局's ids and with the other unit's.
-const PAGE_BODY_IDS: &[&str] = &["/conduct/records", "/duty/lists", "/duty/templates", "/duty/plans", "/people", "/orgs", "/admin/users", "/admin/grants", "/duty/letters/templates"];
+const PAGE_BODY_IDS: &[&str] = &[
+    "/conduct/records",
+    "/duty/lists",
+    "/duty/templates",
+    "/duty/plans",
+    "/people",
+    "/orgs",
+    "/admin/users",
+    "/admin/grants",
+    "/duty/letters/templates",
+    "/conduct/education",
+    "/conduct/exams/questions",
+    "/conduct/exams/papers",
+];
 
 /// Sign-in and sign-out: posting them would end or replace the matrix's sessions (the sign-in
 /// tests cover them).
@@ -1046,6 +1118,10 @@ const OWNER_RULES: &[(&str, &str)] = &[
     ("/conduct/records/{id}/delete", "only the record's own unit deletes it"),
     ("/conduct/records/{id}/attachments", "only the record's own unit files its attachments"),
     ("/conduct/records/{id}/edit", "only the record's own unit opens its edit form"),
+    ("/conduct/education/{id}", "a unit's education record is the unit's to change; higher levels read it"),
+    ("/conduct/exams/papers/{id}/start", "only a person the paper names starts an attempt"),
+    ("/conduct/exams/attempts/{id}/answer", "only the taker answers his attempt"),
+    ("/conduct/exams/attempts/{id}/submit", "only the taker submits his attempt"),
 ];
 
 /// A refused page form action: forbidden, not found, or the form shown again with the reason.

@@ -1,5 +1,7 @@
 //! 履责: the records of duty done (纪实, 约谈 …), one module per part, each owning its tables and migration.
 
+pub mod education;
+pub mod exams;
 pub mod inquiries;
 pub mod records;
 pub mod talks;

@@ -7,7 +7,7 @@ use crate::app::conduct::{Part, open};
 pub static MODULE: Module = Module {
     name: "conduct",
     label: "履责",
-    api_ops: &[crate::api::conduct::records::OPS, crate::api::conduct::talks::OPS, crate::api::conduct::inquiries::OPS],
+    api_ops: &[crate::api::conduct::records::OPS, crate::api::conduct::talks::OPS, crate::api::conduct::inquiries::OPS, crate::api::conduct::exams::OPS],
     pages: crate::pages::conduct::routes,
     page_actions: &[
         post("/conduct/records", Need::Perm(Permission::RecordConduct), api("POST /conduct/records")),
@@ -23,8 +23,16 @@ pub static MODULE: Module = Module {
         // the person himself answers his own 函询 too; the matrix has no record about its roles
         post("/conduct/inquiries/{id}/reply", Need::Perm(Permission::HandleInquiries), api("POST /conduct/inquiries/{id}/reply")),
         post("/conduct/inquiries/{id}/conclude", Need::Perm(Permission::HandleInquiries), api("POST /conduct/inquiries/{id}/conclude")),
+        post("/conduct/education", Need::Perm(Permission::RecordConduct), api("POST /conduct/education")),
+        post("/conduct/education/{id}", Need::Then(Permission::ViewConduct, Permission::RecordConduct), api("PUT /conduct/education/{id}")),
+        post("/conduct/exams/questions", Need::Perm(Permission::ManageExams), api("POST /conduct/exams/questions")),
+        post("/conduct/exams/banks/{id}/import", Need::Perm(Permission::ManageExams), api("POST /conduct/exams/banks/{id}/import")),
+        post("/conduct/exams/papers", Need::Perm(Permission::ManageExams), api("POST /conduct/exams/papers")),
+        post("/conduct/exams/papers/{id}/start", Need::SignedIn, api("POST /conduct/exams/papers/{id}/attempts")),
+        post("/conduct/exams/attempts/{id}/answer", Need::SignedIn, api("PUT /conduct/exams/attempts/{id}/answers")),
+        post("/conduct/exams/attempts/{id}/submit", Need::SignedIn, api("POST /conduct/exams/attempts/{id}/submit")),
     ],
-    permissions: &[Permission::ViewConduct, Permission::RecordConduct, Permission::HandleInquiries],
+    permissions: &[Permission::ViewConduct, Permission::RecordConduct, Permission::HandleInquiries, Permission::ManageExams],
     audit_labels: lianzheng_core::audit_labels::CONDUCT,
     tabs: &[
         Tab { href: "/conduct", label: "概览", may_open: |p| open(p, Part::Overview).is_ok() },
@@ -32,8 +40,11 @@ pub static MODULE: Module = Module {
         Tab { href: "/conduct/talks", label: "约谈", may_open: |p| open(p, Part::Talks).is_ok() },
         Tab { href: "/conduct/talk-flags", label: "约谈检查", may_open: |p| open(p, Part::TalkFlags).is_ok() },
         Tab { href: "/conduct/inquiries", label: "谈话函询", may_open: |p| open(p, Part::Inquiries).is_ok() },
+        Tab { href: "/conduct/education", label: "廉政教育", may_open: |p| open(p, Part::Education).is_ok() },
+        Tab { href: "/conduct/exams", label: "廉政考试", may_open: |p| open(p, Part::Exams).is_ok() },
+        Tab { href: "/conduct/exams/mine", label: "我的考试", may_open: |p| p.user.person_id.is_some() },
     ],
-    tables: &[crate::app::conduct::records::TABLES, crate::app::conduct::talks::TABLES, crate::app::conduct::inquiries::TABLES],
+    tables: &[crate::app::conduct::records::TABLES, crate::app::conduct::talks::TABLES, crate::app::conduct::inquiries::TABLES, crate::app::conduct::education::TABLES, crate::app::conduct::exams::TABLES],
     jobs: &[],
     todos: Some(crate::app::conduct::todo::todos),
 };

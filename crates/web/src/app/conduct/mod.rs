@@ -2,6 +2,8 @@
 //! parts of DOMAIN.md "履责", one file per part. Higher levels read a unit's records and never
 //! edit them (keeps them genuine); every figure later reports quote is counted from here.
 
+pub mod education;
+pub mod exams;
 pub mod inquiries;
 pub mod records;
 pub mod talk_flags;
@@ -21,6 +23,10 @@ pub enum Part {
     Inquiries,
     /// 履责纪实 (/conduct/records)
     Records,
+    /// 廉政教育 (/conduct/education)
+    Education,
+    /// 廉政考试 (/conduct/exams): the bank, papers and results; takers use /conduct/exams/mine
+    Exams,
 }
 
 /// Whether a person may open a part of 履责, and over which scope: the one rule the use cases
@@ -39,5 +45,22 @@ pub fn open(p: &crate::auth::Principal, part: Part) -> crate::error::AppResult<l
             if inquiries::may_open(p) { Ok(scope) } else { Err(crate::error::AppError::Forbidden) }
         }
         Part::Records => p.require(P::ViewConduct),
+        Part::Education => p.require(P::ViewConduct),
+        Part::Exams => p.require(P::ManageExams),
     }
+}
+
+/// The units a person's grants give a permission on, in grant order (the units he records for:
+/// a higher level's grant covers the units below it for reading only).
+pub fn granted_units(p: &crate::auth::Principal, perm: lianzheng_core::org::Permission) -> Vec<(lianzheng_core::ids::OrgId, String)> {
+    let mut out: Vec<(lianzheng_core::ids::OrgId, String)> = Vec::new();
+    for g in &p.grants {
+        if let (Some(role), Some(id), Some(name)) = (g.role(), g.org_id, g.org_name.clone())
+            && perm.granted_to(role)
+            && !out.iter().any(|(i, _)| *i == id)
+        {
+            out.push((id, name));
+        }
+    }
+    out
 }

@@ -1,5 +1,7 @@
 //! 履责 pages, one module per part.
 
+pub mod education;
+pub mod exams;
 pub mod inquiries;
 pub mod records;
 pub mod talks;
@@ -9,5 +11,5 @@ use axum::Router;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(records::routes()).merge(talks::routes()).merge(inquiries::routes())
+    Router::new().merge(records::routes()).merge(talks::routes()).merge(inquiries::routes()).merge(education::routes()).merge(exams::routes())
 }
