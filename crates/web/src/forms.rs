@@ -389,3 +389,24 @@ impl UserForm {
         if e.is_empty() { Ok(UserInput { username, display_name, org_id, person_id }) } else { Err(e) }
     }
 }
+
+/// A text field, trimmed: required or not, and refused (never cut) when longer than `max`.
+pub fn text(e: &mut FieldErrors, field: &str, label: &str, v: &str, max: usize, required: bool) -> Option<String> {
+    let t = v.trim();
+    if t.is_empty() {
+        if required {
+            e.insert(field.into(), format!("请填写{label}"));
+        }
+        return None;
+    }
+    let n = t.chars().count();
+    if n > max {
+        e.insert(field.into(), format!("{label}不能超过{max}个字（现有{n}个字）"));
+    }
+    Some(t.to_string())
+}
+
+/// The values of a list field (ids, codes or names), separated by 、 , ， ; ； or new lines.
+pub fn split_list(s: &str) -> impl Iterator<Item = &str> {
+    s.split(['、', ',', '，', ';', '；', '\n']).map(str::trim).filter(|t| !t.is_empty())
+}

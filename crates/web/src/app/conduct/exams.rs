@@ -20,6 +20,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::app::duty::tasks::lenient_list;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
+use crate::forms::split_list;
 use crate::forms::{FieldErrors, into_error, lenient};
 use crate::state::AppState;
 
@@ -70,10 +71,6 @@ fn fmt_day(d: time::Date) -> String {
 /// The first day a leadership post may have started for 任前廉政考试 to be offered.
 fn appointed_since() -> String {
     fmt_day(today() - time::Duration::days(PRE_APPOINTMENT_DAYS))
-}
-
-fn split_list(s: &str) -> impl Iterator<Item = &str> {
-    s.split(['、', ',', '，', ';', '；', '\n']).map(str::trim).filter(|t| !t.is_empty())
 }
 
 // ------------------------------------------------------------------------------- questions

@@ -23,6 +23,7 @@ use crate::app::paging::{self, Paging};
 use crate::app::todo::{BoxFuture, TodoItem, Urgency};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
+use crate::forms::text;
 use crate::forms::{FieldErrors, into_error, lenient};
 use crate::state::AppState;
 
@@ -182,20 +183,6 @@ pub struct NewForm {
     /// 函询: the reply limit in 工作日 (blank: 15).
     #[serde(deserialize_with = "lenient")]
     pub reply_days: String,
-}
-
-fn text(e: &mut FieldErrors, field: &str, label: &str, v: &str, max: usize, required: bool) -> Option<String> {
-    let t = v.trim();
-    if t.is_empty() {
-        if required {
-            e.insert(field.into(), format!("请填写{label}"));
-        }
-        return None;
-    }
-    if t.chars().count() > max {
-        e.insert(field.into(), format!("{label}不能超过{max}个字（现有{}个字）", t.chars().count()));
-    }
-    Some(t.to_string())
 }
 
 /// A date of the past or today (YYYY-MM-DD), blank meaning today.

@@ -34,6 +34,7 @@ use crate::app::todo::{TodoItem, Urgency};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FieldErrors, into_error, lenient};
+use crate::forms::{split_list, text};
 use crate::state::AppState;
 
 pub const TITLE_MAX: usize = 100;
@@ -132,10 +133,6 @@ pub struct RecordForm {
     pub version: String,
 }
 
-fn split_list(s: &str) -> impl Iterator<Item = &str> {
-    s.split(['、', ',', '，', ';', '；', '\n']).map(str::trim).filter(|t| !t.is_empty())
-}
-
 impl RecordForm {
     /// From a urlencoded body where multi-selects repeat their key.
     pub fn from_pairs(pairs: Vec<(String, String)>) -> RecordForm {
@@ -179,21 +176,6 @@ impl RecordForm {
     pub fn has_task(&self, id: &TaskId) -> bool {
         Self::has(&self.tasks, *id)
     }
-}
-
-/// A text field: required or not, refused (not cut) when longer than `max`.
-fn text(e: &mut FieldErrors, field: &str, label: &str, v: &str, max: usize, required: bool) -> Option<String> {
-    let t = v.trim();
-    if t.is_empty() {
-        if required {
-            e.insert(field.into(), format!("请填写{label}"));
-        }
-        return None;
-    }
-    if t.chars().count() > max {
-        e.insert(field.into(), format!("{label}不能超过{max}个字"));
-    }
-    Some(t.to_string())
 }
 
 fn ids<T: std::str::FromStr>(e: &mut FieldErrors, field: &str, label: &str, list: &str) -> Vec<T> {

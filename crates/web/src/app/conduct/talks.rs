@@ -21,6 +21,7 @@ use crate::app::files::{self, Owner, Upload};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FieldErrors, into_error, lenient};
+use crate::forms::{split_list, text};
 use crate::state::AppState;
 
 pub const KINDS: &[(&str, &str)] = &[("individual", "个别约谈"), ("collective", "集体约谈")];
@@ -50,10 +51,6 @@ pub fn tag_labels(tags: &str) -> String {
 fn code_of(table: &[(&'static str, &'static str)], v: &str) -> Option<&'static str> {
     let v = v.trim();
     table.iter().find(|(c, l)| *c == v || *l == v || l.trim_end_matches("约谈") == v).map(|(c, _)| *c)
-}
-
-fn split_list(s: &str) -> impl Iterator<Item = &str> {
-    s.split(['、', ',', '，', ';', '；', '\n']).map(str::trim).filter(|t| !t.is_empty())
 }
 
 /// A talk as typed (page form or API body). Lists are ids/codes separated by commas, or JSON arrays.
@@ -133,20 +130,6 @@ impl TalkForm {
 
 fn today() -> time::Date {
     time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date()
-}
-
-fn text(e: &mut FieldErrors, field: &str, label: &str, v: &str, max: usize, required: bool) -> Option<String> {
-    let t = v.trim();
-    if t.is_empty() {
-        if required {
-            e.insert(field.into(), format!("请填写{label}"));
-        }
-        return None;
-    }
-    if t.chars().count() > max {
-        e.insert(field.into(), format!("{label}不能超过{max}个字"));
-    }
-    Some(t.to_string())
 }
 
 /// Checks a form against the recorder's scope: the talker and every interviewee must be people

@@ -25,6 +25,7 @@ use crate::app::files::{self, Owner, Upload};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FieldErrors, into_error, lenient};
+use crate::forms::{split_list, text};
 use crate::state::AppState;
 
 /// Rows of the plan tree per page (a 2,000-item province plan is 20 pages; a county plan mostly one or two).
@@ -70,21 +71,6 @@ pub fn lenient_list<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error>
 fn opt(s: &str) -> Option<String> {
     let t = s.trim();
     if t.is_empty() { None } else { Some(t.to_string()) }
-}
-
-/// A text field: required or not, refused (not cut) when longer than `max`.
-fn text(e: &mut FieldErrors, field: &str, label: &str, v: &str, max: usize, required: bool) -> Option<String> {
-    let t = v.trim();
-    if t.is_empty() {
-        if required {
-            e.insert(field.into(), format!("请填写{label}"));
-        }
-        return None;
-    }
-    if t.chars().count() > max {
-        e.insert(field.into(), format!("{label}不能超过{max}个字"));
-    }
-    Some(t.to_string())
 }
 
 fn version_of(s: &str) -> AppResult<i64> {
@@ -207,10 +193,6 @@ impl TaskForm {
     pub fn has_item(&self, id: &ListItemId) -> bool {
         Self::has(&self.list_items, *id)
     }
-}
-
-fn split_list(s: &str) -> impl Iterator<Item = &str> {
-    s.split(['、', ',', '，', ';', '；', '\n']).map(str::trim).filter(|t| !t.is_empty())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
