@@ -456,52 +456,43 @@ pub async fn play(day: Arc<Day>, addr: SocketAddr, host: Arc<String>, n: usize, 
     Ok(all)
 }
 
-/// 16 clients creating people in one unit, as its 纪委 staff: (latencies µs sorted, requests).
+/// 16 clients creating people in one unit, as its 纪委 staff: (latencies µs sorted).
 pub async fn create_people(addr: SocketAddr, host: Arc<String>, token: Arc<String>, org_id: i64, clients: usize, warmup: Duration, duration: Duration) -> anyhow::Result<Vec<u32>> {
-    let start = Instant::now() + warmup;
-    let end = start + duration;
-    let mut set = tokio::task::JoinSet::new();
-    for i in 0..clients {
-        let (host, token) = (host.clone(), token.clone());
-        let mut c = Conn::connect(addr).await.context("无法连接服务")?;
-        set.spawn(async move {
-            let mut lat = Vec::new();
-            let mut k = 0u32;
-            loop {
-                let s = Instant::now();
-                if s >= end {
-                    return Ok::<Vec<u32>, anyhow::Error>(lat);
-                }
-                k += 1;
-                let body = json!({"org_id": org_id, "name": format!("压测新增{i}号{k}"), "gender": Gender::Male.code(), "political_status": PoliticalStatus::PartyMember.code(), "rank": Rank::Staff.code(), "phone": "", "post_kind": PostKind::Cadre.code()}).to_string();
-                let r = c.send(&http::json_request("POST", &host, "/api/v1/people", &body, Some(&token))).await?;
-                if r.status != 201 {
-                    bail!("新增人员返回 HTTP {}：{}", r.status, String::from_utf8_lossy(&r.body[..r.body.len().min(300)]));
-                }
-                let e = Instant::now();
-                if e >= start && e < end {
-                    lat.push(u32::try_from((e - s).as_micros()).unwrap_or(u32::MAX));
-                }
-            }
-        });
-    }
-    let mut all = Vec::new();
-    while let Some(r) = set.join_next().await {
-        all.extend(r.context("压测任务异常结束")??);
-    }
-    all.sort_unstable();
-    Ok(all)
+    let body = move |i: usize, k: u32| {
+        json!({"org_id": org_id, "name": format!("压测新增{i}号{k}"), "gender": Gender::Male.code(), "political_status": PoliticalStatus::PartyMember.code(), "rank": Rank::Staff.code(), "phone": "", "post_kind": PostKind::Cadre.code()}).to_string()
+    };
+    post_loop(addr, host, token, clients, warmup, duration, "/api/v1/people", "新增人员", body).await
 }
 
 /// `clients` clients recording 履责纪实 (a 常委会专题研究 of today) for the account's own unit
 /// through the API: (latencies µs sorted).
 pub async fn create_records(addr: SocketAddr, host: Arc<String>, token: Arc<String>, clients: usize, warmup: Duration, duration: Duration) -> anyhow::Result<Vec<u32>> {
+    let today = lianzheng_core::duty::format_date(lianzheng_store::duty::tasks::today());
+    let body = move |i: usize, k: u32| {
+        json!({"kind": "meeting", "sub_kind": "standing_study", "title": format!("压测纪实{i}号{k}"), "act_date": today, "place": "常委会议室", "content": "压测写入：专题研究党风廉政建设工作。", "decisions": "按分工抓好落实。"}).to_string()
+    };
+    post_loop(addr, host, token, clients, warmup, duration, "/api/v1/conduct/records", "录入履责纪实", body).await
+}
+
+/// `clients` closed-loop clients POSTing `body(client, n)` to `path` until the run ends; every
+/// answer must be 201. The latencies (µs) of the requests that ended inside the measured window, sorted.
+#[allow(clippy::too_many_arguments)]
+async fn post_loop(
+    addr: SocketAddr,
+    host: Arc<String>,
+    token: Arc<String>,
+    clients: usize,
+    warmup: Duration,
+    duration: Duration,
+    path: &'static str,
+    what: &'static str,
+    body: impl Fn(usize, u32) -> String + Clone + Send + 'static,
+) -> anyhow::Result<Vec<u32>> {
     let start = Instant::now() + warmup;
     let end = start + duration;
-    let today = lianzheng_core::duty::format_date(lianzheng_store::duty::tasks::today());
     let mut set = tokio::task::JoinSet::new();
     for i in 0..clients {
-        let (host, token, today) = (host.clone(), token.clone(), today.clone());
+        let (host, token, body) = (host.clone(), token.clone(), body.clone());
         let mut c = Conn::connect(addr).await.context("无法连接服务")?;
         set.spawn(async move {
             let mut lat = Vec::new();
@@ -512,10 +503,9 @@ pub async fn create_records(addr: SocketAddr, host: Arc<String>, token: Arc<Stri
                     return Ok::<Vec<u32>, anyhow::Error>(lat);
                 }
                 k += 1;
-                let body = json!({"kind": "meeting", "sub_kind": "standing_study", "title": format!("压测纪实{i}号{k}"), "act_date": today, "place": "常委会议室", "content": "压测写入：专题研究党风廉政建设工作。", "decisions": "按分工抓好落实。"}).to_string();
-                let r = c.send(&http::json_request("POST", &host, "/api/v1/conduct/records", &body, Some(&token))).await?;
+                let r = c.send(&http::json_request("POST", &host, path, &body(i, k), Some(&token))).await?;
                 if r.status != 201 {
-                    bail!("录入履责纪实返回 HTTP {}：{}", r.status, String::from_utf8_lossy(&r.body[..r.body.len().min(300)]));
+                    bail!("{what}返回 HTTP {}：{}", r.status, String::from_utf8_lossy(&r.body[..r.body.len().min(300)]));
                 }
                 let e = Instant::now();
                 if e >= start && e < end {
