@@ -3,7 +3,8 @@
 //! county with its unit and personal 责任清单, 责任书 and a 任务分工 plan; then every connection
 //! plays random accounts: home with its 待办, people lists on random pages and filters, pinyin
 //! searches, person pages, plan pages (whole and filtered by unit), list, letter and task pages,
-//! and 10 % writes (progress reports, list items, person edits).
+//! 履责 pages (概览, 纪实 and 约谈 lists and records, 我的考试), and 10 % writes (progress
+//! reports, list items, person edits, 履责纪实 entries).
 //!
 //! Every URL an account plays is first tried once as that account and kept only if it answers
 //! 200, so the load measures what each person may open; the writes of one person row stay on
@@ -48,6 +49,8 @@ enum Write {
     ListItem { list_id: DutyListId, n: u32 },
     /// Edit a person of the account's unit (the phone number), with the version last seen.
     Person { person_id: i64, body: Value, n: u32 },
+    /// 录入履责纪实 for the account's unit (a 学习 of today, two participants).
+    Record { participants: [i64; 2], n: u32 },
 }
 
 struct WriteTarget {
@@ -146,6 +149,9 @@ pub async fn seed(db: &Db, n_accounts: usize, year: i64) -> anyhow::Result<Day> 
             }
             accounts.push(Account { username, role: *role, org_id, token: String::new(), reads: Vec::new() });
         }
+        for (org,) in depts.iter().take(3).chain(towns.iter().take(2)) {
+            seed_conduct(&mut tx, &actor, *org, year).await?;
+        }
         let t = letters::create_template(
             &mut tx,
             &actor,
@@ -161,8 +167,15 @@ pub async fn seed(db: &Db, n_accounts: usize, year: i64) -> anyhow::Result<Day> 
         tx.commit().await?;
         tasks::generate_bench_plan(db, *county, 120).await?;
     }
-    // writes that need the generated rows: progress reports on the unit's tasks, person edits
+    // writes that need the generated rows: progress reports on the unit's tasks, person edits,
+    // 履责纪实 by the unit's 党务 staff
     for (ai, a) in accounts.iter().enumerate() {
+        if a.role == Role::PartyStaff {
+            let people: Vec<(i64,)> = db.fetch_all(q("SELECT id FROM people WHERE org_id = $1 ORDER BY id LIMIT 2").bind(a.org_id)).await?;
+            if let [(p1,), (p2,)] = people[..] {
+                writes.push(WriteTarget { account: ai, write: Write::Record { participants: [p1, p2], n: 0 } });
+            }
+        }
         if matches!(a.role, Role::PartyStaff | Role::DisciplineStaff) {
             let tasks: Vec<(i64,)> = db.fetch_all(q("SELECT id FROM tasks WHERE lead_org_id = $1 ORDER BY id LIMIT 2").bind(a.org_id)).await?;
             for (task_id,) in tasks {
@@ -177,6 +190,58 @@ pub async fn seed(db: &Db, n_accounts: usize, year: i64) -> anyhow::Result<Day> 
         }
     }
     Ok(Day { accounts, writes })
+}
+
+/// A unit's 履责 of the year so far: 8 duty records (with participants) and 4 talks of its
+/// 书记 with two of its people, so the 履责 pages show what a unit's pages show in autumn.
+async fn seed_conduct(tx: &mut lianzheng_store::Tx, actor: &Actor, org: OrgId, year: i64) -> anyhow::Result<()> {
+    use lianzheng_store::conduct::{records, talks};
+    let (path,): (String,) = tx.fetch_one(q("SELECT path FROM orgs WHERE id = $1").bind(org)).await?;
+    let people: Vec<(PersonId, String)> = tx.fetch_all(q("SELECT id, name FROM people WHERE org_id = $1 ORDER BY id LIMIT 4").bind(org)).await?;
+    let secretary: Option<(PersonId, String)> =
+        tx.fetch_optional(q("SELECT p.id, p.name FROM posts s JOIN people p ON p.id = s.person_id WHERE s.org_id = $1 AND s.kind = $2 ORDER BY p.id LIMIT 1").bind(org).bind(PostKind::Secretary.code())).await?;
+    let (Some((sec_id, sec_name)), true) = (secretary, people.len() >= 3) else { return Ok(()) };
+    let today = format!("{year}-12-01");
+    for k in 0..8i64 {
+        let quarter = k % 4 + 1;
+        let date = format!("{year}-{:02}-{:02}", quarter * 3 - 1, 10 + k);
+        let (kind, sub) = if k % 2 == 0 { ("meeting", Some("standing_study".to_string())) } else { ("study", None) };
+        let input = records::RecordInput {
+            year,
+            quarter,
+            kind: kind.into(),
+            sub_kind: sub,
+            title: format!("第{}季度党风廉政建设{}", quarter, if k % 2 == 0 { "专题研究" } else { "集中学习" }),
+            act_date: date,
+            place: Some("会议室".into()),
+            leader: Some(sec_name.clone()),
+            content: "传达学习上级党风廉政建设工作部署，研究本单位落实措施。".into(),
+            decisions: Some("按分工抓好落实，每季度报告一次。".into()),
+            participants: people.iter().take(3).map(|(id, _)| *id).collect(),
+            today: today.clone(),
+            ..Default::default()
+        };
+        records::create(tx, actor, None, "压测数据", org, &path, &input).await?;
+    }
+    for k in 0..4i64 {
+        let who = &people[1 + (k as usize % 2)];
+        let input = talks::TalkInput {
+            org_id: org,
+            org_path: path.clone(),
+            talker_id: sec_id,
+            talker_name: sec_name.clone(),
+            kind: "individual".into(),
+            occasion: if k == 0 { "holiday".into() } else { "routine".into() },
+            tags: vec!["integrity".into(), "work".into()],
+            talk_date: format!("{year}-{:02}-15", 2 + k * 3),
+            place: Some("书记办公室".into()),
+            content: "提醒严守廉洁纪律，落实一岗双责。".into(),
+            follow_up: None,
+            interviewees: vec![who.clone()],
+        };
+        talks::create(tx, actor, &input).await?;
+    }
+    Ok(())
 }
 
 /// Signs every account in (API tokens) and lists what each may open, keeping what answers 200.
@@ -212,6 +277,12 @@ pub async fn prepare(day: &mut Day, db: &Db, addr: SocketAddr, host: &str, year:
         }
         let tasks: Vec<(i64,)> = db.fetch_all(q("SELECT id FROM tasks WHERE lead_org_id = $1 ORDER BY id LIMIT 3").bind(a.org_id)).await?;
         urls.extend(tasks.iter().map(|(id,)| format!("/duty/tasks/{id}")));
+        // 履责: the overview, the lists (whole and by kind or quarter), a unit's records and talks
+        urls.extend(["/conduct", "/conduct/records", "/conduct/records?kind=meeting", "/conduct/records?quarter=2", "/conduct/talks", "/conduct/talk-flags", "/conduct/exams/mine"].map(String::from));
+        let records: Vec<(i64,)> = db.fetch_all(q("SELECT id FROM duty_records WHERE year = $1 AND org_path >= $2 AND org_path < $3 ORDER BY id LIMIT 4").bind(year).bind(lo.as_str()).bind(hi.as_str())).await?;
+        urls.extend(records.iter().map(|(id,)| format!("/conduct/records/{id}")));
+        let talks: Vec<(i64,)> = db.fetch_all(q("SELECT id FROM talks WHERE year = $1 AND org_path >= $2 AND org_path < $3 ORDER BY id LIMIT 3").bind(year).bind(lo.as_str()).bind(hi.as_str())).await?;
+        urls.extend(talks.iter().map(|(id,)| format!("/conduct/talks/{id}")));
         candidates.push((a.username.clone(), urls));
     }
     // sign in and try every page as its account, 16 accounts at a time
@@ -279,6 +350,7 @@ fn kind(w: &Write) -> &'static str {
         Write::Report { .. } => "进展报送",
         Write::ListItem { .. } => "清单事项",
         Write::Person { .. } => "人员修改",
+        Write::Record { .. } => "履责纪实",
     }
 }
 
@@ -287,6 +359,7 @@ fn describe(w: &Write) -> String {
         Write::Report { task_id, .. } => format!("进展报送（事项 {task_id}）"),
         Write::ListItem { list_id, .. } => format!("清单事项（清单 {list_id}）"),
         Write::Person { person_id, .. } => format!("人员修改（人员 {person_id}）"),
+        Write::Record { participants, .. } => format!("履责纪实（参加人 {participants:?}）"),
     }
 }
 
@@ -307,6 +380,12 @@ fn write_request(host: &str, token: &str, w: &mut Write) -> (Vec<u8>, u16) {
             *n += 1;
             body["phone"] = Value::String(format!("138{:08}", (*person_id as u64 * 7919 + u64::from(*n)) % 100_000_000));
             (http::json_request("PUT", host, &format!("/api/v1/people/{person_id}"), &body.to_string(), Some(token)), 200)
+        }
+        Write::Record { participants, n } => {
+            *n += 1;
+            let today = lianzheng_core::duty::format_date(lianzheng_store::duty::tasks::today());
+            let body = json!({"kind": "study", "title": format!("压测集中学习{n}"), "act_date": today, "place": "会议室", "participants": participants, "content": "学习党纪处分条例，交流体会。"}).to_string();
+            (http::json_request("POST", host, "/api/v1/conduct/records", &body, Some(token)), 201)
         }
     }
 }
@@ -362,6 +441,13 @@ fn kind_of(url: &str) -> &'static str {
         _ if id("/duty/plans/") && url.contains("org=") => "计划（按单位）",
         _ if id("/duty/plans/") => "计划",
         _ if id("/duty/tasks/") => "事项详情",
+        "/conduct" => "履责概览",
+        "/conduct/records" => "纪实列表",
+        "/conduct/talks" => "约谈列表",
+        "/conduct/talk-flags" => "约谈检查",
+        "/conduct/exams/mine" => "我的考试",
+        _ if id("/conduct/records/") => "纪实详情",
+        _ if id("/conduct/talks/") => "约谈详情",
         _ => "其他",
     }
 }

@@ -146,7 +146,7 @@ pub fn own_units(p: &Principal) -> Vec<(OrgId, String)> {
     if p.require(Permission::RecordConduct).is_err() {
         return vec![];
     }
-    super::granted_units(p, Permission::RecordConduct)
+    super::own_units(p, Permission::RecordConduct).into_iter().map(|u| (u.id, u.name)).collect()
 }
 
 /// Whether the caller records for the unit itself (not from above).

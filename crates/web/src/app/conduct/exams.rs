@@ -240,7 +240,7 @@ async fn unit_in_scope(st: &AppState, scope: &Scope, org_id: &str, field: &str, 
 /// The organisations a bank or paper may be kept for (the caller's ManageExams grants).
 pub fn own_units(p: &Principal) -> AppResult<Vec<(OrgId, String)>> {
     p.require(Permission::ManageExams)?;
-    Ok(super::granted_units(p, Permission::ManageExams))
+    Ok(super::own_units(p, Permission::ManageExams).into_iter().map(|u| (u.id, u.name)).collect())
 }
 
 /// A unit whose bank the caller keeps (ManageExams over it); checked before an upload is read.

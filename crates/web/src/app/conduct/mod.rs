@@ -50,17 +50,30 @@ pub fn open(p: &crate::auth::Principal, part: Part) -> crate::error::AppResult<l
     }
 }
 
-/// The units a person's grants give a permission on, in grant order (the units he records for:
-/// a higher level's grant covers the units below it for reading only).
-pub fn granted_units(p: &crate::auth::Principal, perm: lianzheng_core::org::Permission) -> Vec<(lianzheng_core::ids::OrgId, String)> {
-    let mut out: Vec<(lianzheng_core::ids::OrgId, String)> = Vec::new();
+/// A unit a person records for himself (see `own_units`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnUnit {
+    pub id: lianzheng_core::ids::OrgId,
+    pub name: String,
+    pub path: String,
+}
+
+/// The one rule of "own unit" in 履责: the units on which a grant of the person's gives `perm`,
+/// the account's own unit first, then in grant order. A person records, edits and keeps the
+/// records of these units; a grant's scope below them (a county 纪委 clerk's townships) is for
+/// reading only, so a unit's records stay its own.
+pub fn own_units(p: &crate::auth::Principal, perm: lianzheng_core::org::Permission) -> Vec<OwnUnit> {
+    let mut out: Vec<OwnUnit> = Vec::new();
     for g in &p.grants {
-        if let (Some(role), Some(id), Some(name)) = (g.role(), g.org_id, g.org_name.clone())
+        if let (Some(role), Some(id), Some(name), Some(path)) = (g.role(), g.org_id, g.org_name.clone(), g.org_path.clone())
             && perm.granted_to(role)
-            && !out.iter().any(|(i, _)| *i == id)
+            && !out.iter().any(|u| u.id == id)
         {
-            out.push((id, name));
+            out.push(OwnUnit { id, name, path });
         }
+    }
+    if let Some(k) = out.iter().position(|u| Some(u.id) == p.user.org_id) {
+        out[..=k].rotate_right(1);
     }
     out
 }

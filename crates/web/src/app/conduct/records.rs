@@ -274,17 +274,16 @@ fn version_of(s: &str) -> AppResult<i64> {
 
 // ----------------------------------------------------------------------------- who may do what
 
-/// The caller's own unit as a recorder: the account's unit, when a grant on it gives
-/// RecordConduct. (A county 纪委 clerk whose scope holds the townships records the county's
-/// own acts, not theirs.)
+/// The unit the caller records for: his first own unit (`super::own_units`; the account's unit
+/// when a grant on it gives RecordConduct). (A county 纪委 clerk whose scope holds the
+/// townships records the county's own acts, not theirs.)
 pub fn own_unit(p: &Principal) -> Option<(OrgId, String)> {
-    let unit = p.user.org_id?;
-    p.grants.iter().find(|g| g.org_id == Some(unit) && g.role().is_some_and(|r| Permission::RecordConduct.granted_to(r))).and_then(|g| Some((unit, g.org_path.clone()?)))
+    super::own_units(p, Permission::RecordConduct).into_iter().next().map(|u| (u.id, u.path))
 }
 
 /// Whether the caller may write this record: RecordConduct over it and it is their own unit's.
 pub fn may_edit(p: &Principal, r: &DutyRecord) -> bool {
-    p.require(Permission::RecordConduct).is_ok_and(|s| s.contains(&r.org_path)) && own_unit(p).is_some_and(|(id, _)| id == r.org_id)
+    p.require(Permission::RecordConduct).is_ok_and(|s| s.contains(&r.org_path)) && super::own_units(p, Permission::RecordConduct).iter().any(|u| u.id == r.org_id)
 }
 
 /// What the caller reads of the records in scope (need-to-know), as the store's filter.

@@ -239,7 +239,7 @@ impl Viewer {
 }
 
 /// Whether the caller records (edits, files scans of) talks of the unit `org_id` held by
-/// `talker`: RecordConduct over the unit, the unit being the caller's own (users.org_id) or its
+/// `talker`: RecordConduct over the unit, the unit being one of the caller's own (`own_units`) or their
 /// own 纪委/派驻纪检组 or 党支部 (bodies without staff of their own), and either a role that sees
 /// all the unit's talks (党务, 纪委, 书记) or being the talker. A unit below with its own 党组/党委
 /// keeps its own talks: higher levels read them, never edit them.
@@ -248,11 +248,11 @@ async fn may_record(st: &AppState, p: &Principal, org_id: OrgId, path: &str, tal
     if !scope.contains(path) {
         return Ok(false);
     }
-    let Some(own) = p.user.org_id else { return Ok(false) };
-    let kept = own == org_id || {
+    let own = super::own_units(p, Permission::RecordConduct);
+    let kept = own.iter().any(|u| u.id == org_id) || {
         let unit = lianzheng_store::org::get(&st.db, org_id).await?;
         unit.is_some_and(|u| {
-            u.parent_id == Some(own)
+            u.parent_id.is_some_and(|parent| own.iter().any(|o| o.id == parent))
                 && lianzheng_core::org::OrgKind::from_code(&u.kind).is_some_and(|k| k.is_discipline() || matches!(k, lianzheng_core::org::OrgKind::Branch | lianzheng_core::org::OrgKind::GeneralBranch))
         })
     };
