@@ -24,6 +24,11 @@ pub enum Record {
     /// are the unit's record of work, read at inspections); a 一般干部 reads the records he led
     /// or took part in (his own part of the unit's work), not the rest.
     DutyRecord,
+    /// 抄告单 and 整改建议书: the 纪委 over the unit and the unit's 书记 read every one of the
+    /// unit's; the addressee (the leader who must answer) reads his own. A notice names a
+    /// leader's failings in his 分管 area, so the other 班子成员, the 党务 staff and the 检查组
+    /// do not read it, whatever their scope (as with `Inquiry`).
+    Notice,
 }
 
 /// How much of a kind of record a role sees within its scope.
@@ -50,6 +55,8 @@ pub fn sees(role: Role, record: Record) -> Sees {
         (K::Inquiry, R::PartyStaff | R::TeamMember | R::Inspector | R::Cadre) => Sees::Own,
         (K::DutyRecord, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::TeamMember | R::Inspector) => Sees::All,
         (K::DutyRecord, R::Cadre) => Sees::Own,
+        (K::Notice, R::DisciplineStaff | R::Secretary) => Sees::All,
+        (K::Notice, R::PartyStaff | R::TeamMember | R::Inspector | R::Cadre) => Sees::Own,
         _ => Sees::Nothing,
     }
 }

@@ -122,6 +122,13 @@ pub const CONDUCT: &[(&str, &str)] = &[
     ("exam_attempt.start", "开始答卷"),
     ("exam_attempt.answer", "保存答案"),
     ("exam_attempt.submit", "交卷"),
+    // 抄告单、整改建议书
+    ("notice.create", "发出抄告单或整改建议书"),
+    ("notice.read", "查阅抄告单或整改建议书"),
+    ("notice.answer", "反馈整改落实情况"),
+    ("notice.close", "办结抄告单或整改建议书"),
+    ("notice.return", "退回反馈要求重新反馈"),
+    ("notice.document", "下载抄告单或整改建议书"),
     // (end)
 ];
 
@@ -158,6 +165,7 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("calendar", "工作日历"),
     ("talk", "廉政约谈"),
     ("duty_record", "履责纪实"),
+    ("notice", "抄告单、整改建议书"),
 ];
 
 /// Every action code with its label, area by area.

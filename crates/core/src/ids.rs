@@ -110,6 +110,8 @@ ids! {
     PaperId;
     /// 答卷 (`exam_attempts`).
     AttemptId;
+    /// 抄告单、整改建议书 (`notices`).
+    NoticeId;
 }
 
 #[cfg(test)]

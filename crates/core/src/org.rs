@@ -120,6 +120,10 @@ pub enum Permission {
     HandleInquiries,
     /// 履责: keep the question bank and exam papers, read exam results in scope (纪委, 党务)
     ManageExams,
+    /// 履责: issue 抄告单 and 整改建议书 to a unit's leaders, close or return their answers —
+    /// the 纪委's own work, apart from `HandleInquiries` (a notice is about a unit's work, a
+    /// 函询 about a person's conduct)
+    IssueNotices,
 }
 
 impl Permission {
@@ -144,6 +148,7 @@ impl Permission {
             P::RecordConduct => matches!(role, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::TeamMember),
             P::HandleInquiries => role == R::DisciplineStaff,
             P::ManageExams => matches!(role, R::DisciplineStaff | R::PartyStaff),
+            P::IssueNotices => role == R::DisciplineStaff,
         }
     }
     /// Whether the permission is exercised over an organisation subtree (business data) rather than system-wide.
@@ -162,6 +167,7 @@ impl Permission {
                 | Permission::RecordConduct
                 | Permission::HandleInquiries
                 | Permission::ManageExams
+                | Permission::IssueNotices
         )
     }
 }

@@ -161,6 +161,8 @@ val_from!(Option<ids::TalkId>, v, Val::I64(v.map(ids::TalkId::get)));
 // 履责纪实
 val_from!(ids::DutyRecordId, v, Val::I64(Some(v.get())));
 val_from!(Option<ids::DutyRecordId>, v, Val::I64(v.map(ids::DutyRecordId::get)));
+// 抄告单、整改建议书
+val_from!(ids::NoticeId, v, Val::I64(Some(v.get())));
 
 /// A query: SQL text with `$n` parameters and the values to bind, in order.
 #[derive(Debug, Clone)]

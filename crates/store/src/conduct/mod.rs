@@ -3,5 +3,6 @@
 pub mod education;
 pub mod exams;
 pub mod inquiries;
+pub mod notices;
 pub mod records;
 pub mod talks;

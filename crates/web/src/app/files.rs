@@ -27,6 +27,8 @@ pub enum Owner {
     Talk(TalkId),
     /// A 履责纪实's file (owner id = the record); only the records use case files these.
     DutyRecord(lianzheng_core::ids::DutyRecordId),
+    /// A file of the answer to a 抄告单 or 整改建议书 (owner id = the notice); only the notices use case files these.
+    Notice(NoticeId),
 }
 
 impl Owner {
@@ -38,6 +40,7 @@ impl Owner {
             Owner::Letter(_) => "letter",
             Owner::Talk(_) => "talk",
             Owner::DutyRecord(_) => lianzheng_store::conduct::records::ATTACHMENT_KIND,
+            Owner::Notice(_) => lianzheng_store::conduct::notices::ATTACHMENT_KIND,
         }
     }
     fn id(self, org_id: OrgId) -> Option<i64> {
@@ -48,6 +51,7 @@ impl Owner {
             Owner::Letter(id) => Some(id.get()),
             Owner::Talk(id) => Some(id.get()),
             Owner::DutyRecord(id) => Some(id.get()),
+            Owner::Notice(id) => Some(id.get()),
         }
     }
     /// The owner as a request names it (`owner_kind`, `owner_id`); letters are not filed this way.
@@ -116,6 +120,7 @@ pub async fn upload(st: &AppState, p: &Principal, org_id: OrgId, owner: Owner, f
         Owner::Letter(_) => return Err(AppError::field("owner_kind", "责任书扫描件请在责任书页面上传（签署）")),
         Owner::Talk(_) => return Err(AppError::field("owner_kind", "约谈记录扫描件请在约谈记录页面上传")),
         Owner::DutyRecord(_) => return Err(AppError::field("owner_kind", "履责纪实的附件请在纪实页面上传")),
+        Owner::Notice(_) => return Err(AppError::field("owner_kind", "整改反馈的附件请在抄告单页面随反馈上传")),
     }
     store(st, p, &scope, org_id, owner, file).await
 }

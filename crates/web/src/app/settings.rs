@@ -115,6 +115,30 @@ pub fn defs(st: &AppState) -> Vec<Def> {
             kind: Kind::Lines { max_items: 50, max_chars: 20 },
             default: DEFAULT_CATEGORIES.join("\n"),
         },
+        Def {
+            key: "notice_days".into(),
+            group: GENERAL,
+            label: "抄告单、整改建议书反馈期限".into(),
+            help: "发出抄告单或整改建议书时默认的反馈期限，按工作日计算（节假日不计），发出时可另行填写",
+            kind: Kind::Int { min: 1, max: 60, unit: "个工作日" },
+            default: NOTICE_DAYS.to_string(),
+        },
+        Def {
+            key: "notice_prefix_cc".into(),
+            group: DICTIONARIES,
+            label: "抄告单文号前缀".into(),
+            help: "抄告单按年度编号，文号为“前缀〔年度〕序号号”，如 某纪抄〔2026〕3号；只填一行",
+            kind: Kind::Lines { max_items: 1, max_chars: 12 },
+            default: NOTICE_PREFIX_CC.into(),
+        },
+        Def {
+            key: "notice_prefix_advice".into(),
+            group: DICTIONARIES,
+            label: "整改建议书文号前缀".into(),
+            help: "整改建议书按年度编号，文号为“前缀〔年度〕序号号”，如 某纪建〔2026〕1号；只填一行",
+            kind: Kind::Lines { max_items: 1, max_chars: 12 },
+            default: NOTICE_PREFIX_ADVICE.into(),
+        },
     ];
     for job in crate::modules::jobs() {
         let t = &job.timing;
@@ -379,4 +403,19 @@ mod tests {
         assert!(check(&l, "一二三四五").is_err());
         assert!(check(&l, "a\nb\nc\nd").is_err());
     }
+}
+
+/// 抄告单、整改建议书: the answer's limit unless the notice says otherwise (工作日).
+pub const NOTICE_DAYS: i64 = 10;
+const NOTICE_PREFIX_CC: &str = "某纪抄";
+const NOTICE_PREFIX_ADVICE: &str = "某纪建";
+
+pub fn notice_days(st: &AppState) -> i64 {
+    int(st, "notice_days", NOTICE_DAYS).clamp(1, 60)
+}
+
+/// The 文号 prefix of a kind of notice (cc: 抄告单, advice: 整改建议书).
+pub fn notice_prefix(st: &AppState, kind: &str) -> String {
+    let (key, default) = if kind == "advice" { ("notice_prefix_advice", NOTICE_PREFIX_ADVICE) } else { ("notice_prefix_cc", NOTICE_PREFIX_CC) };
+    st.settings.get(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty() && !v.contains('\n')).unwrap_or_else(|| default.to_string())
 }

@@ -7,7 +7,7 @@ use crate::app::conduct::{Part, open};
 pub static MODULE: Module = Module {
     name: "conduct",
     label: "履责",
-    api_ops: &[crate::api::conduct::records::OPS, crate::api::conduct::talks::OPS, crate::api::conduct::inquiries::OPS, crate::api::conduct::exams::OPS],
+    api_ops: &[crate::api::conduct::records::OPS, crate::api::conduct::talks::OPS, crate::api::conduct::inquiries::OPS, crate::api::conduct::exams::OPS, crate::api::conduct::notices::OPS],
     pages: crate::pages::conduct::routes,
     page_actions: &[
         post("/conduct/records", Need::Perm(Permission::RecordConduct), api("POST /conduct/records")),
@@ -31,8 +31,13 @@ pub static MODULE: Module = Module {
         post("/conduct/exams/papers/{id}/start", Need::SignedIn, api("POST /conduct/exams/papers/{id}/attempts")),
         post("/conduct/exams/attempts/{id}/answer", Need::SignedIn, api("PUT /conduct/exams/attempts/{id}/answers")),
         post("/conduct/exams/attempts/{id}/submit", Need::SignedIn, api("POST /conduct/exams/attempts/{id}/submit")),
+        post("/conduct/notices", Need::Perm(Permission::IssueNotices), api("POST /conduct/notices")),
+        // only the addressee answers (any role may be one); the use case decides
+        post("/conduct/notices/{id}/answer", Need::Perm(Permission::ViewConduct), api("POST /conduct/notices/{id}/answer")),
+        post("/conduct/notices/{id}/close", Need::Perm(Permission::IssueNotices), api("POST /conduct/notices/{id}/close")),
+        post("/conduct/notices/{id}/return", Need::Perm(Permission::IssueNotices), api("POST /conduct/notices/{id}/return")),
     ],
-    permissions: &[Permission::ViewConduct, Permission::RecordConduct, Permission::HandleInquiries, Permission::ManageExams],
+    permissions: &[Permission::ViewConduct, Permission::RecordConduct, Permission::HandleInquiries, Permission::ManageExams, Permission::IssueNotices],
     audit_labels: lianzheng_core::audit_labels::CONDUCT,
     tabs: &[
         Tab { href: "/conduct", label: "概览", may_open: |p| open(p, Part::Overview).is_ok() },
@@ -43,8 +48,16 @@ pub static MODULE: Module = Module {
         Tab { href: "/conduct/education", label: "廉政教育", may_open: |p| open(p, Part::Education).is_ok() },
         Tab { href: "/conduct/exams", label: "廉政考试", may_open: |p| open(p, Part::Exams).is_ok() },
         Tab { href: "/conduct/exams/mine", label: "我的考试", may_open: |p| p.user.person_id.is_some() },
+        Tab { href: "/conduct/notices", label: "抄告单", may_open: |p| open(p, Part::Notices).is_ok() },
     ],
-    tables: &[crate::app::conduct::records::TABLES, crate::app::conduct::talks::TABLES, crate::app::conduct::inquiries::TABLES, crate::app::conduct::education::TABLES, crate::app::conduct::exams::TABLES],
+    tables: &[
+        crate::app::conduct::records::TABLES,
+        crate::app::conduct::talks::TABLES,
+        crate::app::conduct::inquiries::TABLES,
+        crate::app::conduct::education::TABLES,
+        crate::app::conduct::exams::TABLES,
+        crate::app::conduct::notices::TABLES,
+    ],
     jobs: &[],
     todos: Some(crate::app::conduct::todo::todos),
 };

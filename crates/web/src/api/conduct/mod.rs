@@ -1,5 +1,6 @@
 //! JSON API of 履责, one module per part.
 pub mod exams;
 pub mod inquiries;
+pub mod notices;
 pub mod records;
 pub mod talks;

@@ -5,6 +5,7 @@
 pub mod education;
 pub mod exams;
 pub mod inquiries;
+pub mod notices;
 pub mod records;
 pub mod talk_flags;
 pub mod talks;
@@ -27,6 +28,8 @@ pub enum Part {
     Education,
     /// 廉政考试 (/conduct/exams): the bank, papers and results; takers use /conduct/exams/mine
     Exams,
+    /// 抄告单 (/conduct/notices): 抄告单 and 整改建议书, need-to-know, see `notices`
+    Notices,
 }
 
 /// Whether a person may open a part of 履责, and over which scope: the one rule the use cases
@@ -47,6 +50,10 @@ pub fn open(p: &crate::auth::Principal, part: Part) -> crate::error::AppResult<l
         Part::Records => p.require(P::ViewConduct),
         Part::Education => p.require(P::ViewConduct),
         Part::Exams => p.require(P::ManageExams),
+        Part::Notices => {
+            let scope = p.require(P::ViewConduct)?;
+            if notices::may_open(p) { Ok(scope) } else { Err(crate::error::AppError::Forbidden) }
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod education;
 pub mod exams;
 pub mod inquiries;
+pub mod notices;
 pub mod records;
 pub mod talks;
 
@@ -11,5 +12,5 @@ use axum::Router;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(records::routes()).merge(talks::routes()).merge(inquiries::routes()).merge(education::routes()).merge(exams::routes())
+    Router::new().merge(records::routes()).merge(talks::routes()).merge(inquiries::routes()).merge(education::routes()).merge(exams::routes()).merge(notices::routes())
 }
