@@ -7,6 +7,7 @@ pub mod demo_exams;
 pub mod demo_inquiries;
 pub mod demo_letters;
 pub mod demo_lists;
+pub mod demo_notices;
 pub mod demo_records;
 pub mod demo_talks;
 pub mod demo_tasks;
@@ -122,6 +123,7 @@ pub async fn load_demo_duty(st: &AppState) -> anyhow::Result<()> {
     demo_inquiries::load(st).await?;
     demo_records::load(st).await?;
     demo_exams::load(st).await?;
+    demo_notices::load(st).await?;
     Ok(())
 }
 

@@ -16,6 +16,7 @@ mod caches;
 mod calendar;
 mod conduct_exams;
 mod conduct_inquiries;
+mod conduct_notices;
 mod conduct_records;
 mod conduct_talks;
 mod config_file;

@@ -343,7 +343,16 @@ async fn issuer(st: &AppState, p: &Principal) -> AppResult<lianzheng_store::org:
         None => None,
     };
     let id = from_person.or(p.user.org_id).ok_or_else(|| AppError::Refused("您的账号未关联单位，不能以单位名义发出抄告单".into()))?;
-    lianzheng_store::org::get(&st.db, id).await?.ok_or_else(|| AppError::Refused("您的账号关联的单位不存在".into()))
+    let org = lianzheng_store::org::get(&st.db, id).await?.ok_or_else(|| AppError::Refused("您的账号关联的单位不存在".into()))?;
+    if lianzheng_core::org::OrgKind::from_code(&org.kind).is_some_and(lianzheng_core::org::OrgKind::is_discipline) {
+        return Ok(org);
+    }
+    // an account granted over the 县委 issues in the name of its 纪委 (the one directly below it)
+    let below: Vec<(OrgId,)> = st.db.fetch_all(lianzheng_store::q("SELECT id FROM orgs WHERE parent_id = $1 AND kind = 'discipline_commission' ORDER BY sort_order, id LIMIT 2").bind(org.id)).await?;
+    match below.as_slice() {
+        [(only,)] => Ok(lianzheng_store::org::get(&st.db, *only).await?.unwrap_or(org)),
+        _ => Ok(org),
+    }
 }
 
 /// The units the caller may issue notices to (the new form's choice): his scope, his own body left out.
@@ -351,7 +360,7 @@ pub async fn units(st: &AppState, p: &Principal) -> AppResult<Vec<(OrgId, String
     let scope = p.require(Permission::IssueNotices)?;
     let own = issuer(st, p).await.ok().map(|o| o.id);
     let rows = lianzheng_store::org::list_in_scope(&st.db, &scope, None, 1000).await?;
-    Ok(rows.into_iter().filter(|o| Some(o.id) != own && o.kind != "discipline_commission" && o.kind != "stationed_group").map(|o| (o.id, o.name)).collect())
+    Ok(rows.into_iter().filter(|o| Some(o.id) != own && !lianzheng_core::org::OrgKind::from_code(&o.kind).is_some_and(lianzheng_core::org::OrgKind::is_discipline)).map(|o| (o.id, o.name)).collect())
 }
 
 /// A leader the picker offers, and whether his 分管工作 matches the problem (the suggestion).
