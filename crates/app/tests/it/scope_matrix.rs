@@ -143,6 +143,12 @@ const API_RULES: &[Rule] = &[
     rule("post", "/conduct/talks", Perm(P::RecordConduct), None),
     rule("post", "/conduct/records", Perm(P::RecordConduct), None),
     rule("write", "/conduct/records/*", Perm(P::ViewConduct), Some(P::RecordConduct)),
+    // 抄告单: need-to-know like 谈话函询; the addressee (any role) answers his own, the use case decides
+    rule("get", "/conduct/notices", Perm(P::ViewConduct), None),
+    rule("get", "/conduct/notices/{id}", SeesAll(P::ViewConduct, Record::Notice), None),
+    rule("get", "/conduct/notices/{id}/document.docx", SeesAll(P::ViewConduct, Record::Notice), None),
+    rule("post", "/conduct/notices/{id}/answer", Perm(P::ViewConduct), None),
+    rule("write", "/conduct/notices*", Perm(P::IssueNotices), None),
     rule("get", "/conduct/*", Perm(P::ViewConduct), None),
 ];
 
@@ -233,6 +239,11 @@ const PAGES: &[Rule] = &[
     rule("get", "/conduct/records/{id}", Perm(P::ViewConduct), None),
     rule("get", "/conduct/records/{id}/edit", Perm(P::ViewConduct), Some(P::RecordConduct)),
     rule("get", "/conduct/records/{id}/files/{file}", Perm(P::ViewConduct), None),
+    rule("get", "/conduct/notices", Perm(P::ViewConduct), None),
+    rule("get", "/conduct/notices/new", Perm(P::IssueNotices), None),
+    rule("get", "/conduct/notices/{id}", SeesAll(P::ViewConduct, Record::Notice), None),
+    rule("get", "/conduct/notices/{id}/document.docx", SeesAll(P::ViewConduct, Record::Notice), None),
+    rule("get", "/conduct/notices/{id}/files/{file}", SeesAll(P::ViewConduct, Record::Notice), None),
 ];
 
 /// Failures that others are fixing right now (issue 基座加固): (role or "*", method, path
@@ -288,6 +299,12 @@ enum Kind {
     Paper,
     /// 答卷 (an attempt)
     Attempt,
+    /// 抄告单、整改建议书 to a leader without an account (placed by the unit)
+    Notice,
+    /// A file of a notice's answer, with its notice: two ids.
+    NoticeFile,
+    /// A current 班子成员 of a unit (inside: of 教育局 itself), without an account: an addressee.
+    Leader,
 }
 
 /// Path prefix (up to the first placeholder) and number of placeholders → the kind of object.
@@ -323,6 +340,8 @@ const PREFIXES: &[(&str, usize, Kind)] = &[
     ("/conduct/exams/papers", 1, Kind::Paper),
     ("/conduct/exams/attempts", 1, Kind::Attempt),
     ("/conduct/exams/banks", 1, Kind::Org),
+    ("/conduct/notices", 1, Kind::Notice),
+    ("/conduct/notices", 2, Kind::NoticeFile),
 ];
 
 /// A 履责纪实 the 一般干部 gb_jyj (who reads only the records he took part in) took part in.
@@ -442,6 +461,18 @@ fn sql(kind: Kind) -> (&'static str, &'static str) {
             "SELECT id, org_path FROM exam_attempts WHERE org_path LIKE '{in}%' ORDER BY id",
             "SELECT id, org_path FROM exam_attempts WHERE org_path NOT LIKE '{in}%' ORDER BY CASE WHEN org_path LIKE '{out}%' THEN 0 ELSE 1 END, id",
         ),
+        Kind::Notice => (
+            "SELECT n.id, n.org_path FROM notices n WHERE n.org_path LIKE '{in}%' AND n.addressee_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY CASE WHEN n.status = 'pending' THEN 0 ELSE 1 END, n.id",
+            "SELECT n.id, n.org_path FROM notices n WHERE n.org_path NOT LIKE '{in}%' AND n.addressee_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY CASE WHEN n.org_path LIKE '{out}%' THEN 0 ELSE 1 END, n.id",
+        ),
+        Kind::NoticeFile => (
+            "SELECT n.id, a.id, n.org_path FROM attachments a JOIN notices n ON n.id = a.owner_id WHERE a.owner_kind = 'notice' AND n.org_path LIKE '{in}%' ORDER BY a.id",
+            "SELECT n.id, a.id, n.org_path FROM attachments a JOIN notices n ON n.id = a.owner_id WHERE a.owner_kind = 'notice' AND n.org_path NOT LIKE '{in}%' ORDER BY a.id",
+        ),
+        Kind::Leader => (
+            "SELECT p.id, o.path FROM posts po JOIN people p ON p.id = po.person_id JOIN orgs o ON o.id = po.org_id WHERE o.path = '{in}' AND po.kind = 'team_member' AND p.id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY p.id",
+            "SELECT p.id, o.path FROM posts po JOIN people p ON p.id = po.person_id JOIN orgs o ON o.id = po.org_id WHERE o.path NOT LIKE '{in}%' AND po.kind = 'team_member' AND p.id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY CASE WHEN o.path LIKE '{out}%' THEN 0 ELSE 1 END, p.id",
+        ),
         Kind::Report => (
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path LIKE '{in}%' ORDER BY r.id",
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path NOT LIKE '{in}%' AND NOT {seen_task} ORDER BY r.id",
@@ -553,6 +584,14 @@ const BODIES: &[BodyRule] = &[
     BodyRule { method: "post", path: "/attachments", base: r#"{"owner_kind":"general"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
     BodyRule { method: "post", path: "/attachments", base: r#"{"owner_kind":"task_report","org_id":"$in_org"}"#, fields: &[("owner_id", IdKind::One(Kind::Report))] },
     BodyRule { method: "post", path: "/conduct/inquiries", base: r#"{"kind":"talk","matter":"矩阵测试谈话"}"#, fields: &[("person_id", IdKind::One(Kind::Person))] },
+    BodyRule { method: "post", path: "/conduct/notices", base: r#"{"kind":"cc","subject":"矩阵测试","problem":"矩阵测试问题","request":"矩阵测试要求","addressee_id":"$in_secretary"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
+    BodyRule { method: "post", path: "/conduct/notices", base: r#"{"kind":"cc","subject":"矩阵测试","problem":"矩阵测试问题","request":"矩阵测试要求","org_id":"$in_org"}"#, fields: &[("addressee_id", IdKind::One(Kind::Leader))] },
+    BodyRule {
+        method: "post",
+        path: "/conduct/notices",
+        base: r#"{"kind":"cc","subject":"矩阵测试","problem":"矩阵测试问题","request":"矩阵测试要求","org_id":"$in_org","addressee_id":"$in_secretary","source_kind":"inquiry"}"#,
+        fields: &[("source_id", IdKind::One(Kind::Inquiry))],
+    },
     // system data of the admin roles (system-wide): incomplete bodies, so nothing moves
     BodyRule { method: "post", path: "/orgs", base: r#"{}"#, fields: &[("parent_id", IdKind::One(Kind::Org))] },
     BodyRule { method: "put", path: "/orgs/{id}", base: r#"{}"#, fields: &[("parent_id", IdKind::One(Kind::Org))] },
@@ -563,7 +602,7 @@ const BODIES: &[BodyRule] = &[
 /// Body fields that name other objects: an operation whose summary names one must have a body
 /// variant for it in `BODIES`.
 const ID_FIELDS: &[&str] =
-    &["org_id", "parent_id", "person_id", "owner_id", "list_id", "user_id", "plan_id", "task_id", "letter_id", "item_id", "lead_org", "responsible", "cooperating", "list_items", "attendees", "units"];
+    &["org_id", "parent_id", "person_id", "owner_id", "list_id", "user_id", "plan_id", "task_id", "letter_id", "item_id", "lead_org", "responsible", "cooperating", "list_items", "attendees", "units", "addressee_id", "source_id"];
 
 /// Operations sent as multipart forms (the JSON body's fields become text parts, plus a file).
 const MULTIPART: &[&str] =
@@ -733,7 +772,7 @@ fn expand(sql: &str, in_path: &str, out_path: &str) -> String {
 
 async fn first_row(app: &TestApp, kind: Kind, sql: &str) -> Option<Obj> {
     let sql = format!("{sql} LIMIT 1");
-    if matches!(kind, Kind::TaskFile | Kind::ListWithItem | Kind::TemplateItem | Kind::DutyRecordFile) {
+    if matches!(kind, Kind::TaskFile | Kind::ListWithItem | Kind::TemplateItem | Kind::DutyRecordFile | Kind::NoticeFile) {
         let row: Option<(i64, i64, String)> = app.state.db.fetch_optional(q_built(sql)).await.unwrap();
         row.map(|(a, b, path)| Obj { ids: vec![a, b], path })
     } else {
@@ -967,6 +1006,30 @@ async fn fixtures(app: &TestApp, jw: &str, dw: &str, in_org: i64, out_org: i64, 
         let r = app.client().post(app.url(&format!("/api/v1/conduct/records/{record}/attachments"))).bearer_auth(token).multipart(form).send().await.unwrap();
         assert_eq!(r.status(), 201, "fixture record file on {record}: {}", r.text().await.unwrap());
     }
+    // a file on an answer of a notice on each side, filed directly (their addressees have no account)
+    for sql in [
+        format!("SELECT MIN(n.id) FROM notices n WHERE n.org_path LIKE '{in_path}%' AND n.addressee_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL)"),
+        format!("SELECT MIN(n.id) FROM notices n WHERE n.org_path NOT LIKE '{in_path}%' AND n.addressee_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL)"),
+    ] {
+        let notice = app.state.db.scalar_i64(q_built(sql.clone())).await.unwrap_or_else(|e| panic!("no notice for the fixture: {sql}: {e}"));
+        let org = app.state.db.scalar_i64(lianzheng_store::q("SELECT org_id FROM notices WHERE id = $1").bind(notice)).await.unwrap();
+        let bytes = b"%PDF-1.4 fixture".to_vec();
+        let key = format!("mx-notice-{notice}");
+        app.state.storage.put(&key, &bytes).unwrap();
+        let input = lianzheng_store::attachments::AttachmentInput {
+            org_id: lianzheng_core::ids::OrgId::new(org),
+            owner_kind: "notice".into(),
+            owner_id: Some(notice),
+            filename: "整改报告.pdf".into(),
+            content_type: "application/pdf".into(),
+            size: bytes.len() as i64,
+            sm3: lianzheng_core::crypto::sm3_hex(&bytes),
+            storage_key: key,
+        };
+        let mut tx = app.state.db.begin().await.unwrap();
+        lianzheng_store::attachments::create(&mut tx, &actor, &all, &input).await.unwrap();
+        tx.commit().await.unwrap();
+    }
     // a plan of each unit, each with an item of its own
     let v = post_ok(app, dw, "/api/v1/duty/plans", json!({"year": year, "org_id": in_org, "title": "教育局矩阵测试计划"})).await;
     let plan = v["plan"]["id"].as_i64().unwrap();
@@ -1122,6 +1185,9 @@ const OWNER_RULES: &[(&str, &str)] = &[
     ("/conduct/exams/papers/{id}/start", "only a person the paper names starts an attempt"),
     ("/conduct/exams/attempts/{id}/answer", "only the taker answers his attempt"),
     ("/conduct/exams/attempts/{id}/submit", "only the taker submits his attempt"),
+    ("/conduct/notices/{id}/reports", "only the addressee answers a notice (the inside one's has no account)"),
+    ("/conduct/notices/{id}/close", "only an answered notice is closed (the inside one waits for its answer)"),
+    ("/conduct/notices/{id}/return", "only an answered notice is returned (the inside one waits for its answer)"),
 ];
 
 /// A refused page form action: forbidden, not found, or the form shown again with the reason.
@@ -1280,7 +1346,7 @@ async fn resolve(app: &TestApp, in_path: &str, out_path: &str) -> (HashMap<Kind,
     let mut objects = HashMap::new();
     let mut unresolved = Vec::new();
     let mut tried = std::collections::HashSet::new();
-    for (_, _, kind) in PREFIXES.iter().copied().chain([("", 0, Kind::ListItem), ("", 0, Kind::Report)]) {
+    for (_, _, kind) in PREFIXES.iter().copied().chain([("", 0, Kind::ListItem), ("", 0, Kind::Report), ("", 0, Kind::Leader)]) {
         if !tried.insert(kind) {
             continue;
         }

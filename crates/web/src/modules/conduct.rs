@@ -32,8 +32,8 @@ pub static MODULE: Module = Module {
         post("/conduct/exams/attempts/{id}/answer", Need::SignedIn, api("PUT /conduct/exams/attempts/{id}/answers")),
         post("/conduct/exams/attempts/{id}/submit", Need::SignedIn, api("POST /conduct/exams/attempts/{id}/submit")),
         post("/conduct/notices", Need::Perm(Permission::IssueNotices), api("POST /conduct/notices")),
-        // only the addressee answers (any role may be one); the use case decides
-        post("/conduct/notices/{id}/answer", Need::Perm(Permission::ViewConduct), api("POST /conduct/notices/{id}/answer")),
+        // 反馈 (multipart: the measures and a file); only the addressee answers (any role may be one): the use case decides
+        post("/conduct/notices/{id}/reports", Need::Perm(Permission::ViewConduct), api("POST /conduct/notices/{id}/answer")),
         post("/conduct/notices/{id}/close", Need::Perm(Permission::IssueNotices), api("POST /conduct/notices/{id}/close")),
         post("/conduct/notices/{id}/return", Need::Perm(Permission::IssueNotices), api("POST /conduct/notices/{id}/return")),
     ],

@@ -27,7 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/conduct/notices/{id}", get(show))
         .route("/conduct/notices/{id}/document.docx", get(document))
         .route("/conduct/notices/{id}/files/{file}", get(download))
-        .route("/conduct/notices/{id}/answer", post(answer))
+        .route("/conduct/notices/{id}/reports", post(answer))
         .route("/conduct/notices/{id}/close", post(close))
         .route("/conduct/notices/{id}/return", post(send_back))
 }
