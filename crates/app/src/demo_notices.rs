@@ -39,7 +39,7 @@ const NOTICES: &[Demo] = &[
         days_ago: 2,
         due_days: 10,
         subject: "学校食堂财务管理不规范",
-        problem: "县纪委在监督检查中发现，部分学校食堂采购未执行询价比价，食材入库单与发票金额不符；食堂账务由采购人员兼任记账，不相容岗位未分离。",
+        problem: "部分学校食堂采购未执行询价比价，食材入库单与发票金额不符；食堂账务由采购人员兼任记账，不相容岗位未分离。",
         request: "请督促相关学校立即开展食堂财务自查，建立采购询价和出入库核对制度，落实不相容岗位分离。\n对自查发现的问题逐项建立台账、限期整改。",
         answer: None,
         closed: false,
@@ -92,7 +92,10 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
     let day = |n: i64| today - time::Duration::days(n);
     let issuer = OrgId::new(db.scalar_i64(q("SELECT id FROM orgs WHERE code = 'XW-JW'")).await?);
     let (issuer_path,): (String,) = db.fetch_one(q("SELECT path FROM orgs WHERE id = $1").bind(issuer)).await?;
-    for d in NOTICES {
+    // numbered in the order issued: the oldest first
+    let mut order: Vec<&Demo> = NOTICES.iter().collect();
+    order.sort_by_key(|d| std::cmp::Reverse(d.days_ago));
+    for d in order {
         let (org_id, org_path): (OrgId, String) = db.fetch_one(q("SELECT id, path FROM orgs WHERE code = $1").bind(d.unit)).await?;
         let (person, title) = addressee(db, org_id, &d.who).await?;
         let issued = day(d.days_ago);

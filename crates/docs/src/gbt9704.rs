@@ -25,7 +25,7 @@ use crate::{DocError, display_width};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OfficialDocument {
     /// 发文机关标志，如“中共某某县纪律检查委员会”；红色小标宋居中，其后加“文件”二字
-    /// （已以“文件”结尾时不再重复）。
+    /// （已以“文件”或其他文种名结尾时不加，如“……纪律检查委员会抄告单”，见 `DOC_KIND_MARKS`）。
     pub issuer: String,
     /// 发文字号，如“某纪发〔2026〕3号”，居中编排在标志之下。
     pub doc_number: Option<String>,
@@ -118,6 +118,9 @@ const SONGTI: &str = "宋体";
 const XIAOBIAOSONG: &str = "方正小标宋简体";
 
 const RED: &str = "FF0000";
+
+/// 标志以这些字结尾时不再加“文件”：文种名本身就是标志的一部分（如“中共某某县纪律检查委员会抄告单”）。
+const DOC_KIND_MARKS: &[&str] = &["文件", "抄告单", "建议书", "通报", "简报", "纪要"];
 
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -342,7 +345,7 @@ fn header_block(doc: &OfficialDocument) -> String {
     let mut out = String::new();
     let issuer = doc.issuer.trim();
     if !issuer.is_empty() {
-        let mark = if issuer.ends_with("文件") { issuer.to_string() } else { format!("{issuer}文件") };
+        let mark = if DOC_KIND_MARKS.iter().any(|k| issuer.ends_with(k)) { issuer.to_string() } else { format!("{issuer}文件") };
         // 标志用 42pt（初号）小标宋；字数多时横向压缩（w:w）使其不超过版心宽度的 95%。
         const MARK_SZ: u32 = 84;
         let natural = u32::try_from(display_width(&mark)).unwrap_or(u32::MAX / 2).saturating_mul(MARK_SZ * 10 / 2); // 半角宽 = 字号/2，单位 twip

@@ -58,6 +58,8 @@ flashes! {
     Imported = "imported", "导入成功";
     PasswordChanged = "password", "密码已修改";
     TotpEnabled = "totp", "双因素认证已开启";
+    Answered = "answered", "已反馈";
+    Closed = "closed", "已办结";
 }
 
 impl Flash {

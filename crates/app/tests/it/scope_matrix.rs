@@ -584,8 +584,18 @@ const BODIES: &[BodyRule] = &[
     BodyRule { method: "post", path: "/attachments", base: r#"{"owner_kind":"general"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
     BodyRule { method: "post", path: "/attachments", base: r#"{"owner_kind":"task_report","org_id":"$in_org"}"#, fields: &[("owner_id", IdKind::One(Kind::Report))] },
     BodyRule { method: "post", path: "/conduct/inquiries", base: r#"{"kind":"talk","matter":"矩阵测试谈话"}"#, fields: &[("person_id", IdKind::One(Kind::Person))] },
-    BodyRule { method: "post", path: "/conduct/notices", base: r#"{"kind":"cc","subject":"矩阵测试","problem":"矩阵测试问题","request":"矩阵测试要求","addressee_id":"$in_secretary"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
-    BodyRule { method: "post", path: "/conduct/notices", base: r#"{"kind":"cc","subject":"矩阵测试","problem":"矩阵测试问题","request":"矩阵测试要求","org_id":"$in_org"}"#, fields: &[("addressee_id", IdKind::One(Kind::Leader))] },
+    BodyRule {
+        method: "post",
+        path: "/conduct/notices",
+        base: r#"{"kind":"cc","subject":"矩阵测试","problem":"矩阵测试问题","request":"矩阵测试要求","addressee_id":"$in_secretary"}"#,
+        fields: &[("org_id", IdKind::One(Kind::Org))],
+    },
+    BodyRule {
+        method: "post",
+        path: "/conduct/notices",
+        base: r#"{"kind":"cc","subject":"矩阵测试","problem":"矩阵测试问题","request":"矩阵测试要求","org_id":"$in_org"}"#,
+        fields: &[("addressee_id", IdKind::One(Kind::Leader))],
+    },
     BodyRule {
         method: "post",
         path: "/conduct/notices",
@@ -601,8 +611,26 @@ const BODIES: &[BodyRule] = &[
 
 /// Body fields that name other objects: an operation whose summary names one must have a body
 /// variant for it in `BODIES`.
-const ID_FIELDS: &[&str] =
-    &["org_id", "parent_id", "person_id", "owner_id", "list_id", "user_id", "plan_id", "task_id", "letter_id", "item_id", "lead_org", "responsible", "cooperating", "list_items", "attendees", "units", "addressee_id", "source_id"];
+const ID_FIELDS: &[&str] = &[
+    "org_id",
+    "parent_id",
+    "person_id",
+    "owner_id",
+    "list_id",
+    "user_id",
+    "plan_id",
+    "task_id",
+    "letter_id",
+    "item_id",
+    "lead_org",
+    "responsible",
+    "cooperating",
+    "list_items",
+    "attendees",
+    "units",
+    "addressee_id",
+    "source_id",
+];
 
 /// Operations sent as multipart forms (the JSON body's fields become text parts, plus a file).
 const MULTIPART: &[&str] =

@@ -387,7 +387,7 @@ pub async fn leaders(st: &AppState, p: &Principal, org_id: &str, text: &str) -> 
     Ok(suggest(rows, text))
 }
 
-/// Marks the leaders whose 分管工作 (split at 、，,；; and spaces) names a line of work of two
+/// Marks the leaders whose 分管工作 (split at 、，,；; 与 和 and spaces) names a line of work of two
 /// characters or more found in `text`; the 书记 is suggested when nobody else matches (he is
 /// the first person responsible). A pure function, so it is tested without a database.
 pub fn suggest(rows: Vec<Leader>, text: &str) -> Vec<LeaderChoice> {
@@ -395,10 +395,12 @@ pub fn suggest(rows: Vec<Leader>, text: &str) -> Vec<LeaderChoice> {
         l.duty_areas
             .as_deref()
             .unwrap_or_default()
-            .split(['、', '，', ',', '；', ';', ' ', '　'])
+            // "财务与资产" names two lines of work
+            .split(['、', '，', ',', '；', ';', ' ', '　', '与', '和'])
             .map(str::trim)
+            .map(|a| a.strip_suffix("工作").unwrap_or(a))
             .filter(|a| a.chars().count() >= 2)
-            .any(|a| text.contains(a) || a.strip_suffix("工作").is_some_and(|x| x.chars().count() >= 2 && text.contains(x)))
+            .any(|a| text.contains(a))
     };
     let any = !text.trim().is_empty() && rows.iter().any(hits);
     rows.into_iter()
@@ -674,8 +676,26 @@ fn party_org(unit: &str) -> String {
     if unit.starts_with("中共") || unit.ends_with("委员会") || unit.ends_with("党组") || unit.ends_with("党支部") { unit.to_string() } else { format!("中共{unit}党组") }
 }
 
+/// The lines of a text as the body's items: one paragraph, or numbered "1." "2." when there are
+/// several (as paragraphs: a heading keeps with the next, and a chain of them would push a
+/// whole list to the next page).
 fn paragraphs(text: &str) -> Vec<Block> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| Block::Paragraph(l.to_string())).collect()
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let numbered = lines.len() > 1;
+    lines.into_iter().enumerate().map(|(i, l)| Block::Paragraph(if numbered { format!("{}.{l}", i + 1) } else { l.to_string() })).collect()
+}
+
+/// The title as it is set in 2号 (22 characters a line): a long one breaks before the kind of
+/// document, so no word is cut ("关于……的\n整改建议书").
+fn title_lines(n: &Notice) -> String {
+    let t = title(n);
+    if t.chars().count() <= 22 {
+        return t;
+    }
+    match t.strip_suffix(n.kind_label()) {
+        Some(head) => format!("{head}\n{}", n.kind_label()),
+        None => t,
+    }
 }
 
 /// The document of a notice (pure, so the layout is tested without a server).
@@ -695,25 +715,21 @@ pub fn official(n: &Notice) -> OfficialDocument {
         body.extend(paragraphs(&n.request));
         body.push(Block::Heading(1, "反馈要求".into()));
         body.push(Block::Paragraph(format!("请你单位党组织认真研究，逐条制定整改措施，明确责任领导、责任人和完成时限，并于{due}前将整改措施及落实情况书面反馈{}（可通过党风廉政建设管理平台在线反馈）。", n.issuer_name)));
-        let person = match &n.addressee_title {
-            Some(t) => format!("{}（{t}）", n.addressee_name),
-            None => n.addressee_name.clone(),
-        };
-        (party_org(&n.org_name), vec![format!("{}同志", person)])
+        (party_org(&n.org_name), vec![])
     } else {
-        let title = n.addressee_title.as_deref().map(|t| format!("（{}{t}）", n.org_name)).unwrap_or_default();
-        body.push(Block::Paragraph(format!("{}{}发现，你分管（负责）的{}相关工作存在以下问题，现予抄告。请你认真履行“一岗双责”，督促整改落实。", n.issuer_name, found_in, n.org_name)));
+        body.push(Block::Paragraph(format!("{}{}发现，{}在你分管（负责）的工作中存在以下问题，现予抄告。请你认真履行“一岗双责”，督促整改落实。", n.issuer_name, found_in, n.org_name)));
         body.push(Block::Heading(1, "发现的问题".into()));
         body.extend(paragraphs(&n.problem));
         body.push(Block::Heading(1, "工作要求".into()));
         body.extend(paragraphs(&n.request));
         body.push(Block::Paragraph(format!("请于{due}前将整改落实情况书面反馈{}（可通过党风廉政建设管理平台在线反馈）。", n.issuer_name)));
-        (format!("{}同志{title}", n.addressee_name), vec![])
+        (format!("{}同志", n.addressee_name), vec![])
     };
     OfficialDocument {
-        issuer: n.issuer_name.clone(),
+        // the red mark names the kind of document, not "文件": "中共某某县纪律检查委员会抄告单"
+        issuer: format!("{}{}", n.issuer_name, n.kind_label()),
         doc_number: Some(n.doc_number.clone()),
-        title: title(n),
+        title: title_lines(n),
         addressee: Some(addressee),
         body,
         attachments: vec![],
@@ -774,10 +790,10 @@ mod tests {
     #[test]
     fn the_leader_whose_area_the_problem_names_is_suggested() {
         let rows = vec![leader(1, "secretary", None), leader(2, "team_member", Some("财务与资产")), leader(3, "team_member", Some("党风廉政建设、财务"))];
-        let s = suggest(rows.clone(), "食堂财务与资产管理不规范");
-        assert_eq!(s.iter().filter(|c| c.suggested).map(|c| c.leader.person_id.get()).collect::<Vec<_>>(), vec![2]);
+        let s = suggest(rows.clone(), "学校国有资产登记不全");
+        assert_eq!(s.iter().filter(|c| c.suggested).map(|c| c.leader.person_id.get()).collect::<Vec<_>>(), vec![2], "资产 is a line of 财务与资产");
         let s = suggest(rows.clone(), "财务报销");
-        assert_eq!(s.iter().filter(|c| c.suggested).map(|c| c.leader.person_id.get()).collect::<Vec<_>>(), vec![3]);
+        assert_eq!(s.iter().filter(|c| c.suggested).map(|c| c.leader.person_id.get()).collect::<Vec<_>>(), vec![2, 3], "both name 财务");
         let s = suggest(rows.clone(), "公车私用");
         assert_eq!(s.iter().filter(|c| c.suggested).map(|c| c.leader.person_id.get()).collect::<Vec<_>>(), vec![1], "nobody's area: the 书记");
         assert!(suggest(rows, "").iter().all(|c| !c.suggested));
@@ -793,5 +809,31 @@ mod tests {
         assert_eq!(party_org("某某县教育局"), "中共某某县教育局党组");
         assert_eq!(party_org("中共某某镇委员会"), "中共某某镇委员会");
         assert_eq!(written_date("2026-03-09"), "2026年3月9日");
+        n.subject = "落实党风廉政建设主体责任不到位".into();
+        assert_eq!(title_lines(&n), "关于落实党风廉政建设主体责任不到位的\n整改建议书", "a long title breaks before the kind");
+    }
+
+    #[test]
+    fn the_document_carries_the_number_the_deadline_and_numbered_items() {
+        let n = Notice {
+            kind: "cc".into(),
+            doc_number: "某纪抄〔2026〕3号".into(),
+            issuer_name: "中共某某县纪律检查委员会".into(),
+            org_name: "某某县教育局".into(),
+            addressee_name: "刘志强".into(),
+            subject: "食堂管理不规范".into(),
+            problem: "采购未询价。\n账实不符。".into(),
+            request: "立即整改。".into(),
+            issued_on: "2026-11-30".into(),
+            due_on: "2026-12-14".into(),
+            ..Notice::default()
+        };
+        let d = official(&n);
+        assert_eq!(d.issuer, "中共某某县纪律检查委员会抄告单", "the mark names the kind, not 文件");
+        assert_eq!(d.addressee.as_deref(), Some("刘志强同志"));
+        assert_eq!(d.date, (2026, 11, 30));
+        assert!(d.body.contains(&Block::Paragraph("2.账实不符。".into())), "several problems are numbered");
+        assert!(d.body.iter().any(|b| matches!(b, Block::Paragraph(p) if p.contains("2026年12月14日前"))));
+        assert!(to_docx(&d).is_ok());
     }
 }

@@ -182,7 +182,7 @@ pub async fn answer(State(st): State<AppState>, p: Principal, Path(id): Path<Str
         return show_with(&st, &p, id, form, ReturnForm::default(), errors).await;
     }
     match uc::answer(&st, &p, id, &form, file).await {
-        Ok(_) => Ok(flash::redirect(&st, &format!("/conduct/notices/{id}"), Flash::Replied)),
+        Ok(_) => Ok(flash::redirect(&st, &format!("/conduct/notices/{id}"), Flash::Answered)),
         Err(AppError::Invalid { fields, .. }) => show_with(&st, &p, id, form, ReturnForm::default(), fields).await,
         Err(e) => Err(e),
     }
@@ -191,7 +191,7 @@ pub async fn answer(State(st): State<AppState>, p: Principal, Path(id): Path<Str
 pub async fn close(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(f): PageForm<CloseForm>) -> AppResult<Response> {
     let id: NoticeId = parse_id(&id)?;
     match uc::close(&st, &p, id, &f).await {
-        Ok(_) => Ok(flash::redirect(&st, &format!("/conduct/notices/{id}"), Flash::Concluded)),
+        Ok(_) => Ok(flash::redirect(&st, &format!("/conduct/notices/{id}"), Flash::Closed)),
         Err(AppError::Invalid { fields, .. }) => show_with(&st, &p, id, AnswerForm::default(), ReturnForm::default(), fields).await,
         Err(e) => Err(e),
     }
