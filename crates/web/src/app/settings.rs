@@ -355,6 +355,21 @@ pub fn conduct_entry_days(st: &AppState) -> i64 {
     int(st, "conduct_entry_days", CONDUCT_ENTRY_DAYS)
 }
 
+/// 抄告单、整改建议书: the answer's limit unless the notice says otherwise (工作日).
+pub const NOTICE_DAYS: i64 = 10;
+const NOTICE_PREFIX_CC: &str = "某纪抄";
+const NOTICE_PREFIX_ADVICE: &str = "某纪建";
+
+pub fn notice_days(st: &AppState) -> i64 {
+    int(st, "notice_days", NOTICE_DAYS).clamp(1, 60)
+}
+
+/// The 文号 prefix of a kind of notice (cc: 抄告单, advice: 整改建议书).
+pub fn notice_prefix(st: &AppState, kind: &str) -> String {
+    let (key, default) = if kind == "advice" { ("notice_prefix_advice", NOTICE_PREFIX_ADVICE) } else { ("notice_prefix_cc", NOTICE_PREFIX_CC) };
+    st.settings.get(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty() && !v.contains('\n')).unwrap_or_else(|| default.to_string())
+}
+
 pub fn letter_threshold(st: &AppState) -> f64 {
     st.settings.get("letter_threshold").and_then(|v| v.parse().ok()).unwrap_or(st.policy.letter_threshold)
 }
@@ -403,19 +418,4 @@ mod tests {
         assert!(check(&l, "一二三四五").is_err());
         assert!(check(&l, "a\nb\nc\nd").is_err());
     }
-}
-
-/// 抄告单、整改建议书: the answer's limit unless the notice says otherwise (工作日).
-pub const NOTICE_DAYS: i64 = 10;
-const NOTICE_PREFIX_CC: &str = "某纪抄";
-const NOTICE_PREFIX_ADVICE: &str = "某纪建";
-
-pub fn notice_days(st: &AppState) -> i64 {
-    int(st, "notice_days", NOTICE_DAYS).clamp(1, 60)
-}
-
-/// The 文号 prefix of a kind of notice (cc: 抄告单, advice: 整改建议书).
-pub fn notice_prefix(st: &AppState, kind: &str) -> String {
-    let (key, default) = if kind == "advice" { ("notice_prefix_advice", NOTICE_PREFIX_ADVICE) } else { ("notice_prefix_cc", NOTICE_PREFIX_CC) };
-    st.settings.get(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty() && !v.contains('\n')).unwrap_or_else(|| default.to_string())
 }

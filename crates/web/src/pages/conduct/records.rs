@@ -47,6 +47,8 @@ fn with_status(mut r: Response, failed: bool) -> Response {
 struct OverviewPage {
     l: Layout,
     c: Counts,
+    /// 抄告单、整改建议书 of the year: (total, pending, overdue, answered, closed), for who reads them
+    notices: Option<(i64, i64, i64, i64, i64)>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -57,7 +59,8 @@ pub struct YearQuery {
 
 pub async fn overview(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Response> {
     let c = uc::counts(&st, &p, &q.year).await?;
-    render(&OverviewPage { l: Layout::new(&st, &p, "履责概览", "/conduct"), c })
+    let notices = crate::app::conduct::notices::counts(&st, &p, c.year).await?;
+    render(&OverviewPage { l: Layout::new(&st, &p, "履责概览", "/conduct"), c, notices })
 }
 
 // ---------------------------------------------------------------------------------- list
