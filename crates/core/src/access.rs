@@ -29,6 +29,15 @@ pub enum Record {
     /// leader's failings in his 分管 area, so the other 班子成员, the 党务 staff and the 检查组
     /// do not read it, whatever their scope (as with `Inquiry`).
     Notice,
+    /// 廉政档案 (a person's integrity file: posts, talks, 函询, exams, 婚丧喜庆, 个人有关事项,
+    /// 处分 and 问责 in one place): the 纪委 over the person and the 书记 of his unit read every
+    /// file in their scope; everybody else reads his own file only, never a colleague's. Every
+    /// opening is in the audit log (personal data).
+    Archive,
+    /// 婚丧喜庆事宜报告: the 纪委 (who reviews them), the unit's 党务 staff (who file them for
+    /// people and keep the unit's register, read at inspections, seed 001) and the 书记 read every
+    /// report in scope; the others their own.
+    FamilyEvent,
 }
 
 /// How much of a kind of record a role sees within its scope.
@@ -57,6 +66,10 @@ pub fn sees(role: Role, record: Record) -> Sees {
         (K::DutyRecord, R::Cadre) => Sees::Own,
         (K::Notice, R::DisciplineStaff | R::Secretary) => Sees::All,
         (K::Notice, R::PartyStaff | R::TeamMember | R::Inspector | R::Cadre) => Sees::Own,
+        (K::Archive, R::DisciplineStaff | R::Secretary) => Sees::All,
+        (K::Archive, R::PartyStaff | R::TeamMember | R::Inspector | R::Cadre) => Sees::Own,
+        (K::FamilyEvent, R::DisciplineStaff | R::PartyStaff | R::Secretary) => Sees::All,
+        (K::FamilyEvent, R::TeamMember | R::Inspector | R::Cadre) => Sees::Own,
         _ => Sees::Nothing,
     }
 }

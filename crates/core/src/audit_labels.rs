@@ -129,6 +129,14 @@ pub const CONDUCT: &[(&str, &str)] = &[
     ("notice.close", "办结抄告单或整改建议书"),
     ("notice.return", "退回反馈要求重新反馈"),
     ("notice.document", "下载抄告单或整改建议书"),
+    // 廉政档案：婚丧喜庆、个人有关事项、处分与问责
+    ("integrity_file.read", "查阅廉政档案"),
+    ("family_event.create", "报告操办婚丧喜庆事宜"),
+    ("family_event.read", "查阅婚丧喜庆事宜报告"),
+    ("family_event.after", "报告婚丧喜庆事宜办理情况"),
+    ("family_event.review", "审阅婚丧喜庆事宜报告"),
+    ("personal_matter.create", "报告个人有关事项"),
+    ("sanction.create", "登记处分或组织处理"),
     // (end)
 ];
 
@@ -166,6 +174,10 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("talk", "廉政约谈"),
     ("duty_record", "履责纪实"),
     ("notice", "抄告单、整改建议书"),
+    ("integrity_file", "廉政档案"),
+    ("family_event", "婚丧喜庆事宜报告"),
+    ("personal_matter", "个人有关事项"),
+    ("sanction", "处分与问责"),
 ];
 
 /// Every action code with its label, area by area.

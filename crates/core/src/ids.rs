@@ -112,6 +112,12 @@ ids! {
     AttemptId;
     /// 抄告单、整改建议书 (`notices`).
     NoticeId;
+    /// 婚丧喜庆事宜报告 (`family_events`).
+    FamilyEventId;
+    /// 个人有关事项报告 (`personal_matters`).
+    PersonalMatterId;
+    /// 处分、组织处理 (`sanctions`).
+    SanctionId;
 }
 
 #[cfg(test)]

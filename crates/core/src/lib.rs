@@ -61,4 +61,5 @@ pub mod ids;
 pub mod names;
 pub mod org;
 pub mod password;
+pub mod sanction;
 pub mod totp;

@@ -30,6 +30,8 @@ pub enum Kind {
     Switch,
     /// A dictionary: one entry a line.
     Lines { max_items: usize, max_chars: usize },
+    /// 处分/组织处理影响期: one "党纪处分·警告=12" line per kind (`lianzheng_core::sanction`).
+    Periods,
 }
 
 /// One setting as people see it.
@@ -95,6 +97,46 @@ pub fn defs(st: &AppState) -> Vec<Def> {
             help: "每季度结束后此天数内可录入该季度的履责纪实，逾期录入或修改须填写补录原因并标为补录",
             kind: Kind::Int { min: 0, max: 90, unit: "天" },
             default: CONDUCT_ENTRY_DAYS.to_string(),
+        },
+        Def {
+            key: "family_event_days_ahead".into(),
+            group: GENERAL,
+            label: "婚丧喜庆事宜提前报告天数".into(),
+            help: "操办婚嫁、乔迁、升学等事宜须至少提前此天数（自然日）报告，不足的标为未按时报告或事后补报（丧事除外）",
+            kind: Kind::Int { min: 0, max: 60, unit: "天" },
+            default: crate::app::conduct::family_events::DAYS_AHEAD.to_string(),
+        },
+        Def {
+            key: "family_event_funeral_days".into(),
+            group: GENERAL,
+            label: "丧事事后报告天数".into(),
+            help: "丧事可在办理后报告，超过此天数（自然日）报告的标为逾期报告",
+            kind: Kind::Int { min: 0, max: 60, unit: "天" },
+            default: crate::app::conduct::family_events::FUNERAL_DAYS.to_string(),
+        },
+        Def {
+            key: "family_event_max_tables".into(),
+            group: CHECKS,
+            label: "婚丧喜庆事宜宴请桌数上限".into(),
+            help: "报告的计划桌数（事后报告的为实际桌数）超过此数的，标为超出规模",
+            kind: Kind::Int { min: 1, max: 500, unit: "桌" },
+            default: crate::app::conduct::family_events::MAX_TABLES.to_string(),
+        },
+        Def {
+            key: "family_event_max_guests".into(),
+            group: CHECKS,
+            label: "婚丧喜庆事宜宴请人数上限".into(),
+            help: "报告的计划人数（事后报告的为实际人数）超过此数的，标为超出规模",
+            kind: Kind::Int { min: 1, max: 5000, unit: "人" },
+            default: crate::app::conduct::family_events::MAX_GUESTS.to_string(),
+        },
+        Def {
+            key: "sanction_periods".into(),
+            group: CHECKS,
+            label: "处分与组织处理影响期".into(),
+            help: "每行“种类=月数”，如“党纪处分·警告=12”；0 为无影响期，“不限”为长期。廉政档案、追责、信访及廉洁意见回复共用",
+            kind: Kind::Periods,
+            default: lianzheng_core::sanction::Periods::default_text(),
         },
         Def {
             key: "letter_threshold".into(),
@@ -203,6 +245,7 @@ fn check(d: &Def, raw: &str) -> Result<String, String> {
             }
             Ok(items.join("\n"))
         }
+        Kind::Periods => lianzheng_core::sanction::Periods::parse(v).map(|p| p.to_text()),
     }
 }
 
@@ -245,7 +288,7 @@ fn view(st: &AppState, d: &Def) -> View {
         Kind::Ratio { min, max } => ("ratio", "", Some(min), Some(max)),
         Kind::MonthDay => ("month_day", "", None, None),
         Kind::Switch => ("switch", "", None, None),
-        Kind::Lines { .. } => ("lines", "", None, None),
+        Kind::Lines { .. } | Kind::Periods => ("lines", "", None, None),
     };
     View { key: d.key.clone(), group: d.group, label: d.label.clone(), help: d.help, kind, unit, min, max, default: d.default.clone(), value: current(st, d), changed: st.settings.get(&d.key).is_some() }
 }
@@ -376,6 +419,17 @@ pub fn letter_threshold(st: &AppState) -> f64 {
 
 pub fn metrics_enabled(st: &AppState) -> bool {
     st.settings.get("metrics_enabled").map_or(st.policy.metrics_enabled, |v| v == "on")
+}
+
+/// 婚丧喜庆事宜: (days ahead a report is due, days after a funeral, max tables, max guests).
+pub fn family_event_limits(st: &AppState) -> (i64, i64, i64, i64) {
+    use crate::app::conduct::family_events as f;
+    (int(st, "family_event_days_ahead", f::DAYS_AHEAD), int(st, "family_event_funeral_days", f::FUNERAL_DAYS), int(st, "family_event_max_tables", f::MAX_TABLES), int(st, "family_event_max_guests", f::MAX_GUESTS))
+}
+
+/// 处分与组织处理影响期 in force (the defaults when none was saved or it no longer reads).
+pub fn sanction_periods(st: &AppState) -> lianzheng_core::sanction::Periods {
+    st.settings.get("sanction_periods").and_then(|v| lianzheng_core::sanction::Periods::parse(&v).ok()).unwrap_or_default()
 }
 
 /// 清单事项类别, for the forms' suggestions.

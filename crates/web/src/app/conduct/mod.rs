@@ -2,11 +2,15 @@
 //! parts of DOMAIN.md "履责", one file per part. Higher levels read a unit's records and never
 //! edit them (keeps them genuine); every figure later reports quote is counted from here.
 
+pub mod archive;
 pub mod education;
 pub mod exams;
+pub mod family_events;
 pub mod inquiries;
+pub mod matters;
 pub mod notices;
 pub mod records;
+pub mod sanctions;
 pub mod talk_flags;
 pub mod talks;
 pub mod todo;
@@ -30,6 +34,8 @@ pub enum Part {
     Exams,
     /// 抄告单 (/conduct/notices): 抄告单 and 整改建议书, need-to-know, see `notices`
     Notices,
+    /// 廉政档案 (/conduct/archive): need-to-know, see `archive`
+    Archive,
 }
 
 /// Whether a person may open a part of 履责, and over which scope: the one rule the use cases
@@ -53,6 +59,10 @@ pub fn open(p: &crate::auth::Principal, part: Part) -> crate::error::AppResult<l
         Part::Notices => {
             let scope = p.require(P::ViewConduct)?;
             if notices::may_open(p) { Ok(scope) } else { Err(crate::error::AppError::Forbidden) }
+        }
+        Part::Archive => {
+            let scope = p.require(P::ViewConduct)?;
+            if archive::may_open(p) { Ok(scope) } else { Err(crate::error::AppError::Forbidden) }
         }
     }
 }
