@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod demo_archive;
 pub mod demo_exams;
 pub mod demo_inquiries;
 pub mod demo_letters;
@@ -124,6 +125,7 @@ pub async fn load_demo_duty(st: &AppState) -> anyhow::Result<()> {
     demo_records::load(st).await?;
     demo_exams::load(st).await?;
     demo_notices::load(st).await?;
+    demo_archive::load(st).await?;
     Ok(())
 }
 

@@ -7,7 +7,14 @@ use crate::app::conduct::{Part, open};
 pub static MODULE: Module = Module {
     name: "conduct",
     label: "履责",
-    api_ops: &[crate::api::conduct::records::OPS, crate::api::conduct::talks::OPS, crate::api::conduct::inquiries::OPS, crate::api::conduct::exams::OPS, crate::api::conduct::notices::OPS],
+    api_ops: &[
+        crate::api::conduct::records::OPS,
+        crate::api::conduct::talks::OPS,
+        crate::api::conduct::inquiries::OPS,
+        crate::api::conduct::exams::OPS,
+        crate::api::conduct::notices::OPS,
+        crate::api::conduct::archive::OPS,
+    ],
     pages: crate::pages::conduct::routes,
     page_actions: &[
         post("/conduct/records", Need::Perm(Permission::RecordConduct), api("POST /conduct/records")),
@@ -36,6 +43,12 @@ pub static MODULE: Module = Module {
         post("/conduct/notices/{id}/reports", Need::Perm(Permission::ViewConduct), api("POST /conduct/notices/{id}/answer")),
         post("/conduct/notices/{id}/close", Need::Perm(Permission::IssueNotices), api("POST /conduct/notices/{id}/close")),
         post("/conduct/notices/{id}/return", Need::Perm(Permission::IssueNotices), api("POST /conduct/notices/{id}/return")),
+        // 廉政档案: the person files his own reports; the use cases decide for whom else
+        post("/conduct/archive/family-events", Need::Perm(Permission::ViewConduct), api("POST /conduct/archive/family-events")),
+        post("/conduct/archive/family-events/{id}/after", Need::Perm(Permission::ViewConduct), api("POST /conduct/archive/family-events/{id}/after")),
+        post("/conduct/archive/family-events/{id}/review", Need::Perm(Permission::HandleInquiries), api("POST /conduct/archive/family-events/{id}/review")),
+        post("/conduct/archive/matters", Need::Perm(Permission::ViewConduct), api("POST /conduct/archive/matters")),
+        post("/conduct/archive/sanctions", Need::Perm(Permission::HandleInquiries), api("POST /conduct/archive/sanctions")),
     ],
     permissions: &[Permission::ViewConduct, Permission::RecordConduct, Permission::HandleInquiries, Permission::ManageExams, Permission::IssueNotices],
     audit_labels: lianzheng_core::audit_labels::CONDUCT,
@@ -49,6 +62,8 @@ pub static MODULE: Module = Module {
         Tab { href: "/conduct/exams", label: "廉政考试", may_open: |p| open(p, Part::Exams).is_ok() },
         Tab { href: "/conduct/exams/mine", label: "我的考试", may_open: |p| p.user.person_id.is_some() },
         Tab { href: "/conduct/notices", label: "抄告单", may_open: |p| open(p, Part::Notices).is_ok() },
+        Tab { href: "/conduct/archive", label: "廉政档案", may_open: |p| open(p, Part::Archive).is_ok() },
+        Tab { href: "/conduct/archive/mine", label: "我的廉政档案", may_open: |p| p.user.person_id.is_some() && open(p, Part::Archive).is_ok() },
     ],
     tables: &[
         crate::app::conduct::records::TABLES,
@@ -57,6 +72,7 @@ pub static MODULE: Module = Module {
         crate::app::conduct::education::TABLES,
         crate::app::conduct::exams::TABLES,
         crate::app::conduct::notices::TABLES,
+        crate::app::conduct::archive::TABLES,
     ],
     jobs: &[],
     todos: Some(crate::app::conduct::todo::todos),

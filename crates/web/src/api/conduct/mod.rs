@@ -1,4 +1,5 @@
 //! JSON API of 履责, one module per part.
+pub mod archive;
 pub mod exams;
 pub mod inquiries;
 pub mod notices;

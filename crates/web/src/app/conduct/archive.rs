@@ -28,6 +28,7 @@ use lianzheng_core::duty::format_date;
 use lianzheng_core::ids::{OrgId, PersonId};
 use lianzheng_core::org::{Permission, PostKind, Rank};
 use lianzheng_core::sanction::{Influence, Periods};
+pub use lianzheng_store::conduct::archive::TABLES;
 use lianzheng_store::conduct::archive::{self as store, Head};
 use lianzheng_store::people::Post;
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,6 @@
 //! 履责 pages, one module per part.
 
+pub mod archive;
 pub mod education;
 pub mod exams;
 pub mod inquiries;
@@ -12,5 +13,5 @@ use axum::Router;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(records::routes()).merge(talks::routes()).merge(inquiries::routes()).merge(education::routes()).merge(exams::routes()).merge(notices::routes())
+    Router::new().merge(records::routes()).merge(talks::routes()).merge(inquiries::routes()).merge(education::routes()).merge(exams::routes()).merge(notices::routes()).merge(archive::routes())
 }
