@@ -14,6 +14,7 @@ mod backup;
 mod bad_input;
 mod caches;
 mod calendar;
+mod conduct_archive;
 mod conduct_exams;
 mod conduct_inquiries;
 mod conduct_notices;
