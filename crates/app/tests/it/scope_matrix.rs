@@ -149,6 +149,14 @@ const API_RULES: &[Rule] = &[
     rule("get", "/conduct/notices/{id}/document.docx", SeesAll(P::ViewConduct, Record::Notice), None),
     rule("post", "/conduct/notices/{id}/answer", Perm(P::ViewConduct), None),
     rule("write", "/conduct/notices*", Perm(P::IssueNotices), None),
+    // 廉政档案: a file for the 纪委 and the 书记 (and the person himself); reports filed by the
+    // person or his unit's 党务 staff; 处分 registered by the 纪委
+    rule("get", "/conduct/archive/family-events/{id}", SeesAll(P::ViewConduct, Record::FamilyEvent), None),
+    rule("post", "/conduct/archive/family-events/{id}/review", Perm(P::HandleInquiries), None),
+    rule("post", "/conduct/archive/sanctions", Perm(P::HandleInquiries), None),
+    rule("write", "/conduct/archive/*", Perm(P::ViewConduct), None),
+    rule("get", "/conduct/archive/family-events", Perm(P::ViewConduct), None),
+    rule("get", "/conduct/archive/{id}", SeesAll(P::ViewConduct, Record::Archive), None),
     rule("get", "/conduct/*", Perm(P::ViewConduct), None),
 ];
 
@@ -244,6 +252,15 @@ const PAGES: &[Rule] = &[
     rule("get", "/conduct/notices/{id}", SeesAll(P::ViewConduct, Record::Notice), None),
     rule("get", "/conduct/notices/{id}/document.docx", SeesAll(P::ViewConduct, Record::Notice), None),
     rule("get", "/conduct/notices/{id}/files/{file}", SeesAll(P::ViewConduct, Record::Notice), None),
+    rule("get", "/conduct/archive", Perm(P::ViewConduct), None),
+    rule("get", "/conduct/archive/mine", Perm(P::ViewConduct), None),
+    rule("get", "/conduct/archive/family-events", Perm(P::ViewConduct), None),
+    rule("get", "/conduct/archive/family-events/new", Perm(P::ViewConduct), None),
+    rule("get", "/conduct/archive/family-events/{id}", SeesAll(P::ViewConduct, Record::FamilyEvent), None),
+    rule("get", "/conduct/archive/matters/new", Perm(P::ViewConduct), None),
+    rule("get", "/conduct/archive/sanctions/new", Perm(P::HandleInquiries), None),
+    rule("get", "/conduct/archive/{id}", SeesAll(P::ViewConduct, Record::Archive), None),
+    rule("get", "/conduct/archive/{id}/print", SeesAll(P::ViewConduct, Record::Archive), None),
 ];
 
 /// Failures that others are fixing right now (issue 基座加固): (role or "*", method, path
@@ -305,6 +322,8 @@ enum Kind {
     NoticeFile,
     /// A current 班子成员 of a unit (inside: of 教育局 itself), without an account: an addressee.
     Leader,
+    /// 婚丧喜庆事宜报告 about a person without an account (placed by the person's unit).
+    FamilyEvent,
 }
 
 /// Path prefix (up to the first placeholder) and number of placeholders → the kind of object.
@@ -342,6 +361,8 @@ const PREFIXES: &[(&str, usize, Kind)] = &[
     ("/conduct/exams/banks", 1, Kind::Org),
     ("/conduct/notices", 1, Kind::Notice),
     ("/conduct/notices", 2, Kind::NoticeFile),
+    ("/conduct/archive", 1, Kind::Person),
+    ("/conduct/archive/family-events", 1, Kind::FamilyEvent),
 ];
 
 /// A 履责纪实 the 一般干部 gb_jyj (who reads only the records he took part in) took part in.
@@ -473,6 +494,10 @@ fn sql(kind: Kind) -> (&'static str, &'static str) {
             "SELECT p.id, o.path FROM posts po JOIN people p ON p.id = po.person_id JOIN orgs o ON o.id = po.org_id WHERE o.path = '{in}' AND po.kind = 'team_member' AND p.id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY p.id",
             "SELECT p.id, o.path FROM posts po JOIN people p ON p.id = po.person_id JOIN orgs o ON o.id = po.org_id WHERE o.path NOT LIKE '{in}%' AND po.kind = 'team_member' AND p.id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY CASE WHEN o.path LIKE '{out}%' THEN 0 ELSE 1 END, p.id",
         ),
+        Kind::FamilyEvent => (
+            "SELECT f.id, f.person_org_path FROM family_events f WHERE f.person_org_path LIKE '{in}%' AND f.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY f.id",
+            "SELECT f.id, f.person_org_path FROM family_events f WHERE f.person_org_path NOT LIKE '{in}%' AND f.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY CASE WHEN f.person_org_path LIKE '{out}%' THEN 0 ELSE 1 END, f.id",
+        ),
         Kind::Report => (
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path LIKE '{in}%' ORDER BY r.id",
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path NOT LIKE '{in}%' AND NOT {seen_task} ORDER BY r.id",
@@ -601,6 +626,18 @@ const BODIES: &[BodyRule] = &[
         path: "/conduct/notices",
         base: r#"{"kind":"cc","subject":"矩阵测试","problem":"矩阵测试问题","request":"矩阵测试要求","org_id":"$in_org","addressee_id":"$in_secretary","source_kind":"inquiry"}"#,
         fields: &[("source_id", IdKind::One(Kind::Inquiry))],
+    },
+    BodyRule {
+        method: "post",
+        path: "/conduct/archive/family-events",
+        base: r#"{"kind":"school","event_date":"$first_day","tables":1,"guests":10,"venue":"矩阵测试","cost":100}"#,
+        fields: &[("person_id", IdKind::One(Kind::Person))],
+    },
+    BodyRule {
+        method: "post",
+        path: "/conduct/archive/sanctions",
+        base: r#"{"category":"organizational","kind":"notice","decided_on":"$first_day","body":"矩阵测试","matter":"矩阵测试"}"#,
+        fields: &[("person_id", IdKind::One(Kind::Person))],
     },
     // system data of the admin roles (system-wide): incomplete bodies, so nothing moves
     BodyRule { method: "post", path: "/orgs", base: r#"{}"#, fields: &[("parent_id", IdKind::One(Kind::Org))] },
@@ -1216,6 +1253,9 @@ const OWNER_RULES: &[(&str, &str)] = &[
     ("/conduct/notices/{id}/reports", "only the addressee answers a notice (the inside one's has no account)"),
     ("/conduct/notices/{id}/close", "only an answered notice is closed (the inside one waits for its answer)"),
     ("/conduct/notices/{id}/return", "only an answered notice is returned (the inside one waits for its answer)"),
+    ("/conduct/archive/family-events", "a person files his own report; only the unit's 党务 staff and the 纪委 file for others"),
+    ("/conduct/archive/family-events/{id}/after", "only the person himself or the unit's 党务 staff/纪委 report what happened, once, on or after the day"),
+    ("/conduct/archive/matters", "only the person himself files his 个人有关事项"),
 ];
 
 /// A refused page form action: forbidden, not found, or the form shown again with the reason.

@@ -102,10 +102,12 @@ pub async fn print(State(st): State<AppState>, p: Principal, Path(id): Path<Stri
     file_page(&st, &p, parse_id(&id)?, true).await
 }
 
-/// 我的廉政档案: the signed-in person's own file.
+/// 我的廉政档案: the signed-in person's own file (an account without a person gets the list).
 pub async fn mine(State(st): State<AppState>, p: Principal) -> AppResult<Response> {
-    let me = p.user.person_id.ok_or_else(|| AppError::Refused("您的账号未关联人员，没有本人的廉政档案".into()))?;
-    file_page(&st, &p, me, false).await
+    match p.user.person_id {
+        Some(me) => file_page(&st, &p, me, false).await,
+        None => index(State(st), p, Q(ListQuery::default())).await,
+    }
 }
 
 // ----------------------------------------------------------------------- 婚丧喜庆
@@ -156,6 +158,7 @@ async fn family_form(st: &AppState, p: &Principal, form: fe::NewForm, errors: Fi
 }
 
 pub async fn family_new(State(st): State<AppState>, p: Principal, Q(q): Q<NewQuery>) -> AppResult<Response> {
+    p.require(lianzheng_core::org::Permission::ViewConduct)?;
     let _ = q.q;
     family_form(&st, &p, fe::NewForm { person_id: q.person, ..Default::default() }, FieldErrors::new()).await
 }
