@@ -48,6 +48,9 @@ const EVENTS: &[Event] = &[
     Event { who: ("XW-D03", 2), kind: "school", event_in: 20, filed_in: -5, tables: 6, guests: 60, venue: "家中", cost: 6000, after: None },
 ];
 
+/// (unit code and n-th person, category, kind, days ago, deciding body, 文号, matter)
+type DemoSanction = ((&'static str, i64), &'static str, &'static str, i64, &'static str, &'static str, &'static str);
+
 pub async fn load(st: &AppState) -> anyhow::Result<()> {
     let db = &st.db;
     let actor = Actor::system("演示数据");
@@ -92,7 +95,7 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
         let nm = NewMatter { person_id, person_org_path: path, year, kind: (*kind).into(), happened_on: Some(on.clone()), content: (*content).into(), filed_on: on, created_by: None };
         store::matter_create(&mut tx, &actor, &nm).await?;
     }
-    let sanctions: &[((&str, i64), &str, &str, i64, &str, &str, &str)] = &[
+    let sanctions: &[DemoSanction] = &[
         (("XW-D08", 5), "party", "warning", -100, "县纪委", "X纪发〔2026〕8号", "违规收受管理服务对象所送购物卡，价值 3000 元。"),
         (("XW-D03", 3), "government", "demerit", -500, "县监委", "X监发〔2025〕3号", "履行职责不力，所属单位违规发放津补贴。"),
     ];

@@ -94,7 +94,9 @@ both!(each_family_event_flag_appears_exactly_when_a_limit_is_exceeded, |app: Tes
     let (s, v) = app.send_json(Method::POST, &dw, "/api/v1/conduct/archive/family-events", report(who, json!({"event_date": day(-1), "kind": "funeral"}))).await;
     assert_eq!(s, 201);
     let id2 = v["event"]["id"].as_i64().unwrap();
-    let (_, v) = app.send_json(Method::POST, &dw, &format!("/api/v1/conduct/archive/family-events/{id2}/after"), json!({"version": 1, "tables": 10, "guests": 100, "gifts": "clients", "gifts_note": "已当场退还", "cost": 20000})).await;
+    let (_, v) = app
+        .send_json(Method::POST, &dw, &format!("/api/v1/conduct/archive/family-events/{id2}/after"), json!({"version": 1, "tables": 10, "guests": 100, "gifts": "clients", "gifts_note": "已当场退还", "cost": 20000}))
+        .await;
     assert_eq!(v["flags"], json!(["收受管理服务对象礼金"]), "{v}");
     // a future event's after-report waits for its day
     let (_, v) = app.send_json(Method::POST, &dw, "/api/v1/conduct/archive/family-events", report(who, json!({}))).await;
@@ -125,7 +127,12 @@ both!(a_punishment_blocks_until_the_last_day_of_its_influence_period, |app: Test
     let ended_yesterday = format_date(add_months(today, -12));
     for (who, on) in [(active, &last_day_today), (expired, &ended_yesterday)] {
         let (s, v) = app
-            .send_json(Method::POST, &jw, "/api/v1/conduct/archive/sanctions", json!({"person_id": who, "category": "party", "kind": "警告", "decided_on": on, "body": "县纪委", "doc_no": "X纪发〔2025〕1号", "matter": "违规收受礼金"}))
+            .send_json(
+                Method::POST,
+                &jw,
+                "/api/v1/conduct/archive/sanctions",
+                json!({"person_id": who, "category": "party", "kind": "警告", "decided_on": on, "body": "县纪委", "doc_no": "X纪发〔2025〕1号", "matter": "违规收受礼金"}),
+            )
             .await;
         assert_eq!(s, 201, "{v}");
         assert_eq!(v["sanction"]["source"], "手工登记");
@@ -142,9 +149,23 @@ both!(a_punishment_blocks_until_the_last_day_of_its_influence_period, |app: Test
     assert_eq!(f["file"]["summary"]["punishments"], 0);
 
     // 组织处理·诫勉 (6 months) lands in 问责; 留党察看 runs for its 察看期
-    let (s, v) = app.send_json(Method::POST, &jw, "/api/v1/conduct/archive/sanctions", json!({"person_id": expired, "category": "organizational", "kind": "admonition", "decided_on": day(-30), "body": "县委组织部", "matter": "年度考核排名靠后"})).await;
+    let (s, v) = app
+        .send_json(
+            Method::POST,
+            &jw,
+            "/api/v1/conduct/archive/sanctions",
+            json!({"person_id": expired, "category": "organizational", "kind": "admonition", "decided_on": day(-30), "body": "县委组织部", "matter": "年度考核排名靠后"}),
+        )
+        .await;
     assert_eq!(s, 201, "{v}");
-    let (s, v) = app.send_json(Method::POST, &jw, "/api/v1/conduct/archive/sanctions", json!({"person_id": expired, "category": "party", "kind": "probation", "probation_years": 1, "decided_on": day(-400), "body": "县纪委", "matter": "违规经商"})).await;
+    let (s, v) = app
+        .send_json(
+            Method::POST,
+            &jw,
+            "/api/v1/conduct/archive/sanctions",
+            json!({"person_id": expired, "category": "party", "kind": "probation", "probation_years": 1, "decided_on": day(-400), "body": "县纪委", "matter": "违规经商"}),
+        )
+        .await;
     assert_eq!(s, 201, "{v}");
     let (_, f) = app.get_json(&jw, &format!("/api/v1/conduct/archive/{expired}")).await;
     assert_eq!(section(&f, "accountability")[0]["bearing"]["kind"], "punishment", "{f}");
@@ -239,7 +260,9 @@ both!(the_file_gathers_every_section_with_its_sources, |app: TestApp| async move
     // a person of the demo: 函询 (concluded), 提醒谈话, an exam taken; the 纪委 adds a 处分
     let jw = app.token("jw_staff").await;
     let who = person(&app, "XW-D08", 0).await;
-    let (s, _) = app.send_json(Method::POST, &jw, "/api/v1/conduct/archive/sanctions", json!({"person_id": who, "category": "government", "kind": "记过", "decided_on": day(-10), "body": "县监委", "matter": "违规发放津补贴"})).await;
+    let (s, _) = app
+        .send_json(Method::POST, &jw, "/api/v1/conduct/archive/sanctions", json!({"person_id": who, "category": "government", "kind": "记过", "decided_on": day(-10), "body": "县监委", "matter": "违规发放津补贴"}))
+        .await;
     assert_eq!(s, 201);
     let (_, f) = app.get_json(&jw, &format!("/api/v1/conduct/archive/{who}")).await;
     assert!(section(&f, "inquiries").len() >= 2, "{f}");
@@ -305,7 +328,12 @@ both!(bad_archive_input_gets_chinese_errors_and_changes_nothing, |app: TestApp| 
         assert_eq!(s, 422, "{body}: {v}");
         assert!(v["fields"][field].as_str().is_some_and(|m| !m.is_ascii()), "{field}: {v}");
     }
-    for (body, field) in [(json!({"kind": "股票", "content": "x"}), "kind"), (json!({"kind": "property", "content": ""}), "content"), (json!({"kind": "property", "content": "x", "year": 1999}), "year"), (json!({"kind": "property", "content": "x", "happened_on": day(3)}), "happened_on")] {
+    for (body, field) in [
+        (json!({"kind": "股票", "content": "x"}), "kind"),
+        (json!({"kind": "property", "content": ""}), "content"),
+        (json!({"kind": "property", "content": "x", "year": 1999}), "year"),
+        (json!({"kind": "property", "content": "x", "happened_on": day(3)}), "happened_on"),
+    ] {
         let (s, v) = app.send_json(Method::POST, &gb, "/api/v1/conduct/archive/matters", body.clone()).await;
         assert_eq!(s, 422, "{body}: {v}");
         assert!(v["fields"][field].as_str().is_some_and(|m| !m.is_ascii()), "{field}: {v}");

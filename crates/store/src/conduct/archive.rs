@@ -283,7 +283,17 @@ pub async fn family_after(tx: &mut Tx, actor: &Actor, id: FamilyEventId, version
     audit::record(tx, actor, "family_event.after", "family_event", Some(id.to_string()), json!({"after": {"tables": a.tables_actual, "guests": a.guests_actual, "gifts": a.gifts, "after_on": a.after_on}})).await
 }
 
-pub async fn family_review(tx: &mut Tx, actor: &Actor, id: FamilyEventId, version: i64, review: &str, note: Option<&str>, on: &str, by: &str) -> Result<(), StoreError> {
+/// The 纪委's review of a report: read / explain, what is to be explained, the day and who.
+#[derive(Debug, Clone, Copy)]
+pub struct Review<'a> {
+    pub review: &'a str,
+    pub note: Option<&'a str>,
+    pub on: &'a str,
+    pub by: &'a str,
+}
+
+pub async fn family_review(tx: &mut Tx, actor: &Actor, id: FamilyEventId, version: i64, r: Review<'_>) -> Result<(), StoreError> {
+    let Review { review, note, on, by } = r;
     let n = tx
         .execute(
             q("UPDATE family_events SET review = $1, review_note = $2, reviewed_on = $3, reviewed_by = $4, updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7")

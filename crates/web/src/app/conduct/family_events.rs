@@ -305,6 +305,15 @@ async fn subject(st: &AppState, p: &Principal, e: &mut FieldErrors, raw: &str) -
     }
 }
 
+/// The person a clerk files for, as (id, "姓名（单位）"), when `raw` names one he files for
+/// (None for the caller himself, a blank, or anyone else).
+pub async fn filed_for(st: &AppState, p: &Principal, raw: &str) -> AppResult<Option<(PersonId, String)>> {
+    match raw.trim().parse::<PersonId>() {
+        Ok(id) if Some(id) != p.user.person_id => Ok(store::head(&st.db, id).await?.filter(|h| files_for(p, &h.org_path)).map(|h| (h.id, format!("{}（{}）", h.name, h.org_name)))),
+        _ => Ok(None),
+    }
+}
+
 /// Files a report before the event (or late: it is then flagged).
 pub async fn create(st: &AppState, p: &Principal, f: &NewForm) -> AppResult<FamilyEvent> {
     p.require(Permission::ViewConduct)?;
@@ -452,7 +461,7 @@ pub async fn review(st: &AppState, p: &Principal, id: FamilyEventId, f: &ReviewF
     let note = text(&mut e, "note", "需说明的问题", &f.note, NOTE_MAX, review == Some("explain"));
     let (Some(review), true) = (review, e.is_empty()) else { return Err(into_error(e)) };
     let mut tx = st.db.begin().await?;
-    store::family_review(&mut tx, &p.actor(), id, version, review, note.as_deref(), &today(), &p.user.display_name).await?;
+    store::family_review(&mut tx, &p.actor(), id, version, store::Review { review, note: note.as_deref(), on: &today(), by: &p.user.display_name }).await?;
     tx.commit().await?;
     Ok(store::family_get(&st.db, &view, id).await?)
 }

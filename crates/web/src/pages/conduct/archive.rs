@@ -148,10 +148,7 @@ struct FamilyFormPage {
 }
 
 async fn family_form(st: &AppState, p: &Principal, form: fe::NewForm, errors: FieldErrors) -> AppResult<Response> {
-    let chosen = match form.person_id.trim().parse::<PersonId>() {
-        Ok(id) if Some(id) != p.user.person_id => lianzheng_store::conduct::archive::head(&st.db, id).await?.filter(|h| fe::files_for(p, &h.org_path)).map(|h| (h.id, format!("{}（{}）", h.name, h.org_name))),
-        _ => None,
-    };
+    let chosen = fe::filed_for(st, p, &form.person_id).await?;
     let failed = !errors.is_empty();
     let l = Layout::new(st, p, "报告操办婚丧喜庆事宜", AT).crumb("/conduct/archive/family-events", "婚丧喜庆事宜报告");
     render_status(&FamilyFormPage { l, form, errors: Errs(errors), chosen, kinds: KINDS, limits: fe::limits(st) }, failed)
@@ -234,8 +231,7 @@ struct MatterPage {
 }
 
 fn matter_layout(st: &AppState, p: &Principal) -> Layout {
-    let l = Layout::new(st, p, "报告个人有关事项", AT).crumb("/conduct/archive/mine", "我的廉政档案");
-    l
+    Layout::new(st, p, "报告个人有关事项", AT).crumb("/conduct/archive/mine", "我的廉政档案")
 }
 
 pub async fn matter_new(State(st): State<AppState>, p: Principal) -> AppResult<Response> {
