@@ -63,7 +63,7 @@ pub static MODULE: Module = Module {
         Tab { href: "/conduct/exams/mine", label: "我的考试", may_open: |p| p.user.person_id.is_some() },
         Tab { href: "/conduct/notices", label: "抄告单", may_open: |p| open(p, Part::Notices).is_ok() },
         Tab { href: "/conduct/archive", label: "廉政档案", may_open: |p| open(p, Part::Archive).is_ok() },
-        Tab { href: "/conduct/archive/mine", label: "我的廉政档案", may_open: |p| p.user.person_id.is_some() && open(p, Part::Archive).is_ok() },
+        Tab { href: "/conduct/archive/mine", label: "我的廉政档案", may_open: crate::app::conduct::archive::may_open_own },
     ],
     tables: &[
         crate::app::conduct::records::TABLES,

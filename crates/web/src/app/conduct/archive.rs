@@ -246,9 +246,9 @@ pub fn reads_others(p: &Principal) -> bool {
     p.require(Permission::ViewConduct).is_ok() && sees_any(&p.roles(), Record::Archive) == Sees::All
 }
 
-/// The tab bar's rule: whoever reads other files, or has a person (his own file).
-pub fn may_open(p: &Principal) -> bool {
-    reads_others(p) || (p.user.person_id.is_some() && p.require(Permission::ViewConduct).is_ok())
+/// The tab "我的廉政档案": an account with a person who reads 履责.
+pub fn may_open_own(p: &Principal) -> bool {
+    p.user.person_id.is_some() && p.require(Permission::ViewConduct).is_ok()
 }
 
 /// The person's file as of today (need-to-know checked, the reading logged).

@@ -34,7 +34,8 @@ pub enum Part {
     Exams,
     /// 抄告单 (/conduct/notices): 抄告单 and 整改建议书, need-to-know, see `notices`
     Notices,
-    /// 廉政档案 (/conduct/archive): need-to-know, see `archive`
+    /// 廉政档案 (/conduct/archive): the files of others, for who reads them (`archive`); everybody
+    /// with a person reads his own at /conduct/archive/mine
     Archive,
 }
 
@@ -62,7 +63,7 @@ pub fn open(p: &crate::auth::Principal, part: Part) -> crate::error::AppResult<l
         }
         Part::Archive => {
             let scope = p.require(P::ViewConduct)?;
-            if archive::may_open(p) { Ok(scope) } else { Err(crate::error::AppError::Forbidden) }
+            if archive::reads_others(p) { Ok(scope) } else { Err(crate::error::AppError::Forbidden) }
         }
     }
 }
