@@ -12,7 +12,8 @@
 //!
 //! **Adding a section.** The sections are the providers in [`SECTIONS`], in the order the file
 //! shows them: one `fn(&Ctx) -> BoxFuture<AppResult<Section>>` per section, each reading its
-//! records by person (one or two indexed queries: the file is read among a million records).
+//! records by person (one or two indexed queries: the file is read among a million records;
+//! what several sections share — the posts, the 处分 — is read once into [`Ctx`]).
 //! A later module (追责, 信访, 述责述廉 …) adds its provider to the list — and, for a
 //! punishment, registers it in `sanctions` (`lianzheng_store::conduct::archive::
 //! sanction_create`, its own `source`) so the 处分/问责 sections and the one setting of
@@ -205,6 +206,8 @@ pub struct Ctx<'a> {
     pub on: Date,
     pub periods: Periods,
     pub limits: Limits,
+    /// The person's 处分 and 组织处理, read once for the 处分 and 问责 sections.
+    pub sanctions: Vec<store::Sanction>,
 }
 
 /// A section's provider.
@@ -261,7 +264,8 @@ pub async fn file_on(st: &AppState, p: &Principal, person_id: PersonId, on: Date
     let (head, reader) = check(st, p, person_id).await?;
     p.log_read(st, "integrity_file.read", "integrity_file", Some(person_id.to_string()), json!({"person_id": person_id, "as_of": format_date(on), "reader": reader})).await?;
     let posts = store::posts_of(&st.db, person_id).await?;
-    let ctx = Ctx { st, p, head, posts, on, periods: crate::app::settings::sanction_periods(st), limits: family_events::limits(st) };
+    let sanctions = store::sanctions_of(&st.db, person_id).await?;
+    let ctx = Ctx { st, p, head, posts, on, periods: crate::app::settings::sanction_periods(st), limits: family_events::limits(st), sanctions };
     let mut sections = Vec::with_capacity(SECTIONS.len());
     for provider in SECTIONS {
         sections.push(provider(&ctx).await?);
@@ -467,14 +471,13 @@ fn personal_matters<'a>(c: &'a Ctx<'a>) -> BoxFuture<'a, AppResult<Section>> {
     })
 }
 
-async fn sanction_entries(c: &Ctx<'_>, categories: &[&str]) -> AppResult<Vec<FileEntry>> {
-    Ok(store::sanctions_of(&c.st.db, c.head.id)
-        .await?
-        .into_iter()
+fn sanction_entries(c: &Ctx<'_>, categories: &[&str]) -> Vec<FileEntry> {
+    c.sanctions
+        .iter()
         .filter(|s| categories.contains(&s.category.as_str()))
         .map(|s| {
-            let form = sanctions::form_label(&s);
-            let bearing = influence_bearing(form.clone(), sanctions::influence(&s, &c.periods), c.on);
+            let form = sanctions::form_label(s);
+            let bearing = influence_bearing(form.clone(), sanctions::influence(s, &c.periods), c.on);
             let doc = s.doc_no.as_deref().map(|d| format!("（{d}）")).unwrap_or_default();
             let probation = s.probation_months.map(|m| format!("，察看期 {} 年", m / 12)).unwrap_or_default();
             FileEntry {
@@ -486,17 +489,17 @@ async fn sanction_entries(c: &Ctx<'_>, categories: &[&str]) -> AppResult<Vec<Fil
                 bearing,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// 处分: 党纪处分 and 政务处分.
 fn punishments<'a>(c: &'a Ctx<'a>) -> BoxFuture<'a, AppResult<Section>> {
-    Box::pin(async move { Ok(section("punishments", "处分", sanction_entries(c, &["party", "government"]).await?)) })
+    Box::pin(async move { Ok(section("punishments", "处分", sanction_entries(c, &["party", "government"]))) })
 }
 
 /// 问责: 组织处理 (诫勉, 调整职务 …); 追责 adds its records to the same table.
 fn accountability<'a>(c: &'a Ctx<'a>) -> BoxFuture<'a, AppResult<Section>> {
-    Box::pin(async move { Ok(section("accountability", "问责与组织处理", sanction_entries(c, &["organizational"]).await?)) })
+    Box::pin(async move { Ok(section("accountability", "问责与组织处理", sanction_entries(c, &["organizational"]))) })
 }
 
 // ------------------------------------------------------------------------- people list
