@@ -38,6 +38,12 @@ pub enum Record {
     /// people and keep the unit's register, read at inspections, seed 001) and the 书记 read every
     /// report in scope; the others their own.
     FamilyEvent,
+    /// 述责述廉报告 and their 点评: what a 书记 or 纪委书记 reports to the higher body about his
+    /// own duty and integrity. The 纪委 and the 检查组 read every report of people in their
+    /// scope; everybody else reads only his own — a 一般干部, a 班子成员 or the unit's 党务 clerk
+    /// does not read his 书记's report. The organising body's staff read every report of the
+    /// rounds their body organised (a rule of the use case, `app::conduct::statements`).
+    Statement,
 }
 
 /// How much of a kind of record a role sees within its scope.
@@ -70,6 +76,8 @@ pub fn sees(role: Role, record: Record) -> Sees {
         (K::Archive, R::PartyStaff | R::TeamMember | R::Inspector | R::Cadre) => Sees::Own,
         (K::FamilyEvent, R::DisciplineStaff | R::PartyStaff | R::Secretary) => Sees::All,
         (K::FamilyEvent, R::TeamMember | R::Inspector | R::Cadre) => Sees::Own,
+        (K::Statement, R::DisciplineStaff | R::Inspector) => Sees::All,
+        (K::Statement, R::PartyStaff | R::Secretary | R::TeamMember | R::Cadre) => Sees::Own,
         _ => Sees::Nothing,
     }
 }

@@ -137,6 +137,16 @@ pub const CONDUCT: &[(&str, &str)] = &[
     ("family_event.review", "审阅婚丧喜庆事宜报告"),
     ("personal_matter.create", "报告个人有关事项"),
     ("sanction.create", "登记处分或组织处理"),
+    // 述责述廉
+    ("statement_round.create", "发起述责述廉"),
+    ("statement_report.read", "查阅述责述廉报告"),
+    ("statement_report.submit", "提交述责述廉报告"),
+    ("statement_report.revise", "修改述责述廉报告"),
+    ("statement_report.attach", "上传述责述廉报告文件"),
+    ("statement_point.create", "提出点评意见"),
+    ("statement_point.answer", "答复点评意见"),
+    ("statement_point.close", "点评意见销号"),
+    ("statement_point.return", "退回点评意见答复"),
     // (end)
 ];
 

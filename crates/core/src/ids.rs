@@ -118,6 +118,12 @@ ids! {
     PersonalMatterId;
     /// 处分、组织处理 (`sanctions`).
     SanctionId;
+    /// 述责述廉 (`statement_rounds`).
+    StatementRoundId;
+    /// 述责述廉报告 (`statement_reports`).
+    StatementReportId;
+    /// 点评意见 (`statement_points`).
+    StatementPointId;
 }
 
 #[cfg(test)]

@@ -124,6 +124,9 @@ pub enum Permission {
     /// the 纪委's own work, apart from `HandleInquiries` (a notice is about a unit's work, a
     /// 函询 about a person's conduct)
     IssueNotices,
+    /// 履责: organise 述责述廉 rounds of one's own body and make, close or return its 点评
+    /// (纪委 staff; the 县委's or a 党委's party staff)
+    OrganiseStatements,
 }
 
 impl Permission {
@@ -149,6 +152,7 @@ impl Permission {
             P::HandleInquiries => role == R::DisciplineStaff,
             P::ManageExams => matches!(role, R::DisciplineStaff | R::PartyStaff),
             P::IssueNotices => role == R::DisciplineStaff,
+            P::OrganiseStatements => matches!(role, R::DisciplineStaff | R::PartyStaff),
         }
     }
     /// Whether the permission is exercised over an organisation subtree (business data) rather than system-wide.
@@ -168,6 +172,7 @@ impl Permission {
                 | Permission::HandleInquiries
                 | Permission::ManageExams
                 | Permission::IssueNotices
+                | Permission::OrganiseStatements
         )
     }
 }

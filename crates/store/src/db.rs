@@ -163,6 +163,10 @@ val_from!(ids::DutyRecordId, v, Val::I64(Some(v.get())));
 val_from!(Option<ids::DutyRecordId>, v, Val::I64(v.map(ids::DutyRecordId::get)));
 // 抄告单、整改建议书
 val_from!(ids::NoticeId, v, Val::I64(Some(v.get())));
+// 述责述廉
+val_from!(ids::StatementRoundId, v, Val::I64(Some(v.get())));
+val_from!(ids::StatementReportId, v, Val::I64(Some(v.get())));
+val_from!(ids::StatementPointId, v, Val::I64(Some(v.get())));
 
 /// A query: SQL text with `$n` parameters and the values to bind, in order.
 #[derive(Debug, Clone)]

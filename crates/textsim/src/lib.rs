@@ -10,7 +10,8 @@
 //!   [`band_keys`]，与本篇有相同分段键且 [`may_reach`] 的为候选，再用 [`jaccard`] 确认；
 //! - 批量核查（内存中，一年的全部责任书，各自排除模板与共性内容）：
 //!   [`similar_pairs_of_texts`]；
-//! - 人工比对：[`shared_passages`] 找出两篇文本的相同段落，[`highlight_html`] 标亮；
+//! - 人工比对：[`shared_passages`] 找出两篇文本的相同段落，[`highlight_html`] 标亮，
+//!   [`side_by_side`] 两者合一（左右对照页面用）；
 //! - 测试与基准：`synthetic_letters`（cargo feature `synthetic`）。
 //!
 //! MinHash 采用“单次置换”（one permutation hashing）加最优稠密化
@@ -425,6 +426,24 @@ pub fn shared_passages(a: &str, b: &str, min_chars: usize) -> Vec<Passage> {
     }
     out.sort_unstable_by_key(|p| (p.a_start, p.b_start));
     out
+}
+
+/// 左右对照的结果：两篇文本各自标亮相同段落后的 HTML，以及左侧被标亮的字符数。
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SideBySide {
+    pub left_html: String,
+    pub right_html: String,
+    pub shared_chars: usize,
+}
+
+/// 人工比对页面用：[`shared_passages`]（段落至少 `min_chars` 个规范化字符）+ [`highlight_html`]，
+/// 责任书的雷同对照与述责述廉报告的比对共用这一处。
+pub fn side_by_side(a: &str, b: &str, min_chars: usize) -> SideBySide {
+    let passages = shared_passages(a, b, min_chars);
+    let left: Vec<(usize, usize)> = passages.iter().map(|p| (p.a_start, p.a_end)).collect();
+    let right: Vec<(usize, usize)> = passages.iter().map(|p| (p.b_start, p.b_end)).collect();
+    let shared_chars = left.iter().map(|(s, e)| e - s).sum();
+    SideBySide { left_html: highlight_html(a, &left), right_html: highlight_html(b, &right), shared_chars }
 }
 
 /// 生成 HTML：转义 `& < > " '`，并把给定的字符区间（字符位置，左闭右开；可重叠、

@@ -6,4 +6,5 @@ pub mod exams;
 pub mod inquiries;
 pub mod notices;
 pub mod records;
+pub mod statements;
 pub mod talks;

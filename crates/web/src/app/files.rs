@@ -29,6 +29,8 @@ pub enum Owner {
     DutyRecord(lianzheng_core::ids::DutyRecordId),
     /// A file of the answer to a 抄告单 or 整改建议书 (owner id = the notice); only the notices use case files these.
     Notice(NoticeId),
+    /// A 述责述廉 report's file (owner id = the report); only the statements use case files these.
+    StatementReport(lianzheng_core::ids::StatementReportId),
 }
 
 impl Owner {
@@ -41,6 +43,7 @@ impl Owner {
             Owner::Talk(_) => "talk",
             Owner::DutyRecord(_) => lianzheng_store::conduct::records::ATTACHMENT_KIND,
             Owner::Notice(_) => lianzheng_store::conduct::notices::ATTACHMENT_KIND,
+            Owner::StatementReport(_) => lianzheng_store::conduct::statements::ATTACHMENT_KIND,
         }
     }
     fn id(self, org_id: OrgId) -> Option<i64> {
@@ -52,6 +55,7 @@ impl Owner {
             Owner::Talk(id) => Some(id.get()),
             Owner::DutyRecord(id) => Some(id.get()),
             Owner::Notice(id) => Some(id.get()),
+            Owner::StatementReport(id) => Some(id.get()),
         }
     }
     /// The owner as a request names it (`owner_kind`, `owner_id`); letters are not filed this way.
@@ -121,6 +125,7 @@ pub async fn upload(st: &AppState, p: &Principal, org_id: OrgId, owner: Owner, f
         Owner::Talk(_) => return Err(AppError::field("owner_kind", "约谈记录扫描件请在约谈记录页面上传")),
         Owner::DutyRecord(_) => return Err(AppError::field("owner_kind", "履责纪实的附件请在纪实页面上传")),
         Owner::Notice(_) => return Err(AppError::field("owner_kind", "整改反馈的附件请在抄告单页面随反馈上传")),
+        Owner::StatementReport(_) => return Err(AppError::field("owner_kind", "述责述廉报告的文件请在报告页面上传")),
     }
     store(st, p, &scope, org_id, owner, file).await
 }

@@ -147,6 +147,14 @@ pub fn defs(st: &AppState) -> Vec<Def> {
             default: format!("{:.2}", p.letter_threshold),
         },
         Def {
+            key: "statement_threshold".into(),
+            group: CHECKS,
+            label: "述责述廉报告雷同阈值".into(),
+            help: "述责述廉报告与同年其他报告或本人往年报告的相似度达到此值（0.30～0.99）即提示雷同",
+            kind: Kind::Ratio { min: 0.3, max: 0.99 },
+            default: format!("{:.2}", crate::app::conduct::statements::DEFAULT_THRESHOLD),
+        },
+        Def {
             key: "metrics_enabled".into(), group: CHECKS, label: "运行指标接口".into(), help: "开启后可在本机访问 /metrics 读取运行指标（只接受本机请求）", kind: Kind::Switch, default: switch(p.metrics_enabled)
         },
         Def {
@@ -415,6 +423,11 @@ pub fn notice_prefix(st: &AppState, kind: &str) -> String {
 
 pub fn letter_threshold(st: &AppState) -> f64 {
     st.settings.get("letter_threshold").and_then(|v| v.parse().ok()).unwrap_or(st.policy.letter_threshold)
+}
+
+/// 述责述廉: the copy check's threshold (a best match at or above it is flagged).
+pub fn statement_threshold(st: &AppState) -> f64 {
+    st.settings.get("statement_threshold").and_then(|v| v.parse().ok()).unwrap_or(crate::app::conduct::statements::DEFAULT_THRESHOLD)
 }
 
 pub fn metrics_enabled(st: &AppState) -> bool {

@@ -11,6 +11,7 @@ pub mod matters;
 pub mod notices;
 pub mod records;
 pub mod sanctions;
+pub mod statements;
 pub mod talk_flags;
 pub mod talks;
 pub mod todo;
@@ -37,6 +38,8 @@ pub enum Part {
     /// 廉政档案 (/conduct/archive): the files of others, for who reads them (`archive`); everybody
     /// with a person reads his own at /conduct/archive/mine
     Archive,
+    /// 述责述廉 (/conduct/statements): need-to-know, see `statements`
+    Statements,
 }
 
 /// Whether a person may open a part of 履责, and over which scope: the one rule the use cases
@@ -64,6 +67,10 @@ pub fn open(p: &crate::auth::Principal, part: Part) -> crate::error::AppResult<l
         Part::Archive => {
             let scope = p.require(P::ViewConduct)?;
             if archive::reads_others(p) { Ok(scope) } else { Err(crate::error::AppError::Forbidden) }
+        }
+        Part::Statements => {
+            let scope = p.require(P::ViewConduct)?;
+            if statements::may_open(p) { Ok(scope) } else { Err(crate::error::AppError::Forbidden) }
         }
     }
 }

@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use lianzheng_core::ids::{LetterId, LetterTemplateId};
 use lianzheng_core::org::Permission;
-use lianzheng_textsim::{highlight_html, shared_passages};
+use lianzheng_textsim::{highlight_html, side_by_side};
 use serde::Deserialize;
 
 use super::year_or_current;
@@ -386,11 +386,8 @@ pub async fn flag(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
     let uc::Comparison { flag, left, right } = uc::flag(&st, &p, parse_id(&id)?).await?;
     let (left_html, right_html, shared_chars) = match &right {
         Some(r) => {
-            let passages = shared_passages(&left.body, &r.body, 12);
-            let a: Vec<(usize, usize)> = passages.iter().map(|p| (p.a_start, p.a_end)).collect();
-            let b: Vec<(usize, usize)> = passages.iter().map(|p| (p.b_start, p.b_end)).collect();
-            let n = a.iter().map(|(s, e)| e - s).sum();
-            (highlight_html(&left.body, &a), highlight_html(&r.body, &b), n)
+            let s = side_by_side(&left.body, &r.body, 12);
+            (s.left_html, s.right_html, s.shared_chars)
         }
         None => {
             // a foreign phrase: mark where it stands
