@@ -60,6 +60,7 @@ flashes! {
     TotpEnabled = "totp", "双因素认证已开启";
     Answered = "answered", "已反馈";
     Closed = "closed", "已办结";
+    PointClosed = "point_closed", "已销号";
 }
 
 impl Flash {

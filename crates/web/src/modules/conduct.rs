@@ -14,6 +14,7 @@ pub static MODULE: Module = Module {
         crate::api::conduct::exams::OPS,
         crate::api::conduct::notices::OPS,
         crate::api::conduct::archive::OPS,
+        crate::api::conduct::statements::OPS,
     ],
     pages: crate::pages::conduct::routes,
     page_actions: &[
@@ -49,8 +50,16 @@ pub static MODULE: Module = Module {
         post("/conduct/archive/family-events/{id}/review", Need::Perm(Permission::HandleInquiries), api("POST /conduct/archive/family-events/{id}/review")),
         post("/conduct/archive/matters", Need::Perm(Permission::ViewConduct), api("POST /conduct/archive/matters")),
         post("/conduct/archive/sanctions", Need::Perm(Permission::HandleInquiries), api("POST /conduct/archive/sanctions")),
+        post("/conduct/statements", Need::Perm(Permission::OrganiseStatements), api("POST /conduct/statements")),
+        // the reporter submits and answers his own; the organisers decide the 点评 (use-case rules)
+        post("/conduct/statements/reports/{id}", Need::Perm(Permission::ViewConduct), api("PUT /conduct/statements/reports/{id}")),
+        post("/conduct/statements/reports/{id}/file", Need::Perm(Permission::ViewConduct), api("POST /conduct/statements/reports/{id}/file")),
+        post("/conduct/statements/reports/{id}/points", Need::Perm(Permission::OrganiseStatements), api("POST /conduct/statements/reports/{id}/points")),
+        post("/conduct/statements/points/{id}/answer", Need::Perm(Permission::ViewConduct), api("POST /conduct/statements/points/{id}/answer")),
+        post("/conduct/statements/points/{id}/close", Need::Perm(Permission::OrganiseStatements), api("POST /conduct/statements/points/{id}/close")),
+        post("/conduct/statements/points/{id}/return", Need::Perm(Permission::OrganiseStatements), api("POST /conduct/statements/points/{id}/return")),
     ],
-    permissions: &[Permission::ViewConduct, Permission::RecordConduct, Permission::HandleInquiries, Permission::ManageExams, Permission::IssueNotices],
+    permissions: &[Permission::ViewConduct, Permission::RecordConduct, Permission::HandleInquiries, Permission::ManageExams, Permission::IssueNotices, Permission::OrganiseStatements],
     audit_labels: lianzheng_core::audit_labels::CONDUCT,
     tabs: &[
         Tab { href: "/conduct", label: "概览", may_open: |p| open(p, Part::Overview).is_ok() },
@@ -64,6 +73,7 @@ pub static MODULE: Module = Module {
         Tab { href: "/conduct/notices", label: "抄告单", may_open: |p| open(p, Part::Notices).is_ok() },
         Tab { href: "/conduct/archive", label: "廉政档案", may_open: |p| open(p, Part::Archive).is_ok() },
         Tab { href: "/conduct/archive/mine", label: "我的廉政档案", may_open: crate::app::conduct::archive::may_open_own },
+        Tab { href: "/conduct/statements", label: "述责述廉", may_open: |p| open(p, Part::Statements).is_ok() },
     ],
     tables: &[
         crate::app::conduct::records::TABLES,
@@ -73,6 +83,7 @@ pub static MODULE: Module = Module {
         crate::app::conduct::exams::TABLES,
         crate::app::conduct::notices::TABLES,
         crate::app::conduct::archive::TABLES,
+        crate::app::conduct::statements::TABLES,
     ],
     jobs: &[],
     todos: Some(crate::app::conduct::todo::todos),

@@ -4,4 +4,5 @@ pub mod exams;
 pub mod inquiries;
 pub mod notices;
 pub mod records;
+pub mod statements;
 pub mod talks;

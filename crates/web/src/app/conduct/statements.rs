@@ -21,8 +21,8 @@ use lianzheng_core::access::{Record, Sees, sees_any};
 use lianzheng_core::duty::{format_date, parse_date};
 use lianzheng_core::ids::{OrgId, PersonId, StatementPointId, StatementReportId, StatementRoundId};
 use lianzheng_core::org::{OrgKind, Permission};
-use lianzheng_store::conduct::statements::{self as store, Candidate, NewRound, View};
-pub use lianzheng_store::conduct::statements::{Point, Report, Round, TABLES};
+use lianzheng_store::conduct::statements::{self as store, NewRound, View};
+pub use lianzheng_store::conduct::statements::{Candidate, Point, Report, Round, TABLES};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -578,6 +578,11 @@ async fn point_of(st: &AppState, p: &Principal, id: StatementPointId) -> AppResu
     };
     let r = find(st, &view, point.report_id).await?;
     Ok((point, r))
+}
+
+/// The report a point belongs to (a refused form is shown on its report's page).
+pub async fn report_of_point(st: &AppState, p: &Principal, id: StatementPointId) -> AppResult<StatementReportId> {
+    Ok(point_of(st, p, id).await?.1.id)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -6,6 +6,7 @@ pub mod exams;
 pub mod inquiries;
 pub mod notices;
 pub mod records;
+pub mod statements;
 pub mod talks;
 
 use axum::Router;
@@ -13,5 +14,5 @@ use axum::Router;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(records::routes()).merge(talks::routes()).merge(inquiries::routes()).merge(education::routes()).merge(exams::routes()).merge(notices::routes()).merge(archive::routes())
+    Router::new().merge(records::routes()).merge(talks::routes()).merge(inquiries::routes()).merge(education::routes()).merge(exams::routes()).merge(notices::routes()).merge(archive::routes()).merge(statements::routes())
 }
