@@ -10,6 +10,7 @@ pub mod demo_letters;
 pub mod demo_lists;
 pub mod demo_notices;
 pub mod demo_records;
+pub mod demo_statements;
 pub mod demo_talks;
 pub mod demo_tasks;
 pub mod jobs;
@@ -126,6 +127,7 @@ pub async fn load_demo_duty(st: &AppState) -> anyhow::Result<()> {
     demo_exams::load(st).await?;
     demo_notices::load(st).await?;
     demo_archive::load(st).await?;
+    demo_statements::load(st).await?;
     Ok(())
 }
 
