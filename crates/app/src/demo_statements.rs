@@ -54,6 +54,14 @@ const TEXT_TRAFFIC_2026: &str = "今年我局聚焦城乡客运一体化和农�
 本人全年与班子成员谈心谈话十六次，听取分管领域党风廉政建设情况汇报两次。\n\
 存在问题：工程变更签证的审核把关不严，个别项目变更金额偏大。";
 
+const TEXT_BRANCH: &str = "作为教育局机关党支部书记，本人坚持“三会一课”制度，全年组织支部党员集中学习十二次，讲党课两次。\n\
+围绕机关作风建设，开展“庸懒散慢拖”问题自查，督促党员干部按时办结群众来电来信一百余件。\n\
+不足：支部对党员八小时以外的监督办法不多。";
+
+const TEXT_VILLAGE: &str = "本村两委班子坚持“四议两公开”，全年村级重大事项均经村民代表会议表决，集体经济收支每季度在公开栏公示。\n\
+本人带头落实村干部坐班值班制度，为群众代办事项八十六件。\n\
+存在问题：村务监督委员会作用发挥不够，个别工程项目的决算公示不及时。";
+
 /// The 书记 of a unit (by code).
 async fn secretary(db: &Db, code: &str) -> anyhow::Result<(PersonId, OrgId, String)> {
     let row: Option<(PersonId, OrgId, String)> = db
@@ -90,8 +98,15 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
         Demo { code: "XW-D14", body: Some((TEXT_TRAFFIC_2026, 7)) },
         Demo { code: "XW-D08", body: None },
     ];
-    let rounds =
-        [(this_year - 1, format!("{}年度下级党组织书记述责述廉", this_year - 1), days(-320), days(-330), &last[..]), (this_year, format!("{this_year}年度下级党组织书记述责述廉"), days(21), format_date(due), &this[..])];
+    // the branches' rounds: a 机关党支部 and the villages (nobody with a demo account reports)
+    let branch = [Demo { code: "XW-D08-ZB1", body: Some((TEXT_BRANCH, 2)) }];
+    let villages = [Demo { code: "XW-T01-C01", body: Some((TEXT_VILLAGE, 1)) }, Demo { code: "XW-T02-C01", body: None }];
+    let rounds = [
+        (this_year - 1, format!("{}年度下级党组织书记述责述廉", this_year - 1), days(-320), days(-330), &last[..]),
+        (this_year, format!("{this_year}年度下级党组织书记述责述廉"), days(21), format_date(due), &this[..]),
+        (this_year, format!("{this_year}年度县直机关党支部书记述责述廉"), days(28), format_date(due), &branch[..]),
+        (this_year, format!("{this_year}年度村（社区）党组织书记述责述廉"), days(28), format_date(due), &villages[..]),
+    ];
     for (year, title, meeting_on, due_on, demos) in rounds {
         let mut reporters = Vec::new();
         for d in demos {
@@ -133,6 +148,29 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
     let p3 = store::add_point(&mut tx, &actor, &health, "医保基金监管发现问题较多，要求举一反三，建立长效机制。", true, Some(&days(-200)), None).await?;
     store::answer_point(&mut tx, &actor, p3, 1, "建立医保基金使用月度分析和飞行检查制度。", Some("已开展飞行检查6次，追回资金21万元。"), &days(-30)).await?;
     store::add_point(&mut tx, &actor, &health, "民营医疗机构监管力量不足的问题连续两年提出，请说明原因。", false, None, None).await?;
+    tx.commit().await?;
+
+    // the 机关党支部's report: its file and an open 点评
+    let (person, ..) = secretary(db, "XW-D08-ZB1").await?;
+    let (id,): (lianzheng_core::ids::StatementReportId,) = db.fetch_one(q("SELECT id FROM statement_reports WHERE year = $1 AND person_id = $2").bind(this_year).bind(person)).await?;
+    let report = store::report(db, &all, id).await?;
+    let pdf = b"%PDF-1.4\n% demo\n%%EOF\n".to_vec();
+    let key = format!("demo-statement-{}", id.get());
+    st.storage.put(&key, &pdf).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let input = lianzheng_store::attachments::AttachmentInput {
+        org_id: report.person_org_id,
+        owner_kind: store::ATTACHMENT_KIND.into(),
+        owner_id: Some(id.get()),
+        filename: "机关党支部书记述责述廉报告.pdf".into(),
+        content_type: "application/pdf".into(),
+        size: pdf.len() as i64,
+        sm3: lianzheng_core::crypto::sm3_hex(&pdf),
+        storage_key: key,
+    };
+    let mut tx = db.begin().await?;
+    let file = lianzheng_store::attachments::create(&mut tx, &actor, &Scope::system(SystemScope::Demo), &input).await?;
+    store::set_file(&mut tx, &actor, id, file).await?;
+    store::add_point(&mut tx, &actor, &report, "对党员八小时以外的监督要提出具体办法。", true, Some(&days(60)), None).await?;
     tx.commit().await?;
     Ok(())
 }

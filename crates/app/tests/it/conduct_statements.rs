@@ -60,12 +60,12 @@ both!(the_copy_check_flags_the_copied_report_and_not_an_original, |app: TestApp|
     assert_eq!(v["peer_flag"], false, "{v}");
     assert!(v["report"]["peer_pm"].as_i64().unwrap() < 300, "{v}");
     // the compare page's figures, and the shared passages marked
-    let (s, v) = app.get_json(&jw, &format!("/api/v1/conduct/statements/reports/{copied}/compare/{source}")).await;
+    let (s, v) = app.get_json(&jw, &format!("/api/v1/conduct/statements/compare/{copied}/{source}")).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["flagged"], true);
     assert_eq!(v["relation"], "同年其他报告");
     let (c, _) = app.sign_in("jw_staff").await;
-    let html = c.get(app.url(&format!("/conduct/statements/reports/{copied}/compare/{source}"))).send().await.unwrap().text().await.unwrap();
+    let html = c.get(app.url(&format!("/conduct/statements/compare/{copied}/{source}"))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("<mark>"), "shared passages are marked");
 
     // a new report: original → not flagged; revised into a copy of the water bureau's → both flagged
@@ -96,7 +96,7 @@ both!(a_report_is_compared_with_the_same_persons_earlier_ones, |app: TestApp| as
     let v = report(&app, &jw, health).await;
     assert_eq!(v["past_flag"], true, "most of last year's report again: {v}");
     assert_eq!(v["report"]["past_id"].as_i64(), Some(health_before), "{v}");
-    let (s, v) = app.get_json(&jw, &format!("/api/v1/conduct/statements/reports/{health}/compare/{health_before}")).await;
+    let (s, v) = app.get_json(&jw, &format!("/api/v1/conduct/statements/compare/{health}/{health_before}")).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["relation"], "本人往年报告");
     let traffic = report_of(&app, "XW-D14", year()).await;
@@ -200,7 +200,7 @@ both!(a_report_is_read_only_by_who_needs_to, |app: TestApp| async move {
     let me = app.token("sj_jyj").await;
     let (s, _) = app.get_json(&me, &format!("/api/v1/conduct/statements/reports/{other}")).await;
     assert_eq!(s, 403);
-    let (s, _) = app.get_json(&me, &format!("/api/v1/conduct/statements/reports/{mine}/compare/{other}")).await;
+    let (s, _) = app.get_json(&me, &format!("/api/v1/conduct/statements/compare/{mine}/{other}")).await;
     assert_eq!(s, 403);
     let (c, _) = app.sign_in("gb_jyj").await;
     let r = c.get(app.url(&format!("/conduct/statements/reports/{mine}"))).send().await.unwrap();

@@ -157,6 +157,16 @@ const API_RULES: &[Rule] = &[
     rule("write", "/conduct/archive/*", Perm(P::ViewConduct), None),
     rule("get", "/conduct/archive/family-events", Perm(P::ViewConduct), None),
     rule("get", "/conduct/archive/{id}", SeesAll(P::ViewConduct, Record::Archive), None),
+    // 述责述廉: the reports are need-to-know (the matrix's inside report is a 机关党支部's,
+    // nobody with an account reports in its round); the reporter's and the body's own rules are
+    // the use case's (writes only assert "not 500" when the role may act in the scope)
+    rule("get", "/conduct/statements/candidates", Perm(P::OrganiseStatements), None),
+    rule("get", "/conduct/statements/*", SeesAll(P::ViewConduct, Record::Statement), None),
+    rule("post", "/conduct/statements", Perm(P::OrganiseStatements), None),
+    rule("write", "/conduct/statements/reports/{id}/points", Perm(P::OrganiseStatements), None),
+    rule("write", "/conduct/statements/points/{id}/close", Perm(P::OrganiseStatements), None),
+    rule("write", "/conduct/statements/points/{id}/return", Perm(P::OrganiseStatements), None),
+    rule("write", "/conduct/statements/*", Perm(P::ViewConduct), None),
     rule("get", "/conduct/*", Perm(P::ViewConduct), None),
 ];
 
@@ -261,6 +271,12 @@ const PAGES: &[Rule] = &[
     rule("get", "/conduct/archive/sanctions/new", Perm(P::HandleInquiries), None),
     rule("get", "/conduct/archive/{id}", SeesAll(P::ViewConduct, Record::Archive), None),
     rule("get", "/conduct/archive/{id}/print", SeesAll(P::ViewConduct, Record::Archive), None),
+    rule("get", "/conduct/statements", Perm(P::ViewConduct), None),
+    rule("get", "/conduct/statements/new", Perm(P::OrganiseStatements), None),
+    rule("get", "/conduct/statements/{id}", SeesAll(P::ViewConduct, Record::Statement), None),
+    rule("get", "/conduct/statements/reports/{id}", SeesAll(P::ViewConduct, Record::Statement), None),
+    rule("get", "/conduct/statements/reports/{id}/files/{file}", SeesAll(P::ViewConduct, Record::Statement), None),
+    rule("get", "/conduct/statements/compare/{id}/{other}", SeesAll(P::ViewConduct, Record::Statement), None),
 ];
 
 /// Failures that others are fixing right now (issue 基座加固): (role or "*", method, path
@@ -324,6 +340,16 @@ enum Kind {
     Leader,
     /// 婚丧喜庆事宜报告 about a person without an account (placed by the person's unit).
     FamilyEvent,
+    /// 述责述廉: a round, placed by a report in it (inside: the 机关党支部's round).
+    StatementRound,
+    /// 述责述廉报告 of a person without an account.
+    StatementReport,
+    /// A report and the report the copy check matched it with: two ids.
+    StatementPair,
+    /// 点评意见 on such a report.
+    StatementPoint,
+    /// A report's file, with its report: two ids (the demo's file has no bytes in the test's storage).
+    StatementFile,
 }
 
 /// Path prefix (up to the first placeholder) and number of placeholders → the kind of object.
@@ -363,6 +389,11 @@ const PREFIXES: &[(&str, usize, Kind)] = &[
     ("/conduct/notices", 2, Kind::NoticeFile),
     ("/conduct/archive", 1, Kind::Person),
     ("/conduct/archive/family-events", 1, Kind::FamilyEvent),
+    ("/conduct/statements", 1, Kind::StatementRound),
+    ("/conduct/statements/reports", 1, Kind::StatementReport),
+    ("/conduct/statements/compare", 2, Kind::StatementPair),
+    ("/conduct/statements/reports", 2, Kind::StatementFile),
+    ("/conduct/statements/points", 1, Kind::StatementPoint),
 ];
 
 /// A 履责纪实 the 一般干部 gb_jyj (who reads only the records he took part in) took part in.
@@ -497,6 +528,27 @@ fn sql(kind: Kind) -> (&'static str, &'static str) {
         Kind::FamilyEvent => (
             "SELECT f.id, f.person_org_path FROM family_events f WHERE f.person_org_path LIKE '{in}%' AND f.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY f.id",
             "SELECT f.id, f.person_org_path FROM family_events f WHERE f.person_org_path NOT LIKE '{in}%' AND f.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY CASE WHEN f.person_org_path LIKE '{out}%' THEN 0 ELSE 1 END, f.id",
+        ),
+        // 述责述廉: reports of people without an account, in rounds where no account reports
+        Kind::StatementRound => (
+            "SELECT r.id, MIN(s.person_org_path) FROM statement_rounds r JOIN statement_reports s ON s.round_id = r.id WHERE s.person_org_path LIKE '{in}%' AND NOT EXISTS (SELECT 1 FROM statement_reports x JOIN users u ON u.person_id = x.person_id WHERE x.round_id = r.id) GROUP BY r.id ORDER BY r.id",
+            "SELECT r.id, MIN(s.person_org_path) FROM statement_rounds r JOIN statement_reports s ON s.round_id = r.id WHERE NOT EXISTS (SELECT 1 FROM statement_reports x WHERE x.round_id = r.id AND x.person_org_path LIKE '{in}%') GROUP BY r.id ORDER BY r.id",
+        ),
+        Kind::StatementReport => (
+            "SELECT s.id, s.person_org_path FROM statement_reports s WHERE s.person_org_path LIKE '{in}%' AND s.attachment_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM statement_reports x JOIN users u ON u.person_id = x.person_id WHERE x.round_id = s.round_id) ORDER BY s.id",
+            "SELECT s.id, s.person_org_path FROM statement_reports s WHERE s.person_org_path NOT LIKE '{in}%' AND s.body IS NOT NULL AND s.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY s.id",
+        ),
+        Kind::StatementPair => (
+            "SELECT s.id, s.peer_id, s.person_org_path FROM statement_reports s WHERE s.person_org_path LIKE '{in}%' AND s.peer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM statement_reports x JOIN users u ON u.person_id = x.person_id WHERE x.round_id = s.round_id) ORDER BY s.id",
+            "SELECT s.id, s.peer_id, s.person_org_path FROM statement_reports s WHERE s.person_org_path NOT LIKE '{in}%' AND s.peer_id IS NOT NULL AND s.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY s.id",
+        ),
+        Kind::StatementFile => (
+            "SELECT s.id, a.id, s.person_org_path FROM statement_reports s JOIN attachments a ON a.id = s.attachment_id WHERE s.person_org_path LIKE '{in}%' AND a.storage_key NOT LIKE 'demo-%' AND NOT EXISTS (SELECT 1 FROM statement_reports x JOIN users u ON u.person_id = x.person_id WHERE x.round_id = s.round_id) ORDER BY a.id",
+            "SELECT s.id, a.id, s.person_org_path FROM statement_reports s JOIN attachments a ON a.id = s.attachment_id WHERE s.person_org_path NOT LIKE '{in}%' AND a.storage_key NOT LIKE 'demo-%' AND s.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY a.id",
+        ),
+        Kind::StatementPoint => (
+            "SELECT p.id, s.person_org_path FROM statement_points p JOIN statement_reports s ON s.id = p.report_id WHERE s.person_org_path LIKE '{in}%' AND NOT EXISTS (SELECT 1 FROM statement_reports x JOIN users u ON u.person_id = x.person_id WHERE x.round_id = s.round_id) ORDER BY p.id",
+            "SELECT p.id, s.person_org_path FROM statement_points p JOIN statement_reports s ON s.id = p.report_id WHERE s.person_org_path NOT LIKE '{in}%' AND s.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY p.id",
         ),
         Kind::Report => (
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path LIKE '{in}%' ORDER BY r.id",
@@ -670,8 +722,17 @@ const ID_FIELDS: &[&str] = &[
 ];
 
 /// Operations sent as multipart forms (the JSON body's fields become text parts, plus a file).
-const MULTIPART: &[&str] =
-    &["/conduct/records/{id}/attachments", "/attachments", "/duty/letters/{id}/scan", "/conduct/talks/{id}/scan", "/duty/plans/{id}/import", "/orgs/import", "/people/import", "/conduct/exams/banks/{id}/import"];
+const MULTIPART: &[&str] = &[
+    "/conduct/records/{id}/attachments",
+    "/attachments",
+    "/duty/letters/{id}/scan",
+    "/conduct/talks/{id}/scan",
+    "/duty/plans/{id}/import",
+    "/orgs/import",
+    "/people/import",
+    "/conduct/exams/banks/{id}/import",
+    "/conduct/statements/reports/{id}/file",
+];
 
 // ---------------------------------------------------------------------------------- helpers
 
@@ -837,7 +898,7 @@ fn expand(sql: &str, in_path: &str, out_path: &str) -> String {
 
 async fn first_row(app: &TestApp, kind: Kind, sql: &str) -> Option<Obj> {
     let sql = format!("{sql} LIMIT 1");
-    if matches!(kind, Kind::TaskFile | Kind::ListWithItem | Kind::TemplateItem | Kind::DutyRecordFile | Kind::NoticeFile) {
+    if matches!(kind, Kind::TaskFile | Kind::ListWithItem | Kind::TemplateItem | Kind::DutyRecordFile | Kind::NoticeFile | Kind::StatementPair | Kind::StatementFile) {
         let row: Option<(i64, i64, String)> = app.state.db.fetch_optional(q_built(sql)).await.unwrap();
         row.map(|(a, b, path)| Obj { ids: vec![a, b], path })
     } else {
@@ -1095,6 +1156,33 @@ async fn fixtures(app: &TestApp, jw: &str, dw: &str, in_org: i64, out_org: i64, 
         lianzheng_store::attachments::create(&mut tx, &actor, &all, &input).await.unwrap();
         tx.commit().await.unwrap();
     }
+    // a 述责述廉 report's file on each side (nobody with an account reports there, so the bytes
+    // are stored as the reporter's upload would store them)
+    for (inside, sql) in [
+        (true, format!("SELECT MIN(s.id) FROM statement_reports s WHERE s.person_org_path LIKE '{in_path}%' AND s.body IS NOT NULL AND s.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL)")),
+        (false, format!("SELECT MIN(s.id) FROM statement_reports s WHERE s.person_org_path NOT LIKE '{in_path}%' AND s.body IS NOT NULL AND s.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL)")),
+    ] {
+        let report = app.state.db.scalar_i64(q_built(sql.clone())).await.unwrap_or_else(|e| panic!("no 述责述廉报告 for the fixture: {sql}: {e}"));
+        let org = app.state.db.scalar_i64(lianzheng_store::q("SELECT person_org_id FROM statement_reports WHERE id = $1").bind(report)).await.unwrap();
+        let bytes = b"%PDF-1.4 fixture".to_vec();
+        let key = format!("matrixstatement{}", if inside { "in" } else { "out" });
+        app.state.storage.put(&key, &bytes).unwrap();
+        let input = lianzheng_store::attachments::AttachmentInput {
+            org_id: lianzheng_core::ids::OrgId::new(org),
+            owner_kind: lianzheng_store::conduct::statements::ATTACHMENT_KIND.into(),
+            owner_id: Some(report),
+            filename: "述责述廉报告.pdf".into(),
+            content_type: "application/pdf".into(),
+            size: bytes.len() as i64,
+            sm3: lianzheng_core::crypto::sm3_hex(&bytes),
+            storage_key: key,
+        };
+        let scope = lianzheng_core::org::Scope::system(lianzheng_core::org::SystemScope::Demo);
+        let mut tx = app.state.db.begin().await.unwrap();
+        let id = lianzheng_store::attachments::create(&mut tx, &lianzheng_store::audit::Actor::system("矩阵测试"), &scope, &input).await.unwrap();
+        lianzheng_store::conduct::statements::set_file(&mut tx, &lianzheng_store::audit::Actor::system("矩阵测试"), lianzheng_core::ids::StatementReportId::new(report), id).await.unwrap();
+        tx.commit().await.unwrap();
+    }
     // a plan of each unit, each with an item of its own
     let v = post_ok(app, dw, "/api/v1/duty/plans", json!({"year": year, "org_id": in_org, "title": "教育局矩阵测试计划"})).await;
     let plan = v["plan"]["id"].as_i64().unwrap();
@@ -1256,6 +1344,12 @@ const OWNER_RULES: &[(&str, &str)] = &[
     ("/conduct/archive/family-events", "a person files his own report; only the unit's 党务 staff and the 纪委 file for others"),
     ("/conduct/archive/family-events/{id}/after", "only the person himself or the unit's 党务 staff/纪委 report what happened, once, on or after the day"),
     ("/conduct/archive/matters", "only the person himself files his 个人有关事项"),
+    ("/conduct/statements/reports/{id}", "only the reporter submits or revises his report, before the meeting"),
+    ("/conduct/statements/reports/{id}/file", "only the reporter files his report's file, before the meeting"),
+    ("/conduct/statements/reports/{id}/points", "only the organising body's staff comment on the reports of its rounds"),
+    ("/conduct/statements/points/{id}/answer", "only the reporter answers the points on his report"),
+    ("/conduct/statements/points/{id}/close", "only the organising body's staff close its points"),
+    ("/conduct/statements/points/{id}/return", "only the organising body's staff return an answer"),
 ];
 
 /// A refused page form action: forbidden, not found, or the form shown again with the reason.
@@ -1263,7 +1357,7 @@ const PAGE_POST_REFUSED: &[u16] = &[403, 404, 422];
 
 /// Uploads are multipart forms.
 fn page_multipart(path: &str) -> bool {
-    ["/attachments", "/scan", "/import", "/reports"].iter().any(|s| path.ends_with(s))
+    ["/attachments", "/scan", "/import", "/reports", "/file"].iter().any(|s| path.ends_with(s))
 }
 
 /// Actions that use their object up: tried last, one at a time, and one role's success may

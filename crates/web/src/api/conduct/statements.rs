@@ -36,7 +36,7 @@ pub const OPS: &[Op] = &[
     },
     Op { method: "put", path: "/conduct/statements/reports/{id}", summary: "提交或修改本人的报告（version, body；会议日期前）", tag: TAG, route: || put(submit) },
     Op { method: "post", path: "/conduct/statements/reports/{id}/file", summary: "上传本人报告的文件（multipart：file，DOCX 或 PDF，按内容识别）", tag: TAG, route: || post(attach) },
-    Op { method: "get", path: "/conduct/statements/reports/{id}/compare/{other}", summary: "两份报告的相似度比对（组织单位、纪委、检查组）", tag: TAG, route: || get(compare) },
+    Op { method: "get", path: "/conduct/statements/compare/{id}/{other}", summary: "两份报告的相似度比对（组织单位、纪委、检查组）", tag: TAG, route: || get(compare) },
     Op {
         method: "post", path: "/conduct/statements/reports/{id}/points", summary: "提出点评意见（content, rectify：是否要求整改, due_on：整改期限；组织单位）", tag: TAG, route: || post(add_point)
     },

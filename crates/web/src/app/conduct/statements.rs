@@ -485,9 +485,11 @@ pub async fn attach(st: &AppState, p: &Principal, id: StatementReportId, file: U
 }
 
 /// The report's file, for whoever reads the report; checked against its fingerprint.
-pub async fn file(st: &AppState, p: &Principal, id: StatementReportId) -> AppResult<(lianzheng_store::attachments::Attachment, Vec<u8>)> {
+pub async fn file(st: &AppState, p: &Principal, id: StatementReportId, aid: lianzheng_core::ids::AttachmentId) -> AppResult<(lianzheng_store::attachments::Attachment, Vec<u8>)> {
     let r = find(st, &view(p)?, id).await?;
-    let aid = r.attachment_id.ok_or(AppError::NotFound)?;
+    if r.attachment_id != Some(aid) {
+        return Err(AppError::NotFound);
+    }
     let a = store::attachment(&st.db, id, aid).await?;
     let bytes = files::read_bytes(st, &a)?;
     p.log_read(st, "attachment.download", "attachment", Some(a.id.to_string()), json!({"org_id": a.org_id, "sm3": a.sm3, "statement_report_id": id})).await?;
@@ -504,12 +506,17 @@ pub struct Comparison {
     pub relation: &'static str,
 }
 
-/// Compares a report with another the caller reads (the organisers, the 纪委, the 检查组).
+/// Compares a report with a report the copy check matched it with (its closest of the year,
+/// or the same person's closest earlier one), for the organisers, the 纪委 and the 检查组.
 pub async fn compare(st: &AppState, p: &Principal, id: StatementReportId, other: StatementReportId) -> AppResult<Comparison> {
     let view = view(p)?;
     let left = find(st, &view, id).await?;
     if !sees_check(p, &left) {
         return Err(AppError::Forbidden);
+    }
+    // what the copy check matched it with: the year's closest report, or his own earlier one
+    if left.peer_id != Some(other) && left.past_id != Some(other) {
+        return Err(AppError::NotFound);
     }
     let right = find(st, &view, other).await?;
     let (Some(a), Some(b)) = (&left.body, &right.body) else { return Err(AppError::Refused("两份报告都提交后才能比对".into())) };

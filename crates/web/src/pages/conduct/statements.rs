@@ -27,8 +27,9 @@ pub fn routes() -> Router<AppState> {
         .route("/conduct/statements/new", get(new_form))
         .route("/conduct/statements/{id}", get(show_round))
         .route("/conduct/statements/reports/{id}", get(show).post(submit))
-        .route("/conduct/statements/reports/{id}/file", get(download).post(attach))
-        .route("/conduct/statements/reports/{id}/compare/{other}", get(compare))
+        .route("/conduct/statements/reports/{id}/file", post(attach))
+        .route("/conduct/statements/reports/{id}/files/{file}", get(download))
+        .route("/conduct/statements/compare/{id}/{other}", get(compare))
         .route("/conduct/statements/reports/{id}/points", post(add_point))
         .route("/conduct/statements/points/{id}/answer", post(answer))
         .route("/conduct/statements/points/{id}/close", post(close))
@@ -211,8 +212,8 @@ pub async fn attach(State(st): State<AppState>, p: Principal, Path(id): Path<Str
     }
 }
 
-pub async fn download(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
-    let (a, bytes) = uc::file(&st, &p, parse_id(&id)?).await?;
+pub async fn download(State(st): State<AppState>, p: Principal, Path((id, file)): Path<(String, String)>) -> AppResult<Response> {
+    let (a, bytes) = uc::file(&st, &p, parse_id(&id)?, parse_id(&file)?).await?;
     Ok(crate::layout::file_response(bytes, &a.filename, "application/octet-stream"))
 }
 
