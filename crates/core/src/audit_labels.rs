@@ -188,6 +188,9 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("family_event", "婚丧喜庆事宜报告"),
     ("personal_matter", "个人有关事项"),
     ("sanction", "处分与问责"),
+    ("statement_round", "述责述廉"),
+    ("statement_report", "述责述廉报告"),
+    ("statement_point", "点评意见"),
 ];
 
 /// Every action code with its label, area by area.

@@ -564,10 +564,12 @@ pub async fn check_year(db: &Db, year: i64) -> Result<usize, StoreError> {
 }
 
 type Best = Option<(i64, i64)>;
+/// Per report: its best match of the year and of the person's earlier reports.
+type Matches = BTreeMap<i64, (Best, Best)>;
 
 /// For each report (id, person, text, version): the most similar other report of the year and
 /// of the same person's earlier ones, as (id, per mille). Also the (id, version) pairs read.
-fn best_matches(rows: &[(i64, i64, String, i64)], earlier: &[(i64, i64, String)]) -> (Vec<(i64, i64)>, BTreeMap<i64, (Best, Best)>) {
+fn best_matches(rows: &[(i64, i64, String, i64)], earlier: &[(i64, i64, String)]) -> (Vec<(i64, i64)>, Matches) {
     let sets: Vec<Vec<u64>> = rows.iter().map(|r| shingles(&r.2)).collect();
     let past: Vec<(i64, i64, Vec<u64>)> = earlier.iter().map(|(id, person, body)| (*id, *person, shingles(body))).collect();
     let pm = |j: f64| (j * 1000.0).round() as i64;
@@ -575,7 +577,7 @@ fn best_matches(rows: &[(i64, i64, String, i64)], earlier: &[(i64, i64, String)]
         Some((_, best)) if best >= v => cur,
         _ => Some((id, v)),
     };
-    let mut out: BTreeMap<i64, (Best, Best)> = BTreeMap::new();
+    let mut out: Matches = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
         let mut peer: Best = None;
         for (k, o) in rows.iter().enumerate() {
