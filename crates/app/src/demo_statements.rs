@@ -150,26 +150,11 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
     store::add_point(&mut tx, &actor, &health, "民营医疗机构监管力量不足的问题连续两年提出，请说明原因。", false, None, None).await?;
     tx.commit().await?;
 
-    // the 机关党支部's report: its file and an open 点评
+    // the 机关党支部's report: an open 点评
     let (person, ..) = secretary(db, "XW-D08-ZB1").await?;
     let (id,): (lianzheng_core::ids::StatementReportId,) = db.fetch_one(q("SELECT id FROM statement_reports WHERE year = $1 AND person_id = $2").bind(this_year).bind(person)).await?;
     let report = store::report(db, &all, id).await?;
-    let pdf = b"%PDF-1.4\n% demo\n%%EOF\n".to_vec();
-    let key = format!("demo-statement-{}", id.get());
-    st.storage.put(&key, &pdf).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let input = lianzheng_store::attachments::AttachmentInput {
-        org_id: report.person_org_id,
-        owner_kind: store::ATTACHMENT_KIND.into(),
-        owner_id: Some(id.get()),
-        filename: "机关党支部书记述责述廉报告.pdf".into(),
-        content_type: "application/pdf".into(),
-        size: pdf.len() as i64,
-        sm3: lianzheng_core::crypto::sm3_hex(&pdf),
-        storage_key: key,
-    };
     let mut tx = db.begin().await?;
-    let file = lianzheng_store::attachments::create(&mut tx, &actor, &Scope::system(SystemScope::Demo), &input).await?;
-    store::set_file(&mut tx, &actor, id, file).await?;
     store::add_point(&mut tx, &actor, &report, "对党员八小时以外的监督要提出具体办法。", true, Some(&days(60)), None).await?;
     tx.commit().await?;
     Ok(())

@@ -401,8 +401,12 @@ pub async fn save_body(tx: &mut Tx, actor: &Actor, id: StatementReportId, versio
         return Err(StoreError::Stale);
     }
     // the text stays out of the log (read by the 安全审计员, not need-to-know): its length only
-    let action = if first { "statement_report.submit" } else { "statement_report.revise" };
-    audit::record(tx, actor, action, "statement_report", Some(id.to_string()), json!({"after": {"chars": body.chars().count(), "on": today}})).await
+    let after = json!({"after": {"chars": body.chars().count(), "on": today}});
+    if first {
+        audit::record(tx, actor, "statement_report.submit", "statement_report", Some(id.to_string()), after).await
+    } else {
+        audit::record(tx, actor, "statement_report.revise", "statement_report", Some(id.to_string()), after).await
+    }
 }
 
 /// Files the report's file (replacing the one before; the old attachment row stays).
