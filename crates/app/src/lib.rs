@@ -10,6 +10,7 @@ pub mod demo_letters;
 pub mod demo_lists;
 pub mod demo_notices;
 pub mod demo_records;
+pub mod demo_replies;
 pub mod demo_statements;
 pub mod demo_talks;
 pub mod demo_tasks;
@@ -128,6 +129,8 @@ pub async fn load_demo_duty(st: &AppState) -> anyhow::Result<()> {
     demo_notices::load(st).await?;
     demo_archive::load(st).await?;
     demo_statements::load(st).await?;
+    // last: the replies are drafted from the files the demos above filled
+    demo_replies::load(st).await?;
     Ok(())
 }
 

@@ -11,6 +11,7 @@
 //! Output: one line per figure, `BENCH <name> <value> <unit>`, on stdout; a human summary
 //! and progress on stderr.
 
+mod archive;
 mod generate;
 mod http;
 mod letters;
@@ -97,6 +98,10 @@ struct Cli {
     /// writes alone and the people list with its cache off
     #[arg(long, num_args = 0..=1, default_missing_value = "1000", value_name = "ACCOUNTS")]
     workday: Option<usize>,
+    /// Also open 廉政档案 among this many 履责 records (1,000,000 when given without a
+    /// number), 32 connections of the county's 纪委 account over 200 people's files, 10 % writes
+    #[arg(long, num_args = 0..=1, default_missing_value = "1000000", value_name = "RECORDS")]
+    archive: Option<usize>,
 }
 
 fn main() {
@@ -268,6 +273,15 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
         Some(_) => bail!("--workday 不能与 --reuse 同用（账号与令牌需新生成）"),
         None => None,
     };
+    let archive_people = match cli.archive {
+        Some(n) if !cli.reuse => {
+            let (ids, secs) = archive::seed(&db, g.county_id, n, g.people).await.context("廉政档案压测数据生成失败")?;
+            eprintln!("  廉政档案压测数据用时 {secs:.1} 秒");
+            Some(ids)
+        }
+        Some(_) => bail!("--archive 不能与 --reuse 同用"),
+        None => None,
+    };
     let write_org: Option<(i64,)> =
         db.fetch_optional(lianzheng_store::q("SELECT id FROM orgs WHERE parent_id = $1 AND kind = $2 ORDER BY id LIMIT 1").bind(g.county_id).bind(lianzheng_core::org::OrgKind::PartyGroup.code())).await?;
     db.close().await;
@@ -322,6 +336,24 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
         let req = Arc::new(vec![http::get_request(&host, path, Some(&token))]);
         let p = load(addr, n, warmup, duration, req, pid, pg_watch.as_ref()).await.with_context(|| format!("{path} 压测失败"))?;
         eprintln!("PROBE {path}：{}", p.describe());
+    }
+
+    if let Some(people) = archive_people {
+        let before = workday::cache_counts(addr, &host).await?;
+        let r = archive::play(addr, Arc::new(host.clone()), Arc::new(token.clone()), Arc::new(people), 32, warmup, duration).await?;
+        let after = workday::cache_counts(addr, &host).await?;
+        let (per_cache, hit_rate) = workday::hit_rates(&before, &after);
+        println!("BENCH archive_page_p99_ms {:.2} ms", workday::percentile_ms(&r.reads, 0.99));
+        println!("BENCH archive_write_p99_ms {:.2} ms", workday::percentile_ms(&r.writes, 0.99));
+        println!("BENCH archive_cache_hit_rate {hit_rate:.3} ratio");
+        eprintln!(
+            "  廉政档案：{} 次打开（p50 {:.2} 毫秒），{} 次写入（p50 {:.2} 毫秒），{:.0} 次/秒；缓存 {per_cache}",
+            r.reads.len(),
+            workday::percentile_ms(&r.reads, 0.5),
+            r.writes.len(),
+            workday::percentile_ms(&r.writes, 0.5),
+            (r.reads.len() + r.writes.len()) as f64 / duration.as_secs_f64()
+        );
     }
 
     if let Some(day) = day {

@@ -147,6 +147,14 @@ pub const CONDUCT: &[(&str, &str)] = &[
     ("statement_point.answer", "答复点评意见"),
     ("statement_point.close", "点评意见销号"),
     ("statement_point.return", "退回点评意见答复"),
+    // 廉洁意见回复
+    ("integrity_reply.create", "起草廉洁意见回复"),
+    ("integrity_reply.read", "查阅廉洁意见回复"),
+    ("integrity_reply.edit", "修改廉洁意见回复"),
+    ("integrity_reply.redraft", "按档案重新起草廉洁意见"),
+    ("integrity_reply.issue", "签发廉洁意见回复"),
+    ("integrity_reply.delete", "删除廉洁意见回复草稿"),
+    ("integrity_reply.download", "下载廉洁意见回复公文"),
     // (end)
 ];
 
@@ -191,6 +199,7 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("statement_round", "述责述廉"),
     ("statement_report", "述责述廉报告"),
     ("statement_point", "点评意见"),
+    ("integrity_reply", "廉洁意见回复"),
 ];
 
 /// Every action code with its label, area by area.

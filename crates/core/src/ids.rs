@@ -76,6 +76,8 @@ ids! {
     DutyListId;
     /// 谈话函询、提醒谈话、诫勉谈话 (`inquiries`).
     InquiryId;
+    /// 廉洁意见回复 (`integrity_replies`).
+    IntegrityReplyId;
     /// 清单条目 (`duty_items`).
     ListItemId;
     /// 共性清单模板 (`duty_templates`).

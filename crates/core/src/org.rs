@@ -127,6 +127,8 @@ pub enum Permission {
     /// 履责: organise 述责述廉 rounds of one's own body and make, close or return its 点评
     /// (纪委 staff; the 县委's or a 党委's party staff)
     OrganiseStatements,
+    /// 履责: draft and issue 廉洁意见回复 from people's integrity files — the 纪委's own work
+    ReplyIntegrity,
 }
 
 impl Permission {
@@ -153,6 +155,7 @@ impl Permission {
             P::ManageExams => matches!(role, R::DisciplineStaff | R::PartyStaff),
             P::IssueNotices => role == R::DisciplineStaff,
             P::OrganiseStatements => matches!(role, R::DisciplineStaff | R::PartyStaff),
+            P::ReplyIntegrity => role == R::DisciplineStaff,
         }
     }
     /// Whether the permission is exercised over an organisation subtree (business data) rather than system-wide.
@@ -173,6 +176,7 @@ impl Permission {
                 | Permission::ManageExams
                 | Permission::IssueNotices
                 | Permission::OrganiseStatements
+                | Permission::ReplyIntegrity
         )
     }
 }

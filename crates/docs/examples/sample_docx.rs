@@ -78,6 +78,7 @@ fn sample() -> OfficialDocument {
         date: (2026, 11, 27),
         cc: vec!["县委办公室".into(), "县人大常委会办公室".into(), "县政府办公室".into(), "县政协办公室".into()],
         printer: Some("中共某某县纪律检查委员会办公室".into()),
+        letter: false,
     }
 }
 

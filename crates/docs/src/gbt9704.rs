@@ -45,6 +45,8 @@ pub struct OfficialDocument {
     pub cc: Vec<String>,
     /// 印发机关。
     pub printer: Option<String>,
+    /// 信函格式（函、回复意见）：发文机关标志只用机关名称，不加“文件”（GB/T 9704 10.1）。
+    pub letter: bool,
 }
 
 /// 正文中的一块内容。
@@ -345,7 +347,7 @@ fn header_block(doc: &OfficialDocument) -> String {
     let mut out = String::new();
     let issuer = doc.issuer.trim();
     if !issuer.is_empty() {
-        let mark = if DOC_KIND_MARKS.iter().any(|k| issuer.ends_with(k)) { issuer.to_string() } else { format!("{issuer}文件") };
+        let mark = if doc.letter || DOC_KIND_MARKS.iter().any(|k| issuer.ends_with(k)) { issuer.to_string() } else { format!("{issuer}文件") };
         // 标志用 42pt（初号）小标宋；字数多时横向压缩（w:w）使其不超过版心宽度的 95%。
         const MARK_SZ: u32 = 84;
         let natural = u32::try_from(display_width(&mark)).unwrap_or(u32::MAX / 2).saturating_mul(MARK_SZ * 10 / 2); // 半角宽 = 字号/2，单位 twip
@@ -1088,6 +1090,7 @@ mod tests {
             date: (2026, 11, 27),
             cc: vec!["县委办公室".into(), "县政府办公室".into()],
             printer: Some("中共某某县纪律检查委员会办公室".into()),
+            letter: false,
         }
     }
 
@@ -1135,6 +1138,14 @@ mod tests {
         ] {
             assert!(names.iter().any(|n| n == part), "missing {part}");
         }
+    }
+
+    #[test]
+    fn a_letter_names_the_body_without_wenjian() {
+        let bytes = to_docx(&OfficialDocument { letter: true, ..sample() }).unwrap();
+        let doc = read_part(&bytes, "word/document.xml");
+        assert!(doc.contains("中共某某县纪律检查委员会"));
+        assert!(!doc.contains("委员会文件"), "信函格式 has no 文件 in its mark");
     }
 
     #[test]

@@ -167,6 +167,8 @@ val_from!(ids::NoticeId, v, Val::I64(Some(v.get())));
 val_from!(ids::StatementRoundId, v, Val::I64(Some(v.get())));
 val_from!(ids::StatementReportId, v, Val::I64(Some(v.get())));
 val_from!(ids::StatementPointId, v, Val::I64(Some(v.get())));
+// 廉洁意见回复
+val_from!(ids::IntegrityReplyId, v, Val::I64(Some(v.get())));
 
 /// A query: SQL text with `$n` parameters and the values to bind, in order.
 #[derive(Debug, Clone)]

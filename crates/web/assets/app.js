@@ -19,6 +19,8 @@
  *    its form; a batch button with data-needs="NAME" stays disabled until one is checked,
  *    and its text shows how many
  *  - [data-unit-picker] (templates/unit_picker.html): searchable unit tree
+ *  - <button data-append-line="TEXT" data-append-to="ID"> adds TEXT as a line of the
+ *    textarea #ID unless a line already says it (a list of names built from a search)
  */
 (function () {
   'use strict';
@@ -218,6 +220,23 @@
       var id = closer.getAttribute('data-close-dialog');
       closeDialog((id && document.getElementById(id)) || closer.closest('dialog'));
     }
+  });
+
+  // ------------------------------------------------------------ append a line
+  document.addEventListener('click', function (evt) {
+    var target = evt.target instanceof Element ? evt.target : null;
+    var btn = target && target.closest('[data-append-line]');
+    if (!btn) return;
+    evt.preventDefault();
+    var area = document.getElementById(btn.getAttribute('data-append-to') || '');
+    if (!area) return;
+    var line = btn.getAttribute('data-append-line') || '';
+    var lines = area.value.split('\n').map(function (l) { return l.trim(); });
+    if (lines.indexOf(line) < 0) {
+      area.value = (area.value.trim() ? area.value.replace(/\s+$/, '') + '\n' : '') + line;
+    }
+    btn.disabled = true;
+    btn.textContent = '✓ ' + line;
   });
 
   document.addEventListener('htmx:afterRequest', function (evt) {

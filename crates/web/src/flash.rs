@@ -61,6 +61,8 @@ flashes! {
     Answered = "answered", "已反馈";
     Closed = "closed", "已办结";
     PointClosed = "point_closed", "已销号";
+    Issued = "issued", "已签发";
+    Redrafted = "redrafted", "已按档案重新起草";
 }
 
 impl Flash {

@@ -19,6 +19,7 @@ mod conduct_exams;
 mod conduct_inquiries;
 mod conduct_notices;
 mod conduct_records;
+mod conduct_replies;
 mod conduct_statements;
 mod conduct_talks;
 mod config_file;

@@ -167,6 +167,8 @@ const API_RULES: &[Rule] = &[
     rule("write", "/conduct/statements/points/{id}/close", Perm(P::OrganiseStatements), None),
     rule("write", "/conduct/statements/points/{id}/return", Perm(P::OrganiseStatements), None),
     rule("write", "/conduct/statements/*", Perm(P::ViewConduct), None),
+    // 廉洁意见回复: the 纪委's own work
+    rule("*", "/conduct/replies*", Perm(P::ReplyIntegrity), None),
     rule("get", "/conduct/*", Perm(P::ViewConduct), None),
 ];
 
@@ -277,6 +279,12 @@ const PAGES: &[Rule] = &[
     rule("get", "/conduct/statements/reports/{id}", SeesAll(P::ViewConduct, Record::Statement), None),
     rule("get", "/conduct/statements/reports/{id}/files/{file}", SeesAll(P::ViewConduct, Record::Statement), None),
     rule("get", "/conduct/statements/compare/{id}/{other}", SeesAll(P::ViewConduct, Record::Statement), None),
+    rule("get", "/conduct/replies", Perm(P::ReplyIntegrity), None),
+    rule("get", "/conduct/replies/new", Perm(P::ReplyIntegrity), None),
+    rule("get", "/conduct/replies/people", Perm(P::ReplyIntegrity), None),
+    rule("get", "/conduct/replies/{id}", Perm(P::ReplyIntegrity), None),
+    rule("get", "/conduct/replies/{id}/document.docx", Perm(P::ReplyIntegrity), None),
+    rule("get", "/conduct/replies/{id}/people/{person_id}", Perm(P::ReplyIntegrity), None),
 ];
 
 /// Failures that others are fixing right now (issue 基座加固): (role or "*", method, path
@@ -350,6 +358,10 @@ enum Kind {
     StatementPoint,
     /// A report's file, with its report: two ids (the demo's file has no bytes in the test's storage).
     StatementFile,
+    /// 廉洁意见回复 (kept by the county: "inside" a draft, "outside" an issued one)
+    Reply,
+    /// A person of a 廉洁意见回复, with the reply: two ids.
+    ReplyPerson,
 }
 
 /// Path prefix (up to the first placeholder) and number of placeholders → the kind of object.
@@ -394,6 +406,8 @@ const PREFIXES: &[(&str, usize, Kind)] = &[
     ("/conduct/statements/compare", 2, Kind::StatementPair),
     ("/conduct/statements/reports", 2, Kind::StatementFile),
     ("/conduct/statements/points", 1, Kind::StatementPoint),
+    ("/conduct/replies", 1, Kind::Reply),
+    ("/conduct/replies", 2, Kind::ReplyPerson),
 ];
 
 /// A 履责纪实 the 一般干部 gb_jyj (who reads only the records he took part in) took part in.
@@ -550,6 +564,12 @@ fn sql(kind: Kind) -> (&'static str, &'static str) {
             "SELECT p.id, s.person_org_path FROM statement_points p JOIN statement_reports s ON s.id = p.report_id WHERE s.person_org_path LIKE '{in}%' AND NOT EXISTS (SELECT 1 FROM statement_reports x JOIN users u ON u.person_id = x.person_id WHERE x.round_id = s.round_id) ORDER BY p.id",
             "SELECT p.id, s.person_org_path FROM statement_points p JOIN statement_reports s ON s.id = p.report_id WHERE s.person_org_path NOT LIKE '{in}%' AND s.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY p.id",
         ),
+        // kept by the county's 纪委 above 教育局: only the 纪委 (whose scope covers both) acts
+        Kind::Reply => ("SELECT id, org_path FROM integrity_replies WHERE status = 'draft' ORDER BY id", "SELECT id, org_path FROM integrity_replies WHERE status = 'issued' ORDER BY id"),
+        Kind::ReplyPerson => (
+            "SELECT x.reply_id, x.person_id, r.org_path FROM integrity_reply_people x JOIN integrity_replies r ON r.id = x.reply_id WHERE r.status = 'draft' ORDER BY x.id",
+            "SELECT x.reply_id, x.person_id, r.org_path FROM integrity_reply_people x JOIN integrity_replies r ON r.id = x.reply_id WHERE r.status = 'issued' AND x.person_id NOT IN (SELECT y.person_id FROM integrity_reply_people y JOIN integrity_replies d ON d.id = y.reply_id WHERE d.status = 'draft') ORDER BY x.id",
+        ),
         Kind::Report => (
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path LIKE '{in}%' ORDER BY r.id",
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path NOT LIKE '{in}%' AND NOT {seen_task} ORDER BY r.id",
@@ -691,6 +711,7 @@ const BODIES: &[BodyRule] = &[
         base: r#"{"category":"organizational","kind":"notice","decided_on":"$first_day","body":"矩阵测试","matter":"矩阵测试"}"#,
         fields: &[("person_id", IdKind::One(Kind::Person))],
     },
+    BodyRule { method: "post", path: "/conduct/replies", base: r#"{"requester":"矩阵测试","purpose":"promotion"}"#, fields: &[("person_ids", IdKind::List(Kind::Person))] },
     // system data of the admin roles (system-wide): incomplete bodies, so nothing moves
     BodyRule { method: "post", path: "/orgs", base: r#"{}"#, fields: &[("parent_id", IdKind::One(Kind::Org))] },
     BodyRule { method: "put", path: "/orgs/{id}", base: r#"{}"#, fields: &[("parent_id", IdKind::One(Kind::Org))] },
@@ -898,7 +919,7 @@ fn expand(sql: &str, in_path: &str, out_path: &str) -> String {
 
 async fn first_row(app: &TestApp, kind: Kind, sql: &str) -> Option<Obj> {
     let sql = format!("{sql} LIMIT 1");
-    if matches!(kind, Kind::TaskFile | Kind::ListWithItem | Kind::TemplateItem | Kind::DutyRecordFile | Kind::NoticeFile | Kind::StatementPair | Kind::StatementFile) {
+    if matches!(kind, Kind::TaskFile | Kind::ListWithItem | Kind::TemplateItem | Kind::DutyRecordFile | Kind::NoticeFile | Kind::StatementPair | Kind::StatementFile | Kind::ReplyPerson) {
         let row: Option<(i64, i64, String)> = app.state.db.fetch_optional(q_built(sql)).await.unwrap();
         row.map(|(a, b, path)| Obj { ids: vec![a, b], path })
     } else {

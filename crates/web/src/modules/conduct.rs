@@ -15,6 +15,7 @@ pub static MODULE: Module = Module {
         crate::api::conduct::notices::OPS,
         crate::api::conduct::archive::OPS,
         crate::api::conduct::statements::OPS,
+        crate::api::conduct::replies::OPS,
     ],
     pages: crate::pages::conduct::routes,
     page_actions: &[
@@ -58,8 +59,13 @@ pub static MODULE: Module = Module {
         post("/conduct/statements/points/{id}/answer", Need::Perm(Permission::ViewConduct), api("POST /conduct/statements/points/{id}/answer")),
         post("/conduct/statements/points/{id}/close", Need::Perm(Permission::OrganiseStatements), api("POST /conduct/statements/points/{id}/close")),
         post("/conduct/statements/points/{id}/return", Need::Perm(Permission::OrganiseStatements), api("POST /conduct/statements/points/{id}/return")),
+        post("/conduct/replies", Need::Perm(Permission::ReplyIntegrity), api("POST /conduct/replies")),
+        post("/conduct/replies/{id}/delete", Need::Perm(Permission::ReplyIntegrity), api("DELETE /conduct/replies/{id}")),
+        post("/conduct/replies/{id}/issue", Need::Perm(Permission::ReplyIntegrity), api("POST /conduct/replies/{id}/issue")),
+        post("/conduct/replies/{id}/people/{person_id}", Need::Perm(Permission::ReplyIntegrity), api("PUT /conduct/replies/{id}/people/{person_id}")),
+        post("/conduct/replies/{id}/people/{person_id}/redraft", Need::Perm(Permission::ReplyIntegrity), api("POST /conduct/replies/{id}/people/{person_id}/redraft")),
     ],
-    permissions: &[Permission::ViewConduct, Permission::RecordConduct, Permission::HandleInquiries, Permission::ManageExams, Permission::IssueNotices, Permission::OrganiseStatements],
+    permissions: &[Permission::ViewConduct, Permission::RecordConduct, Permission::HandleInquiries, Permission::ManageExams, Permission::IssueNotices, Permission::OrganiseStatements, Permission::ReplyIntegrity],
     audit_labels: lianzheng_core::audit_labels::CONDUCT,
     tabs: &[
         Tab { href: "/conduct", label: "概览", may_open: |p| open(p, Part::Overview).is_ok() },
@@ -74,6 +80,7 @@ pub static MODULE: Module = Module {
         Tab { href: "/conduct/archive", label: "廉政档案", may_open: |p| open(p, Part::Archive).is_ok() },
         Tab { href: "/conduct/archive/mine", label: "我的廉政档案", may_open: crate::app::conduct::archive::may_open_own },
         Tab { href: "/conduct/statements", label: "述责述廉", may_open: |p| open(p, Part::Statements).is_ok() },
+        Tab { href: "/conduct/replies", label: "廉洁意见回复", may_open: |p| open(p, Part::Replies).is_ok() },
     ],
     tables: &[
         crate::app::conduct::records::TABLES,
@@ -84,6 +91,7 @@ pub static MODULE: Module = Module {
         crate::app::conduct::notices::TABLES,
         crate::app::conduct::archive::TABLES,
         crate::app::conduct::statements::TABLES,
+        crate::app::conduct::replies::TABLES,
     ],
     jobs: &[],
     todos: Some(crate::app::conduct::todo::todos),

@@ -4,5 +4,6 @@ pub mod exams;
 pub mod inquiries;
 pub mod notices;
 pub mod records;
+pub mod replies;
 pub mod statements;
 pub mod talks;

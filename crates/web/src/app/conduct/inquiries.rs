@@ -396,13 +396,7 @@ pub fn todos<'a>(st: &'a AppState, p: &'a Principal) -> BoxFuture<'a, AppResult<
 /// at most 20, as (id, "姓名（单位）").
 pub async fn candidates(st: &AppState, p: &Principal, q: &str) -> AppResult<Vec<(PersonId, String)>> {
     let scope = p.require(Permission::HandleInquiries)?;
-    let q = q.trim();
-    if q.is_empty() {
-        return Ok(vec![]);
-    }
-    let f = lianzheng_store::people::PeopleFilter { q: Some(q.chars().take(50).collect()), ..Default::default() };
-    let (rows, _) = lianzheng_store::people::list(&st.db, &scope, &f, 0, 20).await?;
-    Ok(rows.into_iter().map(|r| (r.id, format!("{}（{}）", r.name, r.org_name))).collect())
+    Ok(super::people_matching(st, &scope, q).await?.into_iter().map(|(id, name, org)| (id, format!("{name}（{org}）"))).collect())
 }
 
 /// The label of a person of the caller's scope (the picker's chosen one), if there is one.

@@ -10,6 +10,8 @@ pub mod inquiries;
 pub mod matters;
 pub mod notices;
 pub mod records;
+pub mod replies;
+pub mod reply_draft;
 pub mod sanctions;
 pub mod statements;
 pub mod talk_flags;
@@ -40,6 +42,8 @@ pub enum Part {
     Archive,
     /// 述责述廉 (/conduct/statements): need-to-know, see `statements`
     Statements,
+    /// 廉洁意见回复 (/conduct/replies): the 纪委's own work
+    Replies,
 }
 
 /// Whether a person may open a part of 履责, and over which scope: the one rule the use cases
@@ -72,6 +76,7 @@ pub fn open(p: &crate::auth::Principal, part: Part) -> crate::error::AppResult<l
             let scope = p.require(P::ViewConduct)?;
             if statements::may_open(p) { Ok(scope) } else { Err(crate::error::AppError::Forbidden) }
         }
+        Part::Replies => p.require(P::ReplyIntegrity),
     }
 }
 
@@ -101,4 +106,37 @@ pub fn own_units(p: &crate::auth::Principal, perm: lianzheng_core::org::Permissi
         out[..=k].rotate_right(1);
     }
     out
+}
+
+/// People of a scope whose name or pinyin matches `q` (the pickers of 谈话函询 and 廉洁意见回复):
+/// at most 20, as (id, name, unit).
+pub async fn people_matching(st: &crate::state::AppState, scope: &lianzheng_core::org::Scope, q: &str) -> crate::error::AppResult<Vec<(lianzheng_core::ids::PersonId, String, String)>> {
+    let q = q.trim();
+    if q.is_empty() {
+        return Ok(vec![]);
+    }
+    let f = lianzheng_store::people::PeopleFilter { q: Some(q.chars().take(50).collect()), ..Default::default() };
+    let (rows, _) = lianzheng_store::people::list(&st.db, scope, &f, 0, 20).await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name, r.org_name)).collect())
+}
+
+/// The body a 纪委 document goes out in the name of (公文, 廉洁意见回复): the unit of the
+/// caller's person (张淑芬 works in the 县纪委 while her account is granted over the 县委),
+/// else the account's unit, or the 纪委 directly below it.
+pub async fn issuing_body(st: &crate::state::AppState, p: &crate::auth::Principal) -> crate::error::AppResult<lianzheng_store::org::Org> {
+    let from_person = match p.user.person_id {
+        Some(pid) => st.db.fetch_optional::<(lianzheng_core::ids::OrgId,)>(lianzheng_store::q("SELECT org_id FROM people WHERE id = $1").bind(pid)).await?.map(|r| r.0),
+        None => None,
+    };
+    let id = from_person.or(p.user.org_id).ok_or_else(|| crate::error::AppError::Refused("您的账号未关联单位，不能以单位名义发出公文".into()))?;
+    let org = lianzheng_store::org::get(&st.db, id).await?.ok_or_else(|| crate::error::AppError::Refused("您的账号关联的单位不存在".into()))?;
+    if lianzheng_core::org::OrgKind::from_code(&org.kind).is_some_and(lianzheng_core::org::OrgKind::is_discipline) {
+        return Ok(org);
+    }
+    // an account granted over the 县委 issues in the name of its 纪委 (the one directly below it)
+    let below: Vec<(lianzheng_core::ids::OrgId,)> = st.db.fetch_all(lianzheng_store::q("SELECT id FROM orgs WHERE parent_id = $1 AND kind = 'discipline_commission' ORDER BY sort_order, id LIMIT 2").bind(org.id)).await?;
+    match below.as_slice() {
+        [(only,)] => Ok(lianzheng_store::org::get(&st.db, *only).await?.unwrap_or(org)),
+        _ => Ok(org),
+    }
 }

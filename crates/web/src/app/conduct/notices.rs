@@ -335,30 +335,10 @@ fn past_date(e: &mut FieldErrors, field: &str, label: &str, v: &str) -> String {
     }
 }
 
-/// The issuing body: the unit of the caller's person (张淑芬 works in the 县纪委 while her
-/// account is granted over the 县委), else the account's unit.
-async fn issuer(st: &AppState, p: &Principal) -> AppResult<lianzheng_store::org::Org> {
-    let from_person = match p.user.person_id {
-        Some(pid) => st.db.fetch_optional::<(OrgId,)>(lianzheng_store::q("SELECT org_id FROM people WHERE id = $1").bind(pid)).await?.map(|r| r.0),
-        None => None,
-    };
-    let id = from_person.or(p.user.org_id).ok_or_else(|| AppError::Refused("您的账号未关联单位，不能以单位名义发出抄告单".into()))?;
-    let org = lianzheng_store::org::get(&st.db, id).await?.ok_or_else(|| AppError::Refused("您的账号关联的单位不存在".into()))?;
-    if lianzheng_core::org::OrgKind::from_code(&org.kind).is_some_and(lianzheng_core::org::OrgKind::is_discipline) {
-        return Ok(org);
-    }
-    // an account granted over the 县委 issues in the name of its 纪委 (the one directly below it)
-    let below: Vec<(OrgId,)> = st.db.fetch_all(lianzheng_store::q("SELECT id FROM orgs WHERE parent_id = $1 AND kind = 'discipline_commission' ORDER BY sort_order, id LIMIT 2").bind(org.id)).await?;
-    match below.as_slice() {
-        [(only,)] => Ok(lianzheng_store::org::get(&st.db, *only).await?.unwrap_or(org)),
-        _ => Ok(org),
-    }
-}
-
 /// The units the caller may issue notices to (the new form's choice): his scope, his own body left out.
 pub async fn units(st: &AppState, p: &Principal) -> AppResult<Vec<(OrgId, String)>> {
     let scope = p.require(Permission::IssueNotices)?;
-    let own = issuer(st, p).await.ok().map(|o| o.id);
+    let own = super::issuing_body(st, p).await.ok().map(|o| o.id);
     let rows = lianzheng_store::org::list_in_scope(&st.db, &scope, None, 1000).await?;
     Ok(rows.into_iter().filter(|o| Some(o.id) != own && !lianzheng_core::org::OrgKind::from_code(&o.kind).is_some_and(lianzheng_core::org::OrgKind::is_discipline)).map(|o| (o.id, o.name)).collect())
 }
@@ -487,7 +467,7 @@ pub async fn create(st: &AppState, p: &Principal, f: &NewForm) -> AppResult<Noti
             None
         }
     };
-    let issuer = issuer(st, p).await?;
+    let issuer = super::issuing_body(st, p).await?;
     let (Some(kind), Some(org), Some(addressee), true) = (kind, org, addressee, e.is_empty()) else { return Err(into_error(e)) };
     let Some(issued) = parse_date(&issued_on) else { return Err(into_error(e)) };
     let due_on = format_date(calendar::add_workdays(st, issued, u32::try_from(due_days).unwrap_or(1)).await?);
@@ -737,6 +717,7 @@ pub fn official(n: &Notice) -> OfficialDocument {
         date: issued,
         cc,
         printer: None,
+        letter: false,
     }
 }
 

@@ -983,6 +983,7 @@ fn plan_document(plan: &Plan, nodes: &[Node]) -> AppResult<Vec<u8>> {
             Some(s) => format!("{s}委办公室"),
             None => format!("{}办公室", plan.org_name),
         }),
+        letter: false,
     };
     to_docx(&doc).map_err(|e| AppError::Internal(format!("生成公文：{e}")))
 }

@@ -6,6 +6,7 @@ pub mod exams;
 pub mod inquiries;
 pub mod notices;
 pub mod records;
+pub mod replies;
 pub mod statements;
 pub mod talks;
 
@@ -14,5 +15,14 @@ use axum::Router;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(records::routes()).merge(talks::routes()).merge(inquiries::routes()).merge(education::routes()).merge(exams::routes()).merge(notices::routes()).merge(archive::routes()).merge(statements::routes())
+    Router::new()
+        .merge(records::routes())
+        .merge(talks::routes())
+        .merge(inquiries::routes())
+        .merge(education::routes())
+        .merge(exams::routes())
+        .merge(notices::routes())
+        .merge(archive::routes())
+        .merge(statements::routes())
+        .merge(replies::routes())
 }
