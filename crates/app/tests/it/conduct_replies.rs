@@ -33,7 +33,7 @@ async fn replies(app: &TestApp) -> i64 {
     app.state.db.scalar_i64(lianzheng_store::q("SELECT COUNT(*) FROM integrity_replies")).await.unwrap()
 }
 
-fn person<'a>(v: &'a Value, id: i64) -> &'a Value {
+fn person(v: &Value, id: i64) -> &Value {
     v["reply"]["people"].as_array().unwrap().iter().find(|x| x["person_id"].as_i64() == Some(id)).unwrap()
 }
 

@@ -410,8 +410,34 @@ fn exams<'a>(c: &'a Ctx<'a>) -> BoxFuture<'a, AppResult<Section>> {
 }
 
 /// 述责述廉: the slot for the part being built (its provider fills this section).
-fn duty_reports<'a>(_c: &'a Ctx<'a>) -> BoxFuture<'a, AppResult<Section>> {
-    Box::pin(async move { Ok(Section { key: "duty_reports", title: "述责述廉", entries: vec![], empty_note: "述责述廉记录接入后在此列出" }) })
+fn duty_reports<'a>(c: &'a Ctx<'a>) -> BoxFuture<'a, AppResult<Section>> {
+    Box::pin(async move {
+        let entries = lianzheng_store::conduct::statements::reports_of_person(&c.st.db, c.head.id)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let mut detail = match &r.submitted_on {
+                    Some(d) => format!("{d} 提交{}", if r.revisions > 1 { format!("，修改 {} 次", r.revisions - 1) } else { String::new() }),
+                    None => "尚未提交报告".to_string(),
+                };
+                detail.push_str(&format!("；会议 {}，点评意见 {} 条", r.meeting_on, r.points));
+                if r.points_open > 0 {
+                    detail.push_str(&format!("（{} 条尚未销号）", r.points_open));
+                }
+                // a report and its 点评 are the duty done, not a matter against the person
+                let bearing = Bearing::Clean;
+                FileEntry {
+                    date: r.submitted_on.clone().unwrap_or_else(|| r.meeting_on.clone()),
+                    title: r.round_title.clone(),
+                    detail,
+                    link: format!("/conduct/statements/reports/{}", r.id),
+                    source: RecordRef { kind: "statement_report", id: r.id.get() },
+                    bearing,
+                }
+            })
+            .collect();
+        Ok(Section { key: "duty_reports", title: "述责述廉", entries, empty_note: "未参加述责述廉" })
+    })
 }
 
 /// 婚丧喜庆事宜报告, each with its flags.

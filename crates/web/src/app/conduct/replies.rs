@@ -447,7 +447,7 @@ pub async fn issue(st: &AppState, p: &Principal, id: IntegrityReplyId, f: &Issue
     let mut tx = st.db.begin().await?;
     store::issue(&mut tx, &p.actor(), id, version, &doc_number, &on, &p.user.display_name).await?;
     tx.commit().await?;
-    Ok(find(st, p, id).await?)
+    find(st, p, id).await
 }
 
 async fn get_unlogged(st: &AppState, p: &Principal, id: IntegrityReplyId) -> AppResult<Detail> {
