@@ -301,6 +301,8 @@ fn influence_bearing(form: String, i: Influence, on: Date) -> Bearing {
 /// 任职经历: every post, current first (read once for the header too).
 fn posts<'a>(c: &'a Ctx<'a>) -> BoxFuture<'a, AppResult<Section>> {
     Box::pin(async move {
+        // the person page for who may open it; a 一般干部 reading his own file stays in it
+        let sees_people = c.p.require(Permission::ViewPeople).is_ok_and(|s| s.contains(&c.head.org_path));
         let entries = c
             .posts
             .iter()
@@ -316,7 +318,14 @@ fn posts<'a>(c: &'a Ctx<'a>) -> BoxFuture<'a, AppResult<Section>> {
                     Some(a) => format!("{span}；分管：{a}"),
                     None => span,
                 };
-                FileEntry { date: ps.start_date.clone().unwrap_or_default(), title, detail, link: format!("/people/{}", ps.person_id), source: RecordRef { kind: "post", id: ps.id.get() }, bearing: Bearing::Clean }
+                FileEntry {
+                    date: ps.start_date.clone().unwrap_or_default(),
+                    title,
+                    detail,
+                    link: if sees_people { format!("/people/{}", ps.person_id) } else { format!("/conduct/archive/{}#post-{}", ps.person_id, ps.id) },
+                    source: RecordRef { kind: "post", id: ps.id.get() },
+                    bearing: Bearing::Clean,
+                }
             })
             .collect();
         Ok(section("posts", "任职经历", entries))
