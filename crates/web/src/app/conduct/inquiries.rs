@@ -185,29 +185,6 @@ pub struct NewForm {
     pub reply_days: String,
 }
 
-/// A date of the past or today (YYYY-MM-DD), blank meaning today.
-fn past_date(e: &mut FieldErrors, field: &str, label: &str, v: &str) -> String {
-    let today = calendar::today();
-    if v.trim().is_empty() {
-        return format_date(today);
-    }
-    match parse_date(v) {
-        Some(d) if d > today => {
-            e.insert(field.into(), format!("{label}不能晚于今天"));
-            String::new()
-        }
-        Some(d) if d.year() < 2000 => {
-            e.insert(field.into(), format!("{label}无效"));
-            String::new()
-        }
-        Some(d) => format_date(d),
-        None => {
-            e.insert(field.into(), format!("{label}应为日期，格式如 2026-03-15"));
-            String::new()
-        }
-    }
-}
-
 /// Opens a record about a person of the caller's scope, issued by the caller's own unit.
 pub async fn create(st: &AppState, p: &Principal, f: &NewForm) -> AppResult<Inquiry> {
     let scope = p.require(Permission::HandleInquiries)?;
@@ -222,7 +199,7 @@ pub async fn create(st: &AppState, p: &Principal, f: &NewForm) -> AppResult<Inqu
     }
     let matter = text(&mut e, "matter", "反映的问题或事项", &f.matter, MATTER_MAX, true).unwrap_or_default();
     let source = text(&mut e, "source", "线索来源", &f.source, SOURCE_MAX, false);
-    let issued_on = past_date(&mut e, "issued_on", "函询或谈话日期", &f.issued_on);
+    let issued_on = super::past_date(&mut e, "issued_on", "函询或谈话日期", &f.issued_on);
     let is_letter = kind.as_deref() == Some("letter");
     let reply_days = if is_letter {
         match f.reply_days.trim() {
@@ -309,7 +286,7 @@ pub async fn reply(st: &AppState, p: &Principal, id: InquiryId, f: &ReplyForm) -
     let mut e = FieldErrors::new();
     let version = version(&mut e, &f.version);
     let text = text(&mut e, "reply", "回复内容", &f.reply, REPLY_MAX, true).unwrap_or_default();
-    let on = past_date(&mut e, "replied_on", "回复日期", &f.replied_on);
+    let on = super::past_date(&mut e, "replied_on", "回复日期", &f.replied_on);
     if !on.is_empty() && on < i.issued_on {
         e.insert("replied_on".into(), "回复日期不能早于函询日期".into());
     }

@@ -140,3 +140,27 @@ pub async fn issuing_body(st: &crate::state::AppState, p: &crate::auth::Principa
         _ => Ok(org),
     }
 }
+
+/// A date of the past or today (YYYY-MM-DD), blank meaning today: the dates staff record after
+/// the fact (函询, 抄告单 answers, 廉洁意见回复) — a field error for a future or malformed one.
+pub fn past_date(e: &mut crate::forms::FieldErrors, field: &str, label: &str, v: &str) -> String {
+    let today = crate::app::calendar::today();
+    if v.trim().is_empty() {
+        return lianzheng_core::duty::format_date(today);
+    }
+    match lianzheng_core::duty::parse_date(v) {
+        Some(d) if d > today => {
+            e.insert(field.into(), format!("{label}不能晚于今天"));
+            String::new()
+        }
+        Some(d) if d.year() < 2000 => {
+            e.insert(field.into(), format!("{label}无效"));
+            String::new()
+        }
+        Some(d) => lianzheng_core::duty::format_date(d),
+        None => {
+            e.insert(field.into(), format!("{label}应为日期，格式如 2026-03-15"));
+            String::new()
+        }
+    }
+}

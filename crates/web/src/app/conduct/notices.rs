@@ -312,29 +312,6 @@ pub struct NewForm {
     pub due_days: String,
 }
 
-/// A date of the past or today (YYYY-MM-DD), blank meaning today.
-fn past_date(e: &mut FieldErrors, field: &str, label: &str, v: &str) -> String {
-    let today = calendar::today();
-    if v.trim().is_empty() {
-        return format_date(today);
-    }
-    match parse_date(v) {
-        Some(d) if d > today => {
-            e.insert(field.into(), format!("{label}不能晚于今天"));
-            String::new()
-        }
-        Some(d) if d.year() < 2000 => {
-            e.insert(field.into(), format!("{label}无效"));
-            String::new()
-        }
-        Some(d) => format_date(d),
-        None => {
-            e.insert(field.into(), format!("{label}应为日期，格式如 2026-03-15"));
-            String::new()
-        }
-    }
-}
-
 /// The units the caller may issue notices to (the new form's choice): his scope, his own body left out.
 pub async fn units(st: &AppState, p: &Principal) -> AppResult<Vec<(OrgId, String)>> {
     let scope = p.require(Permission::IssueNotices)?;
@@ -451,7 +428,7 @@ pub async fn create(st: &AppState, p: &Principal, f: &NewForm) -> AppResult<Noti
     let subject = text(&mut e, "subject", "事由", &f.subject, SUBJECT_MAX, true).unwrap_or_default();
     let problem = text(&mut e, "problem", "发现的问题", &f.problem, PROBLEM_MAX, true).unwrap_or_default();
     let request = text(&mut e, "request", if kind.as_deref() == Some("advice") { "整改建议" } else { "工作要求" }, &f.request, REQUEST_MAX, true).unwrap_or_default();
-    let issued_on = past_date(&mut e, "issued_on", "发出日期", &f.issued_on);
+    let issued_on = super::past_date(&mut e, "issued_on", "发出日期", &f.issued_on);
     let due_days = days(&mut e, "due_days", &f.due_days, crate::app::settings::notice_days(st));
     let source = match (f.source_kind.trim(), f.source_id.trim()) {
         ("", "") => None,

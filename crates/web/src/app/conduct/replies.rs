@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use lianzheng_core::duty::{format_date, parse_date};
+use lianzheng_core::duty::format_date;
 use lianzheng_core::ids::{IntegrityReplyId, PersonId};
 use lianzheng_core::org::Scope;
 use lianzheng_docs::gbt9704::{Block, OfficialDocument, to_docx};
@@ -161,28 +161,6 @@ async fn resolve(st: &AppState, scope: &Scope, f: &NewForm, e: &mut FieldErrors)
     Ok(out)
 }
 
-fn past_date(e: &mut FieldErrors, field: &str, label: &str, v: &str) -> String {
-    let today = calendar::today();
-    match v.trim() {
-        "" => format_date(today),
-        s => match parse_date(s) {
-            Some(d) if d > today => {
-                e.insert(field.into(), format!("{label}不能晚于今天"));
-                String::new()
-            }
-            Some(d) if d.year() < 2000 => {
-                e.insert(field.into(), format!("{label}无效"));
-                String::new()
-            }
-            Some(d) => format_date(d),
-            None => {
-                e.insert(field.into(), format!("{label}应为日期，格式如 2026-03-15"));
-                String::new()
-            }
-        },
-    }
-}
-
 /// The row a person's file drafts, as of `on`.
 async fn drafted(st: &AppState, p: &Principal, person_id: PersonId, on: time::Date, purpose: &str) -> AppResult<PersonRow> {
     let file = super::archive::file_on(st, p, person_id, on).await?;
@@ -217,7 +195,7 @@ pub async fn create(st: &AppState, p: &Principal, f: &NewForm) -> AppResult<Repl
     if purpose.is_none() {
         e.insert("purpose".into(), "请选择征求意见的事由".into());
     }
-    let received_on = past_date(&mut e, "received_on", "收文日期", &f.received_on);
+    let received_on = super::past_date(&mut e, "received_on", "收文日期", &f.received_on);
     let people = resolve(st, &scope, f, &mut e).await?;
     let (Some(purpose), true) = (purpose, e.is_empty()) else { return Err(into_error(e)) };
     let body = super::issuing_body(st, p).await?;
@@ -437,7 +415,7 @@ pub async fn issue(st: &AppState, p: &Principal, id: IntegrityReplyId, f: &Issue
         0
     });
     let doc_number = text(&mut e, "doc_number", "文号", &f.doc_number, DOC_NUMBER_MAX, true).unwrap_or_default();
-    let on = past_date(&mut e, "issued_on", "成文日期", &f.issued_on);
+    let on = super::past_date(&mut e, "issued_on", "成文日期", &f.issued_on);
     if !on.is_empty() && on < d.reply.received_on {
         e.insert("issued_on".into(), "成文日期不能早于收文日期".into());
     }
