@@ -1423,17 +1423,26 @@ fn page_form(world: &World, inside: bool, csrf: &str) -> Vec<(String, String)> {
 async fn send_page_form(client: reqwest::Client, base: String, path: String, form: Vec<(String, String)>) -> (u16, String) {
     let csrf = form.iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v.clone()).unwrap_or_default();
     let url = format!("{base}{path}?_csrf={csrf}");
-    let rb = client.post(url);
-    let rb = if page_multipart(&path) {
-        let mut m = reqwest::multipart::Form::new();
-        for (k, v) in form {
-            m = m.text(k, v);
+    // a refusal may be answered before the upload is read and the connection closed under the
+    // client's body (connection reset): the same request again, a few times, before failing
+    let mut tries = 0;
+    let r = loop {
+        let rb = client.post(&url);
+        let rb = if page_multipart(&path) {
+            let mut m = reqwest::multipart::Form::new();
+            for (k, v) in &form {
+                m = m.text(k.clone(), v.clone());
+            }
+            rb.multipart(m.part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4 scope matrix".to_vec()).file_name("矩阵.pdf")))
+        } else {
+            rb.form(&form)
+        };
+        match rb.send().await {
+            Ok(r) => break r,
+            Err(e) if tries < 4 && e.is_request() => tries += 1,
+            Err(e) => panic!("POST {path}: {e}"),
         }
-        rb.multipart(m.part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4 scope matrix".to_vec()).file_name("矩阵.pdf")))
-    } else {
-        rb.form(&form)
     };
-    let r = rb.send().await.unwrap();
     let status = r.status().as_u16();
     let location = r.headers().get("location").and_then(|v| v.to_str().ok()).map(|l| format!("→ {l} ")).unwrap_or_default();
     (status, format!("{location}{}", r.text().await.unwrap_or_default()))
