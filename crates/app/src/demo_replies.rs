@@ -1,5 +1,5 @@
 //! Demo data for 履责 — 廉洁意见回复: the 县委组织部 asked twice this year. The first request
-//! (three people of 教育局 before a promotion) was answered and issued; the second (a 评优评先
+//! (a few people of 教育局 with nothing of note, before a promotion) was answered and issued; the second (a 评优评先
 //! list of ten people of 教育局 and 组织部) is a draft the 纪委 clerk (jw_staff) drafted from
 //! the files today and has not decided yet: people with an open 函询 or a flagged report wait
 //! for his decision. Both are drafted by the use case itself, from the files as they stand.
@@ -37,7 +37,7 @@ fn failed(e: lianzheng_web::error::AppError) -> anyhow::Error {
 
 pub async fn load(st: &AppState) -> anyhow::Result<()> {
     let p = clerk(&st.db).await?;
-    // the promotion list: three of 教育局's people whose files hold nothing of note
+    // the promotion list: up to three of 教育局's people without an open 函询
     let open: Vec<(PersonId,)> = st.db.fetch_all(q("SELECT DISTINCT person_id FROM inquiries WHERE conclusion IS NULL")).await?;
     let open: Vec<PersonId> = open.into_iter().map(|r| r.0).collect();
     let clean: Vec<PersonId> = people_of(&st.db, "XW-D08", 12).await?.into_iter().filter(|id| !open.contains(id)).skip(4).take(3).collect();

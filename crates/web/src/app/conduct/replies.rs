@@ -254,19 +254,16 @@ impl Detail {
     }
 }
 
-/// Opens a reply (logged: it holds what people's files say).
+/// Opens a reply (logged: it holds what people's files say), with the 文号 a draft's issue form
+/// suggests.
 pub async fn get(st: &AppState, p: &Principal, id: IntegrityReplyId) -> AppResult<Detail> {
-    let reply = find(st, p, id).await?;
-    p.log_read(st, "integrity_reply.read", "integrity_reply", Some(id.to_string()), json!({"status": reply.status})).await?;
-    let people = store::people(&st.db, id).await?.into_iter().map(PersonView::of).collect();
-    let n = store::next_number(&st.db, reply.org_id, reply.year).await?;
-    Ok(Detail {
-        purpose_label: reply_draft::purpose_label(&reply.purpose),
-        people,
-        can_edit: !reply.issued(),
-        suggested_number: reply.doc_number.clone().unwrap_or_else(|| format!("纪廉复〔{}〕{n}号", reply.year)),
-        reply,
-    })
+    let mut d = get_unlogged(st, p, id).await?;
+    p.log_read(st, "integrity_reply.read", "integrity_reply", Some(id.to_string()), json!({"status": d.reply.status})).await?;
+    d.suggested_number = match &d.reply.doc_number {
+        Some(n) => n.clone(),
+        None => format!("纪廉复〔{}〕{}号", d.reply.year, store::next_number(&st.db, d.reply.org_id, d.reply.year).await?),
+    };
+    Ok(d)
 }
 
 /// A person's edited paragraph: each present sentence's text in order (blank: removed), a new
