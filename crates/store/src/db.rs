@@ -427,6 +427,18 @@ impl Tx {
         }
     }
 
+    /// Makes the transactions that call this with the same `key` run one after another from
+    /// here to their end (PostgreSQL: a transaction-scoped advisory lock). For writers that lock
+    /// many rows of the same tables in orders that cannot be made the same (the copy check's
+    /// whole-year and per-letter writes), where they would otherwise deadlock. Nothing on SQLite,
+    /// whose one writer at a time already does it.
+    pub async fn serialize(&mut self, key: i64) -> Result<(), StoreError> {
+        if self.backend() == Backend::Postgres {
+            self.execute(q("SELECT pg_advisory_xact_lock($1)").bind(key)).await?;
+        }
+        Ok(())
+    }
+
     pub(crate) fn node_keys(&self) -> Result<&NodeKeys, StoreError> {
         keys_of(&self.node_keys)
     }

@@ -214,6 +214,26 @@ both!(checks_find_what_comparing_every_pair_finds, |app: TestApp| async move {
     assert_eq!(flags("copied").await.len(), 1, "王建国's letter of last year");
     let stored = db.scalar_i64(q("SELECT COUNT(*) FROM letter_signatures WHERE year = $1").bind(year)).await.unwrap();
     assert_eq!(stored, letters.len() as i64);
+
+    // whole-year and per-letter checks at the same time (they replace the same flags and
+    // signatures in different orders: on PostgreSQL they once deadlocked) all succeed, and
+    // leave the same flags
+    db.execute(q("DELETE FROM letter_signatures")).await.unwrap();
+    let ids: Vec<i64> = letters.iter().map(|(id, ..)| *id).collect();
+    let mut set = tokio::task::JoinSet::new();
+    for k in 0..3 {
+        let db = db.clone();
+        set.spawn(async move { check_year(&db, year, 0.7).await.map(|_| k) });
+    }
+    for id in ids.iter().rev() {
+        let (db, id) = (db.clone(), *id);
+        set.spawn(async move { check_letter(&db, lianzheng_core::ids::LetterId::new(id), 0.7).await });
+    }
+    for r in set.join_all().await {
+        r.unwrap();
+    }
+    assert_eq!(flags("duplicate").await, expected);
+    assert_eq!(flags("foreign").await, foreign);
 });
 
 /// A draft letter written straight into the table (the reference checks compare against it).

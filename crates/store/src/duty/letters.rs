@@ -863,6 +863,11 @@ pub async fn check_letter(db: &Db, id: LetterId, threshold: f64) -> Result<usize
     check_letters(db, &[id], threshold).await
 }
 
+/// The copy check's writers (whole year, saved letters) take this lock first: each replaces
+/// flags and signatures of many letters, in orders that differ, and two at once deadlocked on
+/// PostgreSQL (seen as a 500 under parallel load).
+const COPY_CHECK_LOCK: i64 = 0x6c7a_0001;
+
 /// How often a check is computed again because a letter it compared changed meanwhile.
 const CHECK_ATTEMPTS: usize = 5;
 
@@ -951,6 +956,7 @@ pub async fn check_letters(db: &Db, ids: &[LetterId], threshold: f64) -> Result<
             found += check_in_year(db, year, mine, &phrases, threshold, &mut writes).await?;
         }
         let mut tx = db.begin().await?;
+        tx.serialize(COPY_CHECK_LOCK).await?;
         if writes.still_current(&mut tx).await? {
             writes.write(&mut tx).await?;
             tx.commit().await?;
@@ -1170,6 +1176,7 @@ pub async fn check_year(db: &Db, year: i64, threshold: f64) -> Result<usize, Sto
 
     let n = dups.len() + foreign.len();
     let mut tx = db.begin().await?;
+    tx.serialize(COPY_CHECK_LOCK).await?;
     tx.execute(q("DELETE FROM letter_flags WHERE year = $1 AND status = 'open' AND kind = 'duplicate'").bind(year)).await?;
     insert_flags(&mut tx, dups).await?;
     insert_flags(&mut tx, foreign).await?;
