@@ -70,30 +70,61 @@ fn canonical(seq: i64, at: i64, actor_id: Option<i64>, actor_name: &str, action:
 /// Appends an entry inside the caller's transaction. `summary` is a short JSON of what
 /// changed (before/after for edits); it must never carry an ID number or a reporter's identity.
 pub async fn record(tx: &mut Tx, actor: &Actor, action: &str, entity: &str, entity_id: Option<String>, summary: serde_json::Value) -> Result<(), StoreError> {
+    record_many(tx, &[NewEntry { actor, action, entity, entity_id: entity_id.as_deref(), summary: summary.to_string() }]).await
+}
+
+/// An entry about to be appended.
+pub struct NewEntry<'a> {
+    pub actor: &'a Actor,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<&'a str>,
+    /// The summary's JSON text.
+    pub summary: String,
+}
+
+/// Entries (columns) per INSERT: within both databases' bind limits.
+const ENTRIES_PER_INSERT: usize = 64;
+
+/// Appends entries, in order, inside the caller's transaction: the chain's head is taken once
+/// for all of them and they go in with few statements (the read log commits many at once).
+pub async fn record_many(tx: &mut Tx, entries: &[NewEntry<'_>]) -> Result<(), StoreError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
     let key = tx.node_keys()?.audit;
+    let n = i64::try_from(entries.len()).map_err(|_| StoreError::Internal("审计记录过多".into()))?;
     // Taking the head row serialises chain appends (row lock on PostgreSQL; the write lock on SQLite).
-    let (seq, prev): (i64, String) = tx.fetch_one(q("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash")).await?;
+    let (last, mut prev): (i64, String) = tx.fetch_one(q("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, last_hash").bind(n)).await?;
+    let mut seq = last - n;
     let at = now();
-    let summary = summary.to_string();
-    let bytes = canonical(seq, at, actor.user_id.map(UserId::get), &actor.name, action, entity, entity_id.as_deref(), &summary, actor.ip.as_deref());
-    let hash = chain_hmac(&key, &prev, &bytes);
-    tx.execute(
-        q("INSERT INTO audit_log (seq, at, actor_id, actor_name, action, entity, entity_id, summary, ip, prev_hash, hash, scheme) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
-            .bind(seq)
-            .bind(at)
-            .bind(actor.user_id)
-            .bind(actor.name.as_str())
-            .bind(action)
-            .bind(entity)
-            .bind(entity_id)
-            .bind(summary)
-            .bind(actor.ip.clone())
-            .bind(prev.as_str())
-            .bind(hash.as_str())
-            .bind(SCHEME_HMAC),
-    )
-    .await?;
-    tx.execute(q("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(hash)).await?;
+    for chunk in entries.chunks(ENTRIES_PER_INSERT) {
+        const COLS: usize = 12;
+        let groups: Vec<String> = (0..chunk.len()).map(|g| format!("({})", crate::db::placeholders(g * COLS + 1, COLS))).collect();
+        let mut query = crate::db::q_built(format!("INSERT INTO audit_log (seq, at, actor_id, actor_name, action, entity, entity_id, summary, ip, prev_hash, hash, scheme) VALUES {}", groups.join(", ")));
+        for e in chunk {
+            seq += 1;
+            let actor = e.actor;
+            let bytes = canonical(seq, at, actor.user_id.map(UserId::get), &actor.name, e.action, e.entity, e.entity_id, &e.summary, actor.ip.as_deref());
+            let hash = chain_hmac(&key, &prev, &bytes);
+            query = query
+                .bind(seq)
+                .bind(at)
+                .bind(actor.user_id)
+                .bind(actor.name.as_str())
+                .bind(e.action)
+                .bind(e.entity)
+                .bind(e.entity_id.map(str::to_string))
+                .bind(e.summary.as_str())
+                .bind(actor.ip.clone())
+                .bind(prev.as_str())
+                .bind(hash.as_str())
+                .bind(SCHEME_HMAC);
+            prev = hash;
+        }
+        tx.execute(query).await?;
+    }
+    tx.execute(q("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(prev)).await?;
     Ok(())
 }
 
@@ -152,11 +183,10 @@ pub async fn record_alone(db: &Db, actor: &Actor, action: &str, entity: &str, en
 }
 
 /// Records a read worth knowing about (a download, an export, a look-up by ID number, a
-/// refused request) in its own transaction. No cache depends on the log, so read caches stay.
+/// refused request, a file opened); returns once it is committed, together with the other
+/// reads of the moment ([`crate::read_log`]). No cache depends on the log, so read caches stay.
 pub async fn record_read(db: &Db, actor: &Actor, action: &str, entity: &str, entity_id: Option<String>, summary: serde_json::Value) -> Result<(), StoreError> {
-    let mut tx = db.begin().await?;
-    record(&mut tx, actor, action, entity, entity_id, summary).await?;
-    tx.commit().await
+    crate::read_log::log(db, actor, action, entity, entity_id, summary).await
 }
 
 /// Result of walking the chain.

@@ -67,6 +67,8 @@ pub struct Db {
     /// writer overtake one that has waited long (16 writers: p99 ~500 ms before, a few ms after).
     /// Other processes (the command line) still meet the busy timeout.
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// Read entries of the audit log, committed in groups ([`crate::read_log`]).
+    read_log: Arc<crate::read_log::ReadLog>,
 }
 
 /// How long a writer waits for its turn, like SQLite's busy timeout.
@@ -233,6 +235,16 @@ macro_rules! exec {
 }
 
 impl Db {
+    pub(crate) fn read_log(&self) -> &crate::read_log::ReadLog {
+        &self.read_log
+    }
+
+    /// The same database for the read-log writer task: without the queue to itself, so that the
+    /// task ends when every other handle is dropped.
+    pub(crate) fn detached(&self) -> Db {
+        Db { read_log: Arc::default(), ..self.clone() }
+    }
+
     /// Opens the database named by `url` (`sqlite://…` or `postgres://…`), creating an SQLite
     /// file if missing, and applies the embedded migrations.
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
@@ -241,7 +253,7 @@ impl Db {
             // timeout, since reports and exports may run long
             let opts = PgConnectOptions::from_str(url).map_err(StoreError::from)?.options([("lock_timeout", PG_LOCK_TIMEOUT)]);
             let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
-            Db { pool: Pool::Postgres(pool), generation: Arc::default(), node_keys: Arc::default(), writer: Arc::default() }
+            Db { pool: Pool::Postgres(pool), generation: Arc::default(), node_keys: Arc::default(), writer: Arc::default(), read_log: Arc::default() }
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -254,7 +266,7 @@ impl Db {
             // an embedded connection cannot drop: no ping before each use
             let write = SqlitePoolOptions::new().test_before_acquire(false).max_connections(1).acquire_timeout(Duration::from_secs(10)).connect_with(opts.clone()).await?;
             let read = SqlitePoolOptions::new().test_before_acquire(false).max_connections(8).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
-            Db { pool: Pool::Sqlite { read, write }, generation: Arc::default(), node_keys: Arc::default(), writer: Arc::default() }
+            Db { pool: Pool::Sqlite { read, write }, generation: Arc::default(), node_keys: Arc::default(), writer: Arc::default(), read_log: Arc::default() }
         } else {
             return Err(StoreError::Config(format!("不支持的数据库地址：{url}（应以 sqlite:// 或 postgres:// 开头）")));
         };

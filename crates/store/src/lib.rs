@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod node_key;
 pub mod org;
 pub mod people;
+mod read_log;
 pub mod schema;
 pub mod sessions;
 pub mod settings;

@@ -174,3 +174,31 @@ async fn entries_from_before_the_key_still_verify() {
     other.close().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+both!(reads_logged_at_once_are_all_committed_in_the_chain, |app: TestApp| async move {
+    use lianzheng_store::audit::{Actor, record_read};
+    use lianzheng_store::q;
+    let db = &app.state.db;
+    let before = db.scalar_i64(q("SELECT COUNT(*) FROM audit_log WHERE action = 'integrity_file.read'")).await.unwrap();
+    // 200 readers at once, writes of other kinds in between: each read returns only once its
+    // entry is committed, and the chain holds every one of them in order
+    let mut set = tokio::task::JoinSet::new();
+    for k in 0..200 {
+        let reader_db = db.clone();
+        set.spawn(async move {
+            let db = reader_db;
+            let actor = Actor { user_id: None, name: format!("读者{k}"), ip: None };
+            record_read(&db, &actor, "integrity_file.read", "person", Some(format!("r{k}")), serde_json::json!({})).await.unwrap();
+            db.scalar_i64(q("SELECT COUNT(*) FROM audit_log WHERE action = 'integrity_file.read' AND entity_id = $1").bind(format!("r{k}"))).await.unwrap()
+        });
+        if k % 20 == 0 {
+            lianzheng_store::audit::record_alone(db, &Actor::system("测试"), "org.create", "org", Some(k.to_string()), serde_json::json!({})).await.unwrap();
+        }
+    }
+    for seen in set.join_all().await {
+        assert_eq!(seen, 1, "a read answered before its entry was committed");
+    }
+    let after = db.scalar_i64(q("SELECT COUNT(*) FROM audit_log WHERE action = 'integrity_file.read'")).await.unwrap();
+    assert_eq!(after - before, 200);
+    assert!(matches!(verify_chain(db).await.unwrap(), ChainCheck::Intact { .. }));
+});

@@ -148,6 +148,9 @@ pub struct Header {
     pub name: String,
     pub org_id: OrgId,
     pub org_name: String,
+    /// The unit's path (what may be done about the person depends on it); not in the API.
+    #[serde(skip)]
+    pub org_path: String,
     /// Current posts, "教育局书记、…" ("" when none).
     pub post: String,
     /// 职级 label.
@@ -272,8 +275,15 @@ pub async fn file_on(st: &AppState, p: &Principal, person_id: PersonId, on: Date
     }
     let current: Vec<String> = ctx.posts.iter().filter(|p| p.is_current()).map(|p| format!("{}{}", p.org_name, p.title.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| p.kind_label().to_string()))).collect();
     let h = ctx.head;
-    let person =
-        Header { id: h.id, name: h.name, org_id: OrgId::new(h.org_id), org_name: h.org_name, post: current.join("、"), rank: h.rank.as_deref().and_then(Rank::from_code).map(Rank::label).unwrap_or("").to_string() };
+    let person = Header {
+        id: h.id,
+        name: h.name,
+        org_id: OrgId::new(h.org_id),
+        org_name: h.org_name,
+        org_path: h.org_path,
+        post: current.join("、"),
+        rank: h.rank.as_deref().and_then(Rank::from_code).map(Rank::label).unwrap_or("").to_string(),
+    };
     let summary = summarise(&sections);
     Ok(PersonFile { person, as_of: format_date(on), sections, summary })
 }

@@ -164,7 +164,7 @@ mod tests {
 
     fn file(entries: Vec<FileEntry>) -> PersonFile {
         PersonFile {
-            person: Header { id: PersonId::new(7), name: "张三".into(), org_id: OrgId::new(1), org_name: "教育局".into(), post: "副局长".into(), rank: String::new() },
+            person: Header { id: PersonId::new(7), name: "张三".into(), org_id: OrgId::new(1), org_name: "教育局".into(), org_path: String::new(), post: "副局长".into(), rank: String::new() },
             as_of: "2026-12-02".into(),
             sections: vec![Section { key: "talks", title: "约谈", entries, empty_note: "" }],
             summary: Summary::default(),
