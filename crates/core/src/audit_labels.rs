@@ -158,8 +158,14 @@ pub const CONDUCT: &[(&str, &str)] = &[
     // (end)
 ];
 
+/// 考责：年度检查考核. One block per part, so the parts grow apart.
+pub const INSPECTION: &[(&str, &str)] = &[
+    // 检查考核
+    // (end)
+];
+
 /// Every domain area's table.
-pub const AREAS: &[&[(&str, &str)]] = &[ORG, ACCOUNT, AUDIT, FILES, DUTY, CONDUCT, CALENDAR];
+pub const AREAS: &[&[(&str, &str)]] = &[ORG, ACCOUNT, AUDIT, FILES, DUTY, CONDUCT, CALENDAR, INSPECTION];
 
 /// Objects (the `entity` of an entry).
 pub const ENTITIES: &[(&str, &str)] = &[

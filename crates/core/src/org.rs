@@ -129,6 +129,12 @@ pub enum Permission {
     OrganiseStatements,
     /// 履责: draft and issue 廉洁意见回复 from people's integrity files — the 纪委's own work
     ReplyIntegrity,
+    /// 考责: read the inspection campaigns over one's scope and one's unit's part in them
+    ViewInspection,
+    /// 考责: organise a campaign — notice, units, phases, groups, spot check, results (纪委)
+    ManageInspection,
+    /// 考责: score units as a member of an inspection group (检查组; the 纪委 too)
+    ScoreInspection,
 }
 
 impl Permission {
@@ -156,6 +162,9 @@ impl Permission {
             P::IssueNotices => role == R::DisciplineStaff,
             P::OrganiseStatements => matches!(role, R::DisciplineStaff | R::PartyStaff),
             P::ReplyIntegrity => role == R::DisciplineStaff,
+            P::ViewInspection => matches!(role, R::DisciplineStaff | R::PartyStaff | R::Secretary | R::TeamMember | R::Inspector),
+            P::ManageInspection => role == R::DisciplineStaff,
+            P::ScoreInspection => matches!(role, R::DisciplineStaff | R::Inspector),
         }
     }
     /// Whether the permission is exercised over an organisation subtree (business data) rather than system-wide.
@@ -177,6 +186,9 @@ impl Permission {
                 | Permission::IssueNotices
                 | Permission::OrganiseStatements
                 | Permission::ReplyIntegrity
+                | Permission::ViewInspection
+                | Permission::ManageInspection
+                | Permission::ScoreInspection
         )
     }
 }

@@ -11,6 +11,7 @@ pub mod conduct;
 pub mod db;
 pub mod duty;
 pub mod generation;
+pub mod inspection;
 pub mod jobs;
 pub mod node_key;
 pub mod org;

@@ -285,6 +285,7 @@ const PAGES: &[Rule] = &[
     rule("get", "/conduct/replies/{id}", Perm(P::ReplyIntegrity), None),
     rule("get", "/conduct/replies/{id}/document.docx", Perm(P::ReplyIntegrity), None),
     rule("get", "/conduct/replies/{id}/people/{person_id}", Perm(P::ReplyIntegrity), None),
+    rule("get", "/inspection", Perm(P::ViewInspection), None),
 ];
 
 /// Failures that others are fixing right now (issue 基座加固): (role or "*", method, path

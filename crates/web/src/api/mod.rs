@@ -10,6 +10,7 @@ pub mod conduct;
 pub mod duty;
 pub mod files;
 pub mod home;
+pub mod inspection;
 pub mod org;
 pub mod settings;
 

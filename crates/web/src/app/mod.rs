@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod conduct;
 pub mod duty;
 pub mod files;
+pub mod inspection;
 pub mod org;
 pub mod paging;
 pub mod settings;

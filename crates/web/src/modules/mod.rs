@@ -12,6 +12,7 @@ mod conduct;
 mod duty;
 mod files;
 mod home;
+mod inspection;
 mod org;
 mod system;
 
@@ -111,7 +112,7 @@ pub fn todo_tables() -> Vec<&'static str> {
 }
 
 /// In dependency order: a module's tables may reference only its own and earlier modules'.
-pub static MODULES: &[&Module] = &[&home::MODULE, &org::MODULE, &account::MODULE, &audit::MODULE, &system::MODULE, &calendar::MODULE, &files::MODULE, &duty::MODULE, &conduct::MODULE];
+pub static MODULES: &[&Module] = &[&home::MODULE, &org::MODULE, &account::MODULE, &audit::MODULE, &system::MODULE, &calendar::MODULE, &files::MODULE, &duty::MODULE, &conduct::MODULE, &inspection::MODULE];
 
 /// Every archived table, in dependency order.
 pub fn tables() -> Vec<&'static TableDef> {

@@ -8,6 +8,7 @@ pub mod conduct;
 pub mod duty;
 mod files;
 pub(crate) mod home;
+pub mod inspection;
 pub(crate) mod orgs;
 pub(crate) mod people;
 mod session;

@@ -1,0 +1,1 @@
+//! JSON API of 考责, one module per part.

@@ -1,0 +1,11 @@
+//! 考责 pages, one module per part.
+
+pub mod campaigns;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().merge(campaigns::routes())
+}
