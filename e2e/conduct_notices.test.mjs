@@ -73,3 +73,20 @@ test('a 抄告单 from the 纪委 to the leader and back', { timeout: 120_000 },
   const r = await cadre.goto(noticeUrl);
   assert.equal(r.status(), 403);
 });
+
+test('发抄告单 from a talk opens the new notice with the talk named as its source', { timeout: 60_000 }, async () => {
+  const jw = (await signInAs(browser, 'jw_staff', { viewport: { width: 1366, height: 900 } })).page;
+  await jw.goto(url('/conduct/talks'));
+  await jw.locator('table.data a[href^="/conduct/talks/"]').first().click();
+  await jw.waitForURL(/\/conduct\/talks\/\d+$/);
+  const talkId = jw.url().match(/(\d+)$/)[1];
+  await Promise.all([jw.waitForURL(/\/conduct\/notices\/new\?/), jw.locator('.page-actions a', { hasText: '发抄告单' }).click()]);
+  assert.match(jw.url(), new RegExp(`source_kind=talk&source_id=${talkId}`));
+  assert.match(await jw.locator('main').innerText(), /约谈/, 'the source is named on the form');
+  assert.notEqual(await jw.inputValue('#org_id'), '', "the talk's unit is chosen");
+  await shot(jw, 'notices-07-from-talk');
+  // a 一般干部 reading his own talk gets no such button
+  const gb = (await signInAs(browser, 'gb_jyj', { viewport: phone })).page;
+  await gb.goto(url(`/conduct/talks/${talkId}`));
+  assert.equal(await gb.locator('.page-actions a', { hasText: '发抄告单' }).count(), 0);
+});

@@ -51,6 +51,15 @@ const REASON_MAX: usize = 500;
 /// here, in [`resolve_source`] and in [`source_href`].
 pub const SOURCE_KINDS: &[(&str, &str)] = &[("talk", "廉政约谈（约谈检查）"), ("letter_flag", "责任书检查提示"), ("record", "履责纪实"), ("inquiry", "谈话函询")];
 
+/// The "发抄告单" link on a source record's page: the new notice's form with the record named,
+/// for who issues notices (the form checks the record against his scope again).
+/// The record's unit, when it has one, is chosen already.
+pub fn issue_link(p: &Principal, kind: &str, id: impl std::fmt::Display, unit: Option<OrgId>) -> Option<String> {
+    let known = SOURCE_KINDS.iter().any(|(k, _)| *k == kind);
+    let unit = unit.map(|o| format!("&org_id={o}")).unwrap_or_default();
+    (known && p.require(Permission::IssueNotices).is_ok()).then(|| format!("/conduct/notices/new?source_kind={kind}&source_id={id}{unit}"))
+}
+
 /// Where a stored source is read, if its kind is known here.
 pub fn source_href(kind: &str, id: &str) -> Option<String> {
     let id: i64 = id.trim().parse().ok()?;

@@ -113,13 +113,16 @@ struct ShowPage {
     conclude: ConcludeForm,
     errors: Errs,
     conclusions: &'static [(&'static str, &'static str)],
+    /// 发抄告单 from this 函询 (for who issues notices)
+    notice: Option<String>,
 }
 
 async fn show_with(st: &AppState, p: &Principal, id: InquiryId, reply: ReplyForm, conclude: ConcludeForm, errors: FieldErrors) -> AppResult<Response> {
     let d = uc::get(st, p, id).await?;
     let failed = !errors.is_empty();
     let title = format!("{}：{}", d.row.inquiry.kind_label(), d.row.inquiry.person_name);
-    render_status(&ShowPage { l: Layout::new(st, p, &title, "/conduct/inquiries"), d, reply, conclude, errors: Errs(errors), conclusions: CONCLUSIONS }, failed)
+    let notice = crate::app::conduct::notices::issue_link(p, "inquiry", id, None);
+    render_status(&ShowPage { l: Layout::new(st, p, &title, "/conduct/inquiries"), d, reply, conclude, errors: Errs(errors), conclusions: CONCLUSIONS, notice }, failed)
 }
 
 pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {

@@ -225,6 +225,8 @@ struct RecordPage {
     updated: String,
     upload_types: String,
     errors: Errs,
+    /// 发抄告单 from this record (for who issues notices)
+    notice: Option<String>,
 }
 
 impl RecordPage {
@@ -241,6 +243,7 @@ async fn record_page(st: &AppState, p: &Principal, id: DutyRecordId, errors: Fie
     let failed = !errors.is_empty();
     let r = render(&RecordPage {
         l: Layout::new(st, p, &d.record.title, "/conduct/records").crumb(format!("/conduct/records?year={}", d.record.year), format!("{}年", d.record.year)),
+        notice: crate::app::conduct::notices::issue_link(p, "record", d.record.id, Some(d.record.org_id)),
         updated: fmt_time(d.record.updated_at),
         r: d.record,
         people: d.people,

@@ -141,6 +141,8 @@ struct TalkPage {
     can_scan: bool,
     flags: Vec<TalkFlag>,
     message: Option<String>,
+    /// 发抄告单 from this talk (for who issues notices)
+    notice: Option<String>,
 }
 
 async fn talk_page(st: &AppState, p: &Principal, id: TalkId, message: Option<String>) -> AppResult<Response> {
@@ -151,7 +153,8 @@ async fn talk_page(st: &AppState, p: &Principal, id: TalkId, message: Option<Str
 async fn talk_page_status(st: &AppState, p: &Principal, id: TalkId, message: Option<String>, failed: bool) -> AppResult<Response> {
     let v = uc::show(st, p, id).await?;
     let l = Layout::new(st, p, "约谈记录", "/conduct/talks");
-    render_status(&TalkPage { l, lb: Labels, t: v.talk, can_edit: v.can_edit, can_confirm: v.can_confirm, can_scan: v.can_scan, flags: v.flags, message }, failed)
+    let notice = crate::app::conduct::notices::issue_link(p, "talk", v.talk.id, Some(v.talk.org_id));
+    render_status(&TalkPage { l, lb: Labels, t: v.talk, can_edit: v.can_edit, can_confirm: v.can_confirm, can_scan: v.can_scan, flags: v.flags, message, notice }, failed)
 }
 
 pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {

@@ -380,6 +380,8 @@ struct FlagPage {
     left_html: String,
     right_html: String,
     shared_chars: usize,
+    /// 发抄告单 from this flag (for who issues notices)
+    notice: Option<String>,
 }
 
 pub async fn flag(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
@@ -396,7 +398,8 @@ pub async fn flag(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
             (highlight_html(&left.body, &ranges), String::new(), 0)
         }
     };
-    render(&FlagPage { l: Layout::new(&st, &p, "对照查看", "/duty/flags"), flag, left, right, left_html, right_html, shared_chars })
+    let notice = crate::app::conduct::notices::issue_link(&p, "letter_flag", flag.id, Some(left.org_id));
+    render(&FlagPage { l: Layout::new(&st, &p, "对照查看", "/duty/flags"), flag, left, right, left_html, right_html, shared_chars, notice })
 }
 
 fn find_char_ranges(text: &str, needle: &str) -> Vec<(usize, usize)> {
