@@ -165,6 +165,7 @@ async fn pg_template(admin: &str) -> &'static str {
         .get_or_init(|| async {
             let name = format!("lz_tpl_{}", unique());
             let db = lianzheng_store::Db::connect(admin).await.expect("connect admin");
+            drop_stale_databases(&db).await;
             db.execute_script(format!("CREATE DATABASE {name}")).await.expect("create template database");
             db.close().await;
             let dir = std::env::temp_dir().join(format!("lz-it-template-{}", unique()));
@@ -179,6 +180,19 @@ async fn pg_template(admin: &str) -> &'static str {
     assert_eq!(built_on, admin, "one PostgreSQL server per test process");
     name
 }
+/// The databases earlier test processes left behind (named after their process id: a test's
+/// database is kept while its process runs, for a look after a failure), so that repeated
+/// runs on one server do not fill its disk.
+async fn drop_stale_databases(db: &lianzheng_store::Db) {
+    let names: Vec<(String,)> = db.fetch_all(lianzheng_store::q("SELECT datname FROM pg_database WHERE datname LIKE 'lz_test_%' OR datname LIKE 'lz_tpl_%'")).await.unwrap_or_default();
+    for (name,) in names {
+        let pid = name.trim_start_matches("lz_test_").trim_start_matches("lz_tpl_").split('_').next().and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|p| p != std::process::id() && !std::path::Path::new(&format!("/proc/{p}")).exists()) {
+            let _ = db.execute_script(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        }
+    }
+}
+
 /// A test's data directory goes with it (the server task may still hold the SQLite file open;
 /// on Unix the file stays readable until it closes).
 impl Drop for TestApp {
