@@ -6,6 +6,7 @@ pub mod demo;
 pub mod demo_archive;
 pub mod demo_exams;
 pub mod demo_inquiries;
+pub mod demo_inspection;
 pub mod demo_letters;
 pub mod demo_lists;
 pub mod demo_notices;
@@ -131,6 +132,7 @@ pub async fn load_demo_duty(st: &AppState) -> anyhow::Result<()> {
     demo_statements::load(st).await?;
     // last: the replies are drafted from the files the demos above filled
     demo_replies::load(st).await?;
+    demo_inspection::load(st).await?;
     Ok(())
 }
 

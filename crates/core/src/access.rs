@@ -44,6 +44,8 @@ pub enum Record {
     /// does not read his 书记's report. The organising body's staff read every report of the
     /// rounds their body organised (a rule of the use case, `app::conduct::statements`).
     Statement,
+    /// 个别谈话 records of an inspection: the organising 纪委 and the unit's group only.
+    InspectionTalk,
 }
 
 /// How much of a kind of record a role sees within its scope.
@@ -78,6 +80,8 @@ pub fn sees(role: Role, record: Record) -> Sees {
         (K::FamilyEvent, R::TeamMember | R::Inspector | R::Cadre) => Sees::Own,
         (K::Statement, R::DisciplineStaff | R::Inspector) => Sees::All,
         (K::Statement, R::PartyStaff | R::Secretary | R::TeamMember | R::Cadre) => Sees::Own,
+        (K::InspectionTalk, R::DisciplineStaff) => Sees::All,
+        (K::InspectionTalk, R::Inspector) => Sees::Own,
         _ => Sees::Nothing,
     }
 }

@@ -161,6 +161,20 @@ pub const CONDUCT: &[(&str, &str)] = &[
 /// 考责：年度检查考核. One block per part, so the parts grow apart.
 pub const INSPECTION: &[(&str, &str)] = &[
     // 检查考核
+    // 检查考核：通知、受检单位、阶段、检查组、抽查
+    ("inspection_campaign.create", "新建检查考核"),
+    ("inspection_campaign.update", "修改检查考核（通知、阶段、资料清单）"),
+    ("inspection_campaign.units", "确定受检单位"),
+    ("inspection_campaign.issue", "印发检查考核通知"),
+    ("inspection_campaign.document", "下载检查考核通知"),
+    ("inspection_campaign.spot", "确定抽查单位"),
+    ("inspection_group.create", "组建检查组"),
+    ("inspection_unit.assign", "安排检查组和检查日期"),
+    // 个别谈话记录
+    ("inspection_talk.create", "登记个别谈话记录"),
+    ("inspection_talk.update", "修改个别谈话记录"),
+    ("inspection_talk.read", "查阅个别谈话记录"),
+    ("inspection_talk.list", "查阅受检单位的个别谈话记录"),
     // (end)
 ];
 
@@ -206,6 +220,10 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("statement_report", "述责述廉报告"),
     ("statement_point", "点评意见"),
     ("integrity_reply", "廉洁意见回复"),
+    ("inspection_campaign", "检查考核"),
+    ("inspection_group", "检查组"),
+    ("inspection_unit", "受检单位"),
+    ("inspection_talk", "个别谈话记录"),
 ];
 
 /// Every action code with its label, area by area.

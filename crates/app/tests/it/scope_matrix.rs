@@ -170,6 +170,16 @@ const API_RULES: &[Rule] = &[
     // 廉洁意见回复: the 纪委's own work
     rule("*", "/conduct/replies*", Perm(P::ReplyIntegrity), None),
     rule("get", "/conduct/*", Perm(P::ViewConduct), None),
+    // 考责 — the campaign: each unit reads its own part, the 纪委 sets it up; 个别谈话 records
+    // for the unit's group and the organiser only (the roles that score but are in no group read none)
+    rule("get", "/inspection", Perm(P::ViewInspection), None),
+    rule("post", "/inspection", Perm(P::ManageInspection), None),
+    rule("*", "/inspection/units/{id}/talks", Perm(P::ScoreInspection), None),
+    rule("get", "/inspection/units/{id}", Perm(P::ViewInspection), None),
+    rule("put", "/inspection/units/{id}", Perm(P::ManageInspection), None),
+    rule("*", "/inspection/talks/{id}", SeesAll(P::ScoreInspection, Record::InspectionTalk), None),
+    rule("get", "/inspection/{id}*", Perm(P::ViewInspection), None),
+    rule("write", "/inspection/{id}*", Perm(P::ManageInspection), None),
 ];
 
 /// Page GET routes (there is no table of them in the application: the test reads the source of
@@ -286,6 +296,10 @@ const PAGES: &[Rule] = &[
     rule("get", "/conduct/replies/{id}/document.docx", Perm(P::ReplyIntegrity), None),
     rule("get", "/conduct/replies/{id}/people/{person_id}", Perm(P::ReplyIntegrity), None),
     rule("get", "/inspection", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/{id}", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/{id}/notice.docx", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/units/{id}", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/talks/{id}", SeesAll(P::ScoreInspection, Record::InspectionTalk), None),
 ];
 
 /// Failures that others are fixing right now (issue 基座加固): (role or "*", method, path
@@ -363,6 +377,12 @@ enum Kind {
     Reply,
     /// A person of a 廉洁意见回复, with the reply: two ids.
     ReplyPerson,
+    /// 检查考核: inside, an open campaign with a unit in 教育局; outside, one without.
+    Campaign,
+    /// A unit's row in a campaign.
+    InspectionUnit,
+    /// 个别谈话 record at a unit (inside: one the fixtures enter at 教育局).
+    InspectionTalk,
 }
 
 /// Path prefix (up to the first placeholder) and number of placeholders → the kind of object.
@@ -409,6 +429,9 @@ const PREFIXES: &[(&str, usize, Kind)] = &[
     ("/conduct/statements/points", 1, Kind::StatementPoint),
     ("/conduct/replies", 1, Kind::Reply),
     ("/conduct/replies", 2, Kind::ReplyPerson),
+    ("/inspection", 1, Kind::Campaign),
+    ("/inspection/units", 1, Kind::InspectionUnit),
+    ("/inspection/talks", 1, Kind::InspectionTalk),
 ];
 
 /// A 履责纪实 the 一般干部 gb_jyj (who reads only the records he took part in) took part in.
@@ -570,6 +593,18 @@ fn sql(kind: Kind) -> (&'static str, &'static str) {
         Kind::ReplyPerson => (
             "SELECT x.reply_id, x.person_id, r.org_path FROM integrity_reply_people x JOIN integrity_replies r ON r.id = x.reply_id WHERE r.status = 'draft' ORDER BY x.id",
             "SELECT x.reply_id, x.person_id, r.org_path FROM integrity_reply_people x JOIN integrity_replies r ON r.id = x.reply_id WHERE r.status = 'issued' AND x.person_id NOT IN (SELECT y.person_id FROM integrity_reply_people y JOIN integrity_replies d ON d.id = y.reply_id WHERE d.status = 'draft') ORDER BY x.id",
+        ),
+        Kind::Campaign => (
+            "SELECT c.id, MIN(u.org_path) FROM inspection_campaigns c JOIN inspection_units u ON u.campaign_id = c.id WHERE c.status = 'open' AND u.org_path LIKE '{in}%' GROUP BY c.id ORDER BY c.id",
+            "SELECT c.id, MIN(u.org_path) FROM inspection_campaigns c JOIN inspection_units u ON u.campaign_id = c.id WHERE c.status = 'open' AND NOT EXISTS (SELECT 1 FROM inspection_units x WHERE x.campaign_id = c.id AND x.org_path LIKE '{in}%') GROUP BY c.id ORDER BY c.id",
+        ),
+        Kind::InspectionUnit => (
+            "SELECT u.id, u.org_path FROM inspection_units u JOIN inspection_campaigns c ON c.id = u.campaign_id WHERE c.status = 'open' AND u.org_path LIKE '{in}%' ORDER BY u.id",
+            "SELECT u.id, u.org_path FROM inspection_units u JOIN inspection_campaigns c ON c.id = u.campaign_id WHERE c.status = 'open' AND u.org_path NOT LIKE '{in}%' ORDER BY CASE WHEN u.org_path LIKE '{out}%' THEN 0 ELSE 1 END, u.id",
+        ),
+        Kind::InspectionTalk => (
+            "SELECT t.id, u.org_path FROM inspection_talks t JOIN inspection_units u ON u.id = t.unit_id WHERE u.org_path LIKE '{in}%' ORDER BY t.id",
+            "SELECT t.id, u.org_path FROM inspection_talks t JOIN inspection_units u ON u.id = t.unit_id WHERE u.org_path NOT LIKE '{in}%' ORDER BY CASE WHEN u.org_path LIKE '{out}%' THEN 0 ELSE 1 END, t.id",
         ),
         Kind::Report => (
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path LIKE '{in}%' ORDER BY r.id",
@@ -1205,6 +1240,31 @@ async fn fixtures(app: &TestApp, jw: &str, dw: &str, in_org: i64, out_org: i64, 
         lianzheng_store::conduct::statements::set_file(&mut tx, &lianzheng_store::audit::Actor::system("矩阵测试"), lianzheng_core::ids::StatementReportId::new(report), id).await.unwrap();
         tx.commit().await.unwrap();
     }
+    // 考责: an open campaign without 教育局 (the village branches of a township), and a 个别谈话
+    // record at 教育局 in the demo campaign, entered by the organiser for the first group's leader
+    let v = post_ok(app, jw, "/api/v1/inspection", json!({"year": year, "title": "矩阵测试检查考核"})).await;
+    let campaign = v["id"].as_i64().unwrap();
+    let mut version = v["campaign"]["campaign"]["version"].as_i64().unwrap();
+    let phases = json!([{"name": "自查自评", "starts_on": "2026-01-05", "ends_on": "2099-12-31"}]);
+    for (method, path, body) in [
+        (Method::PUT, format!("/api/v1/inspection/{campaign}"), json!({"title": "矩阵测试检查考核", "notice": "矩阵测试。", "phases": phases})),
+        (Method::POST, format!("/api/v1/inspection/{campaign}/units"), json!({"root_id": app.org_id("XW-T01").await, "kinds": ["branch"]})),
+        (Method::POST, format!("/api/v1/inspection/{campaign}/issue"), json!({"doc_number": "矩阵〔2026〕1号"})),
+    ] {
+        let mut body = body;
+        body["version"] = json!(version);
+        let (s, v) = app.send_json(method, jw, &path, body).await;
+        assert_eq!(s, 200, "fixture {path}: {v}");
+        version = v["campaign"]["campaign"]["version"].as_i64().unwrap();
+    }
+    let unit = app
+        .state
+        .db
+        .scalar_i64(q_built(format!("SELECT MIN(u.id) FROM inspection_units u JOIN inspection_campaigns c ON c.id = u.campaign_id WHERE c.status = 'open' AND u.group_id IS NOT NULL AND u.org_path LIKE '{in_path}%'")))
+        .await
+        .unwrap();
+    let leader = app.state.db.scalar_i64(lianzheng_store::q("SELECT g.leader_id FROM inspection_units u JOIN inspection_groups g ON g.id = u.group_id WHERE u.id = $1").bind(unit)).await.unwrap();
+    post_ok(app, jw, &format!("/api/v1/inspection/units/{unit}/talks"), json!({"talker_id": leader, "person_name": "矩阵测试", "record": "矩阵测试谈话记录"})).await;
     // a plan of each unit, each with an item of its own
     let v = post_ok(app, dw, "/api/v1/duty/plans", json!({"year": year, "org_id": in_org, "title": "教育局矩阵测试计划"})).await;
     let plan = v["plan"]["id"].as_i64().unwrap();
@@ -1372,6 +1432,10 @@ const OWNER_RULES: &[(&str, &str)] = &[
     ("/conduct/statements/points/{id}/answer", "only the reporter answers the points on his report"),
     ("/conduct/statements/points/{id}/close", "only the organising body's staff close its points"),
     ("/conduct/statements/points/{id}/return", "only the organising body's staff return an answer"),
+    ("/inspection/units/{id}/talks", "only the organiser and the unit's group record its 个别谈话 (the matrix's roles that score are in no group)"),
+    ("/inspection/talks/{id}", "only the organiser and the unit's group edit a 个别谈话 record"),
+    ("/inspection/{id}/issue", "a notice is issued once (the inside campaign is open already)"),
+    ("/inspection/{id}/units", "the units are fixed once the notice is issued (the inside campaign is open)"),
 ];
 
 /// A refused page form action: forbidden, not found, or the form shown again with the reason.

@@ -32,12 +32,15 @@ pub const TABLES: &[TableDef] = &[
             ("created_at", I),
             ("updated_at", I),
             ("version", I),
+            ("materials", T),
+            ("scope_root_id", I),
+            ("scope_kinds", T),
         ],
     },
     TableDef { name: "inspection_phases", columns: &[("id", I), ("campaign_id", I), ("seq", I), ("name", T), ("starts_on", T), ("ends_on", T)] },
     TableDef { name: "inspection_groups", columns: &[("id", I), ("campaign_id", I), ("name", T), ("leader_id", I), ("schedule", T)] },
     TableDef { name: "inspection_group_members", columns: &[("group_id", I), ("person_id", I)] },
-    TableDef { name: "inspection_units", columns: &[("id", I), ("campaign_id", I), ("org_id", I), ("org_path", T), ("spot_checked", B), ("group_id", I), ("visit_on", T)] },
+    TableDef { name: "inspection_units", columns: &[("id", I), ("campaign_id", I), ("org_id", I), ("org_path", T), ("spot_checked", B), ("group_id", I), ("visit_on", T), ("spot_reason", T)] },
 ];
 
 /// The states, as (code, label).
@@ -60,6 +63,11 @@ pub struct Campaign {
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i64,
+    /// The checklist of materials (资料清单), one item a line.
+    pub materials: Option<String>,
+    /// How the units in scope were chosen: the subtree and the kinds of unit (comma-separated codes).
+    pub scope_root_id: Option<i64>,
+    pub scope_kinds: Option<String>,
 }
 
 impl Campaign {
@@ -68,7 +76,7 @@ impl Campaign {
     }
 }
 
-const SELECT: &str = "SELECT c.id, c.year, c.title, c.org_id, c.org_path, o.name AS org_name, c.status, c.doc_number, c.notice, c.issued_on, c.spot_rule, c.spot_seed, c.created_at, c.updated_at, c.version \
+pub(crate) const SELECT: &str = "SELECT c.id, c.year, c.title, c.org_id, c.org_path, o.name AS org_name, c.status, c.doc_number, c.notice, c.issued_on, c.spot_rule, c.spot_seed, c.created_at, c.updated_at, c.version, c.materials, c.scope_root_id, c.scope_kinds \
      FROM inspection_campaigns c JOIN orgs o ON o.id = c.org_id ";
 
 /// A new campaign (draft) of a body; returns its id.

@@ -3,3 +3,5 @@
 //! each owning its tables and migration.
 
 pub mod campaigns;
+pub mod setup;
+pub mod talks;

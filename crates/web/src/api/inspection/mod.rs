@@ -1,1 +1,2 @@
 //! JSON API of 考责, one module per part.
+pub mod campaigns;

@@ -4,6 +4,8 @@
 //! One file per part.
 
 pub mod campaigns;
+pub mod talks;
+pub mod todo;
 
 /// The parts of 考责 a person opens from its tab bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
