@@ -54,6 +54,8 @@ pub struct Settings {
     pub list_cache_seconds: u64,
     /// `/metrics` (cache hits and misses, Prometheus text) answers requests from this machine.
     pub metrics_enabled: bool,
+    /// 廉政测评: requests per minute from one address to the public voting page.
+    pub ballot_rate_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -91,6 +93,7 @@ impl Default for Settings {
             principal_cache_seconds: p.principal_cache_seconds,
             list_cache_seconds: p.list_cache_seconds,
             metrics_enabled: p.metrics_enabled,
+            ballot_rate_per_minute: p.ballot_rate_per_minute,
         }
     }
 }
@@ -176,6 +179,7 @@ impl Settings {
             principal_cache_seconds: self.principal_cache_seconds,
             list_cache_seconds: self.list_cache_seconds,
             metrics_enabled: self.metrics_enabled,
+            ballot_rate_per_minute: self.ballot_rate_per_minute,
         }
     }
 }
@@ -215,6 +219,7 @@ const KNOWN: &[&str] = &[
     "principal_cache_seconds",
     "list_cache_seconds",
     "metrics_enabled",
+    "ballot_rate_per_minute",
 ];
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod demo;
 pub mod demo_archive;
+pub mod demo_ballots;
 pub mod demo_exams;
 pub mod demo_inquiries;
 pub mod demo_inspection;
@@ -133,6 +134,8 @@ pub async fn load_demo_duty(st: &AppState) -> anyhow::Result<()> {
     // last: the replies are drafted from the files the demos above filled
     demo_replies::load(st).await?;
     demo_inspection::load(st).await?;
+    // 考责 — 廉政测评: a meeting held at 教育局 (in the demo campaign when there is one)
+    demo_ballots::load(st).await?;
     Ok(())
 }
 

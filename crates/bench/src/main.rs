@@ -12,6 +12,7 @@
 //! and progress on stderr.
 
 mod archive;
+mod ballots;
 mod generate;
 mod http;
 mod letters;
@@ -102,6 +103,11 @@ struct Cli {
     /// number), 32 connections of the county's 纪委 account over 200 people's files, 10 % writes
     #[arg(long, num_args = 0..=1, default_missing_value = "1000000", value_name = "RECORDS")]
     archive: Option<usize>,
+    /// Also cast 廉政测评 ballots over HTTP, each with its own one-time code (this many codes
+    /// prepared, 100,000 when given without a number), 16 phones at once, against plain durable
+    /// inserts on the same disk
+    #[arg(long, num_args = 0..=1, default_missing_value = "100000", value_name = "CODES")]
+    ballots: Option<usize>,
 }
 
 fn main() {
@@ -282,6 +288,16 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
         Some(_) => bail!("--archive 不能与 --reuse 同用"),
         None => None,
     };
+    let ballot_codes = match cli.ballots {
+        Some(n) if !cli.reuse => {
+            let t = Instant::now();
+            let v = ballots::seed(&db, g.county_id, n).await.context("廉政测评压测数据生成失败")?;
+            eprintln!("  廉政测评：{n} 个测评码已生成（{:.1} 秒）", t.elapsed().as_secs_f64());
+            Some(v)
+        }
+        Some(_) => bail!("--ballots 不能与 --reuse 同用"),
+        None => None,
+    };
     let write_org: Option<(i64,)> =
         db.fetch_optional(lianzheng_store::q("SELECT id FROM orgs WHERE parent_id = $1 AND kind = $2 ORDER BY id LIMIT 1").bind(g.county_id).bind(lianzheng_core::org::OrgKind::PartyGroup.code())).await?;
     db.close().await;
@@ -356,6 +372,25 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
         );
     }
 
+    if let Some((codes, items)) = ballot_codes {
+        let clients = 16;
+        let b = ballots::play(addr, Arc::new(host.clone()), Arc::new(codes), Arc::new(items), clients, warmup, duration).await?;
+        let rps = b.len() as f64 / duration.as_secs_f64();
+        // the ceiling: plain durable inserts, as many at once, on the same disk / server
+        let scratch = match cli.database_url {
+            Some(_) => Db::connect(&db_url).await?,
+            None => Db::connect(&format!("sqlite://{}", data_dir.join("scratch.db").display())).await?,
+        };
+        let ceiling = workday::durable_inserts(&scratch, clients, duration).await?;
+        scratch.close().await;
+        let _ = std::fs::remove_file(data_dir.join("scratch.db"));
+        println!("BENCH ballot_submit_rps {rps:.1} req/s");
+        println!("BENCH ballot_submit_p99_ms {:.2} ms", workday::percentile_ms(&b, 0.99));
+        println!("BENCH ballot_ceiling_rps {ceiling:.1} req/s");
+        println!("BENCH ballot_ratio {:.3} ratio", if ceiling > 0.0 { rps / ceiling } else { 0.0 });
+        eprintln!("  廉政测评（{clients} 部手机同时投票）：p50 {:.2} 毫秒，{rps:.0} 票/秒；同盘直接持久化插入 {ceiling:.0} 次/秒", workday::percentile_ms(&b, 0.5));
+    }
+
     if let Some(day) = day {
         workday_phases(cli, day, &db_url, &data_dir, addr, &host, pid, &token, write_org.map(|(id,)| id), year, st.rps()).await?;
     }
@@ -417,6 +452,7 @@ async fn start_server(cli: &Cli, server_bin: &Path, data_dir: &Path, db_url: &st
     cmd.current_dir(data_dir)
         .env("LIANZHENG_JOBS_ENABLED", "false")
         .env("LIANZHENG_LOGIN_RATE_PER_MINUTE", "100000")
+        .env("LIANZHENG_BALLOT_RATE_PER_MINUTE", "100000000")
         .env("LIANZHENG_LOG", "warn")
         // the cache counters the workday reports (answered on loopback only)
         .env("LIANZHENG_METRICS_ENABLED", "true")

@@ -175,6 +175,12 @@ pub const INSPECTION: &[(&str, &str)] = &[
     ("inspection_talk.update", "修改个别谈话记录"),
     ("inspection_talk.read", "查阅个别谈话记录"),
     ("inspection_talk.list", "查阅受检单位的个别谈话记录"),
+    // 廉政测评 (never a vote: a vote writes no entry)
+    ("inspection_ballot.form_save", "设置廉政测评表"),
+    ("inspection_ballot.meeting_hold", "召开廉政测评会议"),
+    ("inspection_ballot.codes_generate", "生成廉政测评码"),
+    ("inspection_ballot.sheet_print", "下载廉政测评码单"),
+    ("inspection_ballot.meeting_close", "结束廉政测评会议"),
     // (end)
 ];
 
@@ -224,6 +230,7 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("inspection_group", "检查组"),
     ("inspection_unit", "受检单位"),
     ("inspection_talk", "个别谈话记录"),
+    ("inspection_ballot_meeting", "廉政测评会议"),
 ];
 
 /// Every action code with its label, area by area.

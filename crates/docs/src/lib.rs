@@ -6,6 +6,7 @@
 
 pub mod gbt9704;
 pub mod numerals;
+pub mod qrsheet;
 pub mod xlsx;
 
 /// 文档生成与读取中的错误。消息为中文，可直接展示给用户。

@@ -47,6 +47,9 @@ pub struct Policy {
     pub list_cache_seconds: u64,
     /// `/metrics` answers requests from this machine (loopback) only when on.
     pub metrics_enabled: bool,
+    /// 廉政测评: requests per minute from one address to the public voting page (a meeting's
+    /// phones may share one address behind the hall's Wi-Fi).
+    pub ballot_rate_per_minute: u32,
 }
 
 impl Default for Policy {
@@ -73,6 +76,7 @@ impl Default for Policy {
             principal_cache_seconds: 5,
             list_cache_seconds: 2,
             metrics_enabled: false,
+            ballot_rate_per_minute: 300,
         }
     }
 }

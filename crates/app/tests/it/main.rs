@@ -30,6 +30,7 @@ mod duty_letters;
 mod duty_lists;
 mod duty_tasks;
 mod holes;
+mod inspection_ballots;
 mod inspection_campaigns;
 mod jobs_cli;
 mod orgs_people;

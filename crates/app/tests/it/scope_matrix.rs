@@ -170,6 +170,8 @@ const API_RULES: &[Rule] = &[
     // 廉洁意见回复: the 纪委's own work
     rule("*", "/conduct/replies*", Perm(P::ReplyIntegrity), None),
     rule("get", "/conduct/*", Perm(P::ViewConduct), None),
+    // 廉政测评: the organiser's (the public voting page has no operation)
+    rule("*", "/inspection/ballots*", Perm(P::ManageInspection), None),
     // 考责 — the campaign: each unit reads its own part, the 纪委 sets it up; 个别谈话 records
     // for the unit's group and the organiser only (the roles that score but are in no group read none)
     rule("get", "/inspection", Perm(P::ViewInspection), None),
@@ -300,6 +302,13 @@ const PAGES: &[Rule] = &[
     rule("get", "/inspection/{id}/notice.docx", Perm(P::ViewInspection), None),
     rule("get", "/inspection/units/{id}", Perm(P::ViewInspection), None),
     rule("get", "/inspection/talks/{id}", SeesAll(P::ScoreInspection, Record::InspectionTalk), None),
+    // 廉政测评: the organiser's pages, and the public voting page a code opens
+    rule("get", "/inspection/ballots", Perm(P::ManageInspection), None),
+    rule("get", "/inspection/ballots/campaigns/{id}", Perm(P::ManageInspection), None),
+    rule("get", "/inspection/ballots/meetings/{id}", Perm(P::ManageInspection), None),
+    rule("get", "/inspection/ballots/meetings/{id}/count", Perm(P::ManageInspection), None),
+    rule("get", "/inspection/ballots/meetings/{id}/codes.docx", Perm(P::ManageInspection), None),
+    rule("get", "/ballot/{code}", Public, None),
 ];
 
 /// Failures that others are fixing right now (issue 基座加固): (role or "*", method, path
@@ -383,6 +392,12 @@ enum Kind {
     InspectionUnit,
     /// 个别谈话 record at a unit (inside: one the fixtures enter at 教育局).
     InspectionTalk,
+    /// 廉政测评: a campaign's ballots (organised by the county: "inside" the first, "outside" another)
+    BallotCampaign,
+    /// 廉政测评: a meeting of such a campaign
+    BallotMeeting,
+    /// The public voting page's code: any number (a number is never a code: the Chinese 404)
+    BallotCode,
 }
 
 /// Path prefix (up to the first placeholder) and number of placeholders → the kind of object.
@@ -432,6 +447,9 @@ const PREFIXES: &[(&str, usize, Kind)] = &[
     ("/inspection", 1, Kind::Campaign),
     ("/inspection/units", 1, Kind::InspectionUnit),
     ("/inspection/talks", 1, Kind::InspectionTalk),
+    ("/inspection/ballots/campaigns", 1, Kind::BallotCampaign),
+    ("/inspection/ballots/meetings", 1, Kind::BallotMeeting),
+    ("/ballot", 1, Kind::BallotCode),
 ];
 
 /// A 履责纪实 the 一般干部 gb_jyj (who reads only the records he took part in) took part in.
@@ -589,6 +607,15 @@ fn sql(kind: Kind) -> (&'static str, &'static str) {
             "SELECT p.id, s.person_org_path FROM statement_points p JOIN statement_reports s ON s.id = p.report_id WHERE s.person_org_path NOT LIKE '{in}%' AND s.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY p.id",
         ),
         // kept by the county's 纪委 above 教育局: only the 纪委 (whose scope covers both) acts
+        Kind::BallotCampaign => (
+            "SELECT id, org_path FROM inspection_campaigns WHERE id IN (SELECT campaign_id FROM inspection_ballot_meetings) ORDER BY id",
+            "SELECT id, org_path FROM inspection_campaigns WHERE id IN (SELECT campaign_id FROM inspection_ballot_meetings) ORDER BY id DESC",
+        ),
+        Kind::BallotMeeting => (
+            "SELECT m.id, c.org_path FROM inspection_ballot_meetings m JOIN inspection_campaigns c ON c.id = m.campaign_id ORDER BY m.id",
+            "SELECT m.id, c.org_path FROM inspection_ballot_meetings m JOIN inspection_campaigns c ON c.id = m.campaign_id ORDER BY m.id DESC",
+        ),
+        Kind::BallotCode => ("SELECT id, path FROM orgs WHERE path LIKE '{in}%' ORDER BY id", "SELECT id, path FROM orgs WHERE path NOT LIKE '{in}%' ORDER BY id"),
         Kind::Reply => ("SELECT id, org_path FROM integrity_replies WHERE status = 'draft' ORDER BY id", "SELECT id, org_path FROM integrity_replies WHERE status = 'issued' ORDER BY id"),
         Kind::ReplyPerson => (
             "SELECT x.reply_id, x.person_id, r.org_path FROM integrity_reply_people x JOIN integrity_replies r ON r.id = x.reply_id WHERE r.status = 'draft' ORDER BY x.id",
@@ -1272,6 +1299,11 @@ async fn fixtures(app: &TestApp, jw: &str, dw: &str, in_org: i64, out_org: i64, 
     let v = post_ok(app, jw, "/api/v1/duty/plans", json!({"year": year, "org_id": out_org, "title": "组织部矩阵测试计划"})).await;
     let plan = v["plan"]["id"].as_i64().unwrap();
     post_ok(app, jw, &format!("/api/v1/duty/plans/{plan}/tasks"), json!({"title": "组织部矩阵测试事项", "lead_org": out_org, "responsible": [out_org]})).await;
+    // 廉政测评: two campaigns of the county with a meeting each
+    for _ in 0..2 {
+        let (campaign, unit, _) = crate::inspection_ballots::campaign(app).await;
+        crate::inspection_ballots::hold(app, jw, campaign, unit, 2).await;
+    }
 }
 
 /// Sends each `BODIES` rule with one id field set to an object 教育局 does not see, on the
@@ -1551,6 +1583,8 @@ async fn page_posts(app: &TestApp, accounts: &[Account], world: &World, allowed:
                     (true, _) => Expect::OneOf(PAGE_POST_REFUSED),
                     (false, true) => Expect::NotServerError,
                     (false, false) if OWNER_RULES.iter().any(|(p, _)| *p == action.path) => Expect::NotServerError,
+                    // a public action's path names no object of anyone's scope (the voting page's code)
+                    (false, false) if matches!(gate, Public) => Expect::NotServerError,
                     (false, false) => Expect::NotRefused,
                 };
                 let case = Case { hidden: None, role: a.user, label: format!("form {label}"), method: "post", template: action.path, path, body: None, api: false, expect };

@@ -2,6 +2,7 @@
 //! (self-checks, scoring standards and scores, 廉政测评 ballots, findings), one module per part,
 //! each owning its tables and migration.
 
+pub mod ballots;
 pub mod campaigns;
 pub mod setup;
 pub mod talks;

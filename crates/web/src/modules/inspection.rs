@@ -8,7 +8,7 @@ use crate::app::inspection::{Part, open};
 pub static MODULE: Module = Module {
     name: "inspection",
     label: "考责",
-    api_ops: &[crate::api::inspection::campaigns::OPS],
+    api_ops: &[crate::api::inspection::campaigns::OPS, crate::api::inspection::ballots::OPS],
     pages: crate::pages::inspection::routes,
     page_actions: &[
         post("/inspection", Need::Perm(Permission::ManageInspection), api("POST /inspection")),
@@ -21,11 +21,18 @@ pub static MODULE: Module = Module {
         // the organiser, or a member of the unit's group (the use case decides)
         post("/inspection/units/{id}/talks", Need::Perm(Permission::ScoreInspection), api("POST /inspection/units/{id}/talks")),
         post("/inspection/talks/{id}", Need::Perm(Permission::ScoreInspection), api("PUT /inspection/talks/{id}")),
+        // 廉政测评
+        post("/inspection/ballots/campaigns/{id}/form", Need::Perm(Permission::ManageInspection), api("PUT /inspection/ballots/campaigns/{id}/form")),
+        post("/inspection/ballots/campaigns/{id}/meetings", Need::Perm(Permission::ManageInspection), api("POST /inspection/ballots/campaigns/{id}/meetings")),
+        post("/inspection/ballots/meetings/{id}/codes", Need::Perm(Permission::ManageInspection), api("POST /inspection/ballots/meetings/{id}/codes")),
+        post("/inspection/ballots/meetings/{id}/close", Need::Perm(Permission::ManageInspection), api("POST /inspection/ballots/meetings/{id}/close")),
+        // the public voting page: no account, one ballot per code
+        post("/ballot/{code}", Need::Public, super::Twin::Exempt("匿名投票只经由扫码打开的公开页面（限流、无账号），不另设程序接口")),
     ],
     permissions: &[Permission::ViewInspection, Permission::ManageInspection, Permission::ScoreInspection],
     audit_labels: lianzheng_core::audit_labels::INSPECTION,
-    tabs: &[Tab { href: "/inspection", label: "检查考核", may_open: |p| open(p, Part::Campaigns).is_ok() }],
-    tables: &[crate::app::inspection::campaigns::TABLES, crate::app::inspection::talks::TABLES],
+    tabs: &[Tab { href: "/inspection", label: "检查考核", may_open: |p| open(p, Part::Campaigns).is_ok() }, Tab { href: "/inspection/ballots", label: "廉政测评", may_open: |p| p.can(Permission::ManageInspection) }],
+    tables: &[crate::app::inspection::campaigns::TABLES, crate::app::inspection::talks::TABLES, crate::app::inspection::ballots::TABLES],
     jobs: &[],
     todos: Some(crate::app::inspection::todo::todos),
 };

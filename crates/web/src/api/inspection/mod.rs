@@ -1,2 +1,3 @@
 //! JSON API of 考责, one module per part.
+pub mod ballots;
 pub mod campaigns;

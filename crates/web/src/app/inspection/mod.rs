@@ -22,3 +22,4 @@ pub fn open(p: &crate::auth::Principal, part: Part) -> crate::error::AppResult<l
         Part::Campaigns => p.require(P::ViewInspection),
     }
 }
+pub mod ballots;

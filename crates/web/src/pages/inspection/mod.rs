@@ -1,5 +1,6 @@
 //! 考责 pages, one module per part.
 
+pub mod ballots;
 pub mod campaigns;
 
 use axum::Router;
@@ -7,5 +8,5 @@ use axum::Router;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(campaigns::routes())
+    Router::new().merge(campaigns::routes()).merge(ballots::routes())
 }
