@@ -230,6 +230,7 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("inspection_group", "检查组"),
     ("inspection_unit", "受检单位"),
     ("inspection_talk", "个别谈话记录"),
+    ("inspection_ballot", "廉政测评"),
     ("inspection_ballot_meeting", "廉政测评会议"),
 ];
 
