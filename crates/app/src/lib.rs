@@ -6,6 +6,7 @@ pub mod demo;
 pub mod demo_archive;
 pub mod demo_ballots;
 pub mod demo_exams;
+pub mod demo_findings;
 pub mod demo_inquiries;
 pub mod demo_inspection;
 pub mod demo_letters;
@@ -136,6 +137,8 @@ pub async fn load_demo_duty(st: &AppState) -> anyhow::Result<()> {
     demo_inspection::load(st).await?;
     // 考责 — 廉政测评: a meeting held at 教育局 (in the demo campaign when there is one)
     demo_ballots::load(st).await?;
+    // 考责 — findings and a 亮点 at 组织部, checked yesterday
+    demo_findings::load(st).await?;
     Ok(())
 }
 

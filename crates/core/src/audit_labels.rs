@@ -181,6 +181,16 @@ pub const INSPECTION: &[(&str, &str)] = &[
     ("inspection_ballot.codes_generate", "生成廉政测评码"),
     ("inspection_ballot.sheet_print", "下载廉政测评码单"),
     ("inspection_ballot.meeting_close", "结束廉政测评会议"),
+    // 发现问题、亮点和通报
+    ("finding.create", "登记发现问题"),
+    ("finding.update", "修改发现问题"),
+    ("finding.notify", "向受检单位反馈问题"),
+    ("finding.delete", "删除发现问题"),
+    ("inspection_highlight.create", "登记检查亮点"),
+    ("inspection_highlight.delete", "删除检查亮点"),
+    ("inspection_bulletin.save", "起草或修改检查考核通报"),
+    ("inspection_bulletin.issue", "印发检查考核通报"),
+    ("inspection_bulletin.document", "下载检查考核通报"),
     // (end)
 ];
 
@@ -232,6 +242,9 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("inspection_talk", "个别谈话记录"),
     ("inspection_ballot", "廉政测评"),
     ("inspection_ballot_meeting", "廉政测评会议"),
+    ("finding", "发现问题"),
+    ("inspection_highlight", "检查亮点"),
+    ("inspection_bulletin", "检查考核通报"),
 ];
 
 /// Every action code with its label, area by area.

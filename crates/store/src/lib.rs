@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod conduct;
 pub mod db;
 pub mod duty;
+pub mod findings;
 pub mod generation;
 pub mod inspection;
 pub mod jobs;

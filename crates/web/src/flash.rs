@@ -63,6 +63,7 @@ flashes! {
     PointClosed = "point_closed", "已销号";
     Issued = "issued", "已签发";
     Redrafted = "redrafted", "已按档案重新起草";
+    Notified = "notified", "已反馈给受检单位";
 }
 
 impl Flash {

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::both;
 use crate::harness::{PW, TestApp};
 
-async fn unit_row(app: &TestApp, campaign: i64, code: &str) -> i64 {
+pub async fn unit_row(app: &TestApp, campaign: i64, code: &str) -> i64 {
     app.state.db.scalar_i64(lianzheng_store::q("SELECT u.id FROM inspection_units u JOIN orgs o ON o.id = u.org_id WHERE u.campaign_id = $1 AND o.code = $2").bind(campaign).bind(code)).await.unwrap()
 }
 
@@ -17,7 +17,28 @@ async fn person(app: &TestApp, name: &str) -> i64 {
     app.state.db.scalar_i64(lianzheng_store::q("SELECT MIN(id) FROM people WHERE name = $1").bind(name)).await.unwrap()
 }
 
-async fn demo_campaign(app: &TestApp) -> i64 {
+/// A sign-in (an 纪委 inspector's account) for a person of the 县纪委, for the groups he sits in.
+pub async fn member_token(app: &TestApp, name: &str, username: &str) -> String {
+    let person = app.state.db.scalar_i64(lianzheng_store::q("SELECT MIN(p.id) FROM people p JOIN orgs o ON o.id = p.org_id WHERE o.code = 'XW-JW' AND p.name = $1").bind(name)).await.unwrap();
+    let actor = lianzheng_store::audit::Actor::system("测试");
+    let hash = app.state.hasher.hash(PW).unwrap();
+    let jw_org = lianzheng_core::ids::OrgId::new(app.org_id("XW-JW").await);
+    let mut tx = app.state.db.begin().await.unwrap();
+    let uid = lianzheng_store::users::create(
+        &mut tx,
+        &actor,
+        &lianzheng_store::users::UserInput { username: username.into(), display_name: name.into(), person_id: Some(lianzheng_core::ids::PersonId::new(person)), org_id: Some(jw_org) },
+        &hash,
+        false,
+    )
+    .await
+    .unwrap();
+    lianzheng_store::users::add_grant(&mut tx, &actor, uid, lianzheng_core::org::Role::Inspector, Some(jw_org)).await.unwrap();
+    tx.commit().await.unwrap();
+    app.token(username).await
+}
+
+pub async fn demo_campaign(app: &TestApp) -> i64 {
     app.state.db.scalar_i64(lianzheng_store::q("SELECT MIN(id) FROM inspection_campaigns WHERE status = 'open'")).await.unwrap()
 }
 
@@ -233,24 +254,7 @@ both!(talks_are_for_the_group_and_the_organiser_never_the_unit, |app: TestApp| a
     assert!(!v.to_string().contains("财务报销审核"), "nor through its unit's part: {v}");
 
     // a member of the second group (an account for 陈立新, whose own scope is the 纪委 only)
-    let chen_token = {
-        let actor = lianzheng_store::audit::Actor::system("测试");
-        let hash = app.state.hasher.hash(PW).unwrap();
-        let jw_org = lianzheng_core::ids::OrgId::new(app.org_id("XW-JW").await);
-        let mut tx = app.state.db.begin().await.unwrap();
-        let uid = lianzheng_store::users::create(
-            &mut tx,
-            &actor,
-            &lianzheng_store::users::UserInput { username: "chen_lx".into(), display_name: "陈立新".into(), person_id: Some(lianzheng_core::ids::PersonId::new(chen)), org_id: Some(jw_org) },
-            &hash,
-            false,
-        )
-        .await
-        .unwrap();
-        lianzheng_store::users::add_grant(&mut tx, &actor, uid, lianzheng_core::org::Role::Inspector, Some(jw_org)).await.unwrap();
-        tx.commit().await.unwrap();
-        app.token("chen_lx").await
-    };
+    let chen_token = member_token(&app, "陈立新", "chen_lx").await;
     let (s, v) = app.get_json(&chen_token, &format!("/api/v1/inspection/{id}")).await;
     assert_eq!(s, 200, "{v}");
     let seen = ids(&v["campaign"]["units"]);

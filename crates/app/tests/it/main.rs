@@ -32,6 +32,7 @@ mod duty_tasks;
 mod holes;
 mod inspection_ballots;
 mod inspection_campaigns;
+mod inspection_findings;
 mod jobs_cli;
 mod orgs_people;
 mod schema;

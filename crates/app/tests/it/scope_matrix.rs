@@ -180,6 +180,13 @@ const API_RULES: &[Rule] = &[
     rule("get", "/inspection/units/{id}", Perm(P::ViewInspection), None),
     rule("put", "/inspection/units/{id}", Perm(P::ManageInspection), None),
     rule("*", "/inspection/talks/{id}", SeesAll(P::ScoreInspection, Record::InspectionTalk), None),
+    // findings and 亮点: written by their finders (the organiser, the unit's group: the audience
+    // of the 个别谈话 records), read by the unit once told
+    rule("get", "/inspection/findings/{id}", Perm(P::ViewInspection), None),
+    rule("write", "/inspection/findings/{id}*", SeesAll(P::ScoreInspection, Record::InspectionTalk), None),
+    rule("write", "/inspection/highlights/{id}", SeesAll(P::ScoreInspection, Record::InspectionTalk), None),
+    rule("write", "/inspection/{id}/findings", SeesAll(P::ScoreInspection, Record::InspectionTalk), None),
+    rule("write", "/inspection/{id}/highlights", SeesAll(P::ScoreInspection, Record::InspectionTalk), None),
     rule("get", "/inspection/{id}*", Perm(P::ViewInspection), None),
     rule("write", "/inspection/{id}*", Perm(P::ManageInspection), None),
 ];
@@ -302,6 +309,10 @@ const PAGES: &[Rule] = &[
     rule("get", "/inspection/{id}/notice.docx", Perm(P::ViewInspection), None),
     rule("get", "/inspection/units/{id}", Perm(P::ViewInspection), None),
     rule("get", "/inspection/talks/{id}", SeesAll(P::ScoreInspection, Record::InspectionTalk), None),
+    rule("get", "/inspection/{id}/findings", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/findings/{id}", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/{id}/bulletin", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/{id}/bulletin.docx", Perm(P::ViewInspection), None),
     // 廉政测评: the organiser's pages, and the public voting page a code opens
     rule("get", "/inspection/ballots", Perm(P::ManageInspection), None),
     rule("get", "/inspection/ballots/campaigns/{id}", Perm(P::ManageInspection), None),
@@ -398,6 +409,10 @@ enum Kind {
     BallotMeeting,
     /// The public voting page's code: any number (a number is never a code: the Chinese 404)
     BallotCode,
+    /// A finding of an inspection (inside: one told to 教育局, which its people read).
+    Finding,
+    /// A 亮点 noted at a unit during an inspection.
+    Highlight,
 }
 
 /// Path prefix (up to the first placeholder) and number of placeholders → the kind of object.
@@ -447,6 +462,8 @@ const PREFIXES: &[(&str, usize, Kind)] = &[
     ("/inspection", 1, Kind::Campaign),
     ("/inspection/units", 1, Kind::InspectionUnit),
     ("/inspection/talks", 1, Kind::InspectionTalk),
+    ("/inspection/findings", 1, Kind::Finding),
+    ("/inspection/highlights", 1, Kind::Highlight),
     ("/inspection/ballots/campaigns", 1, Kind::BallotCampaign),
     ("/inspection/ballots/meetings", 1, Kind::BallotMeeting),
     ("/ballot", 1, Kind::BallotCode),
@@ -633,6 +650,14 @@ fn sql(kind: Kind) -> (&'static str, &'static str) {
             "SELECT t.id, u.org_path FROM inspection_talks t JOIN inspection_units u ON u.id = t.unit_id WHERE u.org_path LIKE '{in}%' ORDER BY t.id",
             "SELECT t.id, u.org_path FROM inspection_talks t JOIN inspection_units u ON u.id = t.unit_id WHERE u.org_path NOT LIKE '{in}%' ORDER BY CASE WHEN u.org_path LIKE '{out}%' THEN 0 ELSE 1 END, t.id",
         ),
+        Kind::Finding => (
+            "SELECT id, org_path FROM findings WHERE org_path LIKE '{in}%' AND notified_on IS NOT NULL ORDER BY id",
+            "SELECT id, org_path FROM findings WHERE org_path NOT LIKE '{in}%' ORDER BY CASE WHEN org_path LIKE '{out}%' THEN 0 ELSE 1 END, id",
+        ),
+        Kind::Highlight => (
+            "SELECT h.id, u.org_path FROM inspection_highlights h JOIN inspection_units u ON u.id = h.unit_id WHERE u.org_path LIKE '{in}%' ORDER BY h.id",
+            "SELECT h.id, u.org_path FROM inspection_highlights h JOIN inspection_units u ON u.id = h.unit_id WHERE u.org_path NOT LIKE '{in}%' ORDER BY CASE WHEN u.org_path LIKE '{out}%' THEN 0 ELSE 1 END, h.id",
+        ),
         Kind::Report => (
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path LIKE '{in}%' ORDER BY r.id",
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path NOT LIKE '{in}%' AND NOT {seen_task} ORDER BY r.id",
@@ -675,6 +700,8 @@ enum IdKind {
 }
 
 const BODIES: &[BodyRule] = &[
+    BodyRule { method: "post", path: "/inspection/{id}/findings", base: r#"{"category":"其他","description":"矩阵测试"}"#, fields: &[("unit_id", IdKind::One(Kind::InspectionUnit))] },
+    BodyRule { method: "post", path: "/inspection/{id}/highlights", base: r#"{"text":"矩阵测试"}"#, fields: &[("unit_id", IdKind::One(Kind::InspectionUnit))] },
     BodyRule { method: "post", path: "/people", base: r#"{"name":"矩阵测试","gender":"female"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
     BodyRule { method: "put", path: "/people/{id}", base: r#"{"name":"矩阵测试","gender":"female","version":"$version"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
     BodyRule { method: "post", path: "/people/{id}/posts", base: r#"{"kind":"cadre","title":"矩阵测试"}"#, fields: &[("org_id", IdKind::One(Kind::Org))] },
@@ -1292,6 +1319,19 @@ async fn fixtures(app: &TestApp, jw: &str, dw: &str, in_org: i64, out_org: i64, 
         .unwrap();
     let leader = app.state.db.scalar_i64(lianzheng_store::q("SELECT g.leader_id FROM inspection_units u JOIN inspection_groups g ON g.id = u.group_id WHERE u.id = $1").bind(unit)).await.unwrap();
     post_ok(app, jw, &format!("/api/v1/inspection/units/{unit}/talks"), json!({"talker_id": leader, "person_name": "矩阵测试", "record": "矩阵测试谈话记录"})).await;
+    // a finding at 教育局 told to it, a 亮点, and both campaigns' 通报 issued
+    let demo = app.state.db.scalar_i64(lianzheng_store::q("SELECT campaign_id FROM inspection_units WHERE id = $1").bind(unit)).await.unwrap();
+    let v = post_ok(app, jw, &format!("/api/v1/inspection/{demo}/findings"), json!({"unit_id": unit, "category": "其他", "description": "矩阵测试问题"})).await;
+    let finding = v["finding"]["id"].as_i64().unwrap();
+    let (s, v) = app.send_json(Method::POST, jw, &format!("/api/v1/inspection/findings/{finding}/notify"), json!({"version": v["finding"]["version"]})).await;
+    assert_eq!(s, 200, "fixture notify: {v}");
+    post_ok(app, jw, &format!("/api/v1/inspection/{demo}/highlights"), json!({"unit_id": unit, "text": "矩阵测试亮点"})).await;
+    for c in [demo, campaign] {
+        let (s, v) = app.send_json(Method::POST, jw, &format!("/api/v1/inspection/{c}/bulletin/draft"), json!({})).await;
+        assert_eq!(s, 200, "fixture bulletin: {v}");
+        let (s, v) = app.send_json(Method::POST, jw, &format!("/api/v1/inspection/{c}/bulletin/issue"), json!({"version": v["bulletin"]["version"], "doc_number": "矩阵〔2026〕2号"})).await;
+        assert_eq!(s, 200, "fixture bulletin issue: {v}");
+    }
     // a plan of each unit, each with an item of its own
     let v = post_ok(app, dw, "/api/v1/duty/plans", json!({"year": year, "org_id": in_org, "title": "教育局矩阵测试计划"})).await;
     let plan = v["plan"]["id"].as_i64().unwrap();
@@ -1466,6 +1506,14 @@ const OWNER_RULES: &[(&str, &str)] = &[
     ("/conduct/statements/points/{id}/return", "only the organising body's staff return an answer"),
     ("/inspection/units/{id}/talks", "only the organiser and the unit's group record its 个别谈话 (the matrix's roles that score are in no group)"),
     ("/inspection/talks/{id}", "only the organiser and the unit's group edit a 个别谈话 record"),
+    ("/inspection/{id}/findings", "only the organiser and the unit's group record its findings (the matrix's roles that score are in no group)"),
+    ("/inspection/{id}/highlights", "only the organiser and the unit's group note its 亮点"),
+    ("/inspection/findings/{id}", "only the organiser edits a finding told to the unit"),
+    ("/inspection/findings/{id}/notify", "a finding is told to the unit once (the inside one has been)"),
+    ("/inspection/findings/{id}/delete", "a finding told to the unit is kept (the inside one has been)"),
+    ("/inspection/{id}/bulletin", "the 通报 is edited as a draft only (the inside campaign's is issued)"),
+    ("/inspection/{id}/bulletin/draft", "the 通报 is drafted before it is issued only (the inside campaign's is issued)"),
+    ("/inspection/{id}/bulletin/issue", "the 通报 is issued once (the inside campaign's is)"),
     ("/inspection/{id}/issue", "a notice is issued once (the inside campaign is open already)"),
     ("/inspection/{id}/units", "the units are fixed once the notice is issued (the inside campaign is open)"),
 ];

@@ -63,6 +63,11 @@ pub async fn of_unit(db: &Db, unit_id: i64) -> Result<Vec<Talk>, StoreError> {
     db.fetch_all(crate::db::q_built(format!("{SELECT}WHERE t.unit_id = $1 ORDER BY t.talked_on, t.id LIMIT 1000")).bind(unit_id)).await
 }
 
+/// How many talks a campaign's groups recorded (the 通报's figure).
+pub async fn count_of_campaign(db: &Db, campaign_id: i64) -> Result<i64, StoreError> {
+    db.scalar_i64(q("SELECT COUNT(*) FROM inspection_talks WHERE campaign_id = $1").bind(campaign_id)).await
+}
+
 /// A talk as entered.
 pub struct NewTalk<'a> {
     pub campaign_id: i64,

@@ -8,7 +8,7 @@ use crate::app::inspection::{Part, open};
 pub static MODULE: Module = Module {
     name: "inspection",
     label: "考责",
-    api_ops: &[crate::api::inspection::campaigns::OPS, crate::api::inspection::ballots::OPS],
+    api_ops: &[crate::api::inspection::campaigns::OPS, crate::api::inspection::ballots::OPS, crate::api::inspection::findings::OPS],
     pages: crate::pages::inspection::routes,
     page_actions: &[
         post("/inspection", Need::Perm(Permission::ManageInspection), api("POST /inspection")),
@@ -26,13 +26,24 @@ pub static MODULE: Module = Module {
         post("/inspection/ballots/campaigns/{id}/meetings", Need::Perm(Permission::ManageInspection), api("POST /inspection/ballots/campaigns/{id}/meetings")),
         post("/inspection/ballots/meetings/{id}/codes", Need::Perm(Permission::ManageInspection), api("POST /inspection/ballots/meetings/{id}/codes")),
         post("/inspection/ballots/meetings/{id}/close", Need::Perm(Permission::ManageInspection), api("POST /inspection/ballots/meetings/{id}/close")),
+        // 发现问题、亮点 (the organiser, or a member of the unit's group: the use case decides)
+        post("/inspection/{id}/findings", Need::Any(Permission::ScoreInspection, Permission::ManageInspection), api("POST /inspection/{id}/findings")),
+        post("/inspection/findings/{id}", Need::Any(Permission::ScoreInspection, Permission::ManageInspection), api("PUT /inspection/findings/{id}")),
+        post("/inspection/findings/{id}/notify", Need::Any(Permission::ScoreInspection, Permission::ManageInspection), api("POST /inspection/findings/{id}/notify")),
+        post("/inspection/findings/{id}/delete", Need::Any(Permission::ScoreInspection, Permission::ManageInspection), api("DELETE /inspection/findings/{id}")),
+        post("/inspection/{id}/highlights", Need::Any(Permission::ScoreInspection, Permission::ManageInspection), api("POST /inspection/{id}/highlights")),
+        post("/inspection/highlights/{id}/delete", Need::Any(Permission::ScoreInspection, Permission::ManageInspection), api("DELETE /inspection/highlights/{id}")),
+        // 通报 (the organiser)
+        post("/inspection/{id}/bulletin", Need::Perm(Permission::ManageInspection), api("PUT /inspection/{id}/bulletin")),
+        post("/inspection/{id}/bulletin/draft", Need::Perm(Permission::ManageInspection), api("POST /inspection/{id}/bulletin/draft")),
+        post("/inspection/{id}/bulletin/issue", Need::Perm(Permission::ManageInspection), api("POST /inspection/{id}/bulletin/issue")),
         // the public voting page: no account, one ballot per code
         post("/ballot/{code}", Need::Public, super::Twin::Exempt("匿名投票只经由扫码打开的公开页面（限流、无账号），不另设程序接口")),
     ],
     permissions: &[Permission::ViewInspection, Permission::ManageInspection, Permission::ScoreInspection],
     audit_labels: lianzheng_core::audit_labels::INSPECTION,
     tabs: &[Tab { href: "/inspection", label: "检查考核", may_open: |p| open(p, Part::Campaigns).is_ok() }, Tab { href: "/inspection/ballots", label: "廉政测评", may_open: |p| p.can(Permission::ManageInspection) }],
-    tables: &[crate::app::inspection::campaigns::TABLES, crate::app::inspection::talks::TABLES, crate::app::inspection::ballots::TABLES],
+    tables: &[crate::app::inspection::campaigns::TABLES, crate::app::inspection::talks::TABLES, crate::app::inspection::ballots::TABLES, lianzheng_store::findings::TABLES],
     jobs: &[],
     todos: Some(crate::app::inspection::todo::todos),
 };

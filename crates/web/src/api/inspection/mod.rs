@@ -1,3 +1,4 @@
 //! JSON API of 考责, one module per part.
 pub mod ballots;
 pub mod campaigns;
+pub mod findings;

@@ -975,6 +975,18 @@ pub async fn spot(st: &AppState, p: &Principal, id: i64, f: &SpotForm) -> AppRes
 
 // ------------------------------------------------------------------------------ 待办
 
+/// The units whose 党务 staff or 书记 the caller is (those who answer for a unit's part of the
+/// inspection: its self-check, its findings' 整改), if any.
+pub fn unit_staff_scope(p: &Principal) -> Option<Scope> {
+    use lianzheng_core::org::{GrantedRole, Role};
+    let unit_roles: Vec<_> = p.grants.iter().filter(|g| matches!(g.role(), Some(Role::PartyStaff | Role::Secretary))).collect();
+    if unit_roles.is_empty() || !p.can(Permission::ViewInspection) {
+        return None;
+    }
+    let scope = Scope::of_grants(unit_roles.iter().map(|g| GrantedRole { role: g.role().unwrap_or(Role::Cadre), org_path: g.org_path.as_deref() }), Permission::ViewInspection);
+    (!scope.is_empty()).then_some(scope)
+}
+
 /// 待办: for a unit's 党务 staff and 书记, "自查自评 due <date>" for each open campaign covering
 /// their unit; for a group's leader and members, their coming visits.
 pub fn todos<'a>(st: &'a AppState, p: &'a Principal) -> BoxFuture<'a, AppResult<Vec<TodoItem>>> {
@@ -983,10 +995,7 @@ pub fn todos<'a>(st: &'a AppState, p: &'a Principal) -> BoxFuture<'a, AppResult<
         let t = calendar::today();
         let today = format_date(t);
         let near = format_date(calendar::add_workdays(st, t, 3).await?);
-        let unit_roles: Vec<_> = p.grants.iter().filter(|g| matches!(g.role(), Some(lianzheng_core::org::Role::PartyStaff | lianzheng_core::org::Role::Secretary))).collect();
-        if !unit_roles.is_empty() && p.can(Permission::ViewInspection) {
-            let scope =
-                Scope::of_grants(unit_roles.iter().map(|g| lianzheng_core::org::GrantedRole { role: g.role().unwrap_or(lianzheng_core::org::Role::Cadre), org_path: g.org_path.as_deref() }), Permission::ViewInspection);
+        if let Some(scope) = unit_staff_scope(p) {
             let due = setup::self_checks_due(&st.db, &scope, SELF_CHECK_PHASE, &today).await?;
             let mut seen = BTreeSet::new();
             for d in due {

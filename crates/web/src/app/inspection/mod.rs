@@ -3,7 +3,9 @@
 //! its records, the scoring standard and the scores, 廉政测评 ballots, findings and the 通报.
 //! One file per part.
 
+pub mod bulletin;
 pub mod campaigns;
+pub mod findings;
 pub mod talks;
 pub mod todo;
 

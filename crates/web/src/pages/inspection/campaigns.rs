@@ -197,12 +197,14 @@ struct UnitPage {
     assign: AssignForm,
     talks: Vec<Talk>,
     talk: TalkForm,
+    findings: Vec<crate::app::inspection::findings::Finding>,
     errors: Errs,
 }
 
 async fn unit_with(st: &AppState, p: &Principal, id: i64, assign: Option<AssignForm>, talk: TalkForm, errors: FieldErrors) -> AppResult<Response> {
     let v = uc::unit(st, p, id).await?;
     let talks = if v.sees_talks { talks::list(st, p, id).await? } else { vec![] };
+    let findings = crate::app::inspection::findings::of_unit(st, p, id).await?;
     let failed = !errors.is_empty();
     let assign = assign.unwrap_or_else(|| AssignForm { group_id: v.unit.group_id.map(|g| g.to_string()).unwrap_or_default(), visit_on: v.unit.visit_on.clone().unwrap_or_default() });
     // the visit's day once it has come, else today (a talk is never dated in the future)
@@ -210,7 +212,7 @@ async fn unit_with(st: &AppState, p: &Principal, id: i64, assign: Option<AssignF
     let day = v.unit.visit_on.clone().filter(|d| *d <= today).unwrap_or(today);
     let talk = if talk.talked_on.is_empty() && talk.record.is_empty() { TalkForm { talked_on: day, ..talk } } else { talk };
     let title = format!("{} · {}", v.unit.org_name, v.campaign.title);
-    render_status(&UnitPage { l: Layout::new(st, p, &title, AT), v, assign, talks, talk, errors: Errs(errors) }, failed)
+    render_status(&UnitPage { l: Layout::new(st, p, &title, AT), v, assign, talks, talk, findings, errors: Errs(errors) }, failed)
 }
 
 pub async fn unit(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {

@@ -2,11 +2,12 @@
 
 pub mod ballots;
 pub mod campaigns;
+pub mod findings;
 
 use axum::Router;
 
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(campaigns::routes()).merge(ballots::routes())
+    Router::new().merge(campaigns::routes()).merge(ballots::routes()).merge(findings::routes())
 }
