@@ -14,6 +14,7 @@ pub mod demo_lists;
 pub mod demo_notices;
 pub mod demo_records;
 pub mod demo_replies;
+pub mod demo_selfchecks;
 pub mod demo_statements;
 pub mod demo_talks;
 pub mod demo_tasks;
@@ -135,6 +136,8 @@ pub async fn load_demo_duty(st: &AppState) -> anyhow::Result<()> {
     // last: the replies are drafted from the files the demos above filled
     demo_replies::load(st).await?;
     demo_inspection::load(st).await?;
+    // 考责 — 自查自评: reports submitted by some units (drafted from their records), one in draft
+    demo_selfchecks::load(st).await?;
     // 考责 — 廉政测评: a meeting held at 教育局 (in the demo campaign when there is one)
     demo_ballots::load(st).await?;
     // 考责 — findings and a 亮点 at 组织部, checked yesterday

@@ -191,6 +191,18 @@ pub const INSPECTION: &[(&str, &str)] = &[
     ("inspection_bulletin.save", "起草或修改检查考核通报"),
     ("inspection_bulletin.issue", "印发检查考核通报"),
     ("inspection_bulletin.document", "下载检查考核通报"),
+    // 自查自评: the report, the materials, the 八项规定 table
+    ("inspection_selfcheck.create", "开始填写自查报告"),
+    ("inspection_selfcheck.save", "保存自查报告"),
+    ("inspection_selfcheck.generate", "从本单位记录生成自查报告初稿"),
+    ("inspection_selfcheck.refresh", "更新自查报告中的数据"),
+    ("inspection_selfcheck.submit", "提交自查报告"),
+    ("inspection_selfcheck.return", "退回自查报告"),
+    ("inspection_material.add", "报送自查资料"),
+    ("inspection_material.remove", "撤下自查资料"),
+    ("inspection_material.download", "下载自查资料"),
+    ("inspection_frugality.save", "填写八项规定自查统计表"),
+    ("inspection_frugality.export", "导出八项规定自查统计表"),
     // (end)
 ];
 
@@ -240,11 +252,14 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("inspection_group", "检查组"),
     ("inspection_unit", "受检单位"),
     ("inspection_talk", "个别谈话记录"),
+    ("inspection_material", "自查资料"),
     ("inspection_ballot", "廉政测评"),
     ("inspection_ballot_meeting", "廉政测评会议"),
     ("finding", "发现问题"),
     ("inspection_highlight", "检查亮点"),
     ("inspection_bulletin", "检查考核通报"),
+    ("inspection_selfcheck", "自查报告"),
+    ("inspection_frugality", "八项规定自查统计表"),
 ];
 
 /// Every action code with its label, area by area.

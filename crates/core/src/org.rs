@@ -214,6 +214,10 @@ pub enum SystemScope {
     Demo,
     /// The admin roles' view of the organisation tree (system data, no business records).
     OrgTree,
+    /// Counting one unit's own records for its self-check draft (考责): narrowed to the unit's
+    /// subtree, after the use case has checked the caller writes that unit's report; only
+    /// counts leave it.
+    SelfCheck,
 }
 
 /// The set of organisation subtrees a caller may act on for one permission. It cannot be built

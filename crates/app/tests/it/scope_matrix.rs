@@ -177,6 +177,14 @@ const API_RULES: &[Rule] = &[
     rule("get", "/inspection", Perm(P::ViewInspection), None),
     rule("post", "/inspection", Perm(P::ManageInspection), None),
     rule("*", "/inspection/units/{id}/talks", Perm(P::ScoreInspection), None),
+    // 自查自评: read by whoever sees the unit; written by its 党务 staff and 书记 (the use case
+    // decides), returned and exported for all units by the organiser
+    rule("post", "/inspection/units/{id}/selfcheck/return", Perm(P::ManageInspection), None),
+    rule("*", "/inspection/units/{id}/selfcheck*", Perm(P::ViewInspection), None),
+    rule("*", "/inspection/units/{id}/materials*", Perm(P::ViewInspection), None),
+    rule("*", "/inspection/units/{id}/frugality*", Perm(P::ViewInspection), None),
+    rule("*", "/inspection/materials/{id}*", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/{id}/frugality.xlsx", Perm(P::ManageInspection), None),
     rule("get", "/inspection/units/{id}", Perm(P::ViewInspection), None),
     rule("put", "/inspection/units/{id}", Perm(P::ManageInspection), None),
     rule("*", "/inspection/talks/{id}", SeesAll(P::ScoreInspection, Record::InspectionTalk), None),
@@ -313,6 +321,12 @@ const PAGES: &[Rule] = &[
     rule("get", "/inspection/findings/{id}", Perm(P::ViewInspection), None),
     rule("get", "/inspection/{id}/bulletin", Perm(P::ViewInspection), None),
     rule("get", "/inspection/{id}/bulletin.docx", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/units/{id}/selfcheck", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/units/{id}/materials", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/units/{id}/frugality", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/units/{id}/frugality.xlsx", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/materials/{id}/file", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/{id}/frugality.xlsx", Perm(P::ManageInspection), None),
     // 廉政测评: the organiser's pages, and the public voting page a code opens
     rule("get", "/inspection/ballots", Perm(P::ManageInspection), None),
     rule("get", "/inspection/ballots/campaigns/{id}", Perm(P::ManageInspection), None),
@@ -403,6 +417,8 @@ enum Kind {
     InspectionUnit,
     /// 个别谈话 record at a unit (inside: one the fixtures enter at 教育局).
     InspectionTalk,
+    /// An uploaded 自查资料 of a campaign unit.
+    InspectionMaterial,
     /// 廉政测评: a campaign's ballots (organised by the county: "inside" the first, "outside" another)
     BallotCampaign,
     /// 廉政测评: a meeting of such a campaign
@@ -464,6 +480,7 @@ const PREFIXES: &[(&str, usize, Kind)] = &[
     ("/inspection/talks", 1, Kind::InspectionTalk),
     ("/inspection/findings", 1, Kind::Finding),
     ("/inspection/highlights", 1, Kind::Highlight),
+    ("/inspection/materials", 1, Kind::InspectionMaterial),
     ("/inspection/ballots/campaigns", 1, Kind::BallotCampaign),
     ("/inspection/ballots/meetings", 1, Kind::BallotMeeting),
     ("/ballot", 1, Kind::BallotCode),
@@ -658,6 +675,10 @@ fn sql(kind: Kind) -> (&'static str, &'static str) {
             "SELECT h.id, u.org_path FROM inspection_highlights h JOIN inspection_units u ON u.id = h.unit_id WHERE u.org_path LIKE '{in}%' ORDER BY h.id",
             "SELECT h.id, u.org_path FROM inspection_highlights h JOIN inspection_units u ON u.id = h.unit_id WHERE u.org_path NOT LIKE '{in}%' ORDER BY CASE WHEN u.org_path LIKE '{out}%' THEN 0 ELSE 1 END, h.id",
         ),
+        Kind::InspectionMaterial => (
+            "SELECT m.id, u.org_path FROM inspection_materials m JOIN inspection_units u ON u.id = m.unit_id JOIN inspection_campaigns c ON c.id = u.campaign_id WHERE c.status = 'open' AND m.attachment_id IS NOT NULL AND u.org_path LIKE '{in}%' ORDER BY m.id",
+            "SELECT m.id, u.org_path FROM inspection_materials m JOIN inspection_units u ON u.id = m.unit_id JOIN inspection_campaigns c ON c.id = u.campaign_id WHERE c.status = 'open' AND m.attachment_id IS NOT NULL AND u.org_path NOT LIKE '{in}%' ORDER BY m.id",
+        ),
         Kind::Report => (
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path LIKE '{in}%' ORDER BY r.id",
             "SELECT r.id, r.org_path FROM task_reports r JOIN tasks t ON t.id = r.task_id JOIN task_plans p ON p.id = t.plan_id WHERE r.org_path NOT LIKE '{in}%' AND NOT {seen_task} ORDER BY r.id",
@@ -801,6 +822,7 @@ const BODIES: &[BodyRule] = &[
         base: r#"{"category":"organizational","kind":"notice","decided_on":"$first_day","body":"矩阵测试","matter":"矩阵测试"}"#,
         fields: &[("person_id", IdKind::One(Kind::Person))],
     },
+    BodyRule { method: "post", path: "/inspection/units/{id}/materials", base: r#"{"item_no":1,"ref_kind":"record"}"#, fields: &[("ref_id", IdKind::One(Kind::DutyRecord))] },
     BodyRule { method: "post", path: "/conduct/replies", base: r#"{"requester":"矩阵测试","purpose":"promotion"}"#, fields: &[("person_ids", IdKind::List(Kind::Person))] },
     // system data of the admin roles (system-wide): incomplete bodies, so nothing moves
     BodyRule { method: "post", path: "/orgs", base: r#"{}"#, fields: &[("parent_id", IdKind::One(Kind::Org))] },
@@ -830,6 +852,7 @@ const ID_FIELDS: &[&str] = &[
     "units",
     "addressee_id",
     "source_id",
+    "ref_id",
 ];
 
 /// Operations sent as multipart forms (the JSON body's fields become text parts, plus a file).
@@ -843,6 +866,7 @@ const MULTIPART: &[&str] = &[
     "/people/import",
     "/conduct/exams/banks/{id}/import",
     "/conduct/statements/reports/{id}/file",
+    "/inspection/units/{id}/materials/upload",
 ];
 
 // ---------------------------------------------------------------------------------- helpers
@@ -1332,6 +1356,43 @@ async fn fixtures(app: &TestApp, jw: &str, dw: &str, in_org: i64, out_org: i64, 
         let (s, v) = app.send_json(Method::POST, jw, &format!("/api/v1/inspection/{c}/bulletin/issue"), json!({"version": v["bulletin"]["version"], "doc_number": "矩阵〔2026〕2号"})).await;
         assert_eq!(s, 200, "fixture bulletin issue: {v}");
     }
+    // 自查资料: an uploaded file at a campaign unit on each side (stored as the unit's upload would be)
+    for (inside, sql) in [
+        (true, format!("SELECT MIN(u.id) FROM inspection_units u JOIN inspection_campaigns c ON c.id = u.campaign_id WHERE c.status = 'open' AND u.org_path LIKE '{in_path}%'")),
+        (false, format!("SELECT MIN(u.id) FROM inspection_units u JOIN inspection_campaigns c ON c.id = u.campaign_id WHERE c.status = 'open' AND u.org_path NOT LIKE '{in_path}%'")),
+    ] {
+        let unit = app.state.db.scalar_i64(q_built(sql.clone())).await.unwrap_or_else(|e| panic!("no campaign unit for the fixture: {sql}: {e}"));
+        let org = app.state.db.scalar_i64(lianzheng_store::q("SELECT org_id FROM inspection_units WHERE id = $1").bind(unit)).await.unwrap();
+        let bytes = b"%PDF-1.4 fixture".to_vec();
+        let key = format!("matrixmaterial{}", if inside { "in" } else { "out" });
+        app.state.storage.put(&key, &bytes).unwrap();
+        let input = lianzheng_store::attachments::AttachmentInput {
+            org_id: lianzheng_core::ids::OrgId::new(org),
+            owner_kind: "general".into(),
+            owner_id: None,
+            filename: "自查资料.pdf".into(),
+            content_type: "application/pdf".into(),
+            size: bytes.len() as i64,
+            sm3: lianzheng_core::crypto::sm3_hex(&bytes),
+            storage_key: key,
+        };
+        let actor = lianzheng_store::audit::Actor::system("矩阵测试");
+        let scope = lianzheng_core::org::Scope::system(lianzheng_core::org::SystemScope::Demo);
+        let mut tx = app.state.db.begin().await.unwrap();
+        let a = lianzheng_store::attachments::create(&mut tx, &actor, &scope, &input).await.unwrap();
+        let m = lianzheng_store::inspection::selfchecks::NewMaterial {
+            unit_id: unit,
+            item_no: Some(1),
+            indicator_id: None,
+            attachment_id: Some(a.get()),
+            ref_kind: None,
+            ref_id: None,
+            title: "自查资料.pdf",
+            created_by: None,
+        };
+        lianzheng_store::inspection::selfchecks::add_material(&mut tx, &actor, &m).await.unwrap();
+        tx.commit().await.unwrap();
+    }
     // a plan of each unit, each with an item of its own
     let v = post_ok(app, dw, "/api/v1/duty/plans", json!({"year": year, "org_id": in_org, "title": "教育局矩阵测试计划"})).await;
     let plan = v["plan"]["id"].as_i64().unwrap();
@@ -1516,6 +1577,13 @@ const OWNER_RULES: &[(&str, &str)] = &[
     ("/inspection/{id}/bulletin/issue", "the 通报 is issued once (the inside campaign's is)"),
     ("/inspection/{id}/issue", "a notice is issued once (the inside campaign is open already)"),
     ("/inspection/{id}/units", "the units are fixed once the notice is issued (the inside campaign is open)"),
+    ("/inspection/units/{id}/selfcheck", "only the unit's 党务 staff and 书记 write its self-check"),
+    ("/inspection/units/{id}/selfcheck/generate", "only the unit's 党务 staff and 书记 draft its self-check"),
+    ("/inspection/units/{id}/selfcheck/submit", "only the unit's 党务 staff and 书记 submit it, once it is written"),
+    ("/inspection/units/{id}/selfcheck/return", "only a submitted self-check is returned"),
+    ("/inspection/units/{id}/materials", "only the unit's 党务 staff and 书记 hand in its materials"),
+    ("/inspection/units/{id}/materials/upload", "only the unit's 党务 staff and 书记 hand in its materials"),
+    ("/inspection/units/{id}/frugality", "only the unit's 党务 staff and 书记 fill in its 八项规定 table"),
 ];
 
 /// A refused page form action: forbidden, not found, or the form shown again with the reason.
@@ -1523,7 +1591,7 @@ const PAGE_POST_REFUSED: &[u16] = &[403, 404, 422];
 
 /// Uploads are multipart forms.
 fn page_multipart(path: &str) -> bool {
-    ["/attachments", "/scan", "/import", "/reports", "/file"].iter().any(|s| path.ends_with(s))
+    ["/attachments", "/scan", "/import", "/reports", "/file", "/upload"].iter().any(|s| path.ends_with(s))
 }
 
 /// Actions that use their object up: tried last, one at a time, and one role's success may

@@ -4,5 +4,6 @@
 
 pub mod ballots;
 pub mod campaigns;
+pub mod selfchecks;
 pub mod setup;
 pub mod talks;

@@ -290,6 +290,8 @@ pub async fn self_checks_due(db: &Db, scope: &Scope, phase_name: &str, today: &s
          JOIN inspection_phases p ON p.campaign_id = c.id AND p.name = ",
     );
     b.bind(phase_name).push(" WHERE c.status = 'open' AND p.ends_on IS NOT NULL AND p.ends_on >= ").bind(today).push(" AND u.org_path IN ").in_list(scope.paths().iter().map(String::as_str));
+    // a submitted self-check is done (a returned one waits again)
+    b.push(" AND NOT EXISTS (SELECT 1 FROM inspection_selfchecks s WHERE s.unit_id = u.id AND s.status = 'submitted')");
     b.push(" ORDER BY p.ends_on, u.id LIMIT 20");
     db.fetch_all(b.build()).await
 }

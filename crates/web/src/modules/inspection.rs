@@ -8,7 +8,7 @@ use crate::app::inspection::{Part, open};
 pub static MODULE: Module = Module {
     name: "inspection",
     label: "考责",
-    api_ops: &[crate::api::inspection::campaigns::OPS, crate::api::inspection::ballots::OPS, crate::api::inspection::findings::OPS],
+    api_ops: &[crate::api::inspection::campaigns::OPS, crate::api::inspection::ballots::OPS, crate::api::inspection::selfchecks::OPS, crate::api::inspection::findings::OPS],
     pages: crate::pages::inspection::routes,
     page_actions: &[
         post("/inspection", Need::Perm(Permission::ManageInspection), api("POST /inspection")),
@@ -37,13 +37,22 @@ pub static MODULE: Module = Module {
         post("/inspection/{id}/bulletin", Need::Perm(Permission::ManageInspection), api("PUT /inspection/{id}/bulletin")),
         post("/inspection/{id}/bulletin/draft", Need::Perm(Permission::ManageInspection), api("POST /inspection/{id}/bulletin/draft")),
         post("/inspection/{id}/bulletin/issue", Need::Perm(Permission::ManageInspection), api("POST /inspection/{id}/bulletin/issue")),
+        // 自查自评: the unit's 党务 staff or 书记 write (the use case decides); the organiser returns
+        post("/inspection/units/{id}/selfcheck", Need::Perm(Permission::ViewInspection), api("PUT /inspection/units/{id}/selfcheck")),
+        post("/inspection/units/{id}/selfcheck/generate", Need::Perm(Permission::ViewInspection), api("POST /inspection/units/{id}/selfcheck/generate")),
+        post("/inspection/units/{id}/selfcheck/submit", Need::Perm(Permission::ViewInspection), api("POST /inspection/units/{id}/selfcheck/submit")),
+        post("/inspection/units/{id}/selfcheck/return", Need::Perm(Permission::ManageInspection), api("POST /inspection/units/{id}/selfcheck/return")),
+        post("/inspection/units/{id}/materials", Need::Perm(Permission::ViewInspection), api("POST /inspection/units/{id}/materials")),
+        post("/inspection/units/{id}/materials/upload", Need::Perm(Permission::ViewInspection), api("POST /inspection/units/{id}/materials/upload")),
+        post("/inspection/materials/{id}/delete", Need::Perm(Permission::ViewInspection), api("DELETE /inspection/materials/{id}")),
+        post("/inspection/units/{id}/frugality", Need::Perm(Permission::ViewInspection), api("PUT /inspection/units/{id}/frugality")),
         // the public voting page: no account, one ballot per code
         post("/ballot/{code}", Need::Public, super::Twin::Exempt("匿名投票只经由扫码打开的公开页面（限流、无账号），不另设程序接口")),
     ],
     permissions: &[Permission::ViewInspection, Permission::ManageInspection, Permission::ScoreInspection],
     audit_labels: lianzheng_core::audit_labels::INSPECTION,
     tabs: &[Tab { href: "/inspection", label: "检查考核", may_open: |p| open(p, Part::Campaigns).is_ok() }, Tab { href: "/inspection/ballots", label: "廉政测评", may_open: |p| p.can(Permission::ManageInspection) }],
-    tables: &[crate::app::inspection::campaigns::TABLES, crate::app::inspection::talks::TABLES, crate::app::inspection::ballots::TABLES, lianzheng_store::findings::TABLES],
+    tables: &[crate::app::inspection::campaigns::TABLES, crate::app::inspection::talks::TABLES, crate::app::inspection::ballots::TABLES, crate::app::inspection::selfchecks::TABLES, lianzheng_store::findings::TABLES],
     jobs: &[],
     todos: Some(crate::app::inspection::todo::todos),
 };

@@ -74,10 +74,12 @@ pub const OPS: &[Op] = &[
 #[serde(default)]
 struct YearQuery {
     year: String,
+    /// 廉政教育: a unit (its id), its activities and those below it
+    org: String,
 }
 
 async fn education_list(State(st): State<AppState>, p: Principal, Q(q): Q<YearQuery>) -> AppResult<Json<Value>> {
-    let (year, items) = edu::list(&st, &p, &q.year).await?;
+    let (year, items) = edu::list_of(&st, &p, &q.year, &q.org).await?;
     Ok(Json(json!({"items": items, "year": year})))
 }
 

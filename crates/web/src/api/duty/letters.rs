@@ -58,6 +58,8 @@ pub const OPS: &[Op] = &[
 #[serde(default)]
 struct ListQuery {
     year: String,
+    /// a unit (its id): its letters and those below it
+    org: String,
     status: String,
     flagged: String,
     kind: String,
@@ -66,7 +68,7 @@ struct ListQuery {
 }
 
 async fn list(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>) -> AppResult<Json<Value>> {
-    let (year, rows) = uc::list(&st, &p, &q.year, &q.status, q.flagged == "1", &q.sort).await?;
+    let (year, rows) = uc::list_of(&st, &p, &q.year, &q.status, q.flagged == "1", &q.sort, &q.org).await?;
     Ok(Json(json!({"year": year, "items": rows})))
 }
 

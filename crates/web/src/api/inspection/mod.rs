@@ -2,3 +2,4 @@
 pub mod ballots;
 pub mod campaigns;
 pub mod findings;
+pub mod selfchecks;

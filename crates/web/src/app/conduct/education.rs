@@ -136,9 +136,18 @@ impl EducationForm {
 
 /// The year's activities in the caller's scope.
 pub async fn list(st: &AppState, p: &Principal, year: &str) -> AppResult<(i64, Vec<Activity>)> {
+    list_of(st, p, year, "").await
+}
+
+/// As [`list`], narrowed to a unit and those below it (`org`: its id; blank: all).
+pub async fn list_of(st: &AppState, p: &Principal, year: &str, org: &str) -> AppResult<(i64, Vec<Activity>)> {
     let scope = super::open(p, super::Part::Education)?;
     let year = i64::from(crate::app::duty::year_or_current(year));
-    Ok((year, store::list(&st.db, &scope, Some(year)).await?))
+    let mut rows = store::list(&st.db, &scope, Some(year)).await?;
+    if let Some(path) = crate::app::org::filter_path(st, org).await? {
+        rows.retain(|a| a.org_path.starts_with(&path));
+    }
+    Ok((year, rows))
 }
 
 /// The units the caller records activities for (his own units: grants with RecordConduct).

@@ -69,11 +69,19 @@ pub const LETTER_SORTS: &[(&str, &str)] = &[("signer", "签订人"), ("org", "�
 pub const FLAG_SORTS: &[(&str, &str)] = &[("kind", "类型"), ("letter", "责任书"), ("score", "相似度"), ("status", "状态")];
 
 pub async fn list(st: &AppState, p: &Principal, year: &str, status: &str, flagged: bool, sort: &str) -> AppResult<(i64, Vec<Letter>)> {
+    list_of(st, p, year, status, flagged, sort, "").await
+}
+
+/// As [`list`], narrowed to a unit and those below it (`org`: its id; blank: all).
+pub async fn list_of(st: &AppState, p: &Principal, year: &str, status: &str, flagged: bool, sort: &str, org: &str) -> AppResult<(i64, Vec<Letter>)> {
     let v = Viewer::of(p)?;
     let year = i64::from(year_or_current(year));
     let sort = lianzheng_store::builder::Sort::parse(sort);
     let mut rows = store::list(&st.db, &v.scope, &LetterFilter { year, status: Some(status.to_string()), flagged, sort }).await?;
     rows.retain(|l| v.sees(l));
+    if let Some(path) = crate::app::org::filter_path(st, org).await? {
+        rows.retain(|l| l.org_path.starts_with(&path));
+    }
     if v.flags == Sees::Nothing {
         // whether a letter is flagged is itself a flag
         rows.iter_mut().for_each(|l| l.open_flags = 0);

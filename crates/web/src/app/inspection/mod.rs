@@ -6,6 +6,7 @@
 pub mod bulletin;
 pub mod campaigns;
 pub mod findings;
+pub mod selfchecks;
 pub mod talks;
 pub mod todo;
 

@@ -6,7 +6,7 @@ use crate::error::AppResult;
 use crate::state::AppState;
 
 /// Each part's provider (a part with nothing to ask of people has none).
-const PARTS: &[Provider] = &[super::campaigns::todos, super::findings::todos];
+const PARTS: &[Provider] = &[super::campaigns::todos, super::selfchecks::todos, super::findings::todos];
 
 pub fn todos<'a>(st: &'a AppState, p: &'a Principal) -> BoxFuture<'a, AppResult<Vec<TodoItem>>> {
     Box::pin(async move {

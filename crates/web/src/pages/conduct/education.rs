@@ -26,6 +26,8 @@ pub fn routes() -> Router<AppState> {
 #[serde(default)]
 pub struct ListQuery {
     year: String,
+    /// a unit (its id): its activities and those below it
+    org: String,
     /// The unit whose people the new activity's attendance lists.
     org_id: String,
 }
@@ -55,8 +57,8 @@ async fn people_for(st: &AppState, p: &Principal, org_id: &str) -> AppResult<Vec
     }
 }
 
-async fn list_page(st: &AppState, p: &Principal, year: &str, form: Option<EducationForm>, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
-    let (year, items) = uc::list(st, p, year).await?;
+async fn list_page(st: &AppState, p: &Principal, year: &str, org: &str, form: Option<EducationForm>, errors: FieldErrors, message: Option<String>) -> AppResult<Response> {
+    let (year, items) = uc::list_of(st, p, year, org).await?;
     let units = uc::own_units(p);
     let form = form.unwrap_or_else(|| EducationForm {
         org_id: units.first().map(|u| u.0.to_string()).unwrap_or_default(),
@@ -75,14 +77,14 @@ pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<ListQuery>)
     } else {
         Some(EducationForm { org_id: q.org_id, kind: "warning".into(), held_on: lianzheng_core::duty::format_date(crate::app::duty::tasks::today()), ..EducationForm::default() })
     };
-    list_page(&st, &p, &q.year, form, FieldErrors::new(), None).await
+    list_page(&st, &p, &q.year, &q.org, form, FieldErrors::new(), None).await
 }
 
 pub async fn create(State(st): State<AppState>, p: Principal, PageForm(pairs): PageForm<Vec<(String, String)>>) -> AppResult<Response> {
     let form = EducationForm::from_pairs(pairs);
     match uc::create(&st, &p, &form).await {
         Ok(id) => Ok(flash::redirect(&st, &format!("/conduct/education/{id}"), Flash::Created)),
-        Err(AppError::Invalid { message, fields }) => list_page(&st, &p, "", Some(form), fields, Some(message)).await,
+        Err(AppError::Invalid { message, fields }) => list_page(&st, &p, "", "", Some(form), fields, Some(message)).await,
         Err(e) => Err(e),
     }
 }

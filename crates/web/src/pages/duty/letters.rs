@@ -48,6 +48,8 @@ pub const DEFAULT_BODY: &str = "为深入推进全面从严治党，落实党风
 #[serde(default)]
 pub struct LettersQuery {
     year: String,
+    /// a unit (its id): its letters and those below it
+    org: String,
     status: String,
     flagged: String,
     kind: String,
@@ -88,7 +90,7 @@ struct LettersPage {
 }
 
 pub async fn index(State(st): State<AppState>, p: Principal, Q(q): Q<LettersQuery>) -> AppResult<Response> {
-    let (year, rows) = uc::list(&st, &p, &q.year, &q.status, q.flagged == "1", &q.paging.sort).await?;
+    let (year, rows) = uc::list_of(&st, &p, &q.year, &q.status, q.flagged == "1", &q.paging.sort, &q.org).await?;
     let signed = rows.iter().filter(|l| l.is_signed()).count();
     let can_edit = p.can(Permission::EditDuty);
     // a disabled template generates nothing: not offered here

@@ -3,11 +3,12 @@
 pub mod ballots;
 pub mod campaigns;
 pub mod findings;
+pub mod selfchecks;
 
 use axum::Router;
 
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(campaigns::routes()).merge(ballots::routes()).merge(findings::routes())
+    Router::new().merge(campaigns::routes()).merge(ballots::routes()).merge(selfchecks::routes()).merge(findings::routes())
 }
