@@ -56,6 +56,10 @@ pub struct Settings {
     pub metrics_enabled: bool,
     /// 廉政测评: requests per minute from one address to the public voting page.
     pub ballot_rate_per_minute: u32,
+    /// 检查考核等次: the least share of full marks (percent) for 好, 较好, 一般.
+    pub inspection_grade_good: u32,
+    pub inspection_grade_fairly_good: u32,
+    pub inspection_grade_average: u32,
 }
 
 impl Default for Settings {
@@ -94,6 +98,9 @@ impl Default for Settings {
             list_cache_seconds: p.list_cache_seconds,
             metrics_enabled: p.metrics_enabled,
             ballot_rate_per_minute: p.ballot_rate_per_minute,
+            inspection_grade_good: p.inspection_grade_good,
+            inspection_grade_fairly_good: p.inspection_grade_fairly_good,
+            inspection_grade_average: p.inspection_grade_average,
         }
     }
 }
@@ -180,6 +187,9 @@ impl Settings {
             list_cache_seconds: self.list_cache_seconds,
             metrics_enabled: self.metrics_enabled,
             ballot_rate_per_minute: self.ballot_rate_per_minute,
+            inspection_grade_good: self.inspection_grade_good,
+            inspection_grade_fairly_good: self.inspection_grade_fairly_good,
+            inspection_grade_average: self.inspection_grade_average,
         }
     }
 }
@@ -220,6 +230,9 @@ const KNOWN: &[&str] = &[
     "list_cache_seconds",
     "metrics_enabled",
     "ballot_rate_per_minute",
+    "inspection_grade_good",
+    "inspection_grade_fairly_good",
+    "inspection_grade_average",
 ];
 
 #[cfg(test)]

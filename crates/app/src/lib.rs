@@ -14,6 +14,7 @@ pub mod demo_lists;
 pub mod demo_notices;
 pub mod demo_records;
 pub mod demo_replies;
+pub mod demo_scoring;
 pub mod demo_selfchecks;
 pub mod demo_statements;
 pub mod demo_talks;
@@ -142,6 +143,8 @@ pub async fn load_demo_duty(st: &AppState) -> anyhow::Result<()> {
     demo_ballots::load(st).await?;
     // 考责 — findings and a 亮点 at 组织部, checked yesterday
     demo_findings::load(st).await?;
+    // 考责 — 评分标准 and scores (the demo campaign's)
+    demo_scoring::load(st).await?;
     Ok(())
 }
 

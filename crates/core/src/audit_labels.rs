@@ -203,6 +203,23 @@ pub const INSPECTION: &[(&str, &str)] = &[
     ("inspection_material.download", "下载自查资料"),
     ("inspection_frugality.save", "填写八项规定自查统计表"),
     ("inspection_frugality.export", "导出八项规定自查统计表"),
+    // 评分标准
+    ("inspection_standard.create", "新建评分标准"),
+    ("inspection_standard.copy", "复制评分标准"),
+    ("inspection_standard.update", "修改评分标准"),
+    ("inspection_standard.tree", "复制评分标准的指标"),
+    ("inspection_standard.import", "导入评分标准"),
+    ("inspection_indicator.create", "添加评分指标"),
+    ("inspection_indicator.update", "修改评分指标"),
+    ("inspection_indicator.delete", "删除评分指标"),
+    // 评分
+    ("inspection_scoring.standard", "选定检查考核的评分标准"),
+    ("inspection_scoring.approve", "审定检查考核结果"),
+    ("inspection_scoring.document", "下载检查考核结果通报"),
+    ("inspection_score.self", "保存本单位自评"),
+    ("inspection_score.inspector", "保存检查组成员评分"),
+    ("inspection_score.final", "协调确定最终评分"),
+    ("inspection_score.read", "查阅检查组成员评分"),
     // (end)
 ];
 
@@ -260,6 +277,10 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("inspection_bulletin", "检查考核通报"),
     ("inspection_selfcheck", "自查报告"),
     ("inspection_frugality", "八项规定自查统计表"),
+    ("inspection_standard", "评分标准"),
+    ("inspection_indicator", "评分指标"),
+    ("inspection_scoring", "评分结果"),
+    ("inspection_score", "评分"),
 ];
 
 /// Every action code with its label, area by area.

@@ -50,6 +50,11 @@ pub struct Policy {
     /// 廉政测评: requests per minute from one address to the public voting page (a meeting's
     /// phones may share one address behind the hall's Wi-Fi).
     pub ballot_rate_per_minute: u32,
+    /// 检查考核等次: the least share of full marks (percent) for 好, 较好 and 一般 (below: 差;
+    /// a veto item makes 差 whatever the points).
+    pub inspection_grade_good: u32,
+    pub inspection_grade_fairly_good: u32,
+    pub inspection_grade_average: u32,
 }
 
 impl Default for Policy {
@@ -77,6 +82,9 @@ impl Default for Policy {
             list_cache_seconds: 2,
             metrics_enabled: false,
             ballot_rate_per_minute: 300,
+            inspection_grade_good: 90,
+            inspection_grade_fairly_good: 80,
+            inspection_grade_average: 60,
         }
     }
 }

@@ -37,6 +37,10 @@ both!(findings_go_from_the_finders_to_the_unit_and_into_the_bulletin, |app: Test
     let (s, v) = app.send_json(Method::POST, &jw, &format!("/api/v1/inspection/{id}/findings"), json!({"unit_id": 999_999_999, "category": "资料不齐全", "description": "x"})).await;
     assert_eq!(s, 422, "{v}");
     assert!(v["fields"]["unit_id"].is_string());
+    // a deduction that is not on the unit's final score sheet is refused, not trusted
+    let (s, v) = app.send_json(Method::POST, &jw, &format!("/api/v1/inspection/{id}/findings"), json!({"unit_id": jyj, "category": "其他", "description": "x", "deduction": 999_999_999})).await;
+    assert_eq!(s, 422, "{v}");
+    assert!(v["fields"]["deduction"].is_string(), "{v}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM findings").await, before, "nothing written");
 
     // the organiser records one at 教育局; the deadline defaults to 30 工作日

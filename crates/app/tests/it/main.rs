@@ -33,6 +33,7 @@ mod holes;
 mod inspection_ballots;
 mod inspection_campaigns;
 mod inspection_findings;
+mod inspection_scoring;
 mod inspection_selfchecks;
 mod jobs_cli;
 mod orgs_people;

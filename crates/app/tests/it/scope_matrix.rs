@@ -176,6 +176,15 @@ const API_RULES: &[Rule] = &[
     // for the unit's group and the organiser only (the roles that score but are in no group read none)
     rule("get", "/inspection", Perm(P::ViewInspection), None),
     rule("post", "/inspection", Perm(P::ManageInspection), None),
+    // 评分标准: the 纪委's; scores: the unit's own sheet (its 党务/书记), the group's (the use case
+    // decides who in the group), the results by need-to-know, the 通报 draft the organiser's
+    rule("*", "/inspection/standards*", Perm(P::ManageInspection), None),
+    rule("*", "/inspection/indicators*", Perm(P::ManageInspection), None),
+    rule("get", "/inspection/units/{id}/scores", Perm(P::ViewInspection), None),
+    rule("put", "/inspection/units/{id}/scores/self", Perm(P::ViewInspection), None),
+    rule("put", "/inspection/units/{id}/scores/*", Perm(P::ScoreInspection), None),
+    rule("get", "/inspection/units/{id}/deductions", Perm(P::ScoreInspection), None),
+    rule("get", "/inspection/{id}/results.docx", Perm(P::ManageInspection), None),
     rule("*", "/inspection/units/{id}/talks", Perm(P::ScoreInspection), None),
     // 自查自评: read by whoever sees the unit; written by its 党务 staff and 书记 (the use case
     // decides), returned and exported for all units by the organiser
@@ -327,6 +336,17 @@ const PAGES: &[Rule] = &[
     rule("get", "/inspection/units/{id}/frugality.xlsx", Perm(P::ViewInspection), None),
     rule("get", "/inspection/materials/{id}/file", Perm(P::ViewInspection), None),
     rule("get", "/inspection/{id}/frugality.xlsx", Perm(P::ManageInspection), None),
+    // 评分标准 and scores
+    rule("get", "/inspection/standards", Perm(P::ManageInspection), None),
+    rule("get", "/inspection/standards/{id}", Perm(P::ManageInspection), None),
+    rule("get", "/inspection/standards/{id}/export.xlsx", Perm(P::ManageInspection), None),
+    rule("get", "/inspection/standards/{id}/import", Perm(P::ManageInspection), None),
+    rule("get", "/inspection/indicators/{id}", Perm(P::ManageInspection), None),
+    rule("get", "/inspection/units/{id}/scores", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/units/{id}/reconcile", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/{id}/results", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/{id}/results.xlsx", Perm(P::ViewInspection), None),
+    rule("get", "/inspection/{id}/results.docx", Perm(P::ManageInspection), None),
     // 廉政测评: the organiser's pages, and the public voting page a code opens
     rule("get", "/inspection/ballots", Perm(P::ManageInspection), None),
     rule("get", "/inspection/ballots/campaigns/{id}", Perm(P::ManageInspection), None),
@@ -429,6 +449,10 @@ enum Kind {
     Finding,
     /// A 亮点 noted at a unit during an inspection.
     Highlight,
+    /// 评分标准 (kept by the county's 纪委: "inside" the first, "outside" the last)
+    Standard,
+    /// An indicator of such a standard
+    Indicator,
 }
 
 /// Path prefix (up to the first placeholder) and number of placeholders → the kind of object.
@@ -484,6 +508,8 @@ const PREFIXES: &[(&str, usize, Kind)] = &[
     ("/inspection/ballots/campaigns", 1, Kind::BallotCampaign),
     ("/inspection/ballots/meetings", 1, Kind::BallotMeeting),
     ("/ballot", 1, Kind::BallotCode),
+    ("/inspection/standards", 1, Kind::Standard),
+    ("/inspection/indicators", 1, Kind::Indicator),
 ];
 
 /// A 履责纪实 the 一般干部 gb_jyj (who reads only the records he took part in) took part in.
@@ -648,6 +674,12 @@ fn sql(kind: Kind) -> (&'static str, &'static str) {
         Kind::BallotMeeting => (
             "SELECT m.id, c.org_path FROM inspection_ballot_meetings m JOIN inspection_campaigns c ON c.id = m.campaign_id ORDER BY m.id",
             "SELECT m.id, c.org_path FROM inspection_ballot_meetings m JOIN inspection_campaigns c ON c.id = m.campaign_id ORDER BY m.id DESC",
+        ),
+        // kept by the county's 纪委 above 教育局: only the 纪委 (whose scope covers both) acts
+        Kind::Standard => ("SELECT id, org_path FROM inspection_standards ORDER BY id", "SELECT id, org_path FROM inspection_standards ORDER BY id DESC"),
+        Kind::Indicator => (
+            "SELECT d.id, s.org_path FROM inspection_indicators d JOIN inspection_standards s ON s.id = d.standard_id ORDER BY d.id",
+            "SELECT d.id, s.org_path FROM inspection_indicators d JOIN inspection_standards s ON s.id = d.standard_id ORDER BY d.id DESC",
         ),
         Kind::BallotCode => ("SELECT id, path FROM orgs WHERE path LIKE '{in}%' ORDER BY id", "SELECT id, path FROM orgs WHERE path NOT LIKE '{in}%' ORDER BY id"),
         Kind::Reply => ("SELECT id, org_path FROM integrity_replies WHERE status = 'draft' ORDER BY id", "SELECT id, org_path FROM integrity_replies WHERE status = 'issued' ORDER BY id"),
@@ -823,6 +855,7 @@ const BODIES: &[BodyRule] = &[
         fields: &[("person_id", IdKind::One(Kind::Person))],
     },
     BodyRule { method: "post", path: "/inspection/units/{id}/materials", base: r#"{"item_no":1,"ref_kind":"record"}"#, fields: &[("ref_id", IdKind::One(Kind::DutyRecord))] },
+    BodyRule { method: "post", path: "/inspection/{id}/standard", base: r#"{}"#, fields: &[("standard_id", IdKind::One(Kind::Standard))] },
     BodyRule { method: "post", path: "/conduct/replies", base: r#"{"requester":"矩阵测试","purpose":"promotion"}"#, fields: &[("person_ids", IdKind::List(Kind::Person))] },
     // system data of the admin roles (system-wide): incomplete bodies, so nothing moves
     BodyRule { method: "post", path: "/orgs", base: r#"{}"#, fields: &[("parent_id", IdKind::One(Kind::Org))] },
@@ -853,10 +886,12 @@ const ID_FIELDS: &[&str] = &[
     "addressee_id",
     "source_id",
     "ref_id",
+    "standard_id",
 ];
 
 /// Operations sent as multipart forms (the JSON body's fields become text parts, plus a file).
 const MULTIPART: &[&str] = &[
+    "/inspection/standards/{id}/import",
     "/conduct/records/{id}/attachments",
     "/attachments",
     "/duty/letters/{id}/scan",
@@ -1575,6 +1610,9 @@ const OWNER_RULES: &[(&str, &str)] = &[
     ("/inspection/{id}/bulletin", "the 通报 is edited as a draft only (the inside campaign's is issued)"),
     ("/inspection/{id}/bulletin/draft", "the 通报 is drafted before it is issued only (the inside campaign's is issued)"),
     ("/inspection/{id}/bulletin/issue", "the 通报 is issued once (the inside campaign's is)"),
+    ("/inspection/units/{id}/scores/self", "only the unit's own 党务 staff and 书记 write its self-score, before the self-check deadline"),
+    ("/inspection/units/{id}/scores/inspector", "only a member of the unit's group scores it (the matrix's roles that score are in no group of 教育局)"),
+    ("/inspection/units/{id}/scores/final", "only the leader of the unit's group reconciles its scores"),
     ("/inspection/{id}/issue", "a notice is issued once (the inside campaign is open already)"),
     ("/inspection/{id}/units", "the units are fixed once the notice is issued (the inside campaign is open)"),
     ("/inspection/units/{id}/selfcheck", "only the unit's 党务 staff and 书记 write its self-check"),

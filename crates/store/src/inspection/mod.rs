@@ -4,6 +4,8 @@
 
 pub mod ballots;
 pub mod campaigns;
+pub mod scores;
 pub mod selfchecks;
 pub mod setup;
+pub mod standards;
 pub mod talks;

@@ -412,6 +412,19 @@ pub async fn add_post(st: &AppState, p: &Principal, person_id: PersonId, form: &
     Ok(people::posts_of(&st.db, &scope, person.id).await?)
 }
 
+/// A list's unit filter (`org`: a unit's id, as the self-check's figures link it) as a path to
+/// narrow the rows to that unit and below: `None` without a filter; an unknown or malformed id
+/// narrows to nothing. The list's own scope still applies, so another unit's id shows nothing.
+pub async fn filter_path(st: &AppState, org: &str) -> AppResult<Option<String>> {
+    Ok(match org.trim() {
+        "" => None,
+        s => Some(match s.parse::<OrgId>() {
+            Ok(id) => org::get(&st.db, id).await?.map(|o| o.path).unwrap_or_else(|| "/none/".into()),
+            Err(_) => "/none/".into(),
+        }),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     /// The area's pages and API reach the database only through this module, and not each other.
@@ -426,17 +439,4 @@ mod tests {
         assert!(pages.iter().all(|s| !s.contains("crate::api")), "a page imports the API");
         assert!(!api.contains("crate::pages"), "the API imports a page");
     }
-}
-
-/// A list's unit filter (`org`: a unit's id, as the self-check's figures link it) as a path to
-/// narrow the rows to that unit and below: `None` without a filter; an unknown or malformed id
-/// narrows to nothing. The list's own scope still applies, so another unit's id shows nothing.
-pub async fn filter_path(st: &AppState, org: &str) -> AppResult<Option<String>> {
-    Ok(match org.trim() {
-        "" => None,
-        s => Some(match s.parse::<OrgId>() {
-            Ok(id) => org::get(&st.db, id).await?.map(|o| o.path).unwrap_or_else(|| "/none/".into()),
-            Err(_) => "/none/".into(),
-        }),
-    })
 }

@@ -2,4 +2,6 @@
 pub mod ballots;
 pub mod campaigns;
 pub mod findings;
+pub mod scores;
 pub mod selfchecks;
+pub mod standards;

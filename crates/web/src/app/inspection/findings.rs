@@ -12,6 +12,7 @@ use lianzheng_core::duty::{format_date, parse_date};
 use lianzheng_core::org::Permission;
 use lianzheng_store::findings::{self as store, Edit, NewFinding, SOURCE_INSPECTION};
 pub use lianzheng_store::findings::{Finding, Highlight};
+use lianzheng_store::inspection::scores::Deduction;
 use lianzheng_store::inspection::setup::{self, Unit};
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +52,10 @@ pub struct FindingForm {
     /// Blank: 30 工作日 from today.
     #[serde(deserialize_with = "lenient")]
     pub deadline: String,
+    /// The chosen deduction (its item's id) the finding is drawn from, if any: checked against
+    /// the unit's final score sheet, then kept as the finding's source.
+    #[serde(deserialize_with = "lenient")]
+    pub deduction: String,
     /// The record inside the inspection behind it (a chosen deduction, say): set by the use cases
     /// that turn a record into a finding, not typed.
     #[serde(skip)]
@@ -66,6 +71,7 @@ impl FindingForm {
             description: f.description.clone(),
             evidence: f.evidence.clone().unwrap_or_default(),
             deadline: f.deadline.clone().unwrap_or_default(),
+            deduction: String::new(),
             source_ref: None,
         }
     }
@@ -108,6 +114,40 @@ pub struct FindingsView {
     pub units: Vec<Unit>,
     /// Findings per category (category, count, units named), for the summary.
     pub by_category: Vec<(String, usize, String)>,
+    /// The final score sheets' deductions not yet made findings, at the units the caller
+    /// records at: (unit, deduction, the finding's suggested description).
+    pub deductions: Vec<(Unit, Deduction, String)>,
+}
+
+/// A deduction's source mark on the finding drawn from it.
+fn deduction_ref(unit_id: i64, item_id: i64) -> String {
+    format!("deduction:{unit_id}:{item_id}")
+}
+
+/// "组织领导：约谈记录无被约谈人签名（扣1分）。理由" — the finding's first wording.
+pub fn deduction_text(d: &Deduction) -> String {
+    let points = d.points_tenths as f64 / 10.0;
+    let reason = d.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).unwrap_or_default();
+    format!("{}：{}（扣{points}分）。{reason}", d.indicator_name, d.item_text.trim_end_matches('。'))
+}
+
+/// The deductions of the caller's units not yet made findings (spot-checked units only: the
+/// others have no inspector's sheet).
+async fn open_deductions(st: &AppState, p: &Principal, units: &[Unit], findings: &[Finding]) -> AppResult<Vec<(Unit, Deduction, String)>> {
+    let mut out = Vec::new();
+    if !p.can(Permission::ScoreInspection) {
+        return Ok(out);
+    }
+    for u in units.iter().filter(|u| u.spot_checked) {
+        for d in super::scores::final_deductions(st, p, u.id).await? {
+            let r = deduction_ref(u.id, d.item_id);
+            if !findings.iter().any(|f| f.source_ref.as_deref() == Some(r.as_str())) {
+                let t = deduction_text(&d);
+                out.push((u.clone(), d, t));
+            }
+        }
+    }
+    Ok(out)
 }
 
 impl FindingsView {
@@ -124,7 +164,8 @@ pub async fn list(st: &AppState, p: &Principal, campaign_id: i64) -> AppResult<F
     let highlights = store::highlights(&st.db, c.id).await?.into_iter().filter(|h| unit_of(Some(h.unit_id)).is_some_and(|u| writes(&a, u))).collect();
     let mine: Vec<Unit> = units.iter().filter(|u| writes(&a, u) && (p.can(Permission::ScoreInspection) || p.can(Permission::ManageInspection))).cloned().collect();
     let by_category = group_by_category(&findings);
-    Ok(FindingsView { campaign: c, organiser: a.organiser(), findings, highlights, units: mine, by_category })
+    let deductions = if c.status == "open" { open_deductions(st, p, &mine, &findings).await? } else { vec![] };
+    Ok(FindingsView { campaign: c, organiser: a.organiser(), findings, highlights, units: mine, by_category, deductions })
 }
 
 /// (category, count, the units named once each) in the order of `CATEGORIES`.
@@ -216,6 +257,18 @@ pub async fn create(st: &AppState, p: &Principal, campaign_id: i64, f: &FindingF
         return Err(AppError::Conflict("检查考核未在进行中，不能登记问题".into()));
     }
     let (category, description, evidence, deadline) = checked(st, f).await?;
+    // a deduction named must be one of the unit's final sheet (never typed: checked, then kept)
+    let source_ref = match f.deduction.trim() {
+        "" => f.source_ref.clone(),
+        s => {
+            let item = s.parse::<i64>().ok();
+            let ds = super::scores::final_deductions(st, p, unit.id).await?;
+            match item.filter(|i| ds.iter().any(|d| d.item_id == *i)) {
+                Some(i) => Some(deduction_ref(unit.id, i)),
+                None => return Err(AppError::field("deduction", "所选扣分项不在该单位的评分结果中")),
+            }
+        }
+    };
     if store::count_of_campaign(&st.db, c.id).await? >= store::CAMPAIGN_MAX {
         return Err(AppError::Conflict(format!("本次检查考核登记的问题已达 {} 个上限", store::CAMPAIGN_MAX)));
     }
@@ -231,7 +284,7 @@ pub async fn create(st: &AppState, p: &Principal, campaign_id: i64, f: &FindingF
             source: SOURCE_INSPECTION,
             campaign_id: Some(c.id),
             inspection_unit_id: Some(unit.id),
-            source_ref: f.source_ref.as_deref(),
+            source_ref: source_ref.as_deref(),
             category: &category,
             description: &description,
             evidence: evidence.as_deref(),

@@ -6,7 +6,9 @@
 pub mod bulletin;
 pub mod campaigns;
 pub mod findings;
+pub mod scores;
 pub mod selfchecks;
+pub mod standards;
 pub mod talks;
 pub mod todo;
 

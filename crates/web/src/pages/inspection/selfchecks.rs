@@ -72,6 +72,8 @@ struct ReportPage {
     message: Option<String>,
 }
 
+// the page shows again after each of its forms, each with what it keeps
+#[allow(clippy::too_many_arguments)]
 async fn report_with(st: &AppState, p: &Principal, id: i64, form: Option<ReportForm>, back: VersionForm, errors: FieldErrors, message: Option<String>, status: Option<StatusCode>) -> AppResult<Response> {
     let v = uc::get(st, p, id).await?;
     let form = form.unwrap_or_else(|| ReportForm::of(&v));
