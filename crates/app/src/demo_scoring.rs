@@ -115,7 +115,7 @@ pub async fn load(st: &AppState) -> anyhow::Result<()> {
     let mut tx = db.begin().await.context("演示评分 步骤2")?;
     let title = format!("{year}年度党风廉政建设责任制落实情况检查评分标准");
     let sid = store::insert(&mut tx, &actor, &NewStandard { org_id: org, org_path: &org_path, year, title: &title, bonus_cap_tenths: 50, copied_from: None, created_by: None }).await.context("演示评分 步骤3")?;
-    store::replace_tree(&mut tx, &actor, sid, &rows()?, "inspection_standard.import").await.context("演示评分 步骤4")?;
+    store::replace_tree(&mut tx, &actor, sid, &rows()?, true).await.context("演示评分 步骤4")?;
     scores_store::set_standard(&mut tx, &actor, campaign, 0, sid).await.context("演示评分 步骤5")?;
     tx.commit().await.context("演示评分 步骤6")?;
 

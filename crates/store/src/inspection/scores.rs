@@ -213,15 +213,14 @@ pub async fn save(tx: &mut Tx, actor: &Actor, r: &NewRow<'_>, version: Option<i6
     for (item, count) in r.items {
         tx.execute(q("INSERT INTO inspection_score_items (score_id, item_id, count) VALUES ($1, $2, $3)").bind(id).bind(*item).bind(*count)).await?;
     }
-    audit::record(
-        tx,
-        actor,
-        &format!("inspection_score.{}", r.sheet),
-        "inspection_unit",
-        Some(r.unit_id.to_string()),
-        json!({"after": {"indicator_id": r.indicator_id, "scorer_id": r.scorer_id, "points_tenths": r.points_tenths, "bonus_tenths": r.bonus_tenths, "veto": r.veto, "items": r.items.len()}}),
-    )
-    .await?;
+    let after = json!({"after": {"indicator_id": r.indicator_id, "scorer_id": r.scorer_id, "points_tenths": r.points_tenths, "bonus_tenths": r.bonus_tenths, "veto": r.veto, "items": r.items.len()}});
+    let unit = Some(r.unit_id.to_string());
+    // one call per sheet, each naming its action (the audit-label scan reads them)
+    match r.sheet {
+        "self" => audit::record(tx, actor, "inspection_score.self", "inspection_unit", unit, after).await?,
+        "inspector" => audit::record(tx, actor, "inspection_score.inspector", "inspection_unit", unit, after).await?,
+        _ => audit::record(tx, actor, "inspection_score.final", "inspection_unit", unit, after).await?,
+    }
     Ok(id)
 }
 

@@ -129,8 +129,7 @@ pub async fn save(tx: &mut Tx, actor: &Actor, unit_id: i64, version: i64, parts:
     if tx.execute(b.build()).await? == 0 {
         return Err(StoreError::Stale);
     }
-    let action = if figures.is_some() { "inspection_selfcheck.generate" } else { "inspection_selfcheck.save" };
-    audit::record(tx, actor, action, "inspection_unit", Some(unit_id.to_string()), json!({"version": version + 1})).await
+    audit::record(tx, actor, if figures.is_some() { "inspection_selfcheck.generate" } else { "inspection_selfcheck.save" }, "inspection_unit", Some(unit_id.to_string()), json!({"version": version + 1})).await
 }
 
 /// Replaces the figures only (the text kept), if `version` is current and not submitted.

@@ -142,8 +142,15 @@ pub async fn insert(tx: &mut Tx, actor: &Actor, s: &NewStandard<'_>) -> Result<i
                 .bind(at),
         )
         .await?;
-    let action = if s.copied_from.is_some() { "inspection_standard.copy" } else { "inspection_standard.create" };
-    audit::record(tx, actor, action, "inspection_standard", Some(id.to_string()), json!({"after": {"org_id": s.org_id, "year": s.year, "title": s.title, "copied_from": s.copied_from}})).await?;
+    audit::record(
+        tx,
+        actor,
+        if s.copied_from.is_some() { "inspection_standard.copy" } else { "inspection_standard.create" },
+        "inspection_standard",
+        Some(id.to_string()),
+        json!({"after": {"org_id": s.org_id, "year": s.year, "title": s.title, "copied_from": s.copied_from}}),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -282,7 +289,8 @@ pub struct TreeRow {
 }
 
 /// Replaces all indicators of a standard by `rows` (import). Returns how many were written.
-pub async fn replace_tree(tx: &mut Tx, actor: &Actor, standard_id: i64, rows: &[TreeRow], action: &str) -> Result<usize, StoreError> {
+/// `imported`: from an XLSX file (else copied from another standard).
+pub async fn replace_tree(tx: &mut Tx, actor: &Actor, standard_id: i64, rows: &[TreeRow], imported: bool) -> Result<usize, StoreError> {
     let old: Vec<(i64,)> = tx.fetch_all(q("SELECT id FROM inspection_indicators WHERE standard_id = $1").bind(standard_id)).await?;
     for (id,) in &old {
         tx.execute(q("DELETE FROM inspection_standard_items WHERE indicator_id = $1").bind(*id)).await?;
@@ -295,7 +303,15 @@ pub async fn replace_tree(tx: &mut Tx, actor: &Actor, standard_id: i64, rows: &[
         d.parent_id = r.parent.and_then(|p| ids.get(p).copied());
         ids.push(insert_indicator_quiet(tx, standard_id, &d).await?);
     }
-    audit::record(tx, actor, action, "inspection_standard", Some(standard_id.to_string()), json!({"after": {"indicators": rows.len(), "replaced": old.len()}})).await?;
+    audit::record(
+        tx,
+        actor,
+        if imported { "inspection_standard.import" } else { "inspection_standard.tree" },
+        "inspection_standard",
+        Some(standard_id.to_string()),
+        json!({"after": {"indicators": rows.len(), "replaced": old.len()}}),
+    )
+    .await?;
     Ok(rows.len())
 }
 

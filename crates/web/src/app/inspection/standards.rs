@@ -289,7 +289,7 @@ pub async fn copy(st: &AppState, p: &Principal, id: i64, f: &CopyForm) -> AppRes
     let new_id =
         store::insert(&mut tx, &p.actor(), &NewStandard { org_id: s.org_id, org_path: &s.org_path, year, title: &title, bonus_cap_tenths: s.bonus_cap_tenths, copied_from: Some(id), created_by: Some(p.user.id.get()) })
             .await?;
-    store::replace_tree(&mut tx, &p.actor(), new_id, &rows, "inspection_standard.tree").await?;
+    store::replace_tree(&mut tx, &p.actor(), new_id, &rows, false).await?;
     tx.commit().await?;
     Ok(new_id)
 }
@@ -698,7 +698,7 @@ pub async fn import(st: &AppState, p: &Principal, id: i64, bytes: &[u8]) -> AppR
         Err(errs) => return Ok(Err(errs)),
     };
     let mut tx = st.db.begin().await?;
-    let n = store::replace_tree(&mut tx, &p.actor(), id, &tree, "inspection_standard.import").await?;
+    let n = store::replace_tree(&mut tx, &p.actor(), id, &tree, true).await?;
     tx.commit().await?;
     Ok(Ok(n))
 }
