@@ -84,7 +84,7 @@ pub static MODULE: Module = Module {
         crate::app::inspection::selfchecks::TABLES,
         crate::app::inspection::standards::TABLES,
         crate::app::inspection::scores::TABLES,
-        lianzheng_store::findings::TABLES,
+        crate::app::inspection::findings::TABLES,
     ],
     jobs: &[],
     todos: Some(crate::app::inspection::todo::todos),

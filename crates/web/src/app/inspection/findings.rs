@@ -11,7 +11,7 @@
 use lianzheng_core::duty::{format_date, parse_date};
 use lianzheng_core::org::Permission;
 use lianzheng_store::findings::{self as store, Edit, NewFinding, SOURCE_INSPECTION};
-pub use lianzheng_store::findings::{Finding, Highlight};
+pub use lianzheng_store::findings::{Finding, Highlight, TABLES};
 use lianzheng_store::inspection::scores::Deduction;
 use lianzheng_store::inspection::setup::{self, Unit};
 use serde::{Deserialize, Serialize};
