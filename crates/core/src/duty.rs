@@ -82,6 +82,15 @@ pub fn format_date(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
+/// "2026年3月9日" from "2026-03-09", as a 公文 writes a date (the text as it came when it is
+/// not a date).
+pub fn written_date(d: &str) -> String {
+    match parse_date(d) {
+        Some(x) => format!("{}年{}月{}日", x.year(), u8::from(x.month()), x.day()),
+        None => d.to_string(),
+    }
+}
+
 /// The 成文日期 of a generated document: the 印发 date stored with it (`YYYY-MM-DD`), or for a
 /// document stored before that date was kept, the day it was created (China time) — never the
 /// day it is downloaded. As (year, month, day) for the DOCX writer.

@@ -102,6 +102,11 @@ pub async fn of_campaign(db: &Db, campaign_id: i64) -> Result<Vec<Finding>, Stor
     db.fetch_all(q_built(format!("{SELECT}WHERE f.campaign_id = $1 ORDER BY f.category, o.path, f.id LIMIT {CAMPAIGN_MAX}")).bind(campaign_id)).await
 }
 
+/// One inspected unit's findings (its page), in the order of the campaign's list.
+pub async fn of_inspection_unit(db: &Db, unit_id: i64) -> Result<Vec<Finding>, StoreError> {
+    db.fetch_all(q_built(format!("{SELECT}WHERE f.inspection_unit_id = $1 ORDER BY f.category, f.id LIMIT {CAMPAIGN_MAX}")).bind(unit_id)).await
+}
+
 pub async fn count_of_campaign(db: &Db, campaign_id: i64) -> Result<i64, StoreError> {
     db.scalar_i64(q("SELECT COUNT(*) FROM findings WHERE campaign_id = $1").bind(campaign_id)).await
 }
@@ -351,4 +356,26 @@ pub async fn issue_bulletin(tx: &mut Tx, actor: &Actor, campaign_id: i64, versio
         return Err(StoreError::Stale);
     }
     audit::record(tx, actor, "inspection_bulletin.issue", "inspection_campaign", Some(campaign_id.to_string()), json!({"after": {"doc_number": doc_number, "issued_on": issued_on}})).await
+}
+
+/// A deduction chosen on a final sheet, with its unit: the findings page offers each as a
+/// finding in one step.
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct UnitDeduction {
+    pub unit_id: i64,
+    #[sqlx(flatten)]
+    pub deduction: crate::inspection::scores::Deduction,
+}
+
+/// Every deduction on the final sheets of a campaign's spot-checked units, in one query
+/// (the page once loaded each unit's whole score sheet for it).
+pub async fn final_deductions(db: &Db, campaign_id: i64) -> Result<Vec<UnitDeduction>, StoreError> {
+    db.fetch_all(
+        q("SELECT s.unit_id, d.id AS indicator_id, d.name AS indicator_name, i.id AS item_id, i.text AS item_text, c.count, c.count * i.points_tenths AS points_tenths, s.reason \
+           FROM inspection_scores s JOIN inspection_units u ON u.id = s.unit_id JOIN inspection_score_items c ON c.score_id = s.id \
+           JOIN inspection_standard_items i ON i.id = c.item_id JOIN inspection_indicators d ON d.id = s.indicator_id \
+           WHERE s.campaign_id = $1 AND u.spot_checked = TRUE AND s.sheet = 'final' AND i.kind = 'deduct' ORDER BY s.unit_id, d.seq, d.id, i.seq, i.id")
+        .bind(campaign_id),
+    )
+    .await
 }

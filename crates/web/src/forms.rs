@@ -115,6 +115,20 @@ pub async fn file_and_text(mut multipart: Multipart, max_bytes: usize, text_fiel
 }
 
 /// A typed id from a path segment; anything but a positive whole number is "not found".
+/// The `version` an edit form carries (optimistic locking): missing or not a number is a field
+/// error kept beside the form's others.
+pub fn version(e: &mut FieldErrors, v: &str) -> i64 {
+    v.trim().parse::<i64>().unwrap_or_else(|_| {
+        e.insert("version".into(), "缺少版本号，请刷新页面后重试".into());
+        0
+    })
+}
+
+/// The `version` of a form that checks nothing before it: missing is the form's error.
+pub fn version_of(v: &str) -> Result<i64, AppError> {
+    v.trim().parse::<i64>().map_err(|_| AppError::field("version", "缺少版本号，请刷新页面后重试"))
+}
+
 pub fn parse_id<T: lianzheng_core::ids::Id>(s: &str) -> Result<T, AppError> {
     s.parse::<T>().map_err(|_| AppError::NotFound)
 }

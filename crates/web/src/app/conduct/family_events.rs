@@ -23,7 +23,7 @@ use serde_json::json;
 use crate::app::calendar;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use crate::forms::{FieldErrors, into_error, lenient, text};
+use crate::forms::{FieldErrors, into_error, lenient, text, version};
 use crate::state::AppState;
 
 /// Default of `family_event_days_ahead`: report at least this many days before the event.
@@ -389,13 +389,6 @@ pub struct AfterForm {
     pub cost: String,
     #[serde(deserialize_with = "lenient")]
     pub note: String,
-}
-
-fn version(e: &mut FieldErrors, v: &str) -> i64 {
-    v.trim().parse::<i64>().unwrap_or_else(|_| {
-        e.insert("version".into(), "缺少版本号，请刷新页面后重试".into());
-        0
-    })
 }
 
 /// Reports what happened, once the day has come (the person himself, or a clerk for him).

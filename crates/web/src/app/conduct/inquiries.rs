@@ -24,7 +24,7 @@ use crate::app::todo::{BoxFuture, TodoItem, Urgency};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::text;
-use crate::forms::{FieldErrors, into_error, lenient};
+use crate::forms::{FieldErrors, into_error, lenient, version};
 use crate::state::AppState;
 
 /// The reply limit of a 函询 unless the record says otherwise (工作日).
@@ -257,13 +257,6 @@ pub struct ReplyForm {
     /// The date on the person's letter (blank: today).
     #[serde(deserialize_with = "lenient")]
     pub replied_on: String,
-}
-
-fn version(e: &mut FieldErrors, v: &str) -> i64 {
-    v.trim().parse::<i64>().unwrap_or_else(|_| {
-        e.insert("version".into(), "缺少版本号，请刷新页面后重试".into());
-        0
-    })
 }
 
 /// The reply of a 函询: by the person himself, or typed in by the 纪委 from his letter.

@@ -16,7 +16,7 @@
 //! their own kinds to [`SOURCE_KINDS`] and [`source_href`] without a migration.
 
 use lianzheng_core::access::{Record, Sees, sees_any};
-use lianzheng_core::duty::{format_date, parse_date};
+use lianzheng_core::duty::{format_date, parse_date, written_date};
 use lianzheng_core::ids::{AttachmentId, NoticeId, OrgId, PersonId};
 use lianzheng_core::org::Permission;
 use lianzheng_docs::gbt9704::{Block, OfficialDocument, to_docx};
@@ -32,7 +32,7 @@ use crate::app::paging::{self, Paging};
 use crate::app::todo::{BoxFuture, TodoItem, Urgency};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use crate::forms::{FieldErrors, into_error, lenient, text};
+use crate::forms::{FieldErrors, into_error, lenient, text, version};
 use crate::state::AppState;
 
 /// Deadlines a notice may set (工作日).
@@ -280,14 +280,6 @@ async fn detail(st: &AppState, p: &Principal, n: Notice) -> AppResult<Detail> {
     Ok(Detail { row: row(n, &today, &near), can_handle, can_answer, workdays_left, due_text, source_href, files })
 }
 
-/// "2026年3月9日" (how a 公文 writes a date).
-pub fn written_date(d: &str) -> String {
-    match parse_date(d) {
-        Some(x) => format!("{}年{}月{}日", x.year(), u8::from(x.month()), x.day()),
-        None => d.to_string(),
-    }
-}
-
 // ------------------------------------------------------------------------------ issuing
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -500,13 +492,6 @@ pub struct AnswerForm {
     /// The measures taken (整改措施及落实情况).
     #[serde(deserialize_with = "lenient")]
     pub measures: String,
-}
-
-fn version(e: &mut FieldErrors, v: &str) -> i64 {
-    v.trim().parse::<i64>().unwrap_or_else(|_| {
-        e.insert("version".into(), "缺少版本号，请刷新页面后重试".into());
-        0
-    })
 }
 
 /// The addressee's answer, with a file if he has one. Only he answers: anybody else is refused

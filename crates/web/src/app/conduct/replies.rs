@@ -466,7 +466,7 @@ pub async fn docx(st: &AppState, p: &Principal, id: IntegrityReplyId) -> AppResu
     let mut body = vec![Block::Paragraph(format!(
         "你单位{request}收悉。根据{}工作需要，我委对{names}的党风廉政情况进行了审核，查阅了廉政档案，截至{}，现将有关情况回复如下：",
         reply_draft::purpose_label(&r.purpose).trim_end_matches("（代表、委员候选人等）"),
-        reply_draft::chinese_date(&r.as_of)
+        lianzheng_core::duty::written_date(&r.as_of)
     ))];
     for (k, x) in d.people.iter().enumerate() {
         body.push(Block::Paragraph(format!("{}．{}（{}）：{}", k + 1, x.row.person_name, x.row.unit_post, x.paragraph())));

@@ -3,6 +3,7 @@
 //! "nothing found"), so the issued document can be traced line by line. Sentences a person
 //! later changes or adds keep their source and say who wrote them (`replies`).
 
+use lianzheng_core::duty::written_date;
 use serde::{Deserialize, Serialize};
 
 use super::archive::{Bearing, FileEntry, PersonFile};
@@ -61,14 +62,6 @@ pub struct Draft {
     pub sentences: Vec<Sentence>,
 }
 
-/// "2026年3月5日" from "2026-03-05" (as it came when it is not a date).
-pub fn chinese_date(d: &str) -> String {
-    match lianzheng_core::duty::parse_date(d) {
-        Some(x) => format!("{}年{}月{}日", x.year(), u8::from(x.month()), x.day()),
-        None => d.to_string(),
-    }
-}
-
 fn source_of(e: &FileEntry) -> Source {
     Source { kind: e.source.kind.to_string(), id: e.source.id, link: e.link.clone(), label: format!("{} {}", e.date, e.title) }
 }
@@ -105,40 +98,40 @@ pub fn draft(file: &PersonFile, purpose: &str) -> Draft {
     for e in notable.iter().filter(|e| matches!(e.bearing, Bearing::Punishment { .. })) {
         if let Bearing::Punishment { form, until } = &e.bearing {
             let until = match until {
-                Some(d) => format!("影响期至{}，目前尚在影响期内", chinese_date(d)),
+                Some(d) => format!("影响期至{}，目前尚在影响期内", written_date(d)),
                 None => "影响期长期有效".to_string(),
             };
-            sentences.push(sentence(format!("{name}同志于{}受到{form}（{}），{until}。", chinese_date(&e.date), title(e)), e));
+            sentences.push(sentence(format!("{name}同志于{}受到{form}（{}），{until}。", written_date(&e.date), title(e)), e));
             punished.push(form.clone());
         }
     }
     for e in notable.iter().filter(|e| matches!(e.bearing, Bearing::OpenMatter { .. })) {
         if let Bearing::OpenMatter { what } = &e.bearing {
-            sentences.push(sentence(format!("{name}同志：{}（{}），{}，需研究后回复。", title(e), chinese_date(&e.date), what.trim_end_matches('。')), e));
+            sentences.push(sentence(format!("{name}同志：{}（{}），{}，需研究后回复。", title(e), written_date(&e.date), what.trim_end_matches('。')), e));
             open = true;
         }
     }
     for e in notable.iter().filter(|e| matches!(e.bearing, Bearing::Flag { .. })) {
         if let Bearing::Flag { reasons } = &e.bearing {
-            sentences.push(sentence(format!("{name}同志于{}报告的{}存在以下情况：{}。", chinese_date(&e.date), title(e), reasons.join("；")), e));
+            sentences.push(sentence(format!("{name}同志于{}报告的{}存在以下情况：{}。", written_date(&e.date), title(e), reasons.join("；")), e));
             flagged = true;
         }
     }
     for e in notable.iter().filter(|e| matches!(e.bearing, Bearing::Note { .. })) {
         if let Bearing::Note { what } = &e.bearing {
-            sentences.push(sentence(format!("{name}同志：{}（{}），{}。", title(e), chinese_date(&e.date), what.trim_end_matches('。')), e));
+            sentences.push(sentence(format!("{name}同志：{}（{}），{}。", title(e), written_date(&e.date), what.trim_end_matches('。')), e));
         }
     }
     let file_source = Source { kind: "integrity_file".into(), id: file.person.id.get(), link: format!("/conduct/archive/{}", file.person.id), label: format!("{name}的廉政档案（截至{}）", file.as_of) };
     let checked: Vec<&str> = file.sections.iter().map(|s| s.title).collect();
     if sentences.is_empty() {
         sentences.push(Sentence {
-            text: format!("经查阅{name}同志廉政档案（截至{}，含{}），未发现其有违反党风廉政建设规定的问题。", chinese_date(&file.as_of), checked.join("、")),
+            text: format!("经查阅{name}同志廉政档案（截至{}，含{}），未发现其有违反党风廉政建设规定的问题。", written_date(&file.as_of), checked.join("、")),
             source: Some(file_source),
             by: DRAFTED_BY.into(),
         });
     } else {
-        sentences.insert(0, Sentence { text: format!("经查阅{name}同志廉政档案（截至{}，含{}），有以下情况：", chinese_date(&file.as_of), checked.join("、")), source: Some(file_source), by: DRAFTED_BY.into() });
+        sentences.insert(0, Sentence { text: format!("经查阅{name}同志廉政档案（截至{}，含{}），有以下情况：", written_date(&file.as_of), checked.join("、")), source: Some(file_source), by: DRAFTED_BY.into() });
     }
     let (opinion, conclusion) = if !punished.is_empty() {
         ("objection", format!("处于{}影响期内，不宜{verb}", punished.join("、")))

@@ -32,7 +32,7 @@ use crate::app::files::{self, Owner, Upload};
 use crate::app::todo::{BoxFuture, TodoItem, Urgency};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use crate::forms::{FieldErrors, into_error, lenient, split_list, text};
+use crate::forms::{FieldErrors, into_error, lenient, split_list, text, version};
 use crate::state::AppState;
 
 /// The copy check's threshold unless the setting says otherwise.
@@ -430,13 +430,6 @@ pub struct ReportForm {
     pub version: String,
     #[serde(deserialize_with = "lenient")]
     pub body: String,
-}
-
-fn version(e: &mut FieldErrors, v: &str) -> i64 {
-    v.trim().parse::<i64>().unwrap_or_else(|_| {
-        e.insert("version".into(), "缺少版本号，请刷新页面后重试".into());
-        0
-    })
 }
 
 /// The reporter's own report, writable: before the meeting.

@@ -5,7 +5,7 @@
 //! Every figure comes from the records (units, groups, talks, ballots, findings); nothing is
 //! typed twice. Once issued, everyone who sees the campaign reads it.
 
-use lianzheng_core::duty::{format_date, parse_date};
+use lianzheng_core::duty::{format_date, parse_date, written_date};
 use lianzheng_core::org::Permission;
 use lianzheng_docs::gbt9704::{Block, OfficialDocument, to_docx};
 use lianzheng_store::findings::{self as store, Bulletin, BulletinText};
@@ -13,12 +13,14 @@ use lianzheng_store::inspection::setup;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+/// Issued like the notice: version, 文号, date.
+pub use super::campaigns::IssueForm;
 use super::campaigns::{self, Campaign};
 use super::findings::{Finding, Highlight, group_by_category};
 use crate::app::calendar;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use crate::forms::{FieldErrors, into_error, lenient, text};
+use crate::forms::{FieldErrors, into_error, lenient, text, version, version_of};
 use crate::state::AppState;
 
 const TITLE_MAX: usize = 200;
@@ -46,11 +48,6 @@ pub struct Facts {
     pub deadline: Option<String>,
 }
 
-/// "2026年3月9日"
-fn written(d: &str) -> String {
-    parse_date(d).map_or_else(|| d.to_string(), |x| format!("{}年{}月{}日", x.year(), u8::from(x.month()), x.day()))
-}
-
 /// "（一）" … "（二十）": the 2nd-level numbering the clerk sees in the text and GB/T 9704 prints.
 fn ordinal(i: usize) -> String {
     lianzheng_docs::numerals::heading_prefix(2, i as u32)
@@ -59,7 +56,7 @@ fn ordinal(i: usize) -> String {
 /// The draft (pure, so its wording is tested without a server).
 pub fn compose(c: &Campaign, f: &Facts) -> Draft {
     let title = format!("关于{}年度党风廉政建设责任制检查考核情况的通报", f.year);
-    let when = f.visits.as_ref().map_or_else(String::new, |(a, b)| if a == b { format!("{}，", written(a)) } else { format!("{}至{}，", written(a), written(b)) });
+    let when = f.visits.as_ref().map_or_else(String::new, |(a, b)| if a == b { format!("{}，", written_date(a)) } else { format!("{}至{}，", written_date(a), written_date(b)) });
     let intro = format!(
         "为督促各单位认真贯彻落实党风廉政建设责任制，履行好“两个责任”，{when}{}组成{}个检查组，通过听取汇报、个别谈话、廉政测评和查阅资料等方式，对{}个单位{}年度党风廉政建设责任制落实情况进行了检查考核，其中实地抽查{}个单位。现将检查考核情况通报如下：",
         f.org_name, f.groups, f.units, f.year, f.spot_checked
@@ -109,7 +106,7 @@ pub fn compose(c: &Campaign, f: &Facts) -> Draft {
         }
         out.join("\n")
     };
-    let by = f.deadline.as_deref().map_or_else(|| "限期".to_string(), |d| format!("于{}前", written(d)));
+    let by = f.deadline.as_deref().map_or_else(|| "限期".to_string(), |d| format!("于{}前", written_date(d)));
     let requirements = format!(
         "一要切实履行主体责任。各单位党组织书记要认真履行“第一责任人”职责，督促班子成员按责任清单履行“一岗双责”。\n\
          二要逐项抓好问题整改。对本通报指出的问题，各单位要建立问题清单和整改台账，明确责任人和整改时限，{by}完成整改，并将整改情况书面报送{}。\n\
@@ -221,8 +218,7 @@ pub async fn draft(st: &AppState, p: &Principal, campaign_id: i64, f: &DraftForm
     let v = organised(st, p, campaign_id).await?;
     let version = match (&v.bulletin, f.version.trim()) {
         (Some(b), _) if b.status == "issued" => return Err(AppError::Conflict("通报已印发，不能重新起草".into())),
-        (Some(_), "") => return Err(AppError::field("version", "缺少版本号，请刷新页面后重试")),
-        (Some(_), s) => Some(s.parse::<i64>().map_err(|_| AppError::field("version", "缺少版本号，请刷新页面后重试"))?),
+        (Some(_), s) => Some(version_of(s)?),
         (None, _) => None,
     };
     let facts = facts(st, p, &v.campaign).await?;
@@ -276,10 +272,7 @@ pub async fn save(st: &AppState, p: &Principal, campaign_id: i64, f: &EditForm) 
         return Err(AppError::Conflict("通报已印发，不能再修改".into()));
     }
     let mut e = FieldErrors::new();
-    let version = f.version.trim().parse::<i64>().unwrap_or_else(|_| {
-        e.insert("version".into(), "缺少版本号，请刷新页面后重试".into());
-        0
-    });
+    let version = version(&mut e, &f.version);
     let title = text(&mut e, "title", "标题", &f.title, TITLE_MAX, true).unwrap_or_default();
     let intro = text(&mut e, "intro", "开头", &f.intro, SECTION_MAX, true).unwrap_or_default();
     let overview = text(&mut e, "overview", "总体情况", &f.overview, SECTION_MAX, true).unwrap_or_default();
@@ -296,18 +289,6 @@ pub async fn save(st: &AppState, p: &Principal, campaign_id: i64, f: &EditForm) 
     store::bulletin(&st.db, campaign_id).await?.ok_or(AppError::NotFound)
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct IssueForm {
-    #[serde(deserialize_with = "lenient")]
-    pub version: String,
-    #[serde(deserialize_with = "lenient")]
-    pub doc_number: String,
-    /// Blank: today.
-    #[serde(deserialize_with = "lenient")]
-    pub issued_on: String,
-}
-
 /// Issues the 通报 with its 文号: from then every unit of the campaign reads it.
 pub async fn issue(st: &AppState, p: &Principal, campaign_id: i64, f: &IssueForm) -> AppResult<Bulletin> {
     let v = organised(st, p, campaign_id).await?;
@@ -318,10 +299,7 @@ pub async fn issue(st: &AppState, p: &Principal, campaign_id: i64, f: &IssueForm
         return Err(AppError::Conflict("通报已印发".into()));
     }
     let mut e = FieldErrors::new();
-    let version = f.version.trim().parse::<i64>().unwrap_or_else(|_| {
-        e.insert("version".into(), "缺少版本号，请刷新页面后重试".into());
-        0
-    });
+    let version = version(&mut e, &f.version);
     let doc_number = text(&mut e, "doc_number", "文号", &f.doc_number, DOC_NUMBER_MAX, true).unwrap_or_default();
     let issued_on = crate::app::conduct::past_date(&mut e, "issued_on", "印发日期", &f.issued_on);
     if !e.is_empty() {

@@ -17,7 +17,7 @@
 
 use std::collections::BTreeSet;
 
-use lianzheng_core::duty::{format_date, parse_date};
+use lianzheng_core::duty::{format_date, parse_date, written_date};
 use lianzheng_core::ids::{OrgId, PersonId};
 use lianzheng_core::org::{OrgKind, Permission, Scope};
 use lianzheng_docs::gbt9704::{Block, OfficialDocument, to_docx};
@@ -33,7 +33,7 @@ use crate::app::calendar;
 use crate::app::todo::{BoxFuture, TodoItem, Urgency};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use crate::forms::{FieldErrors, into_error, lenient, text};
+use crate::forms::{FieldErrors, into_error, lenient, text, version};
 use crate::state::AppState;
 
 /// Seed 001's phases, in order (the self-check phase's end is the units' deadline).
@@ -460,13 +460,6 @@ impl EditForm {
     }
 }
 
-fn version(e: &mut FieldErrors, v: &str) -> i64 {
-    v.trim().parse::<i64>().unwrap_or_else(|_| {
-        e.insert("version".into(), "缺少版本号，请刷新页面后重试".into());
-        0
-    })
-}
-
 fn opt_date(e: &mut FieldErrors, field: &str, label: &str, v: &str) -> Option<String> {
     match v.trim() {
         "" => None,
@@ -668,14 +661,6 @@ pub fn notice_title(c: &Campaign) -> String {
     if t.starts_with("关于") { t.to_string() } else { format!("关于开展{t}的通知") }
 }
 
-/// "2026年3月9日"
-fn written(d: &str) -> String {
-    match parse_date(d) {
-        Some(x) => format!("{}年{}月{}日", x.year(), u8::from(x.month()), x.day()),
-        None => d.to_string(),
-    }
-}
-
 /// The notice (pure, so its layout is tested without a server): the text, then the units in
 /// scope, the phases with their dates, the checklist and the groups.
 pub fn official(v: &CampaignView, units: &[Unit]) -> OfficialDocument {
@@ -686,9 +671,9 @@ pub fn official(v: &CampaignView, units: &[Unit]) -> OfficialDocument {
     body.push(Block::Heading(1, "时间安排".into()));
     for (i, ph) in v.phases.iter().enumerate() {
         let when = match (&ph.starts_on, &ph.ends_on) {
-            (Some(a), Some(b)) => format!("{}至{}", written(a), written(b)),
-            (None, Some(b)) => format!("{}前", written(b)),
-            (Some(a), None) => format!("{}起", written(a)),
+            (Some(a), Some(b)) => format!("{}至{}", written_date(a), written_date(b)),
+            (None, Some(b)) => format!("{}前", written_date(b)),
+            (Some(a), None) => format!("{}起", written_date(a)),
             (None, None) => "另行通知".into(),
         };
         body.push(Block::Paragraph(format!("{}.{}：{when}。", i + 1, ph.name)));
@@ -700,7 +685,7 @@ pub fn official(v: &CampaignView, units: &[Unit]) -> OfficialDocument {
     if !v.groups.is_empty() {
         body.push(Block::Heading(1, "检查组安排".into()));
         for g in &v.groups {
-            let units = g.units.iter().map(|(_, n, d)| d.as_deref().map_or(n.clone(), |d| format!("{n}（{}）", written(d)))).collect::<Vec<_>>().join("、");
+            let units = g.units.iter().map(|(_, n, d)| d.as_deref().map_or(n.clone(), |d| format!("{n}（{}）", written_date(d)))).collect::<Vec<_>>().join("、");
             body.push(Block::Paragraph(format!(
                 "{}：组长{}，成员{}；检查单位：{}。{}",
                 g.group.name,
@@ -1004,7 +989,7 @@ pub fn todos<'a>(st: &'a AppState, p: &'a Principal) -> BoxFuture<'a, AppResult<
                 }
                 let urgency = if d.due_on <= near { Urgency::Near } else { Urgency::Normal };
                 items.push(
-                    TodoItem::new("inspection.self_check", format!("自查自评 {} 前完成（{}）", written(&d.due_on), d.title), 1, format!("/inspection/units/{}", d.unit_id), urgency)
+                    TodoItem::new("inspection.self_check", format!("自查自评 {} 前完成（{}）", written_date(&d.due_on), d.title), 1, format!("/inspection/units/{}", d.unit_id), urgency)
                         .with_details(vec![format!("{}：按资料清单准备材料，形成自查报告", d.org_name)]),
                 );
             }
@@ -1014,7 +999,7 @@ pub fn todos<'a>(st: &'a AppState, p: &'a Principal) -> BoxFuture<'a, AppResult<
             if !visits.is_empty() {
                 let first = &visits[0];
                 let urgency = if first.visit_on <= near { Urgency::Near } else { Urgency::Normal };
-                let details = visits.iter().map(|v| format!("{} {}（{}）", written(&v.visit_on), v.org_name, v.title)).collect();
+                let details = visits.iter().map(|v| format!("{} {}（{}）", written_date(&v.visit_on), v.org_name, v.title)).collect();
                 let href = if visits.len() == 1 { format!("/inspection/units/{}", first.unit_id) } else { "/inspection".to_string() };
                 items.push(TodoItem::new("inspection.visit", "检查组实地检查", visits.len() as i64, href, urgency).with_details(details));
             }

@@ -21,7 +21,7 @@ use crate::app::calendar;
 use crate::app::todo::{BoxFuture, TodoItem, Urgency};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use crate::forms::{FieldErrors, into_error, lenient, text};
+use crate::forms::{FieldErrors, into_error, lenient, text, version_of};
 use crate::state::AppState;
 
 /// The categories of problem a 通报 groups its findings under (seed 001's 存在的主要问题).
@@ -131,20 +131,19 @@ pub fn deduction_text(d: &Deduction) -> String {
     format!("{}：{}（扣{points}分）。{reason}", d.indicator_name, d.item_text.trim_end_matches('。'))
 }
 
-/// The deductions of the caller's units not yet made findings (spot-checked units only: the
-/// others have no inspector's sheet).
-async fn open_deductions(st: &AppState, p: &Principal, units: &[Unit], findings: &[Finding]) -> AppResult<Vec<(Unit, Deduction, String)>> {
-    let mut out = Vec::new();
+/// The deductions on the final sheets of the spot-checked units the caller records at (`units`:
+/// his), not yet made findings. Only for those who score (the sheets are theirs to see).
+async fn open_deductions(st: &AppState, p: &Principal, campaign_id: i64, units: &[Unit], findings: &[Finding]) -> AppResult<Vec<(Unit, Deduction, String)>> {
     if !p.can(Permission::ScoreInspection) {
-        return Ok(out);
+        return Ok(vec![]);
     }
-    for u in units.iter().filter(|u| u.spot_checked) {
-        for d in super::scores::final_deductions(st, p, u.id).await? {
-            let r = deduction_ref(u.id, d.item_id);
-            if !findings.iter().any(|f| f.source_ref.as_deref() == Some(r.as_str())) {
-                let t = deduction_text(&d);
-                out.push((u.clone(), d, t));
-            }
+    let mut out = Vec::new();
+    for ud in store::final_deductions(&st.db, campaign_id).await? {
+        let Some(u) = units.iter().find(|u| u.id == ud.unit_id && u.spot_checked) else { continue };
+        let r = deduction_ref(u.id, ud.deduction.item_id);
+        if !findings.iter().any(|f| f.source_ref.as_deref() == Some(r.as_str())) {
+            let t = deduction_text(&ud.deduction);
+            out.push((u.clone(), ud.deduction, t));
         }
     }
     Ok(out)
@@ -164,7 +163,7 @@ pub async fn list(st: &AppState, p: &Principal, campaign_id: i64) -> AppResult<F
     let highlights = store::highlights(&st.db, c.id).await?.into_iter().filter(|h| unit_of(Some(h.unit_id)).is_some_and(|u| writes(&a, u))).collect();
     let mine: Vec<Unit> = units.iter().filter(|u| writes(&a, u) && (p.can(Permission::ScoreInspection) || p.can(Permission::ManageInspection))).cloned().collect();
     let by_category = group_by_category(&findings);
-    let deductions = if c.status == "open" { open_deductions(st, p, &mine, &findings).await? } else { vec![] };
+    let deductions = if c.status == "open" { open_deductions(st, p, c.id, &mine, &findings).await? } else { vec![] };
     Ok(FindingsView { campaign: c, organiser: a.organiser(), findings, highlights, units: mine, by_category, deductions })
 }
 
@@ -363,10 +362,6 @@ async fn for_change(st: &AppState, p: &Principal, id: i64, notify: bool) -> AppR
     Ok(v)
 }
 
-fn version_of(v: &str) -> AppResult<i64> {
-    v.trim().parse::<i64>().map_err(|_| AppError::field("version", "缺少版本号，请刷新页面后重试"))
-}
-
 pub async fn update(st: &AppState, p: &Principal, id: i64, f: &FindingForm) -> AppResult<Finding> {
     for_change(st, p, id, false).await?;
     let version = version_of(&f.version)?;
@@ -449,9 +444,10 @@ pub async fn delete_highlight(st: &AppState, p: &Principal, id: i64) -> AppResul
 /// The findings a unit's page shows: those told to it (for its own people), or all of its
 /// findings for the finders.
 pub async fn of_unit(st: &AppState, p: &Principal, unit_id: i64) -> AppResult<Vec<Finding>> {
-    let u = setup::unit(&st.db, unit_id).await?;
-    let v = list(st, p, u.campaign_id).await?;
-    Ok(v.findings.into_iter().filter(|f| f.inspection_unit_id == Some(unit_id)).collect())
+    let campaign_id = setup::unit(&st.db, unit_id).await?.campaign_id;
+    let (_, a, units) = campaigns::access(st, p, campaign_id).await?;
+    let Some(u) = units.iter().find(|u| u.id == unit_id) else { return Ok(vec![]) };
+    Ok(store::of_inspection_unit(&st.db, unit_id).await?.into_iter().filter(|f| reads(&a, u, f)).collect())
 }
 
 /// 待办: for a unit's 党务 staff and 书记, the findings told to their unit and still open, to

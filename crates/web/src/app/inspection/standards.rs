@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::calendar;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use crate::forms::{FieldErrors, into_error, lenient, text};
+use crate::forms::{FieldErrors, into_error, lenient, text, version_of};
 use crate::state::AppState;
 
 const TITLE_MAX: usize = 80;
@@ -240,10 +240,6 @@ pub async fn create(st: &AppState, p: &Principal, f: &StandardForm) -> AppResult
         store::insert(&mut tx, &p.actor(), &NewStandard { org_id: body.id.get(), org_path: &body.path, year, title: &title, bonus_cap_tenths: bonus_cap, copied_from: None, created_by: Some(p.user.id.get()) }).await?;
     tx.commit().await?;
     Ok(id)
-}
-
-fn version_of(s: &str) -> AppResult<i64> {
-    s.trim().parse::<i64>().map_err(|_| AppError::field("version", "缺少版本号，请刷新页面后重试"))
 }
 
 /// Title and bonus cap (the year stays: copy the standard for another year).
