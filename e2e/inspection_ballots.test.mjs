@@ -5,7 +5,7 @@
 // voting page never sticks out sideways.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, baseUrl, shot, signInAs, assertNoOverflow } from './lib.mjs';
+import { launch, baseUrl, shot, signInAs, assertNoOverflow, thisYear } from './lib.mjs';
 
 const base = baseUrl();
 const url = (p) => base + p;
@@ -20,7 +20,7 @@ test('hold a 测评 meeting and vote on a phone', { timeout: 120_000 }, async ()
   const jw = (await signInAs(browser, 'jw_staff', { acceptDialogs: true })).page;
   await jw.goto(url('/inspection/ballots'));
   await shot(jw, 'ballots-01-campaigns');
-  await Promise.all([jw.waitForURL(/\/inspection\/ballots\/campaigns\/\d+$/), jw.locator('a[href^="/inspection/ballots/campaigns/"]').first().click()]);
+  await Promise.all([jw.waitForURL(/\/inspection\/ballots\/campaigns\/\d+$/), jw.locator('tr', { hasText: `${thisYear}年度党风廉政建设责任制落实情况检查考核` }).locator('a[href^="/inspection/ballots/campaigns/"]').first().click()]);
   // the demo meeting's rates are there
   assert.ok(await jw.locator('#ballot-results tbody tr').count() >= 1, 'rates per unit');
   await shot(jw, 'ballots-02-campaign');

@@ -155,6 +155,11 @@ impl Settings {
         if s.api_token_idle_minutes <= 0 || s.api_token_hours <= 0 {
             bail!("api_token_hours 与 api_token_idle_minutes 须为正数");
         }
+        // the grades are read top down: a higher grade below a lower one would never be given
+        let (good, fair, average) = (s.inspection_grade_good, s.inspection_grade_fairly_good, s.inspection_grade_average);
+        if !(good <= 100 && good >= fair && fair >= average) {
+            bail!("检查考核等次的分数线须满足 100 ≥ inspection_grade_good（好）≥ inspection_grade_fairly_good（较好）≥ inspection_grade_average（一般）（现为 {good}、{fair}、{average}）");
+        }
         Ok(s)
     }
 
@@ -264,6 +269,19 @@ mod tests {
         let env = vec![("LIANZHENG_TRUSTED_PROXIES".to_string(), "proxy.example".to_string())];
         let e = Settings::load(Some(Path::new("/dev/null")), env.into_iter()).unwrap_err();
         assert!(e.to_string().contains("不是 IP 地址"), "{e}");
+    }
+
+    #[test]
+    fn grade_thresholds_must_descend() {
+        let env = |g: &str, f: &str, a: &str| {
+            vec![("LIANZHENG_INSPECTION_GRADE_GOOD".to_string(), g.to_string()), ("LIANZHENG_INSPECTION_GRADE_FAIRLY_GOOD".to_string(), f.to_string()), ("LIANZHENG_INSPECTION_GRADE_AVERAGE".to_string(), a.to_string())]
+        };
+        let s = Settings::load(Some(Path::new("/dev/null")), env("95", "85", "70").into_iter()).unwrap();
+        assert_eq!((s.inspection_grade_good, s.inspection_grade_fairly_good, s.inspection_grade_average), (95, 85, 70));
+        for (g, f, a) in [("80", "90", "60"), ("90", "80", "85"), ("101", "80", "60")] {
+            let e = Settings::load(Some(Path::new("/dev/null")), env(g, f, a).into_iter()).unwrap_err();
+            assert!(e.to_string().contains("分数线"), "{g} {f} {a}: {e}");
+        }
     }
 
     #[test]

@@ -192,8 +192,16 @@ pub async fn load(db: &Db, crypto: &dyn Crypto, hasher: &PasswordHasher) -> anyh
     let hash = hasher.hash(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!(e.to_string()))?;
     for (username, name, role, code) in ACCOUNTS {
         let scope_org = org_id_by_code(&mut tx, code).await?;
-        // business accounts belong to the demo person of that name in that unit (signing one's own letter needs it)
-        let person: Option<(PersonId,)> = tx.fetch_optional(lianzheng_store::q("SELECT MIN(id) FROM people WHERE name = $1 AND org_id = $2 HAVING COUNT(*) > 0").bind(*name).bind(scope_org)).await?;
+        // business accounts belong to the demo person of that name in that unit or below it
+        // (signing one's own letter, scoring as a member of an inspection group need it): the
+        // county's 纪委 staff sit in the 纪委 under the county they see
+        let person: Option<(PersonId,)> = tx
+            .fetch_optional(
+                lianzheng_store::q("SELECT MIN(p.id) FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.name = $1 AND o.path LIKE (SELECT path FROM orgs WHERE id = $2) || '%' HAVING COUNT(*) > 0")
+                    .bind(*name)
+                    .bind(scope_org),
+            )
+            .await?;
         let person_id = if role.is_admin() { None } else { person.map(|(id,)| id) };
         let uid = users::create(&mut tx, &l.actor, &UserInput { username: username.to_string(), display_name: name.to_string(), person_id, org_id: Some(scope_org) }, &hash, false).await?;
         users::add_grant(&mut tx, &l.actor, uid, *role, if role.needs_org() { Some(scope_org) } else { None }).await?;

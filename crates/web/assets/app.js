@@ -21,6 +21,7 @@
  *  - [data-unit-picker] (templates/unit_picker.html): searchable unit tree
  *  - <button data-append-line="TEXT" data-append-to="ID"> adds TEXT as a line of the
  *    textarea #ID unless a line already says it (a list of names built from a search)
+ *  - form.score-sheet: the points of each indicator and the total follow the counts typed
  */
 (function () {
   'use strict';
@@ -723,6 +724,43 @@
   document.addEventListener('input', function (evt) {
     if (evt.target && evt.target.closest && evt.target.closest('[data-exam-q]')) countAnswered();
   });
+  // ------------------------------------------------------------------ 考责 评分
+  // A score sheet's points follow the counts as they are typed, the way the server computes
+  // them on save: deductions capped at the indicator's maximum, bonuses capped by the
+  // standard, a veto marked. The server's figure stays the one that counts.
+  function pointsText(t) {
+    var a = Math.abs(t), s = (t < 0 ? '-' : '') + Math.floor(a / 10);
+    return a % 10 ? s + '.' + (a % 10) : s;
+  }
+  function rescore(form) {
+    var rows = form.querySelectorAll('fieldset.score-row[data-max]');
+    var points = 0, bonus = 0, veto = false;
+    for (var i = 0; i < rows.length; i++) {
+      var max = Number(rows[i].getAttribute('data-max')) || 0;
+      var ded = 0, bon = 0, v = false;
+      var inputs = rows[i].querySelectorAll('[data-kind]');
+      for (var j = 0; j < inputs.length; j++) {
+        var el = inputs[j], kind = el.getAttribute('data-kind');
+        if (kind === 'veto') { v = v || el.checked; continue; }
+        var n = Math.max(0, Math.floor(Number(el.value) || 0));
+        var p = (Number(el.getAttribute('data-points')) || 0) * n;
+        if (kind === 'deduct') ded += p; else bon += p;
+      }
+      var row = max - Math.min(ded, max);
+      points += row; bonus += bon; veto = veto || v;
+      var out = rows[i].querySelector('.row-value');
+      if (out) out.textContent = pointsText(row) + (bon > 0 ? '（+' + pointsText(bon) + '）' : '') + (v ? '（否决）' : '');
+    }
+    var cap = Number(form.getAttribute('data-bonus-cap')) || 0;
+    var total = form.querySelector('#sheet-total');
+    if (total) total.textContent = pointsText(points + Math.min(bonus, cap)) + (veto ? '（含否决项）' : '');
+  }
+  function onScoreInput(evt) {
+    var form = evt.target && evt.target.closest && evt.target.closest('form.score-sheet[data-bonus-cap]');
+    if (form && evt.target.hasAttribute('data-kind')) rescore(form);
+  }
+  document.addEventListener('input', onScoreInput);
+  document.addEventListener('change', onScoreInput);
   // ------------------------------------------------------------------ init
   function init() {
     adoptToasts(document);

@@ -64,6 +64,7 @@ flashes! {
     Issued = "issued", "已签发";
     Redrafted = "redrafted", "已按档案重新起草";
     Notified = "notified", "已反馈给受检单位";
+    Approved = "approved", "结果已审定";
 }
 
 impl Flash {

@@ -185,11 +185,28 @@ both!(another_unit_s_report_and_records_are_refused, |app: TestApp| async move {
     assert_eq!(s, 422, "no such checklist item: {v}");
     let (s, v) = app.send_json(Method::POST, &dw, &url, json!({"item_no": 5, "ref_kind": "record", "ref_id": mine})).await;
     assert_eq!(s, 201, "{v}");
-    let (s, v) = app.send_json(Method::POST, &dw, &url, json!({"indicator_id": 17, "ref_kind": "record", "ref_id": mine})).await;
+    // per indicator: a last-level one of the campaign's own standard, nothing else
+    let leaf = app
+        .state
+        .db
+        .scalar_i64(lianzheng_store::q_built(format!(
+            "SELECT MIN(d.id) FROM inspection_indicators d JOIN inspection_scoring s ON s.standard_id = d.standard_id JOIN inspection_units u ON u.campaign_id = s.campaign_id \
+             WHERE u.id = {unit} AND NOT EXISTS (SELECT 1 FROM inspection_indicators c WHERE c.parent_id = d.id)"
+        )))
+        .await
+        .unwrap();
+    let parent = app.state.db.scalar_i64(lianzheng_store::q_built(format!("SELECT parent_id FROM inspection_indicators WHERE id = {leaf}"))).await.unwrap();
+    for bad in [parent, 999_999] {
+        let (s, v) = app.send_json(Method::POST, &dw, &url, json!({"indicator_id": bad, "ref_kind": "record", "ref_id": mine})).await;
+        assert_eq!(s, 422, "not a scored indicator of this campaign: {v}");
+    }
+    let (s, v) = app.send_json(Method::POST, &dw, &url, json!({"indicator_id": leaf, "ref_kind": "record", "ref_id": mine})).await;
     assert_eq!(s, 201, "filed per indicator too: {v}");
     let (_, v) = app.get_json(&jw, &url).await;
     assert_eq!(v["items"][4]["materials"][0]["href"], format!("/conduct/records/{mine}"), "{v}");
-    assert_eq!(v["others"][0]["indicator_id"], 17);
+    let slot = v["indicators"].as_array().unwrap().iter().find(|i| i["indicator_id"] == leaf).unwrap();
+    assert_eq!(slot["materials"][0]["href"], format!("/conduct/records/{mine}"), "{slot}");
+    assert!(v["others"].as_array().unwrap().is_empty(), "{v}");
     // an upload is checked by its content
     let form = reqwest::multipart::Form::new().text("item_no", "1").part("file", reqwest::multipart::Part::bytes(b"MZ\x90\x00not a pdf".to_vec()).file_name("计划.pdf"));
     let r = app.client().post(app.url(&format!("{url}/upload"))).bearer_auth(&dw).multipart(form).send().await.unwrap();

@@ -38,6 +38,7 @@ use lianzheng_store::users::{self, Grant, UserInput};
 use lianzheng_web::modules::Need;
 use reqwest::Method;
 use serde_json::{Value, json};
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::both;
@@ -1128,6 +1129,11 @@ async fn send(client: reqwest::Client, base: String, token: Option<String>, case
     (status, text)
 }
 
+/// Requests in flight at once, over both databases' runs: enough to keep the server busy, few
+/// enough that a loaded two-core machine doesn't reset or time out connections (thousands of
+/// cases were once all started together).
+static IN_FLIGHT: std::sync::LazyLock<Semaphore> = std::sync::LazyLock::new(|| Semaphore::new(24));
+
 /// Runs the cases (concurrently) and returns the failures, known-open ones apart.
 async fn run(app: &TestApp, account: Option<&Account>, cases: Vec<Case>, report: &mut Report) {
     let mut set = JoinSet::new();
@@ -1139,6 +1145,7 @@ async fn run(app: &TestApp, account: Option<&Account>, cases: Vec<Case>, report:
         };
         let base = app.base.clone();
         set.spawn(async move {
+            let _slot = IN_FLIGHT.acquire().await.unwrap();
             let (status, text) = send(client, base, token, &case).await;
             (case, status, text)
         });
@@ -1488,7 +1495,7 @@ async fn body_ids(app: &TestApp, accounts: &[Account], world: &World, covering: 
                 report.check(&case, s, &text);
             }
             for a in accounts.iter().filter(|a| sees(a) == covering) {
-                let expect = expectation(a, rule.gate, rule.act, b.method, Some(&outside.path), true);
+                let expect = in_group(a, b.path, expectation(a, rule.gate, rule.act, b.method, Some(&outside.path), true));
                 let case = Case { hidden: None, role: a.user, label: format!("outside {field}"), method: b.method, template: b.path, path: path.clone(), body: Some(body_with(outside.ids[0]).await), api: true, expect };
                 let (s, text) = send(app.client(), app.base.clone(), Some(a.token.clone()), &case).await;
                 report.check(&case, s, &text);
@@ -1602,7 +1609,7 @@ const OWNER_RULES: &[(&str, &str)] = &[
     ("/conduct/statements/points/{id}/return", "only the organising body's staff return an answer"),
     ("/inspection/units/{id}/talks", "only the organiser and the unit's group record its 个别谈话 (the matrix's roles that score are in no group)"),
     ("/inspection/talks/{id}", "only the organiser and the unit's group edit a 个别谈话 record"),
-    ("/inspection/{id}/findings", "only the organiser and the unit's group record its findings (the matrix's roles that score are in no group)"),
+    ("/inspection/{id}/findings", "only the organiser and the unit's group record its findings (jcz sits in the demo campaign's second group: GROUP_MEMBERS)"),
     ("/inspection/{id}/highlights", "only the organiser and the unit's group note its 亮点"),
     ("/inspection/findings/{id}", "only the organiser edits a finding told to the unit"),
     ("/inspection/findings/{id}/notify", "a finding is told to the unit once (the inside one has been)"),
@@ -1623,6 +1630,21 @@ const OWNER_RULES: &[(&str, &str)] = &[
     ("/inspection/units/{id}/materials/upload", "only the unit's 党务 staff and 书记 hand in its materials"),
     ("/inspection/units/{id}/frugality", "only the unit's 党务 staff and 书记 fill in its 八项规定 table"),
 ];
+
+/// Accounts that sit in an inspection group of the inside (demo) campaign: 陈立新 (jcz) is a
+/// member of its second group. The model has no groups, so where it says 403 for what a group
+/// member may do at his group's units, such an account may also meet the form's refusal (422: an
+/// empty form; a unit outside his group, "请选择本检查组的受检单位") or 404 — still refused, and
+/// the fingerprints prove nothing changed.
+const GROUP_MEMBERS: &[&str] = &["jcz"];
+const GROUP_WRITES: &[&str] = &["/inspection/{id}/findings", "/inspection/{id}/highlights", "/inspection/units/{id}/talks", "/inspection/units/{id}/scores/inspector"];
+
+fn in_group(a: &Account, template: &str, e: Expect) -> Expect {
+    match e {
+        Expect::Status(403) if GROUP_MEMBERS.contains(&a.user) && GROUP_WRITES.contains(&template) => Expect::OneOf(REFUSED),
+        e => e,
+    }
+}
 
 /// A refused page form action: forbidden, not found, or the form shown again with the reason.
 const PAGE_POST_REFUSED: &[u16] = &[403, 404, 422];
@@ -1754,6 +1776,7 @@ async fn page_posts(app: &TestApp, accounts: &[Account], world: &World, allowed:
         for (client, case, form) in batch {
             let base = app.base.clone();
             set.spawn(async move {
+                let _slot = IN_FLIGHT.acquire().await.unwrap();
                 let (status, text) = send_page_form(client, base, case.path.clone(), form).await;
                 (case, status, text)
             });
@@ -1970,7 +1993,7 @@ both!(scope_matrix, |app: TestApp| async move {
             for op in ops.iter().filter(|op| op.method != "get" && (op.method == "delete") == deleting && op.path != "/auth/logout") {
                 let rule = api_rule(op.method, op.path).unwrap();
                 for (label, path, obj) in targets(op.path) {
-                    let expect = expectation(a, rule.gate, rule.act, op.method, obj.as_deref(), true);
+                    let expect = in_group(a, op.path, expectation(a, rule.gate, rule.act, op.method, obj.as_deref(), true));
                     cases.push(Case { hidden: None, role: a.user, label, method: op.method, template: op.path, path, body: Some(json!({})), api: true, expect });
                 }
             }

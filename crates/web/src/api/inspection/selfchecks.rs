@@ -43,7 +43,7 @@ pub const OPS: &[Op] = &[
     },
     Op { method: "post", path: "/inspection/units/{id}/selfcheck/submit", summary: "提交自查报告（version；提交后本单位只读）", tag: TAG, route: || post(submit) },
     Op { method: "post", path: "/inspection/units/{id}/selfcheck/return", summary: "退回自查报告（version, reason；组织者；单位重新收到待办）", tag: TAG, route: || post(send_back) },
-    Op { method: "get", path: "/inspection/units/{id}/materials", summary: "受检单位按资料清单报送的资料（上传文件或引用系统中已有的记录）", tag: TAG, route: || get(material_list) },
+    Op { method: "get", path: "/inspection/units/{id}/materials", summary: "受检单位按资料清单（items）和评分指标（indicators）报送的资料（上传文件或引用系统中已有的记录）", tag: TAG, route: || get(material_list) },
     Op {
         method: "post",
         path: "/inspection/units/{id}/materials",
@@ -90,7 +90,7 @@ async fn send_back(State(st): State<AppState>, p: Principal, Path(id): Path<Stri
 
 async fn material_list(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Json<Value>> {
     let v = materials::list(&st, &p, id_of(&id)?).await?;
-    Ok(Json(json!({"items": v.items, "others": v.others})))
+    Ok(Json(json!({"items": v.items, "indicators": v.indicators, "others": v.others})))
 }
 
 async fn material_link(State(st): State<AppState>, p: Principal, Path(id): Path<String>, ApiJson(f): ApiJson<LinkForm>) -> AppResult<(StatusCode, Json<Value>)> {

@@ -19,7 +19,7 @@ use lianzheng_store::inspection::selfchecks::{self as store, Parts};
 pub use lianzheng_store::inspection::selfchecks::{SelfCheck, TABLES};
 use serde::{Deserialize, Serialize};
 
-use super::campaigns::{self, UnitView};
+use super::campaigns::{self, CampaignView, UnitView};
 use crate::app::todo::{BoxFuture, TodoItem, Urgency};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
@@ -269,9 +269,11 @@ pub async fn send_back(st: &AppState, p: &Principal, unit_id: i64, f: &VersionFo
     get(st, p, unit_id).await
 }
 
-/// The self-check state of each unit of a campaign (for the campaign page): (unit row, label).
-pub async fn statuses(st: &AppState, campaign_id: i64) -> AppResult<Vec<(i64, String)>> {
-    Ok(store::statuses(&st.db, campaign_id).await?)
+/// The self-check state of each unit the campaign page shows (the view is the caller's, so
+/// its units are those he sees): unit row → 草稿/已提交/已退回; a unit not there has not begun.
+pub async fn statuses(st: &AppState, v: &CampaignView) -> AppResult<std::collections::HashMap<i64, &'static str>> {
+    let label = |s: &str| store::STATUSES.iter().find(|(k, _)| *k == s).map_or("草稿", |(_, l)| *l);
+    Ok(store::statuses(&st.db, v.campaign.id).await?.into_iter().filter(|(u, _)| v.units.iter().any(|x| x.id == *u)).map(|(u, s)| (u, label(&s))).collect())
 }
 
 /// 待办: a returned report waits for the unit's 党务 staff and 书记 again.

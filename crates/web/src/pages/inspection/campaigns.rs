@@ -91,9 +91,14 @@ struct ShowPage {
     kinds: Vec<(&'static str, &'static str)>,
     people: Vec<(PersonId, String, String)>,
     rules: &'static [(&'static str, &'static str)],
+    /// unit row → the state of its 自查报告 (none: not begun)
+    selfchecks: std::collections::HashMap<i64, &'static str>,
 }
 
 impl ShowPage {
+    fn selfcheck(&self, unit: &i64) -> &'static str {
+        self.selfchecks.get(unit).copied().unwrap_or("未开始")
+    }
     fn kind_checked(&self, code: &str) -> bool {
         self.units.kinds.split(',').any(|k| k.trim() == code)
     }
@@ -132,7 +137,8 @@ async fn show_with(st: &AppState, p: &Principal, id: i64, forms: Forms, errors: 
     }
     let title = v.campaign.title.clone();
     let kinds = UNIT_KINDS.iter().map(|k| (k.code(), k.label())).collect();
-    render_status(&ShowPage { l: Layout::new(st, p, &title, AT), v, edit, units, issue, group: forms.group, spot, errors: Errs(errors), roots, kinds, people, rules: SPOT_RULES }, failed)
+    let selfchecks = crate::app::inspection::selfchecks::statuses(st, &v).await?;
+    render_status(&ShowPage { l: Layout::new(st, p, &title, AT), v, edit, units, issue, group: forms.group, spot, errors: Errs(errors), roots, kinds, people, rules: SPOT_RULES, selfchecks }, failed)
 }
 
 pub async fn show(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {

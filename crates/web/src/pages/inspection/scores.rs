@@ -3,6 +3,7 @@
 //! differences marked), and a campaign's results (standard picked, totals, grades, ranks, the
 //! approval, XLSX and DOCX). A stale save answers 409 with everything typed still in the form.
 
+use crate::app::inspection::selfchecks::materials::MaterialView;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -47,6 +48,32 @@ pub struct SheetQuery {
     sheet: String,
 }
 
+/// What the score sheet and the reconciliation read of their form: a value by key (`c_<item>`,
+/// `r_<indicator>`, …) as stored or as typed, and its error.
+trait SheetForm {
+    fn vals(&self) -> &HashMap<String, String>;
+    fn errs(&self) -> &Errs;
+    fn val(&self, k: impl AsRef<str>) -> &str {
+        self.vals().get(k.as_ref()).map_or("", String::as_str)
+    }
+    fn key(&self, prefix: &str, id: impl std::fmt::Display) -> String {
+        format!("{prefix}_{id}")
+    }
+    fn has(&self, k: impl AsRef<str>) -> bool {
+        self.errs().has(k.as_ref())
+    }
+    fn msg(&self, k: impl AsRef<str>) -> &str {
+        self.errs().msg(k.as_ref())
+    }
+    /// Whether the form's value of `k` is `v` (a select's option, a checkbox).
+    fn is(&self, k: impl AsRef<str>, v: impl std::fmt::Display) -> bool {
+        self.val(k) == v.to_string()
+    }
+    fn pts(&self, t: impl std::borrow::Borrow<i64>) -> String {
+        points_text(*t.borrow())
+    }
+}
+
 #[derive(Template)]
 #[template(path = "inspection_score_sheet.html")]
 struct SheetPage {
@@ -58,27 +85,22 @@ struct SheetPage {
     vals: HashMap<String, String>,
     errors: Errs,
     me: i64,
+    /// The unit's materials filed per indicator, shown beside it.
+    materials: HashMap<i64, Vec<MaterialView>>,
+}
+
+impl SheetForm for SheetPage {
+    fn vals(&self) -> &HashMap<String, String> {
+        &self.vals
+    }
+    fn errs(&self) -> &Errs {
+        &self.errors
+    }
 }
 
 impl SheetPage {
-    fn val(&self, k: impl AsRef<str>) -> &str {
-        self.vals.get(k.as_ref()).map_or("", String::as_str)
-    }
-    fn key(&self, prefix: &str, id: impl std::fmt::Display) -> String {
-        format!("{prefix}_{id}")
-    }
-    fn has(&self, k: impl AsRef<str>) -> bool {
-        self.errors.has(k.as_ref())
-    }
-    fn msg(&self, k: impl AsRef<str>) -> &str {
-        self.errors.msg(k.as_ref())
-    }
-    /// Whether the form's value of `k` is `v` (a select's option, a checkbox).
-    fn is(&self, k: impl AsRef<str>, v: impl std::fmt::Display) -> bool {
-        self.val(k) == v.to_string()
-    }
-    fn pts(&self, t: impl std::borrow::Borrow<i64>) -> String {
-        points_text(*t.borrow())
+    fn materials_of(&self, indicator: &i64) -> &[MaterialView] {
+        self.materials.get(indicator).map_or(&[], Vec::as_slice)
     }
     fn shown(&self) -> Option<&Sheet> {
         match self.sheet {
@@ -138,7 +160,8 @@ async fn sheet_with(st: &AppState, p: &Principal, id: i64, q: &str, typed: Optio
     let title = format!("评分 · {}", s.v.unit.org_name);
     let back = format!("/inspection/units/{id}");
     let name = s.v.unit.org_name.clone();
-    let mut r = render_status(&SheetPage { l: Layout::new(st, p, &title, AT).crumb(back, name), s, sheet, vals, errors: Errs(errors), me }, failed)?;
+    let materials = crate::app::inspection::selfchecks::materials::by_indicator(st, p, id).await?;
+    let mut r = render_status(&SheetPage { l: Layout::new(st, p, &title, AT).crumb(back, name), s, sheet, vals, errors: Errs(errors), me, materials }, failed)?;
     if let Some(c) = status {
         *r.status_mut() = c;
     }
@@ -198,26 +221,16 @@ struct ReconcilePage {
     errors: Errs,
 }
 
+impl SheetForm for ReconcilePage {
+    fn vals(&self) -> &HashMap<String, String> {
+        &self.vals
+    }
+    fn errs(&self) -> &Errs {
+        &self.errors
+    }
+}
+
 impl ReconcilePage {
-    fn val(&self, k: impl AsRef<str>) -> &str {
-        self.vals.get(k.as_ref()).map_or("", String::as_str)
-    }
-    fn key(&self, prefix: &str, id: impl std::fmt::Display) -> String {
-        format!("{prefix}_{id}")
-    }
-    fn has(&self, k: impl AsRef<str>) -> bool {
-        self.errors.has(k.as_ref())
-    }
-    fn msg(&self, k: impl AsRef<str>) -> &str {
-        self.errors.msg(k.as_ref())
-    }
-    /// Whether the form's value of `k` is `v` (a select's option, a checkbox).
-    fn is(&self, k: impl AsRef<str>, v: impl std::fmt::Display) -> bool {
-        self.val(k) == v.to_string()
-    }
-    fn pts(&self, t: impl std::borrow::Borrow<i64>) -> String {
-        points_text(*t.borrow())
-    }
     fn differ(&self, n: &Node) -> bool {
         self.s.compare_of(n.ind.id).is_some_and(|c| c.differ)
     }
@@ -326,7 +339,7 @@ pub async fn pick(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
 pub async fn approve(State(st): State<AppState>, p: Principal, Path(id): Path<String>, PageForm(f): PageForm<ApproveForm>) -> AppResult<Response> {
     let id = id_of(&id)?;
     match uc::approve(&st, &p, id, &f).await {
-        Ok(_) => Ok(flash::redirect(&st, &format!("/inspection/{id}/results"), Flash::Confirmed)),
+        Ok(_) => Ok(flash::redirect(&st, &format!("/inspection/{id}/results"), Flash::Approved)),
         Err(AppError::Invalid { message, .. }) => {
             let mut e = FieldErrors::new();
             e.insert("approve".into(), message);

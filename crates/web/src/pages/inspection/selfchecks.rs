@@ -15,7 +15,7 @@ use super::campaigns::AT;
 use crate::app::files::Upload;
 use crate::app::inspection::campaigns::id_of;
 use crate::app::inspection::selfchecks::frugality::{self, FIELDS, FrugalityForm, FrugalityView};
-use crate::app::inspection::selfchecks::materials::{self, LinkForm, MaterialsView};
+use crate::app::inspection::selfchecks::materials::{self, ItemView, LinkForm, MaterialsView};
 use crate::app::inspection::selfchecks::{self as uc, ReportForm, ReportView, VersionForm};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
@@ -144,9 +144,12 @@ impl MaterialsPage {
     fn picked(&self, kind: &str, id: &i64) -> bool {
         self.link.ref_kind == format!("{kind}:{id}")
     }
-    /// Whether the form as typed was for this checklist item (its errors show there).
-    fn at(&self, no: &i64) -> bool {
-        self.link.item_no.trim() == no.to_string()
+    /// Whether the form as typed was for this checklist item or indicator (its errors show there).
+    fn at(&self, it: &ItemView) -> bool {
+        match it.indicator_id {
+            Some(i) => self.link.indicator_id.trim() == i.to_string(),
+            None => self.link.indicator_id.trim().is_empty() && self.link.item_no.trim() == it.no.to_string(),
+        }
     }
 }
 
@@ -175,7 +178,7 @@ pub async fn material_link(State(st): State<AppState>, p: Principal, Path(id): P
 
 pub async fn material_upload(State(st): State<AppState>, p: Principal, Path(id): Path<String>, mut mp: Multipart) -> AppResult<Response> {
     let id = id_of(&id)?;
-    let (mut item_no, mut file, mut errors) = (String::new(), None, FieldErrors::new());
+    let (mut item_no, mut indicator_id, mut file, mut errors) = (String::new(), String::new(), None, FieldErrors::new());
     loop {
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
@@ -198,17 +201,18 @@ pub async fn material_upload(State(st): State<AppState>, p: Principal, Path(id):
                 }
             }
             "item_no" => item_no = field.text().await.unwrap_or_default(),
+            "indicator_id" => indicator_id = field.text().await.unwrap_or_default(),
             _ => {}
         }
     }
-    let link = LinkForm { item_no: item_no.clone(), ..LinkForm::default() };
+    let link = LinkForm { item_no: item_no.clone(), indicator_id: indicator_id.clone(), ..LinkForm::default() };
     let Some(file) = file.filter(|_| errors.is_empty()) else {
         if errors.is_empty() {
             errors.insert("file".into(), "请选择文件".into());
         }
         return materials_with(&st, &p, id, link, errors, None, Some(StatusCode::UNPROCESSABLE_ENTITY)).await;
     };
-    match materials::upload(&st, &p, id, &item_no, "", file).await {
+    match materials::upload(&st, &p, id, &item_no, &indicator_id, file).await {
         Ok(_) => Ok(flash::redirect(&st, &format!("/inspection/units/{id}/materials"), Flash::Added)),
         Err(e) => {
             let (fields, m, s) = shown(e)?;

@@ -1,20 +1,26 @@
 //! Materials (减负): per checklist item of the campaign (the seven kinds of files, `materials`
-//! on the campaign) — or per indicator of the scoring standard once it exists (`indicator_id`,
-//! wired when the standard arrives) — the unit hands in an upload (content-checked like every
+//! on the campaign) and per last-level indicator of the campaign's scoring standard (the
+//! evidence each one asks for) — the unit hands in an upload (content-checked like every
 //! upload) or a link to a record already in the system: a 纪实 record, a letter, a talk, a list,
 //! an education activity, picked from the unit's own records (another unit's id is 404), so
-//! nothing is asked for twice. The unit, its group and the organiser see them.
+//! nothing is asked for twice. The unit, its group and the organiser see them; the inspectors
+//! find an indicator's materials beside it on their score sheet.
 
 use lianzheng_core::ids::AttachmentId;
 use lianzheng_core::org::{Permission, Scope, SystemScope};
 pub use lianzheng_store::inspection::selfchecks::REF_KINDS;
+use std::collections::HashMap;
+
+use lianzheng_store::inspection::scores as scores_store;
 use lianzheng_store::inspection::selfchecks::{self as store, Material, NewMaterial};
+use lianzheng_store::inspection::standards as standards_store;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::super::campaigns::{self, UnitView};
 use super::writes;
 use crate::app::files::{self, Owner, Upload};
+use crate::app::inspection::standards::{Node, tree};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::forms::lenient;
@@ -29,12 +35,28 @@ pub struct MaterialView {
     pub href: String,
 }
 
-/// A checklist item and what was handed in for it.
+/// A checklist item, or an indicator of the scoring standard, and what was handed in for it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemView {
+    /// The checklist item's number (0 for an indicator).
     pub no: i64,
+    /// The indicator (None for a checklist item).
+    pub indicator_id: Option<i64>,
+    /// "1.2 工作计划" or the checklist item's text.
     pub title: String,
+    /// The evidence the indicator asks for.
+    pub hint: Option<String>,
     pub materials: Vec<MaterialView>,
+}
+
+impl ItemView {
+    /// The slot's key in the page (its anchor, where a refused form's errors show).
+    pub fn key(&self) -> String {
+        match self.indicator_id {
+            Some(i) => format!("ind-{i}"),
+            None => format!("item-{}", self.no),
+        }
+    }
 }
 
 /// The unit's records of one kind a material may link to.
@@ -50,7 +72,10 @@ pub struct Linkable {
 pub struct MaterialsView {
     pub unit: UnitView,
     pub items: Vec<ItemView>,
-    /// Materials filed per indicator (the scoring standard) or to no checklist item.
+    /// The last-level indicators of the campaign's scoring standard (none before it is picked).
+    pub indicators: Vec<ItemView>,
+    /// Materials filed where the list no longer has a place (a checklist item or indicator
+    /// since removed).
     pub others: Vec<MaterialView>,
     pub linkable: Vec<Linkable>,
     pub can_write: bool,
@@ -85,7 +110,13 @@ pub async fn list(st: &AppState, p: &Principal, unit_id: i64) -> AppResult<Mater
         let no = i as i64 + 1;
         let (mine, rest): (Vec<_>, Vec<_>) = all.into_iter().partition(|m| m.m.item_no == Some(no));
         all = rest;
-        items.push(ItemView { no, title: title.clone(), materials: mine });
+        items.push(ItemView { no, indicator_id: None, title: title.clone(), hint: None, materials: mine });
+    }
+    let mut indicators = Vec::new();
+    for n in leaves(st, unit.campaign.id).await? {
+        let (mine, rest): (Vec<_>, Vec<_>) = all.into_iter().partition(|m| m.m.indicator_id == Some(n.ind.id));
+        all = rest;
+        indicators.push(ItemView { no: 0, indicator_id: Some(n.ind.id), title: format!("{} {}", n.number, n.ind.name), hint: n.ind.evidence.clone(), materials: mine });
     }
     let mut linkable = Vec::new();
     if can_write {
@@ -94,7 +125,27 @@ pub async fn list(st: &AppState, p: &Principal, unit_id: i64) -> AppResult<Mater
             linkable.push(Linkable { kind, label, rows });
         }
     }
-    Ok(MaterialsView { unit, items, others: all, linkable, can_write })
+    Ok(MaterialsView { unit, items, indicators, others: all, linkable, can_write })
+}
+
+/// The last-level indicators of the campaign's scoring standard, numbered; none before one is picked.
+async fn leaves(st: &AppState, campaign_id: i64) -> AppResult<Vec<Node>> {
+    let Some(standard_id) = scores_store::scoring(&st.db, campaign_id).await?.and_then(|s| s.standard_id) else { return Ok(vec![]) };
+    let inds = standards_store::indicators(&st.db, standard_id).await?;
+    Ok(tree(&inds, &[]).into_iter().filter(|n| n.leaf).collect())
+}
+
+/// The materials of a unit filed per indicator (the inspectors' score sheet shows them beside
+/// each indicator): indicator → materials. For whoever sees the unit's part.
+pub async fn by_indicator(st: &AppState, p: &Principal, unit_id: i64) -> AppResult<HashMap<i64, Vec<MaterialView>>> {
+    campaigns::unit(st, p, unit_id).await?;
+    let mut out: HashMap<i64, Vec<MaterialView>> = HashMap::new();
+    for m in store::materials(&st.db, unit_id).await? {
+        if let Some(i) = m.indicator_id {
+            out.entry(i).or_default().push(view(m));
+        }
+    }
+    Ok(out)
 }
 
 /// A link to a record: the checklist item (or indicator), the kind and the record's id.
@@ -113,18 +164,21 @@ pub struct LinkForm {
 }
 
 /// Where a material is filed: a checklist item of the campaign, or an indicator.
-fn place(u: &UnitView, item_no: &str, indicator_id: &str) -> AppResult<(Option<i64>, Option<i64>)> {
+fn place(u: &UnitView, leaves: &[Node], item_no: &str, indicator_id: &str) -> AppResult<(Option<i64>, Option<i64>)> {
     let item = match item_no.trim() {
         "" => None,
         s => Some(s.parse::<i64>().ok().filter(|n| *n >= 1 && (*n as usize) <= u.materials.len()).ok_or_else(|| AppError::field("item_no", "资料清单中没有这一项"))?),
     };
-    // the indicator table comes with the scoring standard: any positive id is kept until then
+    // an indicator of the campaign's own scoring standard, last-level (the scored ones)
     let indicator = match indicator_id.trim() {
         "" => None,
-        s => Some(s.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| AppError::field("indicator_id", "评分指标无效"))?),
+        s => {
+            let id = s.parse::<i64>().ok().filter(|n| *n > 0);
+            Some(id.filter(|id| leaves.iter().any(|n| n.ind.id == *id)).ok_or_else(|| AppError::field("indicator_id", "本次检查考核的评分标准中没有这一指标"))?)
+        }
     };
     if item.is_none() && indicator.is_none() {
-        return Err(AppError::field("item_no", "请选择资料清单中的一项"));
+        return Err(AppError::field("item_no", "请选择资料清单中的一项或一项评分指标"));
     }
     Ok((item, indicator))
 }
@@ -144,7 +198,7 @@ async fn writable(st: &AppState, p: &Principal, unit_id: i64) -> AppResult<UnitV
 /// Links a record of the unit's own as a material; another unit's record (or none) is 404.
 pub async fn link(st: &AppState, p: &Principal, unit_id: i64, f: &LinkForm) -> AppResult<i64> {
     let u = writable(st, p, unit_id).await?;
-    let (item, indicator) = place(&u, &f.item_no, &f.indicator_id)?;
+    let (item, indicator) = place(&u, &leaves(st, u.campaign.id).await?, &f.item_no, &f.indicator_id)?;
     let (kind, id) = match f.ref_kind.split_once(':') {
         Some((k, i)) if f.ref_id.trim().is_empty() => (k.trim().to_string(), i.trim().to_string()),
         _ => (f.ref_kind.trim().to_string(), f.ref_id.trim().to_string()),
@@ -168,7 +222,7 @@ pub async fn link(st: &AppState, p: &Principal, unit_id: i64, f: &LinkForm) -> A
 /// Files an upload as a material (checked by content like every upload).
 pub async fn upload(st: &AppState, p: &Principal, unit_id: i64, item_no: &str, indicator_id: &str, file: Upload) -> AppResult<i64> {
     let u = writable(st, p, unit_id).await?;
-    let (item, indicator) = place(&u, item_no, indicator_id)?;
+    let (item, indicator) = place(&u, &leaves(st, u.campaign.id).await?, item_no, indicator_id)?;
     let scope = p.require(Permission::UploadAttachments)?;
     let title = file.filename.clone();
     let saved = files::store(st, p, &scope, u.unit.org_id, Owner::General, file).await?;
