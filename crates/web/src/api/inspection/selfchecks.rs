@@ -43,7 +43,9 @@ pub const OPS: &[Op] = &[
     },
     Op { method: "post", path: "/inspection/units/{id}/selfcheck/submit", summary: "提交自查报告（version；提交后本单位只读）", tag: TAG, route: || post(submit) },
     Op { method: "post", path: "/inspection/units/{id}/selfcheck/return", summary: "退回自查报告（version, reason；组织者；单位重新收到待办）", tag: TAG, route: || post(send_back) },
-    Op { method: "get", path: "/inspection/units/{id}/materials", summary: "受检单位按资料清单（items）和评分指标（indicators）报送的资料（上传文件或引用系统中已有的记录）", tag: TAG, route: || get(material_list) },
+    Op {
+        method: "get", path: "/inspection/units/{id}/materials", summary: "受检单位按资料清单（items）和评分指标（indicators）报送的资料（上传文件或引用系统中已有的记录）", tag: TAG, route: || get(material_list)
+    },
     Op {
         method: "post",
         path: "/inspection/units/{id}/materials",
