@@ -46,7 +46,12 @@ pub struct Facts {
     pub highlights: Vec<Highlight>,
     /// the latest rectification deadline among the findings
     pub deadline: Option<String>,
+    /// Once the scores are approved: each grade given, best first, with its units.
+    pub grades: Vec<(&'static str, Vec<String>)>,
 }
+
+/// How many units a grade's sentence names before "等N个单位".
+const GRADE_NAMES_SHOWN: usize = 5;
 
 /// "（一）" … "（二十）": the 2nd-level numbering the clerk sees in the text and GB/T 9704 prints.
 fn ordinal(i: usize) -> String {
@@ -78,6 +83,17 @@ pub fn compose(c: &Campaign, f: &Facts) -> Draft {
     };
     figures.push(if f.findings.is_empty() { "检查中未发现需要通报的问题".to_string() } else { format!("检查共发现问题{}个，涉及{}个单位", f.findings.len(), units_with) });
     overview.push_str(&format!("此次检查考核，{}。", figures.join("；")));
+    if !f.grades.is_empty() {
+        let each: Vec<String> = f
+            .grades
+            .iter()
+            .map(|(g, names)| {
+                let shown = names.iter().take(GRADE_NAMES_SHOWN).cloned().collect::<Vec<_>>().join("、");
+                if names.len() > 1 { format!("{shown}等{}个单位为“{g}”等次", names.len()) } else { format!("{shown}为“{g}”等次") }
+            })
+            .collect();
+        overview.push_str(&format!("经综合评定，{}。", each.join("；")));
+    }
     let highlights = if f.highlights.is_empty() {
         "（检查组未登记亮点，请在此补充各单位的特色做法。）".to_string()
     } else {
@@ -188,6 +204,13 @@ pub async fn facts(st: &AppState, p: &Principal, c: &Campaign) -> AppResult<Fact
     let findings = store::of_campaign(&st.db, c.id).await?;
     let deadline = findings.iter().filter_map(|f| f.deadline.clone()).max();
     let highlights = store::highlights(&st.db, c.id).await?;
+    // the grades only once approved: before that they may still change
+    let results = super::scores::results(st, p, c.id).await?;
+    let grades = if results.approved {
+        super::scores::GRADES.iter().map(|g| (*g, results.rows.iter().filter(|r| r.grade == Some(*g)).map(|r| r.org_name.clone()).collect::<Vec<_>>())).filter(|(_, names)| !names.is_empty()).collect()
+    } else {
+        vec![]
+    };
     Ok(Facts {
         org_name: c.org_name.clone(),
         year: c.year,
@@ -202,6 +225,7 @@ pub async fn facts(st: &AppState, p: &Principal, c: &Campaign) -> AppResult<Fact
         findings,
         highlights,
         deadline,
+        grades,
     })
 }
 
@@ -437,8 +461,10 @@ mod tests {
             findings: vec![finding(3, "组织部", "廉政约谈不规范", "约谈记录无签名。"), finding(8, "教育局", "廉政约谈不规范", "集中约谈多于个别约谈"), finding(3, "组织部", "责任书签订不规范", "照抄上年")],
             highlights: vec![],
             deadline: Some("2027-01-20".into()),
+            grades: vec![],
         };
         let d = compose(&campaign(), &facts);
+        assert!(!d.overview.contains("综合评定"), "no grades before the scores are approved: {}", d.overview);
         assert!(d.intro.contains("2026年12月1日至2026年12月9日，县纪委组成2个检查组") && d.intro.contains("对32个单位") && d.intro.contains("实地抽查6个单位"), "{}", d.intro);
         assert!(d.overview.contains("个别谈话14人次") && d.overview.contains("测评1场、收回有效测评票26张，综合满意率96.2%") && d.overview.contains("发现问题3个，涉及2个单位"), "{}", d.overview);
         let lines: Vec<&str> = d.problems.lines().collect();
@@ -446,6 +472,12 @@ mod tests {
         assert_eq!(lines[2], "（二）廉政约谈不规范。");
         assert!(lines[3].starts_with("检查发现此类问题2个，涉及组织部、教育局等2个单位。组织部：约谈记录无签名。教育局：集中约谈多于个别约谈。"), "{}", lines[3]);
         assert!(d.requirements.contains("于2027年1月20日前完成整改"), "{}", d.requirements);
+
+        // approved: each grade with its units, many named as "…等N个单位"
+        let many: Vec<String> = (1..=7).map(|i| format!("单位{i}")).collect();
+        let graded = Facts { grades: vec![("好", many), ("一般", vec!["教育局".into()])], ..facts };
+        let d = compose(&campaign(), &graded);
+        assert!(d.overview.contains("经综合评定，单位1、单位2、单位3、单位4、单位5等7个单位为“好”等次；教育局为“一般”等次。"), "{}", d.overview);
     }
 
     #[test]
