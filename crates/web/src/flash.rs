@@ -65,6 +65,7 @@ flashes! {
     Redrafted = "redrafted", "已按档案重新起草";
     Notified = "notified", "已反馈给受检单位";
     Approved = "approved", "结果已审定";
+    TalkConfirmed = "talk_confirmed", "已确认约谈记录";
 }
 
 impl Flash {

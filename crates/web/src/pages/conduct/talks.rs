@@ -180,7 +180,7 @@ pub async fn remove(State(st): State<AppState>, p: Principal, Path(id): Path<Str
 pub async fn confirm(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> AppResult<Response> {
     let id = parse_id(&id)?;
     match uc::confirm(&st, &p, id).await {
-        Ok(_) => Ok(flash::redirect(&st, &format!("/conduct/talks/{id}"), Flash::Confirmed)),
+        Ok(_) => Ok(flash::redirect(&st, &format!("/conduct/talks/{id}"), Flash::TalkConfirmed)),
         Err(e) => refused(&st, &p, id, e).await,
     }
 }
