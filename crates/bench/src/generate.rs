@@ -181,7 +181,7 @@ fn id_number(k: usize) -> String {
 }
 
 /// Multi-row INSERTs of `rows` (each `cols.len()` values), several rows per statement.
-async fn insert_rows(tx: &mut Tx, table: &str, cols: &[&str], rows: Vec<Vec<Val>>) -> anyhow::Result<()> {
+pub(crate) async fn insert_rows(tx: &mut Tx, table: &str, cols: &[&str], rows: Vec<Vec<Val>>) -> anyhow::Result<()> {
     let head = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
     let per_statement = match tx.backend() {
         Backend::Sqlite => (SQLITE_VALUES_PER_STATEMENT / cols.len()).max(1),

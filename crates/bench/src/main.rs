@@ -16,6 +16,7 @@ mod ballots;
 mod generate;
 mod http;
 mod letters;
+mod scores;
 mod workday;
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
@@ -108,6 +109,11 @@ struct Cli {
     /// inserts on the same disk
     #[arg(long, num_args = 0..=1, default_missing_value = "100000", value_name = "CODES")]
     ballots: Option<usize>,
+    /// Also measure 考责 scoring: 50 inspectors saving their sheets at once over HTTP, and the
+    /// organiser's results of a campaign of this many units × 60 indicators (15,000 when given
+    /// without a number), every unit scored on its self, inspector and final sheets
+    #[arg(long, num_args = 0..=1, default_missing_value = "15000", value_name = "UNITS")]
+    scores: Option<usize>,
 }
 
 fn main() {
@@ -298,6 +304,16 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
         Some(_) => bail!("--ballots 不能与 --reuse 同用"),
         None => None,
     };
+    let score_seed = match cli.scores {
+        Some(n) if !cli.reuse => {
+            let t = Instant::now();
+            let s = scores::seed(&db, g.county_id, n, year).await.context("考责评分压测数据生成失败")?;
+            eprintln!("  考责评分：{} 个单位 × 60 项指标，评分行 {}，所选评分项 {}；{} 名检查组成员（{:.1} 秒）", s.units, s.rows, s.item_rows, s.inspectors.len(), t.elapsed().as_secs_f64());
+            Some(s)
+        }
+        Some(_) => bail!("--scores 不能与 --reuse 同用"),
+        None => None,
+    };
     let write_org: Option<(i64,)> =
         db.fetch_optional(lianzheng_store::q("SELECT id FROM orgs WHERE parent_id = $1 AND kind = $2 ORDER BY id LIMIT 1").bind(g.county_id).bind(lianzheng_core::org::OrgKind::PartyGroup.code())).await?;
     db.close().await;
@@ -391,6 +407,10 @@ async fn bench(cli: &Cli, server_bin: &Path, cleanup: &mut Cleanup) -> anyhow::R
         eprintln!("  廉政测评（{clients} 部手机同时投票）：p50 {:.2} 毫秒，{rps:.0} 票/秒；同盘直接持久化插入 {ceiling:.0} 次/秒", workday::percentile_ms(&b, 0.5));
     }
 
+    if let Some(s) = score_seed {
+        score_phases(cli, s, addr, &host, pid, &token).await?;
+    }
+
     if let Some(day) = day {
         workday_phases(cli, day, &db_url, &data_dir, addr, &host, pid, &token, write_org.map(|(id,)| id), year, st.rps()).await?;
     }
@@ -469,6 +489,52 @@ async fn start_server(cli: &Cli, server_bin: &Path, data_dir: &Path, db_url: &st
 
 fn backend_name(b: Backend) -> &'static str {
     b.name()
+}
+
+/// 考责 scoring (see `scores`): 50 inspectors saving at once, then the organiser's results.
+async fn score_phases(cli: &Cli, mut s: scores::Seeded, addr: SocketAddr, host: &str, pid: u32, token: &str) -> anyhow::Result<()> {
+    let duration = Duration::from_secs_f64(cli.duration);
+    let warmup = Duration::from_secs_f64(cli.warmup.max(0.0));
+    scores::login_all(&mut s, addr, host).await?;
+    let before = workday::cache_counts(addr, host).await?;
+    let srv0 = proc_cpu(pid)?;
+    let sv = scores::play_saves(&s, addr, Arc::new(host.to_string()), warmup, duration).await.context("考责评分保存压测失败")?;
+    let srv1 = proc_cpu(pid)?;
+    let after = workday::cache_counts(addr, host).await?;
+    let (per_cache, hit_rate) = workday::hit_rates(&before, &after);
+    let rps = sv.ok.len() as f64 / duration.as_secs_f64();
+    println!("BENCH score_save_p99_ms {:.2} ms", workday::percentile_ms(&sv.ok, 0.99));
+    println!("BENCH score_save_rps {rps:.1} req/s");
+    println!("BENCH score_save_conflicts {} count", sv.conflicts.len());
+    println!("BENCH score_save_cache_hit_rate {hit_rate:.3} ratio");
+    // the CPU window also holds the reads of every sheet before and after: an upper bound per save
+    eprintln!(
+        "  考责评分保存（{} 名检查组成员同时保存，每次 5 项指标）：{} 次成功，p50 {:.2} / p99 {:.2} 毫秒，{rps:.0} 次/秒；故意过期版本 {} 次均返回 409（p50 {:.2} 毫秒）；服务端至多 {:.0} 微秒 CPU/次（含前后读取各单位评分）\n  缓存命中：{per_cache}",
+        s.inspectors.len(),
+        sv.ok.len(),
+        workday::percentile_ms(&sv.ok, 0.5),
+        workday::percentile_ms(&sv.ok, 0.99),
+        sv.conflicts.len(),
+        workday::percentile_ms(&sv.conflicts, 0.5),
+        srv1.saturating_sub(srv0).as_secs_f64() * 1e6 / (sv.ok.len() + sv.conflicts.len()).max(1) as f64,
+    );
+    let (srv0, sys0) = (proc_cpu(pid)?, system_busy()?);
+    let t0 = Instant::now();
+    let (res, xlsx, bytes) = scores::play_results(addr, host, token, s.results_campaign, s.units, 5, 3).await.context("考责评分结果压测失败")?;
+    let (srv1, sys1) = (proc_cpu(pid)?, system_busy()?);
+    let window = t0.elapsed().as_secs_f64();
+    let other = (sys1.0.saturating_sub(sys0.0).saturating_sub(srv1.saturating_sub(srv0))).as_secs_f64() / window.max(1e-9);
+    println!("BENCH campaign_results_ms {:.0} ms", scores::quantile(&res, 0.5));
+    println!("BENCH campaign_results_p99_ms {:.0} ms", scores::quantile(&res, 0.99));
+    println!("BENCH campaign_results_xlsx_ms {:.0} ms", scores::quantile(&xlsx, 0.5));
+    eprintln!(
+        "  考责评分结果（{} 个单位 × 60 项指标，组织者）：{} 次 {:?} 毫秒，响应 {bytes} 字节；导出 Excel {:?} 毫秒；服务进程以外（压测端、PostgreSQL、其他进程）{other:.2} 核",
+        s.units,
+        res.len(),
+        res.iter().map(|x| x.round() as i64).collect::<Vec<_>>(),
+        xlsx.iter().map(|x| x.round() as i64).collect::<Vec<_>>(),
+    );
+    Ok(())
 }
 
 /// The working day, then writes alone (see `workday`).

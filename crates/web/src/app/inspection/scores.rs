@@ -226,8 +226,13 @@ impl Sheet {
 
 fn sheets_of(rows: Vec<Row>, items: &[(i64, i64, i64)], nodes: &[Node], cap: i64) -> (Option<Sheet>, Vec<Sheet>, Option<Sheet>) {
     let mut by: BTreeMap<(String, i64), Sheet> = BTreeMap::new();
+    // the items grouped by row once (a campaign's results pass thousands of rows here)
+    let mut chosen_by: HashMap<i64, BTreeMap<i64, i64>> = HashMap::new();
+    for (s, i, c) in items {
+        chosen_by.entry(*s).or_default().insert(*i, *c);
+    }
     for r in rows {
-        let chosen: BTreeMap<i64, i64> = items.iter().filter(|(s, _, _)| *s == r.id).map(|(_, i, c)| (*i, *c)).collect();
+        let chosen = chosen_by.remove(&r.id).unwrap_or_default();
         let sh = by.entry((r.sheet.clone(), r.scorer_id)).or_insert_with(|| Sheet { scorer_id: r.scorer_id, scorer_name: r.scorer_name.clone().unwrap_or_default(), ..Sheet::default() });
         sh.rows.insert(r.indicator_id, RowView { row: r, items: chosen });
     }
@@ -293,8 +298,9 @@ fn reconcile_view(nodes: &[Node], inspectors: &[Sheet], fin: Option<&Sheet>, cap
     let mut out = Vec::new();
     let mut pending = 0;
     let mut rows: HashMap<i64, Points> = HashMap::new();
+    let sheets: Vec<HashMap<i64, Points>> = inspectors.iter().map(Sheet::points).collect();
     for n in nodes.iter().filter(|n| n.leaf) {
-        let pts: Vec<Points> = inspectors.iter().map(|s| s.points().get(&n.ind.id).copied().unwrap_or(Points { points: n.max_tenths, bonus: 0, veto: false })).collect();
+        let pts: Vec<Points> = sheets.iter().map(|s| s.get(&n.ind.id).copied().unwrap_or(Points { points: n.max_tenths, bonus: 0, veto: false })).collect();
         let differ = pts.windows(2).any(|w| w[0] != w[1]);
         let fin_row = fin.and_then(|f| f.rows.get(&n.ind.id)).map(|r| Points { points: r.row.points_tenths, bonus: r.row.bonus_tenths, veto: r.row.veto });
         let reconciled = fin_row.or(if differ || pts.is_empty() { None } else { pts.first().copied() });
@@ -779,6 +785,7 @@ pub fn compute_results(units: &[campaigns::Unit], nodes: &[Node], cap: i64, rows
             let its: Vec<(i64, i64, i64)> = rows.iter().flat_map(|r| items_by.get(&r.id).cloned().unwrap_or_default()).collect();
             let (own, inspectors, fin) = sheets_of(rows, &its, nodes, cap);
             let (compare, reconciled, pending) = reconcile_view(nodes, &inspectors, fin.as_ref(), cap);
+            let compare: HashMap<i64, &Compare> = compare.iter().map(|c| (c.indicator_id, c)).collect();
             let scored = !inspectors.is_empty() || fin.as_ref().is_some_and(|f| !f.rows.is_empty());
             let (total, basis) = match (scored, reconciled, u.spot_checked) {
                 (_, Some(t), _) => (Some(t), "检查组评定"),
@@ -798,7 +805,7 @@ pub fn compute_results(units: &[campaigns::Unit], nodes: &[Node], cap: i64, rows
                     None
                 };
                 let pts = match basis {
-                    "检查组评定" => compare.iter().find(|c| c.indicator_id == n.ind.id).and_then(|c| c.reconciled).map_or(n.max_tenths, |p| p.points),
+                    "检查组评定" => compare.get(&n.ind.id).and_then(|c| c.reconciled).map_or(n.max_tenths, |p| p.points),
                     _ => rv.map_or(n.max_tenths, |r| r.row.points_tenths),
                 };
                 by_indicator.insert(n.ind.id, pts);
@@ -855,6 +862,60 @@ pub fn compute_results(units: &[campaigns::Unit], nodes: &[Node], cap: i64, rows
     out
 }
 
+/// A row of a sheet: (unit, sheet, scorer, indicator).
+type SheetRow<'a> = (i64, &'a str, i64, i64);
+/// The veto items a row chose, (item, count), and the row's reason.
+type VetoesOfRow = (Vec<(i64, i64)>, Option<String>);
+
+/// A campaign's score rows as the results read them, and the veto items chosen on them
+/// (row, item, count). Read packed (see `store::packed_of_campaign`): a row carries what the
+/// results use — its sheet, scorer, indicator, points, bonus, veto, and the reason where it
+/// chose a veto item; its id is this answer's own (the items point at it), not the table's.
+async fn campaign_rows(st: &AppState, campaign_id: i64) -> AppResult<(Vec<Row>, Vec<(i64, i64, i64)>)> {
+    let packed = store::packed_of_campaign(&st.db, campaign_id).await?;
+    let vetoes = store::vetoes_of_campaign(&st.db, campaign_id).await?;
+    // (unit, sheet, scorer, indicator) → the veto items chosen and the row's reason
+    let mut chosen: HashMap<SheetRow<'_>, VetoesOfRow> = HashMap::new();
+    for (unit, sheet, scorer, indicator, item, count, reason) in &vetoes {
+        let e = chosen.entry((*unit, sheet.as_str(), *scorer, *indicator)).or_insert_with(|| (Vec::new(), reason.clone()));
+        e.0.push((*item, *count));
+    }
+    let bad = || AppError::Internal("评分数据格式异常".into());
+    let mut rows = Vec::with_capacity(packed.len() * 64);
+    let mut items = Vec::new();
+    for (unit_id, sheet, scorer_id, list) in &packed {
+        for entry in list.split(',') {
+            let mut f = entry.split(':').map(|x| x.parse::<i64>());
+            let (Some(Ok(indicator_id)), Some(Ok(points)), Some(Ok(bonus)), Some(Ok(veto)), None) = (f.next(), f.next(), f.next(), f.next(), f.next()) else { return Err(bad()) };
+            let id = rows.len() as i64 + 1;
+            let mut reason = None;
+            if !chosen.is_empty()
+                && let Some((its, r)) = chosen.get(&(*unit_id, sheet.as_str(), *scorer_id, indicator_id))
+            {
+                items.extend(its.iter().map(|(item, count)| (id, *item, *count)));
+                reason = r.clone();
+            }
+            rows.push(Row {
+                id,
+                campaign_id,
+                unit_id: *unit_id,
+                indicator_id,
+                sheet: sheet.clone(),
+                scorer_id: *scorer_id,
+                scorer_name: None,
+                points_tenths: points,
+                bonus_tenths: bonus,
+                veto: veto != 0,
+                reason,
+                evidence: None,
+                updated_at: 0,
+                version: 0,
+            });
+        }
+    }
+    Ok((rows, items))
+}
+
 /// The results of a campaign: the organiser sees every unit, a group's members their group's,
 /// a unit (after approval) its own only; before approval a unit sees none.
 pub async fn results(st: &AppState, p: &Principal, campaign_id: i64) -> AppResult<Results> {
@@ -867,12 +928,12 @@ pub async fn results(st: &AppState, p: &Principal, campaign_id: i64) -> AppResul
     };
     let cap = standard.as_ref().map_or(0, |s| s.bonus_cap_tenths);
     let th = thresholds(st);
-    let all = if standard.is_some() {
-        let rows = store::of_campaign(&st.db, c.id).await?;
-        let items = store::items_of_campaign(&st.db, c.id).await?;
-        compute_results(&units, &nodes, cap, rows, &items, th)
+    let (all, scored) = if standard.is_some() {
+        let (rows, items) = campaign_rows(st, c.id).await?;
+        let scored = rows.len();
+        (compute_results(&units, &nodes, cap, rows, &items, th), scored as i64)
     } else {
-        vec![]
+        (vec![], st.db.scalar_i64(lianzheng_store::q("SELECT COUNT(*) FROM inspection_scores WHERE campaign_id = $1").bind(c.id)).await?)
     };
     let organiser = a.organiser();
     let my_groups: Vec<i64> = match &a {
@@ -880,13 +941,13 @@ pub async fn results(st: &AppState, p: &Principal, campaign_id: i64) -> AppResul
         campaigns::Access::Organiser => vec![],
     };
     let scorer = p.can(Permission::ScoreInspection);
+    let by_id: HashMap<i64, &campaigns::Unit> = units.iter().map(|u| (u.id, u)).collect();
     let visible = |r: &UnitResult| -> bool {
-        let Some(u) = units.iter().find(|u| u.id == r.unit_id) else { return false };
+        let Some(u) = by_id.get(&r.unit_id) else { return false };
         organiser || (scorer && u.group_id.is_some_and(|g| my_groups.contains(&g))) || (approved && unit_side(p, &u.org_path))
     };
     let blocking = if organiser { all.iter().filter(|r| r.spot_checked && matches!(r.basis, "待协调" | "待评分")).map(|r| format!("{}（{}）", r.org_name, r.basis)).collect() } else { vec![] };
     let rows: Vec<UnitResult> = all.into_iter().filter(|r| visible(r)).collect();
-    let scored = st.db.scalar_i64(lianzheng_store::q("SELECT COUNT(*) FROM inspection_scores WHERE campaign_id = $1").bind(c.id)).await?;
     let may_pick = organiser && !approved && scored == 0;
     let choices = if may_pick { choices(st, p, &c).await? } else { vec![] };
     Ok(Results { total_max: standards::total_max(&nodes), campaign: c, scoring, standard, nodes, rows, organiser, approved, blocking, choices, may_pick, thresholds: th })
