@@ -2,13 +2,11 @@
 //! declaring a sheet of XFD1048576, a sheet XML that inflates to tens of MB) and uploads whose
 //! content is not what their name says (programs renamed .pdf).
 
-use std::io::{Cursor, Read, Write};
-
 use lianzheng_docs::xlsx::{Column, Table, write_tables};
 use serde_json::Value;
 
 use crate::both;
-use crate::harness::{TINY_PDF, TestApp};
+use crate::harness::{TINY_PDF, TestApp, rewrite_sheet, with_dimension};
 
 /// A real people workbook with its sheet XML rewritten by `f`.
 fn people_workbook(f: impl Fn(&str) -> String) -> Vec<u8> {
@@ -20,29 +18,11 @@ fn people_workbook(f: impl Fn(&str) -> String) -> Vec<u8> {
         rows: vec![vec!["钱一".into(), "男".into(), String::new(), "XW-D08".into()]],
     }])
     .unwrap();
-    let mut zip = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).unwrap();
-        let name = entry.name().unwrap().to_string();
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).unwrap();
-        if name == "xl/worksheets/sheet1.xml" {
-            data = f(&String::from_utf8(data).unwrap()).into_bytes();
-        }
-        out.start_file(name, options).unwrap();
-        out.write_all(&data).unwrap();
-    }
-    out.finish().unwrap().into_inner()
+    rewrite_sheet(xlsx, f)
 }
 
 fn declaring(dimension: &str) -> Vec<u8> {
-    people_workbook(|xml| {
-        let start = xml.find("<dimension ref=\"").unwrap() + "<dimension ref=\"".len();
-        let end = start + xml[start..].find('"').unwrap();
-        format!("{}{dimension}{}", &xml[..start], &xml[end..])
-    })
+    with_dimension(people_workbook(str::to_string), dimension)
 }
 
 fn file_form(bytes: Vec<u8>, name: &str) -> reqwest::multipart::Form {

@@ -4,15 +4,13 @@
 //! type, the retake limit, no answer key before submission (JSON and HTML), another unit's ids
 //! refused in path and body, education activities recorded by the unit and only read above it.
 
-use std::io::{Cursor, Read, Write};
-
 use lianzheng_docs::xlsx::{Column, Table, write_tables};
 use lianzheng_store::q;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::both;
-use crate::harness::TestApp;
+use crate::harness::{TestApp, with_dimension};
 
 const HEADERS: [&str; 11] = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "答案", "标签", "分值"];
 
@@ -28,25 +26,7 @@ fn workbook(rows: Vec<Vec<&str>>) -> Vec<u8> {
 
 /// The workbook with its sheet declaring `dimension` (a "bomb" of a few KB).
 fn declaring(dimension: &str) -> Vec<u8> {
-    let xlsx = workbook(vec![vec!["判断", "题干", "", "", "", "", "", "", "对", "党章", "1"]]);
-    let mut zip = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).unwrap();
-        let name = entry.name().unwrap().to_string();
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).unwrap();
-        if name == "xl/worksheets/sheet1.xml" {
-            let xml = String::from_utf8(data).unwrap();
-            let start = xml.find("<dimension ref=\"").unwrap() + "<dimension ref=\"".len();
-            let end = start + xml[start..].find('"').unwrap();
-            data = format!("{}{dimension}{}", &xml[..start], &xml[end..]).into_bytes();
-        }
-        out.start_file(name, options).unwrap();
-        out.write_all(&data).unwrap();
-    }
-    out.finish().unwrap().into_inner()
+    with_dimension(workbook(vec![vec!["判断", "题干", "", "", "", "", "", "", "对", "党章", "1"]]), dimension)
 }
 
 async fn import(app: &TestApp, token: &str, org: i64, bytes: Vec<u8>) -> (u16, Value) {

@@ -277,3 +277,32 @@ impl TestApp {
         self.state.db.scalar_i64(lianzheng_store::q("SELECT COUNT(*) FROM audit_log")).await.unwrap()
     }
 }
+
+/// An XLSX with its first sheet's XML rewritten by `f` (hostile files built from a real one).
+pub fn rewrite_sheet(xlsx: Vec<u8>, f: impl Fn(&str) -> String) -> Vec<u8> {
+    use std::io::{Cursor, Read, Write};
+    let mut zip = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            data = f(&String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(name, options).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// An XLSX whose first sheet declares `dimension` (a file of a few KB claiming a huge sheet).
+pub fn with_dimension(xlsx: Vec<u8>, dimension: &str) -> Vec<u8> {
+    rewrite_sheet(xlsx, |xml| {
+        let start = xml.find("<dimension ref=\"").unwrap() + "<dimension ref=\"".len();
+        let end = start + xml[start..].find('"').unwrap();
+        format!("{}{dimension}{}", &xml[..start], &xml[end..])
+    })
+}

@@ -6,8 +6,6 @@
 //! import errors (row and field named, nothing written, a small file declaring a million rows
 //! refused); another unit's ids answered 404.
 
-use std::io::{Cursor, Read, Write};
-
 use lianzheng_core::org::Role;
 use lianzheng_docs::xlsx::{Column, Table, write_tables};
 use lianzheng_store::audit::Actor;
@@ -17,7 +15,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::both;
-use crate::harness::{PW, TestApp};
+use crate::harness::{PW, TestApp, with_dimension};
 
 async fn demo_campaign(app: &TestApp) -> i64 {
     app.state.db.scalar_i64(q("SELECT MIN(id) FROM inspection_campaigns")).await.unwrap()
@@ -263,25 +261,7 @@ fn workbook(rows: Vec<Vec<&str>>) -> Vec<u8> {
 
 /// The workbook with its sheet declaring `dimension` (a few KB claiming a huge sheet).
 fn declaring(dimension: &str) -> Vec<u8> {
-    let xlsx = workbook(vec![vec!["1", "组织领导", "10", "", "", "扣分", "未研究部署", "2"]]);
-    let mut zip = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).unwrap();
-        let name = entry.name().unwrap().to_string();
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).unwrap();
-        if name == "xl/worksheets/sheet1.xml" {
-            let xml = String::from_utf8(data).unwrap();
-            let start = xml.find("<dimension ref=\"").unwrap() + "<dimension ref=\"".len();
-            let end = start + xml[start..].find('"').unwrap();
-            data = format!("{}{dimension}{}", &xml[..start], &xml[end..]).into_bytes();
-        }
-        out.start_file(name, options).unwrap();
-        out.write_all(&data).unwrap();
-    }
-    out.finish().unwrap().into_inner()
+    with_dimension(workbook(vec![vec!["1", "组织领导", "10", "", "", "扣分", "未研究部署", "2"]]), dimension)
 }
 
 async fn import(app: &TestApp, token: &str, id: i64, bytes: Vec<u8>) -> (u16, Value) {

@@ -558,7 +558,9 @@ pub async fn save(st: &AppState, p: &Principal, unit_id: i64, sheet: &str, input
         p.require(Permission::ScoreInspection)?;
     }
     let us = unit(st, p, unit_id).await?;
-    let Some(standard) = us.standard.as_ref() else { return Err(AppError::Conflict("本次检查考核尚未选定评分标准".into())) };
+    if us.standard.is_none() {
+        return Err(AppError::Conflict("本次检查考核尚未选定评分标准".into()));
+    }
     let scorer_id = match sheet {
         SELF => {
             if !us.part.unit {
@@ -599,7 +601,6 @@ pub async fn save(st: &AppState, p: &Principal, unit_id: i64, sheet: &str, input
     if store::approved_in(&mut tx, us.v.campaign.id).await? {
         return Err(AppError::Conflict("评分结果已审定，不能再修改评分".into()));
     }
-    let mut written = 0;
     for r in &rows {
         let stored = current.and_then(|s| s.rows.get(&r.indicator_id));
         let same = stored.is_some_and(|rv| rv.items.iter().map(|(a, b)| (*a, *b)).collect::<Vec<_>>() == r.items && rv.row.reason == r.reason && rv.row.evidence == r.evidence && Some(rv.row.version) == r.version);
@@ -627,13 +628,12 @@ pub async fn save(st: &AppState, p: &Principal, unit_id: i64, sheet: &str, input
         )
         .await;
         match res {
-            Ok(_) => written += 1,
+            Ok(_) => {}
             Err(lianzheng_store::StoreError::Stale) => return Err(AppError::Conflict(format!("“{name}”的评分已被他人修改，未保存任何内容；您填写的内容仍在页面上，请核对后刷新重试"))),
             Err(e) => return Err(e.into()),
         }
     }
     tx.commit().await?;
-    let _ = (written, standard);
     unit(st, p, unit_id).await
 }
 
